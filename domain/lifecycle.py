@@ -1,0 +1,76 @@
+"""The ticket's life (DOMAIN.md): which status may follow which, and who may move it.
+
+new → in progress → (waiting for client ⇄ in progress) → resolved → closed;
+resolved → reopened → in progress; an open ticket → cancelled (the employee only before work).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.enums import TicketStatus as S
+from domain.errors import InvalidTransition
+
+
+class Actor(StrEnum):
+    EMPLOYEE = "employee"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+_E, _ST, _SYS = Actor.EMPLOYEE, Actor.STAFF, Actor.SYSTEM
+
+# (from, to) -> who may make that step
+TRANSITIONS: dict[tuple[S, S], frozenset[Actor]] = {
+    (S.NEW, S.IN_PROGRESS): frozenset({_ST}),
+    (S.NEW, S.WAITING_CLIENT): frozenset({_ST}),
+    (S.NEW, S.RESOLVED): frozenset({_ST}),
+    (S.NEW, S.CANCELLED): frozenset({_E, _ST}),
+    (S.IN_PROGRESS, S.WAITING_CLIENT): frozenset({_ST}),
+    (S.IN_PROGRESS, S.RESOLVED): frozenset({_ST}),
+    (S.IN_PROGRESS, S.CANCELLED): frozenset({_ST}),
+    (S.WAITING_CLIENT, S.IN_PROGRESS): frozenset({_E, _ST}),
+    (S.WAITING_CLIENT, S.RESOLVED): frozenset({_ST}),
+    (S.WAITING_CLIENT, S.CANCELLED): frozenset({_ST}),
+    (S.RESOLVED, S.CLOSED): frozenset({_E, _ST, _SYS}),
+    (S.RESOLVED, S.REOPENED): frozenset({_E, _ST}),
+    (S.REOPENED, S.IN_PROGRESS): frozenset({_ST}),
+    (S.REOPENED, S.WAITING_CLIENT): frozenset({_ST}),
+    (S.REOPENED, S.RESOLVED): frozenset({_ST}),
+    (S.REOPENED, S.CANCELLED): frozenset({_ST}),
+}
+
+# Statuses in which the resolution clock stands still.
+PAUSED_STATUSES = frozenset({S.WAITING_CLIENT, S.RESOLVED})
+
+_STATUS_WORDS = {
+    S.NEW: "new",
+    S.IN_PROGRESS: "in progress",
+    S.WAITING_CLIENT: "waiting for the client",
+    S.RESOLVED: "resolved",
+    S.REOPENED: "reopened",
+    S.CLOSED: "closed",
+    S.CANCELLED: "cancelled",
+}
+
+
+def can_transition(old: S, new: S, actor: Actor) -> bool:
+    return actor in TRANSITIONS.get((old, new), frozenset())
+
+
+def check_transition(old: S, new: S, actor: Actor) -> None:
+    """Raise a readable InvalidTransition unless `actor` may move a ticket from `old` to `new`."""
+    allowed = TRANSITIONS.get((old, new))
+    if allowed is None:
+        raise InvalidTransition(
+            f"a ticket that is {_STATUS_WORDS[old]} cannot become {_STATUS_WORDS[new]}",
+            old=old,
+            new=new,
+        )
+    if actor not in allowed:
+        who = {_E: "the employee", _ST: "staff", _SYS: "the system"}[actor]
+        raise InvalidTransition(
+            f"{who} cannot make a ticket that is {_STATUS_WORDS[old]} {_STATUS_WORDS[new]}",
+            old=old,
+            new=new,
+        )

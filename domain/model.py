@@ -1,0 +1,260 @@
+"""Entities of the front desk. Plain dataclasses: storage maps them to rows, handlers read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from domain.calendar import WorkCalendar
+from domain.enums import (
+    Category,
+    EmployeeRole,
+    Priority,
+    RequestType,
+    Scope,
+    SlaTier,
+    StaffRole,
+    TicketKind,
+    TicketStatus,
+    WorkImpact,
+)
+from domain.sla import DEFAULT_WARNING_FRACTION, Pause, SlaClock, SlaTable, sla_targets
+
+ROUND_THE_CLOCK_PRIORITIES = frozenset({Priority.HIGH, Priority.HIGHEST})
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A monthly subscription: fee, hours included, price of an extra hour, reserve cap."""
+
+    monthly_fee: int
+    hours_included: float
+    extra_hour_rate: int
+    reserve_cap: float
+
+
+@dataclass(slots=True)
+class Client:
+    """A client company under contract."""
+
+    name: str
+    tier: SlaTier
+    timezone: str
+    opens: time
+    closes: time
+    weekdays: frozenset[int]
+    country: str | None
+    round_the_clock: bool = False
+    manager_tg_id: int | None = None
+    custom_sla: SlaTable | None = None
+    warning_fraction: float = DEFAULT_WARNING_FRACTION
+    plan: Plan | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(self.timezone, self.opens, self.closes, self.weekdays, self.country)
+
+    def calendar_for(self, priority: Priority) -> WorkCalendar:
+        """With 24/7 support High and Highest tickets run on a round-the-clock clock."""
+        if self.round_the_clock and priority in ROUND_THE_CLOCK_PRIORITIES:
+            return WorkCalendar(
+                self.timezone,
+                self.opens,
+                self.closes,
+                self.weekdays,
+                self.country,
+                round_the_clock=True,
+            )
+        return self.calendar
+
+
+@dataclass(slots=True)
+class Employee:
+    """A client's employee known to the bot by their Telegram id."""
+
+    client_id: int
+    tg_id: int
+    name: str
+    role: EmployeeRole = EmployeeRole.EMPLOYEE
+    phone: str | None = None
+    locale: str | None = None
+    username: str | None = None
+    active: bool = True
+    id: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def is_director(self) -> bool:
+        return self.role is EmployeeRole.DIRECTOR
+
+
+@dataclass(slots=True)
+class Staff:
+    """A member of the provider's staff."""
+
+    tg_id: int
+    name: str
+    role: StaffRole
+    locale: str | None = None
+    # A personal manager hears about every new ticket of their clients, or only High and up.
+    notify_all_priorities: bool = True
+    active: bool = True
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Invite:
+    code: str
+    client_id: int
+    role: EmployeeRole
+    max_uses: int
+    used: int = 0
+    expires_at: datetime | None = None
+    revoked: bool = False
+    created_at: datetime | None = None
+
+    def unusable_reason(self, now: datetime) -> str | None:
+        if self.revoked:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        if self.used >= self.max_uses:
+            return "used_up"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the person sent: Telegram keeps the bytes, we keep its file id."""
+
+    kind: str  # photo, document, voice, video
+    file_id: str
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(slots=True)
+class TicketMessage:
+    """One entry of the ticket's conversation."""
+
+    ticket_id: int
+    author: str  # employee, staff, system
+    author_tg_id: int | None
+    text: str
+    internal: bool = False
+    attachments: tuple[Attachment, ...] = ()
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityChange:
+    ticket_id: int
+    old: Priority
+    new: Priority
+    reason: str
+    staff_tg_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WorkLog:
+    ticket_id: int
+    staff_tg_id: int
+    minutes: int
+    at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    ticket_id: int
+    score: int
+    comment: str
+    at: datetime
+
+
+@dataclass(slots=True)
+class Ticket:
+    """A registered incident or request and where it is in its life."""
+
+    client_id: int
+    employee_id: int
+    kind: TicketKind
+    category: Category
+    priority: Priority
+    title: str
+    description: str
+    registered_at: datetime
+    request_type: RequestType | None = None
+    impact: WorkImpact | None = None
+    scope: Scope | None = None
+    status: TicketStatus = TicketStatus.NEW
+    assignee_tg_id: int | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    after_hours: bool = False
+    emergency: bool = False
+    pauses: list[Pause] = field(default_factory=list)
+    # Due times are derived from the SLA clock and stored for the timers and the queue.
+    reaction_due: datetime | None = None
+    reaction_warning_at: datetime | None = None
+    resolution_due: datetime | None = None
+    resolution_warning_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None  # the ticket number shown to people (№N)
+
+    @property
+    def number(self) -> int:
+        if self.id is None:
+            raise ValueError("the ticket is not registered yet")
+        return self.id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @property
+    def is_paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1].ended_at is None
+
+    def sla_clock(self, client: Client) -> SlaClock:
+        return SlaClock.of(
+            client.calendar_for(self.priority),
+            sla_targets(client.tier, self.priority, client.custom_sla),
+            self.registered_at,
+            self.pauses,
+            client.warning_fraction,
+        )
+
+    def refresh_deadlines(self, client: Client) -> None:
+        """Recompute the stored due times from the SLA clock (after any change to it)."""
+        deadlines = self.sla_clock(client).deadlines()
+        self.reaction_due = deadlines.reaction_due
+        self.reaction_warning_at = deadlines.reaction_warning_at
+        self.resolution_due = deadlines.resolution_due
+        self.resolution_warning_at = deadlines.resolution_warning_at
+
+    def pause(self, at: datetime) -> None:
+        if not self.is_paused:
+            self.pauses.append(Pause(at))
+
+    def resume(self, at: datetime) -> None:
+        if self.is_paused:
+            self.pauses[-1] = Pause(self.pauses[-1].started_at, max(at, self.pauses[-1].started_at))
+
+    def time_left(self, client: Client, at: datetime) -> timedelta:
+        return self.sla_clock(client).resolution_left(at)
+
+
+def title_from(description: str, limit: int = 60) -> str:
+    """A short one-line title for lists and topic names, cut at a word boundary."""
+    line = " ".join(description.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
+    return cut.rstrip(",.;:-") + "…"

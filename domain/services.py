@@ -1,0 +1,754 @@
+"""Use cases of the front desk. Each takes a unit of work and a clock, changes the model
+through the repositories, and returns the domain events it caused. None commits: the
+caller's unit of work does, so the change and what must be told about it land together.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Generic, TypeVar
+
+from domain import events as ev
+from domain.calendar import WorkCalendar
+from domain.enums import (
+    Category,
+    EmployeeRole,
+    Priority,
+    RequestType,
+    Scope,
+    SlaTier,
+    StaffRole,
+    TicketKind,
+    TicketStatus,
+    WorkImpact,
+)
+from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
+from domain.lifecycle import PAUSED_STATUSES, Actor, check_transition
+from domain.model import (
+    Attachment,
+    Client,
+    Employee,
+    Invite,
+    Plan,
+    PriorityChange,
+    Rating,
+    Staff,
+    Ticket,
+    TicketMessage,
+    WorkLog,
+    title_from,
+)
+from domain.ports import Clock, UnitOfWork
+from domain.priority import assess_priority
+from domain.sla import SlaTable
+
+MAX_DESCRIPTION_LENGTH = 16_000  # ~4 Telegram messages; stored whole, split when relayed
+MAX_COMMENT_LENGTH = 16_000
+MAX_REASON_LENGTH = 1_000
+MAX_WORK_LOG_MINUTES = 24 * 60
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """What a use case produced, and the events it caused."""
+
+    value: T
+    events: tuple[ev.Event, ...] = ()
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _clean_text(text: str, *, limit: int, what: str, allow_empty: bool = False) -> str:
+    cleaned = text.strip()
+    if not cleaned and not allow_empty:
+        raise InvalidInput(f"the {what} is empty", field=what)
+    if len(cleaned) > limit:
+        raise InvalidInput(f"the {what} is longer than {limit} characters", field=what, limit=limit)
+    return cleaned
+
+
+async def _client(uow: UnitOfWork, client_id: int) -> Client:
+    client = await uow.clients.get(client_id)
+    if client is None:
+        raise NotFound(f"client {client_id} not found")
+    return client
+
+
+async def _active_staff(uow: UnitOfWork, tg_id: int) -> Staff:
+    staff = await uow.staff.get(tg_id)
+    if staff is None or not staff.active:
+        raise AccessDenied("only registered staff may do this")
+    return staff
+
+
+async def _active_employee(uow: UnitOfWork, tg_id: int) -> Employee:
+    employee = await uow.employees.by_tg_id(tg_id)
+    if employee is None or not employee.active:
+        raise AccessDenied("you are not registered with any client company")
+    return employee
+
+
+async def _ticket(uow: UnitOfWork, ticket_id: int) -> Ticket:
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket №{ticket_id} not found")
+    return ticket
+
+
+def can_view(ticket: Ticket, employee: Employee) -> bool:
+    """An employee sees their own tickets; a director sees the whole company's."""
+    if ticket.client_id != employee.client_id:
+        return False
+    return ticket.employee_id == employee.id or employee.is_director
+
+
+async def ticket_for_employee(uow: UnitOfWork, ticket_id: int, tg_id: int) -> Ticket:
+    """The ticket if this employee may see it; otherwise NotFound, never revealing it exists."""
+    employee = await _active_employee(uow, tg_id)
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None or not can_view(ticket, employee):
+        raise NotFound(f"ticket №{ticket_id} not found")
+    return ticket
+
+
+async def _own_ticket(uow: UnitOfWork, ticket_id: int, tg_id: int) -> tuple[Ticket, Employee]:
+    """A ticket the employee may act on: their own (a director may act on the company's)."""
+    employee = await _active_employee(uow, tg_id)
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None or not can_view(ticket, employee):
+        raise NotFound(f"ticket №{ticket_id} not found")
+    return ticket, employee
+
+
+def _move(ticket: Ticket, new: TicketStatus, actor: Actor, at: datetime) -> ev.StatusChanged:
+    """Change the status and keep the resolution clock's pauses in step with it."""
+    old = ticket.status
+    check_transition(old, new, actor)
+    ticket.status = new
+    if new in PAUSED_STATUSES:
+        ticket.pause(at)
+    else:
+        ticket.resume(at)
+    ticket.updated_at = at
+    return ev.StatusChanged(ticket.number, old, new, None)
+
+
+def _meet_reaction(ticket: Ticket, staff_tg_id: int, at: datetime) -> list[ev.Event]:
+    if ticket.first_response_at is not None:
+        return []
+    ticket.first_response_at = at
+    return [ev.ReactionMet(ticket.number, staff_tg_id)]
+
+
+def _status_event(changed: ev.StatusChanged, actor_tg_id: int | None) -> ev.StatusChanged:
+    return ev.StatusChanged(changed.ticket_id, changed.old, changed.new, actor_tg_id)
+
+
+# --- clients, invites, employees, staff -----------------------------------------------
+
+
+async def register_client(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    name: str,
+    tier: SlaTier = SlaTier.BRONZE,
+    timezone: str = "Europe/Moscow",
+    opens: time = time(9, 0),
+    closes: time = time(18, 0),
+    weekdays: frozenset[int] = frozenset(range(5)),
+    country: str | None = "RU",
+    round_the_clock: bool = False,
+    manager_tg_id: int | None = None,
+    custom_sla: SlaTable | None = None,
+    plan: Plan | None = None,
+) -> Outcome[Client]:
+    """Register a client company with its tier, calendar, 24/7 flag and personal manager."""
+    name = _clean_text(name, limit=200, what="name")
+    WorkCalendar(timezone, opens, closes, weekdays, country)  # validates; raises ValueError
+    if manager_tg_id is not None:
+        manager = await uow.staff.get(manager_tg_id)
+        if manager is None:
+            raise NotFound(f"staff member {manager_tg_id} not found")
+    client = await uow.clients.add(
+        Client(
+            name=name,
+            tier=SlaTier(tier),
+            timezone=timezone,
+            opens=opens,
+            closes=closes,
+            weekdays=frozenset(weekdays),
+            country=country,
+            round_the_clock=round_the_clock,
+            manager_tg_id=manager_tg_id,
+            custom_sla=custom_sla,
+            plan=plan,
+            created_at=clock.now(),
+        )
+    )
+    assert client.id is not None
+    return Outcome(client, (ev.ClientRegistered(client.id),))
+
+
+async def create_invite(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    client_id: int,
+    role: EmployeeRole = EmployeeRole.EMPLOYEE,
+    max_uses: int = 1,
+    valid_for: timedelta | None = timedelta(days=7),
+    code: str | None = None,
+) -> Outcome[Invite]:
+    """An invite code a client's employees use to register with the bot."""
+    await _client(uow, client_id)
+    if max_uses < 1:
+        raise InvalidInput("an invite must allow at least one use", field="uses")
+    now = clock.now()
+    invite = Invite(
+        code=code or secrets.token_urlsafe(9),
+        client_id=client_id,
+        role=EmployeeRole(role),
+        max_uses=max_uses,
+        expires_at=now + valid_for if valid_for is not None else None,
+        created_at=now,
+    )
+    return Outcome(await uow.invites.add(invite))
+
+
+async def check_invite(uow: UnitOfWork, clock: Clock, code: str) -> Invite:
+    """The invite if it can still be used; InviteUnusable with the reason otherwise."""
+    invite = await uow.invites.get(code.strip()) if code.strip() else None
+    if invite is None:
+        raise InviteUnusable("this invite code is unknown", reason="unknown")
+    reason = invite.unusable_reason(clock.now())
+    if reason is not None:
+        raise InviteUnusable(f"this invite code is {reason.replace('_', ' ')}", reason=reason)
+    return invite
+
+
+async def register_employee(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    code: str,
+    tg_id: int,
+    name: str,
+    locale: str | None = None,
+    username: str | None = None,
+    phone: str | None = None,
+) -> Outcome[Employee]:
+    """Register the person behind `tg_id` with the invite's company, using one invite use."""
+    invite = await check_invite(uow, clock, code)
+    name = _clean_text(name, limit=200, what="name")
+    existing = await uow.employees.by_tg_id(tg_id)
+    if existing is not None and existing.active:
+        if existing.client_id != invite.client_id:
+            raise InvalidInput("you are already registered with another company", field="invite")
+        return Outcome(existing)
+    invite.used += 1
+    await uow.invites.update(invite)
+    employee = Employee(
+        client_id=invite.client_id,
+        tg_id=tg_id,
+        name=name,
+        role=invite.role,
+        phone=phone,
+        locale=locale,
+        username=username,
+        created_at=clock.now(),
+    )
+    if existing is not None:  # came back after being deactivated
+        employee.id = existing.id
+        await uow.employees.update(employee)
+    else:
+        employee = await uow.employees.add(employee)
+    assert employee.id is not None
+    return Outcome(employee, (ev.EmployeeRegistered(invite.client_id, employee.id),))
+
+
+async def update_employee_profile(
+    uow: UnitOfWork,
+    tg_id: int,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    locale: str | None = None,
+) -> Outcome[Employee]:
+    employee = await _active_employee(uow, tg_id)
+    if name is not None:
+        employee.name = _clean_text(name, limit=200, what="name")
+    if phone is not None:
+        employee.phone = _clean_text(phone, limit=32, what="phone")
+    if locale is not None:
+        employee.locale = locale
+    await uow.employees.update(employee)
+    return Outcome(employee)
+
+
+async def add_staff(
+    uow: UnitOfWork, clock: Clock, *, tg_id: int, name: str, role: StaffRole
+) -> Outcome[Staff]:
+    name = _clean_text(name, limit=200, what="name")
+    existing = await uow.staff.get(tg_id)
+    if existing is not None:
+        existing.name, existing.role, existing.active = name, StaffRole(role), True
+        await uow.staff.update(existing)
+        return Outcome(existing)
+    return Outcome(
+        await uow.staff.add(
+            Staff(tg_id=tg_id, name=name, role=StaffRole(role), created_at=clock.now())
+        )
+    )
+
+
+# --- tickets: the employee ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDraft:
+    """What the intake learned from the employee."""
+
+    description: str
+    kind: TicketKind
+    category: Category = Category.OTHER
+    impact: WorkImpact | None = None
+    scope: Scope | None = None
+    request_type: RequestType | None = None
+    attachments: tuple[Attachment, ...] = ()
+    emergency: bool = False  # the employee asked for help now, after hours
+
+    @property
+    def priority(self) -> Priority:
+        return assess_priority(
+            self.kind, impact=self.impact, scope=self.scope, request_type=self.request_type
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlinePreview:
+    """What the summary card promises before the ticket is sent."""
+
+    priority: Priority
+    after_hours: bool
+    clock_starts_at: datetime
+    reaction_due: datetime
+    resolution_due: datetime
+
+
+def preview_deadlines(client: Client, draft: TicketDraft, now: datetime) -> DeadlinePreview:
+    """The deadlines the ticket would get if it were registered `now`."""
+    priority = draft.priority
+    probe = Ticket(
+        client_id=client.id or 0,
+        employee_id=0,
+        kind=draft.kind,
+        category=draft.category,
+        priority=priority,
+        title="",
+        description="",
+        registered_at=now,
+    )
+    clock = probe.sla_clock(client)
+    deadlines = clock.deadlines()
+    assert deadlines.resolution_due is not None
+    return DeadlinePreview(
+        priority=priority,
+        after_hours=not clock.calendar.is_working(now),
+        clock_starts_at=clock.clock_starts_at,
+        reaction_due=deadlines.reaction_due,
+        resolution_due=deadlines.resolution_due,
+    )
+
+
+async def open_ticket(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    employee_tg_id: int,
+    draft: TicketDraft,
+    intake_key: str | None = None,
+) -> Outcome[Ticket]:
+    """Register a ticket with its SLA due times. The same `intake_key` twice gives back the
+    ticket registered the first time and no new events (a double tap on "send")."""
+    employee = await _active_employee(uow, employee_tg_id)
+    if intake_key is not None:
+        existing = await uow.tickets.by_intake_key(intake_key)
+        if existing is not None:
+            return Outcome(existing)
+    description = _clean_text(
+        draft.description,
+        limit=MAX_DESCRIPTION_LENGTH,
+        what="description",
+        allow_empty=bool(draft.attachments),
+    )
+    client = await _client(uow, employee.client_id)
+    now = clock.now()
+    priority = draft.priority
+    assert employee.id is not None
+    ticket = Ticket(
+        client_id=client.id or 0,
+        employee_id=employee.id,
+        kind=draft.kind,
+        category=draft.category,
+        priority=priority,
+        title=title_from(description) if description else "📎",
+        description=description,
+        registered_at=now,
+        request_type=draft.request_type,
+        impact=draft.impact,
+        scope=draft.scope,
+        emergency=draft.emergency,
+        updated_at=now,
+    )
+    ticket.after_hours = not client.calendar_for(priority).is_working(now)
+    ticket.refresh_deadlines(client)
+    ticket = await uow.tickets.add(ticket, intake_key=intake_key)
+    if draft.attachments:
+        await uow.tickets.add_message(
+            TicketMessage(
+                ticket_id=ticket.number,
+                author="employee",
+                author_tg_id=employee_tg_id,
+                text="",
+                attachments=draft.attachments,
+                created_at=now,
+            )
+        )
+    return Outcome(ticket, (ev.TicketOpened(ticket.number),))
+
+
+async def comment_as_employee(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    tg_id: int,
+    text: str,
+    attachments: Sequence[Attachment] = (),
+) -> Outcome[TicketMessage]:
+    """The employee adds a comment or a file; an answer to a question restarts the clock."""
+    ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    text = _clean_text(
+        text, limit=MAX_COMMENT_LENGTH, what="comment", allow_empty=bool(attachments)
+    )
+    now = clock.now()
+    message = await uow.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket.number,
+            author="employee",
+            author_tg_id=tg_id,
+            text=text,
+            attachments=tuple(attachments),
+            created_at=now,
+        )
+    )
+    assert message.id is not None
+    events: list[ev.Event] = []
+    resumed = ticket.status is TicketStatus.WAITING_CLIENT
+    if resumed:
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.EMPLOYEE, now)
+        events.append(_status_event(changed, tg_id))
+        client = await _client(uow, ticket.client_id)
+        ticket.refresh_deadlines(client)
+        events.append(ev.DeadlinesChanged(ticket.number))
+        await uow.tickets.update(ticket)
+    events.insert(0, ev.EmployeeCommented(ticket.number, message.id, resumed))
+    return Outcome(message, tuple(events))
+
+
+async def cancel_by_employee(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, reason: str = ""
+) -> Outcome[Ticket]:
+    """The employee withdraws a ticket nobody has started on yet."""
+    ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
+    reason = _clean_text(reason, limit=MAX_REASON_LENGTH, what="reason", allow_empty=True)
+    changed = _move(ticket, TicketStatus.CANCELLED, Actor.EMPLOYEE, clock.now())
+    ticket.closed_at = clock.now()
+    await uow.tickets.update(ticket)
+    return Outcome(
+        ticket, (_status_event(changed, tg_id), ev.TicketCancelled(ticket.number, True, reason))
+    )
+
+
+async def confirm_resolution(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int
+) -> Outcome[Ticket]:
+    """ "Всё работает": the employee confirms the fix and the ticket closes."""
+    ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
+    changed = _move(ticket, TicketStatus.CLOSED, Actor.EMPLOYEE, clock.now())
+    ticket.closed_at = clock.now()
+    await uow.tickets.update(ticket)
+    return Outcome(ticket, (_status_event(changed, tg_id), ev.TicketClosed(ticket.number, False)))
+
+
+async def reopen(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, reason: str
+) -> Outcome[Ticket]:
+    """ "Не работает": the employee sends a resolved ticket back to work, saying why."""
+    ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
+    reason = _clean_text(reason, limit=MAX_REASON_LENGTH, what="reason")
+    now = clock.now()
+    changed = _move(ticket, TicketStatus.REOPENED, Actor.EMPLOYEE, now)
+    ticket.resolved_at = None
+    client = await _client(uow, ticket.client_id)
+    ticket.refresh_deadlines(client)
+    await uow.tickets.update(ticket)
+    await uow.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket.number,
+            author="employee",
+            author_tg_id=tg_id,
+            text=reason,
+            created_at=now,
+        )
+    )
+    return Outcome(
+        ticket,
+        (
+            _status_event(changed, tg_id),
+            ev.TicketReopened(ticket.number, reason),
+            ev.DeadlinesChanged(ticket.number),
+        ),
+    )
+
+
+async def rate(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, score: int, comment: str = ""
+) -> Outcome[Rating]:
+    """A 1–5 rating of a closed ticket, once."""
+    ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
+    if ticket.status is not TicketStatus.CLOSED:
+        raise InvalidInput("only a closed ticket can be rated", field="ticket")
+    if not 1 <= score <= 5:
+        raise InvalidInput("the rating is from 1 to 5", field="score")
+    if await uow.tickets.rating(ticket.number) is not None:
+        raise InvalidInput("this ticket is already rated", field="ticket")
+    comment = _clean_text(comment, limit=MAX_REASON_LENGTH, what="comment", allow_empty=True)
+    rating = Rating(ticket.number, score, comment, clock.now())
+    await uow.tickets.add_rating(rating)
+    return Outcome(rating, (ev.TicketRated(ticket.number, score, comment),))
+
+
+# --- tickets: staff -------------------------------------------------------------------
+
+
+async def take(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """The presser takes the ticket into work; this meets the reaction SLA."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    now = clock.now()
+    events: list[ev.Event] = []
+    if ticket.status is TicketStatus.IN_PROGRESS:
+        if ticket.assignee_tg_id == staff_tg_id:
+            raise InvalidInput("you already have this ticket", field="ticket")
+    else:
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, now)
+        events.append(_status_event(changed, staff_tg_id))
+        ticket.refresh_deadlines(await _client(uow, ticket.client_id))  # a pause may have ended
+    ticket.assignee_tg_id = staff_tg_id
+    events.append(ev.TicketTaken(ticket.number, staff_tg_id))
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    return Outcome(ticket, tuple(events))
+
+
+async def assign(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, assignee_tg_id: int
+) -> Outcome[Ticket]:
+    """Hand the ticket to the second line or a named engineer."""
+    await _active_staff(uow, staff_tg_id)
+    assignee = await uow.staff.get(assignee_tg_id)
+    if assignee is None or not assignee.active:
+        raise NotFound(f"staff member {assignee_tg_id} not found")
+    ticket = await _ticket(uow, ticket_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    ticket.assignee_tg_id = assignee_tg_id
+    ticket.updated_at = clock.now()
+    await uow.tickets.update(ticket)
+    return Outcome(ticket, (ev.TicketAssigned(ticket.number, assignee_tg_id, staff_tg_id),))
+
+
+async def reply(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    text: str,
+    internal: bool = False,
+    attachments: Sequence[Attachment] = (),
+) -> Outcome[TicketMessage]:
+    """A staff answer to the employee, or an internal note; the first answer meets reaction."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    text = _clean_text(text, limit=MAX_COMMENT_LENGTH, what="reply", allow_empty=bool(attachments))
+    now = clock.now()
+    message = await uow.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket.number,
+            author="staff",
+            author_tg_id=staff_tg_id,
+            text=text,
+            internal=internal,
+            attachments=tuple(attachments),
+            created_at=now,
+        )
+    )
+    assert message.id is not None
+    if internal:
+        return Outcome(message, (ev.InternalNoteAdded(ticket.number, message.id, staff_tg_id),))
+    events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id)]
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    return Outcome(message, tuple(events))
+
+
+async def ask_client(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, question: str
+) -> Outcome[TicketMessage]:
+    """Ask the employee a question and wait for the answer: the resolution clock pauses."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    question = _clean_text(question, limit=MAX_COMMENT_LENGTH, what="question")
+    now = clock.now()
+    changed = _move(ticket, TicketStatus.WAITING_CLIENT, Actor.STAFF, now)
+    if ticket.assignee_tg_id is None:
+        ticket.assignee_tg_id = staff_tg_id
+    events: list[ev.Event] = [_status_event(changed, staff_tg_id)]
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    message = await uow.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket.number,
+            author="staff",
+            author_tg_id=staff_tg_id,
+            text=question,
+            created_at=now,
+        )
+    )
+    assert message.id is not None
+    ticket.refresh_deadlines(await _client(uow, ticket.client_id))
+    await uow.tickets.update(ticket)
+    events.append(ev.ClientQuestionAsked(ticket.number, message.id, staff_tg_id))
+    events.append(ev.DeadlinesChanged(ticket.number))
+    return Outcome(message, tuple(events))
+
+
+async def resume_work(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """Staff stop waiting for the client without an answer: the clock runs again."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, clock.now())
+    ticket.refresh_deadlines(await _client(uow, ticket.client_id))
+    await uow.tickets.update(ticket)
+    return Outcome(
+        ticket, (_status_event(changed, staff_tg_id), ev.DeadlinesChanged(ticket.number))
+    )
+
+
+async def resolve(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, summary: str = ""
+) -> Outcome[Ticket]:
+    """Staff report the fix; the employee is asked to confirm it."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    summary = _clean_text(summary, limit=MAX_COMMENT_LENGTH, what="summary", allow_empty=True)
+    now = clock.now()
+    changed = _move(ticket, TicketStatus.RESOLVED, Actor.STAFF, now)
+    ticket.resolved_at = now
+    if ticket.assignee_tg_id is None:
+        ticket.assignee_tg_id = staff_tg_id
+    events: list[ev.Event] = [_status_event(changed, staff_tg_id)]
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    message_id = None
+    if summary:
+        message = await uow.tickets.add_message(
+            TicketMessage(
+                ticket_id=ticket.number,
+                author="staff",
+                author_tg_id=staff_tg_id,
+                text=summary,
+                created_at=now,
+            )
+        )
+        message_id = message.id
+    await uow.tickets.update(ticket)
+    events.append(ev.TicketResolved(ticket.number, staff_tg_id, message_id))
+    return Outcome(ticket, tuple(events))
+
+
+async def close_unconfirmed(uow: UnitOfWork, clock: Clock, *, ticket_id: int) -> Outcome[Ticket]:
+    """A resolved ticket the employee never answered closes by itself."""
+    ticket = await _ticket(uow, ticket_id)
+    changed = _move(ticket, TicketStatus.CLOSED, Actor.SYSTEM, clock.now())
+    ticket.closed_at = clock.now()
+    await uow.tickets.update(ticket)
+    return Outcome(ticket, (_status_event(changed, None), ev.TicketClosed(ticket.number, True)))
+
+
+async def change_priority(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    priority: Priority,
+    reason: str,
+) -> Outcome[Ticket]:
+    """Override the assessed priority with a recorded reason; due times follow."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    reason = _clean_text(reason, limit=MAX_REASON_LENGTH, what="reason")
+    priority = Priority(priority)
+    if priority is ticket.priority:
+        raise InvalidInput("the ticket already has this priority", field="priority")
+    now = clock.now()
+    old = ticket.priority
+    ticket.priority = priority
+    ticket.refresh_deadlines(await _client(uow, ticket.client_id))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    await uow.tickets.add_priority_change(
+        PriorityChange(ticket.number, old, priority, reason, staff_tg_id, now)
+    )
+    return Outcome(
+        ticket,
+        (
+            ev.PriorityChanged(ticket.number, old, priority, reason, staff_tg_id),
+            ev.DeadlinesChanged(ticket.number),
+        ),
+    )
+
+
+async def log_work(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, minutes: int, note: str = ""
+) -> Outcome[WorkLog]:
+    """Record work hours ("нормочасы") spent on the ticket."""
+    await _active_staff(uow, staff_tg_id)
+    ticket = await _ticket(uow, ticket_id)
+    if not 0 < minutes <= MAX_WORK_LOG_MINUTES:
+        raise InvalidInput("work time is from 1 minute to 24 hours per entry", field="minutes")
+    note = _clean_text(note, limit=MAX_REASON_LENGTH, what="note", allow_empty=True)
+    entry = WorkLog(ticket.number, staff_tg_id, minutes, clock.now(), note)
+    await uow.tickets.add_work_log(entry)
+    return Outcome(entry, (ev.WorkLogged(ticket.number, staff_tg_id, minutes),))

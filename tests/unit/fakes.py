@@ -1,0 +1,235 @@
+"""In-memory implementations of the domain ports, for unit tests of the use cases."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from domain.model import (
+    Client,
+    Employee,
+    Invite,
+    PriorityChange,
+    Rating,
+    Staff,
+    Ticket,
+    TicketMessage,
+    WorkLog,
+)
+from domain.ports import OutboxMessage, SlaEventRecord
+
+
+class FakeClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **amount: float) -> None:
+        self.at += timedelta(**amount)
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.clients: dict[int, Client] = {}
+        self.employees: dict[int, Employee] = {}
+        self.staff: dict[int, Staff] = {}
+        self.invites: dict[str, Invite] = {}
+        self.tickets: dict[int, Ticket] = {}
+        self.intake_keys: dict[str, int] = {}
+        self.messages: list[TicketMessage] = []
+        self.priority_changes: list[PriorityChange] = []
+        self.work_logs: list[WorkLog] = []
+        self.ratings: dict[int, Rating] = {}
+        self.outbox: list[OutboxMessage] = []
+        self.sla_events: dict[tuple[int, str], SlaEventRecord] = {}
+
+
+class FakeClients:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, client: Client) -> Client:
+        client.id = len(self.s.clients) + 1
+        self.s.clients[client.id] = copy.deepcopy(client)
+        return client
+
+    async def get(self, client_id: int) -> Client | None:
+        return copy.deepcopy(self.s.clients.get(client_id))
+
+    async def update(self, client: Client) -> None:
+        self.s.clients[client.id] = copy.deepcopy(client)  # type: ignore[index]
+
+    async def list(self) -> list[Client]:
+        return [copy.deepcopy(c) for c in self.s.clients.values()]
+
+    async def by_manager(self, manager_tg_id: int) -> list[Client]:
+        return [copy.deepcopy(c) for c in self.s.clients.values() if c.manager_tg_id == manager_tg_id]
+
+
+class FakeEmployees:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, employee: Employee) -> Employee:
+        employee.id = len(self.s.employees) + 1
+        self.s.employees[employee.id] = copy.deepcopy(employee)
+        return employee
+
+    async def get(self, employee_id: int) -> Employee | None:
+        return copy.deepcopy(self.s.employees.get(employee_id))
+
+    async def by_tg_id(self, tg_id: int) -> Employee | None:
+        found = [e for e in self.s.employees.values() if e.tg_id == tg_id]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def update(self, employee: Employee) -> None:
+        self.s.employees[employee.id] = copy.deepcopy(employee)  # type: ignore[index]
+
+    async def list_by_client(self, client_id: int) -> list[Employee]:
+        return [copy.deepcopy(e) for e in self.s.employees.values() if e.client_id == client_id]
+
+
+class FakeStaff:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, staff: Staff) -> Staff:
+        self.s.staff[staff.tg_id] = copy.deepcopy(staff)
+        return staff
+
+    async def get(self, tg_id: int) -> Staff | None:
+        return copy.deepcopy(self.s.staff.get(tg_id))
+
+    async def update(self, staff: Staff) -> None:
+        self.s.staff[staff.tg_id] = copy.deepcopy(staff)
+
+    async def list(self, role=None) -> list[Staff]:
+        return [copy.deepcopy(s) for s in self.s.staff.values() if role is None or s.role == role]
+
+
+class FakeInvites:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, invite: Invite) -> Invite:
+        self.s.invites[invite.code] = copy.deepcopy(invite)
+        return invite
+
+    async def get(self, code: str) -> Invite | None:
+        return copy.deepcopy(self.s.invites.get(code))
+
+    async def update(self, invite: Invite) -> None:
+        self.s.invites[invite.code] = copy.deepcopy(invite)
+
+    async def list_by_client(self, client_id: int) -> list[Invite]:
+        return [copy.deepcopy(i) for i in self.s.invites.values() if i.client_id == client_id]
+
+
+class FakeTickets:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, ticket: Ticket, intake_key: str | None = None) -> Ticket:
+        ticket.id = len(self.s.tickets) + 1
+        self.s.tickets[ticket.id] = copy.deepcopy(ticket)
+        if intake_key:
+            self.s.intake_keys[intake_key] = ticket.id
+        return ticket
+
+    async def by_intake_key(self, intake_key: str) -> Ticket | None:
+        number = self.s.intake_keys.get(intake_key)
+        return copy.deepcopy(self.s.tickets[number]) if number else None
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return copy.deepcopy(self.s.tickets.get(ticket_id))
+
+    async def update(self, ticket: Ticket) -> None:
+        self.s.tickets[ticket.number] = copy.deepcopy(ticket)
+
+    async def list_by_employee(self, employee_id, *, open_only=False, limit=50, offset=0):
+        found = [t for t in self.s.tickets.values() if t.employee_id == employee_id]
+        return [copy.deepcopy(t) for t in found if t.is_open or not open_only][offset : offset + limit]
+
+    async def list_by_client(self, client_id, *, open_only=False, limit=50, offset=0):
+        found = [t for t in self.s.tickets.values() if t.client_id == client_id]
+        return [copy.deepcopy(t) for t in found if t.is_open or not open_only][offset : offset + limit]
+
+    async def list_open(self):
+        return [copy.deepcopy(t) for t in self.s.tickets.values() if t.is_open]
+
+    async def add_message(self, message: TicketMessage) -> TicketMessage:
+        message = replace(message, id=len(self.s.messages) + 1)
+        self.s.messages.append(message)
+        return message
+
+    async def messages(self, ticket_id: int):
+        return [m for m in self.s.messages if m.ticket_id == ticket_id]
+
+    async def add_priority_change(self, change: PriorityChange) -> None:
+        self.s.priority_changes.append(change)
+
+    async def priority_changes(self, ticket_id: int):
+        return [c for c in self.s.priority_changes if c.ticket_id == ticket_id]
+
+    async def add_work_log(self, entry: WorkLog) -> None:
+        self.s.work_logs.append(entry)
+
+    async def work_logs(self, ticket_id: int):
+        return [w for w in self.s.work_logs if w.ticket_id == ticket_id]
+
+    async def add_rating(self, rating: Rating) -> None:
+        self.s.ratings[rating.ticket_id] = rating
+
+    async def rating(self, ticket_id: int) -> Rating | None:
+        return self.s.ratings.get(ticket_id)
+
+
+class FakeOutbox:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, message: OutboxMessage) -> int | None:
+        if message.dedup_key and any(m.dedup_key == message.dedup_key for m in self.s.outbox):
+            return None
+        self.s.outbox.append(message)
+        return len(self.s.outbox)
+
+
+class FakeSlaEvents:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def record(self, event: SlaEventRecord) -> bool:
+        key = (event.ticket_id, str(event.milestone))
+        if key in self.s.sla_events:
+            return False
+        self.s.sla_events[key] = event
+        return True
+
+    async def for_ticket(self, ticket_id: int):
+        return [e for (t, _), e in self.s.sla_events.items() if t == ticket_id]
+
+
+@dataclass
+class FakeUnitOfWork:
+    """Commits are counted, not simulated: the use cases must never commit themselves."""
+
+    def __init__(self) -> None:
+        self.store = _Store()
+        self.clients = FakeClients(self.store)
+        self.employees = FakeEmployees(self.store)
+        self.staff = FakeStaff(self.store)
+        self.invites = FakeInvites(self.store)
+        self.tickets = FakeTickets(self.store)
+        self.outbox = FakeOutbox(self.store)
+        self.sla_events = FakeSlaEvents(self.store)
+        self.commits = 0
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        pass

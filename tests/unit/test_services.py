@@ -1,0 +1,284 @@
+"""Use cases over in-memory ports: what each does to the ticket and which events it reports."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain import (
+    Category,
+    Priority,
+    RequestType,
+    Scope,
+    SlaTier,
+    StaffRole,
+    TicketKind,
+    TicketStatus,
+    WorkImpact,
+)
+from domain import events as ev
+from domain import services as uc
+from domain.enums import EmployeeRole
+from domain.errors import AccessDenied, InvalidInput, InvalidTransition, InviteUnusable, NotFound
+from domain.model import Attachment
+from tests.unit.fakes import FakeClock, FakeUnitOfWork
+
+MSK = ZoneInfo("Europe/Moscow")
+ENGINEER, MANAGER = 501, 502
+EMPLOYEE_TG, COLLEAGUE_TG, DIRECTOR_TG, STRANGER_TG = 1001, 1002, 1003, 9999
+
+
+def msk(*args: int) -> datetime:
+    return datetime(*args, tzinfo=MSK)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(msk(2026, 11, 23, 10, 0))  # Monday morning
+
+
+@pytest.fixture
+async def uow(clock: FakeClock) -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    await uc.add_staff(uow, clock, tg_id=ENGINEER, name="Иван", role=StaffRole.FIRST_LINE)
+    await uc.add_staff(uow, clock, tg_id=MANAGER, name="Мария", role=StaffRole.MANAGER)
+    client = (await uc.register_client(
+        uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
+    )).value
+    for tg_id, role in ((EMPLOYEE_TG, "employee"), (COLLEAGUE_TG, "employee"),
+                        (DIRECTOR_TG, "director")):
+        invite = (await uc.create_invite(uow, clock, client_id=client.id, role=role)).value
+        await uc.register_employee(uow, clock, code=invite.code, tg_id=tg_id, name=f"u{tg_id}")
+    return uow
+
+
+PRINTER_DOWN = uc.TicketDraft(
+    description="Не печатает принтер в бухгалтерии, горит красная лампочка",
+    kind=TicketKind.INCIDENT, category=Category.PRINTER,
+    impact=WorkImpact.BLOCKED, scope=Scope.ME,
+)
+
+
+async def open_printer_ticket(uow, clock, **kw):
+    return (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=PRINTER_DOWN, **kw))
+
+
+async def test_open_ticket_registers_priority_and_deadlines(uow, clock):
+    outcome = await open_printer_ticket(uow, clock)
+    t = outcome.value
+    assert t.number == 1 and t.status is TicketStatus.NEW and t.priority is Priority.HIGH
+    assert t.reaction_due == msk(2026, 11, 23, 11, 0)  # Gold, High: 1 h
+    assert t.resolution_due == msk(2026, 11, 23, 18, 0)  # Gold, High: 8 h
+    assert t.title.startswith("Не печатает принтер") and not t.after_hours
+    assert outcome.events == (ev.TicketOpened(1),)
+    assert uow.commits == 0  # the caller's unit of work commits
+
+
+async def test_double_send_with_the_same_intake_key_creates_one_ticket(uow, clock):
+    first = await open_printer_ticket(uow, clock, intake_key="k1")
+    second = await open_printer_ticket(uow, clock, intake_key="k1")
+    assert first.value.number == second.value.number
+    assert second.events == ()
+    assert len(uow.store.tickets) == 1
+
+
+async def test_after_hours_request_on_friday_evening_is_due_on_monday(uow, clock):
+    clock.at = msk(2026, 11, 27, 19, 0).astimezone(UTC)
+    draft = uc.TicketDraft("Установите Zoom", TicketKind.REQUEST, Category.SOFTWARE,
+                           request_type=RequestType.SERVICE)
+    t = (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
+    assert t.after_hours and t.priority is Priority.STANDARD
+    assert t.reaction_due == msk(2026, 11, 30, 13, 0)  # Gold Standard: 4 h from Monday 09:00
+
+
+async def test_round_the_clock_client_runs_high_tickets_at_night(uow, clock):
+    client = await uow.clients.get(1)
+    client.round_the_clock = True
+    await uow.clients.update(client)
+    clock.at = msk(2026, 11, 28, 23, 0).astimezone(UTC)  # Saturday night
+    t = (await open_printer_ticket(uow, clock)).value
+    assert not t.after_hours
+    assert t.reaction_due == msk(2026, 11, 29, 0, 0)
+
+
+async def test_preview_promises_what_registration_gives(uow, clock):
+    client = await uow.clients.get(1)
+    preview = uc.preview_deadlines(client, PRINTER_DOWN, clock.now())
+    t = (await open_printer_ticket(uow, clock)).value
+    assert (preview.reaction_due, preview.resolution_due) == (t.reaction_due, t.resolution_due)
+    assert preview.priority is Priority.HIGH and not preview.after_hours
+
+
+async def test_empty_or_overlong_description_is_refused(uow, clock):
+    for text in ("   ", "x" * (uc.MAX_DESCRIPTION_LENGTH + 1)):
+        draft = uc.TicketDraft(text, TicketKind.INCIDENT, impact=WorkImpact.HAMPERED, scope=Scope.ME)
+        with pytest.raises(InvalidInput):
+            await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)
+    assert not uow.store.tickets
+
+
+async def test_a_photo_alone_is_a_valid_description(uow, clock):
+    draft = uc.TicketDraft("", TicketKind.INCIDENT, impact=WorkImpact.HAMPERED, scope=Scope.ME,
+                           attachments=(Attachment("photo", "f1"),))
+    t = (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
+    messages = await uow.tickets.messages(t.number)
+    assert messages[0].attachments == (Attachment("photo", "f1"),)
+
+
+async def test_unknown_person_cannot_open_a_ticket(uow, clock):
+    with pytest.raises(AccessDenied):
+        await uc.open_ticket(uow, clock, employee_tg_id=STRANGER_TG, draft=PRINTER_DOWN)
+
+
+async def test_invite_unknown_expired_and_used_up(uow, clock):
+    with pytest.raises(InviteUnusable) as unknown:
+        await uc.register_employee(uow, clock, code="nope", tg_id=5, name="A")
+    assert unknown.value.reason == "unknown"
+    invite = (await uc.create_invite(uow, clock, client_id=1, valid_for=timedelta(days=1))).value
+    await uc.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
+    with pytest.raises(InviteUnusable) as used:
+        await uc.register_employee(uow, clock, code=invite.code, tg_id=6, name="B")
+    assert used.value.reason == "used_up"
+    invite2 = (await uc.create_invite(uow, clock, client_id=1, valid_for=timedelta(days=1))).value
+    clock.advance(days=1)
+    with pytest.raises(InviteUnusable) as expired:
+        await uc.register_employee(uow, clock, code=invite2.code, tg_id=7, name="C")
+    assert expired.value.reason == "expired"
+
+
+async def test_registering_twice_does_not_use_up_the_invite(uow, clock):
+    invite = (await uc.create_invite(uow, clock, client_id=1, max_uses=2)).value
+    await uc.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
+    await uc.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
+    assert (await uow.invites.get(invite.code)).used == 1
+
+
+async def test_whole_life_of_a_ticket(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+
+    clock.advance(minutes=20)
+    taken = await uc.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    assert taken.value.status is TicketStatus.IN_PROGRESS
+    assert taken.value.assignee_tg_id == ENGINEER
+    assert ev.ReactionMet(number, ENGINEER) in taken.events
+
+    clock.advance(minutes=10)
+    asked = await uc.ask_client(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
+                                question="Какая модель принтера?")
+    ticket = await uow.tickets.get(number)
+    assert ticket.status is TicketStatus.WAITING_CLIENT and ticket.resolution_due is None
+    assert any(isinstance(e, ev.ClientQuestionAsked) for e in asked.events)
+
+    clock.advance(hours=2)  # the client answers two hours later: those hours do not count
+    answered = await uc.comment_as_employee(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG,
+                                            text="HP LaserJet 1020")
+    assert answered.events[0] == ev.EmployeeCommented(number, answered.value.id, True)
+    ticket = await uow.tickets.get(number)
+    assert ticket.status is TicketStatus.IN_PROGRESS
+    assert ticket.resolution_due == msk(2026, 11, 24, 11, 0)  # 8 h + 2 h paused → next day
+
+    resolved = await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
+                                summary="Заменили картридж")
+    assert resolved.value.status is TicketStatus.RESOLVED
+    closed = await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    assert closed.value.status is TicketStatus.CLOSED
+    rated = await uc.rate(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, score=5)
+    assert rated.events == (ev.TicketRated(number, 5, ""),)
+    with pytest.raises(InvalidInput):
+        await uc.rate(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, score=4)
+
+
+async def test_reopen_sends_it_back_with_the_reason_and_new_deadlines(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    clock.advance(hours=1)
+    outcome = await uc.reopen(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG,
+                              reason="Снова не печатает")
+    assert outcome.value.status is TicketStatus.REOPENED and outcome.value.resolved_at is None
+    assert ev.TicketReopened(number, "Снова не печатает") in outcome.events
+    # the hour it spent resolved does not count against resolution
+    assert outcome.value.resolution_due == msk(2026, 11, 24, 10, 0)
+
+
+async def test_employee_cancels_only_before_work(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await uc.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    with pytest.raises(InvalidTransition):
+        await uc.cancel_by_employee(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    other = (await open_printer_ticket(uow, clock)).value.number
+    done = await uc.cancel_by_employee(uow, clock, ticket_id=other, tg_id=EMPLOYEE_TG)
+    assert done.value.status is TicketStatus.CANCELLED
+
+
+async def test_nobody_sees_or_changes_what_is_not_theirs(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    with pytest.raises(NotFound):
+        await uc.ticket_for_employee(uow, number, COLLEAGUE_TG)
+    with pytest.raises(NotFound):
+        await uc.cancel_by_employee(uow, clock, ticket_id=number, tg_id=COLLEAGUE_TG)
+    with pytest.raises(AccessDenied):
+        await uc.take(uow, clock, ticket_id=number, staff_tg_id=EMPLOYEE_TG)
+    assert (await uc.ticket_for_employee(uow, number, DIRECTOR_TG)).number == number
+    assert (await uow.tickets.get(number)).status is TicketStatus.NEW
+
+
+async def test_director_of_another_company_does_not_see_the_ticket(uow, clock):
+    other = (await uc.register_client(uow, clock, name="ЗАО Лютик")).value
+    invite = (await uc.create_invite(uow, clock, client_id=other.id,
+                                     role=EmployeeRole.DIRECTOR)).value
+    await uc.register_employee(uow, clock, code=invite.code, tg_id=7777, name="Boss")
+    number = (await open_printer_ticket(uow, clock)).value.number
+    with pytest.raises(NotFound):
+        await uc.ticket_for_employee(uow, number, 7777)
+
+
+async def test_priority_override_is_recorded_and_recomputes_deadlines(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    outcome = await uc.change_priority(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
+                                       priority=Priority.STANDARD, reason="Есть второй принтер")
+    assert outcome.value.priority is Priority.STANDARD
+    assert outcome.value.reaction_due == msk(2026, 11, 23, 14, 0)  # Gold Standard: 4 h
+    change = (await uow.tickets.priority_changes(number))[0]
+    assert (change.old, change.new, change.reason) == (
+        Priority.HIGH, Priority.STANDARD, "Есть второй принтер")
+    with pytest.raises(InvalidInput):
+        await uc.change_priority(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
+                                 priority=Priority.LOW, reason=" ")
+
+
+async def test_first_public_reply_meets_reaction_but_an_internal_note_does_not(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    note = await uc.reply(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="проверю",
+                          internal=True)
+    assert (await uow.tickets.get(number)).first_response_at is None
+    assert isinstance(note.events[0], ev.InternalNoteAdded)
+    clock.advance(minutes=5)
+    answer = await uc.reply(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="Иду к вам")
+    assert ev.ReactionMet(number, ENGINEER) in answer.events
+    assert (await uow.tickets.get(number)).first_response_at == clock.now()
+
+
+async def test_work_log_bounds(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await uc.log_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, minutes=30)
+    for minutes in (0, -5, 24 * 60 + 1):
+        with pytest.raises(InvalidInput):
+            await uc.log_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, minutes=minutes)
+    assert [w.minutes for w in await uow.tickets.work_logs(number)] == [30]
+
+
+async def test_auto_close_only_from_resolved(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    with pytest.raises(InvalidTransition):
+        await uc.close_unconfirmed(uow, clock, ticket_id=number)
+    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    outcome = await uc.close_unconfirmed(uow, clock, ticket_id=number)
+    assert ev.TicketClosed(number, True) in outcome.events
+
+
+async def test_client_with_a_bad_calendar_is_not_registered(uow, clock):
+    with pytest.raises(ValueError):
+        await uc.register_client(uow, clock, name="X", timezone="Mars/Base")
+    with pytest.raises(ValueError):
+        await uc.register_client(uow, clock, name="X", opens=time(18), closes=time(9))
+    assert len(uow.store.clients) == 1
