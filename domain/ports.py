@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.enums import StaffRole
+from domain.events import Event
 from domain.model import (
     Client,
     Employee,
@@ -109,6 +110,7 @@ class TicketRepository(Protocol):
     async def add_work_log(self, entry: WorkLog) -> None: ...
     async def work_logs(self, ticket_id: int) -> Sequence[WorkLog]: ...
     async def add_rating(self, rating: Rating) -> None: ...
+    async def update_rating(self, rating: Rating) -> None: ...
     async def rating(self, ticket_id: int) -> Rating | None: ...
 
 
@@ -124,6 +126,13 @@ class SlaEventRepository(Protocol):
         ...
 
     async def for_ticket(self, ticket_id: int) -> Sequence[SlaEventRecord]: ...
+
+
+class Notifier(Protocol):
+    """Turns what happened into messages for everybody who must hear of it, written into
+    the outbox of the same unit of work (so they are sent if and only if it commits)."""
+
+    async def publish(self, uow: UnitOfWork, events: Sequence[Event]) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -146,6 +155,7 @@ __all__ = [
     "Clock",
     "EmployeeRepository",
     "InviteRepository",
+    "Notifier",
     "OutboxMessage",
     "OutboxRepository",
     "SlaEventRecord",

@@ -539,6 +539,20 @@ async def rate(
     return Outcome(rating, (ev.TicketRated(ticket.number, score, comment),))
 
 
+async def comment_rating(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, comment: str
+) -> Outcome[Rating]:
+    """A comment added to the rating the employee just gave."""
+    ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
+    rating = await uow.tickets.rating(ticket.number)
+    if rating is None:
+        raise InvalidInput("this ticket is not rated yet", field="ticket")
+    comment = _clean_text(comment, limit=MAX_REASON_LENGTH, what="comment")
+    updated = Rating(rating.ticket_id, rating.score, comment, rating.at)
+    await uow.tickets.update_rating(updated)
+    return Outcome(updated, (ev.TicketRated(ticket.number, rating.score, comment),))
+
+
 # --- tickets: staff -------------------------------------------------------------------
 
 

@@ -183,6 +183,9 @@ class FakeTickets:
     async def add_rating(self, rating: Rating) -> None:
         self.s.ratings[rating.ticket_id] = rating
 
+    async def update_rating(self, rating: Rating) -> None:
+        self.s.ratings[rating.ticket_id] = rating
+
     async def rating(self, ticket_id: int) -> Rating | None:
         return self.s.ratings.get(ticket_id)
 

@@ -1,0 +1,211 @@
+"""The SQLite file: one aiosqlite connection, migrations, and transactions that take turns.
+
+aiosqlite runs the one connection on its own thread; SQLite has one transaction per
+connection. So that units of work of concurrent asyncio tasks do not interleave on it,
+every transaction holds `Database._lock` from its first statement to its end:
+
+    db = await Database.open("frontdesk.sqlite3")
+    async with db.unit_of_work() as uow:      # waits for the lock
+        ticket = await uow.tickets.get(7)
+        ...
+        await uow.commit()                     # leaving without commit rolls back
+    await db.close()
+
+`transaction()` is the short form for code outside a use case (FSM storage, outbox
+delivery): it commits on a normal exit. Called from a task that already holds a unit of
+work, it joins that unit of work instead of waiting for the lock the task itself holds
+(aiogram's FSM context is used by handlers inside the unit-of-work middleware); the
+writes then commit or roll back together with the unit of work.
+
+Migrations are the numbered files ``storage/migrations/NNNN_name.sql``, read as package
+data. Each one not yet applied runs in its own transaction together with
+``PRAGMA user_version = NNNN``, so the file's user_version is the last migration applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from domain.ports import Clock
+from storage.session import Session, SystemClock
+from storage.unit_of_work import SqliteUnitOfWork
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA synchronous = NORMAL",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """The migrations shipped with the package, in order; numbering must run 1, 2, 3..."""
+    folder = resources.files("storage").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(
+                f"migrations must be numbered 0001, 0002, ... without gaps: "
+                f"expected {expected:04d}, found {migration.name}"
+            )
+    return found
+
+
+class Database:
+    """The shared connection to one SQLite file. Open with `await Database.open(path)`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str, clock: Clock) -> None:
+        self._conn = conn
+        self.path = path
+        self.clock = clock
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
+        self._session: Session | None = None
+        # Names of the migrations the last `open` applied (empty when already up to date).
+        self.applied_migrations: list[str] = []
+
+    @classmethod
+    async def open(cls, path: str | Path, *, clock: Clock | None = None) -> Database:
+        """Connect, set the pragmas and bring the schema up to date."""
+        path = str(path)
+        if path != ":memory:" and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions, we issue BEGIN/COMMIT ourselves.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            for pragma in _PRAGMAS:
+                await conn.execute_fetchall(pragma)
+            applied = await _migrate(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        db = cls(conn, path, clock or SystemClock())
+        db.applied_migrations = applied
+        return db
+
+    connect = open
+
+    async def close(self) -> None:
+        async with self._lock:
+            try:
+                await self._conn.execute_fetchall("PRAGMA optimize")
+            finally:
+                await self._conn.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[Session]:
+        """Hold the lock and a fresh session; roll back whatever is left uncommitted."""
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            # asyncio.Lock is not reentrant: waiting here would wait for ourselves forever.
+            raise RuntimeError("this task already holds a unit of work on this database")
+        async with self._lock:
+            session = Session(self._conn, self.clock)
+            self._owner, self._session = task, session
+            try:
+                yield session
+            finally:
+                self._owner = self._session = None
+                await session.close()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[SqliteUnitOfWork]:
+        """One transaction for one use case: commit it, or it rolls back on leaving."""
+        async with self._exclusive() as session:
+            yield SqliteUnitOfWork(session)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Session]:
+        """A short transaction committed on a normal exit (joins this task's unit of work)."""
+        task = asyncio.current_task()
+        if task is not None and task is self._owner and self._session is not None:
+            yield self._session
+            return
+        async with self._exclusive() as session:
+            yield session
+            await session.commit()
+
+    async def user_version(self) -> int:
+        version = await self.pragma("user_version")
+        return version if isinstance(version, int) else 0
+
+    async def pragma(self, name: str) -> object:
+        """The current value of a pragma (journal_mode, foreign_keys, ...)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a pragma name: {name!r}")
+        async with self.transaction() as session:
+            row = await session.fetchone(f"PRAGMA {name}")
+        return row[0] if row else None
+
+    async def quick_check(self) -> bool:
+        """SQLite's cheap consistency check (no index cross-checks): True when it says ok."""
+        async with self.transaction() as session:
+            rows = await session.fetchall("PRAGMA quick_check")
+        return [tuple(row) for row in rows] == [("ok",)]
+
+
+async def _migrate(conn: aiosqlite.Connection) -> list[str]:
+    """Apply the migrations newer than the file's user_version; the names applied."""
+    rows = list(await conn.execute_fetchall("PRAGMA user_version"))
+    current = int(rows[0][0])
+    migrations = load_migrations()
+    if migrations and current > migrations[-1].version:
+        raise RuntimeError(
+            f"the database is at schema version {current}, newer than this code "
+            f"({migrations[-1].version}): refusing to run against it"
+        )
+    applied = []
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        # executescript commits any open transaction first, so the script carries its own
+        # BEGIN/COMMIT; user_version is part of the same transaction as the schema change.
+        script = (
+            f"BEGIN IMMEDIATE;\n{migration.sql}\n;\n"
+            f"PRAGMA user_version = {migration.version};\nCOMMIT;"
+        )
+        try:
+            async with conn.executescript(script):
+                pass
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute_fetchall("ROLLBACK")
+            raise
+        applied.append(migration.name)
+    return applied

@@ -1,0 +1,156 @@
+"""The delivery side of the outbox, for the worker that sends what use cases wrote.
+
+Each call is its own short transaction, taken in turn with units of work through the
+database lock. A chat's messages go out in the order they were written: `claim_due`
+offers only the oldest pending row of each chat, and only when that row is due, so a
+message waiting for a retry holds back the later ones of its chat (and no other chat).
+
+Claiming a row counts an attempt and leases it: its next_attempt_at moves `lease` into
+the future, so if the process dies while sending, the row is offered again after the
+lease instead of being lost (Telegram may then get it twice; at least once, in order).
+After sending, the worker calls `mark_sent`, `reschedule` (try again later) or
+`mark_failed` (give up; the chat's next message becomes its head).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.ports import OutboxMessage
+from storage.codec import parse_utc, parse_utc_or_none, utc_text
+from storage.database import Database
+
+DEFAULT_LEASE = timedelta(minutes=2)
+
+# The pending rows that head their chat's queue.
+_HEADS = """
+    FROM outbox AS o
+    WHERE o.status = 'pending'
+      AND o.id = (SELECT min(p.id) FROM outbox AS p
+                  WHERE p.chat_id = o.chat_id AND p.status = 'pending')
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A row of the outbox with its delivery state."""
+
+    message: OutboxMessage
+    status: str  # pending, sent, failed
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    sent_message_id: int | None
+    last_error: str | None
+
+
+def _message(row: sqlite3.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        method=row["method"],
+        payload=json.loads(row["payload"]),
+        dedup_key=row["dedup_key"],
+        ticket_id=row["ticket_id"],
+        attempts=row["attempts"],
+        created_at=parse_utc(row["created_at"]),
+    )
+
+
+class OutboxDelivery:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def claim_due(
+        self, now: datetime, limit: int = 20, *, lease: timedelta = DEFAULT_LEASE
+    ) -> list[OutboxMessage]:
+        """Up to `limit` messages to send now, at most one per chat, oldest first.
+
+        `attempts` of each returned message already counts this attempt."""
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? "
+                f"WHERE id IN (SELECT o.id {_HEADS} AND o.next_attempt_at <= ? "
+                "ORDER BY o.id LIMIT ?) RETURNING *",
+                (utc_text(now + lease), utc_text(now), limit),
+            )
+        # RETURNING gives no order guarantee.
+        return sorted((_message(row) for row in rows), key=lambda m: m.id or 0)
+
+    async def mark_sent(self, outbox_id: int, sent_message_id: int | None, at: datetime) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, sent_message_id = ?, "
+                "last_error = NULL WHERE id = ?",
+                (utc_text(at), sent_message_id, outbox_id),
+            )
+
+    async def reschedule(self, outbox_id: int, next_attempt_at: datetime, error: str) -> None:
+        """Try again at `next_attempt_at` (the chat's later messages keep waiting)."""
+        async with self._db.transaction() as session:
+            await session.execute(
+                "UPDATE outbox SET next_attempt_at = ?, last_error = ? "
+                "WHERE id = ? AND status = 'pending'",
+                (utc_text(next_attempt_at), error, outbox_id),
+            )
+
+    async def mark_failed(self, outbox_id: int, error: str) -> None:
+        """Give up on this message; the chat's next one may go."""
+        async with self._db.transaction() as session:
+            await session.execute(
+                "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
+                (error, outbox_id),
+            )
+
+    async def depth(self) -> int:
+        """How many messages wait to be sent."""
+        async with self._db.transaction() as session:
+            row = await session.fetchone("SELECT count(*) FROM outbox WHERE status = 'pending'")
+        return int(row[0]) if row else 0
+
+    async def oldest_pending_created_at(self) -> datetime | None:
+        async with self._db.transaction() as session:
+            row = await session.fetchone(
+                "SELECT min(created_at) FROM outbox WHERE status = 'pending'"
+            )
+        return parse_utc_or_none(row[0]) if row else None
+
+    async def next_due_at(self) -> datetime | None:
+        """When `claim_due` will next have something to offer (None: nothing pending).
+
+        Only the heads of the chats' queues count: a later message of a chat is never
+        offered before its head, however early its own next_attempt_at."""
+        async with self._db.transaction() as session:
+            row = await session.fetchone(f"SELECT min(o.next_attempt_at) {_HEADS}")
+        return parse_utc_or_none(row[0]) if row else None
+
+    async def get(self, outbox_id: int) -> OutboxRow | None:
+        async with self._db.transaction() as session:
+            row = await session.fetchone("SELECT * FROM outbox WHERE id = ?", (outbox_id,))
+        if row is None:
+            return None
+        return OutboxRow(
+            message=_message(row),
+            status=row["status"],
+            next_attempt_at=parse_utc(row["next_attempt_at"]),
+            sent_at=parse_utc_or_none(row["sent_at"]),
+            sent_message_id=row["sent_message_id"],
+            last_error=row["last_error"],
+        )
+
+    async def pending(self, chat_id: int | None = None) -> Sequence[OutboxMessage]:
+        """The pending messages in delivery order (of one chat, or all)."""
+        async with self._db.transaction() as session:
+            if chat_id is None:
+                rows = await session.fetchall(
+                    "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id"
+                )
+            else:
+                rows = await session.fetchall(
+                    "SELECT * FROM outbox WHERE status = 'pending' AND chat_id = ? ORDER BY id",
+                    (chat_id,),
+                )
+        return [_message(row) for row in rows]

@@ -1,0 +1,819 @@
+"""Repositories: the domain ports of domain/ports.py over SQLite, plus two for the bot layer
+(processed updates, ticket posts).
+
+Every repository works inside the `Session` of its unit of work and never commits. `add`
+fills in the generated id (and created_at when the caller left it None, from the
+database's clock) on the entity it was given and returns that same object. `update` of a
+row that does not exist raises `NotFound`. Value encodings are in storage/codec.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.enums import (
+    Category,
+    EmployeeRole,
+    Priority,
+    RequestType,
+    Scope,
+    SlaTier,
+    StaffRole,
+    TicketKind,
+    TicketStatus,
+    WorkImpact,
+)
+from domain.errors import NotFound
+from domain.model import (
+    Attachment,
+    Client,
+    Employee,
+    Invite,
+    Plan,
+    PriorityChange,
+    Rating,
+    Staff,
+    Ticket,
+    TicketMessage,
+    WorkLog,
+)
+from domain.ports import OutboxMessage, SlaEventRecord
+from domain.sla import Pause, SlaMilestone
+from storage.codec import (
+    clock_text,
+    enum_value,
+    flag,
+    parse_clock,
+    parse_sla_table,
+    parse_utc,
+    parse_utc_or_none,
+    parse_weekdays,
+    sla_table_json,
+    utc_text,
+    utc_text_or_none,
+    weekdays_text,
+)
+from storage.session import Session
+
+# Must match the partial indexes of 0001_initial.sql word for word (see the note there).
+OPEN_TICKET = "status NOT IN ('closed', 'cancelled')"
+assert {s.value for s in TicketStatus if not s.is_open} == {"closed", "cancelled"}
+
+
+def _optional(enum: type[Any], value: str | None) -> Any:
+    return None if value is None else enum(value)
+
+
+class _Repository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _now_text(self, given: datetime | None) -> str:
+        return utc_text(given if given is not None else self._session.now())
+
+    async def _update(self, sql: str, params: dict[str, Any], what: str) -> None:
+        if await self._session.execute(sql, params) == 0:
+            raise NotFound(f"{what} not found")
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    )
+
+
+def _assignments(columns: Sequence[str]) -> str:
+    return ", ".join(f"{c} = :{c}" for c in columns)
+
+
+# --- clients --------------------------------------------------------------------------
+
+
+class SqliteClientRepository(_Repository):
+    @staticmethod
+    def _params(client: Client) -> dict[str, Any]:
+        plan = client.plan
+        return {
+            "name": client.name,
+            "tier": enum_value(client.tier),
+            "timezone": client.timezone,
+            "opens": clock_text(client.opens),
+            "closes": clock_text(client.closes),
+            "weekdays": weekdays_text(client.weekdays),
+            "country": client.country,
+            "round_the_clock": flag(client.round_the_clock),
+            "manager_tg_id": client.manager_tg_id,
+            "custom_sla": sla_table_json(client.custom_sla),
+            "warning_fraction": client.warning_fraction,
+            "plan_monthly_fee": plan.monthly_fee if plan else None,
+            "plan_hours_included": plan.hours_included if plan else None,
+            "plan_extra_hour_rate": plan.extra_hour_rate if plan else None,
+            "plan_reserve_cap": plan.reserve_cap if plan else None,
+        }
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> Client:
+        plan = None
+        if row["plan_monthly_fee"] is not None:
+            plan = Plan(
+                monthly_fee=row["plan_monthly_fee"],
+                hours_included=row["plan_hours_included"],
+                extra_hour_rate=row["plan_extra_hour_rate"],
+                reserve_cap=row["plan_reserve_cap"],
+            )
+        return Client(
+            id=row["id"],
+            name=row["name"],
+            tier=SlaTier(row["tier"]),
+            timezone=row["timezone"],
+            opens=parse_clock(row["opens"]),
+            closes=parse_clock(row["closes"]),
+            weekdays=parse_weekdays(row["weekdays"]),
+            country=row["country"],
+            round_the_clock=bool(row["round_the_clock"]),
+            manager_tg_id=row["manager_tg_id"],
+            custom_sla=parse_sla_table(row["custom_sla"]),
+            warning_fraction=row["warning_fraction"],
+            plan=plan,
+            created_at=parse_utc(row["created_at"]),
+        )
+
+    async def add(self, client: Client) -> Client:
+        params = self._params(client) | {"created_at": self._now_text(client.created_at)}
+        row = await self._session.fetchone(
+            _insert_sql("clients", list(params)) + " RETURNING id", params
+        )
+        assert row is not None
+        client.id, client.created_at = row["id"], parse_utc(params["created_at"])
+        return client
+
+    async def get(self, client_id: int) -> Client | None:
+        row = await self._session.fetchone("SELECT * FROM clients WHERE id = ?", (client_id,))
+        return self._from_row(row) if row else None
+
+    async def update(self, client: Client) -> None:
+        params = self._params(client)
+        await self._update(
+            f"UPDATE clients SET {_assignments(list(params))}, "
+            "created_at = COALESCE(:created_at, created_at) WHERE id = :id",
+            params | {"id": client.id, "created_at": utc_text_or_none(client.created_at)},
+            "client",
+        )
+
+    async def list(self) -> Sequence[Client]:
+        rows = await self._session.fetchall("SELECT * FROM clients ORDER BY name, id")
+        return [self._from_row(row) for row in rows]
+
+    async def by_manager(self, manager_tg_id: int) -> Sequence[Client]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM clients WHERE manager_tg_id = ? ORDER BY name, id", (manager_tg_id,)
+        )
+        return [self._from_row(row) for row in rows]
+
+
+# --- employees, staff, invites --------------------------------------------------------
+
+
+class SqliteEmployeeRepository(_Repository):
+    @staticmethod
+    def _params(employee: Employee) -> dict[str, Any]:
+        return {
+            "id": employee.id,
+            "client_id": employee.client_id,
+            "tg_id": employee.tg_id,
+            "name": employee.name,
+            "role": enum_value(employee.role),
+            "phone": employee.phone,
+            "locale": employee.locale,
+            "username": employee.username,
+            "active": flag(employee.active),
+        }
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> Employee:
+        return Employee(
+            id=row["id"],
+            client_id=row["client_id"],
+            tg_id=row["tg_id"],
+            name=row["name"],
+            role=EmployeeRole(row["role"]),
+            phone=row["phone"],
+            locale=row["locale"],
+            username=row["username"],
+            active=bool(row["active"]),
+            created_at=parse_utc(row["created_at"]),
+        )
+
+    async def add(self, employee: Employee) -> Employee:
+        params = self._params(employee) | {"created_at": self._now_text(employee.created_at)}
+        row = await self._session.fetchone(
+            "INSERT INTO employees "
+            "(client_id, tg_id, name, role, phone, locale, username, active, created_at) "
+            "VALUES (:client_id, :tg_id, :name, :role, :phone, :locale, :username, :active, "
+            ":created_at) RETURNING id",
+            params,
+        )
+        assert row is not None
+        employee.id, employee.created_at = row["id"], parse_utc(params["created_at"])
+        return employee
+
+    async def get(self, employee_id: int) -> Employee | None:
+        row = await self._session.fetchone("SELECT * FROM employees WHERE id = ?", (employee_id,))
+        return self._from_row(row) if row else None
+
+    async def by_tg_id(self, tg_id: int) -> Employee | None:
+        row = await self._session.fetchone("SELECT * FROM employees WHERE tg_id = ?", (tg_id,))
+        return self._from_row(row) if row else None
+
+    async def update(self, employee: Employee) -> None:
+        params = self._params(employee) | {"created_at": utc_text_or_none(employee.created_at)}
+        await self._update(
+            "UPDATE employees SET client_id = :client_id, tg_id = :tg_id, name = :name, "
+            "role = :role, phone = :phone, locale = :locale, username = :username, "
+            "active = :active, created_at = COALESCE(:created_at, created_at) WHERE id = :id",
+            params,
+            "employee",
+        )
+
+    async def list_by_client(self, client_id: int) -> Sequence[Employee]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM employees WHERE client_id = ? ORDER BY name, id", (client_id,)
+        )
+        return [self._from_row(row) for row in rows]
+
+
+class SqliteStaffRepository(_Repository):
+    @staticmethod
+    def _params(staff: Staff) -> dict[str, Any]:
+        return {
+            "tg_id": staff.tg_id,
+            "name": staff.name,
+            "role": enum_value(staff.role),
+            "locale": staff.locale,
+            "notify_all_priorities": flag(staff.notify_all_priorities),
+            "active": flag(staff.active),
+        }
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> Staff:
+        return Staff(
+            tg_id=row["tg_id"],
+            name=row["name"],
+            role=StaffRole(row["role"]),
+            locale=row["locale"],
+            notify_all_priorities=bool(row["notify_all_priorities"]),
+            active=bool(row["active"]),
+            created_at=parse_utc(row["created_at"]),
+        )
+
+    async def add(self, staff: Staff) -> Staff:
+        params = self._params(staff) | {"created_at": self._now_text(staff.created_at)}
+        await self._session.execute(
+            "INSERT INTO staff (tg_id, name, role, locale, notify_all_priorities, active, "
+            "created_at) VALUES (:tg_id, :name, :role, :locale, :notify_all_priorities, "
+            ":active, :created_at)",
+            params,
+        )
+        staff.created_at = parse_utc(params["created_at"])
+        return staff
+
+    async def get(self, tg_id: int) -> Staff | None:
+        row = await self._session.fetchone("SELECT * FROM staff WHERE tg_id = ?", (tg_id,))
+        return self._from_row(row) if row else None
+
+    async def update(self, staff: Staff) -> None:
+        params = self._params(staff) | {"created_at": utc_text_or_none(staff.created_at)}
+        await self._update(
+            "UPDATE staff SET name = :name, role = :role, locale = :locale, "
+            "notify_all_priorities = :notify_all_priorities, active = :active, "
+            "created_at = COALESCE(:created_at, created_at) WHERE tg_id = :tg_id",
+            params,
+            "staff member",
+        )
+
+    async def list(self, role: StaffRole | None = None) -> Sequence[Staff]:
+        if role is None:
+            rows = await self._session.fetchall("SELECT * FROM staff ORDER BY name, tg_id")
+        else:
+            rows = await self._session.fetchall(
+                "SELECT * FROM staff WHERE role = ? ORDER BY name, tg_id", (enum_value(role),)
+            )
+        return [self._from_row(row) for row in rows]
+
+
+class SqliteInviteRepository(_Repository):
+    @staticmethod
+    def _params(invite: Invite) -> dict[str, Any]:
+        return {
+            "code": invite.code,
+            "client_id": invite.client_id,
+            "role": enum_value(invite.role),
+            "max_uses": invite.max_uses,
+            "used": invite.used,
+            "expires_at": utc_text_or_none(invite.expires_at),
+            "revoked": flag(invite.revoked),
+        }
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> Invite:
+        return Invite(
+            code=row["code"],
+            client_id=row["client_id"],
+            role=EmployeeRole(row["role"]),
+            max_uses=row["max_uses"],
+            used=row["used"],
+            expires_at=parse_utc_or_none(row["expires_at"]),
+            revoked=bool(row["revoked"]),
+            created_at=parse_utc(row["created_at"]),
+        )
+
+    async def add(self, invite: Invite) -> Invite:
+        params = self._params(invite) | {"created_at": self._now_text(invite.created_at)}
+        await self._session.execute(
+            "INSERT INTO invites (code, client_id, role, max_uses, used, expires_at, revoked, "
+            "created_at) VALUES (:code, :client_id, :role, :max_uses, :used, :expires_at, "
+            ":revoked, :created_at)",
+            params,
+        )
+        invite.created_at = parse_utc(params["created_at"])
+        return invite
+
+    async def get(self, code: str) -> Invite | None:
+        row = await self._session.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
+        return self._from_row(row) if row else None
+
+    async def update(self, invite: Invite) -> None:
+        params = self._params(invite) | {"created_at": utc_text_or_none(invite.created_at)}
+        await self._update(
+            "UPDATE invites SET client_id = :client_id, role = :role, max_uses = :max_uses, "
+            "used = :used, expires_at = :expires_at, revoked = :revoked, "
+            "created_at = COALESCE(:created_at, created_at) WHERE code = :code",
+            params,
+            "invite",
+        )
+
+    async def list_by_client(self, client_id: int) -> Sequence[Invite]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM invites WHERE client_id = ? ORDER BY created_at, code", (client_id,)
+        )
+        return [self._from_row(row) for row in rows]
+
+
+# --- tickets --------------------------------------------------------------------------
+
+
+class SqliteTicketRepository(_Repository):
+    @staticmethod
+    def _params(ticket: Ticket) -> dict[str, Any]:
+        return {
+            "client_id": ticket.client_id,
+            "employee_id": ticket.employee_id,
+            "kind": enum_value(ticket.kind),
+            "category": enum_value(ticket.category),
+            "priority": enum_value(ticket.priority),
+            "title": ticket.title,
+            "description": ticket.description,
+            "request_type": enum_value(ticket.request_type),
+            "impact": enum_value(ticket.impact),
+            "scope": enum_value(ticket.scope),
+            "status": enum_value(ticket.status),
+            "assignee_tg_id": ticket.assignee_tg_id,
+            "registered_at": utc_text(ticket.registered_at),
+            "first_response_at": utc_text_or_none(ticket.first_response_at),
+            "resolved_at": utc_text_or_none(ticket.resolved_at),
+            "closed_at": utc_text_or_none(ticket.closed_at),
+            "after_hours": flag(ticket.after_hours),
+            "emergency": flag(ticket.emergency),
+            "reaction_due": utc_text_or_none(ticket.reaction_due),
+            "reaction_warning_at": utc_text_or_none(ticket.reaction_warning_at),
+            "resolution_due": utc_text_or_none(ticket.resolution_due),
+            "resolution_warning_at": utc_text_or_none(ticket.resolution_warning_at),
+            "updated_at": utc_text_or_none(ticket.updated_at),
+        }
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row, pauses: list[Pause]) -> Ticket:
+        return Ticket(
+            id=row["id"],
+            client_id=row["client_id"],
+            employee_id=row["employee_id"],
+            kind=TicketKind(row["kind"]),
+            category=Category(row["category"]),
+            priority=Priority(row["priority"]),
+            title=row["title"],
+            description=row["description"],
+            registered_at=parse_utc(row["registered_at"]),
+            request_type=_optional(RequestType, row["request_type"]),
+            impact=_optional(WorkImpact, row["impact"]),
+            scope=_optional(Scope, row["scope"]),
+            status=TicketStatus(row["status"]),
+            assignee_tg_id=row["assignee_tg_id"],
+            first_response_at=parse_utc_or_none(row["first_response_at"]),
+            resolved_at=parse_utc_or_none(row["resolved_at"]),
+            closed_at=parse_utc_or_none(row["closed_at"]),
+            after_hours=bool(row["after_hours"]),
+            emergency=bool(row["emergency"]),
+            pauses=pauses,
+            reaction_due=parse_utc_or_none(row["reaction_due"]),
+            reaction_warning_at=parse_utc_or_none(row["reaction_warning_at"]),
+            resolution_due=parse_utc_or_none(row["resolution_due"]),
+            resolution_warning_at=parse_utc_or_none(row["resolution_warning_at"]),
+            updated_at=parse_utc(row["updated_at"]),
+        )
+
+    async def _tickets(self, sql: str, params: Any = ()) -> list[Ticket]:
+        """Run a SELECT over tickets and attach each one's pauses (one more query)."""
+        rows = await self._session.fetchall(sql, params)
+        if not rows:
+            return []
+        pauses: dict[int, list[Pause]] = defaultdict(list)
+        # json_each takes any number of ids in one parameter (no variable-count limit).
+        for pause in await self._session.fetchall(
+            "SELECT ticket_id, started_at, ended_at FROM ticket_pauses "
+            "WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY ticket_id, seq",
+            (json.dumps([row["id"] for row in rows]),),
+        ):
+            pauses[pause["ticket_id"]].append(
+                Pause(parse_utc(pause["started_at"]), parse_utc_or_none(pause["ended_at"]))
+            )
+        return [self._from_row(row, pauses.get(row["id"], [])) for row in rows]
+
+    async def _write_pauses(self, ticket_id: int, pauses: Sequence[Pause]) -> None:
+        await self._session.execute("DELETE FROM ticket_pauses WHERE ticket_id = ?", (ticket_id,))
+        if pauses:
+            await self._session.executemany(
+                "INSERT INTO ticket_pauses (ticket_id, seq, started_at, ended_at) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (ticket_id, seq, utc_text(p.started_at), utc_text_or_none(p.ended_at))
+                    for seq, p in enumerate(pauses)
+                ],
+            )
+
+    async def add(self, ticket: Ticket, intake_key: str | None = None) -> Ticket:
+        """Register the ticket and give it its number. When `intake_key` was already used,
+        nothing is written and the ticket registered with it the first time is returned."""
+        params = self._params(ticket)
+        params["updated_at"] = self._now_text(ticket.updated_at)
+        params["intake_key"] = intake_key
+        row = await self._session.fetchone(
+            _insert_sql("tickets", list(params))
+            + " ON CONFLICT (intake_key) DO NOTHING RETURNING id",
+            params,
+        )
+        if row is None:
+            assert intake_key is not None
+            existing = await self.by_intake_key(intake_key)
+            assert existing is not None
+            return existing
+        ticket.id, ticket.updated_at = row["id"], parse_utc(params["updated_at"])
+        await self._write_pauses(ticket.id, ticket.pauses)
+        return ticket
+
+    async def by_intake_key(self, intake_key: str) -> Ticket | None:
+        found = await self._tickets("SELECT * FROM tickets WHERE intake_key = ?", (intake_key,))
+        return found[0] if found else None
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        found = await self._tickets("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return found[0] if found else None
+
+    async def update(self, ticket: Ticket) -> None:
+        """Write every field, and replace the pauses with the ticket's list."""
+        if ticket.id is None:
+            raise ValueError("cannot update a ticket that was never added")
+        params = self._params(ticket)
+        params["updated_at"] = self._now_text(ticket.updated_at)
+        await self._update(
+            f"UPDATE tickets SET {_assignments(list(params))} WHERE id = :id",
+            params | {"id": ticket.id},
+            "ticket",
+        )
+        ticket.updated_at = parse_utc(params["updated_at"])
+        await self._write_pauses(ticket.id, ticket.pauses)
+
+    async def _list_by(
+        self, column: str, value: int, open_only: bool, limit: int, offset: int
+    ) -> list[Ticket]:
+        where = f"{column} = ?" + (f" AND {OPEN_TICKET}" if open_only else "")
+        return await self._tickets(
+            f"SELECT * FROM tickets WHERE {where} "
+            # Open ones first (false sorts before true), then the newest.
+            f"ORDER BY NOT ({OPEN_TICKET}), id DESC LIMIT ? OFFSET ?",
+            (value, limit, offset),
+        )
+
+    async def list_by_employee(
+        self, employee_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
+    ) -> Sequence[Ticket]:
+        return await self._list_by("employee_id", employee_id, open_only, limit, offset)
+
+    async def list_by_client(
+        self, client_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
+    ) -> Sequence[Ticket]:
+        return await self._list_by("client_id", client_id, open_only, limit, offset)
+
+    async def list_by_assignee(
+        self, staff_tg_id: int, *, open_only: bool = True, limit: int = 50, offset: int = 0
+    ) -> Sequence[Ticket]:
+        """A staff member's tickets (not a domain port): open first, then newest."""
+        return await self._list_by("assignee_tg_id", staff_tg_id, open_only, limit, offset)
+
+    async def list_open(self) -> Sequence[Ticket]:
+        """Every open ticket, oldest first."""
+        return await self._tickets(f"SELECT * FROM tickets WHERE {OPEN_TICKET} ORDER BY id")
+
+    async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
+        """The staff queue (not a domain port): open tickets, the nearest resolution due time
+        first; tickets whose clock is stopped (no due time) last."""
+        return await self._tickets(
+            f"SELECT * FROM tickets WHERE {OPEN_TICKET} "
+            "ORDER BY resolution_due IS NULL, resolution_due, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+
+    # --- the conversation and the records around a ticket ---
+
+    async def add_message(self, message: TicketMessage) -> TicketMessage:
+        created_at = self._now_text(message.created_at)
+        row = await self._session.fetchone(
+            "INSERT INTO ticket_messages (ticket_id, author, author_tg_id, text, internal, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                message.ticket_id,
+                message.author,
+                message.author_tg_id,
+                message.text,
+                flag(message.internal),
+                created_at,
+            ),
+        )
+        assert row is not None
+        message.id, message.created_at = row["id"], parse_utc(created_at)
+        if message.attachments:
+            await self._session.executemany(
+                "INSERT INTO attachments (message_id, seq, kind, file_id, file_unique_id, "
+                "file_name, mime_type) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (message.id, seq, a.kind, a.file_id, a.file_unique_id, a.file_name, a.mime_type)
+                    for seq, a in enumerate(message.attachments)
+                ],
+            )
+        return message
+
+    async def messages(self, ticket_id: int) -> Sequence[TicketMessage]:
+        """The conversation in the order it was written, internal notes included."""
+        rows = await self._session.fetchall(
+            "SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        )
+        attachments: dict[int, list[Attachment]] = defaultdict(list)
+        for a in await self._session.fetchall(
+            "SELECT a.* FROM attachments a JOIN ticket_messages m ON m.id = a.message_id "
+            "WHERE m.ticket_id = ? ORDER BY a.message_id, a.seq",
+            (ticket_id,),
+        ):
+            attachments[a["message_id"]].append(
+                Attachment(
+                    kind=a["kind"],
+                    file_id=a["file_id"],
+                    file_unique_id=a["file_unique_id"],
+                    file_name=a["file_name"],
+                    mime_type=a["mime_type"],
+                )
+            )
+        return [
+            TicketMessage(
+                id=row["id"],
+                ticket_id=row["ticket_id"],
+                author=row["author"],
+                author_tg_id=row["author_tg_id"],
+                text=row["text"],
+                internal=bool(row["internal"]),
+                attachments=tuple(attachments.get(row["id"], ())),
+                created_at=parse_utc(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+    async def add_priority_change(self, change: PriorityChange) -> None:
+        await self._session.execute(
+            "INSERT INTO priority_changes (ticket_id, old_priority, new_priority, reason, "
+            "staff_tg_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                change.ticket_id,
+                enum_value(change.old),
+                enum_value(change.new),
+                change.reason,
+                change.staff_tg_id,
+                utc_text(change.at),
+            ),
+        )
+
+    async def priority_changes(self, ticket_id: int) -> Sequence[PriorityChange]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM priority_changes WHERE ticket_id = ? ORDER BY at, id", (ticket_id,)
+        )
+        return [
+            PriorityChange(
+                ticket_id=row["ticket_id"],
+                old=Priority(row["old_priority"]),
+                new=Priority(row["new_priority"]),
+                reason=row["reason"],
+                staff_tg_id=row["staff_tg_id"],
+                at=parse_utc(row["at"]),
+            )
+            for row in rows
+        ]
+
+    async def add_work_log(self, entry: WorkLog) -> None:
+        await self._session.execute(
+            "INSERT INTO work_logs (ticket_id, staff_tg_id, minutes, at, note) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (entry.ticket_id, entry.staff_tg_id, entry.minutes, utc_text(entry.at), entry.note),
+        )
+
+    async def work_logs(self, ticket_id: int) -> Sequence[WorkLog]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM work_logs WHERE ticket_id = ? ORDER BY at, id", (ticket_id,)
+        )
+        return [
+            WorkLog(
+                ticket_id=row["ticket_id"],
+                staff_tg_id=row["staff_tg_id"],
+                minutes=row["minutes"],
+                at=parse_utc(row["at"]),
+                note=row["note"],
+            )
+            for row in rows
+        ]
+
+    async def add_rating(self, rating: Rating) -> None:
+        """One rating per ticket: a second one raises sqlite3.IntegrityError."""
+        await self._session.execute(
+            "INSERT INTO ratings (ticket_id, score, comment, at) VALUES (?, ?, ?, ?)",
+            (rating.ticket_id, rating.score, rating.comment, utc_text(rating.at)),
+        )
+
+    async def update_rating(self, rating: Rating) -> None:
+        await self._update(
+            "UPDATE ratings SET score = :score, comment = :comment, at = :at "
+            "WHERE ticket_id = :ticket_id",
+            {
+                "ticket_id": rating.ticket_id,
+                "score": rating.score,
+                "comment": rating.comment,
+                "at": utc_text(rating.at),
+            },
+            "rating",
+        )
+
+    async def rating(self, ticket_id: int) -> Rating | None:
+        row = await self._session.fetchone(
+            "SELECT * FROM ratings WHERE ticket_id = ?", (ticket_id,)
+        )
+        if row is None:
+            return None
+        return Rating(row["ticket_id"], row["score"], row["comment"], parse_utc(row["at"]))
+
+
+# --- outbox and SLA events ------------------------------------------------------------
+
+
+class SqliteOutboxRepository(_Repository):
+    """The writing side of the outbox (inside a use case); delivery is storage/outbox.py."""
+
+    async def add(self, message: OutboxMessage) -> int | None:
+        """Store for delivery; None when a row with the same dedup_key already exists."""
+        now = utc_text(message.created_at or self._session.now())
+        row = await self._session.fetchone(
+            "INSERT INTO outbox (chat_id, method, payload, dedup_key, ticket_id, attempts, "
+            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+            (
+                message.chat_id,
+                message.method,
+                json.dumps(message.payload, ensure_ascii=False),
+                message.dedup_key,
+                message.ticket_id,
+                message.attempts,
+                now,
+                now,
+            ),
+        )
+        return row["id"] if row else None
+
+
+class SqliteSlaEventRepository(_Repository):
+    async def record(self, event: SlaEventRecord) -> bool:
+        """Record once; False when this ticket already has this milestone recorded."""
+        row = await self._session.fetchone(
+            "INSERT INTO sla_events (ticket_id, milestone, due_at, recorded_at, overdue_seconds) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, milestone) DO NOTHING "
+            "RETURNING ticket_id",
+            (
+                event.ticket_id,
+                enum_value(event.milestone),
+                utc_text(event.due_at),
+                utc_text(event.recorded_at),
+                event.overdue_seconds,
+            ),
+        )
+        return row is not None
+
+    async def for_ticket(self, ticket_id: int) -> Sequence[SlaEventRecord]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM sla_events WHERE ticket_id = ? ORDER BY recorded_at, milestone",
+            (ticket_id,),
+        )
+        return [
+            SlaEventRecord(
+                ticket_id=row["ticket_id"],
+                milestone=SlaMilestone(row["milestone"]),
+                due_at=parse_utc(row["due_at"]),
+                recorded_at=parse_utc(row["recorded_at"]),
+                overdue_seconds=row["overdue_seconds"],
+            )
+            for row in rows
+        ]
+
+
+# --- for the bot layer: processed updates and where ticket cards live -----------------
+
+
+class SqliteProcessedUpdates(_Repository):
+    async def seen_before(self, update_id: int) -> bool:
+        """Remember the update; True when it was already remembered (a redelivery).
+
+        Part of the unit of work: if the update's handling rolls back, so does this, and
+        the redelivered update is handled again.
+        """
+        row = await self._session.fetchone(
+            "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) "
+            "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+            (update_id, utc_text(self._session.now())),
+        )
+        return row is None
+
+    async def prune(self, before: datetime) -> int:
+        """Forget updates processed before `before`; how many were forgotten."""
+        return await self._session.execute(
+            "DELETE FROM processed_updates WHERE processed_at < ?", (utc_text(before),)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPost:
+    """Where a ticket's card is in the staff chat (and its forum topic, if any)."""
+
+    ticket_id: int
+    chat_id: int
+    message_id: int
+    thread_id: int | None = None
+
+
+class SqliteTicketPosts(_Repository):
+    @staticmethod
+    def _from_row(row: sqlite3.Row | None) -> TicketPost | None:
+        if row is None:
+            return None
+        return TicketPost(row["ticket_id"], row["chat_id"], row["message_id"], row["thread_id"])
+
+    async def get(self, ticket_id: int) -> TicketPost | None:
+        return self._from_row(
+            await self._session.fetchone(
+                "SELECT * FROM ticket_posts WHERE ticket_id = ?", (ticket_id,)
+            )
+        )
+
+    async def set(self, post: TicketPost) -> None:
+        """Remember (or move) the ticket's card."""
+        await self._session.execute(
+            "INSERT INTO ticket_posts (ticket_id, chat_id, message_id, thread_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
+            "chat_id = excluded.chat_id, message_id = excluded.message_id, "
+            "thread_id = excluded.thread_id",
+            (post.ticket_id, post.chat_id, post.message_id, post.thread_id),
+        )
+
+    async def by_message(self, chat_id: int, message_id: int) -> TicketPost | None:
+        return self._from_row(
+            await self._session.fetchone(
+                "SELECT * FROM ticket_posts WHERE chat_id = ? AND message_id = ?",
+                (chat_id, message_id),
+            )
+        )
+
+    async def by_thread(self, chat_id: int, thread_id: int) -> TicketPost | None:
+        return self._from_row(
+            await self._session.fetchone(
+                "SELECT * FROM ticket_posts WHERE chat_id = ? AND thread_id = ? "
+                "ORDER BY ticket_id DESC LIMIT 1",
+                (chat_id, thread_id),
+            )
+        )

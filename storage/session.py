@@ -1,0 +1,96 @@
+"""One transaction on the shared connection, as repositories see it.
+
+A `Session` exists only while its task holds the database lock (see `Database`), so its
+statements never interleave with another task's. The transaction begins lazily with the
+first statement (``BEGIN IMMEDIATE``: take the write lock up front, so a transaction
+never fails half-way on a lock upgrade) and ends with `commit` or `rollback`; a session
+may run several transactions one after another.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from domain.ports import Clock
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class SystemClock:
+    """The real UTC clock; the bot may pass its own `Clock` instead (tests move theirs)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class Session:
+    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+        self._open = False
+        self._closed = False
+
+    def now(self) -> datetime:
+        moment = self._clock.now()
+        if moment.tzinfo is None:
+            raise ValueError("the clock must return aware datetimes")
+        return moment
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._open
+
+    async def _begin(self) -> None:
+        if self._closed:
+            raise RuntimeError("this unit of work is over; open a new one")
+        if not self._open:
+            # Set first: if we are cancelled while BEGIN runs on the worker thread, the
+            # rollback at the end must still be queued behind it.
+            self._open = True
+            await self._conn.execute_fetchall("BEGIN IMMEDIATE")
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        await self._begin()
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; the number of rows it changed."""
+        await self._begin()
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._begin()
+        async with self._conn.executemany(sql, rows):
+            pass
+
+    async def commit(self) -> None:
+        if self._open:
+            await self._conn.execute_fetchall("COMMIT")
+            self._open = False
+
+    async def rollback(self) -> None:
+        if self._open:
+            try:
+                await self._conn.execute_fetchall("ROLLBACK")
+            except sqlite3.OperationalError:
+                # BEGIN itself failed (busy) or SQLite already rolled back on an error.
+                if self._conn.in_transaction:
+                    raise
+            self._open = False
+
+    async def close(self) -> None:
+        """Roll back whatever was not committed; the session cannot be used afterwards."""
+        try:
+            await self.rollback()
+        finally:
+            self._closed = True

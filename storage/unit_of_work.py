@@ -1,0 +1,43 @@
+"""The unit of work over SQLite: one transaction, every repository on it.
+
+Get one from `Database.unit_of_work()`; it implements `domain.ports.UnitOfWork` and adds
+`processed_updates` and `ticket_posts` for the bot layer.
+"""
+
+from __future__ import annotations
+
+from storage.repositories import (
+    SqliteClientRepository,
+    SqliteEmployeeRepository,
+    SqliteInviteRepository,
+    SqliteOutboxRepository,
+    SqliteProcessedUpdates,
+    SqliteSlaEventRepository,
+    SqliteStaffRepository,
+    SqliteTicketPosts,
+    SqliteTicketRepository,
+)
+from storage.session import Session
+
+
+class SqliteUnitOfWork:
+    """Repositories sharing one transaction. Nothing is saved until `commit`; after a
+    commit or rollback the next statement starts a new transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.clients = SqliteClientRepository(session)
+        self.employees = SqliteEmployeeRepository(session)
+        self.staff = SqliteStaffRepository(session)
+        self.invites = SqliteInviteRepository(session)
+        self.tickets = SqliteTicketRepository(session)
+        self.outbox = SqliteOutboxRepository(session)
+        self.sla_events = SqliteSlaEventRepository(session)
+        self.processed_updates = SqliteProcessedUpdates(session)
+        self.ticket_posts = SqliteTicketPosts(session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,199 @@
+"""The file, its migrations and pragmas, and the transaction discipline on one connection."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from domain.errors import NotFound
+from domain.model import Employee
+from storage import Database, load_migrations
+from tests.storage.conftest import MovableClock, new_client
+
+
+async def test_migrating_an_empty_file_then_reopening_applies_nothing(
+    db_path: Path, clock: MovableClock
+) -> None:
+    migrations = load_migrations()
+    assert migrations and migrations[0].version == 1
+
+    db = await Database.open(db_path, clock=clock)
+    assert db.applied_migrations == [m.name for m in migrations]
+    assert await db.user_version() == migrations[-1].version
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client(name="Kept"))
+        await uow.commit()
+    await db.close()
+
+    db = await Database.open(db_path, clock=clock)
+    try:
+        assert db.applied_migrations == []
+        assert await db.user_version() == migrations[-1].version
+        async with db.unit_of_work() as uow:
+            assert [c.name for c in await uow.clients.list()] == ["Kept"]
+    finally:
+        await db.close()
+
+
+async def test_a_file_newer_than_the_code_is_refused(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    await db.close()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("PRAGMA user_version = 999")
+    with pytest.raises(RuntimeError, match="newer than this code"):
+        await Database.open(db_path)
+
+
+async def test_pragmas_are_set(db: Database) -> None:
+    assert await db.pragma("journal_mode") == "wal"
+    assert await db.pragma("foreign_keys") == 1
+    assert await db.pragma("busy_timeout") == 5000
+    assert await db.pragma("synchronous") == 1  # NORMAL
+    assert await db.quick_check() is True
+
+
+async def test_foreign_keys_are_enforced(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        with pytest.raises(sqlite3.IntegrityError):
+            await uow.employees.add(Employee(client_id=12345, tg_id=1, name="Nobody's"))
+
+
+async def test_leaving_without_commit_rolls_back(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client())
+    async with db.unit_of_work() as uow:
+        assert await uow.clients.list() == []
+
+
+async def test_an_exception_rolls_back_and_propagates(db: Database) -> None:
+    with pytest.raises(ZeroDivisionError):
+        async with db.unit_of_work() as uow:
+            await uow.clients.add(new_client())
+            1 / 0  # noqa: B018
+    async with db.unit_of_work() as uow:
+        assert await uow.clients.list() == []
+
+
+async def test_explicit_rollback_then_more_work_in_the_same_unit(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client(name="Dropped"))
+        await uow.rollback()
+        await uow.clients.add(new_client(name="Kept"))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert [c.name for c in await uow.clients.list()] == ["Kept"]
+
+
+async def test_commit_is_durable_across_reopening(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client(name="Durable"))
+        await uow.commit()
+        await uow.clients.add(new_client(name="Not committed"))
+    await db.close()
+    db = await Database.open(db_path)
+    async with db.unit_of_work() as uow:
+        assert [c.name for c in await uow.clients.list()] == ["Durable"]
+    await db.close()
+
+
+async def test_update_of_a_missing_row_raises_not_found(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        ghost = new_client()
+        ghost.id = 404
+        with pytest.raises(NotFound):
+            await uow.clients.update(ghost)
+
+
+async def test_naive_datetimes_are_refused(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        with pytest.raises(ValueError, match="naive"):
+            await uow.clients.add(new_client(created_at=datetime(2025, 1, 1, 12, 0)))
+
+
+async def test_concurrent_units_of_work_do_not_interleave(db: Database) -> None:
+    """Each task reads a counter, yields to the others, writes it back incremented. If two
+    transactions shared the connection at once, updates would be lost or BEGIN would fail
+    inside the other's transaction."""
+    async with db.unit_of_work() as uow:
+        client_id = (await uow.clients.add(new_client(name="0"))).id
+        await uow.commit()
+    assert client_id is not None
+
+    async def bump(n: int) -> None:
+        async with db.unit_of_work() as uow:
+            current = await uow.clients.get(client_id)
+            assert current is not None
+            await asyncio.sleep(0)
+            current.name = str(int(current.name) + 1)
+            await uow.clients.update(current)
+            await uow.employees.add(Employee(client_id=client_id, tg_id=n, name=f"e{n}"))
+            await asyncio.sleep(0)
+            await uow.commit()
+
+    await asyncio.gather(*(bump(n) for n in range(50)))
+
+    async with db.unit_of_work() as uow:
+        final = await uow.clients.get(client_id)
+        assert final is not None and final.name == "50"
+        assert len(await uow.employees.list_by_client(client_id)) == 50
+
+
+async def test_a_failing_task_does_not_poison_the_others(db: Database) -> None:
+    async def work(n: int) -> None:
+        async with db.unit_of_work() as uow:
+            await uow.clients.add(new_client(name=f"c{n:02d}"))
+            await asyncio.sleep(0)
+            if n % 2:
+                raise RuntimeError("boom")
+            await uow.commit()
+
+    results = await asyncio.gather(*(work(n) for n in range(20)), return_exceptions=True)
+    assert sum(isinstance(r, RuntimeError) for r in results) == 10
+    async with db.unit_of_work() as uow:
+        names = [c.name for c in await uow.clients.list()]
+    assert names == [f"c{n:02d}" for n in range(0, 20, 2)]
+
+
+async def test_a_cancelled_unit_of_work_rolls_back_and_releases_the_lock(db: Database) -> None:
+    entered = asyncio.Event()
+
+    async def slow() -> None:
+        async with db.unit_of_work() as uow:
+            await uow.clients.add(new_client(name="cancelled"))
+            entered.set()
+            await asyncio.sleep(10)
+            await uow.commit()
+
+    task = asyncio.create_task(slow())
+    await entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with asyncio.timeout(2), db.unit_of_work() as uow:
+        assert await uow.clients.list() == []
+
+
+async def test_nesting_units_of_work_in_one_task_fails_fast(db: Database) -> None:
+    async with db.unit_of_work():
+        with pytest.raises(RuntimeError, match="already holds"):
+            async with asyncio.timeout(2), db.unit_of_work():
+                pass
+
+
+async def test_transaction_inside_a_unit_of_work_joins_it(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client(name="outer"))
+        async with asyncio.timeout(2), db.transaction() as session:
+            await session.execute(
+                "INSERT INTO staff (tg_id, name, role, created_at) "
+                "VALUES (1, 'x', 'lead', '2025-01-01T00:00:00.000000Z')"
+            )
+        # Not committed on its own: rolled back with the unit of work.
+    async with db.unit_of_work() as uow:
+        assert await uow.clients.list() == []
+        assert await uow.staff.list() == []

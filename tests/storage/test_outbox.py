@@ -1,0 +1,149 @@
+"""The outbox: written in a unit of work, delivered per chat in order by the worker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.ports import OutboxMessage
+from storage import Database, OutboxDelivery
+from tests.storage.conftest import T0, MovableClock, new_ticket
+
+SECOND = timedelta(seconds=1)
+
+
+def note(chat_id: int, text: str, dedup_key: str | None = None) -> OutboxMessage:
+    return OutboxMessage(chat_id, "sendMessage", {"chat_id": chat_id, "text": text}, dedup_key)
+
+
+async def write(db: Database, *messages: OutboxMessage) -> list[int | None]:
+    async with db.unit_of_work() as uow:
+        ids = [await uow.outbox.add(m) for m in messages]
+        await uow.commit()
+    return ids
+
+
+async def test_add_round_trips_and_dedup_key_ignores_duplicates(
+    db: Database, people: tuple[int, int], clock: MovableClock
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        ticket = await uow.tickets.add(new_ticket(client_id, employee_id))
+        message = OutboxMessage(
+            -100,
+            "sendMessage",
+            {"chat_id": -100, "text": "Заявка №1", "reply_markup": {"x": [1]}},
+            dedup_key="ticket:1:opened",
+            ticket_id=ticket.number,
+        )
+        first = await uow.outbox.add(message)
+        assert first is not None
+        assert await uow.outbox.add(message) is None
+        await uow.commit()
+    assert await write(db, note(-100, "again", "ticket:1:opened")) == [None]
+    # Messages without a dedup key are never duplicates of each other.
+    assert None not in await write(db, note(5, "a"), note(5, "a"))
+
+    delivery = OutboxDelivery(db)
+    assert await delivery.depth() == 3
+    row = await delivery.get(first)
+    assert row is not None and row.status == "pending" and row.next_attempt_at == clock.now()
+    assert row.message == OutboxMessage(
+        message.chat_id,
+        message.method,
+        message.payload,
+        message.dedup_key,
+        ticket.number,
+        id=first,
+        attempts=0,
+        created_at=clock.now(),
+    )
+
+
+async def test_outbox_rows_roll_back_with_their_unit_of_work(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.outbox.add(note(1, "lost with the transaction"))
+    assert await OutboxDelivery(db).depth() == 0
+
+
+async def test_claim_due_gives_the_oldest_pending_row_of_each_chat(
+    db: Database, clock: MovableClock
+) -> None:
+    a1, b1, a2, c1, b2 = await write(
+        db, note(1, "a1"), note(2, "b1"), note(1, "a2"), note(3, "c1"), note(2, "b2")
+    )
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+
+    claimed = await delivery.claim_due(now, limit=10)
+    assert [m.id for m in claimed] == [a1, b1, c1]
+    assert all(m.attempts == 1 for m in claimed)
+    # Claimed rows are leased: asking again at once offers nothing of those chats.
+    assert await delivery.claim_due(now, limit=10) == []
+
+    await delivery.mark_sent(a1 or 0, 501, now)
+    await delivery.mark_failed(b1 or 0, "Forbidden: bot was blocked by the user")
+    assert [m.id for m in await delivery.claim_due(now, limit=10)] == [a2, b2]
+
+    sent = await delivery.get(a1 or 0)
+    assert sent is not None and sent.status == "sent" and sent.sent_message_id == 501
+    failed = await delivery.get(b1 or 0)
+    assert (
+        failed is not None and failed.status == "failed" and "blocked" in (failed.last_error or "")
+    )
+
+
+async def test_claim_due_respects_next_attempt_at_and_limit(
+    db: Database, clock: MovableClock
+) -> None:
+    a1, a2, b1 = await write(db, note(1, "a1"), note(1, "a2"), note(2, "b1"))
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+
+    assert await delivery.claim_due(now - SECOND) == []  # nothing is due before it was written
+    assert [m.id for m in await delivery.claim_due(now, limit=1)] == [a1]
+
+    # a1 failed for now: retry in a minute. a2 must wait behind it; chat 2 goes on.
+    await delivery.reschedule(a1 or 0, now + 60 * SECOND, "Too Many Requests: retry after 60")
+    assert [m.id for m in await delivery.claim_due(now)] == [b1]
+    assert await delivery.claim_due(now + 59 * SECOND) == []
+    assert await delivery.next_due_at() == now + 60 * SECOND
+
+    retried = await delivery.claim_due(now + 60 * SECOND)
+    assert [(m.id, m.attempts) for m in retried] == [(a1, 2)]
+    await delivery.mark_sent(a1 or 0, 9, now + 61 * SECOND)
+    assert [m.id for m in await delivery.claim_due(now + 61 * SECOND)] == [a2]
+
+
+async def test_a_crashed_claim_is_offered_again_after_its_lease(
+    db: Database, clock: MovableClock
+) -> None:
+    (a1,) = await write(db, note(1, "a1"))
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+    assert [m.id for m in await delivery.claim_due(now, lease=30 * SECOND)] == [a1]
+    assert await delivery.claim_due(now + 29 * SECOND) == []
+    again = await delivery.claim_due(now + 30 * SECOND)
+    assert [(m.id, m.attempts) for m in again] == [(a1, 2)]
+
+
+async def test_depth_oldest_pending_and_next_due(db: Database, clock: MovableClock) -> None:
+    delivery = OutboxDelivery(db)
+    assert await delivery.depth() == 0
+    assert await delivery.oldest_pending_created_at() is None
+    assert await delivery.next_due_at() is None
+
+    (a1,) = await write(db, note(1, "a1"))
+    clock.advance(seconds=5)
+    (a2,) = await write(db, note(1, "a2"))
+    assert await delivery.depth() == 2
+    assert await delivery.oldest_pending_created_at() == T0
+    assert await delivery.next_due_at() == T0
+
+    # The head is put off; the later row of the same chat does not count as due earlier.
+    await delivery.reschedule(a1 or 0, T0 + timedelta(minutes=10), "timeout")
+    assert await delivery.next_due_at() == T0 + timedelta(minutes=10)
+    await delivery.mark_sent(a1 or 0, 1, T0)
+    assert await delivery.next_due_at() == T0 + 5 * SECOND
+    assert await delivery.depth() == 1
+    assert [m.id for m in await delivery.pending(1)] == [a2]
+    assert await delivery.oldest_pending_created_at() == T0 + 5 * SECOND

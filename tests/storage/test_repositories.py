@@ -1,0 +1,496 @@
+"""Every repository gives back exactly what it was given."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, time, timedelta, timezone
+
+import pytest
+
+from domain.enums import (
+    Category,
+    EmployeeRole,
+    Priority,
+    RequestType,
+    Scope,
+    SlaTier,
+    StaffRole,
+    TicketKind,
+    TicketStatus,
+    WorkImpact,
+)
+from domain.errors import NotFound
+from domain.model import (
+    Attachment,
+    Employee,
+    Invite,
+    Plan,
+    PriorityChange,
+    Rating,
+    Staff,
+    Ticket,
+    TicketMessage,
+    WorkLog,
+)
+from domain.ports import SlaEventRecord
+from domain.sla import Pause, SlaMilestone, SlaTargets
+from storage import Database, TicketPost
+from tests.storage.conftest import T0, MovableClock, new_client, new_ticket
+
+HOUR = timedelta(hours=1)
+
+
+def numbers(tickets: Sequence[Ticket]) -> list[int]:
+    return [t.number for t in tickets]
+
+
+async def test_client_round_trip_with_custom_sla_and_plan(db: Database) -> None:
+    client = new_client(
+        tier=SlaTier.PLATINUM,
+        timezone="Asia/Yekaterinburg",
+        opens=time(8, 30),
+        closes=time(17, 45),
+        weekdays=frozenset({0, 2, 4, 5}),
+        country=None,
+        round_the_clock=True,
+        manager_tg_id=777,
+        custom_sla={
+            Priority.HIGHEST: SlaTargets(timedelta(minutes=15), timedelta(hours=2, seconds=0.5)),
+            Priority.LOW: SlaTargets(timedelta(hours=48), timedelta(hours=96)),
+        },
+        warning_fraction=0.6,
+        plan=Plan(monthly_fee=20_000, hours_included=10.5, extra_hour_rate=2_000, reserve_cap=10),
+        created_at=T0,
+    )
+    async with db.unit_of_work() as uow:
+        added = await uow.clients.add(client)
+        assert added is client and client.id is not None
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.clients.get(client.id)
+    assert loaded == client
+    assert loaded is not None and loaded.created_at is not None
+    assert loaded.created_at.tzinfo is not None and loaded.created_at.utcoffset() == timedelta(0)
+    assert isinstance(loaded.tier, SlaTier) and loaded.custom_sla is not None
+    assert all(isinstance(p, Priority) for p in loaded.custom_sla)
+
+
+async def test_client_defaults_update_and_listing(db: Database, clock: MovableClock) -> None:
+    async with db.unit_of_work() as uow:
+        plain = await uow.clients.add(new_client(name="Бета"))
+        managed = await uow.clients.add(new_client(name="Альфа", manager_tg_id=5))
+        await uow.commit()
+    assert plain.created_at == clock.now()  # stamped from the database's clock
+    assert plain.plan is None and plain.custom_sla is None
+
+    managed.plan = Plan(1, 2.0, 3, 4.0)
+    managed.custom_sla = {}
+    plain.manager_tg_id = 5
+    plain.tier = SlaTier.GOLD
+    async with db.unit_of_work() as uow:
+        await uow.clients.update(managed)
+        await uow.clients.update(plain)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.clients.get(managed.id or 0) == managed
+        assert await uow.clients.get(plain.id or 0) == plain
+        assert [c.name for c in await uow.clients.list()] == ["Альфа", "Бета"]
+        assert [c.id for c in await uow.clients.by_manager(5)] == [managed.id, plain.id]
+        assert await uow.clients.by_manager(6) == []
+        assert await uow.clients.get(999) is None
+
+
+async def test_a_half_plan_is_rejected_by_the_schema(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        client = await uow.clients.add(new_client())
+        with pytest.raises(sqlite3.IntegrityError):
+            await uow.session.execute(
+                "UPDATE clients SET plan_monthly_fee = 1 WHERE id = ?", (client.id,)
+            )
+
+
+async def test_employee_round_trip_and_unique_tg_id(db: Database, clock: MovableClock) -> None:
+    async with db.unit_of_work() as uow:
+        client = await uow.clients.add(new_client())
+        assert client.id is not None
+        boss = Employee(
+            client_id=client.id,
+            tg_id=42,
+            name="Мария",
+            role=EmployeeRole.DIRECTOR,
+            phone="+79990000000",
+            locale="en",
+            username="maria",
+            active=False,
+        )
+        await uow.employees.add(boss)
+        worker = await uow.employees.add(Employee(client_id=client.id, tg_id=43, name="Аня"))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.employees.get(boss.id or 0) == boss
+        assert await uow.employees.by_tg_id(42) == boss
+        assert await uow.employees.by_tg_id(44) is None
+        assert [e.name for e in await uow.employees.list_by_client(client.id)] == ["Аня", "Мария"]
+        worker.active, worker.role, worker.phone = False, EmployeeRole.DIRECTOR, "1"
+        await uow.employees.update(worker)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.employees.get(worker.id or 0) == worker
+        with pytest.raises(sqlite3.IntegrityError):
+            await uow.employees.add(Employee(client_id=client.id, tg_id=42, name="Twin"))
+
+
+async def test_staff_round_trip_and_listing_by_role(db: Database) -> None:
+    lead = Staff(
+        tg_id=1,
+        name="Лид",
+        role=StaffRole.LEAD,
+        locale="ru",
+        notify_all_priorities=False,
+        active=False,
+        created_at=T0,
+    )
+    async with db.unit_of_work() as uow:
+        await uow.staff.add(lead)
+        await uow.staff.add(Staff(tg_id=2, name="Первая", role=StaffRole.FIRST_LINE))
+        await uow.staff.add(Staff(tg_id=3, name="Вторая", role=StaffRole.FIRST_LINE))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.staff.get(1) == lead
+        assert [s.tg_id for s in await uow.staff.list(StaffRole.FIRST_LINE)] == [3, 2]
+        assert len(await uow.staff.list()) == 3
+        assert await uow.staff.list(StaffRole.ADMIN) == []
+        lead.role, lead.active, lead.notify_all_priorities = StaffRole.ADMIN, True, True
+        await uow.staff.update(lead)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.staff.get(1) == lead
+
+
+async def test_invite_round_trip(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        client = await uow.clients.add(new_client())
+        assert client.id is not None
+        invite = Invite(
+            code="abc123",
+            client_id=client.id,
+            role=EmployeeRole.DIRECTOR,
+            max_uses=3,
+            expires_at=T0.astimezone(timezone(timedelta(hours=5))) + timedelta(days=7),
+        )
+        await uow.invites.add(invite)
+        await uow.invites.add(
+            Invite(code="zzz", client_id=client.id, role=EmployeeRole.EMPLOYEE, max_uses=1)
+        )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.invites.get("abc123")
+        assert loaded == invite
+        assert loaded is not None and loaded.expires_at is not None
+        assert loaded.expires_at.tzinfo == UTC
+        invite.used, invite.revoked = 2, True
+        await uow.invites.update(invite)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.invites.get("abc123") == invite
+        assert [i.code for i in await uow.invites.list_by_client(client.id)] == ["abc123", "zzz"]
+        assert await uow.invites.get("nope") is None
+
+
+async def test_ticket_round_trip_with_every_field(db: Database, people: tuple[int, int]) -> None:
+    client_id, employee_id = people
+    ticket = new_ticket(
+        client_id,
+        employee_id,
+        kind=TicketKind.REQUEST,
+        category=Category.ONE_C,
+        priority=Priority.HIGHEST,
+        request_type=RequestType.CHANGE,
+        impact=WorkImpact.BLOCKED,
+        scope=Scope.COMPANY,
+        status=TicketStatus.WAITING_CLIENT,
+        assignee_tg_id=55,
+        first_response_at=T0 + timedelta(minutes=7, microseconds=123),
+        resolved_at=T0 + 3 * HOUR,
+        closed_at=T0 + 4 * HOUR,
+        after_hours=True,
+        emergency=True,
+        pauses=[Pause(T0 + HOUR, T0 + 2 * HOUR), Pause(T0 + 150 * timedelta(minutes=1))],
+        reaction_due=T0 + HOUR,
+        reaction_warning_at=T0 + 45 * timedelta(minutes=1),
+        resolution_due=T0 + 8 * HOUR,
+        resolution_warning_at=T0 + 6 * HOUR,
+        updated_at=T0 + 5 * HOUR,
+    )
+    async with db.unit_of_work() as uow:
+        added = await uow.tickets.add(ticket)
+        assert added is ticket and ticket.id is not None
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.tickets.get(ticket.id)
+    assert loaded == ticket
+    assert loaded is not None and loaded.is_paused
+    assert isinstance(loaded.status, TicketStatus) and isinstance(loaded.scope, Scope)
+
+
+async def test_ticket_numbers_increase_and_minimal_ticket_round_trips(
+    db: Database, people: tuple[int, int], clock: MovableClock
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        first = await uow.tickets.add(new_ticket(client_id, employee_id))
+        second = await uow.tickets.add(new_ticket(client_id, employee_id))
+        await uow.commit()
+    assert first.number == 1 and second.number == 2
+    assert first.updated_at == clock.now()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.tickets.get(1)
+        assert loaded == first
+        assert loaded is not None and loaded.pauses == [] and loaded.request_type is None
+        assert await uow.tickets.get(3) is None
+
+
+async def test_ticket_update_persists_status_assignee_pauses_and_due_times(
+    db: Database, people: tuple[int, int]
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        ticket = await uow.tickets.add(
+            new_ticket(client_id, employee_id, pauses=[Pause(T0, T0 + HOUR), Pause(T0 + 2 * HOUR)])
+        )
+        await uow.commit()
+
+    ticket.status = TicketStatus.IN_PROGRESS
+    ticket.assignee_tg_id = 9
+    ticket.priority = Priority.HIGH
+    ticket.resume(T0 + 3 * HOUR)
+    ticket.pauses.pop(0)
+    ticket.resolution_due = T0 + 10 * HOUR
+    ticket.reaction_due = None
+    ticket.updated_at = T0 + 3 * HOUR
+    async with db.unit_of_work() as uow:
+        await uow.tickets.update(ticket)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.tickets.get(ticket.number)
+    assert loaded == ticket
+    assert loaded is not None and loaded.pauses == [Pause(T0 + 2 * HOUR, T0 + 3 * HOUR)]
+
+    ticket.pauses.clear()
+    async with db.unit_of_work() as uow:
+        await uow.tickets.update(ticket)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.tickets.get(ticket.number)
+    assert loaded is not None and loaded.pauses == []
+
+
+async def test_intake_key_gives_back_the_existing_ticket(
+    db: Database, people: tuple[int, int]
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        first = await uow.tickets.add(
+            new_ticket(client_id, employee_id, pauses=[Pause(T0)]), intake_key="draft-1"
+        )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        again = await uow.tickets.add(
+            new_ticket(client_id, employee_id, title="second tap"), intake_key="draft-1"
+        )
+        other = await uow.tickets.add(new_ticket(client_id, employee_id), intake_key="draft-2")
+        no_key = await uow.tickets.add(new_ticket(client_id, employee_id))
+        await uow.commit()
+    assert again == first and again.title == "Не печатает принтер"
+    assert other.number != first.number and no_key.number not in (first.number, other.number)
+    async with db.unit_of_work() as uow:
+        assert await uow.tickets.by_intake_key("draft-1") == first
+        assert await uow.tickets.by_intake_key("draft-3") is None
+        assert len(await uow.tickets.list_open()) == 3
+
+
+async def test_listing_open_first_then_newest(db: Database, people: tuple[int, int]) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        other = await uow.employees.add(Employee(client_id=client_id, tg_id=2002, name="Пётр"))
+        statuses = [
+            TicketStatus.NEW,
+            TicketStatus.CLOSED,
+            TicketStatus.IN_PROGRESS,
+            TicketStatus.CANCELLED,
+            TicketStatus.RESOLVED,
+        ]
+        for status in statuses:
+            await uow.tickets.add(new_ticket(client_id, employee_id, status=status))
+        await uow.tickets.add(new_ticket(client_id, other.id or 0))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        tickets = uow.tickets
+        assert numbers(await tickets.list_by_employee(employee_id)) == [5, 3, 1, 4, 2]
+        assert numbers(await tickets.list_by_employee(employee_id, open_only=True)) == [5, 3, 1]
+        assert numbers(await tickets.list_by_employee(employee_id, limit=2, offset=2)) == [1, 4]
+        assert numbers(await tickets.list_by_client(client_id)) == [6, 5, 3, 1, 4, 2]
+        assert numbers(await tickets.list_by_client(client_id, open_only=True)) == [6, 5, 3, 1]
+        assert numbers(await tickets.list_open()) == [1, 3, 5, 6]
+
+
+async def test_queue_by_due_time_and_by_assignee(db: Database, people: tuple[int, int]) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        for due, assignee in [(5, 1), (None, 1), (2, None), (9, 2)]:
+            await uow.tickets.add(
+                new_ticket(
+                    client_id,
+                    employee_id,
+                    assignee_tg_id=assignee,
+                    resolution_due=None if due is None else T0 + due * HOUR,
+                )
+            )
+        await uow.tickets.add(
+            new_ticket(
+                client_id,
+                employee_id,
+                status=TicketStatus.CLOSED,
+                resolution_due=T0,
+                assignee_tg_id=1,
+            )
+        )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert numbers(await uow.tickets.list_open_by_due()) == [3, 1, 4, 2]
+        assert numbers(await uow.tickets.list_by_assignee(1)) == [2, 1]
+        assert numbers(await uow.tickets.list_by_assignee(1, open_only=False)) == [2, 1, 5]
+
+
+async def test_messages_with_attachments_in_order(
+    db: Database, people: tuple[int, int], clock: MovableClock
+) -> None:
+    client_id, employee_id = people
+    photo = Attachment("photo", "AgAD-1", "uniq-1")
+    doc = Attachment("document", "BQAD-2", "uniq-2", "акт.pdf", "application/pdf")
+    async with db.unit_of_work() as uow:
+        ticket = await uow.tickets.add(new_ticket(client_id, employee_id))
+        first = await uow.tickets.add_message(
+            TicketMessage(
+                ticket.number,
+                "employee",
+                1001,
+                "вот фото",
+                attachments=(photo, doc),
+                created_at=T0,
+            )
+        )
+        note = await uow.tickets.add_message(
+            TicketMessage(
+                ticket.number,
+                "staff",
+                7,
+                "внутренняя заметка",
+                internal=True,
+            )
+        )
+        await uow.tickets.add_message(TicketMessage(ticket.number, "system", None, "closed"))
+        await uow.commit()
+    assert first.id is not None and note.created_at == clock.now()
+    async with db.unit_of_work() as uow:
+        messages = await uow.tickets.messages(ticket.number)
+        assert messages[:2] == [first, note]
+        assert messages[0].attachments == (photo, doc)
+        assert [m.author for m in messages] == ["employee", "staff", "system"]
+        assert await uow.tickets.messages(999) == []
+
+
+async def test_priority_changes_work_logs_and_rating(db: Database, people: tuple[int, int]) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        ticket = await uow.tickets.add(new_ticket(client_id, employee_id))
+        n = ticket.number
+        changes = [
+            PriorityChange(n, Priority.STANDARD, Priority.HIGH, "весь отдел стоит", 7, T0 + HOUR),
+            PriorityChange(n, Priority.HIGH, Priority.LOW, "обошлись", 8, T0 + 2 * HOUR),
+        ]
+        for change in reversed(changes):
+            await uow.tickets.add_priority_change(change)
+        logs = [WorkLog(n, 7, 30, T0, "diagnostics"), WorkLog(n, 8, 90, T0 + HOUR)]
+        for log in logs:
+            await uow.tickets.add_work_log(log)
+        assert await uow.tickets.rating(n) is None
+        rating = Rating(n, 5, "спасибо!", T0 + 3 * HOUR)
+        await uow.tickets.add_rating(rating)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.tickets.priority_changes(n) == changes
+        assert await uow.tickets.work_logs(n) == logs
+        assert await uow.tickets.rating(n) == rating
+        with pytest.raises(sqlite3.IntegrityError):
+            await uow.tickets.add_rating(Rating(n, 1, "second", T0))
+        commented = Rating(n, 5, "и быстро", T0 + 4 * HOUR)
+        await uow.tickets.update_rating(commented)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.tickets.rating(n) == commented
+        with pytest.raises(NotFound):
+            await uow.tickets.update_rating(Rating(999, 1, "", T0))
+
+
+async def test_sla_events_are_recorded_once(db: Database, people: tuple[int, int]) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        ticket = await uow.tickets.add(new_ticket(client_id, employee_id))
+        breach = SlaEventRecord(
+            ticket.number,
+            SlaMilestone.REACTION_BREACH,
+            T0 + HOUR,
+            T0 + 2 * HOUR,
+            overdue_seconds=3600,
+        )
+        warning = SlaEventRecord(ticket.number, SlaMilestone.REACTION_WARNING, T0, T0 + HOUR)
+        assert await uow.sla_events.record(breach) is True
+        assert await uow.sla_events.record(warning) is True
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        later = SlaEventRecord(ticket.number, SlaMilestone.REACTION_BREACH, T0, T0 + 5 * HOUR, 9)
+        assert await uow.sla_events.record(later) is False
+        assert await uow.sla_events.for_ticket(ticket.number) == [warning, breach]
+        assert await uow.sla_events.for_ticket(999) == []
+
+
+async def test_processed_updates_seen_before_and_prune(db: Database, clock: MovableClock) -> None:
+    async with db.unit_of_work() as uow:
+        assert await uow.processed_updates.seen_before(100) is False
+        assert await uow.processed_updates.seen_before(100) is True
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.processed_updates.seen_before(101) is False
+        # rolled back: the update was not handled, its redelivery must be
+    clock.advance(days=2)
+    async with db.unit_of_work() as uow:
+        assert await uow.processed_updates.seen_before(100) is True
+        assert await uow.processed_updates.seen_before(101) is False
+        assert await uow.processed_updates.prune(clock.now() - timedelta(days=1)) == 1
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.processed_updates.seen_before(100) is False
+        assert await uow.processed_updates.seen_before(101) is True
+
+
+async def test_ticket_posts(db: Database, people: tuple[int, int]) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        one = await uow.tickets.add(new_ticket(client_id, employee_id))
+        two = await uow.tickets.add(new_ticket(client_id, employee_id))
+        await uow.ticket_posts.set(TicketPost(one.number, -100, 10, thread_id=77))
+        await uow.ticket_posts.set(TicketPost(two.number, -100, 11))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.ticket_posts.get(one.number) == TicketPost(one.number, -100, 10, 77)
+        assert await uow.ticket_posts.by_message(-100, 11) == TicketPost(two.number, -100, 11)
+        assert await uow.ticket_posts.by_thread(-100, 77) == TicketPost(one.number, -100, 10, 77)
+        assert await uow.ticket_posts.by_thread(-200, 77) is None
+        assert await uow.ticket_posts.by_message(-100, 12) is None
+        # The card is posted again elsewhere: the old place no longer points to it.
+        await uow.ticket_posts.set(TicketPost(one.number, -300, 5))
+        assert await uow.ticket_posts.get(one.number) == TicketPost(one.number, -300, 5)
+        assert await uow.ticket_posts.by_thread(-100, 77) is None
+        assert await uow.ticket_posts.by_message(-100, 10) is None
