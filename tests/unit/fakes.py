@@ -66,7 +66,9 @@ class FakeClients:
         return [copy.deepcopy(c) for c in self.s.clients.values()]
 
     async def by_manager(self, manager_tg_id: int) -> list[Client]:
-        return [copy.deepcopy(c) for c in self.s.clients.values() if c.manager_tg_id == manager_tg_id]
+        return [
+            copy.deepcopy(c) for c in self.s.clients.values() if c.manager_tg_id == manager_tg_id
+        ]
 
 
 class FakeEmployees:
@@ -151,11 +153,15 @@ class FakeTickets:
 
     async def list_by_employee(self, employee_id, *, open_only=False, limit=50, offset=0):
         found = [t for t in self.s.tickets.values() if t.employee_id == employee_id]
-        return [copy.deepcopy(t) for t in found if t.is_open or not open_only][offset : offset + limit]
+        return [copy.deepcopy(t) for t in found if t.is_open or not open_only][
+            offset : offset + limit
+        ]
 
     async def list_by_client(self, client_id, *, open_only=False, limit=50, offset=0):
         found = [t for t in self.s.tickets.values() if t.client_id == client_id]
-        return [copy.deepcopy(t) for t in found if t.is_open or not open_only][offset : offset + limit]
+        return [copy.deepcopy(t) for t in found if t.is_open or not open_only][
+            offset : offset + limit
+        ]
 
     async def list_open(self):
         return [copy.deepcopy(t) for t in self.s.tickets.values() if t.is_open]

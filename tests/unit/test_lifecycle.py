@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 
 from domain import TicketStatus as S
@@ -8,7 +10,7 @@ from domain.lifecycle import TRANSITIONS, Actor, can_transition, check_transitio
 def test_the_happy_path_is_allowed():
     path = [S.NEW, S.IN_PROGRESS, S.WAITING_CLIENT, S.IN_PROGRESS, S.RESOLVED, S.CLOSED]
     actors = [Actor.STAFF, Actor.STAFF, Actor.EMPLOYEE, Actor.STAFF, Actor.EMPLOYEE]
-    for (old, new), actor in zip(zip(path, path[1:]), actors, strict=True):
+    for (old, new), actor in zip(pairwise(path), actors, strict=True):
         check_transition(old, new, actor)
 
 

@@ -3,7 +3,7 @@ import pytest
 from domain import Priority, RequestType, Scope, TicketKind, WorkImpact, assess_priority
 from domain.errors import DomainError
 
-I = TicketKind.INCIDENT
+INCIDENT = TicketKind.INCIDENT
 
 MATRIX = [
     (WorkImpact.NOT_HINDERED, Scope.ME, Priority.LOW),
@@ -20,21 +20,23 @@ MATRIX = [
 
 @pytest.mark.parametrize(("impact", "scope", "expected"), MATRIX)
 def test_incident_priority_follows_the_matrix(impact, scope, expected):
-    assert assess_priority(I, impact=impact, scope=scope) is expected
+    assert assess_priority(INCIDENT, impact=impact, scope=scope) is expected
 
 
 def test_incident_answers_given_as_plain_strings_are_understood():
-    assert assess_priority(I, impact="blocked", scope="several") is Priority.HIGHEST
+    assert assess_priority(INCIDENT, impact="blocked", scope="several") is Priority.HIGHEST
 
 
 def test_service_request_is_standard_and_change_is_low():
-    assert assess_priority(TicketKind.REQUEST, request_type=RequestType.SERVICE) is Priority.STANDARD
+    assert (
+        assess_priority(TicketKind.REQUEST, request_type=RequestType.SERVICE) is Priority.STANDARD
+    )
     assert assess_priority(TicketKind.REQUEST, request_type=RequestType.CHANGE) is Priority.LOW
 
 
 def test_missing_answers_are_refused_not_guessed():
     with pytest.raises(DomainError):
-        assess_priority(I, impact=WorkImpact.BLOCKED)
+        assess_priority(INCIDENT, impact=WorkImpact.BLOCKED)
     with pytest.raises(DomainError):
         assess_priority(TicketKind.REQUEST)
 

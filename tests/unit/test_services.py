@@ -42,11 +42,16 @@ async def uow(clock: FakeClock) -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     await uc.add_staff(uow, clock, tg_id=ENGINEER, name="Иван", role=StaffRole.FIRST_LINE)
     await uc.add_staff(uow, clock, tg_id=MANAGER, name="Мария", role=StaffRole.MANAGER)
-    client = (await uc.register_client(
-        uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
-    )).value
-    for tg_id, role in ((EMPLOYEE_TG, "employee"), (COLLEAGUE_TG, "employee"),
-                        (DIRECTOR_TG, "director")):
+    client = (
+        await uc.register_client(
+            uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
+        )
+    ).value
+    for tg_id, role in (
+        (EMPLOYEE_TG, "employee"),
+        (COLLEAGUE_TG, "employee"),
+        (DIRECTOR_TG, "director"),
+    ):
         invite = (await uc.create_invite(uow, clock, client_id=client.id, role=role)).value
         await uc.register_employee(uow, clock, code=invite.code, tg_id=tg_id, name=f"u{tg_id}")
     return uow
@@ -54,13 +59,15 @@ async def uow(clock: FakeClock) -> FakeUnitOfWork:
 
 PRINTER_DOWN = uc.TicketDraft(
     description="Не печатает принтер в бухгалтерии, горит красная лампочка",
-    kind=TicketKind.INCIDENT, category=Category.PRINTER,
-    impact=WorkImpact.BLOCKED, scope=Scope.ME,
+    kind=TicketKind.INCIDENT,
+    category=Category.PRINTER,
+    impact=WorkImpact.BLOCKED,
+    scope=Scope.ME,
 )
 
 
 async def open_printer_ticket(uow, clock, **kw):
-    return (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=PRINTER_DOWN, **kw))
+    return await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=PRINTER_DOWN, **kw)
 
 
 async def test_open_ticket_registers_priority_and_deadlines(uow, clock):
@@ -84,8 +91,9 @@ async def test_double_send_with_the_same_intake_key_creates_one_ticket(uow, cloc
 
 async def test_after_hours_request_on_friday_evening_is_due_on_monday(uow, clock):
     clock.at = msk(2026, 11, 27, 19, 0).astimezone(UTC)
-    draft = uc.TicketDraft("Установите Zoom", TicketKind.REQUEST, Category.SOFTWARE,
-                           request_type=RequestType.SERVICE)
+    draft = uc.TicketDraft(
+        "Установите Zoom", TicketKind.REQUEST, Category.SOFTWARE, request_type=RequestType.SERVICE
+    )
     t = (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
     assert t.after_hours and t.priority is Priority.STANDARD
     assert t.reaction_due == msk(2026, 11, 30, 13, 0)  # Gold Standard: 4 h from Monday 09:00
@@ -111,15 +119,22 @@ async def test_preview_promises_what_registration_gives(uow, clock):
 
 async def test_empty_or_overlong_description_is_refused(uow, clock):
     for text in ("   ", "x" * (uc.MAX_DESCRIPTION_LENGTH + 1)):
-        draft = uc.TicketDraft(text, TicketKind.INCIDENT, impact=WorkImpact.HAMPERED, scope=Scope.ME)
+        draft = uc.TicketDraft(
+            text, TicketKind.INCIDENT, impact=WorkImpact.HAMPERED, scope=Scope.ME
+        )
         with pytest.raises(InvalidInput):
             await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)
     assert not uow.store.tickets
 
 
 async def test_a_photo_alone_is_a_valid_description(uow, clock):
-    draft = uc.TicketDraft("", TicketKind.INCIDENT, impact=WorkImpact.HAMPERED, scope=Scope.ME,
-                           attachments=(Attachment("photo", "f1"),))
+    draft = uc.TicketDraft(
+        "",
+        TicketKind.INCIDENT,
+        impact=WorkImpact.HAMPERED,
+        scope=Scope.ME,
+        attachments=(Attachment("photo", "f1"),),
+    )
     t = (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
     messages = await uow.tickets.messages(t.number)
     assert messages[0].attachments == (Attachment("photo", "f1"),)
@@ -163,22 +178,25 @@ async def test_whole_life_of_a_ticket(uow, clock):
     assert ev.ReactionMet(number, ENGINEER) in taken.events
 
     clock.advance(minutes=10)
-    asked = await uc.ask_client(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
-                                question="Какая модель принтера?")
+    asked = await uc.ask_client(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, question="Какая модель принтера?"
+    )
     ticket = await uow.tickets.get(number)
     assert ticket.status is TicketStatus.WAITING_CLIENT and ticket.resolution_due is None
     assert any(isinstance(e, ev.ClientQuestionAsked) for e in asked.events)
 
     clock.advance(hours=2)  # the client answers two hours later: those hours do not count
-    answered = await uc.comment_as_employee(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG,
-                                            text="HP LaserJet 1020")
+    answered = await uc.comment_as_employee(
+        uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, text="HP LaserJet 1020"
+    )
     assert answered.events[0] == ev.EmployeeCommented(number, answered.value.id, True)
     ticket = await uow.tickets.get(number)
     assert ticket.status is TicketStatus.IN_PROGRESS
     assert ticket.resolution_due == msk(2026, 11, 24, 11, 0)  # 8 h + 2 h paused → next day
 
-    resolved = await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
-                                summary="Заменили картридж")
+    resolved = await uc.resolve(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, summary="Заменили картридж"
+    )
     assert resolved.value.status is TicketStatus.RESOLVED
     closed = await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
     assert closed.value.status is TicketStatus.CLOSED
@@ -192,8 +210,9 @@ async def test_reopen_sends_it_back_with_the_reason_and_new_deadlines(uow, clock
     number = (await open_printer_ticket(uow, clock)).value.number
     await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
     clock.advance(hours=1)
-    outcome = await uc.reopen(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG,
-                              reason="Снова не печатает")
+    outcome = await uc.reopen(
+        uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Снова не печатает"
+    )
     assert outcome.value.status is TicketStatus.REOPENED and outcome.value.resolved_at is None
     assert ev.TicketReopened(number, "Снова не печатает") in outcome.events
     # the hour it spent resolved does not count against resolution
@@ -224,8 +243,9 @@ async def test_nobody_sees_or_changes_what_is_not_theirs(uow, clock):
 
 async def test_director_of_another_company_does_not_see_the_ticket(uow, clock):
     other = (await uc.register_client(uow, clock, name="ЗАО Лютик")).value
-    invite = (await uc.create_invite(uow, clock, client_id=other.id,
-                                     role=EmployeeRole.DIRECTOR)).value
+    invite = (
+        await uc.create_invite(uow, clock, client_id=other.id, role=EmployeeRole.DIRECTOR)
+    ).value
     await uc.register_employee(uow, clock, code=invite.code, tg_id=7777, name="Boss")
     number = (await open_printer_ticket(uow, clock)).value.number
     with pytest.raises(NotFound):
@@ -234,22 +254,33 @@ async def test_director_of_another_company_does_not_see_the_ticket(uow, clock):
 
 async def test_priority_override_is_recorded_and_recomputes_deadlines(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    outcome = await uc.change_priority(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
-                                       priority=Priority.STANDARD, reason="Есть второй принтер")
+    outcome = await uc.change_priority(
+        uow,
+        clock,
+        ticket_id=number,
+        staff_tg_id=ENGINEER,
+        priority=Priority.STANDARD,
+        reason="Есть второй принтер",
+    )
     assert outcome.value.priority is Priority.STANDARD
     assert outcome.value.reaction_due == msk(2026, 11, 23, 14, 0)  # Gold Standard: 4 h
     change = (await uow.tickets.priority_changes(number))[0]
     assert (change.old, change.new, change.reason) == (
-        Priority.HIGH, Priority.STANDARD, "Есть второй принтер")
+        Priority.HIGH,
+        Priority.STANDARD,
+        "Есть второй принтер",
+    )
     with pytest.raises(InvalidInput):
-        await uc.change_priority(uow, clock, ticket_id=number, staff_tg_id=ENGINEER,
-                                 priority=Priority.LOW, reason=" ")
+        await uc.change_priority(
+            uow, clock, ticket_id=number, staff_tg_id=ENGINEER, priority=Priority.LOW, reason=" "
+        )
 
 
 async def test_first_public_reply_meets_reaction_but_an_internal_note_does_not(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    note = await uc.reply(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="проверю",
-                          internal=True)
+    note = await uc.reply(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="проверю", internal=True
+    )
     assert (await uow.tickets.get(number)).first_response_at is None
     assert isinstance(note.events[0], ev.InternalNoteAdded)
     clock.advance(minutes=5)

@@ -1,0 +1,54 @@
+"""Every text the bot can show has a Russian translation with the same placeholders."""
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from bot.i18n import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "t": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def source_messages() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for package in ("bot", "handlers"):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            ROOT / package, keywords=KEYWORDS
+        ):
+            found.add(message)
+    return found
+
+
+def test_every_text_in_the_code_is_translated_to_russian():
+    catalog = load_catalog("ru")
+    missing = []
+    for message in source_messages():
+        entry = catalog.get(message if isinstance(message, str) else message[0])
+        translated = entry.string if entry is not None else None
+        if not translated or (isinstance(translated, tuple) and not all(translated)):
+            missing.append(message)
+    assert not missing, f"untranslated: {missing}"
+
+
+def test_translations_keep_the_placeholders():
+    for message in load_catalog("ru"):
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[0]))
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) == expected, (message.id, text)
+
+
+def test_russian_plurals_follow_the_numbers():
+    from bot.i18n import create_i18n
+
+    i18n = create_i18n("ru")
+    words = [
+        i18n.gettext("{n} hour", "{n} hours", n, locale="ru").format(n=n) for n in (1, 2, 5, 21)
+    ]
+    assert words == ["1 час", "2 часа", "5 часов", "21 час"]
