@@ -1,8 +1,7 @@
 """The pure domain of the front desk: no framework imports, time only through a Clock."""
 
 from domain.calendar import WorkCalendar
-
-# classification: restored when its module lands
+from domain.classification import Classification, classify
 from domain.enums import (
     Category,
     EmployeeRole,
@@ -20,6 +19,7 @@ from domain.sla import SlaClock, SlaTargets, sla_targets
 
 __all__ = [
     "Category",
+    "Classification",
     "EmployeeRole",
     "Priority",
     "RequestType",
@@ -33,5 +33,6 @@ __all__ = [
     "WorkCalendar",
     "WorkImpact",
     "assess_priority",
+    "classify",
     "sla_targets",
 ]
