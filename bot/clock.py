@@ -1,9 +1,9 @@
 """Clocks for the domain's Clock port: the system clock, and a movable one for the sandbox
-and the tests (it runs with real time, shifted by whatever it was moved by)."""
+and the tests."""
 
 from __future__ import annotations
 
-import time as _time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 
@@ -13,33 +13,36 @@ class SystemClock:
 
 
 class MovableClock:
-    """Real time plus an offset that only grows: `advance(hours=3)` is "three hours later"."""
+    """A clock that can be moved forward: `advance(hours=3)` is "three hours later".
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._offset = timedelta(0)
-        if start is not None:
-            self._offset = start.astimezone(UTC) - datetime.now(UTC)
-        self._listeners: list = []
+    Ticking, it runs with real time from `start` (the sandbox); frozen, it stands still
+    between moves (tests that assert exact deadlines).
+    """
+
+    def __init__(self, start: datetime | None = None, *, ticking: bool = True) -> None:
+        self._ticking = ticking
+        self._base = (start or datetime.now(UTC)).astimezone(UTC)
+        self._real_base = datetime.now(UTC)
+        self._listeners: list[Callable[[], None]] = []
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
+        if self._ticking:
+            return self._base + (datetime.now(UTC) - self._real_base)
+        return self._base
 
     def advance(self, amount: timedelta | None = None, **parts: float) -> datetime:
         step = (amount or timedelta(0)) + timedelta(**parts)
         if step < timedelta(0):
             raise ValueError("time only moves forward")
-        self._offset += step
+        self._base += step
         for listener in list(self._listeners):
             listener()
         return self.now()
 
     def set(self, at: datetime) -> datetime:
+        """Move to `at` (which must not be in the clock's past)."""
         return self.advance(at.astimezone(UTC) - self.now())
 
-    def on_move(self, listener) -> None:
+    def on_move(self, listener: Callable[[], None]) -> None:
         """Call `listener()` after every move (the scheduler re-checks its timers)."""
         self._listeners.append(listener)
-
-    @staticmethod
-    def monotonic() -> float:
-        return _time.monotonic()

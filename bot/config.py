@@ -4,11 +4,11 @@ what it needs passed in."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 TELEGRAM_API = "https://api.telegram.org"
 SUPPORTED_LOCALES = ("ru", "en")

@@ -1,0 +1,16 @@
+"""aiogram routers, in the order they are tried: specific ones first, catch-alls last."""
+
+from aiogram import Router
+
+
+def setup_routers() -> list[Router]:
+    from handlers import common
+    from handlers.client import intake, onboarding, tickets
+
+    return [
+        common.router,
+        onboarding.router,
+        tickets.router,
+        intake.router,
+        common.fallback_router,
+    ]

@@ -1,0 +1,126 @@
+"""The composition root: builds the Bot, the Dispatcher and everything long-lived, for
+`frontdesk run`, `frontdesk sandbox` and the end-to-end tests alike."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.strategy import FSMStrategy
+from aiogram.utils.i18n import I18n
+
+from bot.commands import set_bot_commands
+from bot.config import Settings
+from bot.i18n import ActorLocaleMiddleware, create_i18n
+from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
+from bot.notifications import OutboxNotifier
+from domain.ports import Clock
+from handlers import setup_routers
+from storage import Database
+from storage.fsm import SqliteStorage
+
+log = logging.getLogger(__name__)
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def create_dispatcher(
+    settings: Settings, db: Database, clock: Clock, i18n: I18n, bot_username: str
+) -> Dispatcher:
+    storage = SqliteStorage(db)
+    dp = Dispatcher(
+        storage=storage,
+        fsm_strategy=FSMStrategy.USER_IN_CHAT,
+        # One update at a time per person and chat: a double tap or two quick messages
+        # are handled in order, never interleaved.
+        events_isolation=SimpleEventIsolation(),
+        # Long-lived dependencies, injected into handlers by name.
+        settings=settings,
+        db=db,
+        clock=clock,
+        bot_username=bot_username,
+        notifier=OutboxNotifier(settings, i18n, clock),
+    )
+    dp.update.outer_middleware(UnitOfWorkMiddleware(db, settings.admin_ids))
+    ActorLocaleMiddleware(i18n).setup(dp)
+    expiry = IntakeExpiryMiddleware(settings.intake_timeout_hours, clock)
+    dp.message.outer_middleware(expiry)
+    dp.callback_query.outer_middleware(expiry)
+    dp.include_routers(*setup_routers())
+    return dp
+
+
+@dataclass
+class FrontDesk:
+    """The running application: database, bot, dispatcher and background workers."""
+
+    settings: Settings
+    clock: Clock
+    db: Database = field(init=False)
+    bot: Bot = field(init=False)
+    dp: Dispatcher = field(init=False)
+    _polling: asyncio.Task[None] | None = field(default=None, init=False)
+
+    async def start(self) -> None:
+        """Open the database and connect to the Bot API; nothing is taken from Telegram yet."""
+        self.db = await Database.open(self.settings.database_path, clock=self.clock)
+        self.bot = create_bot(self.settings)
+        self.bot.session.middleware(CommitBeforeSending(self.db))
+        try:
+            me = await self.bot.get_me()
+            i18n = create_i18n(self.settings.default_locale)
+            self.dp = create_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "")
+            await set_bot_commands(self.bot, i18n)
+        except BaseException:
+            await self.bot.session.close()
+            await self.db.close()
+            raise
+
+    async def run_polling(self) -> None:
+        """Long polling until stopped; the updates in hand are finished before it returns."""
+        await self.dp.start_polling(
+            self.bot,
+            handle_signals=False,
+            close_bot_session=False,
+            allowed_updates=self.dp.resolve_used_update_types(),
+            polling_timeout=10,
+        )
+
+    def start_polling_in_background(self) -> None:
+        self._polling = asyncio.create_task(self.run_polling(), name="polling")
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            with contextlib.suppress(RuntimeError):
+                await self.dp.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        await self.dp.storage.close()
+        await self.bot.session.close()
+        await self.db.close()
+        release_routers(self.dp)
+
+
+def release_routers(dp: Dispatcher) -> None:
+    """Routers live at module level (aiogram's convention) and attach to one parent at a
+    time; let them go so a new Dispatcher in this process (a restart in the sandbox or a
+    test) can take them. aiogram has no public call for this."""
+    for router in dp.sub_routers:
+        router._parent_router = None
+    dp.sub_routers.clear()

@@ -1,0 +1,47 @@
+"""The bot's command menu, per language and per role (setMyCommands)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import LOCALES
+
+
+def _employee_commands(i18n: I18n, locale: str, director: bool) -> list[BotCommand]:
+    def t(text: str) -> str:
+        return i18n.gettext(text, locale=locale)
+
+    commands = [
+        BotCommand(command="new", description=t("Report a problem or ask for something")),
+        BotCommand(command="my", description=t("My tickets")),
+        BotCommand(command="status", description=t("A ticket by its number")),
+    ]
+    if director:
+        commands.append(BotCommand(command="company", description=t("All tickets of the company")))
+    commands += [
+        BotCommand(command="language", description=t("Language")),
+        BotCommand(command="cancel", description=t("Cancel what I am doing")),
+        BotCommand(command="help", description=t("What I can do")),
+    ]
+    return commands
+
+
+async def set_bot_commands(bot: Bot, i18n: I18n) -> None:
+    """The employees' menu for every private chat, in Russian and English."""
+    scope = BotCommandScopeAllPrivateChats()
+    for locale in LOCALES:
+        await bot.set_my_commands(
+            _employee_commands(i18n, locale, director=False), scope=scope, language_code=locale
+        )
+    await bot.set_my_commands(
+        _employee_commands(i18n, i18n.default_locale, director=False), scope=scope
+    )
+
+
+async def set_director_commands(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:
+    """A director's own menu adds /company."""
+    await bot.set_my_commands(
+        _employee_commands(i18n, locale, director=True), scope=BotCommandScopeChat(chat_id=chat_id)
+    )

@@ -1,0 +1,73 @@
+"""Languages: aiogram's gettext i18n, with catalogs read from the `.po` sources.
+
+aiogram's `I18n` loads compiled `.mo` files; we compile every `*.po` of a locale with
+Babel in memory at start-up instead (a few milliseconds), so there is no build step to
+forget and translators may split a locale into several `.po` files.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES = ("ru", "en")
+
+
+def load_catalog(locale: str, directory: Path = LOCALES_DIR) -> Catalog:
+    """All messages of one locale, merged from its `.po` files."""
+    merged = Catalog(locale=locale)
+    for po_path in sorted((directory / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as fp:
+            part = read_po(fp, locale=locale)
+        for message in part:
+            if message.id:
+                merged[message.id] = message
+    return merged
+
+
+class PoI18n(I18n):
+    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
+        translations: dict[str, gettext.GNUTranslations] = {}
+        for locale_dir in sorted(self.path.iterdir()):
+            if not (locale_dir / "LC_MESSAGES").is_dir():
+                continue
+            buffer = io.BytesIO()
+            write_mo(buffer, load_catalog(locale_dir.name, self.path))
+            buffer.seek(0)
+            translations[locale_dir.name] = gettext.GNUTranslations(buffer)
+        return translations
+
+
+# aiogram's `gettext` helpers find the current I18n through I18n's context variable, and
+# ContextInstanceMixin gives every subclass a fresh one: share I18n's, or `_()` finds none.
+PoI18n._ContextInstanceMixin__context_instance = I18n._ContextInstanceMixin__context_instance  # type: ignore[attr-defined]
+
+
+def create_i18n(default_locale: str) -> PoI18n:
+    return PoI18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+
+
+def locale_of_user(user: User | None, default: str) -> str:
+    """Russian or English from Telegram's language_code; the default for anything else."""
+    code = (user.language_code or "") if user else ""
+    base = code.split("-")[0].lower()
+    return base if base in LOCALES else default
+
+
+class ActorLocaleMiddleware(I18nMiddleware):
+    """The person's chosen language if they have one, else their Telegram language."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        actor = data.get("actor")
+        if actor is not None and actor.locale in LOCALES:
+            return str(actor.locale)
+        return locale_of_user(data.get("event_from_user"), self.i18n.default_locale)

@@ -1,0 +1,110 @@
+"""Outer middlewares: one unit of work per update, repeated updates dropped, the actor
+resolved from the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.fsm.context import FSMContext
+from aiogram.methods import Response, TelegramMethod
+from aiogram.types import TelegramObject, Update
+from aiogram.utils.i18n import gettext as _
+
+from bot.actor import Actor
+from handlers.client.states import Intake
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """Open one transaction for the update, drop an update_id seen before, resolve who
+    wrote, and commit what the handler did (a failed handler rolls everything back,
+    including the mark that the update was processed, so a redelivery is handled again)."""
+
+    def __init__(self, db: Database, admin_ids: frozenset[int]) -> None:
+        self.db = db
+        self.admin_ids = admin_ids
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        async with self.db.unit_of_work() as uow:
+            if await uow.processed_updates.seen_before(event.update_id):
+                log.info("update %s was handled before; dropped", event.update_id)
+                await uow.commit()
+                return None
+            user = data.get("event_from_user")
+            if user is not None:
+                data["actor"] = await resolve_actor(uow, user.id, self.admin_ids)
+            data["uow"] = uow
+            result = await handler(event, data)
+            await uow.commit()
+            return result
+
+
+async def resolve_actor(uow: Any, tg_id: int, admin_ids: frozenset[int]) -> Actor:
+    employee = await uow.employees.by_tg_id(tg_id)
+    client = await uow.clients.get(employee.client_id) if employee is not None else None
+    staff = await uow.staff.get(tg_id)
+    return Actor(
+        tg_id=tg_id, employee=employee, client=client, staff=staff, is_admin=tg_id in admin_ids
+    )
+
+
+class IntakeExpiryMiddleware(BaseMiddleware):
+    """An intake left unfinished for longer than the timeout is dropped, with a short note,
+    before the person's next message or press is handled (a message then starts afresh)."""
+
+    def __init__(self, timeout_hours: float, clock: Any) -> None:
+        self.timeout = timedelta(hours=timeout_hours)
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        raw_state = data.get("raw_state")
+        if state is not None and raw_state and raw_state.startswith(f"{Intake.__name__}:"):
+            started = (await state.get_data()).get("started")
+            if started and self.clock.now() - datetime.fromisoformat(started) > self.timeout:
+                await state.clear()
+                data["raw_state"] = None
+                chat = data.get("event_chat")
+                bot = data.get("bot")
+                if chat is not None and bot is not None:
+                    await bot.send_message(
+                        chat.id,
+                        _(
+                            "Your unfinished request was dropped after {hours} hours without an "
+                            "answer. Nothing was sent."
+                        ).format(hours=int(self.timeout.total_seconds() // 3600)),
+                    )
+        return await handler(event, data)
+
+
+class CommitBeforeSending(BaseRequestMiddleware):
+    """Before the bot says anything, what the handler changed so far is committed.
+
+    The person is never told "registered" about something that could still roll back, and
+    the database is not held while a request to Telegram is in flight; what the handler
+    does after that runs in a new transaction, committed by `UnitOfWorkMiddleware`.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        session = self.db.current_session()
+        if session is not None:
+            await session.commit()
+        return await make_request(bot, method)

@@ -1,0 +1,679 @@
+"""The intake: from the first words of a worried employee to a registered ticket.
+
+describe → kind (what I understood, or a plain question) → impact and scope (incident)
+or request type → summary card → send. Every step has Back; /cancel works anywhere.
+Files (photos, screenshots, documents, voice) are welcome at any step before sending.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.actor import Actor
+from bot.formatting import deadline, moment_phrase
+from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
+from domain import services as uc
+from domain.errors import DomainError
+from domain.model import Attachment
+from domain.ports import Clock, Notifier, UnitOfWork
+from handlers.callbacks import IntakeCb
+from handlers.client.keyboards import NEW_TICKET, ButtonText, back_cancel_row, inline, main_keyboard
+from handlers.client.states import Intake
+from handlers.texts import category_name, kind_name
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+router.callback_query.filter(lambda _q, actor: actor.is_employee)
+
+MEDIA = F.photo | F.document | F.voice | F.video | F.video_note | F.audio
+UNSUITABLE = F.sticker | F.animation | F.location | F.venue | F.poll | F.dice | F.contact | F.game
+
+
+def attachment_of(message: Message) -> Attachment | None:
+    if message.photo:
+        p = message.photo[-1]
+        return Attachment("photo", p.file_id, p.file_unique_id)
+    if message.document:
+        d = message.document
+        return Attachment("document", d.file_id, d.file_unique_id, d.file_name, d.mime_type)
+    if message.voice:
+        return Attachment("voice", message.voice.file_id, message.voice.file_unique_id)
+    if message.video:
+        return Attachment("video", message.video.file_id, message.video.file_unique_id)
+    if message.video_note:
+        return Attachment("video", message.video_note.file_id, message.video_note.file_unique_id)
+    if message.audio:
+        a = message.audio
+        return Attachment("document", a.file_id, a.file_unique_id, a.file_name, a.mime_type)
+    return None
+
+
+def cb(data: dict[str, Any], action: str, value: str = "") -> str:
+    return IntakeCb(intake=data["intake"], action=action, value=value).pack()
+
+
+def _draft(data: dict[str, Any]) -> uc.TicketDraft:
+    return uc.TicketDraft(
+        description=data.get("description", ""),
+        kind=TicketKind(data["kind"]),
+        category=Category(data.get("category", "other")),
+        impact=WorkImpact(data["impact"]) if data.get("impact") else None,
+        scope=Scope(data["scope"]) if data.get("scope") else None,
+        request_type=RequestType(data["rtype"]) if data.get("rtype") else None,
+        attachments=tuple(Attachment(**a) for a in data.get("attachments", [])),
+    )
+
+
+# --- starting ---------------------------------------------------------------------------
+
+
+async def start_intake(message: Message, state: FSMContext, clock: Clock) -> dict[str, Any]:
+    data = {
+        "intake": uuid.uuid4().hex[:12],
+        "started": clock.now().isoformat(),
+        "description": "",
+        "attachments": [],
+    }
+    await state.set_state(Intake.describe)
+    await state.set_data(data)
+    return data
+
+
+@router.message(StateFilter(None), Command("new"))
+@router.message(StateFilter(None), ButtonText(NEW_TICKET))
+async def new_by_command(message: Message, state: FSMContext, clock: Clock) -> None:
+    """ "New request": ask the person to describe it."""
+    await start_intake(message, state, clock)
+    await message.answer(
+        _(
+            "Describe what happened or what you need, in your own words. "
+            "You can attach a photo or a screenshot."
+        ),
+        reply_markup=main_keyboard(),
+    )
+
+
+@router.message(StateFilter(Intake), Command("new"))
+@router.message(StateFilter(Intake), ButtonText(NEW_TICKET))
+async def new_while_in_intake(message: Message, state: FSMContext) -> None:
+    """One intake at a time: offer to continue or start over."""
+    data = await state.get_data()
+    await message.answer(
+        _("You have a request that is not sent yet. Continue it, or start over?"),
+        reply_markup=inline(
+            [(_("Continue"), cb(data, "resume")), (_("Start over"), cb(data, "restart"))]
+        ),
+    )
+
+
+@router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
+async def first_words(message: Message, state: FSMContext, clock: Clock) -> None:
+    """Any text in the idle state starts an intake: it is the description."""
+    data = await start_intake(message, state, clock)
+    await take_description(message, state, data)
+
+
+@router.message(StateFilter(None), MEDIA)
+async def first_file(message: Message, state: FSMContext, clock: Clock) -> None:
+    """A photo or a file in the idle state starts an intake too."""
+    data = await start_intake(message, state, clock)
+    await take_file(message, state, data)
+
+
+# --- the description and files ------------------------------------------------------------
+
+
+async def take_description(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+    text = (message.text or "").strip()
+    if not text:
+        await message.answer(_("The message is empty. Please describe the problem in words."))
+        return
+    if len(text) > uc.MAX_DESCRIPTION_LENGTH:
+        await message.answer(
+            _(
+                "That is too long for one request (at most {limit} characters). "
+                "Please make it shorter."
+            ).format(limit=uc.MAX_DESCRIPTION_LENGTH)
+        )
+        return
+    data["description"] = text
+    data["desc_message_id"] = message.message_id
+    await state.update_data(data)
+    await ask_kind(message, state, data)
+
+
+@router.message(Intake.describe, F.text, ~F.text.startswith("/"))
+async def description_typed(
+    message: Message, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    """The description after "New request", or after files were sent first."""
+    data = await state.get_data()
+    if data.get("description"):
+        await add_to_description(message, state, data, actor, clock)
+        return
+    await take_description(message, state, data)
+
+
+async def take_file(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+    """Keep the file; with a caption and no description yet, the caption describes it."""
+    attachment = attachment_of(message)
+    assert attachment is not None
+    data["attachments"] = [*data.get("attachments", []), attachment_as_dict(attachment)]
+    caption = (message.caption or "").strip()
+    if caption and not data.get("description"):
+        data["description"] = caption[: uc.MAX_DESCRIPTION_LENGTH]
+        data["desc_message_id"] = message.message_id
+    group = message.media_group_id
+    first_of_album = group is None or group != data.get("album")
+    data["album"] = group
+    await state.update_data(data)
+    if not first_of_album:
+        return  # one answer per album, not one per picture
+    if await state.get_state() != Intake.describe.state:
+        await message.answer(_("Attached. 📎 Files: {n}").format(n=len(data["attachments"])))
+        return
+    if data.get("description"):
+        await ask_kind(message, state, data)
+        return
+    await message.answer(
+        _(
+            "Got the file. Now tell me in a few words what happened, send more files, "
+            "or press «Done»."
+        ),
+        reply_markup=inline(
+            [(_("Done"), cb(data, "done"))], back_cancel_row(None, cb(data, "cancel"))
+        ),
+    )
+
+
+def attachment_as_dict(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "kind": attachment.kind,
+        "file_id": attachment.file_id,
+        "file_unique_id": attachment.file_unique_id,
+        "file_name": attachment.file_name,
+        "mime_type": attachment.mime_type,
+    }
+
+
+@router.message(StateFilter(Intake), MEDIA)
+async def file_during_intake(message: Message, state: FSMContext) -> None:
+    """Files are welcome at any step before sending."""
+    data = await state.get_data()
+    if len(data.get("attachments", [])) >= 20:
+        await message.answer(_("That is enough files for one request (20)."))
+        return
+    await take_file(message, state, data)
+
+
+@router.callback_query(Intake.describe, IntakeCb.filter(F.action == "done"))
+async def files_done(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    """ "Done" with the files: go on without a description in words."""
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    await query.answer()
+    await ask_kind(query.message, state, data, edit=True)  # type: ignore[arg-type]
+
+
+async def add_to_description(
+    message: Message, state: FSMContext, data: dict[str, Any], actor: Actor, clock: Clock
+) -> None:
+    """Text sent in the middle of the questions adds to the description (long texts arrive
+    in several messages)."""
+    text = (message.text or "").strip()
+    if not text:
+        await message.answer(_("The message is empty."))
+        return
+    combined = f"{data.get('description', '')}\n{text}".strip()
+    if len(combined) > uc.MAX_DESCRIPTION_LENGTH:
+        await message.answer(
+            _(
+                "The description would be too long (at most {limit} characters); "
+                "this part was not added."
+            ).format(limit=uc.MAX_DESCRIPTION_LENGTH)
+        )
+        return
+    data["description"] = combined
+    await state.update_data(data)
+    if await state.get_state() == Intake.summary.state:
+        await show_summary(message, state, data, actor=actor, clock=clock)
+    else:
+        await message.answer(_("Added to the description. Please answer the question above."))
+
+
+@router.message(
+    StateFilter(Intake.kind, Intake.impact, Intake.scope, Intake.request_type, Intake.summary),
+    F.text,
+    ~F.text.startswith("/"),
+)
+async def text_during_questions(
+    message: Message, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    await add_to_description(message, state, await state.get_data(), actor, clock)
+
+
+@router.edited_message(StateFilter(Intake), F.text | F.caption)
+async def description_edited(
+    message: Message, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    """Editing the description message before sending updates the description."""
+    data = await state.get_data()
+    if message.message_id != data.get("desc_message_id"):
+        return
+    text = (message.text or message.caption or "").strip()
+    if not text or len(text) > uc.MAX_DESCRIPTION_LENGTH:
+        return
+    data["description"] = text
+    await state.update_data(data)
+    await message.answer(_("Updated the description."))
+    if await state.get_state() == Intake.summary.state:
+        await show_summary(message, state, data, actor=actor, clock=clock)
+
+
+# --- the questions --------------------------------------------------------------------------
+
+
+async def ask_kind(
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = False
+) -> None:
+    result = classify(data.get("description", ""))
+    data["category"] = result.category.value
+    await state.set_state(Intake.kind)
+    await state.update_data(data)
+    if result.is_confident:
+        data["guess"] = result.kind.value
+        await state.update_data(data)
+        text = (
+            _("Looks like something is broken.")
+            if result.kind is TicketKind.INCIDENT
+            else _("Looks like you need help or a change.")
+        )
+        if result.category is not Category.OTHER:
+            text += "\n" + _("Topic: {category}").format(category=category_name(result.category))
+        text += "\n\n" + _("Is that right?")
+        other = TicketKind.REQUEST if result.kind is TicketKind.INCIDENT else TicketKind.INCIDENT
+        rows = [
+            [(_("Yes, right"), cb(data, "kind", result.kind.value))],
+            [(kind_switch_text(other), cb(data, "kind", other.value))],
+        ]
+    else:
+        text = _("What is it?")
+        rows = [
+            [(_("🔧 Something is broken or does not work"), cb(data, "kind", "incident"))],
+            [(_("🙋 I need help, a service or a change"), cb(data, "kind", "request"))],
+        ]
+    rows.append(back_cancel_row(None, cb(data, "cancel")))
+    await say(message, text, inline(*rows), edit=edit)
+
+
+def kind_switch_text(kind: TicketKind) -> str:
+    if kind is TicketKind.INCIDENT:
+        return _("No, something is broken")
+    return _("No, I need help or a change")
+
+
+async def say(message: Message, text: str, markup: Any, *, edit: bool) -> None:
+    if edit:
+        await message.edit_text(text, reply_markup=markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(Intake.kind, IntakeCb.filter(F.action == "kind"))
+async def kind_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    kind = TicketKind(callback_data.value)
+    data["kind"] = kind.value
+    for key in ("impact", "scope", "rtype"):
+        data.pop(key, None)
+    await state.update_data(data)
+    await query.answer()
+    if kind is TicketKind.INCIDENT:
+        await ask_impact(query.message, state, data)  # type: ignore[arg-type]
+    else:
+        await ask_request_type(query.message, state, data)  # type: ignore[arg-type]
+
+
+async def ask_impact(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+    await state.set_state(Intake.impact)
+    await say(
+        message,
+        _("Can you work right now?"),
+        inline(
+            [(_("Yes, it does not get in the way"), cb(data, "impact", WorkImpact.NOT_HINDERED))],
+            [(_("Yes, but it is hard or slow"), cb(data, "impact", WorkImpact.HAMPERED))],
+            [(_("No, work has stopped"), cb(data, "impact", WorkImpact.BLOCKED))],
+            back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
+        ),
+        edit=True,
+    )
+
+
+@router.callback_query(Intake.impact, IntakeCb.filter(F.action == "impact"))
+async def impact_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    data["impact"] = WorkImpact(callback_data.value).value
+    await state.update_data(data)
+    await state.set_state(Intake.scope)
+    await query.answer()
+    await say(
+        query.message,
+        _("Who is affected?"),
+        inline(  # type: ignore[arg-type]
+            [(_("Only me"), cb(data, "scope", Scope.ME))],
+            [(_("Several colleagues"), cb(data, "scope", Scope.SEVERAL))],
+            [(_("The whole office"), cb(data, "scope", Scope.COMPANY))],
+            back_cancel_row(cb(data, "back", "impact"), cb(data, "cancel")),
+        ),
+        edit=True,
+    )
+
+
+@router.callback_query(Intake.scope, IntakeCb.filter(F.action == "scope"))
+async def scope_chosen(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    data["scope"] = Scope(callback_data.value).value
+    await state.update_data(data)
+    await query.answer()
+    await show_summary(query.message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+
+
+async def ask_request_type(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+    await state.set_state(Intake.request_type)
+    await say(
+        message,
+        _("What kind of request is it?"),
+        inline(
+            [(_("Help, a consultation or a routine task"), cb(data, "rtype", RequestType.SERVICE))],
+            [(_("Something new or different, a purchase"), cb(data, "rtype", RequestType.CHANGE))],
+            back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
+        ),
+        edit=True,
+    )
+
+
+@router.callback_query(Intake.request_type, IntakeCb.filter(F.action == "rtype"))
+async def request_type_chosen(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    data["rtype"] = RequestType(callback_data.value).value
+    await state.update_data(data)
+    await query.answer()
+    await show_summary(query.message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+
+
+@router.callback_query(StateFilter(Intake), IntakeCb.filter(F.action == "back"))
+async def go_back(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    """Back one step; the answers given so far are kept until changed."""
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    await query.answer()
+    message = query.message
+    target = callback_data.value
+    if target == "kind":
+        await ask_kind(message, state, data, edit=True)  # type: ignore[arg-type]
+    elif target == "impact":
+        await ask_impact(message, state, data)  # type: ignore[arg-type]
+    elif target == "questions":
+        if data.get("kind") == TicketKind.INCIDENT:
+            await ask_impact(message, state, data)  # type: ignore[arg-type]
+        else:
+            await ask_request_type(message, state, data)  # type: ignore[arg-type]
+
+
+# --- the summary and sending ------------------------------------------------------------------
+
+
+def priority_words(priority: Priority) -> str:
+    return {
+        Priority.LOW: _("low — it does not stop your work"),
+        Priority.STANDARD: _("standard — it makes work harder"),
+        Priority.HIGH: _("high — you cannot work"),
+        Priority.HIGHEST: _("highest — several people or the whole office cannot work"),
+    }[priority]
+
+
+async def show_summary(
+    message: Message,
+    state: FSMContext,
+    data: dict[str, Any],
+    *,
+    actor: Actor,
+    clock: Clock,
+    edit: bool = False,
+) -> None:
+    """The card: what, kind, topic, priority in plain words, and honest deadlines."""
+    await state.set_state(Intake.summary)
+    text = summary_text(data, actor.client, clock.now(), I18n.get_current().current_locale)
+    markup = inline(
+        [(_("✅ Send"), cb(data, "send"))],
+        [(_("✏️ Edit the description"), cb(data, "edit"))],
+        back_cancel_row(cb(data, "back", "questions"), cb(data, "cancel")),
+    )
+    await say(message, text, markup, edit=edit)
+
+
+def summary_text(data: dict[str, Any], client: Any, now: datetime, locale: str) -> str:
+    draft = _draft(data)
+    preview = uc.preview_deadlines(client, draft, now)
+    description = draft.description or _("(no description, files only)")
+    if len(description) > 1500:
+        description = description[:1500] + "…"
+    lines = [
+        _("<b>Your request</b>"),
+        "",
+        escape(description),
+    ]
+    if draft.attachments:
+        lines.append(_("📎 Files: {n}").format(n=len(draft.attachments)))
+    lines += [
+        "",
+        _("Kind: {kind}").format(kind=kind_name(draft.kind)),
+        _("Topic: {category}").format(category=category_name(draft.category)),
+        _("Priority: {priority}").format(priority=priority_words(preview.priority)),
+        "",
+    ]
+    tz = client.timezone
+    if preview.after_hours:
+        lines.append(
+            _("It is outside working hours now; the clock starts {start}.").format(
+                start=moment_phrase(preview.clock_starts_at, now, tz, locale)
+            )
+        )
+    lines.append(
+        _("We will answer by {reaction} and fix it by {resolution}.").format(
+            reaction=deadline(preview.reaction_due, now, tz, locale),
+            resolution=deadline(preview.resolution_due, now, tz, locale),
+        )
+    )
+    return "\n".join(lines)
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@router.callback_query(Intake.summary, IntakeCb.filter(F.action == "send"))
+async def send(
+    query: CallbackQuery,
+    callback_data: IntakeCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Register the ticket; the deadlines and the staff's and manager's notices land with it."""
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    try:
+        outcome = await uc.open_ticket(
+            uow, clock, employee_tg_id=actor.tg_id, draft=_draft(data), intake_key=data["intake"]
+        )
+    except DomainError as exc:
+        await query.answer(exc.message, show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    await state.clear()
+    ticket = outcome.value
+    await query.answer(_("Sent"))
+    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    locale = I18n.get_current().current_locale
+    assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
+    now, tz = clock.now(), actor.client.timezone
+    await query.message.answer(  # type: ignore[union-attr]
+        _("Request №{number} is registered.").format(number=ticket.number)
+        + "\n"
+        + _("We will answer by {reaction} and fix it by {resolution}.").format(
+            reaction=deadline(ticket.reaction_due, now, tz, locale),
+            resolution=deadline(ticket.resolution_due, now, tz, locale),
+        )
+        + "\n\n"
+        + _("I will write here about every step."),
+        reply_markup=main_keyboard(),
+    )
+
+
+@router.callback_query(IntakeCb.filter(F.action == "send"))
+async def send_again(
+    query: CallbackQuery, callback_data: IntakeCb, actor: Actor, uow: UnitOfWork
+) -> None:
+    """A second tap on "send" (or on an old card): say where the ticket is, create nothing."""
+    ticket = await uow.tickets.by_intake_key(callback_data.intake)
+    if ticket is not None and ticket.employee_id == (actor.employee.id if actor.employee else None):
+        await query.answer(
+            _("Request №{number} is already registered.").format(number=ticket.number)
+        )
+        return
+    await query.answer(_("This card is out of date."), show_alert=True)
+
+
+@router.callback_query(Intake.summary, IntakeCb.filter(F.action == "edit"))
+async def edit_description(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext
+) -> None:
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    await state.set_state(Intake.editing)
+    await query.answer()
+    await query.message.answer(_("Type the new description; it replaces the old one."))  # type: ignore[union-attr]
+
+
+@router.message(Intake.editing, F.text, ~F.text.startswith("/"))
+async def description_replaced(
+    message: Message, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    data = await state.get_data()
+    text = (message.text or "").strip()
+    if not text:
+        await message.answer(_("The message is empty. Please describe the problem in words."))
+        return
+    data["description"] = text[: uc.MAX_DESCRIPTION_LENGTH]
+    data["desc_message_id"] = message.message_id
+    await state.update_data(data)
+    await show_summary(message, state, data, actor=actor, clock=clock)
+
+
+@router.callback_query(IntakeCb.filter(F.action == "cancel"))
+async def cancel_intake(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    """Cancel drops the unsent request."""
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    await state.clear()
+    await query.answer()
+    await query.message.edit_text(_("Cancelled. Nothing was sent."))  # type: ignore[union-attr]
+
+
+@router.callback_query(IntakeCb.filter(F.action == "resume"))
+async def resume(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    """Continue the unsent request where it stopped."""
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    await query.answer()
+    step = await state.get_state()
+    message = query.message
+    if step == Intake.summary.state:
+        await show_summary(message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    elif step in (Intake.impact.state, Intake.scope.state):
+        await ask_impact(message, state, data)  # type: ignore[arg-type]
+    elif step == Intake.request_type.state:
+        await ask_request_type(message, state, data)  # type: ignore[arg-type]
+    elif data.get("description") or data.get("attachments"):
+        await ask_kind(message, state, data, edit=True)  # type: ignore[arg-type]
+    else:
+        await message.edit_text(_("Describe what happened or what you need."))  # type: ignore[union-attr]
+
+
+@router.callback_query(IntakeCb.filter(F.action == "restart"))
+async def restart(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, clock: Clock
+) -> None:
+    """Drop the unsent request and begin a new one."""
+    data = await current(query, callback_data, state)
+    if data is None:
+        return
+    await query.answer()
+    await start_intake(query.message, state, clock)  # type: ignore[arg-type]
+    await query.message.edit_text(  # type: ignore[union-attr]
+        _(
+            "Describe what happened or what you need, in your own words. "
+            "You can attach a photo or a screenshot."
+        )
+    )
+
+
+@router.callback_query(IntakeCb.filter())
+async def stale_button(query: CallbackQuery) -> None:
+    """A button of a finished, cancelled or replaced intake."""
+    await query.answer(_("This card is out of date."), show_alert=True)
+
+
+async def current(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext
+) -> dict[str, Any] | None:
+    """The intake's data if the button belongs to the intake in progress; else say it is stale."""
+    data = await state.get_data()
+    if data.get("intake") != callback_data.intake:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return None
+    return data
+
+
+@router.message(StateFilter(Intake), UNSUITABLE)
+@router.message(StateFilter(None), UNSUITABLE)
+async def unsuitable(message: Message) -> None:
+    """Stickers, GIFs, locations, polls: friendly, but they do not describe a problem."""
+    await message.answer(
+        _(
+            "I cannot use this to describe a problem. Please write in words, "
+            "or send a photo, a screenshot or a file."
+        )
+    )

@@ -1,0 +1,258 @@
+"""Onboarding by invite: /start CODE, the name, the phone, and what the bot can do.
+People the bot does not know are told how to get access; nothing of theirs is stored."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.actor import Actor
+from bot.commands import set_director_commands
+from domain import services as uc
+from domain.errors import DomainError, InviteUnusable
+from domain.ports import Clock, UnitOfWork
+from handlers.callbacks import OnboardingCb
+from handlers.client.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
+from handlers.client.states import Registration
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+# What an invite code looks like: what secrets.token_urlsafe makes, or a typed code.
+INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
+
+
+def help_text(actor: Actor | None) -> str:
+    lines = [
+        _(
+            "Write to me when something is broken or you need something done: just describe "
+            "it in your own words, you can add a photo or a screenshot."
+        ),
+        _(
+            "I will ask two short questions, register the request and tell you when we will "
+            "answer and when we will fix it. Every change of its status comes here."
+        ),
+        "",
+        _("/new — report a problem or ask for something"),
+        _("/my — your tickets and their status"),
+        _("/status N — a ticket by its number (or just send #N)"),
+    ]
+    if actor is not None and actor.employee is not None and actor.employee.is_director:
+        lines.append(_("/company — all tickets of your company"))
+    lines += [_("/language — switch language"), _("/cancel — stop what we are doing")]
+    return "\n".join(lines)
+
+
+def invite_problem_text(reason: str) -> str:
+    return {
+        "expired": _("This invitation has expired. Ask the person who sent it for a new one."),
+        "used_up": _("This invitation has already been used. Ask for a new one."),
+        "revoked": _("This invitation has been withdrawn. Ask for a new one."),
+    }.get(reason, _("I do not know this invitation code. Check it, or ask for a new link."))
+
+
+def stranger_text() -> str:
+    return _(
+        "Hello! I am the IT support desk, and I only serve employees of our client companies.\n\n"
+        "To get access, ask your director or your company's IT contact for an invitation "
+        "link and open it, or send me the invitation code as a message."
+    )
+
+
+@router.message(CommandStart(deep_link=True))
+async def start_with_code(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> None:
+    """The person opened an invitation link: check it and start registering them."""
+    await begin_registration(message, command.args or "", state, actor, uow, clock)
+
+
+async def begin_registration(
+    message: Message, code: str, state: FSMContext, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    if actor.is_employee:
+        assert actor.client is not None
+        await state.clear()
+        await message.answer(
+            _("You are already registered with {company}.").format(company=actor.client.name),
+            reply_markup=main_keyboard(),
+        )
+        return
+    try:
+        invite = await uc.check_invite(uow, clock, code)
+    except InviteUnusable as exc:
+        await message.answer(invite_problem_text(exc.reason))
+        return
+    client = await uow.clients.get(invite.client_id)
+    assert client is not None and message.from_user is not None
+    name = message.from_user.full_name
+    await state.set_state(Registration.name)
+    await state.set_data({"code": invite.code, "name": name})
+    await message.answer(
+        _(
+            "Hello! This is the IT support desk of {company}.\n\nMay I call you <b>{name}</b>?"
+        ).format(company=client.name, name=name),
+        reply_markup=inline(
+            [(_("Yes, that is me"), OnboardingCb(action="name_ok").pack())],
+            [(_("Type another name"), OnboardingCb(action="name_edit").pack())],
+        ),
+    )
+
+
+@router.message(CommandStart(deep_link=False))
+async def start_plain(message: Message, state: FSMContext, actor: Actor) -> None:
+    """/start without a code: a known person sees the menu, a stranger how to get in."""
+    if actor.is_employee:
+        await state.clear()
+        await message.answer(help_text(actor), reply_markup=main_keyboard())
+    elif actor.is_staff:
+        await message.answer(_("Hello! You are registered as staff. /queue shows open tickets."))
+    else:
+        await message.answer(stranger_text())
+
+
+@router.callback_query(Registration.name, OnboardingCb.filter(F.action == "name_ok"))
+async def name_confirmed(query: CallbackQuery, state: FSMContext) -> None:
+    """The Telegram name is right: on to the phone number."""
+    await query.answer()
+    await ask_phone(query.message, state)  # type: ignore[arg-type]
+
+
+@router.callback_query(Registration.name, OnboardingCb.filter(F.action == "name_edit"))
+async def name_edit(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.set_state(Registration.typing_name)
+    await query.message.answer(_("How should we call you? Type your name."))  # type: ignore[union-attr]
+
+
+@router.message(Registration.typing_name, F.text)
+async def name_typed(message: Message, state: FSMContext) -> None:
+    """A name typed by the person replaces the one from Telegram."""
+    name = " ".join((message.text or "").split())
+    if not name or len(name) > 100 or name.startswith("/"):
+        await message.answer(_("Please type your name in up to 100 characters."))
+        return
+    await state.update_data(name=name)
+    await ask_phone(message, state)
+
+
+async def ask_phone(message: Message, state: FSMContext) -> None:
+    await state.set_state(Registration.phone)
+    await message.answer(
+        _(
+            "Would you share your phone number? The engineer may call you when that is quicker. "
+            "You can skip this."
+        ),
+        reply_markup=phone_keyboard(),
+    )
+
+
+@router.message(Registration.phone, F.contact)
+async def phone_shared(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    """The person shared their own contact: register them with it."""
+    assert message.contact is not None and message.from_user is not None
+    if message.contact.user_id != message.from_user.id:
+        await message.answer(_("Please share your own number with the button below, or skip."))
+        return
+    await finish_registration(message, state, uow, clock, i18n, phone=message.contact.phone_number)
+
+
+@router.message(Registration.phone, ButtonText(SKIP))
+async def phone_skipped(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    await finish_registration(message, state, uow, clock, i18n, phone=None)
+
+
+@router.message(Registration.phone)
+async def phone_other(message: Message) -> None:
+    await message.answer(
+        _("Press «{share}» or «{skip}» below.").format(
+            share=_("📱 Share my phone number"), skip=_(SKIP)
+        ),
+        reply_markup=phone_keyboard(),
+    )
+
+
+async def finish_registration(
+    message: Message,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+    *,
+    phone: str | None,
+) -> None:
+    data = await state.get_data()
+    user = message.from_user
+    assert user is not None
+    try:
+        outcome = await uc.register_employee(
+            uow,
+            clock,
+            code=data.get("code", ""),
+            tg_id=user.id,
+            name=data.get("name") or user.full_name,
+            locale=i18n.current_locale,
+            username=user.username,
+            phone=phone,
+        )
+    except InviteUnusable as exc:
+        await state.clear()
+        await message.answer(invite_problem_text(exc.reason), reply_markup=ReplyKeyboardRemove())
+        return
+    except DomainError as exc:
+        await state.clear()
+        await message.answer(
+            _("I could not register you: {reason}").format(reason=exc.message),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+        return
+    await state.clear()
+    employee = outcome.value
+    client = await uow.clients.get(employee.client_id)
+    assert client is not None
+    actor = Actor(tg_id=user.id, employee=employee, client=client)
+    await message.answer(
+        _("Done, {name}! You are registered with {company}.").format(
+            name=employee.name, company=client.name
+        )
+        + "\n\n"
+        + help_text(actor),
+        reply_markup=main_keyboard(),
+    )
+    if employee.is_director and message.bot is not None:
+        await set_director_commands(message.bot, i18n, user.id, i18n.current_locale)
+
+
+@router.message(StateFilter(None), F.text.regexp(INVITE_CODE), lambda m, actor: not actor.is_known)
+async def code_typed(
+    message: Message, state: FSMContext, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """A stranger typed what looks like an invitation code."""
+    await begin_registration(message, (message.text or "").strip(), state, actor, uow, clock)
+
+
+@router.message(Command("help"))
+async def show_help(message: Message, actor: Actor) -> None:
+    """What the bot can do, for whoever asks."""
+    if actor.is_employee:
+        await message.answer(help_text(actor), reply_markup=main_keyboard())
+    elif actor.is_staff:
+        await message.answer(_("Staff commands: /queue, /mine, /t N."))
+    else:
+        await message.answer(stranger_text())

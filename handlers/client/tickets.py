@@ -1,0 +1,463 @@
+""" "My tickets": the list, a ticket's card with its conversation, and what the employee can
+do with it: comment or add a photo, cancel before work, confirm or reopen, rate."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.actor import Actor
+from bot.formatting import deadline, duration, stamp
+from domain import TicketStatus
+from domain import services as uc
+from domain.errors import DomainError, NotFound
+from domain.model import Client, Ticket
+from domain.ports import Clock, Notifier, UnitOfWork
+from handlers.callbacks import ListCb, TicketCb
+from handlers.client.intake import MEDIA, attachment_of, escape
+from handlers.client.keyboards import MY_TICKETS, ButtonText, inline, main_keyboard
+from handlers.client.states import TicketInput
+from handlers.texts import kind_name, priority_icon, priority_name, status_name
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+router.callback_query.filter(lambda _q, actor: actor.is_employee)
+
+PAGE_SIZE = 5
+TICKET_REF = re.compile(r"^\s*(?:#|№)\s*(\d{1,9})\s*$")
+
+
+def time_left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
+    if not ticket.is_open or ticket.status is TicketStatus.RESOLVED:
+        return ""
+    if ticket.is_paused:
+        return _("the clock is paused")
+    left = ticket.time_left(client, clock.now())
+    if left.total_seconds() < 0:
+        return _("overdue by {time}").format(time=duration(-left))
+    return _("{time} left").format(time=duration(left))
+
+
+def list_line(ticket: Ticket, client: Client, clock: Clock) -> str:
+    left = time_left_text(ticket, client, clock)
+    parts = [
+        f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> {escape(ticket.title)}",
+        f"    {status_name(ticket.status)}" + (f" · {left}" if left else ""),
+    ]
+    return "\n".join(parts)
+
+
+async def render_list(
+    uow: UnitOfWork, actor: Actor, clock: Clock, scope: str, page: int
+) -> tuple[str, object]:
+    assert actor.employee is not None and actor.client is not None
+    if scope == "company":
+        tickets = await uow.tickets.list_by_client(
+            actor.client.id or 0, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+        )
+        title = _("Tickets of {company}").format(company=escape(actor.client.name))
+    else:
+        tickets = await uow.tickets.list_by_employee(
+            actor.employee.id or 0, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+        )
+        title = _("Your tickets")
+    more = len(tickets) > PAGE_SIZE
+    tickets = list(tickets)[:PAGE_SIZE]
+    if not tickets and page == 0:
+        return _("No tickets yet. Describe a problem and I will register it."), main_keyboard()
+    lines = [f"<b>{title}</b>", ""] + [list_line(t, actor.client, clock) for t in tickets]
+    rows = [
+        [(f"№{t.number} · {t.title[:30]}", TicketCb(ticket=t.number, action="open").pack())]
+        for t in tickets
+    ]
+    nav = []
+    if page > 0:
+        nav.append((_("« Newer"), ListCb(scope=scope, page=page - 1).pack()))
+    if more:
+        nav.append((_("Older »"), ListCb(scope=scope, page=page + 1).pack()))
+    if nav:
+        rows.append(nav)
+    return "\n".join(lines), inline(*rows)
+
+
+@router.message(StateFilter(None), Command("my"))
+@router.message(StateFilter(None), ButtonText(MY_TICKETS))
+async def my_tickets(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
+    """The person's tickets, open ones first."""
+    text, markup = await render_list(uow, actor, clock, "my", 0)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.message(StateFilter(None), Command("company"))
+async def company_tickets(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
+    """A director sees every ticket of the company."""
+    if actor.employee is None or not actor.employee.is_director:
+        await message.answer(_("Only your company's director sees all of its tickets."))
+        return
+    text, markup = await render_list(uow, actor, clock, "company", 0)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.callback_query(ListCb.filter())
+async def list_page(
+    query: CallbackQuery, callback_data: ListCb, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    scope = callback_data.scope
+    if scope == "company" and not (actor.employee and actor.employee.is_director):
+        scope = "my"
+    text, markup = await render_list(uow, actor, clock, scope, max(callback_data.page, 0))
+    await query.answer()
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+
+
+# --- one ticket ---------------------------------------------------------------------------
+
+
+async def render_card(
+    uow: UnitOfWork, ticket: Ticket, actor: Actor, clock: Clock
+) -> tuple[str, object]:
+    client = actor.client
+    assert client is not None
+    locale = I18n.get_current().current_locale
+    now, tz = clock.now(), client.timezone
+    lines = [
+        f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> · {kind_name(ticket.kind)}",
+        _("Status: {status}").format(status=status_name(ticket.status)),
+        _("Priority: {priority}").format(priority=priority_name(ticket.priority)),
+    ]
+    if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
+        if ticket.first_response_at is None and ticket.reaction_due:
+            lines.append(
+                _("We will answer by {time}").format(
+                    time=deadline(ticket.reaction_due, now, tz, locale)
+                )
+            )
+        if ticket.resolution_due and not ticket.is_paused:
+            lines.append(
+                _("We will fix it by {time}").format(
+                    time=deadline(ticket.resolution_due, now, tz, locale)
+                )
+            )
+        left = time_left_text(ticket, client, clock)
+        if left:
+            lines.append(left)
+    lines += [
+        "",
+        escape(ticket.description[:1500] + ("…" if len(ticket.description) > 1500 else "")),
+    ]
+    messages = [m for m in await uow.tickets.messages(ticket.number) if not m.internal]
+    shown = [m for m in messages if m.text or m.attachments][-8:]
+    if shown:
+        lines.append("")
+        for m in shown:
+            who = _("You") if m.author == "employee" else _("Support")
+            files = f" 📎{len(m.attachments)}" if m.attachments else ""
+            text = escape(m.text[:300] + ("…" if len(m.text) > 300 else ""))
+            when_sent = stamp(m.created_at, now, tz, locale) if m.created_at else ""
+            lines.append(f"<i>{when_sent} {who}:</i> {text}{files}")
+    rows: list[list[tuple[str, str]]] = []
+    n = ticket.number
+    if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
+        rows.append([(_("💬 Add a comment or photo"), TicketCb(ticket=n, action="comment").pack())])
+    if ticket.status is TicketStatus.NEW:
+        rows.append([(_("✖ Cancel the request"), TicketCb(ticket=n, action="cancel").pack())])
+    if ticket.status is TicketStatus.RESOLVED:
+        rows.append(
+            [
+                (_("✅ It works"), TicketCb(ticket=n, action="confirm").pack()),
+                (_("❌ It does not work"), TicketCb(ticket=n, action="reopen").pack()),
+            ]
+        )
+    if ticket.status is TicketStatus.CLOSED and await uow.tickets.rating(n) is None:
+        rows.append(
+            [
+                (str(score), TicketCb(ticket=n, action="rate", value=str(score)).pack())
+                for score in range(1, 6)
+            ]
+        )
+    rows.append([(_("« My tickets"), ListCb(scope="my", page=0).pack())])
+    return "\n".join(lines), inline(*rows)
+
+
+async def show_ticket(
+    message: Message, number: int, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    try:
+        ticket = await uc.ticket_for_employee(uow, number, actor.tg_id)
+    except NotFound:
+        await message.answer(_("Ticket №{number} not found.").format(number=number))
+        return
+    text, markup = await render_card(uow, ticket, actor, clock)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.message(Command("status"))
+async def status_command(
+    message: Message, command: CommandObject, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """/status N: the ticket if it is the person's (or their company's, for a director)."""
+    arg = (command.args or "").strip().lstrip("#№")
+    if not arg.isdigit() or len(arg) > 9:
+        await message.answer(_("Send the ticket number, for example: /status 15"))
+        return
+    await show_ticket(message, int(arg), actor, uow, clock)
+
+
+@router.message(StateFilter(None), F.text.regexp(TICKET_REF).as_("ref"))
+async def hash_number(
+    message: Message, ref: re.Match[str], actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """ "#15" shows ticket 15."""
+    await show_ticket(message, int(ref.group(1)), actor, uow, clock)
+
+
+@router.callback_query(TicketCb.filter(F.action == "open"))
+async def open_card(
+    query: CallbackQuery, callback_data: TicketCb, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    text, markup = await render_card(uow, ticket, actor, clock)
+    await query.answer()
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+
+
+async def visible_ticket(
+    query: CallbackQuery, callback_data: TicketCb, actor: Actor, uow: UnitOfWork
+) -> Ticket | None:
+    """The ticket a button names, if the presser may see it; a forged number learns nothing."""
+    try:
+        return await uc.ticket_for_employee(uow, callback_data.ticket, actor.tg_id)
+    except NotFound:
+        await query.answer(_("Ticket not found."), show_alert=True)
+        return None
+
+
+@router.callback_query(TicketCb.filter(F.action == "comment"))
+async def ask_comment(
+    query: CallbackQuery, callback_data: TicketCb, state: FSMContext, actor: Actor, uow: UnitOfWork
+) -> None:
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    await state.set_state(TicketInput.comment)
+    await state.set_data({"ticket": ticket.number})
+    await query.answer()
+    await query.message.answer(  # type: ignore[union-attr]
+        _("Write your comment for №{number}, or send a photo or a file. /cancel to stop.").format(
+            number=ticket.number
+        )
+    )
+
+
+@router.message(TicketInput.comment, F.text | MEDIA)
+async def comment_received(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The comment goes to the staff; an answer to their question restarts the clock."""
+    number = (await state.get_data()).get("ticket")
+    attachment = attachment_of(message)
+    text = (message.text or message.caption or "").strip()
+    try:
+        outcome = await uc.comment_as_employee(
+            uow,
+            clock,
+            ticket_id=int(number or 0),
+            tg_id=actor.tg_id,
+            text=text,
+            attachments=(attachment,) if attachment else (),
+        )
+    except DomainError as exc:
+        await state.clear()
+        await message.answer(domain_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    await state.clear()
+    await message.answer(
+        _("Added to №{number}; the engineer will see it.").format(number=number),
+        reply_markup=main_keyboard(),
+    )
+
+
+@router.callback_query(TicketCb.filter(F.action == "cancel"))
+async def cancel_ticket(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The employee withdraws a ticket nobody has started on."""
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    try:
+        outcome = await uc.cancel_by_employee(
+            uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id
+        )
+    except DomainError:
+        await query.answer(
+            _("Work on it has already started; it cannot be cancelled now."), show_alert=True
+        )
+        return
+    await notifier.publish(uow, outcome.events)
+    await query.answer(_("Cancelled"))
+    text, markup = await render_card(uow, outcome.value, actor, clock)
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+
+
+@router.callback_query(TicketCb.filter(F.action == "confirm"))
+async def confirm(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """ "It works": close the ticket and offer a rating."""
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    try:
+        outcome = await uc.confirm_resolution(
+            uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id
+        )
+    except DomainError:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    await query.answer(_("Thank you!"))
+    text, markup = await render_card(uow, outcome.value, actor, clock)
+    await query.message.edit_text(  # type: ignore[union-attr]
+        text + "\n\n" + _("How did we do? Rate from 1 to 5."), reply_markup=markup
+    )  # type: ignore[arg-type]
+
+
+@router.callback_query(TicketCb.filter(F.action == "reopen"))
+async def ask_reopen_reason(
+    query: CallbackQuery, callback_data: TicketCb, state: FSMContext, actor: Actor, uow: UnitOfWork
+) -> None:
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    if ticket.status is not TicketStatus.RESOLVED:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await state.set_state(TicketInput.reopen_reason)
+    await state.set_data({"ticket": ticket.number})
+    await query.answer()
+    await query.message.answer(  # type: ignore[union-attr]
+        _("What still does not work? Your words go to the engineer.")
+    )
+
+
+@router.message(TicketInput.reopen_reason, F.text)
+async def reopen_with_reason(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    number = int((await state.get_data()).get("ticket") or 0)
+    try:
+        outcome = await uc.reopen(
+            uow, clock, ticket_id=number, tg_id=actor.tg_id, reason=message.text or ""
+        )
+    except DomainError as exc:
+        await message.answer(domain_error_text(exc))
+        if exc.code != "invalid_input":
+            await state.clear()
+        return
+    await notifier.publish(uow, outcome.events)
+    await state.clear()
+    await message.answer(
+        _("Ticket №{number} is back in work. Sorry it is not fixed yet.").format(number=number),
+        reply_markup=main_keyboard(),
+    )
+
+
+@router.callback_query(TicketCb.filter(F.action == "rate"))
+async def rated(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """A 1–5 rating; a comment may follow."""
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    if not callback_data.value.isdigit():
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    try:
+        outcome = await uc.rate(
+            uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id, score=int(callback_data.value)
+        )
+    except DomainError as exc:
+        await query.answer(domain_error_text(exc), show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    await state.set_state(TicketInput.rating_comment)
+    await state.set_data({"ticket": ticket.number})
+    await query.answer(_("Thank you!"))
+    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    await query.message.answer(  # type: ignore[union-attr]
+        _("Thank you for the rating! Anything to add? Write it, or /cancel.")
+    )
+
+
+@router.message(TicketInput.rating_comment, F.text, ~F.text.startswith("/"))
+async def rating_comment(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    number = int((await state.get_data()).get("ticket") or 0)
+    await state.clear()
+    try:
+        outcome = await uc.comment_rating(
+            uow, clock, ticket_id=number, tg_id=actor.tg_id, comment=message.text or ""
+        )
+    except DomainError as exc:
+        await message.answer(domain_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    await message.answer(_("Thank you, we will read it."), reply_markup=main_keyboard())
+
+
+def domain_error_text(exc: DomainError) -> str:
+    if exc.code == "not_found":
+        return _("Ticket not found.")
+    if exc.code == "invalid_transition":
+        return _("This cannot be done with the ticket now.")
+    field = exc.details.get("field")
+    if field in ("comment", "reason", "description") and "empty" in exc.message:
+        return _("The message is empty.")
+    if "longer than" in exc.message:
+        return _("That is too long.")
+    if field == "ticket":
+        return _("The ticket is already finished.")
+    return _("That did not work: {reason}").format(reason=exc.message)

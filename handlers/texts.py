@@ -1,0 +1,63 @@
+"""Names of domain values as people read them, in their language."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from domain import Category, Priority, TicketKind, TicketStatus
+
+
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; it is translated where it is shown."""
+    return text
+
+
+def kind_name(kind: TicketKind) -> str:
+    return _("incident") if kind is TicketKind.INCIDENT else _("request")
+
+
+def priority_name(priority: Priority) -> str:
+    return {
+        Priority.LOW: _("Low"),
+        Priority.STANDARD: _("Standard"),
+        Priority.HIGH: _("High"),
+        Priority.HIGHEST: _("Highest"),
+    }[priority]
+
+
+def status_name(status: TicketStatus) -> str:
+    return {
+        TicketStatus.NEW: _("new"),
+        TicketStatus.IN_PROGRESS: _("in progress"),
+        TicketStatus.WAITING_CLIENT: _("waiting for your answer"),
+        TicketStatus.RESOLVED: _("resolved, waiting for your confirmation"),
+        TicketStatus.REOPENED: _("reopened"),
+        TicketStatus.CLOSED: _("closed"),
+        TicketStatus.CANCELLED: _("cancelled"),
+    }[status]
+
+
+def category_name(category: Category) -> str:
+    names = {
+        Category.PRINTER: _("printer"),
+        Category.ONE_C: _("1C"),
+        Category.EMAIL: _("e-mail"),
+        Category.INTERNET_NETWORK: _("internet and network"),
+        Category.COMPUTER_HARDWARE: _("computer"),
+        Category.ACCOUNTS_ACCESS: _("accounts and access"),
+        Category.SOFTWARE: _("software"),
+        Category.PHONE: _("phone"),
+        Category.NEW_WORKPLACE_PURCHASE: _("new workplace or purchase"),
+        Category.SERVER: _("server"),
+        Category.OTHER: _("other"),
+    }
+    return names.get(category, category.value)
+
+
+def priority_icon(priority: Priority) -> str:
+    return {
+        Priority.LOW: "⚪",
+        Priority.STANDARD: "🔵",
+        Priority.HIGH: "🟠",
+        Priority.HIGHEST: "🔴",
+    }[priority]
