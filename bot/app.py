@@ -19,6 +19,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.commands import set_bot_commands
 from bot.config import Settings
+from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
 from bot.notifications import OutboxNotifier
@@ -40,7 +41,12 @@ def create_bot(settings: Settings) -> Bot:
 
 
 def create_dispatcher(
-    settings: Settings, db: Database, clock: Clock, i18n: I18n, bot_username: str
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    i18n: I18n,
+    bot_username: str,
+    notifier: OutboxNotifier,
 ) -> Dispatcher:
     storage = SqliteStorage(db)
     dp = Dispatcher(
@@ -54,7 +60,7 @@ def create_dispatcher(
         db=db,
         clock=clock,
         bot_username=bot_username,
-        notifier=OutboxNotifier(settings, i18n, clock),
+        notifier=notifier,
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(db, settings.admin_ids))
     ActorLocaleMiddleware(i18n).setup(dp)
@@ -74,22 +80,31 @@ class FrontDesk:
     db: Database = field(init=False)
     bot: Bot = field(init=False)
     dp: Dispatcher = field(init=False)
+    delivery: DeliveryWorker = field(init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
 
     async def start(self) -> None:
-        """Open the database and connect to the Bot API; nothing is taken from Telegram yet."""
+        """Open the database, connect to the Bot API and start delivering the outbox;
+        updates are taken once polling (or the webhook) starts."""
         self.db = await Database.open(self.settings.database_path, clock=self.clock)
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
         try:
             me = await self.bot.get_me()
             i18n = create_i18n(self.settings.default_locale)
-            self.dp = create_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "")
+            self.delivery = DeliveryWorker(
+                self.db, self.bot, i18n, self.settings.default_locale, business_clock=self.clock
+            )
+            notifier = OutboxNotifier(self.settings, i18n, self.clock, on_queued=self.delivery.wake)
+            self.dp = create_dispatcher(
+                self.settings, self.db, self.clock, i18n, me.username or "", notifier
+            )
             await set_bot_commands(self.bot, i18n)
         except BaseException:
             await self.bot.session.close()
             await self.db.close()
             raise
+        self.delivery.start()
 
     async def run_polling(self) -> None:
         """Long polling until stopped; the updates in hand are finished before it returns."""
@@ -111,6 +126,7 @@ class FrontDesk:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
+        await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
         await self.dp.storage.close()
         await self.bot.session.close()
         await self.db.close()

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     )
     # An intake nobody finished is dropped after this many hours.
     intake_timeout_hours: float = Field(24, gt=0, validation_alias="INTAKE_TIMEOUT_HOURS")
+    # On shutdown, pending outbox messages are sent for at most this long.
+    shutdown_flush_seconds: float = Field(5, ge=0, validation_alias="SHUTDOWN_FLUSH_SECONDS")
     # A resolved ticket the employee does not answer closes after this many working days.
     auto_close_working_days: int = Field(3, ge=1, validation_alias="AUTO_CLOSE_WORKING_DAYS")
 

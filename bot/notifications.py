@@ -8,7 +8,7 @@ same update twice cannot queue the same notice twice.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiogram.utils.i18n import I18n
 
@@ -20,10 +20,17 @@ from handlers.texts import N_, category_name, kind_name, priority_icon, priority
 
 
 class OutboxNotifier:
-    def __init__(self, settings: Settings, i18n: I18n, clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        i18n: I18n,
+        clock: Clock,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
         self.settings = settings
         self.i18n = i18n
         self.clock = clock
+        self.on_queued = on_queued
 
     async def publish(self, uow: UnitOfWork, events: Sequence[ev.Event]) -> None:
         for event in events:
@@ -57,6 +64,7 @@ class OutboxNotifier:
     async def _send(
         self, uow: UnitOfWork, chat_id: int, text: str, key: str, ticket_id: int | None
     ) -> None:
+        self.on_queued()  # the worker looks once this transaction lets it in
         await uow.outbox.add(
             OutboxMessage(
                 chat_id=chat_id,
