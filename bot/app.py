@@ -82,6 +82,7 @@ class FrontDesk:
     dp: Dispatcher = field(init=False)
     delivery: DeliveryWorker = field(init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
+    _stopped: bool = field(default=False, init=False)
 
     async def start(self) -> None:
         """Open the database, connect to the Bot API and start delivering the outbox;
@@ -120,6 +121,11 @@ class FrontDesk:
         self._polling = asyncio.create_task(self.run_polling(), name="polling")
 
     async def stop(self) -> None:
+        """Stop taking updates, finish the ones in hand, flush the outbox for a bounded
+        time, close everything. Stopping twice is harmless."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._polling is not None:
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()

@@ -2,7 +2,9 @@
 
 aiosqlite runs the one connection on its own thread; SQLite has one transaction per
 connection. So that units of work of concurrent asyncio tasks do not interleave on it,
-every transaction holds `Database._lock` from its first statement to its end:
+every transaction holds `Database._lock` from its first statement to its commit or
+rollback (and no longer: a unit of work that committed lets other tasks in while it
+talks to Telegram; its next statement begins a new transaction):
 
     db = await Database.open("frontdesk.sqlite3")
     async with db.unit_of_work() as uow:      # waits for the lock
@@ -128,38 +130,53 @@ class Database:
     ) -> None:
         await self.close()
 
-    @asynccontextmanager
-    async def _exclusive(self) -> AsyncIterator[Session]:
-        """Hold the lock and a fresh session; roll back whatever is left uncommitted."""
+    # --- the gate: one open transaction at a time on the shared connection -------------
+
+    async def _acquire(self, session: Session) -> None:
+        """Called by a session as its transaction begins."""
         task = asyncio.current_task()
         if task is not None and task is self._owner:
             # asyncio.Lock is not reentrant: waiting here would wait for ourselves forever.
-            raise RuntimeError("this task already holds a unit of work on this database")
-        async with self._lock:
-            session = Session(self._conn, self.clock)
-            self._owner, self._session = task, session
-            try:
-                yield session
-            finally:
-                self._owner = self._session = None
-                await session.close()
+            raise RuntimeError("this task already holds a transaction on this database")
+        await self._lock.acquire()
+        self._owner, self._session = task, session
+
+    def _release(self, session: Session) -> None:
+        """Called by a session when its transaction ends (commit or rollback)."""
+        if self._session is session:
+            self._owner = self._session = None
+            self._lock.release()
+
+    def current_session(self) -> Session | None:
+        """The session whose transaction the current task holds open, if any."""
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            return self._session
+        return None
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqliteUnitOfWork]:
-        """One transaction for one use case: commit it, or it rolls back on leaving."""
-        async with self._exclusive() as session:
+        """Transactions for one use case: the first statement begins one (and takes the
+        lock), `commit` ends it (and lets others in); leaving rolls back the uncommitted."""
+        session = Session(self._conn, self.clock, self)
+        try:
             yield SqliteUnitOfWork(session)
+        finally:
+            await session.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
-        """A short transaction committed on a normal exit (joins this task's unit of work)."""
-        task = asyncio.current_task()
-        if task is not None and task is self._owner and self._session is not None:
-            yield self._session
+        """A short transaction committed on a normal exit (joins this task's open one)."""
+        joined = self.current_session()
+        if joined is not None:
+            yield joined
             return
-        async with self._exclusive() as session:
+        session = Session(self._conn, self.clock, self)
+        try:
             yield session
             await session.commit()
+        finally:
+            await session.close()
 
     async def user_version(self) -> int:
         version = await self.pragma("user_version")

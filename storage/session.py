@@ -12,11 +12,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from domain.ports import Clock
+
+if TYPE_CHECKING:
+    from storage.database import Database
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -29,9 +32,10 @@ class SystemClock:
 
 
 class Session:
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, clock: Clock, gate: Database) -> None:
         self._conn = conn
         self._clock = clock
+        self._gate = gate
         self._open = False
         self._closed = False
 
@@ -49,10 +53,15 @@ class Session:
         if self._closed:
             raise RuntimeError("this unit of work is over; open a new one")
         if not self._open:
+            await self._gate._acquire(self)
             # Set first: if we are cancelled while BEGIN runs on the worker thread, the
             # rollback at the end must still be queued behind it.
             self._open = True
-            await self._conn.execute_fetchall("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute_fetchall("BEGIN IMMEDIATE")
+            except BaseException:
+                await self.rollback()
+                raise
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         await self._begin()
@@ -77,6 +86,7 @@ class Session:
         if self._open:
             await self._conn.execute_fetchall("COMMIT")
             self._open = False
+            self._gate._release(self)
 
     async def rollback(self) -> None:
         if self._open:
@@ -86,7 +96,9 @@ class Session:
                 # BEGIN itself failed (busy) or SQLite already rolled back on an error.
                 if self._conn.in_transaction:
                     raise
-            self._open = False
+            finally:
+                self._open = False
+                self._gate._release(self)
 
     async def close(self) -> None:
         """Roll back whatever was not committed; the session cannot be used afterwards."""

@@ -34,7 +34,8 @@ router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
-MEDIA = F.photo | F.document | F.voice | F.video | F.video_note | F.audio
+# A GIF arrives as an animation that also carries a document: it is not a file for us.
+MEDIA = (F.photo | F.document | F.voice | F.video | F.video_note | F.audio) & ~F.animation
 UNSUITABLE = F.sticker | F.animation | F.location | F.venue | F.poll | F.dice | F.contact | F.game
 
 
@@ -132,9 +133,13 @@ async def first_file(message: Message, state: FSMContext, clock: Clock) -> None:
 # --- the description and files ------------------------------------------------------------
 
 
+def has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 async def take_description(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
     text = (message.text or "").strip()
-    if not text:
+    if not has_words(text):
         await message.answer(_("The message is empty. Please describe the problem in words."))
         return
     if len(text) > uc.MAX_DESCRIPTION_LENGTH:

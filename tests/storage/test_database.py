@@ -179,10 +179,32 @@ async def test_a_cancelled_unit_of_work_rolls_back_and_releases_the_lock(db: Dat
 
 
 async def test_nesting_units_of_work_in_one_task_fails_fast(db: Database) -> None:
-    async with db.unit_of_work():
+    async with db.unit_of_work() as outer:
+        await outer.clients.list()  # the outer transaction is open
         with pytest.raises(RuntimeError, match="already holds"):
-            async with asyncio.timeout(2), db.unit_of_work():
-                pass
+            async with asyncio.timeout(2), db.unit_of_work() as inner:
+                await inner.clients.list()
+
+
+async def test_a_committed_unit_of_work_lets_other_tasks_in_while_it_lives(db: Database) -> None:
+    """After commit the lock is free: a handler talking to Telegram after its commit does
+    not hold up everybody else."""
+    released = asyncio.Event()
+
+    async def other_task() -> None:
+        async with db.unit_of_work() as uow:
+            await uow.clients.add(new_client(name="other"))
+            await uow.commit()
+        released.set()
+
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client(name="first"))
+        await uow.commit()
+        task = asyncio.create_task(other_task())
+        async with asyncio.timeout(2):
+            await released.wait()  # would time out if the first unit of work held the lock
+        await task
+        assert {c.name for c in await uow.clients.list()} == {"first", "other"}
 
 
 async def test_transaction_inside_a_unit_of_work_joins_it(db: Database) -> None:

@@ -110,12 +110,14 @@ async def test_inside_a_unit_of_work_fsm_joins_its_transaction(db: Database) -> 
     state commits or rolls back with the handler's changes."""
     storage = SqliteStorage(db)
     async with asyncio.timeout(2):
-        async with db.unit_of_work():
+        async with db.unit_of_work() as uow:
+            await uow.clients.list()  # the unit of work's transaction is open
             await storage.set_state(KEY, Intake.describing)
             assert await storage.get_state(KEY) == Intake.describing.state
         assert await storage.get_state(KEY) is None  # left without commit
 
         async with db.unit_of_work() as uow:
+            await uow.clients.list()
             await storage.set_state(KEY, Intake.confirming)
             await uow.commit()
         assert await storage.get_state(KEY) == Intake.confirming.state
