@@ -1,0 +1,50 @@
+"""Fixtures for end-to-end tests through the built-in Bot API emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+import bot.sandbox
+from bot.sandbox import BotApiEmulator
+from tests.e2e.harness import Desk, running_desk
+
+_SANDBOX_DIR = str(Path(bot.sandbox.__file__).parent)
+
+
+def _sandbox_tasks() -> list[asyncio.Task]:
+    """Running tasks whose coroutine is emulator code."""
+    leftovers = []
+    for task in asyncio.all_tasks():
+        code = getattr(task.get_coro(), "cr_code", None)
+        if code is not None and code.co_filename.startswith(_SANDBOX_DIR) and not task.done():
+            leftovers.append(task)
+    return leftovers
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    """A started emulator on a free 127.0.0.1 port, stopped after the test.
+
+    Teardown also checks that the emulator left no task running and hit no
+    internal error (an emulator bug answers the bot with a 500).
+    """
+    emulator = BotApiEmulator()
+    await emulator.start()
+    try:
+        yield emulator
+    finally:
+        await emulator.stop()
+    assert not _sandbox_tasks(), _sandbox_tasks()
+    assert not emulator.stats.internal_errors, emulator.stats.internal_errors
+
+
+@pytest.fixture
+async def desk(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Desk]:
+    """The whole front desk running against the emulator, on a temporary database, with a
+    frozen business clock on a Monday morning in Moscow and a staff group."""
+    async for running in running_desk(emulator, tmp_path):
+        yield running

@@ -1,0 +1,137 @@
+"""The end-to-end harness: the whole bot (Dispatcher, middlewares, aiogram's HTTP session,
+SQLite file, FSM storage) against the Bot API emulator, and people to drive it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.app import FrontDesk
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.sandbox import BotApiEmulator, Group, Person
+from domain import SlaTier, StaffRole
+from domain import services as uc
+from domain.enums import EmployeeRole
+from domain.model import Client
+
+MSK = ZoneInfo("Europe/Moscow")
+STAFF_CHAT_ID = -1001000000001
+ADMIN_ID = 900
+
+
+def msk(*args: int) -> datetime:
+    return datetime(*args, tzinfo=MSK)
+
+
+# A Monday morning in Moscow: working hours, no holiday nearby.
+MONDAY_MORNING = msk(2026, 11, 23, 10, 0)
+
+
+@dataclass
+class Desk:
+    """A running front desk and the means to set up its world."""
+
+    emulator: BotApiEmulator
+    app: FrontDesk
+    clock: MovableClock
+    staff_chat: Group | None = None
+
+    @property
+    def db(self) -> Any:
+        return self.app.db
+
+    async def add_client(self, name: str = "ООО Ромашка", **kwargs: Any) -> Client:
+        kwargs.setdefault("tier", SlaTier.GOLD)
+        async with self.db.unit_of_work() as uow:
+            client = (await uc.register_client(uow, self.clock, name=name, **kwargs)).value
+            await uow.commit()
+        return client
+
+    async def add_staff(self, tg_id: int, name: str, role: StaffRole) -> None:
+        async with self.db.unit_of_work() as uow:
+            await uc.add_staff(uow, self.clock, tg_id=tg_id, name=name, role=role)
+            await uow.commit()
+
+    async def invite(
+        self, client: Client, role: EmployeeRole = EmployeeRole.EMPLOYEE, uses: int = 1
+    ) -> str:
+        async with self.db.unit_of_work() as uow:
+            invite = (
+                await uc.create_invite(
+                    uow, self.clock, client_id=client.id or 0, role=role, max_uses=uses
+                )
+            ).value
+            await uow.commit()
+        return invite.code
+
+    def person(self, first_name: str, language_code: str = "ru", **kwargs: Any) -> Person:
+        return self.emulator.create_user(first_name, language_code=language_code, **kwargs)
+
+    async def register(
+        self, person: Person, client: Client, role: EmployeeRole = EmployeeRole.EMPLOYEE
+    ) -> None:
+        """Take `person` through the invitation flow the way they would do it."""
+        code = await self.invite(client, role)
+        await person.command("start", code)
+        await person.wait_for_message(contains="?")
+        await (await person.press(first_button(person))).wait_answered()
+        await person.wait_for_message(lambda m: m.reply_markup is not None)
+        skip = person.reply_keyboard[-1][0]
+        await person.press_keyboard_button(skip)
+        await person.wait_for_message(contains=client.name)
+
+    async def outbox(self) -> list[Any]:
+        """Messages still waiting in the outbox."""
+        from storage.outbox import OutboxDelivery
+
+        return list(await OutboxDelivery(self.db).pending())
+
+
+def first_button(person: Person) -> str:
+    message = person.last_bot_message
+    assert message is not None and message.inline_keyboard
+    return message.inline_keyboard[0][0]["text"]
+
+
+def buttons(person: Person) -> list[str]:
+    message = person.last_bot_message
+    assert message is not None
+    return [b["text"] for row in (message.inline_keyboard or []) for b in row]
+
+
+async def running_desk(
+    emulator: BotApiEmulator,
+    tmp_path: Path,
+    *,
+    start: datetime = MONDAY_MORNING,
+    staff_chat: bool = True,
+    forum: bool = False,
+    **settings: Any,
+) -> AsyncIterator[Desk]:
+    clock = MovableClock(start, ticking=False)
+    group = (
+        emulator.create_group("Поддержка", is_forum=forum, chat_id=STAFF_CHAT_ID)
+        if staff_chat
+        else None
+    )
+    config = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        BOT_TOKEN=emulator.token,
+        DATABASE_PATH=tmp_path / "frontdesk.db",
+        TELEGRAM_API_BASE=emulator.base_url,
+        STAFF_CHAT_ID=STAFF_CHAT_ID if staff_chat else None,
+        ADMIN_IDS=str(ADMIN_ID),
+        **settings,
+    )
+    app = FrontDesk(config, clock)
+    await app.start()
+    app.start_polling_in_background()
+    try:
+        yield Desk(emulator, app, clock, group)
+    finally:
+        await app.stop()
