@@ -8,6 +8,8 @@ import contextlib
 import logging
 import signal
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings, SettingsError, load_settings
 
@@ -20,6 +22,11 @@ def main(argv: list[str] | None = None) -> None:
         "sandbox", help="try the whole front desk in the terminal, no token, no network"
     )
     sandbox.add_argument("--script", help="play a scripted conversation and print the transcript")
+    sandbox.add_argument(
+        "--at",
+        type=_moscow_time,
+        help='start the sandbox clock at this Moscow time, "YYYY-MM-DD HH:MM"',
+    )
     from bot import admin_cli
 
     admin_cli.add_parser(commands)
@@ -27,14 +34,25 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "run":
         settings = _settings_or_exit()
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         asyncio.run(run(settings))
     elif args.command == "sandbox":
         from bot.sandbox.cli import run_sandbox
 
-        sys.exit(run_sandbox(script=args.script))
+        sys.exit(run_sandbox(script=args.script, at=args.at))
     else:
         sys.exit(admin_cli.dispatch(args, _settings_or_exit))
+
+
+def _moscow_time(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo("Europe/Moscow"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            'use "YYYY-MM-DD HH:MM", e.g. "2026-11-23 10:00"'
+        ) from None
 
 
 def _settings_or_exit() -> Settings:

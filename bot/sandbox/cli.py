@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from bot.sandbox.errors import SandboxError
 from bot.sandbox.model import ChatMessage
 from bot.sandbox.people import ChatView, Group, Person
 from bot.sandbox.server import BotApiEmulator
-from domain import SlaTier, StaffRole
+from domain import SlaTier, StaffRole, WorkCalendar
 from domain import services as uc
 from domain.enums import EmployeeRole
 
@@ -60,11 +60,18 @@ class Screen:
 
 
 class Sandbox:
-    def __init__(self, workdir: Path, out: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        out: Callable[[str], None] = print,
+        *,
+        start: datetime | None = None,
+        ticking: bool = True,
+    ) -> None:
         self.workdir = workdir
         self.out = out
         self.emulator = BotApiEmulator(bot_username="frontdesk_demo_bot")
-        self.clock = MovableClock()
+        self.clock = MovableClock(start, ticking=ticking)
         self.app: FrontDesk | None = None
         self.screens: dict[str, Screen] = {}
         self.current = "employee"
@@ -382,8 +389,19 @@ async def _scripted(sandbox: Sandbox, script: list[str]) -> int:
     return 0
 
 
-def run_sandbox(script: str | None = None) -> int:
-    """The `frontdesk sandbox` command; the exit code."""
+def demo_morning(now: datetime) -> datetime:
+    """10:00 Moscow time on the first working day from today: where scripts start, so a
+    script plays the same whenever it is run."""
+    calendar = WorkCalendar("Europe/Moscow", time(9), time(18), frozenset(range(5)), "RU")
+    day = now.astimezone(MOSCOW).date()
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, time(10), tzinfo=MOSCOW)
+
+
+def run_sandbox(script: str | None = None, at: datetime | None = None) -> int:
+    """The `frontdesk sandbox` command; the exit code. Interactively the sandbox clock
+    runs from now (or `at`); a script runs on a clock that moves only with /time."""
     lines: list[str] | None = None
     if script is not None:
         try:
@@ -394,7 +412,11 @@ def run_sandbox(script: str | None = None) -> int:
 
     async def main() -> int:
         with tempfile.TemporaryDirectory(prefix="frontdesk-sandbox-") as workdir:
-            sandbox = Sandbox(Path(workdir))
+            if lines is None:
+                sandbox = Sandbox(Path(workdir), start=at)
+            else:
+                start = at or demo_morning(datetime.now(MOSCOW))
+                sandbox = Sandbox(Path(workdir), start=start, ticking=False)
             await sandbox.start()
             try:
                 if lines is not None:

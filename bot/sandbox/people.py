@@ -601,6 +601,31 @@ class Person(ChatView):
         )
         return CallbackPress(self._state, record, target)
 
+    async def press_with_data(self, message: ChatMessage, data: str) -> CallbackPress:
+        """Send a callback_query with any data for `message`, as a tampered client can:
+        bots must not trust callback data."""
+        chat_record = self._state.chat(message.chat_id)
+        self._check_can_send(chat_record)
+        record = CallbackQueryRecord(
+            id=str(4_000_000_000_000_000_000 + self._state.next_sequence()),
+            person_id=self.id,
+            chat_id=chat_record.id,
+            message_id=message.message_id,
+            data=data,
+        )
+        self._state.callback_queries[record.id] = record
+        self._state.push_update(
+            "callback_query",
+            {
+                "id": record.id,
+                "from": self.user,
+                "message": message.to_api(),
+                "chat_instance": self._state.chat_instance(chat_record),
+                "data": data,
+            },
+        )
+        return CallbackPress(self._state, record, message)
+
     @staticmethod
     def _no_button_message(text: str, candidates: list[ChatMessage]) -> str:
         alive = [m for m in candidates if not m.deleted]

@@ -325,3 +325,24 @@ async def test_an_intake_abandoned_for_a_day_is_dropped_with_a_note(desk: Desk):
     assert "24" in note.text
     fresh = await anna.wait_for_message(contains="Верно?")
     assert fresh is not None
+
+
+async def test_a_forged_button_naming_another_companys_ticket_reveals_nothing(desk: Desk):
+    client, other = await desk.add_client("ООО Ромашка"), await desk.add_client("ЗАО Лютик")
+    anna, boris = desk.person("Анна"), desk.person("Борис")
+    await desk.register(anna, client)
+    await desk.register(boris, other, EmployeeRole.DIRECTOR)
+    number = await send_ticket(anna)
+    await boris.command("my")
+    listing = await boris.wait_for_message()
+    for action in ("open", "cancel", "confirm", "comment", "rate:5"):
+        verb, _, value = action.partition(":")
+        forged = await boris.press_with_data(listing, f"tk:{number}:{verb}:{value}")
+        answer = await forged.wait_answered()
+        assert answer.text == "Заявка не найдена."
+    press = await boris.press_with_data(listing, "garbage-that-is-no-callback")
+    assert "устарела" in ((await press.wait_answered()).text or "")
+    async with desk.db.unit_of_work() as uow:
+        ticket = await uow.tickets.get(number)
+        assert ticket.status is TicketStatus.NEW
+        assert await uow.tickets.rating(number) is None
