@@ -1,0 +1,622 @@
+"""`frontdesk admin ...`: the administrator's command line for clients, invites and staff.
+
+    frontdesk admin client add --name NAME [--tier T] [--timezone TZ] [--hours 09:00-18:00]
+                               [--weekdays mon-fri] [--country RU|none] [--24x7] [--manager TG_ID]
+    frontdesk admin client list
+    frontdesk admin invite --client ID [--uses N] [--expires 7d|12h|30m|never]
+                           [--role employee|director] [--bot-username NAME]
+    frontdesk admin invite list --client ID
+    frontdesk admin staff add --tg-id ID --name NAME --role ROLE
+    frontdesk admin staff list
+
+Output: a command that creates something prints the one thing a script wants on stdout (the
+client's id; the invite link, or only the invite code when the bot's username is unknown;
+the staff member's Telegram id) and a sentence for the person on stderr. Lists go to stdout
+as aligned columns. A bad value is one line on stderr, `<command>: error: <what is wrong>`,
+with exit code 2, and nothing is written: values are checked before the database is opened,
+and what only the database can tell (an unknown client or manager) makes the use case raise
+inside the unit of work, which then rolls back.
+
+Everything goes through the use cases of `domain.services` and the repositories; no SQL here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sqlite3
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from typing import NoReturn, TypeVar
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from domain import services
+from domain.calendar import WorkCalendar
+from domain.enums import EmployeeRole, SlaTier, StaffRole
+from domain.errors import DomainError, NotFound
+from domain.model import Client, Invite
+from domain.ports import UnitOfWork
+from storage import Database
+
+E = TypeVar("E", bound=StrEnum)
+Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+_DURATION = re.compile(r"(\d+)\s*([mhdw])")
+_DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_LONGEST_INVITE = timedelta(days=3650)
+_LARGEST_NUMBER = 2**53 - 1  # Telegram ids fit in 52 bits; SQLite integers in 64
+_BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+CLIENT_COLUMNS = (
+    "id",
+    "name",
+    "tier",
+    "time zone",
+    "hours",
+    "weekdays",
+    "holidays",
+    "24/7",
+    "manager",
+)
+GET_ME_TIMEOUT = 10.0  # seconds; the invite is already saved when the lookup starts
+
+
+class CliError(Exception):
+    """A value the administrator gave is wrong; the message is the whole explanation."""
+
+    exit_code = 2
+
+
+class CannotOpenDatabase(CliError):
+    exit_code = 1
+
+
+# --- the parser -------------------------------------------------------------------------
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `admin` and its commands to the `frontdesk` parser's subcommands."""
+    admin = commands.add_parser("admin", help="manage clients, invites and staff")
+    _errors_in_one_line(admin)
+    groups = _subcommands(admin)
+
+    client = _subcommands(groups.add_parser("client", help="client companies"))
+    _client_add_arguments(client.add_parser("add", help="register a client company"))
+    _handled_by(client.add_parser("list", help="list the client companies"), client_list)
+
+    invite = groups.add_parser("invite", help="create an invite link for a client's employees")
+    _invite_arguments(invite)
+    invites = _subcommands(invite, required=False)
+    invite_list = invites.add_parser("list", help="list a client's invites")
+    invite_list.add_argument("--client", type=_positive_int, required=True, metavar="ID")
+    _handled_by(invite_list, invite_list_command)
+
+    staff = _subcommands(groups.add_parser("staff", help="the provider's staff"))
+    _staff_add_arguments(staff.add_parser("add", help="add a staff member (or update one)"))
+    _handled_by(staff.add_parser("list", help="list the staff"), staff_list)
+
+
+def dispatch(args: argparse.Namespace, load_settings_or_exit: Callable[[], Settings]) -> int:
+    """Run the chosen admin command; the exit code (2 for a bad value)."""
+    settings = load_settings_or_exit()
+    try:
+        return asyncio.run(args.handler(args, settings))
+    except (CliError, DomainError, ValueError) as exc:
+        print(f"{args.command_prog}: error: {_one_line(exc)}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, CliError) else 2
+
+
+def _client_add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="the company's name")
+    parser.add_argument(
+        "--tier",
+        type=_enum(SlaTier, "tier"),
+        default=SlaTier.BRONZE,
+        help="SLA tier: bronze (default), silver, gold, platinum",
+    )
+    parser.add_argument(
+        "--timezone",
+        type=_timezone,
+        metavar="TZ",
+        help="IANA time zone (default: DEFAULT_TIMEZONE of the settings)",
+    )
+    parser.add_argument(
+        "--hours",
+        type=_hours,
+        default=(time(9), time(18)),
+        metavar="HH:MM-HH:MM",
+        help="working hours (default 09:00-18:00)",
+    )
+    parser.add_argument(
+        "--weekdays",
+        type=_weekdays,
+        default=frozenset(range(5)),
+        metavar="DAYS",
+        help="working days: mon-fri (default), mon,wed,fri ...",
+    )
+    parser.add_argument(
+        "--country",
+        type=_country,
+        default="RU",
+        metavar="CODE",
+        help="public holidays of this country (default RU); none for none",
+    )
+    parser.add_argument(
+        "--24x7",
+        dest="round_the_clock",
+        action="store_true",
+        help="round-the-clock support for High and Highest tickets",
+    )
+    parser.add_argument(
+        "--manager",
+        type=_positive_int,
+        metavar="TG_ID",
+        help="the personal manager: a registered staff member's Telegram id",
+    )
+    _handled_by(parser, client_add)
+
+
+def _invite_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--client", type=_positive_int, metavar="ID", help="the client's id")
+    parser.add_argument(
+        "--uses",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="how many people may register with it (default 1)",
+    )
+    parser.add_argument(
+        "--expires",
+        type=_duration,
+        default=timedelta(days=7),
+        metavar="AFTER",
+        help="30m, 12h, 7d (default) or never",
+    )
+    parser.add_argument(
+        "--role",
+        type=_enum(EmployeeRole, "role"),
+        default=EmployeeRole.EMPLOYEE,
+        help="employee (default) or director",
+    )
+    parser.add_argument(
+        "--bot-username",
+        type=_bot_username,
+        metavar="NAME",
+        help="the bot's username for the link (default: ask the Bot API)",
+    )
+    _handled_by(parser, invite_create)
+
+
+def _staff_add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tg-id",
+        type=_positive_int,
+        required=True,
+        metavar="ID",
+        help="the person's Telegram user id",
+    )
+    parser.add_argument("--name", required=True)
+    parser.add_argument(
+        "--role",
+        type=_enum(StaffRole, "role"),
+        required=True,
+        help="first_line, second_line, manager, lead or admin",
+    )
+    _handled_by(parser, staff_add)
+
+
+def _subcommands(
+    parser: argparse.ArgumentParser, *, required: bool = True
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    return parser.add_subparsers(required=required, parser_class=_Parser)
+
+
+def _handled_by(parser: argparse.ArgumentParser, handler: Handler) -> None:
+    parser.set_defaults(handler=handler, command_prog=parser.prog)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's errors as one line, `<command>: error: <message>`, and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        _exit_with_one_line(self, message)
+
+
+def _errors_in_one_line(parser: argparse.ArgumentParser) -> None:
+    """The same for `admin` itself, made as a plain ArgumentParser by cli.py's subparsers."""
+
+    def error(message: str) -> NoReturn:
+        _exit_with_one_line(parser, message)
+
+    parser.error = error  # type: ignore[method-assign]
+
+
+def _exit_with_one_line(parser: argparse.ArgumentParser, message: str) -> NoReturn:
+    parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+
+# --- values: each turns the text into a value or says in one line what is wrong ---------
+
+
+def _enum(enum: type[E], what: str) -> Callable[[str], E]:
+    def parse(text: str) -> E:
+        try:
+            return enum(text.strip().lower().replace("-", "_"))
+        except ValueError:
+            valid = ", ".join(member.value for member in enum)
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r} (valid: {valid})") from None
+
+    return parse
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= _LARGEST_NUMBER:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {_LARGEST_NUMBER}, got {text!r}"
+        )
+    return value
+
+
+def _timezone(text: str) -> str:
+    _check_calendar(timezone=text)
+    return text
+
+
+def _country(text: str) -> str | None:
+    if text.strip().lower() == "none":
+        return None
+    code = text.strip().upper()
+    _check_calendar(country=code)
+    return code
+
+
+def _check_calendar(*, timezone: str = "UTC", country: str | None = None) -> None:
+    """Let the domain's calendar judge a time zone or a country code, as it will later."""
+    try:
+        WorkCalendar(timezone, time(9), time(18), frozenset({0}), country)
+    except ValueError as exc:
+        hint = " (an ISO 3166 code such as RU, or none)" if country else ""
+        raise argparse.ArgumentTypeError(f"{exc}{hint}") from None
+
+
+def _hours(text: str) -> tuple[time, time]:
+    match = _HOURS.fullmatch(text.strip())
+    try:
+        if match is None:
+            raise ValueError
+        h1, m1, h2, m2 = (int(part) for part in match.groups())
+        opens, closes = time(h1, m1), time(h2, m2)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected working hours like 09:00-18:00 (times 00:00 to 23:59), got {text!r}"
+        ) from None
+    if not opens < closes:
+        raise argparse.ArgumentTypeError(
+            f"opening time {opens:%H:%M} must be before closing time {closes:%H:%M}"
+        )
+    return opens, closes
+
+
+def _weekdays(text: str) -> frozenset[int]:
+    """`mon-fri`, `mon,wed,fri`, `mon-wed,fri`; a range may wrap around: `sun-thu`."""
+    days: set[int] = set()
+    try:
+        for part in text.split(","):
+            first, dash, last = part.partition("-")
+            start = _weekday(first)
+            end = _weekday(last) if dash else start
+            days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected working days like mon-fri or mon,wed,fri (days: {', '.join(WEEKDAYS)}), "
+            f"got {text!r}"
+        ) from None
+    return frozenset(days)
+
+
+def _weekday(name: str) -> int:
+    name = name.strip().lower()
+    if name in WEEKDAYS:
+        return WEEKDAYS.index(name)
+    return _FULL_WEEKDAYS.index(name)  # ValueError when it is neither
+
+
+def _duration(text: str) -> timedelta | None:
+    if text.strip().lower() == "never":
+        return None
+    match = _DURATION.fullmatch(text.strip().lower())
+    try:
+        if match is None:
+            raise ValueError
+        amount = timedelta(**{_DURATION_UNITS[match[2]]: int(match[1])})
+        if not timedelta(0) < amount <= _LONGEST_INVITE:
+            raise ValueError
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(
+            "expected how long the invite lasts, like 30m, 12h, 7d (at most 3650d) or never, "
+            f"got {text!r}"
+        ) from None
+    return amount
+
+
+def _bot_username(text: str) -> str:
+    name = text.strip().removeprefix("@")
+    if _BOT_USERNAME.fullmatch(name) is None:
+        raise argparse.ArgumentTypeError(f"not a Telegram username: {text!r}")
+    return name
+
+
+# --- the commands ---------------------------------------------------------------------
+
+
+async def client_add(args: argparse.Namespace, settings: Settings) -> int:
+    opens, closes = args.hours
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            outcome = await services.register_client(
+                uow,
+                db.clock,
+                name=args.name,
+                tier=args.tier,
+                timezone=args.timezone or settings.default_timezone,
+                opens=opens,
+                closes=closes,
+                weekdays=args.weekdays,
+                country=args.country,
+                round_the_clock=args.round_the_clock,
+                manager_tg_id=args.manager,
+            )
+        except NotFound as exc:  # the only thing register_client looks up is the manager
+            raise CliError(
+                f"unknown manager: {exc.message} (add them with: frontdesk admin staff add)"
+            ) from None
+        await uow.commit()
+        client = outcome.value
+        manager = await _manager_names(uow, [client])
+    print(client.id)
+    _note(f"client {client.id} registered: {client.name} ({_client_summary(client, manager)})")
+    return 0
+
+
+async def client_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        clients = await uow.clients.list()
+        managers = await _manager_names(uow, clients)
+    if not clients:
+        _note("no clients yet; add one with: frontdesk admin client add --name NAME")
+        return 0
+    rows = [
+        (
+            str(client.id),
+            client.name,
+            client.tier.value,
+            client.timezone,
+            _hours_text(client.opens, client.closes),
+            weekdays_text(client.weekdays),
+            client.country or "none",
+            "yes" if client.round_the_clock else "no",
+            managers.get(client.manager_tg_id or 0, "-"),
+        )
+        for client in clients
+    ]
+    _print_table(CLIENT_COLUMNS, rows)
+    return 0
+
+
+async def invite_create(args: argparse.Namespace, settings: Settings) -> int:
+    if args.client is None:
+        raise CliError("the following arguments are required: --client")
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        client = await uow.clients.get(args.client)
+        if client is None:
+            raise CliError(f"unknown client id {args.client} (see: frontdesk admin client list)")
+        outcome = await services.create_invite(
+            uow,
+            db.clock,
+            client_id=args.client,
+            role=args.role,
+            max_uses=args.uses,
+            valid_for=args.expires,
+        )
+        await uow.commit()
+    invite = outcome.value
+    _note(
+        f"invite {invite.code} created for client {client.id} ({client.name}): "
+        f"{_invite_summary(invite)}"
+    )
+    username, problem = args.bot_username, None
+    if username is None:
+        username, problem = await _bot_username_from_api(settings)
+    if username is None:
+        print(invite.code)
+        _note(
+            f"note: the invite is saved, but the link needs the bot's username, which is "
+            f"unknown ({problem}): the link is https://t.me/<bot username>?start={invite.code}, "
+            "or the employee may send the code to the bot as a message; pass --bot-username "
+            "NAME next time to skip the lookup"
+        )
+        return 0
+    print(invite_link(username, invite.code))
+    return 0
+
+
+async def invite_list_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        client = await uow.clients.get(args.client)
+        if client is None:
+            raise CliError(f"unknown client id {args.client} (see: frontdesk admin client list)")
+        invites = await uow.invites.list_by_client(args.client)
+        now = db.clock.now()
+    if not invites:
+        _note(
+            f"client {client.id} ({client.name}) has no invites; create one with: "
+            f"frontdesk admin invite --client {client.id}"
+        )
+        return 0
+    rows = [
+        (
+            invite.code,
+            invite.role.value,
+            f"{invite.used}/{invite.max_uses}",
+            _moment_text(invite.expires_at),
+            invite_status(invite, now),
+        )
+        for invite in invites
+    ]
+    _print_table(("code", "role", "uses", "expires", "status"), rows)
+    return 0
+
+
+async def staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        existed = await uow.staff.get(args.tg_id) is not None
+        outcome = await services.add_staff(
+            uow, db.clock, tg_id=args.tg_id, name=args.name, role=args.role
+        )
+        await uow.commit()
+    staff = outcome.value
+    print(staff.tg_id)
+    _note(
+        f"staff member {staff.tg_id} {'updated' if existed else 'added'}: "
+        f"{staff.name} ({staff.role.value})"
+    )
+    return 0
+
+
+async def staff_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        staff = await uow.staff.list()
+    if not staff:
+        _note(
+            "no staff yet; add someone with: frontdesk admin staff add --tg-id ID --name NAME "
+            "--role admin"
+        )
+        return 0
+    rows = [(str(s.tg_id), s.name, s.role.value, "yes" if s.active else "no") for s in staff]
+    _print_table(("tg id", "name", "role", "active"), rows)
+    return 0
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[Database]:
+    try:
+        db = await Database.open(settings.database_path, clock=SystemClock())
+    except (OSError, sqlite3.Error) as exc:
+        raise CannotOpenDatabase(
+            f"cannot open the database {settings.database_path}: {exc}"
+        ) from None
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+async def _bot_username_from_api(settings: Settings) -> tuple[str | None, str | None]:
+    """The bot's username from getMe, or None and why it could not be had."""
+    from bot.app import create_bot
+
+    bot = create_bot(settings)
+    try:
+        me = await asyncio.wait_for(bot.get_me(), GET_ME_TIMEOUT)
+    except Exception as exc:  # the invite is saved already: never lose its code over this
+        return None, f"the Bot API at {settings.telegram_api_base} said: {_one_line(exc)}"
+    finally:
+        await bot.session.close()
+    if not me.username:
+        return None, "the Bot API did not tell it"
+    return me.username, None
+
+
+async def _manager_names(uow: UnitOfWork, clients: Iterable[Client]) -> dict[int, str]:
+    """`{tg_id: "tg_id name"}` of the managers of these clients."""
+    names: dict[int, str] = {}
+    for tg_id in {c.manager_tg_id for c in clients if c.manager_tg_id is not None}:
+        staff = await uow.staff.get(tg_id)
+        names[tg_id] = f"{tg_id} {staff.name}" if staff else str(tg_id)
+    return names
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def invite_status(invite: Invite, now: datetime) -> str:
+    """active, expired, used up or revoked."""
+    reason = invite.unusable_reason(now)
+    return "active" if reason is None else reason.replace("_", " ")
+
+
+def weekdays_text(days: Iterable[int]) -> str:
+    """{0,1,2,3,4} → mon-fri; {0,2,4} → mon,wed,fri; runs of three days or more as ranges."""
+    parts: list[str] = []
+    run: list[int] = []
+    for day in [*sorted(days), None]:
+        if run and (day is None or day != run[-1] + 1):
+            names = [WEEKDAYS[d] for d in run]
+            parts.append(f"{names[0]}-{names[-1]}" if len(run) >= 3 else ",".join(names))
+            run = []
+        if day is not None:
+            run.append(day)
+    return ",".join(parts)
+
+
+def _client_summary(client: Client, managers: dict[int, str]) -> str:
+    parts = [
+        client.tier.value,
+        client.timezone,
+        f"{weekdays_text(client.weekdays)} {_hours_text(client.opens, client.closes)}",
+        f"holidays {client.country}" if client.country else "no public holidays",
+    ]
+    if client.round_the_clock:
+        parts.append("24/7")
+    if client.manager_tg_id is not None:
+        parts.append(f"manager {managers.get(client.manager_tg_id, client.manager_tg_id)}")
+    return ", ".join(parts)
+
+
+def _invite_summary(invite: Invite) -> str:
+    uses = "1 use" if invite.max_uses == 1 else f"{invite.max_uses} uses"
+    expires = (
+        "never expires"
+        if invite.expires_at is None
+        else (f"expires {_moment_text(invite.expires_at)}")
+    )
+    return f"{invite.role.value}, {uses}, {expires}"
+
+
+def _hours_text(opens: time, closes: time) -> str:
+    return f"{opens:%H:%M}-{closes:%H:%M}"
+
+
+def _moment_text(moment: datetime | None) -> str:
+    return "never" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    for row in [headers, *rows]:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = exc.message if isinstance(exc, DomainError) else str(exc)
+    return " ".join(text.split()) or type(exc).__name__

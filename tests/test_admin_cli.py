@@ -1,0 +1,504 @@
+"""`frontdesk admin ...` end to end: through `bot.cli.main`, checked in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.clock import SystemClock
+from bot.sandbox import BotApiEmulator
+from domain import services
+from domain.enums import EmployeeRole, SlaTier, StaffRole
+from domain.ports import UnitOfWork
+from storage import Database
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
+SETTINGS_VARIABLES = (
+    "BOT_TOKEN",
+    "DATABASE_PATH",
+    "TELEGRAM_API_BASE",
+    "DEFAULT_LOCALE",
+    "DEFAULT_TIMEZONE",
+    "STAFF_CHAT_ID",
+    "ADMIN_IDS",
+)
+
+
+@dataclass
+class Result:
+    code: int | str | None
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def db_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Settings for the CLI: a fresh database, and a Bot API address nobody answers at."""
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    for name in SETTINGS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "x.db"
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("TELEGRAM_API_BASE", f"http://127.0.0.1:{closed_port()}")
+    return path
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """`cli("client", "list")` runs `frontdesk admin client list`."""
+
+    def run(*argv: str) -> Result:
+        capsys.readouterr()
+        code = run_main(["admin", *argv])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def invite_code(result: Result) -> str:
+    """The code of the invite link the command printed."""
+    match = LINK.fullmatch(result.out.strip())
+    assert match is not None, (result.out, result.err)
+    return match[2]
+
+
+def run_main(argv: list[str]) -> int | str | None:
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return exc.code
+    raise AssertionError("main() returned without sys.exit")
+
+
+async def in_db_async(path: Path, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    db = await Database.open(path, clock=SystemClock())
+    try:
+        async with db.unit_of_work() as uow:
+            result = await work(uow)
+            await uow.commit()
+            return result
+    finally:
+        await db.close()
+
+
+def in_db(path: Path, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    return asyncio.run(in_db_async(path, work))
+
+
+def counts(path: Path) -> tuple[int, int, int]:
+    """Clients, invites (all clients') and staff in the database."""
+
+    async def count(uow: UnitOfWork) -> tuple[int, int, int]:
+        clients = await uow.clients.list()
+        invites = [i for c in clients for i in await uow.invites.list_by_client(c.id or 0)]
+        return len(clients), len(invites), len(await uow.staff.list())
+
+    return in_db(path, count)
+
+
+# --- clients ----------------------------------------------------------------------------
+
+
+def test_client_add_prints_the_id_and_stores_the_calendar(cli, db_path):
+    manager = cli("staff", "add", "--tg-id", "1001", "--name", "Иван Петров", "--role", "manager")
+    assert manager.code == 0
+
+    result = cli(
+        "client", "add", "--name", "ООО Ромашка", "--tier", "gold",
+        "--timezone", "Asia/Yekaterinburg", "--hours", "08:30-17:30", "--weekdays", "mon-sat",
+        "--country", "RU", "--24x7", "--manager", "1001",
+    )  # fmt: skip
+
+    assert result.code == 0
+    client_id = int(result.out.strip())
+    assert result.out == f"{client_id}\n"
+    assert result.err.startswith(f"client {client_id} registered: ООО Ромашка (gold, ")
+    client = in_db(db_path, lambda uow: uow.clients.get(client_id))
+    assert client.name == "ООО Ромашка"
+    assert client.tier is SlaTier.GOLD
+    assert client.timezone == "Asia/Yekaterinburg"
+    assert (client.opens, client.closes) == (time(8, 30), time(17, 30))
+    assert client.weekdays == frozenset(range(6))
+    assert client.country == "RU"
+    assert client.round_the_clock is True
+    assert client.manager_tg_id == 1001
+
+
+def test_client_add_defaults(cli, db_path, monkeypatch):
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Europe/Kaliningrad")
+
+    result = cli("client", "add", "--name", "Beta")
+
+    assert result.code == 0
+    client = in_db(db_path, lambda uow: uow.clients.get(int(result.out)))
+    assert client.tier is SlaTier.BRONZE
+    assert client.timezone == "Europe/Kaliningrad"
+    assert (client.opens, client.closes) == (time(9), time(18))
+    assert client.weekdays == frozenset(range(5))
+    assert client.country == "RU"
+    assert client.round_the_clock is False
+    assert client.manager_tg_id is None
+
+
+@pytest.mark.parametrize(
+    ("weekdays", "expected"),
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("mon,wed,fri", {0, 2, 4}),
+        ("mon-sat", {0, 1, 2, 3, 4, 5}),
+        ("Mon-Wed,Fri", {0, 1, 2, 4}),
+        ("sun-thu", {6, 0, 1, 2, 3}),
+        ("saturday", {5}),
+    ],
+)
+def test_weekdays_accept_ranges_and_lists(cli, db_path, weekdays, expected):
+    result = cli("client", "add", "--name", "Beta", "--weekdays", weekdays)
+
+    assert result.code == 0, result.err
+    client = in_db(db_path, lambda uow: uow.clients.get(int(result.out)))
+    assert client.weekdays == frozenset(expected)
+
+
+@pytest.mark.parametrize(("country", "expected"), [("none", None), ("ru", "RU"), ("DE", "DE")])
+def test_country(cli, db_path, country, expected):
+    result = cli("client", "add", "--name", "Beta", "--country", country)
+
+    assert result.code == 0, result.err
+    client = in_db(db_path, lambda uow: uow.clients.get(int(result.out)))
+    assert client.country == expected
+
+
+def test_client_list(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Иван Петров", "--role", "manager")
+    cli("client", "add", "--name", "ООО Ромашка", "--tier", "gold", "--manager", "1001", "--24x7")
+    cli("client", "add", "--name", "Beta", "--weekdays", "mon,wed,fri", "--country", "none",
+        "--timezone", "Asia/Jerusalem", "--hours", "08:00-16:30")  # fmt: skip
+
+    result = cli("client", "list")
+
+    assert result.code == 0
+    header, *rows = result.out.splitlines()
+    assert header.split() == [
+        "id", "name", "tier", "time", "zone", "hours", "weekdays", "holidays", "24/7", "manager",
+    ]  # fmt: skip
+    assert rows[0].split() == [
+        "2", "Beta", "bronze", "Asia/Jerusalem", "08:00-16:30", "mon,wed,fri", "none", "no", "-",
+    ]  # fmt: skip
+    assert rows[1].split() == [
+        "1", "ООО", "Ромашка", "gold", "Europe/Moscow", "09:00-18:00", "mon-fri", "RU", "yes",
+        "1001", "Иван", "Петров",
+    ]  # fmt: skip
+
+
+def test_client_list_when_empty(cli, db_path):
+    result = cli("client", "list")
+
+    assert result.code == 0
+    assert result.out == ""
+    assert "no clients yet" in result.err
+
+
+# --- invites ----------------------------------------------------------------------------
+
+
+def test_invite_prints_a_link_whose_code_works(cli, db_path):
+    client_id = int(cli("client", "add", "--name", "ООО Ромашка").out)
+
+    result = cli(
+        "invite", "--client", str(client_id), "--uses", "5", "--expires", "12h",
+        "--role", "director", "--bot-username", "frontdesk_bot",
+    )  # fmt: skip
+
+    assert result.code == 0, result.err
+    match = LINK.fullmatch(result.out.strip())
+    assert match is not None, result.out
+    assert match[1] == "frontdesk_bot"
+    code = match[2]
+    assert f"invite {code} created for client {client_id} (ООО Ромашка)" in result.err
+    invite = in_db(db_path, lambda uow: services.check_invite(uow, SystemClock(), code))
+    assert invite.client_id == client_id
+    assert invite.role is EmployeeRole.DIRECTOR
+    assert (invite.max_uses, invite.used) == (5, 0)
+    assert invite.expires_at is not None
+    left = invite.expires_at - datetime.now(UTC)
+    assert timedelta(hours=11, minutes=59) < left <= timedelta(hours=12)
+
+
+@pytest.mark.parametrize(
+    ("expires", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("7d", timedelta(days=7)),
+        ("2w", timedelta(weeks=2)),
+        ("never", None),
+    ],
+)
+def test_invite_expiry(cli, db_path, expires, expected):
+    cli("client", "add", "--name", "Beta")
+
+    result = cli("invite", "--client", "1", "--expires", expires, "--bot-username", "@desk_bot")
+
+    assert result.code == 0, result.err
+    code = invite_code(result)
+    invite = in_db(db_path, lambda uow: uow.invites.get(code))
+    if expected is None:
+        assert invite.expires_at is None
+    else:
+        assert invite.expires_at - invite.created_at == expected
+
+
+def test_invite_defaults(cli, db_path):
+    cli("client", "add", "--name", "Beta")
+
+    result = cli("invite", "--client", "1", "--bot-username", "desk_bot")
+
+    code = invite_code(result)
+    invite = in_db(db_path, lambda uow: uow.invites.get(code))
+    assert invite.role is EmployeeRole.EMPLOYEE
+    assert invite.max_uses == 1
+    assert invite.expires_at - invite.created_at == timedelta(days=7)
+
+
+def test_invite_without_the_bot_api_still_gives_the_code(cli, db_path):
+    """TELEGRAM_API_BASE points at a closed port: the invite is made, the code printed."""
+    cli("client", "add", "--name", "Beta")
+
+    result = cli("invite", "--client", "1")
+
+    assert result.code == 0
+    code = result.out.strip()
+    assert result.out == f"{code}\n"
+    assert "https://" not in result.out
+    note = result.err_lines[-1]
+    assert note.startswith("note: ")
+    assert "bot's username" in note and "--bot-username" in note
+    assert f"?start={code}" in note
+    assert in_db(db_path, lambda uow: services.check_invite(uow, SystemClock(), code))
+
+
+async def test_invite_link_uses_the_username_from_the_bot_api(db_path, monkeypatch, capsys):
+    async with BotApiEmulator(bot_username="demo_desk_bot") as emulator:
+        monkeypatch.setenv("TELEGRAM_API_BASE", emulator.base_url)
+        monkeypatch.setenv("BOT_TOKEN", emulator.token)
+        # main() runs its own event loop: in a thread, while the emulator serves on ours.
+        assert await asyncio.to_thread(run_main, ["admin", "client", "add", "--name", "Beta"]) == 0
+        capsys.readouterr()
+
+        code = await asyncio.to_thread(run_main, ["admin", "invite", "--client", "1"])
+
+        assert code == 0
+        assert emulator.stats.requests["getMe"] == 1
+    out = capsys.readouterr().out
+    match = LINK.fullmatch(out.strip())
+    assert match is not None, out
+    assert match[1] == "demo_desk_bot"
+    invite = await in_db_async(
+        db_path, lambda uow: services.check_invite(uow, SystemClock(), match[2])
+    )
+    assert invite.client_id == 1
+
+
+def test_invite_list_shows_uses_expiry_and_status(cli, db_path):
+    cli("client", "add", "--name", "Beta")
+    made = [
+        invite_code(cli("invite", "--client", "1", *extra, "--bot-username", "b_bot"))
+        for extra in (
+            ("--uses", "3"),
+            ("--expires", "never", "--role", "director"),
+            ("--expires", "30m"),
+            (),
+            (),
+        )
+    ]
+    active, never, expired, used_up, revoked = made
+
+    async def age(uow: UnitOfWork) -> None:
+        for code, change in (
+            (expired, {"expires_at": datetime.now(UTC) - timedelta(minutes=1)}),
+            (used_up, {"used": 1}),
+            (revoked, {"revoked": True}),
+        ):
+            invite = await uow.invites.get(code)
+            for name, value in change.items():
+                setattr(invite, name, value)
+            await uow.invites.update(invite)
+
+    in_db(db_path, age)
+
+    result = cli("invite", "list", "--client", "1")
+
+    assert result.code == 0, result.err
+    header, *rows = result.out.splitlines()
+    assert header.split() == ["code", "role", "uses", "expires", "status"]
+    by_code = {row.split()[0]: row.split() for row in rows}
+    assert set(by_code) == set(made)
+    assert by_code[active][1:3] == ["employee", "0/3"]
+    assert by_code[active][-1] == "active"
+    assert by_code[never][1:] == ["director", "0/1", "never", "active"]
+    assert by_code[expired][-1] == "expired"
+    assert by_code[used_up][2] == "1/1"
+    assert by_code[used_up][-2:] == ["used", "up"]
+    assert by_code[revoked][-1] == "revoked"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", by_code[active][3])
+    assert by_code[active][5] == "UTC"
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def test_staff_add_and_list(cli, db_path):
+    added = cli("staff", "add", "--tg-id", "1001", "--name", "Иван Петров", "--role", "manager")
+    cli("staff", "add", "--tg-id", "1002", "--name", "Anna", "--role", "first-line")
+
+    assert added.code == 0
+    assert added.out == "1001\n"
+    assert added.err == "staff member 1001 added: Иван Петров (manager)\n"
+    staff = in_db(db_path, lambda uow: uow.staff.get(1002))
+    assert staff.role is StaffRole.FIRST_LINE
+
+    result = cli("staff", "list")
+
+    assert result.code == 0
+    assert [line.split() for line in result.out.splitlines()] == [
+        ["tg", "id", "name", "role", "active"],
+        ["1002", "Anna", "first_line", "yes"],
+        ["1001", "Иван", "Петров", "manager", "yes"],
+    ]
+
+
+def test_staff_add_again_updates(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Ivan", "--role", "first_line")
+
+    result = cli("staff", "add", "--tg-id", "1001", "--name", "Ivan P.", "--role", "lead")
+
+    assert result.code == 0
+    assert result.err == "staff member 1001 updated: Ivan P. (lead)\n"
+    assert counts(db_path)[2] == 1
+    staff = in_db(db_path, lambda uow: uow.staff.get(1001))
+    assert (staff.name, staff.role) == ("Ivan P.", StaffRole.LEAD)
+
+
+# --- bad values: one line, exit code 2, nothing written ----------------------------------
+
+BAD_VALUES = [
+    (["client", "add", "--name", "X", "--tier", "diamond"],
+     "frontdesk admin client add: error: argument --tier: unknown tier 'diamond' "
+     "(valid: bronze, silver, gold, platinum)"),
+    (["client", "add", "--name", "X", "--timezone", "Mars/Base"], "unknown time zone 'Mars/Base'"),
+    (["client", "add", "--name", "X", "--hours", "9-18"], "like 09:00-18:00"),
+    (["client", "add", "--name", "X", "--hours", "09:00-24:00"], "like 09:00-18:00"),
+    (["client", "add", "--name", "X", "--hours", "18:00-09:00"],
+     "opening time 18:00 must be before closing time 09:00"),
+    (["client", "add", "--name", "X", "--hours", "09:00-09:00"], "must be before"),
+    (["client", "add", "--name", "X", "--weekdays", "mon-fry"], "like mon-fri or mon,wed,fri"),
+    (["client", "add", "--name", "X", "--weekdays", "mon,,fri"], "like mon-fri or mon,wed,fri"),
+    (["client", "add", "--name", "X", "--country", "XX"], "no holiday calendar for country 'XX'"),
+    (["client", "add", "--name", "X", "--manager", "77"], "unknown manager: staff member 77"),
+    (["client", "add", "--name", "X", "--manager", "abc"], "argument --manager: expected a whole"),
+    (["client", "add", "--name", "   "], "the name is empty"),
+    (["client", "add"], "the following arguments are required: --name"),
+    (["client"], "frontdesk admin client: error: the following arguments are required"),
+    ([], "frontdesk admin: error: the following arguments are required"),
+    (["client", "remove"], "invalid choice: 'remove'"),
+    (["invite", "--client", "99"], "frontdesk admin invite: error: unknown client id 99"),
+    (["invite", "--client", "1", "--uses", "0"], "argument --uses: expected a whole number"),
+    (["invite", "--client", "1", "--uses", "many"], "argument --uses: expected a whole number"),
+    (["invite", "--client", "1", "--expires", "3y"], "like 30m, 12h, 7d (at most 3650d) or never"),
+    (["invite", "--client", "1", "--expires", "0d"], "like 30m, 12h, 7d (at most 3650d) or never"),
+    (["invite", "--client", "1", "--expires", "99999999999d"], "at most 3650d"),
+    (["invite", "--client", "1", "--uses", "9" * 30], "argument --uses: expected a whole number"),
+    (["invite", "--client", "1", "--role", "boss"],
+     "argument --role: unknown role 'boss' (valid: employee, director)"),
+    (["invite", "--client", "1", "--bot-username", "a b"], "not a Telegram username"),
+    (["invite"], "frontdesk admin invite: error: the following arguments are required: --client"),
+    (["invite", "list"], "the following arguments are required: --client"),
+    (["invite", "list", "--client", "99"], "unknown client id 99"),
+    (["staff", "add", "--tg-id", "5", "--name", "Oleg", "--role", "janitor"],
+     "unknown role 'janitor' (valid: first_line, second_line, manager, lead, admin)"),
+    (["staff", "add", "--tg-id", "-5", "--name", "Oleg", "--role", "lead"], "argument --tg-id"),
+    (["staff", "add", "--tg-id", "5", "--name", " ", "--role", "lead"], "the name is empty"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_VALUES)
+def test_a_bad_value_is_one_line_exit_2_and_nothing_written(cli, db_path, argv, message):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Ivan", "--role", "manager")
+    cli("client", "add", "--name", "Beta", "--manager", "1001")
+    cli("invite", "--client", "1", "--bot-username", "desk_bot")
+    before = counts(db_path)
+
+    result = cli(*argv)
+
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result.err
+    assert message in result.err_lines[0]
+    assert re.match(r"frontdesk admin[\w ]*: error: ", result.err_lines[0])
+    assert result.out == ""
+    assert counts(db_path) == before
+
+
+def test_a_bad_value_does_not_even_create_the_database(cli, db_path):
+    result = cli("client", "add", "--name", "X", "--tier", "diamond")
+
+    assert result.code == 2
+    assert not db_path.exists()
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+def test_missing_bot_token_is_one_clear_line(cli, db_path, monkeypatch):
+    monkeypatch.delenv("BOT_TOKEN")
+
+    result = cli("client", "list")
+
+    assert result.code == "frontdesk: BOT_TOKEN is not set: put it in the environment or in .env"
+    assert not db_path.exists()
+
+
+def test_missing_bot_token_from_the_shell(tmp_path):
+    """What the administrator sees: one line on stderr, exit code 1."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env["DATABASE_PATH"] = str(tmp_path / "x.db")
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "admin", "staff", "list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (
+        "frontdesk: BOT_TOKEN is not set: put it in the environment or in .env\n"
+    )
