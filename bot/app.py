@@ -17,7 +17,6 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.utils.i18n import I18n
 
-from bot.commands import set_bot_commands
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
@@ -25,6 +24,7 @@ from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfW
 from bot.notifications import OutboxNotifier
 from domain.ports import Clock
 from handlers import setup_routers
+from handlers.commands import set_bot_commands
 from storage import Database
 from storage.fsm import SqliteStorage
 

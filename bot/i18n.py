@@ -18,8 +18,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from handlers.commands import LOCALES
+
 LOCALES_DIR = Path(__file__).parent / "locales"
-LOCALES = ("ru", "en")
 
 
 def load_catalog(locale: str, directory: Path = LOCALES_DIR) -> Catalog:

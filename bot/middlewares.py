@@ -18,7 +18,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
-from bot.actor import Actor
+from handlers.actor import Actor
 from handlers.client.states import Intake
 from storage import Database
 

@@ -30,3 +30,16 @@ class OnboardingCb(CallbackData, prefix="ob"):
 
 class LanguageCb(CallbackData, prefix="lang"):
     locale: str
+
+
+class StaffCb(CallbackData, prefix="st"):
+    ticket: int
+    action: str  # take, reply, ask, resume, resolve, prio, setprio, assign, assignto, time,
+    #              logtime, note, card, nosummary
+    value: str = ""
+
+
+class QueueCb(CallbackData, prefix="q"):
+    filter: str  # all, mine, unassigned, client
+    value: str = ""
+    page: int = 0

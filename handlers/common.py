@@ -15,9 +15,9 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, ReplyKeyboa
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.actor import Actor
 from domain import services as uc
 from domain.ports import UnitOfWork
+from handlers.actor import Actor
 from handlers.callbacks import LanguageCb
 from handlers.client.keyboards import inline, main_keyboard
 

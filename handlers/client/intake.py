@@ -18,16 +18,16 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.actor import Actor
-from bot.formatting import deadline, moment_phrase
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import services as uc
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
+from handlers.actor import Actor
 from handlers.callbacks import IntakeCb
 from handlers.client.keyboards import NEW_TICKET, ButtonText, back_cancel_row, inline, main_keyboard
 from handlers.client.states import Intake
+from handlers.formatting import deadline, moment_phrase
 from handlers.texts import category_name, kind_name
 
 router = Router(name=__name__)

@@ -12,14 +12,14 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.actor import Actor
-from bot.commands import set_director_commands
 from domain import services as uc
 from domain.errors import DomainError, InviteUnusable
 from domain.ports import Clock, UnitOfWork
+from handlers.actor import Actor
 from handlers.callbacks import OnboardingCb
 from handlers.client.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
 from handlers.client.states import Registration
+from handlers.commands import set_director_commands
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

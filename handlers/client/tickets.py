@@ -12,17 +12,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.actor import Actor
-from bot.formatting import deadline, duration, stamp
 from domain import TicketStatus
 from domain import services as uc
 from domain.errors import DomainError, NotFound
 from domain.model import Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
+from handlers.actor import Actor
 from handlers.callbacks import ListCb, TicketCb
 from handlers.client.intake import MEDIA, attachment_of, escape
 from handlers.client.keyboards import MY_TICKETS, ButtonText, inline, main_keyboard
 from handlers.client.states import TicketInput
+from handlers.formatting import deadline, duration, stamp
 from handlers.texts import kind_name, priority_icon, priority_name, status_name
 
 router = Router(name=__name__)

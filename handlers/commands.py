@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import LOCALES
+LOCALES = ("ru", "en")
 
 
 def _employee_commands(i18n: I18n, locale: str, director: bool) -> list[BotCommand]:
