@@ -22,6 +22,7 @@ from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
 from bot.notifications import OutboxNotifier
+from bot.staff_desk import StaffDesk
 from domain.ports import Clock
 from handlers import setup_routers
 from handlers.commands import set_bot_commands
@@ -96,6 +97,8 @@ class FrontDesk:
             self.delivery = DeliveryWorker(
                 self.db, self.bot, i18n, self.settings.default_locale, business_clock=self.clock
             )
+            desk = StaffDesk(self.db, self.bot, i18n, self.settings.default_locale, self.clock)
+            self.delivery.custom_methods.update(desk.handlers())
             notifier = OutboxNotifier(self.settings, i18n, self.clock, on_queued=self.delivery.wake)
             self.dp = create_dispatcher(
                 self.settings, self.db, self.clock, i18n, me.username or "", notifier
@@ -132,11 +135,13 @@ class FrontDesk:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
-        await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
-        await self.dp.storage.close()
-        await self.bot.session.close()
-        await self.db.close()
-        release_routers(self.dp)
+        try:
+            await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
+            await self.dp.storage.close()
+            await self.bot.session.close()
+        finally:
+            await self.db.close()
+            release_routers(self.dp)
 
 
 def release_routers(dp: Dispatcher) -> None:

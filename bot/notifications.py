@@ -1,22 +1,49 @@
 """From domain events to outbox rows: who must hear about what, in their language.
 
-Runs inside the unit of work of the change (Notifier port), so a notice exists if and only
-if its cause was committed. Each row has a dedup key built from the event, so handling the
-same update twice cannot queue the same notice twice.
+Runs inside the unit of work of the change (the Notifier port), so a notice exists if and
+only if its cause was committed. Rows for the staff chat use the staff desk's own methods
+(`ticketCard`, `toTicketThread`, `closeTicketTopic`), resolved when they are delivered:
+the card is rendered from the database at that moment, so it is always current.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from domain import events as ev
-from domain.model import Client, Employee, Ticket
+from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
-from handlers.texts import N_, category_name, kind_name, priority_icon, priority_name
+from handlers.callbacks import StaffCb, TicketCb
+from handlers.formatting import deadline
+from handlers.texts import N_, priority_name
+
+CARD, THREAD, CLOSE_TOPIC = "ticketCard", "toTicketThread", "closeTicketTopic"
+FILE_METHODS = {
+    "photo": "sendPhoto",
+    "document": "sendDocument",
+    "voice": "sendVoice",
+    "video": "sendVideo",
+}
+
+
+def button_markup(*rows: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in row] for row in rows]}
+
+
+@dataclass
+class Context:
+    """What most notices need: the ticket, its client and employee, in one place."""
+
+    ticket: Ticket
+    client: Client
+    employee: Employee
 
 
 class OutboxNotifier:
@@ -32,168 +59,497 @@ class OutboxNotifier:
         self.clock = clock
         self.on_queued = on_queued
 
+    def t(self, msgid: str, locale: str, **values: Any) -> str:
+        return self.i18n.gettext(msgid, locale=locale).format(**values)
+
+    @contextmanager
+    def speaking(self, locale: str) -> Iterator[None]:
+        """Texts built by shared helpers (dates, names of values) in `locale`."""
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            yield
+
     async def publish(self, uow: UnitOfWork, events: Sequence[ev.Event]) -> None:
+        cards: list[int] = []
         for event in events:
+            handler = getattr(self, f"_on_{type(event).__name__}", None)
+            if handler is not None:
+                await handler(uow, event)
             if isinstance(event, ev.TicketOpened):
-                await self._ticket_opened(uow, event)
-            elif isinstance(event, ev.EmployeeCommented):
-                await self._employee_commented(uow, event)
-            elif isinstance(event, ev.TicketCancelled):
-                await self._to_staff_chat(
-                    uow, event, N_("Ticket №{number} was cancelled by the employee.")
-                )
-            elif isinstance(event, ev.TicketReopened):
-                await self._reopened(uow, event)
-            elif isinstance(event, ev.TicketRated):
-                await self._rated(uow, event)
+                cards.append(-event.ticket_id)  # its card is queued already, before its files
+            elif isinstance(event, ev.TicketEvent) and event.ticket_id not in cards:
+                cards.append(event.ticket_id)
+        cards = [n for n in cards if n > 0 and -n not in cards]
+        for ticket_id in cards:  # the card shows the state after all of it
+            await self._staff(uow, CARD, {"ticket_id": ticket_id}, ticket_id)
 
-    # --- recipients ------------------------------------------------------------------
+    # --- plumbing --------------------------------------------------------------------
 
-    async def _context(self, uow: UnitOfWork, ticket_id: int) -> tuple[Ticket, Client, Employee]:
+    async def _context(self, uow: UnitOfWork, ticket_id: int) -> Context:
         ticket = await uow.tickets.get(ticket_id)
         assert ticket is not None
         client = await uow.clients.get(ticket.client_id)
         employee = await uow.employees.get(ticket.employee_id)
         assert client is not None and employee is not None
-        return ticket, client, employee
+        return Context(ticket, client, employee)
 
-    async def _staff_locale(self, uow: UnitOfWork, tg_id: int) -> str:
-        staff = await uow.staff.get(tg_id)
+    def _employee_locale(self, employee: Employee) -> str:
+        return employee.locale or self.settings.default_locale
+
+    def _staff_locale(self, staff: Staff | None) -> str:
         return (staff.locale if staff and staff.locale else None) or self.settings.default_locale
 
-    async def _send(
-        self, uow: UnitOfWork, chat_id: int, text: str, key: str, ticket_id: int | None
+    async def _queue(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        method: str,
+        payload: dict[str, Any],
+        ticket_id: int | None,
+        key: str | None = None,
     ) -> None:
         self.on_queued()  # the worker looks once this transaction lets it in
         await uow.outbox.add(
             OutboxMessage(
                 chat_id=chat_id,
-                method="sendMessage",
-                payload={
-                    "text": text,
-                    "parse_mode": "HTML",
-                    "link_preview_options": {"is_disabled": True},
-                },
+                method=method,
+                payload=payload,
                 dedup_key=key,
                 ticket_id=ticket_id,
                 created_at=self.clock.now(),
             )
         )
 
-    # --- events ----------------------------------------------------------------------
+    async def _text(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        text: str,
+        ticket_id: int | None,
+        markup: dict[str, Any] | None = None,
+        key: str | None = None,
+    ) -> None:
+        payload: dict[str, Any] = {
+            "text": text[:4096],
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
+        if markup:
+            payload["reply_markup"] = markup
+        await self._queue(uow, chat_id, "sendMessage", payload, ticket_id, key)
 
-    def _ticket_summary(self, ticket: Ticket, client: Client, employee: Employee) -> str:
-        _ = self.i18n.gettext
-        who = html.escape(employee.name)
-        if employee.username:
-            who += f" (@{html.escape(employee.username)})"
-        if employee.phone:
-            who += f", {html.escape(employee.phone)}"
-        lines = [
-            f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> · "
-            f"{html.escape(client.name)} ({client.tier.value})",
-            _("From: {who}").format(who=who),
-            f"{kind_name(ticket.kind)} · {category_name(ticket.category)} · "
-            f"{priority_name(ticket.priority)}",
-            "",
-            html.escape(ticket.description[:3000]),
-        ]
-        return "\n".join(lines)
+    async def _long_text(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        text: str,
+        ticket_id: int,
+        markup: dict[str, Any] | None = None,
+    ) -> None:
+        """Texts over Telegram's 4096 characters go in several messages, buttons on the last."""
+        parts = [text[i : i + 4000] for i in range(0, len(text), 4000)] or [""]
+        for index, part in enumerate(parts):
+            await self._text(
+                uow, chat_id, part, ticket_id, markup if index == len(parts) - 1 else None
+            )
 
-    async def _ticket_opened(self, uow: UnitOfWork, event: ev.TicketOpened) -> None:
-        ticket, client, employee = await self._context(uow, event.ticket_id)
+    async def _files(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        files: Sequence[Attachment],
+        ticket_id: int,
+        caption: str = "",
+        *,
+        to_thread: bool = False,
+    ) -> None:
+        for attachment in files:
+            method = FILE_METHODS.get(attachment.kind, "sendDocument")
+            field = method.removeprefix("send").lower()
+            payload: dict[str, Any] = {field: attachment.file_id}
+            if caption:
+                payload |= {"caption": caption[:1024], "parse_mode": "HTML"}
+            if to_thread:
+                await self._staff(uow, THREAD, {"method": method, "payload": payload}, ticket_id)
+            else:
+                await self._queue(uow, chat_id, method, payload, ticket_id)
+
+    async def _staff(
+        self, uow: UnitOfWork, method: str, payload: dict[str, Any], ticket_id: int
+    ) -> None:
         if self.settings.staff_chat_id is not None:
-            with self.i18n.use_locale(self.settings.default_locale):
-                text = self._ticket_summary(ticket, client, employee)
-            await self._send(
-                uow,
-                self.settings.staff_chat_id,
-                text,
-                f"opened:{ticket.number}:staff",
-                ticket.number,
-            )
-        manager_id = client.manager_tg_id
-        if manager_id is None:
-            return
-        manager = await uow.staff.get(manager_id)
-        if manager is None or not manager.active:
-            return
-        if not manager.notify_all_priorities and ticket.priority.rank < 2:
-            return
-        with self.i18n.use_locale(await self._staff_locale(uow, manager_id)):
-            text = (
-                self.i18n.gettext("New ticket of your client:")
-                + "\n"
-                + self._ticket_summary(ticket, client, employee)
-            )
-        await self._send(uow, manager_id, text, f"opened:{ticket.number}:manager", ticket.number)
+            await self._queue(uow, self.settings.staff_chat_id, method, payload, ticket_id)
 
-    async def _employee_commented(self, uow: UnitOfWork, event: ev.EmployeeCommented) -> None:
-        if self.settings.staff_chat_id is None:
+    async def _thread_text(self, uow: UnitOfWork, ticket_id: int, text: str) -> None:
+        await self._staff(
+            uow,
+            THREAD,
+            {"method": "sendMessage", "payload": {"text": text[:4096], "parse_mode": "HTML"}},
+            ticket_id,
+        )
+
+    async def _message(
+        self, uow: UnitOfWork, ticket_id: int, message_id: int | None
+    ) -> TicketMessage | None:
+        if message_id is None:
+            return None
+        return next((m for m in await uow.tickets.messages(ticket_id) if m.id == message_id), None)
+
+    async def _staff_name(self, uow: UnitOfWork, tg_id: int | None) -> str:
+        staff = await uow.staff.get(tg_id) if tg_id else None
+        return html.escape(staff.name) if staff else "—"
+
+    def _deadlines(self, c: Context, locale: str) -> str:
+        now, tz = self.clock.now(), c.client.timezone
+        ticket = c.ticket
+        with self.speaking(locale):
+            if ticket.first_response_at is None and ticket.reaction_due and ticket.resolution_due:
+                return self.t(
+                    N_("We will answer by {reaction} and fix it by {resolution}."),
+                    locale,
+                    reaction=deadline(ticket.reaction_due, now, tz, locale),
+                    resolution=deadline(ticket.resolution_due, now, tz, locale),
+                )
+            if ticket.resolution_due:
+                return (
+                    self.t(
+                        N_("We will fix it by {time}"),
+                        locale,
+                        time=deadline(ticket.resolution_due, now, tz, locale),
+                    )
+                    + "."
+                )
+        return ""
+
+    async def _manager(self, uow: UnitOfWork, c: Context) -> Staff | None:
+        if c.client.manager_tg_id is None:
+            return None
+        manager = await uow.staff.get(c.client.manager_tg_id)
+        return manager if manager is not None and manager.active else None
+
+    def _card_button(self, ticket_id: int, locale: str) -> dict[str, Any]:
+        return button_markup(
+            [(self.t(N_("Open the card"), locale), StaffCb(ticket=ticket_id, action="card").pack())]
+        )
+
+    # --- the ticket's life ---------------------------------------------------------------
+
+    async def _on_TicketOpened(self, uow: UnitOfWork, event: ev.TicketOpened) -> None:
+        c = await self._context(uow, event.ticket_id)
+        # the card first (CARD is queued after all events), then files into its thread:
+        # so the card is queued here already and the publish loop's refresh is a no-op edit
+        await self._staff(uow, CARD, {"ticket_id": c.ticket.number}, c.ticket.number)
+        files = [a for m in await uow.tickets.messages(c.ticket.number) for a in m.attachments]
+        await self._files(uow, 0, files, c.ticket.number, f"№{c.ticket.number}", to_thread=True)
+        manager = await self._manager(uow, c)
+        if manager is None or (not manager.notify_all_priorities and c.ticket.priority.rank < 2):
             return
-        messages = await uow.tickets.messages(event.ticket_id)
-        message = next((m for m in messages if m.id == event.message_id), None)
+        locale = self._staff_locale(manager)
+        with self.speaking(locale):
+            priority = priority_name(c.ticket.priority)
+        text = self.t(
+            N_("New ticket of {client}: №{number}, {priority}.\n{title}"),
+            locale,
+            client=html.escape(c.client.name),
+            number=c.ticket.number,
+            priority=priority,
+            title=html.escape(c.ticket.title),
+        )
+        await self._text(
+            uow,
+            manager.tg_id,
+            text,
+            c.ticket.number,
+            self._card_button(c.ticket.number, locale),
+            f"opened:{c.ticket.number}",
+        )
+
+    async def _on_TicketTaken(self, uow: UnitOfWork, event: ev.TicketTaken) -> None:
+        c = await self._context(uow, event.ticket_id)
+        locale = self._employee_locale(c.employee)
+        name = await self._staff_name(uow, event.staff_tg_id)
+        text = self.t(
+            N_("{name} has taken your request №{number}."),
+            locale,
+            name=name,
+            number=c.ticket.number,
+        )
+        deadlines = self._deadlines(c, locale)
+        await self._text(uow, c.employee.tg_id, f"{text} {deadlines}".strip(), c.ticket.number)
+
+    async def _on_TicketAssigned(self, uow: UnitOfWork, event: ev.TicketAssigned) -> None:
+        c = await self._context(uow, event.ticket_id)
+        assignee = await uow.staff.get(event.staff_tg_id)
+        if assignee is not None and event.staff_tg_id != event.by_tg_id:
+            locale = self._staff_locale(assignee)
+            text = self.t(
+                N_("Ticket №{number} of {client} is assigned to you.\n{title}"),
+                locale,
+                number=c.ticket.number,
+                client=html.escape(c.client.name),
+                title=html.escape(c.ticket.title),
+            )
+            await self._text(
+                uow,
+                assignee.tg_id,
+                text,
+                c.ticket.number,
+                self._card_button(c.ticket.number, locale),
+            )
+        locale = self._employee_locale(c.employee)
+        await self._text(
+            uow,
+            c.employee.tg_id,
+            self.t(
+                N_("{name} is now working on your request №{number}."),
+                locale,
+                name=await self._staff_name(uow, event.staff_tg_id),
+                number=c.ticket.number,
+            ),
+            c.ticket.number,
+        )
+
+    async def _on_StaffReplied(self, uow: UnitOfWork, event: ev.StaffReplied) -> None:
+        c = await self._context(uow, event.ticket_id)
+        message = await self._message(uow, c.ticket.number, event.message_id)
         if message is None:
             return
-        with self.i18n.use_locale(self.settings.default_locale):
+        locale = self._employee_locale(c.employee)
+        head = self.t(N_("Answer on your request №{number}:"), locale, number=c.ticket.number)
+        if message.text:
+            await self._long_text(
+                uow,
+                c.employee.tg_id,
+                f"<b>{head}</b>\n{html.escape(message.text)}",
+                c.ticket.number,
+            )
+        await self._files(
+            uow,
+            c.employee.tg_id,
+            message.attachments,
+            c.ticket.number,
+            "" if message.text else f"<b>{head}</b>",
+        )
+
+    async def _on_ClientQuestionAsked(self, uow: UnitOfWork, event: ev.ClientQuestionAsked) -> None:
+        c = await self._context(uow, event.ticket_id)
+        message = await self._message(uow, c.ticket.number, event.message_id)
+        locale = self._employee_locale(c.employee)
+        head = self.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
+        tail = self.t(N_("Please answer with the button: we will go on as soon as you do."), locale)
+        body = html.escape(message.text) if message else ""
+        await self._long_text(
+            uow,
+            c.employee.tg_id,
+            f"<b>{head}</b>\n{body}\n\n{tail}",
+            c.ticket.number,
+            button_markup(
+                [
+                    (
+                        self.t(N_("💬 Answer"), locale),
+                        TicketCb(ticket=c.ticket.number, action="comment").pack(),
+                    )
+                ]
+            ),
+        )
+
+    async def _on_EmployeeCommented(self, uow: UnitOfWork, event: ev.EmployeeCommented) -> None:
+        c = await self._context(uow, event.ticket_id)
+        message = await self._message(uow, c.ticket.number, event.message_id)
+        if message is None:
+            return
+        locale = self.settings.default_locale
+        head = self.t(
+            N_("№{number} · {name}:"),
+            locale,
+            number=c.ticket.number,
+            name=html.escape(c.employee.name),
+        )
+        if message.text:
+            await self._thread_text(
+                uow, c.ticket.number, f"💬 <b>{head}</b>\n{html.escape(message.text[:3800])}"
+            )
+        await self._files(
+            uow, 0, message.attachments, c.ticket.number, f"№{c.ticket.number}", to_thread=True
+        )
+        if c.ticket.assignee_tg_id:
+            assignee = await uow.staff.get(c.ticket.assignee_tg_id)
+            staff_locale = self._staff_locale(assignee)
             text = (
-                self.i18n.gettext("Comment from the employee on №{number}:").format(
-                    number=event.ticket_id
+                self.t(
+                    N_("The client answered on №{number}."), staff_locale, number=c.ticket.number
                 )
-                + "\n"
-                + html.escape(message.text or "📎")
+                if event.resumed
+                else self.t(
+                    N_("New comment from the client on №{number}."),
+                    staff_locale,
+                    number=c.ticket.number,
+                )
             )
-        await self._send(
+            await self._text(
+                uow,
+                c.ticket.assignee_tg_id,
+                text,
+                c.ticket.number,
+                self._card_button(c.ticket.number, staff_locale),
+            )
+
+    async def _on_TicketResolved(self, uow: UnitOfWork, event: ev.TicketResolved) -> None:
+        c = await self._context(uow, event.ticket_id)
+        message = await self._message(uow, c.ticket.number, event.message_id)
+        locale = self._employee_locale(c.employee)
+        resolved = self.t(N_("Your request №{number} is resolved."), locale, number=c.ticket.number)
+        lines = [f"<b>{resolved}</b>"]
+        if message is not None and message.text:
+            lines.append(html.escape(message.text))
+        days = self.settings.auto_close_working_days
+        lines += [
+            "",
+            self.t(
+                N_(
+                    "Does everything work? If we hear nothing, the request closes "
+                    "in {days} working days."
+                ),
+                locale,
+                days=days,
+            ),
+        ]
+        n = c.ticket.number
+        await self._long_text(
             uow,
-            self.settings.staff_chat_id,
-            text,
-            f"comment:{event.message_id}:staff",
-            event.ticket_id,
+            c.employee.tg_id,
+            "\n".join(lines),
+            n,
+            button_markup(
+                [
+                    (
+                        self.t(N_("✅ It works"), locale),
+                        TicketCb(ticket=n, action="confirm").pack(),
+                    ),
+                    (
+                        self.t(N_("❌ It does not work"), locale),
+                        TicketCb(ticket=n, action="reopen").pack(),
+                    ),
+                ]
+            ),
         )
 
-    async def _to_staff_chat(self, uow: UnitOfWork, event: ev.TicketEvent, msgid: str) -> None:
-        if self.settings.staff_chat_id is None:
-            return
-        with self.i18n.use_locale(self.settings.default_locale):
-            text = self.i18n.gettext(msgid).format(number=event.ticket_id)
-        await self._send(
+    async def _on_TicketClosed(self, uow: UnitOfWork, event: ev.TicketClosed) -> None:
+        c = await self._context(uow, event.ticket_id)
+        await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
+        if not event.automatically:
+            return  # the employee closed it and was answered on the spot
+        locale = self._employee_locale(c.employee)
+        n = c.ticket.number
+        text = self.t(
+            N_(
+                "Request №{number} is closed: we did not hear back, so we take it that "
+                "everything works. If not, just write to me. How did we do?"
+            ),
+            locale,
+            number=n,
+        )
+        await self._text(
             uow,
-            self.settings.staff_chat_id,
+            c.employee.tg_id,
             text,
-            f"{type(event).__name__}:{event.ticket_id}:{self.clock.now().isoformat()}",
-            event.ticket_id,
+            n,
+            button_markup(
+                [
+                    (str(s), TicketCb(ticket=n, action="rate", value=str(s)).pack())
+                    for s in range(1, 6)
+                ]
+            ),
+            key=f"autoclosed:{n}",
         )
 
-    async def _to_manager(
-        self, uow: UnitOfWork, ticket_id: int, msgid: str, key: str, **values: object
-    ) -> None:
-        ticket, client, _employee = await self._context(uow, ticket_id)
-        if client.manager_tg_id is None:
-            return
-        with self.i18n.use_locale(await self._staff_locale(uow, client.manager_tg_id)):
-            text = self.i18n.gettext(msgid).format(
-                number=ticket.number, client=html.escape(client.name), **values
-            )
-        await self._send(uow, client.manager_tg_id, text, key, ticket.number)
-
-    async def _reopened(self, uow: UnitOfWork, event: ev.TicketReopened) -> None:
-        await self._to_staff_chat(uow, event, N_("Ticket №{number} was reopened by the employee."))
-        await self._to_manager(
+    async def _on_TicketReopened(self, uow: UnitOfWork, event: ev.TicketReopened) -> None:
+        c = await self._context(uow, event.ticket_id)
+        locale = self.settings.default_locale
+        await self._thread_text(
             uow,
-            event.ticket_id,
-            N_("Ticket №{number} of {client} was reopened: {reason}"),
-            f"reopened:{event.ticket_id}:{self.clock.now().isoformat()}",
+            c.ticket.number,
+            "↩️ "
+            + self.t(
+                N_("№{number}: the client says it still does not work: {reason}"),
+                locale,
+                number=c.ticket.number,
+                reason=html.escape(event.reason),
+            ),
+        )
+        manager = await self._manager(uow, c)
+        if manager is not None:
+            mlocale = self._staff_locale(manager)
+            await self._text(
+                uow,
+                manager.tg_id,
+                self.t(
+                    N_("Ticket №{number} of {client} was reopened: {reason}"),
+                    mlocale,
+                    number=c.ticket.number,
+                    client=html.escape(c.client.name),
+                    reason=html.escape(event.reason),
+                ),
+                c.ticket.number,
+                self._card_button(c.ticket.number, mlocale),
+            )
+
+    async def _on_TicketCancelled(self, uow: UnitOfWork, event: ev.TicketCancelled) -> None:
+        c = await self._context(uow, event.ticket_id)
+        await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
+        if event.by_employee:
+            return
+        locale = self._employee_locale(c.employee)
+        await self._text(
+            uow,
+            c.employee.tg_id,
+            self.t(
+                N_("Request №{number} was cancelled by support: {reason}"),
+                locale,
+                number=c.ticket.number,
+                reason=html.escape(event.reason),
+            ),
+            c.ticket.number,
+        )
+
+    async def _on_PriorityChanged(self, uow: UnitOfWork, event: ev.PriorityChanged) -> None:
+        c = await self._context(uow, event.ticket_id)
+        locale = self._employee_locale(c.employee)
+        with self.speaking(locale):
+            priority = priority_name(event.new).lower()
+        text = self.t(
+            N_("The priority of your request №{number} is now {priority}: {reason}"),
+            locale,
+            number=c.ticket.number,
+            priority=priority,
             reason=html.escape(event.reason),
         )
+        await self._text(
+            uow, c.employee.tg_id, f"{text}\n{self._deadlines(c, locale)}", c.ticket.number
+        )
 
-    async def _rated(self, uow: UnitOfWork, event: ev.TicketRated) -> None:
+    async def _on_TicketRated(self, uow: UnitOfWork, event: ev.TicketRated) -> None:
+        c = await self._context(uow, event.ticket_id)
+        stars = "⭐" * event.score
+        comment = f": {html.escape(event.comment)}" if event.comment else ""
+        await self._thread_text(uow, c.ticket.number, f"№{c.ticket.number} {stars}{comment}")
         if event.score > 3:
             return
-        await self._to_manager(
+        manager = await self._manager(uow, c)
+        if manager is None:
+            return
+        mlocale = self._staff_locale(manager)
+        await self._text(
             uow,
-            event.ticket_id,
-            N_("Ticket №{number} of {client} was rated {score} of 5. {comment}"),
-            f"rated:{event.ticket_id}",
-            score=event.score,
-            comment=html.escape(event.comment),
+            manager.tg_id,
+            self.t(
+                N_("Ticket №{number} of {client} was rated {score} of 5. {comment}"),
+                mlocale,
+                number=c.ticket.number,
+                client=html.escape(c.client.name),
+                score=event.score,
+                comment=html.escape(event.comment),
+            ),
+            c.ticket.number,
+            self._card_button(c.ticket.number, mlocale),
+            key=f"rated:{c.ticket.number}:{bool(event.comment)}",
         )

@@ -6,8 +6,11 @@ from aiogram import Router
 def setup_routers() -> list[Router]:
     from handlers import common
     from handlers.client import intake, onboarding, tickets
+    from handlers.staff import desk, queue
 
     return [
+        queue.router,
+        desk.router,
         common.router,
         onboarding.router,
         tickets.router,

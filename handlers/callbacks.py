@@ -40,6 +40,6 @@ class StaffCb(CallbackData, prefix="st"):
 
 
 class QueueCb(CallbackData, prefix="q"):
-    filter: str  # all, mine, unassigned, client
+    view: str  # all, mine, unassigned, client
     value: str = ""
     page: int = 0

@@ -14,13 +14,22 @@ from handlers.texts import N_
 
 # After "by" / "до": Russian needs the genitive of the weekday.
 _BY_WEEKDAY = (
-    N_("Monday {time}"), N_("Tuesday {time}"), N_("Wednesday {time}"), N_("Thursday {time}"),
-    N_("Friday {time}"), N_("Saturday {time}"), N_("Sunday {time}"),
+    N_("Monday {time}"),
+    N_("Tuesday {time}"),
+    N_("Wednesday {time}"),
+    N_("Thursday {time}"),
+    N_("Friday {time}"),
+    N_("Saturday {time}"),
+    N_("Sunday {time}"),
 )
 # "The clock starts ...": Russian needs the accusative, and "во вторник".
 _ON_WEEKDAY = (
-    N_("on Monday at {time}"), N_("on Tuesday at {time}"), N_("on Wednesday at {time}"),
-    N_("on Thursday at {time}"), N_("on Friday at {time}"), N_("on Saturday at {time}"),
+    N_("on Monday at {time}"),
+    N_("on Tuesday at {time}"),
+    N_("on Wednesday at {time}"),
+    N_("on Thursday at {time}"),
+    N_("on Friday at {time}"),
+    N_("on Saturday at {time}"),
     N_("on Sunday at {time}"),
 )
 
@@ -71,7 +80,7 @@ def stamp(moment: datetime, now: datetime, timezone: str, locale: str) -> str:
 
 
 def duration(amount: timedelta) -> str:
-    """"1 час 20 минут", "2 дня 3 часа": the two largest units, rounded down to minutes."""
+    """ "1 час 20 минут", "2 дня 3 часа": the two largest units, rounded down to minutes."""
     minutes = max(int(amount.total_seconds() // 60), 0)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)

@@ -46,5 +46,5 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 async def desk(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Desk]:
     """The whole front desk running against the emulator, on a temporary database, with a
     frozen business clock on a Monday morning in Moscow and a staff group."""
-    async for running in running_desk(emulator, tmp_path):
+    async with running_desk(emulator, tmp_path) as running:
         yield running

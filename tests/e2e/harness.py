@@ -3,7 +3,9 @@ SQLite file, FSM storage) against the Bot API emulator, and people to drive it."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +87,16 @@ class Desk:
         await person.press_keyboard_button(skip)
         await person.wait_for_message(contains=client.name)
 
+    async def outbox_drained(self, timeout: float = 5.0) -> bool:
+        """Wait until nothing is left to deliver (True), or give up after `timeout`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if not await self.outbox():
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
     async def outbox(self) -> list[Any]:
         """Messages still waiting in the outbox."""
         from storage.outbox import OutboxDelivery
@@ -104,6 +116,7 @@ def buttons(person: Person) -> list[str]:
     return [b["text"] for row in (message.inline_keyboard or []) for b in row]
 
 
+@asynccontextmanager
 async def running_desk(
     emulator: BotApiEmulator,
     tmp_path: Path,

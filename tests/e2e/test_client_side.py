@@ -290,7 +290,7 @@ async def test_language_follows_telegram_and_can_be_switched(desk: Desk):
 
 
 async def test_an_intake_survives_a_restart_of_the_bot(emulator: BotApiEmulator, tmp_path):
-    async for desk in running_desk(emulator, tmp_path):
+    async with running_desk(emulator, tmp_path) as desk:
         client = await desk.add_client()
         anna = desk.person("Анна")
         await desk.register(anna, client)

@@ -49,15 +49,15 @@ async def test_invited_employee_reports_a_broken_printer_with_a_photo(desk: Desk
     staff_notice = await desk.staff_chat.wait_for_message(contains="№1")
     assert "ООО Ромашка" in staff_notice.text and "Анна Петрова" in staff_notice.text
     ping = await manager.wait_for_message(contains="№1")
-    assert "Новая заявка вашего клиента" in ping.text
-    assert await desk.outbox() == []
+    assert "Новая заявка ООО Ромашка: №1, Высокий." in ping.text
+    assert await desk.outbox_drained()
     assert len([m for m in manager.bot_messages if "№1" in (m.text or "")]) == 1
 
 
 async def test_after_hours_request_on_friday_evening_is_due_on_monday(
     emulator: BotApiEmulator, tmp_path
 ):
-    async for desk in running_desk(emulator, tmp_path, start=msk(2026, 11, 27, 19, 30)):
+    async with running_desk(emulator, tmp_path, start=msk(2026, 11, 27, 19, 30)) as desk:
         client = await desk.add_client("ООО Ромашка")
         boris = desk.person("Boris", language_code="en")
         await desk.register(boris, client)

@@ -16,7 +16,7 @@ def test_the_demo_script_registers_tickets_in_both_languages(capsys):
     out = capsys.readouterr().out
     assert "Заявка №1 принята." in out
     assert "Request №2 is registered." in out
-    assert "Новая заявка вашего клиента" in out  # the personal manager's screen
+    assert "Новая заявка ООО «Ромашка»: №1" in out  # the personal manager's screen
     # the script starts at 10:00 on a working day: Gold, High is due in 1 h and 8 h
     assert "Ответим до 11:00, решим до 18:00." in out
     assert "осталось 5 часов" in out  # three hours later

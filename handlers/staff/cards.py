@@ -1,0 +1,117 @@
+"""The staff's ticket card: everything an engineer needs at a glance, and the buttons the
+ticket's state allows. Rendered from the database each time it is shown or refreshed."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from domain import TicketStatus
+from domain.model import Client, Employee, Staff, Ticket
+from domain.ports import UnitOfWork
+from handlers.callbacks import StaffCb
+from handlers.client.keyboards import inline
+from handlers.formatting import deadline, duration
+from handlers.texts import category_name, kind_name, priority_icon, priority_name, status_name
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    ticket: Ticket
+    client: Client
+    employee: Employee
+    assignee: Staff | None
+    attachments: int
+
+
+async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None:
+        return None
+    client = await uow.clients.get(ticket.client_id)
+    employee = await uow.employees.get(ticket.employee_id)
+    assert client is not None and employee is not None
+    assignee = await uow.staff.get(ticket.assignee_tg_id) if ticket.assignee_tg_id else None
+    messages = await uow.tickets.messages(ticket_id)
+    files = sum(len(m.attachments) for m in messages if m.author == "employee")
+    return CardData(ticket, client, employee, assignee, files)
+
+
+def topic_name(ticket: Ticket, client: Client) -> str:
+    """ "№N · Client · title", within Telegram's 128 characters for a topic name."""
+    return f"№{ticket.number} · {client.name} · {ticket.title}"[:128]
+
+
+def _left_or_overdue(left: timedelta) -> str:
+    if left.total_seconds() < 0:
+        return "🔴 " + _("overdue by {time}").format(time=duration(-left))
+    return _("{time} left").format(time=duration(left))
+
+
+def card_text(card: CardData, now: datetime, locale: str) -> str:
+    t, client, employee = card.ticket, card.client, card.employee
+    tz = client.timezone
+    who = f'<a href="tg://user?id={employee.tg_id}">{html.escape(employee.name)}</a>'
+    contacts = [f"@{html.escape(employee.username)}"] if employee.username else []
+    if employee.phone:
+        contacts.append(html.escape(employee.phone))
+    lines = [
+        f"{priority_icon(t.priority)} <b>№{t.number}</b> · {priority_name(t.priority)} · "
+        f"{status_name(t.status)}",
+        f"🏢 {html.escape(client.name)} ({client.tier.value.title()})",
+        f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
+        f"{kind_name(t.kind)} · {category_name(t.category)}",
+    ]
+    if t.emergency:
+        lines.append("🚨 " + _("after-hours emergency"))
+    clock = t.sla_clock(client)
+    if t.is_open and t.status is not TicketStatus.RESOLVED:
+        if t.first_response_at is None and t.reaction_due:
+            lines.append(
+                _("Reaction by {time}").format(time=deadline(t.reaction_due, now, tz, locale))
+                + f" · {_left_or_overdue(clock.reaction_left(now))}"
+            )
+        if t.is_paused:
+            lines.append("⏸ " + _("waiting for the client: the resolution clock is paused"))
+        elif t.resolution_due:
+            lines.append(
+                _("Resolution by {time}").format(time=deadline(t.resolution_due, now, tz, locale))
+                + f" · {_left_or_overdue(clock.resolution_left(now))}"
+            )
+    assignee = html.escape(card.assignee.name) if card.assignee else _("nobody yet")
+    lines.append(_("Assignee: {name}").format(name=assignee))
+    if card.attachments:
+        lines.append(_("📎 Files: {n}").format(n=card.attachments))
+    description = t.description if len(t.description) <= 2500 else t.description[:2500] + "…"
+    lines += ["", html.escape(description) or "—"]
+    return "\n".join(lines)
+
+
+def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
+    n, status = ticket.number, ticket.status
+
+    def b(text: str, action: str) -> tuple[str, str]:
+        return text, StaffCb(ticket=n, action=action).pack()
+
+    if status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
+        return inline([b(_("⏱ Log time"), "time")])
+    if status is TicketStatus.RESOLVED:
+        return inline([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
+    first: list[tuple[str, str]] = []
+    if status in (TicketStatus.NEW, TicketStatus.REOPENED) or ticket.assignee_tg_id is None:
+        first.append(b(_("🙋 Take"), "take"))
+    first.append(b(_("💬 Reply"), "reply"))
+    if status is TicketStatus.WAITING_CLIENT:
+        first.append(b(_("▶ Resume without an answer"), "resume"))
+    else:
+        first.append(b(_("❓ Ask the client"), "ask"))
+    return inline(
+        first,
+        [b(_("✅ Resolved"), "resolve")],
+        [b(_("⚡ Priority"), "prio"), b(_("👥 Assign"), "assign")],
+        [b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")],
+    )

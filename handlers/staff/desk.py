@@ -1,0 +1,631 @@
+"""The staff desk: card buttons, the one-message answers they ask for, and replies in the
+staff chat (a reply to the card, or a message in the ticket's topic) that reach the
+employee. Only registered staff may act; the presser is checked, not just the chat."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from domain import Priority, StaffRole
+from domain import services as uc
+from domain.errors import DomainError
+from domain.model import Attachment
+from domain.ports import Clock, Notifier, UnitOfWork
+from handlers.actor import Actor
+from handlers.callbacks import StaffCb
+from handlers.client.intake import attachment_of
+from handlers.client.keyboards import inline
+from handlers.staff.cards import card_keyboard, card_text, load_card
+from handlers.staff.states import StaffInput
+from handlers.texts import N_, priority_name
+
+router = Router(name=__name__)
+router.message.filter(lambda _m, actor: actor.is_staff)
+router.callback_query.filter(StaffCb.filter())
+
+TICKET_MARK = re.compile(r"№\s?(\d{1,9})")
+FILES = F.photo | F.document | F.voice | F.video
+TEXT = F.text & ~F.text.startswith("/")  # commands such as /cancel are not input
+
+
+def staff_error_text(exc: DomainError) -> str:
+    return {
+        "not_found": _("Ticket not found."),
+        "access_denied": _("Only support staff can do this."),
+        "invalid_transition": _("Not possible in the ticket's current state."),
+    }.get(exc.code, exc.message)
+
+
+async def render(uow: UnitOfWork, ticket_id: int, clock: Clock) -> tuple[str, Any] | None:
+    card = await load_card(uow, ticket_id)
+    if card is None:
+        return None
+    locale = I18n.get_current().current_locale
+    return card_text(card, clock.now(), locale), card_keyboard(card.ticket)
+
+
+async def refresh(query: CallbackQuery, uow: UnitOfWork, ticket_id: int, clock: Clock) -> None:
+    """Show the card the button was on as it is now."""
+    rendered = await render(uow, ticket_id, clock)
+    if rendered is None or query.message is None:
+        return
+    text, markup = rendered
+    if query.message.text != text or query.message.reply_markup != markup:  # type: ignore[union-attr]
+        await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+# --- buttons ---------------------------------------------------------------------------
+
+
+@router.callback_query(lambda _q, actor: not actor.is_staff)
+async def not_staff(query: CallbackQuery) -> None:
+    """Somebody who is not staff pressed a staff button."""
+    await query.answer(_("Only support staff can do this."), show_alert=True)
+
+
+@router.callback_query(StaffCb.filter(F.action == "take"))
+async def take(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The presser takes the ticket: the employee hears who is on it."""
+    try:
+        outcome = await uc.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id)
+    except DomainError as exc:
+        await query.answer(staff_error_text(exc), show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    await query.answer(_("№{number} is yours.").format(number=callback_data.ticket))
+    await refresh(query, uow, callback_data.ticket, clock)
+
+
+@router.callback_query(StaffCb.filter(F.action == "resume"))
+async def resume(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Stop waiting for the client: the clock runs again."""
+    try:
+        outcome = await uc.resume_work(
+            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
+        )
+    except DomainError as exc:
+        await query.answer(staff_error_text(exc), show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    await query.answer()
+    await refresh(query, uow, callback_data.ticket, clock)
+
+
+PROMPTS = {
+    "reply": (StaffInput.reply, N_("{name}, write the answer to the client for №{number}.")),
+    "ask": (
+        StaffInput.ask,
+        N_(
+            "{name}, write your question to the client for №{number}. "
+            "The resolution clock pauses until they answer."
+        ),
+    ),
+    "resolve": (
+        StaffInput.resolve,
+        N_(
+            "{name}, what was done for №{number}? One message; the client will be asked to confirm."
+        ),
+    ),
+    "note": (
+        StaffInput.note,
+        N_("{name}, write an internal note for №{number}; the client will not see it."),
+    ),
+}
+
+
+@router.callback_query(StaffCb.filter(F.action.in_(PROMPTS)))
+async def ask_for_text(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+) -> None:
+    """Buttons that need one message of text: ask for it, right where they were pressed."""
+    ticket = await uow.tickets.get(callback_data.ticket)
+    if ticket is None or not ticket.is_open:
+        await query.answer(_("Not possible in the ticket's current state."), show_alert=True)
+        return
+    target, prompt = PROMPTS[callback_data.action]
+    await state.set_state(target)
+    await state.set_data({"ticket": ticket.number})
+    await query.answer()
+    assert actor.staff is not None and query.message is not None
+    text = _(prompt).format(name=actor.staff.name, number=ticket.number)
+    markup = None
+    if callback_data.action == "resolve":
+        markup = inline(
+            [(_("Resolved, no comment"), StaffCb(ticket=ticket.number, action="nosummary").pack())]
+        )
+    await query.message.answer(  # type: ignore[union-attr]
+        text + " " + _("/cancel to stop."),
+        reply_markup=markup or ForceReply(selective=True),
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action == "nosummary"))
+async def resolve_without_summary(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    await state.clear()
+    try:
+        outcome = await uc.resolve(
+            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
+        )
+    except DomainError as exc:
+        await query.answer(staff_error_text(exc), show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    await query.answer(_("Resolved; the client is asked to confirm."))
+    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+
+
+@router.callback_query(StaffCb.filter(F.action == "prio"))
+async def choose_priority(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork) -> None:
+    ticket = await uow.tickets.get(callback_data.ticket)
+    if ticket is None or not ticket.is_open:
+        await query.answer(_("Not possible in the ticket's current state."), show_alert=True)
+        return
+    await query.answer()
+    options = [
+        (
+            ("• " if p is ticket.priority else "") + priority_name(p),
+            StaffCb(ticket=ticket.number, action="setprio", value=p.value).pack(),
+        )
+        for p in Priority
+    ]
+    await query.message.answer(  # type: ignore[union-attr]
+        _("New priority for №{number}:").format(number=ticket.number),
+        reply_markup=inline(options[:2], options[2:]),
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action == "setprio"))
+async def priority_chosen(
+    query: CallbackQuery, callback_data: StaffCb, actor: Actor, state: FSMContext
+) -> None:
+    """A new priority needs a reason: it is recorded and shown to the client."""
+    if callback_data.value not in {p.value for p in Priority}:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await state.set_state(StaffInput.priority_reason)
+    await state.set_data({"ticket": callback_data.ticket, "priority": callback_data.value})
+    await query.answer()
+    assert actor.staff is not None
+    await query.message.edit_text(  # type: ignore[union-attr]
+        _(
+            "{name}, why {priority} for №{number}? The client will see the reason. /cancel to stop."
+        ).format(
+            name=actor.staff.name,
+            number=callback_data.ticket,
+            priority=priority_name(Priority(callback_data.value)),
+        )
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action == "assign"))
+async def choose_assignee(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork) -> None:
+    people = [s for s in await uow.staff.list() if s.active and s.role is not StaffRole.ADMIN]
+    order = {
+        StaffRole.SECOND_LINE: 0,
+        StaffRole.FIRST_LINE: 1,
+        StaffRole.LEAD: 2,
+        StaffRole.MANAGER: 3,
+    }
+    people.sort(key=lambda s: (order.get(s.role, 9), s.name))
+    await query.answer()
+    rows = [
+        [
+            (
+                f"{s.name} · {role_name(s.role)}",
+                StaffCb(ticket=callback_data.ticket, action="assignto", value=str(s.tg_id)).pack(),
+            )
+        ]
+        for s in people[:20]
+    ]
+    await query.message.answer(  # type: ignore[union-attr]
+        _("Assign №{number} to:").format(number=callback_data.ticket), reply_markup=inline(*rows)
+    )
+
+
+def role_name(role: StaffRole) -> str:
+    return {
+        StaffRole.FIRST_LINE: _("first line"),
+        StaffRole.SECOND_LINE: _("second line"),
+        StaffRole.MANAGER: _("manager"),
+        StaffRole.LEAD: _("lead"),
+        StaffRole.ADMIN: _("admin"),
+    }[role]
+
+
+@router.callback_query(StaffCb.filter(F.action == "assignto"))
+async def assigned(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    if not callback_data.value.isdigit():
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    try:
+        outcome = await uc.assign(
+            uow,
+            clock,
+            ticket_id=callback_data.ticket,
+            staff_tg_id=actor.tg_id,
+            assignee_tg_id=int(callback_data.value),
+        )
+    except DomainError as exc:
+        await query.answer(staff_error_text(exc), show_alert=True)
+        return
+    await notifier.publish(uow, outcome.events)
+    assignee = await uow.staff.get(int(callback_data.value))
+    await query.answer()
+    await query.message.edit_text(  # type: ignore[union-attr]
+        _("№{number} is assigned to {name}.").format(
+            number=callback_data.ticket, name=assignee.name if assignee else "?"
+        )
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action == "time"))
+async def choose_time(query: CallbackQuery, callback_data: StaffCb) -> None:
+    n = callback_data.ticket
+    await query.answer()
+    await query.message.answer(  # type: ignore[union-attr]
+        _("Work time on №{number}:").format(number=n),
+        reply_markup=inline(
+            [
+                (_("15 min"), StaffCb(ticket=n, action="logtime", value="15").pack()),
+                (_("30 min"), StaffCb(ticket=n, action="logtime", value="30").pack()),
+                (_("1 hour"), StaffCb(ticket=n, action="logtime", value="60").pack()),
+            ],
+            [(_("Other…"), StaffCb(ticket=n, action="logtime", value="custom").pack())],
+        ),
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action == "logtime"))
+async def log_time(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    if callback_data.value == "custom":
+        await state.set_state(StaffInput.log_minutes)
+        await state.set_data({"ticket": callback_data.ticket})
+        await query.answer()
+        await query.message.edit_text(  # type: ignore[union-attr]
+            _("How long did you work on №{number}? E.g. 45m, 1h30m, 2h. /cancel to stop.").format(
+                number=callback_data.ticket
+            )
+        )
+        return
+    if not callback_data.value.isdigit():
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await record_time(
+        query.message,
+        actor,
+        uow,
+        clock,
+        notifier,
+        callback_data.ticket,  # type: ignore[arg-type]
+        int(callback_data.value),
+        edit=True,
+    )
+    await query.answer()
+
+
+async def record_time(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    ticket_id: int,
+    minutes: int,
+    *,
+    edit: bool = False,
+) -> None:
+    try:
+        outcome = await uc.log_work(
+            uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes
+        )
+    except DomainError as exc:
+        await message.answer(staff_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    total = sum(w.minutes for w in await uow.tickets.work_logs(ticket_id))
+    text = _("Logged {minutes} min on №{number}; {total} min in all.").format(
+        minutes=minutes, number=ticket_id, total=total
+    )
+    if edit:
+        await message.edit_text(text)
+    else:
+        await message.answer(text)
+
+
+@router.callback_query(StaffCb.filter(F.action == "card"))
+async def show_card(
+    query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork, clock: Clock
+) -> None:
+    """ "Open the card" on a notice: the card with its buttons, here."""
+    rendered = await render(uow, callback_data.ticket, clock)
+    if rendered is None:
+        await query.answer(_("Ticket not found."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.answer(rendered[0], reply_markup=rendered[1])  # type: ignore[union-attr]
+
+
+@router.callback_query()
+async def unknown_staff_button(query: CallbackQuery) -> None:
+    await query.answer(_("This card is out of date."), show_alert=True)
+
+
+# --- the one message a button asked for -------------------------------------------------
+
+
+def text_and_files(message: Message) -> tuple[str, tuple[Attachment, ...]]:
+    attachment = attachment_of(message)
+    return (message.text or message.caption or "").strip(), (attachment,) if attachment else ()
+
+
+@router.message(StaffInput.reply, TEXT | FILES)
+@router.message(StaffInput.note, TEXT | FILES)
+async def reply_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    data = await state.get_data()
+    internal = await state.get_state() == StaffInput.note.state
+    await state.clear()
+    text, files = text_and_files(message)
+    await send_reply(
+        message, actor, uow, clock, notifier, int(data["ticket"]), text, files, internal=internal
+    )
+
+
+@router.message(StaffInput.ask, TEXT)
+async def question_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    number = int((await state.get_data())["ticket"])
+    await state.clear()
+    try:
+        outcome = await uc.ask_client(
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, question=message.text or ""
+        )
+    except DomainError as exc:
+        await message.answer(staff_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    await message.answer(
+        _("Asked. №{number} waits for the client; the clock is paused.").format(number=number)
+    )
+
+
+@router.message(StaffInput.resolve, TEXT)
+async def summary_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    number = int((await state.get_data())["ticket"])
+    await state.clear()
+    try:
+        outcome = await uc.resolve(
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=message.text or ""
+        )
+    except DomainError as exc:
+        await message.answer(staff_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    await message.answer(
+        _("№{number} is resolved; the client is asked to confirm.").format(number=number)
+    )
+
+
+@router.message(StaffInput.priority_reason, TEXT)
+async def reason_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    try:
+        outcome = await uc.change_priority(
+            uow,
+            clock,
+            ticket_id=int(data["ticket"]),
+            staff_tg_id=actor.tg_id,
+            priority=Priority(data["priority"]),
+            reason=message.text or "",
+        )
+    except DomainError as exc:
+        await message.answer(staff_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    await message.answer(
+        _("Priority of №{number} is now {priority}; the client is told.").format(
+            number=data["ticket"], priority=priority_name(Priority(data["priority"]))
+        )
+    )
+
+
+DURATION = re.compile(r"^\s*(?:(\d{1,2})\s*[hч]\s*)?(?:(\d{1,4})\s*(?:m|мин|м)?\s*)?$", re.I)
+
+
+def parse_minutes(text: str) -> int | None:
+    """ "45m", "1h30m", "2h", "90" → minutes."""
+    match = DURATION.match(text)
+    if not match or not (match.group(1) or match.group(2)):
+        return None
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+
+
+@router.message(StaffInput.log_minutes, TEXT)
+async def minutes_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    minutes = parse_minutes(message.text or "")
+    if minutes is None or minutes == 0:
+        await message.answer(_("Say how long, e.g. 45m, 1h30m or 2h."))
+        return
+    number = int((await state.get_data())["ticket"])
+    await state.clear()
+    await record_time(message, actor, uow, clock, notifier, number, minutes)
+
+
+@router.message(StateFilter(StaffInput), ~F.text.startswith("/"))
+async def input_not_understood(message: Message) -> None:
+    await message.answer(_("One message of text, please, or /cancel."))
+
+
+# --- replies in the staff chat ------------------------------------------------------------
+
+
+async def ticket_of(message: Message, uow: Any) -> int | None:
+    """The ticket a staff message in the staff chat is about: a reply to its card or to a
+    message of its thread, or a message in its forum topic."""
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
+        post = await uow.ticket_posts.by_message(message.chat.id, reply.message_id)
+        if post is not None:
+            return int(post.ticket_id)
+        mark = TICKET_MARK.search(reply.text or reply.caption or "")
+        if mark and (message.message_thread_id is None or not message.is_topic_message):
+            return int(mark.group(1))
+    if message.is_topic_message and message.message_thread_id:
+        post = await uow.ticket_posts.by_thread(message.chat.id, message.message_thread_id)
+        if post is not None:
+            return int(post.ticket_id)
+    return None
+
+
+@router.message(F.chat.type != "private", StateFilter(None), TEXT | FILES)
+async def staff_chat_message(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """A reply to a card, or a message in a ticket's topic, goes to the employee; one
+    starting with "!" stays internal."""
+    number = await ticket_of(message, uow)
+    if number is None:
+        return  # ordinary talk among staff
+    text, files = text_and_files(message)
+    internal = text.startswith("!")
+    if internal:
+        text = text[1:].strip()
+    await send_reply(message, actor, uow, clock, notifier, number, text, files, internal=internal)
+
+
+async def send_reply(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    number: int,
+    text: str,
+    files: tuple[Attachment, ...],
+    *,
+    internal: bool,
+) -> None:
+    try:
+        outcome = await uc.reply(
+            uow,
+            clock,
+            ticket_id=number,
+            staff_tg_id=actor.tg_id,
+            text=text,
+            internal=internal,
+            attachments=files,
+        )
+    except DomainError as exc:
+        await message.reply(staff_error_text(exc))
+        return
+    await notifier.publish(uow, outcome.events)
+    if internal:
+        await message.reply(_("📝 Internal note on №{number}.").format(number=number))
+    else:
+        await message.reply(_("✉️ Sent to the client (№{number}).").format(number=number))
+
+
+# --- staff commands -------------------------------------------------------------------------
+
+
+@router.message(Command("t"))
+async def ticket_command(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock
+) -> None:
+    """/t N: the card with its buttons."""
+    arg = (command.args or "").strip().lstrip("#№")
+    if not arg.isdigit() or len(arg) > 9:
+        await message.answer(_("Send the ticket number, for example: /t 15"))
+        return
+    rendered = await render(uow, int(arg), clock)
+    if rendered is None:
+        await message.answer(_("Ticket №{number} not found.").format(number=arg))
+        return
+    await message.answer(rendered[0], reply_markup=rendered[1])

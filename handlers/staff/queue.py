@@ -1,0 +1,114 @@
+"""Staff commands that list tickets: /queue (open tickets, nearest breach first; filters:
+mine, unassigned, a client) and /mine."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.model import Client, Ticket
+from domain.ports import Clock, UnitOfWork
+from handlers.actor import Actor
+from handlers.callbacks import QueueCb, StaffCb
+from handlers.client.keyboards import inline
+from handlers.formatting import duration
+from handlers.texts import priority_icon, status_name
+
+router = Router(name=__name__)
+router.message.filter(lambda _m, actor: actor.is_staff)
+router.callback_query.filter(lambda _q, actor: actor.is_staff)
+
+PAGE = 10
+
+
+def left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
+    if ticket.is_paused:
+        return "⏸"
+    left = ticket.time_left(client, clock.now())
+    if left.total_seconds() < 0:
+        return "🔴 −" + duration(-left)
+    return duration(left)
+
+
+async def queue_page(
+    uow: UnitOfWork, actor: Actor, clock: Clock, filter_: str, value: str, page: int
+) -> tuple[str, object]:
+    tickets = list(await uow.tickets.list_open_by_due(limit=1000))  # type: ignore[attr-defined]
+    clients = {c.id: c for c in await uow.clients.list()}
+    if filter_ == "mine":
+        tickets = [t for t in tickets if t.assignee_tg_id == actor.tg_id]
+        title = _("My open tickets")
+    elif filter_ == "unassigned":
+        tickets = [t for t in tickets if t.assignee_tg_id is None]
+        title = _("Open tickets nobody has taken")
+    elif filter_ == "client":
+        wanted = value.casefold()
+        ids = {
+            cid for cid, c in clients.items() if str(cid) == value or wanted in c.name.casefold()
+        }
+        tickets = [t for t in tickets if t.client_id in ids]
+        title = _("Open tickets of «{client}»").format(client=html.escape(value))
+    else:
+        title = _("Open tickets")
+    now_left = sorted(
+        tickets, key=lambda t: (t.is_paused, t.time_left(clients[t.client_id], clock.now()))
+    )
+    shown = now_left[page * PAGE : (page + 1) * PAGE]
+    if not shown:
+        return _("No open tickets here."), None
+    lines = [f"<b>{title}</b> ({len(now_left)})", ""]
+    for t in shown:
+        client = clients[t.client_id]
+        lines.append(
+            f"{priority_icon(t.priority)} <b>№{t.number}</b> {html.escape(client.name)} · "
+            f"{html.escape(t.title[:40])}\n"
+            f"    {status_name(t.status)} · {left_text(t, client, clock)}"
+        )
+    rows = [
+        [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
+        [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[5:]],
+    ]
+    nav = []
+    if page > 0:
+        nav.append(("«", QueueCb(view=filter_, value=value, page=page - 1).pack()))
+    if len(now_left) > (page + 1) * PAGE:
+        nav.append(("»", QueueCb(view=filter_, value=value, page=page + 1).pack()))
+    return "\n".join(lines), inline(*[r for r in (*rows, nav) if r])
+
+
+@router.message(Command("queue"))
+async def queue(
+    message: Message, command: CommandObject, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """Open tickets, the nearest breach first."""
+    arg = (command.args or "").strip()
+    filter_, value = ("all", "")
+    if arg in ("mine", "мои"):
+        filter_ = "mine"
+    elif arg in ("unassigned", "free", "свободные"):
+        filter_ = "unassigned"
+    elif arg:
+        filter_, value = "client", arg[:60]
+    text, markup = await queue_page(uow, actor, clock, filter_, value, 0)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.message(Command("mine"))
+async def mine(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
+    text, markup = await queue_page(uow, actor, clock, "mine", "", 0)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.callback_query(QueueCb.filter())
+async def queue_turn(
+    query: CallbackQuery, callback_data: QueueCb, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    text, markup = await queue_page(
+        uow, actor, clock, callback_data.view, callback_data.value, max(callback_data.page, 0)
+    )
+    await query.answer()
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]

@@ -1,0 +1,12 @@
+"""Conversation states of the staff side: a button asked for one message of text."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class StaffInput(StatesGroup):
+    reply = State()  # an answer to the employee
+    ask = State()  # a question to the employee: the ticket waits for the client
+    resolve = State()  # what was done
+    priority_reason = State()
+    log_minutes = State()
+    note = State()  # internal, never shown to the client

@@ -1,0 +1,127 @@
+"""A ticket's whole life in Telegram: the staff chat card, staff buttons and replies, the
+employee hearing about every step, the personal manager pinged; each notice exactly once."""
+
+from __future__ import annotations
+
+from bot.sandbox import BotApiEmulator, Person
+from domain import StaffRole, TicketStatus
+from tests.e2e.harness import Desk, running_desk
+from tests.e2e.test_client_side import send_ticket
+
+ENGINEER_ID, MANAGER_ID = 601, 602
+
+
+async def staff_world(desk: Desk) -> tuple[Person, Person, Person]:
+    await desk.add_staff(ENGINEER_ID, "Иван", StaffRole.FIRST_LINE)
+    await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
+    engineer = desk.emulator.create_user("Иван", user_id=ENGINEER_ID, language_code="ru")
+    manager = desk.emulator.create_user("Мария", user_id=MANAGER_ID, language_code="ru")
+    assert desk.staff_chat is not None
+    desk.staff_chat.add_member(engineer)
+    desk.staff_chat.add_member(manager)
+    client = await desk.add_client("ООО Ромашка", manager_tg_id=MANAGER_ID)
+    anna = desk.person("Анна")
+    await desk.register(anna, client)
+    return anna, engineer, manager
+
+
+async def ticket_status(desk: Desk, number: int) -> TicketStatus:
+    async with desk.db.unit_of_work() as uow:
+        return (await uow.tickets.get(number)).status
+
+
+def texts(person: Person) -> list[str]:
+    return [m.text or m.caption or "" for m in person.bot_messages]
+
+
+async def test_a_ticket_lives_its_whole_life_in_telegram(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+
+    card = await chat.wait_for_message(contains=f"№{number}")
+    assert (
+        "ООО Ромашка" in card.text
+        and "Анна" in card.text
+        and "Исполнитель: пока никто" in card.text
+    )
+    ping = await manager.wait_for_message(contains=f"№{number}")
+    assert "ООО Ромашка" in ping.text
+
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    taken = await anna.wait_for_message(contains="Иван")
+    assert f"№{number}" in taken.text
+    await chat.wait_until(lambda _t: "Исполнитель: Иван" in (card.text or ""))
+
+    await engineer.press("❓ Вопрос клиенту", message=card, chat=chat)
+    await chat.wait_for_message(contains="вопрос")
+    await engineer.send("Какая модель принтера?", chat=chat)
+    question = await anna.wait_for_message(contains="Какая модель")
+    assert await ticket_status(desk, number) is TicketStatus.WAITING_CLIENT
+    await anna.press("💬 Ответить", message=question)
+    await anna.wait_for_message(contains="комментарий")
+    await anna.send("HP 1020")
+    await anna.wait_for_message(contains="Добавлено")
+    relayed = await chat.wait_for_message(contains="HP 1020")
+    assert f"№{number}" in relayed.text
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+    await engineer.send("Поменяем картридж через полчаса", chat=chat, reply_to=card)
+    answer = await anna.wait_for_message(contains="картридж")
+    assert f"Ответ по заявке №{number}" in answer.text
+    await engineer.send("!клиент капризный", chat=chat, reply_to=card)
+    await chat.wait_for_message(contains="Внутренняя заметка")
+
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Заменили картридж", chat=chat)
+    resolved = await anna.wait_for_message(contains="решена")
+    assert "Заменили картридж" in resolved.text
+    await anna.press("✅ Всё работает", message=resolved)
+    await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
+    await anna.press("5")
+    await anna.wait_for_message(contains="Спасибо за оценку")
+    assert await ticket_status(desk, number) is TicketStatus.CLOSED
+    await chat.wait_until(lambda _t: "закрыта" in (card.text or ""))
+
+    # every step reached the employee once, and the internal note never did
+    employee_texts = texts(anna)
+    assert sum(t.startswith("Иван взял") for t in employee_texts) == 1
+    assert sum(t.startswith("Вопрос по заявке") for t in employee_texts) == 1
+    assert sum(t.startswith("Ответ по заявке") for t in employee_texts) == 1
+    assert not any("капризный" in t for t in employee_texts)
+    assert sum(f"№{number}" in t for t in texts(manager)) == 1
+
+
+async def test_someone_who_is_not_staff_cannot_press_staff_buttons(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    intruder = desk.person("Посторонний")
+    desk.staff_chat.add_member(intruder)
+    number = await send_ticket(anna)
+    card = await desk.staff_chat.wait_for_message(contains=f"№{number}")
+    press = await intruder.press("🙋 Взять", message=card, chat=desk.staff_chat)
+    answer = await press.wait_answered()
+    assert "только сотрудники поддержки" in (answer.text or "")
+    assert await ticket_status(desk, number) is TicketStatus.NEW
+
+
+async def test_in_a_forum_every_ticket_gets_its_own_topic(emulator: BotApiEmulator, tmp_path):
+    async with running_desk(emulator, tmp_path, forum=True) as desk:
+        anna, engineer, _manager = await staff_world(desk)
+        number = await send_ticket(anna, "не работает 1С у бухгалтера")
+        chat = desk.staff_chat
+        card = await chat.wait_for_message(contains=f"№{number}")
+        topic = chat.topics[-1]
+        assert topic.name.startswith(f"№{number} · ООО Ромашка · не работает 1С")
+        assert card.thread_id == topic.message_thread_id
+        await engineer.send(
+            "Подключусь удалённо через 5 минут", chat=chat, thread=topic.message_thread_id
+        )
+        answer = await anna.wait_for_message(contains="Подключусь")
+        assert f"№{number}" in answer.text
+        await engineer.press("✅ Решено", message=card, chat=chat)
+        await chat.wait_for_message(contains="что сделано")
+        await engineer.press("Решено без комментария", chat=chat)
+        resolved = await anna.wait_for_message(contains="решена")
+        await anna.press("✅ Всё работает", message=resolved)
+        await chat.wait_until(lambda _t: chat.topics[-1].is_closed)
