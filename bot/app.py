@@ -22,6 +22,7 @@ from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
 from bot.notifications import OutboxNotifier
+from bot.reports import Reports
 from bot.staff_desk import StaffDesk
 from domain.ports import Clock
 from handlers import setup_routers
@@ -62,6 +63,7 @@ def create_dispatcher(
         clock=clock,
         bot_username=bot_username,
         notifier=notifier,
+        reports=Reports(db, clock, i18n),
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(db, settings.admin_ids))
     ActorLocaleMiddleware(i18n).setup(dp)

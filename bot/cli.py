@@ -27,9 +27,10 @@ def main(argv: list[str] | None = None) -> None:
         type=_moscow_time,
         help='start the sandbox clock at this Moscow time, "YYYY-MM-DD HH:MM"',
     )
-    from bot import admin_cli
+    from bot import admin_cli, report_cli
 
     admin_cli.add_parser(commands)
+    report_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "run":
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> None:
         from bot.sandbox.cli import run_sandbox
 
         sys.exit(run_sandbox(script=args.script, at=args.at))
+    elif args.command == "report":
+        sys.exit(report_cli.dispatch(args, _settings_or_exit))
     else:
         sys.exit(admin_cli.dispatch(args, _settings_or_exit))
 

@@ -4,11 +4,12 @@ from aiogram import Router
 
 
 def setup_routers() -> list[Router]:
-    from handlers import common
+    from handlers import common, reports
     from handlers.client import intake, onboarding, tickets
     from handlers.staff import desk, queue
 
     return [
+        reports.router,
         queue.router,
         desk.router,
         common.router,

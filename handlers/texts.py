@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from domain import Category, Priority, TicketKind, TicketStatus
+from domain import Category, Priority, SlaTier, TicketKind, TicketStatus
 
 
 def N_(text: str) -> str:
@@ -61,3 +61,12 @@ def priority_icon(priority: Priority) -> str:
         Priority.HIGH: "🟠",
         Priority.HIGHEST: "🔴",
     }[priority]
+
+
+def tier_name(tier: SlaTier) -> str:
+    return {
+        SlaTier.BRONZE: _("Bronze"),
+        SlaTier.SILVER: _("Silver"),
+        SlaTier.GOLD: _("Gold"),
+        SlaTier.PLATINUM: _("Platinum"),
+    }[tier]

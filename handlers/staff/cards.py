@@ -16,7 +16,14 @@ from domain.ports import UnitOfWork
 from handlers.callbacks import StaffCb
 from handlers.client.keyboards import inline
 from handlers.formatting import deadline, duration
-from handlers.texts import category_name, kind_name, priority_icon, priority_name, status_name
+from handlers.texts import (
+    category_name,
+    kind_name,
+    priority_icon,
+    priority_name,
+    status_name,
+    tier_name,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +69,7 @@ def card_text(card: CardData, now: datetime, locale: str) -> str:
     lines = [
         f"{priority_icon(t.priority)} <b>№{t.number}</b> · {priority_name(t.priority)} · "
         f"{status_name(t.status)}",
-        f"🏢 {html.escape(client.name)} ({client.tier.value.title()})",
+        f"🏢 {html.escape(client.name)} ({tier_name(client.tier)})",
         f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
         f"{kind_name(t.kind)} · {category_name(t.category)}",
     ]

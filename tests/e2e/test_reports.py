@@ -1,0 +1,79 @@
+"""Reports in Telegram: a director's own company, a manager's client, and the files."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from domain import StaffRole
+from domain import services as uc
+from domain.enums import EmployeeRole
+from domain.model import Plan
+from tests.e2e.harness import Desk
+from tests.e2e.test_client_side import send_ticket
+
+MANAGER_ID = 602
+
+
+def file_bytes(desk: Desk, message) -> bytes:
+    media = message.data.get("document") or message.data["photo"][-1]
+    stored = desk.emulator.state.files.get(media["file_id"])
+    assert stored is not None
+    return stored.data
+
+
+async def test_a_director_and_a_manager_get_the_report_with_its_files(desk: Desk):
+    await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
+    manager = desk.emulator.create_user("Мария", user_id=MANAGER_ID, language_code="ru")
+    client = await desk.add_client(
+        "ООО Ромашка", manager_tg_id=MANAGER_ID, plan=Plan(20_000, 10, 2_000, 10))
+    director = desk.person("Директор")
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    anna = desk.person("Анна")
+    await desk.register(anna, client)
+    number = await send_ticket(anna)  # Gold, Standard: 4 h to answer
+    desk.clock.advance(hours=5)  # nobody answered: the reaction target is breached
+    async with desk.db.unit_of_work() as uow:
+        await uc.take(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
+        await uc.log_work(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID, minutes=90)
+        await uc.resolve(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
+        await uc.confirm_resolution(uow, desk.clock, ticket_id=number, tg_id=anna.id)
+        await uow.commit()
+
+    await director.command("report")
+    text = await director.wait_for_message(contains="отчёт")
+    assert "ООО Ромашка" in text.text and "Нарушений SLA: 1" in text.text
+    assert "Часы: 1.50 из 10.00" in text.text
+    workbook_message = await director.wait_for_message(lambda m: m.kind == "document")
+    assert workbook_message.data["document"]["file_name"].endswith(".xlsx")
+    book = load_workbook(io.BytesIO(file_bytes(desk, workbook_message)))
+    assert book.sheetnames == ["Сводка", "Заявки", "Нарушения", "Аварии", "Оценки", "Часы"]
+    breaches = list(book["Нарушения"].iter_rows(values_only=True))
+    assert breaches[1][0] == number and breaches[1][1] == "реакция"
+    assert breaches[1][5] == 1.0  # one working hour late
+    tickets_csv = await director.wait_for_message(lambda m: m.kind == "document")
+    assert f"{number}," in file_bytes(desk, tickets_csv).decode("utf-8-sig")
+    chart = await director.wait_for_message(lambda m: m.kind == "photo")
+    assert file_bytes(desk, chart).startswith(b"\x89PNG\r\n\x1a\n")
+
+    await manager.command("report", "Ромашка")
+    assert "ООО Ромашка" in (await manager.wait_for_message(contains="отчёт")).text
+
+
+async def test_nobody_gets_a_report_of_a_company_that_is_not_theirs(desk: Desk):
+    await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
+    manager = desk.emulator.create_user("Мария", user_id=MANAGER_ID, language_code="ru")
+    ours = await desk.add_client("ООО Ромашка")
+    theirs = await desk.add_client("ЗАО Лютик", manager_tg_id=MANAGER_ID)
+    director = desk.person("Директор")
+    await desk.register(director, ours, EmployeeRole.DIRECTOR)
+    anna = desk.person("Анна")
+    await desk.register(anna, ours)
+    await manager.command("report", "Ромашка")
+    assert "нет среди ваших" in (await manager.wait_for_message()).text
+    await director.command("report", str(theirs.id))
+    answer = await director.wait_for_message(contains="отчёт")
+    assert "ООО Ромашка" in answer.text and "Лютик" not in answer.text
+    await anna.command("report")
+    assert "руководитель" in (await anna.wait_for_message()).text

@@ -1,0 +1,68 @@
+"""`frontdesk report` writes the month's workbook, tickets table and chart, and prints the
+summary."""
+
+import asyncio
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.cli import main
+from bot.clock import MovableClock
+from domain import Scope, SlaTier, StaffRole, TicketKind, WorkImpact
+from domain import services as uc
+from storage import Database
+
+
+async def october_history(path) -> int:
+    clock = MovableClock(
+        datetime(2026, 10, 5, 10, 0, tzinfo=ZoneInfo("Europe/Moscow")), ticking=False
+    )
+    db = await Database.open(path, clock=clock)
+    async with db.unit_of_work() as uow:
+        await uc.add_staff(uow, clock, tg_id=1, name="Иван", role=StaffRole.FIRST_LINE)
+        client = (await uc.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)).value
+        code = (await uc.create_invite(uow, clock, client_id=client.id)).value.code
+        await uc.register_employee(uow, clock, code=code, tg_id=100, name="Анна")
+        draft = uc.TicketDraft(
+            "не печатает принтер", TicketKind.INCIDENT, impact=WorkImpact.BLOCKED, scope=Scope.ME
+        )
+        ticket = (await uc.open_ticket(uow, clock, employee_tg_id=100, draft=draft)).value
+        clock.advance(hours=2)  # Gold, High: 1 h to answer; answered an hour late
+        await uc.take(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
+        clock.advance(hours=1)
+        await uc.resolve(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
+        await uow.commit()
+    await db.close()
+    return client.id
+
+
+def test_report_for_a_month_is_written_to_files(tmp_path, monkeypatch, capsys):
+    db_path = tmp_path / "frontdesk.db"
+    client_id = asyncio.run(october_history(db_path))
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(db_path))
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--client", str(client_id), "--month", "2026-10", "--out", str(out)])
+    assert done.value.code == 0
+    printed = capsys.readouterr().out
+    assert "ООО Ромашка: отчёт за октябрь 2026" in printed
+    assert "Нарушений SLA: 1, всего просрочено 1 час." in printed
+    book = load_workbook(io.BytesIO((out / "report-2026-10.xlsx").read_bytes()))
+    assert book["Нарушения"]["F2"].value == 1
+    assert (out / "report-2026-10.png").read_bytes().startswith(b"\x89PNG")
+    assert "не печатает принтер" in (out / "report-2026-10-tickets.csv").read_text("utf-8-sig")
+
+
+def test_an_unknown_client_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    db_path = tmp_path / "frontdesk.db"
+    asyncio.run(october_history(db_path))
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(db_path))
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--client", "99", "--out", str(tmp_path)])
+    assert done.value.code == 2
+    assert "unknown client id 99" in capsys.readouterr().err
