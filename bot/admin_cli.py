@@ -39,7 +39,7 @@ from domain import services
 from domain.calendar import WorkCalendar
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.errors import DomainError, NotFound
-from domain.model import Client, Invite
+from domain.model import Client, Invite, Plan
 from domain.ports import UnitOfWork
 from storage import Database
 
@@ -90,6 +90,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     client = _subcommands(groups.add_parser("client", help="client companies"))
     _client_add_arguments(client.add_parser("add", help="register a client company"))
     _handled_by(client.add_parser("list", help="list the client companies"), client_list)
+    _plan_arguments(client.add_parser("plan", help="set a client's monthly plan"))
 
     invite = groups.add_parser("invite", help="create an invite link for a client's employees")
     _invite_arguments(invite)
@@ -161,6 +162,34 @@ def _client_add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the personal manager: a registered staff member's Telegram id",
     )
     _handled_by(parser, client_add)
+
+
+def _plan_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--client", type=_positive_int, required=True, metavar="ID")
+    parser.add_argument("--fee", type=_positive_int, required=True, help="monthly fee, RUB")
+    parser.add_argument(
+        "--hours", type=_hours_amount, required=True, help="work hours included a month"
+    )
+    parser.add_argument(
+        "--extra-rate", type=_positive_int, required=True, help="price of an extra hour, RUB"
+    )
+    parser.add_argument(
+        "--reserve-cap",
+        type=_hours_amount,
+        default=0.0,
+        help="unused hours carried over, at most this many (default 0)",
+    )
+    _handled_by(parser, client_plan)
+
+
+def _hours_amount(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"expected hours from 0 to 10000, got {text!r}")
+    return value
 
 
 def _invite_arguments(parser: argparse.ArgumentParser) -> None:
@@ -386,6 +415,25 @@ async def client_add(args: argparse.Namespace, settings: Settings) -> int:
         manager = await _manager_names(uow, [client])
     print(client.id)
     _note(f"client {client.id} registered: {client.name} ({_client_summary(client, manager)})")
+    return 0
+
+
+async def client_plan(args: argparse.Namespace, settings: Settings) -> int:
+    plan = Plan(args.fee, args.hours, args.extra_rate, args.reserve_cap)
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            client = (await services.set_plan(uow, client_id=args.client, plan=plan)).value
+        except NotFound:
+            raise CliError(
+                f"unknown client id {args.client} (see: frontdesk admin client list)"
+            ) from None
+        await uow.commit()
+    print(client.id)
+    _note(
+        f"client {client.id} ({client.name}): {plan.monthly_fee} RUB a month, "
+        f"{plan.hours_included:g} h included, {plan.extra_hour_rate} RUB per extra hour, "
+        f"reserve up to {plan.reserve_cap:g} h"
+    )
     return 0
 
 

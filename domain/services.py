@@ -197,6 +197,18 @@ async def register_client(
     return Outcome(client, (ev.ClientRegistered(client.id),))
 
 
+async def set_plan(uow: UnitOfWork, *, client_id: int, plan: Plan) -> Outcome[Client]:
+    """The client's monthly subscription: fee, hours included, extra rate, reserve cap."""
+    if plan.monthly_fee < 0 or plan.hours_included < 0 or plan.extra_hour_rate < 0:
+        raise InvalidInput("a plan's amounts cannot be negative", field="plan")
+    if plan.reserve_cap < 0:
+        raise InvalidInput("the reserve cap cannot be negative", field="plan")
+    client = await _client(uow, client_id)
+    client.plan = plan
+    await uow.clients.update(client)
+    return Outcome(client)
+
+
 async def create_invite(
     uow: UnitOfWork,
     clock: Clock,

@@ -502,3 +502,56 @@ def test_missing_bot_token_from_the_shell(tmp_path):
     assert done.stderr == (
         "frontdesk: BOT_TOKEN is not set: put it in the environment or in .env\n"
     )
+
+
+def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "plan.db"))
+    from bot.cli import main
+
+    with pytest.raises(SystemExit) as added:
+        main(["admin", "client", "add", "--name", "ООО Ромашка"])
+    assert added.value.code == 0
+    client_id = capsys.readouterr().out.strip()
+    argv = [
+        "admin",
+        "client",
+        "plan",
+        "--client",
+        client_id,
+        "--fee",
+        "20000",
+        "--hours",
+        "10",
+        "--extra-rate",
+        "2000",
+        "--reserve-cap",
+        "10",
+    ]
+    with pytest.raises(SystemExit) as planned:
+        main(argv)
+    assert planned.value.code == 0
+    assert "20000 RUB a month, 10 h included" in capsys.readouterr().err
+
+    async def read_plan():
+        from storage import Database
+
+        db = await Database.open(tmp_path / "plan.db")
+        async with db.unit_of_work() as uow:
+            client = await uow.clients.get(int(client_id))
+        await db.close()
+        return client.plan
+
+    import asyncio
+
+    plan = asyncio.run(read_plan())
+    assert (plan.monthly_fee, plan.hours_included, plan.extra_hour_rate, plan.reserve_cap) == (
+        20000,
+        10,
+        2000,
+        10,
+    )
+    with pytest.raises(SystemExit) as unknown:
+        main([*argv[:4], "99", *argv[5:]])
+    assert unknown.value.code == 2
+    assert "unknown client id 99" in capsys.readouterr().err
