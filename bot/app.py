@@ -13,6 +13,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.utils.i18n import I18n
@@ -26,7 +27,7 @@ from bot.reports import Reports
 from bot.staff_desk import StaffDesk
 from domain.ports import Clock
 from handlers import setup_routers
-from handlers.commands import set_bot_commands
+from handlers.commands import set_bot_commands, set_staff_commands
 from storage import Database
 from storage.fsm import SqliteStorage
 
@@ -106,11 +107,22 @@ class FrontDesk:
                 self.settings, self.db, self.clock, i18n, me.username or "", notifier
             )
             await set_bot_commands(self.bot, i18n)
+            await self._set_staff_menus(i18n)
         except BaseException:
             await self.bot.session.close()
             await self.db.close()
             raise
         self.delivery.start()
+
+    async def _set_staff_menus(self, i18n: I18n) -> None:
+        """Staff get their own command menu in their private chats."""
+        async with self.db.unit_of_work() as uow:
+            staff = [s for s in await uow.staff.list() if s.active]
+            await uow.commit()
+        for member in staff:
+            locale = member.locale or self.settings.default_locale
+            with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
+                await set_staff_commands(self.bot, i18n, member.tg_id, locale)
 
     async def run_polling(self) -> None:
         """Long polling until stopped; the updates in hand are finished before it returns."""

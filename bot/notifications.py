@@ -22,6 +22,7 @@ from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMess
 from domain.ports import Clock, OutboxMessage, UnitOfWork
 from handlers.callbacks import StaffCb, TicketCb
 from handlers.formatting import deadline
+from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
 from handlers.texts import N_, priority_name
 
 CARD, THREAD, CLOSE_TOPIC = "ticketCard", "toTicketThread", "closeTicketTopic"
@@ -238,6 +239,11 @@ class OutboxNotifier:
         # the card first (CARD is queued after all events), then files into its thread:
         # so the card is queued here already and the publish loop's refresh is a no-op edit
         await self._staff(uow, CARD, {"ticket_id": c.ticket.number}, c.ticket.number)
+        description = c.ticket.description
+        if len(description) > CARD_DESCRIPTION_LIMIT:  # the whole text, in parts, after the card
+            for start in range(0, len(description), 3800):
+                part = html.escape(description[start : start + 3800])
+                await self._thread_text(uow, c.ticket.number, f"№{c.ticket.number}\n{part}")
         files = [a for m in await uow.tickets.messages(c.ticket.number) for a in m.attachments]
         await self._files(uow, 0, files, c.ticket.number, f"№{c.ticket.number}", to_thread=True)
         manager = await self._manager(uow, c)

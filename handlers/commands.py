@@ -45,3 +45,24 @@ async def set_director_commands(bot: Bot, i18n: I18n, chat_id: int, locale: str)
     await bot.set_my_commands(
         _employee_commands(i18n, locale, director=True), scope=BotCommandScopeChat(chat_id=chat_id)
     )
+
+
+def _staff_commands(i18n: I18n, locale: str) -> list[BotCommand]:
+    def t(text: str) -> str:
+        return i18n.gettext(text, locale=locale)
+
+    return [
+        BotCommand(command="queue", description=t("Open tickets, nearest breach first")),
+        BotCommand(command="mine", description=t("My tickets in work")),
+        BotCommand(command="t", description=t("A ticket's card by its number")),
+        BotCommand(command="report", description=t("A client's report")),
+        BotCommand(command="language", description=t("Language")),
+        BotCommand(command="cancel", description=t("Cancel what I am doing")),
+    ]
+
+
+async def set_staff_commands(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:
+    """Staff see their own menu in their private chat with the bot."""
+    await bot.set_my_commands(
+        _staff_commands(i18n, locale), scope=BotCommandScopeChat(chat_id=chat_id)
+    )

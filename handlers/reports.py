@@ -52,7 +52,11 @@ def pick(clients: list[Client], wanted: str) -> Client | None:
 
 @router.message(Command("report"))
 async def report(
-    message: Message, command: CommandObject, actor: Actor, uow: UnitOfWork, reports: Any,
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    uow: UnitOfWork,
+    reports: Any,
     i18n: I18n,
 ) -> None:
     """The report as a short message, an XLSX workbook, a CSV of tickets and a chart."""
@@ -63,8 +67,9 @@ async def report(
         return
     if actor.is_staff:
         if not words:
-            await message.answer(_("Which client? /report CLIENT [YYYY-MM], the client by "
-                                   "its number or name."))
+            await message.answer(
+                _("Which client? /report CLIENT [YYYY-MM], the client by its number or name.")
+            )
             return
         client = pick(await clients_of(uow, actor), " ".join(words))
         if client is None:

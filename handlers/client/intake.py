@@ -184,7 +184,7 @@ async def take_file(message: Message, state: FSMContext, data: dict[str, Any]) -
     if not first_of_album:
         return  # one answer per album, not one per picture
     if await state.get_state() != Intake.describe.state:
-        await message.answer(_("Attached. 📎 Files: {n}").format(n=len(data["attachments"])))
+        await message.answer(_("📎 Attached: it will go with the request."))
         return
     if data.get("description"):
         await ask_kind(message, state, data)

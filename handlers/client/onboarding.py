@@ -19,7 +19,7 @@ from handlers.actor import Actor
 from handlers.callbacks import OnboardingCb
 from handlers.client.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
 from handlers.client.states import Registration
-from handlers.commands import set_director_commands
+from handlers.commands import set_director_commands, set_staff_commands
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -112,13 +112,15 @@ async def begin_registration(
 
 
 @router.message(CommandStart(deep_link=False))
-async def start_plain(message: Message, state: FSMContext, actor: Actor) -> None:
+async def start_plain(message: Message, state: FSMContext, actor: Actor, i18n: I18n) -> None:
     """/start without a code: a known person sees the menu, a stranger how to get in."""
     if actor.is_employee:
         await state.clear()
         await message.answer(help_text(actor), reply_markup=main_keyboard())
     elif actor.is_staff:
+        assert actor.staff is not None and message.bot is not None
         await message.answer(_("Hello! You are registered as staff. /queue shows open tickets."))
+        await set_staff_commands(message.bot, i18n, actor.tg_id, i18n.current_locale)
     else:
         await message.answer(stranger_text())
 

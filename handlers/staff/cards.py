@@ -25,6 +25,9 @@ from handlers.texts import (
     tier_name,
 )
 
+# Longer descriptions are cut on the card; the whole text follows in the ticket's thread.
+CARD_DESCRIPTION_LIMIT = 2500
+
 
 @dataclass(frozen=True, slots=True)
 class CardData:
@@ -93,7 +96,11 @@ def card_text(card: CardData, now: datetime, locale: str) -> str:
     lines.append(_("Assignee: {name}").format(name=assignee))
     if card.attachments:
         lines.append(_("📎 Files: {n}").format(n=card.attachments))
-    description = t.description if len(t.description) <= 2500 else t.description[:2500] + "…"
+    description = (
+        t.description
+        if len(t.description) <= CARD_DESCRIPTION_LIMIT
+        else t.description[:CARD_DESCRIPTION_LIMIT] + "…"
+    )
     lines += ["", html.escape(description) or "—"]
     return "\n".join(lines)
 

@@ -346,3 +346,19 @@ async def test_a_forged_button_naming_another_companys_ticket_reveals_nothing(de
         ticket = await uow.tickets.get(number)
         assert ticket.status is TicketStatus.NEW
         assert await uow.tickets.rating(number) is None
+
+
+async def test_an_album_is_taken_as_one_step(desk: Desk):
+    client = await desk.add_client()
+    anna = desk.person("Анна")
+    await desk.register(anna, client)
+    from bot.sandbox import SAMPLE_PNG
+
+    await anna.send_album([SAMPLE_PNG, SAMPLE_PNG, SAMPLE_PNG], caption="сломался монитор, фото")
+    await shown(anna, "Верно?")
+    await anna.send_album([SAMPLE_PNG, SAMPLE_PNG])
+    await anna.wait_for_message(contains="Приложено")
+    summary = await answer_questions(anna)
+    assert "📎 Файлов: 5" in summary
+    acknowledgements = [m for m in anna.bot_messages if "Приложено" in (m.text or "")]  # one
+    assert len(acknowledgements) == 1

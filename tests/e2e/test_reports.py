@@ -27,7 +27,8 @@ async def test_a_director_and_a_manager_get_the_report_with_its_files(desk: Desk
     await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
     manager = desk.emulator.create_user("Мария", user_id=MANAGER_ID, language_code="ru")
     client = await desk.add_client(
-        "ООО Ромашка", manager_tg_id=MANAGER_ID, plan=Plan(20_000, 10, 2_000, 10))
+        "ООО Ромашка", manager_tg_id=MANAGER_ID, plan=Plan(20_000, 10, 2_000, 10)
+    )
     director = desk.person("Директор")
     await desk.register(director, client, EmployeeRole.DIRECTOR)
     anna = desk.person("Анна")

@@ -125,3 +125,34 @@ async def test_in_a_forum_every_ticket_gets_its_own_topic(emulator: BotApiEmulat
         resolved = await anna.wait_for_message(contains="решена")
         await anna.press("✅ Всё работает", message=resolved)
         await chat.wait_until(lambda _t: chat.topics[-1].is_closed)
+
+
+async def test_a_long_description_reaches_the_staff_whole(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    long_text = "Не работает 1С: " + " ".join(f"шаг{i}" for i in range(1500))
+    parts = [long_text[i : i + 4000] for i in range(0, len(long_text), 4000)]
+    await anna.send(parts[0])
+    await anna.wait_for_message(contains="Верно?")
+    for part in parts[1:]:
+        await anna.send(part)
+        await anna.wait_for_message(contains="Добавил")
+    from tests.e2e.test_client_side import answer_questions
+
+    await answer_questions(anna)
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="принята")
+    assert await desk.outbox_drained()
+    relayed = "".join((m.text or "").removeprefix("№1\n") for m in desk.staff_chat.bot_messages[1:])
+    # Telegram trims each message, so compare the words, not the spaces at the cuts
+    assert "".join(relayed.split()) == "".join(long_text.split())
+
+
+async def test_staff_get_their_own_command_menu(desk: Desk):
+    _anna, engineer, _manager = await staff_world(desk)
+    await engineer.command("start")
+    await engineer.wait_for_message(contains="сотрудник поддержки")
+    await desk.emulator.wait_idle()
+    menu = desk.emulator.commands({"type": "chat", "chat_id": ENGINEER_ID})
+    assert [c["command"] for c in menu][:3] == ["queue", "mine", "t"]
+    employee_menu = desk.emulator.commands({"type": "all_private_chats"}, "ru")
+    assert [c["command"] for c in employee_menu][:2] == ["new", "my"]
