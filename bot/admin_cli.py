@@ -238,6 +238,12 @@ def _staff_add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="first_line, second_line, manager, lead or admin",
     )
+    parser.add_argument(
+        "--notify",
+        choices=("all", "high"),
+        help="a personal manager hears of every new ticket (all, the default) or only of "
+        "High and Highest ones (high)",
+    )
     _handled_by(parser, staff_add)
 
 
@@ -529,8 +535,14 @@ async def invite_list_command(args: argparse.Namespace, settings: Settings) -> i
 async def staff_add(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         existed = await uow.staff.get(args.tg_id) is not None
+        notify = None if args.notify is None else args.notify == "all"
         outcome = await services.add_staff(
-            uow, db.clock, tg_id=args.tg_id, name=args.name, role=args.role
+            uow,
+            db.clock,
+            tg_id=args.tg_id,
+            name=args.name,
+            role=args.role,
+            notify_all_priorities=notify,
         )
         await uow.commit()
     staff = outcome.value

@@ -306,19 +306,28 @@ async def update_employee_profile(
 
 
 async def add_staff(
-    uow: UnitOfWork, clock: Clock, *, tg_id: int, name: str, role: StaffRole
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    tg_id: int,
+    name: str,
+    role: StaffRole,
+    notify_all_priorities: bool | None = None,
 ) -> Outcome[Staff]:
+    """Add a staff member, or update one; a personal manager hears of every new ticket of
+    their clients, or (`notify_all_priorities=False`) only of High and Highest ones."""
     name = _clean_text(name, limit=200, what="name")
     existing = await uow.staff.get(tg_id)
     if existing is not None:
         existing.name, existing.role, existing.active = name, StaffRole(role), True
+        if notify_all_priorities is not None:
+            existing.notify_all_priorities = notify_all_priorities
         await uow.staff.update(existing)
         return Outcome(existing)
-    return Outcome(
-        await uow.staff.add(
-            Staff(tg_id=tg_id, name=name, role=StaffRole(role), created_at=clock.now())
-        )
-    )
+    staff = Staff(tg_id=tg_id, name=name, role=StaffRole(role), created_at=clock.now())
+    if notify_all_priorities is not None:
+        staff.notify_all_priorities = notify_all_priorities
+    return Outcome(await uow.staff.add(staff))
 
 
 # --- tickets: the employee ------------------------------------------------------------

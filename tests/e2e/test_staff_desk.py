@@ -156,3 +156,29 @@ async def test_staff_get_their_own_command_menu(desk: Desk):
     assert [c["command"] for c in menu][:3] == ["queue", "mine", "t"]
     employee_menu = desk.emulator.commands({"type": "all_private_chats"}, "ru")
     assert [c["command"] for c in employee_menu][:2] == ["new", "my"]
+
+
+async def test_a_manager_who_wants_only_urgent_tickets_is_not_pinged_for_the_rest(desk: Desk):
+    anna, _engineer, manager = await staff_world(desk)
+    async with desk.db.unit_of_work() as uow:
+        from domain import services as uc
+
+        await uc.add_staff(
+            uow,
+            desk.clock,
+            tg_id=MANAGER_ID,
+            name="Мария",
+            role=StaffRole.MANAGER,
+            notify_all_priorities=False,
+        )
+        await uow.commit()
+    await send_ticket(anna)  # Standard: no ping
+    assert await desk.outbox_drained()
+    from tests.e2e.test_client_side import answer_questions
+
+    await anna.send("сервер упал, никто не работает")
+    await answer_questions(anna, impact="Нет, работа стоит", scope="Весь офис")
+    await anna.press("✅ Отправить")
+    ping = await manager.wait_for_message(contains="№2")
+    assert "Высший" in ping.text
+    assert not any("№1" in (m.text or "") for m in manager.bot_messages)
