@@ -105,7 +105,7 @@ class Throttle:
         self._global = self._bucket(global_per_second, float(global_per_second))
         self._chats: dict[int, _Bucket] = {}
         self._paused_until: dict[int | None, float] = {}
-        self._lock = asyncio.Lock()
+        self._turn = asyncio.Lock()  # FIFO: the queue for the overall limit
 
     def _bucket(self, burst: float, per_second: float) -> _Bucket:
         # Never below one message, or nothing could ever go.
@@ -128,24 +128,42 @@ class Throttle:
             self._paused_until.get(chat_id, 0.0), self._now() + seconds
         )
 
-    def _wait_needed(self, chat_id: int) -> float:
+    def _chat_wait(self, chat_id: int) -> float:
         now = self._now()
-        wait = max(self._paused_until.get(None, 0.0), self._paused_until.get(chat_id, 0.0)) - now
-        wait = max(wait, self._global.wait(now), self._chat_bucket(chat_id).wait(now))
-        return max(wait, 0.0)
+        paused = self._paused_until.get(chat_id, 0.0) - now
+        return max(paused, self._chat_bucket(chat_id).wait(now), 0.0)
+
+    def _global_wait(self) -> float:
+        now = self._now()
+        paused = self._paused_until.get(None, 0.0) - now
+        return max(paused, self._global.wait(now), 0.0)
 
     async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to `chat_id` may go, and count it."""
+        """Wait until a message to `chat_id` may go, and count it.
+
+        First the chat's own limit, then the overall one, where the chats take turns in
+        the order they became ready: a chat that has just sent queues up behind the
+        others, so chats advance evenly rather than whoever wakes first."""
         while True:
-            async with self._lock:
-                wait = self._wait_needed(chat_id)
-                if wait <= 0:
-                    self._global.tokens -= 1
-                    self._chats[chat_id].tokens -= 1
-                    if len(self._chats) > 10_000:
-                        self._forget_idle(self._now())
-                    return
+            if (wait := self._chat_wait(chat_id)) > 0:
+                await asyncio.sleep(wait)
+                continue
+            async with self._turn:
+                await self._global_turn()
+                if self._chat_wait(chat_id) > 0:
+                    continue  # the chat was held meanwhile (a retry after): wait for it
+                self._global.tokens -= 1
+                self._chat_bucket(chat_id).tokens -= 1
+                if len(self._chats) > 10_000:
+                    self._forget_idle(self._now())
+                return
+
+    async def _global_turn(self) -> None:
+        """Wait (at the head of the queue) until the overall limit lets one through."""
+        wait = self._global_wait()
+        while wait > 0:
             await asyncio.sleep(wait)
+            wait = self._global_wait()
 
     def _forget_idle(self, now: float) -> None:
         """Drop the buckets that have refilled: a new one starts full just the same."""
@@ -190,16 +208,23 @@ class DeliveryWorker:
         self.batch = batch
         # The outbox's own methods (the staff desk's card and thread), resolved at delivery.
         self.custom_methods: dict[str, Callable[[OutboxMessage], Awaitable[Any]]] = {}
+        self._ahead = timedelta(0)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._sending: set[asyncio.Task[None]] = set()
         self._stopping = False
         self.delivered = 0
         self.failed = 0
 
     def now(self) -> datetime:
-        # Rows are stamped with the business clock when written; deliver them as soon as
-        # either clock has reached their time.
-        return max(datetime.now(UTC), self.business_clock.now())
+        """Wall time, shifted by the most the business clock has ever been ahead of it.
+
+        Rows are stamped with the business clock when written (the sandbox and tests move
+        it forward); retries must still follow real time from there on.
+        """
+        wall = datetime.now(UTC)
+        self._ahead = max(self._ahead, self.business_clock.now() - wall)
+        return wall + self._ahead
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now rather than at the next poll."""
@@ -209,13 +234,13 @@ class DeliveryWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-delivery")
 
     async def stop(self, flush_timeout: float = 5.0) -> None:
-        """Send what can be sent within `flush_timeout`, then stop; the rest waits in the
-        outbox for the next start."""
+        """Send what can be sent within `flush_timeout` (what is due and what is on its
+        way), then stop; the rest waits in the outbox for the next start."""
         if self._task is None:
             return
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(flush_timeout):
-                while await self._has_due_now():
+                while self._sending or await self._has_due_now():
                     self.wake()
                     await asyncio.sleep(0.02)
         self._stopping = True
@@ -229,29 +254,62 @@ class DeliveryWorker:
         return due is not None and due <= self.now()
 
     async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                sent = await self.deliver_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox delivery round failed")
-                sent = 0
-            if sent:
-                continue
-            await self._sleep_until_due()
+        """Keep up to `batch` messages on their way, each on its own: a chat that is slow
+        (a long call, a retry after, its flood limit) holds back only itself. Whenever
+        one is done, or something is queued, claim the next due heads."""
+        try:
+            while not self._stopping:
+                # Cleared before looking, so a wake() while we look is not lost.
+                self._wake.clear()
+                free = self.batch - len(self._sending)
+                if free <= 0:
+                    await self._wait_for_wake(1.0)
+                    continue
+                try:
+                    rows = await self.outbox.claim_due(self.now(), free)
+                except Exception:
+                    log.exception("claiming outbox rows failed")
+                    rows = []
+                for row in rows:
+                    task = asyncio.create_task(self._deliver_logged(row))
+                    self._sending.add(task)
+                    task.add_done_callback(self._sent)
+                if not rows:
+                    await self._sleep_until_due()
+        finally:
+            sending = list(self._sending)
+            for task in sending:
+                task.cancel()
+            await asyncio.gather(*sending, return_exceptions=True)
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        self._wake.set()  # a chat's next message may be due, and there is room for it
+
+    async def _deliver_logged(self, row: OutboxMessage) -> None:
+        try:
+            await self._deliver(row)
+        except Exception:  # the row comes back after its lease
+            log.exception("delivery of outbox row %s to %s failed", row.id, row.chat_id)
 
     async def _sleep_until_due(self) -> None:
-        due = await self.outbox.next_due_at()
+        try:
+            due = await self.outbox.next_due_at()
+        except Exception:  # look again in a second rather than let the worker die
+            log.exception("looking for due outbox rows failed")
+            due = None
         timeout = 1.0
         if due is not None:
             timeout = min(max((due - self.now()).total_seconds(), 0.0), 1.0)
-        self._wake.clear()
+        await self._wait_for_wake(timeout)
+
+    async def _wait_for_wake(self, timeout: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def deliver_once(self) -> int:
-        """Claim the due head of every chat's queue and send them concurrently."""
+        """Claim the due head of every chat's queue and send them concurrently (all at
+        once, to the end: for tests and tools; the running worker does not wait so)."""
         rows = await self.outbox.claim_due(self.now(), self.batch)
         if rows:
             await asyncio.gather(*(self._deliver(row) for row in rows))
@@ -285,6 +343,9 @@ class DeliveryWorker:
             await self._retry_later(row, f"{type(exc).__name__}: {exc}")
         except ValueError as exc:  # a row the bot could not even turn into a request
             await self._give_up(row, str(exc), unreachable=False)
+        except Exception as exc:  # anything else (413, 401, a custom method): retry, then stop
+            log.exception("delivery of outbox row %s to %s failed", row.id, row.chat_id)
+            await self._retry_later(row, f"{type(exc).__name__}: {exc}")
         else:
             message_id = result.message_id if isinstance(result, Message) else None
             await self.outbox.mark_sent(row.id, message_id, self.now())
