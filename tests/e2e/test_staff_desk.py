@@ -182,3 +182,37 @@ async def test_a_manager_who_wants_only_urgent_tickets_is_not_pinged_for_the_res
     ping = await manager.wait_for_message(contains="№2")
     assert "Высший" in ping.text
     assert not any("№1" in (m.text or "") for m in manager.bot_messages)
+
+
+async def test_staff_work_from_their_private_chat_too(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    first = await send_ticket(anna)
+    second = await send_ticket(anna, "не работает почта у бухгалтера")
+    await engineer.command("queue")
+    queue = await engineer.wait_for_message(contains="Открытые заявки")
+    assert f"№{first}" in queue.text and f"№{second}" in queue.text
+    await engineer.command("t", str(second))
+    card = await engineer.wait_for_message(contains=f"№{second}")
+    await (await engineer.press("🙋 Взять", message=card)).wait_answered()
+    await engineer.command("mine")
+    mine = await engineer.wait_for_message(contains="Мои открытые заявки")
+    assert f"№{second}" in mine.text and f"№{first} " not in mine.text
+
+    await engineer.press("⚡ Приоритет", message=card)
+    await engineer.wait_for_message(contains="Новый приоритет")
+    await engineer.press("Высокий")
+    await engineer.wait_until(lambda t: any("почему" in (m.text or "") for m in t))
+    await engineer.send("Бухгалтерия сдаёт отчёт сегодня")
+    await engineer.wait_for_message(contains="клиенту сообщили")
+    told = await anna.wait_for_message(contains="Приоритет вашей заявки")
+    assert "высокий" in told.text and "Бухгалтерия сдаёт отчёт сегодня" in told.text
+    assert "Решим до" in told.text
+
+    await engineer.send_photo(
+        caption="Вот так должна выглядеть настройка",
+        chat=desk.staff_chat,
+        reply_to=await desk.staff_chat.wait_for_message(contains=f"№{second}"),
+    )
+    answer = await anna.wait_for_message(contains=f"Ответ по заявке №{second}")
+    assert "Вот так должна выглядеть настройка" in answer.text
+    await anna.wait_for_message(lambda m: m.kind == "photo")
