@@ -5,7 +5,8 @@ employee. Only registered staff may act; the presser is checked, not just the ch
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -19,6 +20,8 @@ from domain import services as uc
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.services import Outcome
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.callbacks import StaffCb
 from handlers.client.intake import attachment_of
@@ -31,6 +34,7 @@ router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff)
 router.callback_query.filter(StaffCb.filter())
 
+T = TypeVar("T")
 TICKET_MARK = re.compile(r"№\s?(\d{1,9})")
 FILES = F.photo | F.document | F.voice | F.video
 TEXT = F.text & ~F.text.startswith("/")  # commands such as /cancel are not input
@@ -42,6 +46,26 @@ def staff_error_text(exc: DomainError) -> str:
         "access_denied": _("Only support staff can do this."),
         "invalid_transition": _("Not possible in the ticket's current state."),
     }.get(exc.code, exc.message)
+
+
+async def for_button(
+    query: CallbackQuery, uow: UnitOfWork, notifier: Notifier, call: Awaitable[Outcome[T]]
+) -> Outcome[T] | None:
+    return await perform(
+        call, uow, notifier, lambda exc: query.answer(staff_error_text(exc), show_alert=True)
+    )
+
+
+async def for_message(
+    message: Message, uow: UnitOfWork, notifier: Notifier, call: Awaitable[Outcome[T]]
+) -> Outcome[T] | None:
+    return await perform(call, uow, notifier, lambda exc: message.answer(staff_error_text(exc)))
+
+
+async def for_reply(
+    message: Message, uow: UnitOfWork, notifier: Notifier, call: Awaitable[Outcome[T]]
+) -> Outcome[T] | None:
+    return await perform(call, uow, notifier, lambda exc: message.reply(staff_error_text(exc)))
 
 
 async def render(uow: UnitOfWork, ticket_id: int, clock: Clock) -> tuple[str, Any] | None:
@@ -81,12 +105,14 @@ async def take(
     notifier: Notifier,
 ) -> None:
     """The presser takes the ticket: the employee hears who is on it."""
-    try:
-        outcome = await uc.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id)
-    except DomainError as exc:
-        await query.answer(staff_error_text(exc), show_alert=True)
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        uc.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await query.answer(_("№{number} is yours.").format(number=callback_data.ticket))
     await refresh(query, uow, callback_data.ticket, clock)
 
@@ -101,14 +127,14 @@ async def resume(
     notifier: Notifier,
 ) -> None:
     """Stop waiting for the client: the clock runs again."""
-    try:
-        outcome = await uc.resume_work(
-            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
-        )
-    except DomainError as exc:
-        await query.answer(staff_error_text(exc), show_alert=True)
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        uc.resume_work(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await query.answer()
     await refresh(query, uow, callback_data.ticket, clock)
 
@@ -176,14 +202,14 @@ async def resolve_without_summary(
     notifier: Notifier,
 ) -> None:
     await state.clear()
-    try:
-        outcome = await uc.resolve(
-            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
-        )
-    except DomainError as exc:
-        await query.answer(staff_error_text(exc), show_alert=True)
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        uc.resolve(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await query.answer(_("Resolved; the client is asked to confirm."))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
 
@@ -278,18 +304,20 @@ async def assigned(
     if not callback_data.value.isdigit():
         await query.answer(_("This card is out of date."), show_alert=True)
         return
-    try:
-        outcome = await uc.assign(
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        uc.assign(
             uow,
             clock,
             ticket_id=callback_data.ticket,
             staff_tg_id=actor.tg_id,
             assignee_tg_id=int(callback_data.value),
-        )
-    except DomainError as exc:
-        await query.answer(staff_error_text(exc), show_alert=True)
+        ),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     assignee = await uow.staff.get(int(callback_data.value))
     await query.answer()
     await query.message.edit_text(  # type: ignore[union-attr]
@@ -363,14 +391,14 @@ async def record_time(
     *,
     edit: bool = False,
 ) -> None:
-    try:
-        outcome = await uc.log_work(
-            uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes
-        )
-    except DomainError as exc:
-        await message.answer(staff_error_text(exc))
+    outcome = await for_message(
+        message,
+        uow,
+        notifier,
+        uc.log_work(uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     total = sum(w.minutes for w in await uow.tickets.work_logs(ticket_id))
     text = _("Logged {minutes} min on №{number}; {total} min in all.").format(
         minutes=minutes, number=ticket_id, total=total
@@ -437,14 +465,16 @@ async def question_typed(
 ) -> None:
     number = int((await state.get_data())["ticket"])
     await state.clear()
-    try:
-        outcome = await uc.ask_client(
+    outcome = await for_message(
+        message,
+        uow,
+        notifier,
+        uc.ask_client(
             uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, question=message.text or ""
-        )
-    except DomainError as exc:
-        await message.answer(staff_error_text(exc))
+        ),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await message.answer(
         _("Asked. №{number} waits for the client; the clock is paused.").format(number=number)
     )
@@ -461,14 +491,16 @@ async def summary_typed(
 ) -> None:
     number = int((await state.get_data())["ticket"])
     await state.clear()
-    try:
-        outcome = await uc.resolve(
+    outcome = await for_message(
+        message,
+        uow,
+        notifier,
+        uc.resolve(
             uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=message.text or ""
-        )
-    except DomainError as exc:
-        await message.answer(staff_error_text(exc))
+        ),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await message.answer(
         _("№{number} is resolved; the client is asked to confirm.").format(number=number)
     )
@@ -485,19 +517,21 @@ async def reason_typed(
 ) -> None:
     data = await state.get_data()
     await state.clear()
-    try:
-        outcome = await uc.change_priority(
+    outcome = await for_message(
+        message,
+        uow,
+        notifier,
+        uc.change_priority(
             uow,
             clock,
             ticket_id=int(data["ticket"]),
             staff_tg_id=actor.tg_id,
             priority=Priority(data["priority"]),
             reason=message.text or "",
-        )
-    except DomainError as exc:
-        await message.answer(staff_error_text(exc))
+        ),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await message.answer(
         _("Priority of №{number} is now {priority}; the client is told.").format(
             number=data["ticket"], priority=priority_name(Priority(data["priority"]))
@@ -592,8 +626,11 @@ async def send_reply(
     *,
     internal: bool,
 ) -> None:
-    try:
-        outcome = await uc.reply(
+    outcome = await for_reply(
+        message,
+        uow,
+        notifier,
+        uc.reply(
             uow,
             clock,
             ticket_id=number,
@@ -601,11 +638,10 @@ async def send_reply(
             text=text,
             internal=internal,
             attachments=files,
-        )
-    except DomainError as exc:
-        await message.reply(staff_error_text(exc))
+        ),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     if internal:
         await message.reply(_("📝 Internal note on №{number}.").format(number=number))
     else:
