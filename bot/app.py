@@ -24,8 +24,10 @@ from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
 from bot.notifications import OutboxNotifier
 from bot.reports import Reports
+from bot.scheduler import DeskScheduler, RearmingNotifier
 from bot.staff_desk import StaffDesk
-from domain.ports import Clock
+from bot.tuning import run_sync_filters_inline, warm_up
+from domain.ports import Clock, Notifier
 from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
 from storage import Database
@@ -49,7 +51,7 @@ def create_dispatcher(
     clock: Clock,
     i18n: I18n,
     bot_username: str,
-    notifier: OutboxNotifier,
+    notifier: Notifier,
 ) -> Dispatcher:
     storage = SqliteStorage(db)
     dp = Dispatcher(
@@ -65,6 +67,7 @@ def create_dispatcher(
         bot_username=bot_username,
         notifier=notifier,
         reports=Reports(db, clock, i18n),
+        default_timezone=settings.default_timezone,
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware(db, settings.admin_ids))
     ActorLocaleMiddleware(i18n).setup(dp)
@@ -72,6 +75,7 @@ def create_dispatcher(
     dp.message.outer_middleware(expiry)
     dp.callback_query.outer_middleware(expiry)
     dp.include_routers(*setup_routers())
+    run_sync_filters_inline(dp)
     return dp
 
 
@@ -85,12 +89,14 @@ class FrontDesk:
     bot: Bot = field(init=False)
     dp: Dispatcher = field(init=False)
     delivery: DeliveryWorker = field(init=False)
+    timers: DeskScheduler = field(init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
     _stopped: bool = field(default=False, init=False)
 
     async def start(self) -> None:
         """Open the database, connect to the Bot API and start delivering the outbox;
         updates are taken once polling (or the webhook) starts."""
+        warm_up()
         self.db = await Database.open(self.settings.database_path, clock=self.clock)
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
@@ -103,8 +109,20 @@ class FrontDesk:
             desk = StaffDesk(self.db, self.bot, i18n, self.settings.default_locale, self.clock)
             self.delivery.custom_methods.update(desk.handlers())
             notifier = OutboxNotifier(self.settings, i18n, self.clock, on_queued=self.delivery.wake)
+            # SLA timers, pages and the auto-close sweep; handlers' changes re-arm them.
+            self.timers = DeskScheduler(
+                self.db,
+                self.clock,
+                notifier,
+                auto_close_working_days=self.settings.auto_close_working_days,
+            )
             self.dp = create_dispatcher(
-                self.settings, self.db, self.clock, i18n, me.username or "", notifier
+                self.settings,
+                self.db,
+                self.clock,
+                i18n,
+                me.username or "",
+                RearmingNotifier(notifier, self.timers),
             )
             await set_bot_commands(self.bot, i18n)
             await self._set_staff_menus(i18n)
@@ -113,6 +131,7 @@ class FrontDesk:
             await self.db.close()
             raise
         self.delivery.start()
+        await self.timers.start()
 
     async def _set_staff_menus(self, i18n: I18n) -> None:
         """Staff get their own command menu in their private chats."""
@@ -150,6 +169,7 @@ class FrontDesk:
                 await self._polling
             self._polling = None
         try:
+            await self.timers.stop()
             await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
             await self.dp.storage.close()
             await self.bot.session.close()

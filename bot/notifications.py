@@ -12,17 +12,21 @@ import html
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from domain import events as ev
+from domain.enums import StaffRole
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
+from domain.sla import SlaMilestone
 from handlers.callbacks import StaffCb, TicketCb
-from handlers.formatting import deadline
+from handlers.formatting import deadline, duration
 from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
+from handlers.staff.duty import PageCb
 from handlers.texts import N_, priority_name
 
 CARD, THREAD, CLOSE_TOPIC = "ticketCard", "toTicketThread", "closeTicketTopic"
@@ -559,3 +563,205 @@ class OutboxNotifier:
             self._card_button(c.ticket.number, mlocale),
             key=f"rated:{c.ticket.number}:{bool(event.comment)}",
         )
+
+
+    # --- SLA timers and after-hours pages ------------------------------------------------
+
+    async def _active_staff(self, uow: UnitOfWork, tg_ids: Sequence[int | None]) -> list[Staff]:
+        """These people, once each, in order, if they are active staff."""
+        found: list[Staff] = []
+        for tg_id in dict.fromkeys(tg_ids):
+            staff = await uow.staff.get(tg_id) if tg_id else None
+            if staff is not None and staff.active:
+                found.append(staff)
+        return found
+
+    async def _role(self, uow: UnitOfWork, role: StaffRole) -> list[int | None]:
+        return [s.tg_id for s in await uow.staff.list(role) if s.active]
+
+    async def _sla_notice(
+        self,
+        uow: UnitOfWork,
+        c: Context,
+        people: list[Staff],
+        texts: dict[SlaMilestone, str],
+        milestone: SlaMilestone,
+        due: datetime | None,
+        overdue_seconds: int = 0,
+    ) -> None:
+        n = c.ticket.number
+        for staff in people:
+            locale = self._staff_locale(staff)
+            with self.speaking(locale):
+                when = deadline(due, self.clock.now(), c.client.timezone, locale) if due else "—"
+                late = duration(timedelta(seconds=overdue_seconds))
+            text = self.t(
+                texts[milestone], locale, number=n, client=html.escape(c.client.name), time=when
+            )
+            if overdue_seconds >= 60:
+                text += " " + self.t(N_("Overdue by {time}."), locale, time=late)
+            await self._text(
+                uow,
+                staff.tg_id,
+                f"{text}\n{html.escape(c.ticket.title)}",
+                n,
+                self._card_button(n, locale),
+                key=f"sla:{n}:{milestone}:{staff.tg_id}",
+            )
+
+    async def _on_SlaWarning(self, uow: UnitOfWork, event: ev.SlaWarning) -> None:
+        """To whoever has the ticket (the first line while nobody does) and the manager."""
+        c = await self._context(uow, event.ticket_id)
+        workers = (
+            [c.ticket.assignee_tg_id]
+            if c.ticket.assignee_tg_id
+            else await self._role(uow, StaffRole.FIRST_LINE)
+        )
+        people = await self._active_staff(uow, [*workers, c.client.manager_tg_id])
+        reaction = event.milestone is SlaMilestone.REACTION_WARNING
+        due = c.ticket.reaction_due if reaction else c.ticket.resolution_due
+        await self._sla_notice(
+            uow,
+            c,
+            people,
+            {
+                SlaMilestone.REACTION_WARNING: N_(
+                    "⚠️ №{number} of {client}: nobody has answered yet; "
+                    "the reaction is due by {time}."
+                ),
+                SlaMilestone.RESOLUTION_WARNING: N_(
+                    "⚠️ №{number} of {client}: it must be resolved by {time}."
+                ),
+            },
+            event.milestone,
+            due,
+        )
+
+    async def _on_SlaBreached(self, uow: UnitOfWork, event: ev.SlaBreached) -> None:
+        """To the personal manager and the leads, with the overdue when it is known."""
+        c = await self._context(uow, event.ticket_id)
+        leads = await self._role(uow, StaffRole.LEAD)
+        people = await self._active_staff(uow, [c.client.manager_tg_id, *leads])
+        await self._sla_notice(
+            uow,
+            c,
+            people,
+            {
+                SlaMilestone.REACTION_BREACH: N_(
+                    "🔴 №{number} of {client}: the reaction time is breached (it was due {time})."
+                ),
+                SlaMilestone.RESOLUTION_BREACH: N_(
+                    "🔴 №{number} of {client}: the resolution time is breached "
+                    "(it was due {time})."
+                ),
+            },
+            event.milestone,
+            event.due_at,
+            event.overdue_seconds,
+        )
+
+    async def _on_AfterHoursAlarm(self, uow: UnitOfWork, event: ev.AfterHoursAlarm) -> None:
+        """The staff chat hears who is being paged about the ticket."""
+        people = await self._active_staff(uow, list(event.targets))
+        locale = self.settings.default_locale
+        names = ", ".join(html.escape(p.name) for p in people) or "—"
+        text = "🚨 " + self.t(
+            N_("№{number}: outside working hours, paging {names}."),
+            locale,
+            number=event.ticket_id,
+            names=names,
+        )
+        if event.nobody_on_duty:
+            text += " " + self.t(N_("Nobody is on duty now: the leads are paged."), locale)
+        await self._thread_text(uow, event.ticket_id, text)
+
+    async def _on_PageSent(self, uow: UnitOfWork, event: ev.PageSent) -> None:
+        """The page itself: what, for whom, and the button that stops the repeats."""
+        c = await self._context(uow, event.ticket_id)
+        target = await uow.staff.get(event.target_tg_id)
+        locale = self._staff_locale(target)
+        n, client = c.ticket.number, html.escape(c.client.name)
+        with self.speaking(locale):
+            priority = priority_name(c.ticket.priority)
+        if event.emergency:
+            head = self.t(
+                N_(
+                    "🚨 After-hours emergency, №{number} of {client} ({priority}): the client "
+                    "needs help now. Billable work outside the plan."
+                ),
+                locale,
+                number=n,
+                client=client,
+                priority=priority,
+            )
+        else:
+            head = self.t(
+                N_(
+                    "🚨 Round-the-clock support, №{number} of {client} ({priority}): "
+                    "outside working hours."
+                ),
+                locale,
+                number=n,
+                client=client,
+                priority=priority,
+            )
+        who = html.escape(c.employee.name)
+        contacts = [f"@{html.escape(c.employee.username)}"] if c.employee.username else []
+        if c.employee.phone:
+            contacts.append(html.escape(c.employee.phone))
+        lines = [f"<b>{head}</b>", html.escape(c.ticket.title), f"👤 {who} {' '.join(contacts)}"]
+        if event.attempt > 1:
+            lines.append(
+                self.t(
+                    N_("Reminder {attempt}: nobody has acknowledged it yet."),
+                    locale,
+                    attempt=event.attempt,
+                )
+            )
+        elif event.level > 0:
+            lines.append(self.t(N_("Nobody acknowledged it in time: it comes to you."), locale))
+        lines.append(
+            self.t(
+                N_("Press «Acknowledge» when you are on it: the client will hear who is helping."),
+                locale,
+            )
+        )
+        await self._text(
+            uow,
+            event.target_tg_id,
+            "\n".join(lines),
+            n,
+            button_markup(
+                [
+                    (
+                        self.t(N_("✅ Acknowledge"), locale),
+                        PageCb(page=event.page_id, action="ack").pack(),
+                    )
+                ],
+                [
+                    (
+                        self.t(N_("Open the card"), locale),
+                        StaffCb(ticket=n, action="card").pack(),
+                    )
+                ],
+            ),
+            key=f"page:{event.page_id}:{event.attempt}",
+        )
+
+    async def _on_PageAcknowledged(self, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
+        """The others paged about it hear that somebody is on it."""
+        name = await self._staff_name(uow, event.staff_tg_id)
+        for staff in await self._active_staff(uow, list(event.others)):
+            locale = self._staff_locale(staff)
+            await self._text(
+                uow,
+                staff.tg_id,
+                self.t(
+                    N_("✅ №{number}: {name} acknowledged the alert and is on it."),
+                    locale,
+                    number=event.ticket_id,
+                    name=name,
+                ),
+                event.ticket_id,
+                key=f"acknowledged:{event.ticket_id}:{staff.tg_id}",
+            )

@@ -4,8 +4,10 @@ who must hear about it (through the outbox, in the same transaction)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.enums import Priority, TicketStatus
+from domain.sla import SlaMilestone
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +128,50 @@ class WorkLogged(TicketEvent):
 class TicketRated(TicketEvent):
     score: int
     comment: str
+
+
+# --- SLA timers and after-hours paging ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SlaWarning(TicketEvent):
+    """A reaction or resolution warning fell due (recorded once in sla_events)."""
+
+    milestone: SlaMilestone
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SlaBreached(TicketEvent):
+    """A reaction or resolution target was missed (recorded once, with the overdue so far)."""
+
+    milestone: SlaMilestone
+    due_at: datetime
+    overdue_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class AfterHoursAlarm(TicketEvent):
+    """A ticket that cannot wait for the morning: the on-duty engineer (or, when nobody is on
+    duty, the leads) and for an emergency the personal manager are being paged."""
+
+    emergency: bool  # billable work outside the plan (no 24/7 support for it)
+    targets: tuple[int, ...]
+    nobody_on_duty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageSent(TicketEvent):
+    """One page (an alert with an "Acknowledge" button) to one person, first or repeated."""
+
+    page_id: int
+    target_tg_id: int
+    attempt: int
+    level: int  # 0: on duty (and the manager); 1: the leads; 2: the admins
+    emergency: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageAcknowledged(TicketEvent):
+    staff_tg_id: int
+    others: tuple[int, ...]  # the other people paged about it, to be told

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import StaffRole
 from domain.events import Event
 from domain.model import (
@@ -21,6 +22,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
+from domain.paging import Page
 from domain.sla import SlaMilestone
 
 
@@ -127,6 +129,30 @@ class SlaEventRepository(Protocol):
 
     async def for_ticket(self, ticket_id: int) -> Sequence[SlaEventRecord]: ...
 
+    async def set_overdue(self, ticket_id: int, milestone: SlaMilestone, seconds: int) -> None:
+        """Settle a recorded breach to its final overdue (working seconds)."""
+        ...
+
+
+class DutyRepository(Protocol):
+    async def add_shift(self, shift: DutyShift) -> DutyShift: ...
+    async def add_weekly(self, pattern: WeeklyDuty) -> WeeklyDuty: ...
+    async def rota(self, at: datetime | None = None) -> DutyRota:
+        """The weekly patterns and the one-off shifts not ended at `at` (all when None)."""
+        ...
+
+    async def remove(self, entry_id: int) -> bool: ...
+
+
+class PageRepository(Protocol):
+    async def add(self, page: Page) -> Page | None:
+        """Store a page; None when this person is already paged at that level for the ticket."""
+        ...
+
+    async def get(self, page_id: int) -> Page | None: ...
+    async def update(self, page: Page) -> None: ...
+    async def for_ticket(self, ticket_id: int) -> Sequence[Page]: ...
+
 
 class Notifier(Protocol):
     """Turns what happened into messages for everybody who must hear of it, written into
@@ -145,6 +171,8 @@ class UnitOfWork(Protocol):
     tickets: TicketRepository
     outbox: OutboxRepository
     sla_events: SlaEventRepository
+    duty: DutyRepository
+    pages: PageRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
@@ -153,11 +181,13 @@ class UnitOfWork(Protocol):
 __all__ = [
     "ClientRepository",
     "Clock",
+    "DutyRepository",
     "EmployeeRepository",
     "InviteRepository",
     "Notifier",
     "OutboxMessage",
     "OutboxRepository",
+    "PageRepository",
     "SlaEventRecord",
     "SlaEventRepository",
     "StaffRepository",

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 from domain import events as ev
 from domain.calendar import WorkCalendar
+from domain.duty import DutyShift, WeeklyDuty
 from domain.enums import (
     Category,
     EmployeeRole,
@@ -41,6 +42,7 @@ from domain.model import (
     WorkLog,
     title_from,
 )
+from domain.paging import after_hours_call, raise_alarm
 from domain.ports import Clock, UnitOfWork
 from domain.priority import assess_priority
 from domain.sla import SlaTable
@@ -426,10 +428,12 @@ async def open_ticket(
         request_type=draft.request_type,
         impact=draft.impact,
         scope=draft.scope,
-        emergency=draft.emergency,
         updated_at=now,
     )
     ticket.after_hours = not client.calendar_for(priority).is_working(now)
+    # Outside working hours some tickets cannot wait: they page the on-duty engineer.
+    call = after_hours_call(client, priority, asked=draft.emergency, at=now)
+    ticket.emergency = call is not None and call.emergency
     ticket.refresh_deadlines(client)
     ticket = await uow.tickets.add(ticket, intake_key=intake_key)
     if draft.attachments:
@@ -443,7 +447,10 @@ async def open_ticket(
                 created_at=now,
             )
         )
-    return Outcome(ticket, (ev.TicketOpened(ticket.number),))
+    events: list[ev.Event] = [ev.TicketOpened(ticket.number)]
+    if call is not None:
+        events.extend(await raise_alarm(uow, clock, ticket, client, call))
+    return Outcome(ticket, tuple(events))
 
 
 async def comment_as_employee(
@@ -787,3 +794,85 @@ async def log_work(
     entry = WorkLog(ticket.number, staff_tg_id, minutes, clock.now(), note)
     await uow.tickets.add_work_log(entry)
     return Outcome(entry, (ev.WorkLogged(ticket.number, staff_tg_id, minutes),))
+
+
+# --- after hours: pages and the duty rota ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    ticket_id: int
+    by_tg_id: int  # who acknowledged it (somebody else, when `first` is False)
+    first: bool
+
+
+async def acknowledge_page(
+    uow: UnitOfWork, clock: Clock, *, page_id: int, staff_tg_id: int
+) -> Outcome[Acknowledgement]:
+    """ "Принял": the presser is on it. Every page of the ticket stops, the acknowledgement
+    is recorded, and a ticket nobody has started on is taken (the employee hears who)."""
+    await _active_staff(uow, staff_tg_id)
+    page = await uow.pages.get(page_id)
+    if page is None:
+        raise NotFound(f"page {page_id} not found")
+    pages = await uow.pages.for_ticket(page.ticket_id)
+    earlier = next((p for p in pages if p.acknowledged_by is not None), None)
+    if earlier is not None:
+        assert earlier.acknowledged_by is not None
+        return Outcome(Acknowledgement(page.ticket_id, earlier.acknowledged_by, False))
+    now = clock.now()
+    for each in pages:
+        each.acknowledged_by, each.acknowledged_at, each.next_at = staff_tg_id, now, None
+        await uow.pages.update(each)
+    others = tuple(sorted({p.target_tg_id for p in pages} - {staff_tg_id}))
+    events: list[ev.Event] = [ev.PageAcknowledged(page.ticket_id, staff_tg_id, others)]
+    ticket = await _ticket(uow, page.ticket_id)
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED) or (
+        ticket.is_open and ticket.assignee_tg_id is None and ticket.first_response_at is None
+    ):
+        with_take = await take(uow, clock, ticket_id=ticket.number, staff_tg_id=staff_tg_id)
+        events.extend(with_take.events)
+    return Outcome(Acknowledgement(page.ticket_id, staff_tg_id, True), tuple(events))
+
+
+async def add_duty_shift(
+    uow: UnitOfWork, *, staff_tg_id: int, starts_at: datetime, ends_at: datetime
+) -> Outcome[DutyShift]:
+    """A one-off duty shift of a staff member."""
+    await _active_staff_member(uow, staff_tg_id)
+    try:
+        shift = DutyShift(staff_tg_id, starts_at, ends_at)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="shift") from None
+    return Outcome(await uow.duty.add_shift(shift))
+
+
+async def add_weekly_duty(
+    uow: UnitOfWork,
+    *,
+    staff_tg_id: int,
+    weekdays: frozenset[int],
+    starts: time,
+    ends: time,
+    timezone: str,
+) -> Outcome[WeeklyDuty]:
+    """A duty shift repeated every week (e.g. mon-fri 18:00-09:00)."""
+    await _active_staff_member(uow, staff_tg_id)
+    try:
+        pattern = WeeklyDuty(staff_tg_id, frozenset(weekdays), starts, ends, timezone)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="weekly") from None
+    return Outcome(await uow.duty.add_weekly(pattern))
+
+
+async def remove_duty(uow: UnitOfWork, *, entry_id: int) -> Outcome[int]:
+    if not await uow.duty.remove(entry_id):
+        raise NotFound(f"duty entry {entry_id} not found")
+    return Outcome(entry_id)
+
+
+async def _active_staff_member(uow: UnitOfWork, tg_id: int) -> Staff:
+    staff = await uow.staff.get(tg_id)
+    if staff is None or not staff.active:
+        raise NotFound(f"staff member {tg_id} not found")
+    return staff

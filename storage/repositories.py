@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import (
     Category,
     EmployeeRole,
@@ -43,6 +44,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
+from domain.paging import Page, PageReason
 from domain.ports import OutboxMessage, SlaEventRecord
 from domain.sla import Pause, SlaMilestone
 from storage.codec import (
@@ -538,6 +540,13 @@ class SqliteTicketRepository(_Repository):
             (limit, offset),
         )
 
+    async def list_resolved(self) -> Sequence[Ticket]:
+        """Resolved tickets waiting for the employee's word (not a domain port): the
+        auto-close sweep."""
+        return await self._tickets(
+            "SELECT * FROM tickets WHERE status = 'resolved' ORDER BY resolved_at, id"
+        )
+
     # --- the conversation and the records around a ticket ---
 
     async def add_message(self, message: TicketMessage) -> TicketMessage:
@@ -741,6 +750,215 @@ class SqliteSlaEventRepository(_Repository):
             )
             for row in rows
         ]
+
+    async def set_overdue(self, ticket_id: int, milestone: SlaMilestone, seconds: int) -> None:
+        await self._session.execute(
+            "UPDATE sla_events SET overdue_seconds = ? WHERE ticket_id = ? AND milestone = ?",
+            (seconds, ticket_id, enum_value(milestone)),
+        )
+
+    async def pending(
+        self, until: datetime, ticket_ids: Sequence[int] | None = None
+    ) -> list[tuple[int, SlaMilestone, datetime]]:
+        """Milestones of open tickets due by `until` and not recorded yet, earliest first:
+        what the SLA timers arm (not a domain port). The same rules as
+        domain.alerts.pending_milestones, one index range scan per milestone."""
+        only = ""
+        params: dict[str, Any] = {"until": utc_text(until)}
+        if ticket_ids is not None:
+            only = " AND t.id IN (SELECT value FROM json_each(:ids))"
+            params["ids"] = json.dumps(list(ticket_ids))
+        parts = []
+        for milestone, column, condition in _PENDING:
+            parts.append(
+                f"SELECT t.id AS ticket_id, '{milestone}' AS milestone, t.{column} AS due "
+                f"FROM tickets t WHERE t.{OPEN_TICKET} AND t.{column} <= :until{only} "
+                f"AND {condition} AND NOT EXISTS (SELECT 1 FROM sla_events e "
+                f"WHERE e.ticket_id = t.id AND e.milestone = '{milestone}')"
+            )
+        rows = await self._session.fetchall(
+            " UNION ALL ".join(parts) + " ORDER BY due, ticket_id", params
+        )
+        return [
+            (row["ticket_id"], SlaMilestone(row["milestone"]), parse_utc(row["due"]))
+            for row in rows
+        ]
+
+
+# (milestone, due column, when it still applies) for open tickets; see domain/alerts.py.
+_PENDING = (
+    (SlaMilestone.REACTION_WARNING, "reaction_warning_at", "t.first_response_at IS NULL"),
+    (
+        SlaMilestone.REACTION_BREACH,
+        "reaction_due",
+        "(t.first_response_at IS NULL OR t.first_response_at > t.reaction_due)",
+    ),
+    (SlaMilestone.RESOLUTION_WARNING, "resolution_warning_at", "t.status <> 'resolved'"),
+    (
+        SlaMilestone.RESOLUTION_BREACH,
+        "resolution_due",
+        "(t.status <> 'resolved' OR t.resolved_at > t.resolution_due)",
+    ),
+)
+
+
+# --- the duty rota and pages ------------------------------------------------------------
+
+
+class SqliteDutyRepository(_Repository):
+    async def add_shift(self, shift: DutyShift) -> DutyShift:
+        row = await self._session.fetchone(
+            "INSERT INTO duty_rota (staff_tg_id, starts_at, ends_at, created_at) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            (
+                shift.staff_tg_id,
+                utc_text(shift.starts_at),
+                utc_text(shift.ends_at),
+                self._now_text(None),
+            ),
+        )
+        assert row is not None
+        return DutyShift(shift.staff_tg_id, shift.starts_at, shift.ends_at, row["id"])
+
+    async def add_weekly(self, pattern: WeeklyDuty) -> WeeklyDuty:
+        row = await self._session.fetchone(
+            "INSERT INTO duty_rota (staff_tg_id, weekdays, starts, ends, timezone, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                pattern.staff_tg_id,
+                weekdays_text(pattern.weekdays),
+                clock_text(pattern.starts),
+                clock_text(pattern.ends),
+                pattern.timezone,
+                self._now_text(None),
+            ),
+        )
+        assert row is not None
+        return WeeklyDuty(
+            pattern.staff_tg_id,
+            pattern.weekdays,
+            pattern.starts,
+            pattern.ends,
+            pattern.timezone,
+            row["id"],
+        )
+
+    async def rota(self, at: datetime | None = None) -> DutyRota:
+        """Weekly patterns, and the one-off shifts not ended at `at` (all of them when None)."""
+        if at is None:
+            rows = await self._session.fetchall("SELECT * FROM duty_rota ORDER BY id")
+        else:
+            rows = await self._session.fetchall(
+                "SELECT * FROM duty_rota WHERE weekdays IS NOT NULL OR ends_at > ? ORDER BY id",
+                (utc_text(at),),
+            )
+        shifts, weekly = [], []
+        for row in rows:
+            if row["weekdays"] is None:
+                shifts.append(
+                    DutyShift(
+                        row["staff_tg_id"],
+                        parse_utc(row["starts_at"]),
+                        parse_utc(row["ends_at"]),
+                        row["id"],
+                    )
+                )
+            else:
+                weekly.append(
+                    WeeklyDuty(
+                        row["staff_tg_id"],
+                        parse_weekdays(row["weekdays"]),
+                        parse_clock(row["starts"]),
+                        parse_clock(row["ends"]),
+                        row["timezone"],
+                        row["id"],
+                    )
+                )
+        return DutyRota(tuple(shifts), tuple(weekly))
+
+    async def remove(self, entry_id: int) -> bool:
+        return await self._session.execute("DELETE FROM duty_rota WHERE id = ?", (entry_id,)) > 0
+
+
+class SqlitePageRepository(_Repository):
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> Page:
+        return Page(
+            id=row["id"],
+            ticket_id=row["ticket_id"],
+            target_tg_id=row["target_tg_id"],
+            reason=PageReason(row["reason"]),
+            level=row["level"],
+            attempt=row["attempt"],
+            next_at=parse_utc_or_none(row["next_at"]),
+            created_at=parse_utc(row["created_at"]),
+            acknowledged_by=row["acknowledged_by"],
+            acknowledged_at=parse_utc_or_none(row["acknowledged_at"]),
+        )
+
+    async def add(self, page: Page) -> Page | None:
+        """Store the page and fill in its id; None (nothing written) when this person is
+        already paged at that level about the ticket."""
+        created_at = self._now_text(page.created_at)
+        row = await self._session.fetchone(
+            "INSERT INTO pages (ticket_id, target_tg_id, reason, level, attempt, next_at, "
+            "created_at, acknowledged_by, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (ticket_id, level, target_tg_id) DO NOTHING RETURNING id",
+            (
+                page.ticket_id,
+                page.target_tg_id,
+                enum_value(page.reason),
+                page.level,
+                page.attempt,
+                utc_text_or_none(page.next_at),
+                created_at,
+                page.acknowledged_by,
+                utc_text_or_none(page.acknowledged_at),
+            ),
+        )
+        if row is None:
+            return None
+        page.id, page.created_at = row["id"], parse_utc(created_at)
+        return page
+
+    async def get(self, page_id: int) -> Page | None:
+        row = await self._session.fetchone("SELECT * FROM pages WHERE id = ?", (page_id,))
+        return self._from_row(row) if row else None
+
+    async def update(self, page: Page) -> None:
+        await self._update(
+            "UPDATE pages SET attempt = :attempt, next_at = :next_at, "
+            "acknowledged_by = :acknowledged_by, acknowledged_at = :acknowledged_at "
+            "WHERE id = :id",
+            {
+                "id": page.id,
+                "attempt": page.attempt,
+                "next_at": utc_text_or_none(page.next_at),
+                "acknowledged_by": page.acknowledged_by,
+                "acknowledged_at": utc_text_or_none(page.acknowledged_at),
+            },
+            "page",
+        )
+
+    async def for_ticket(self, ticket_id: int) -> Sequence[Page]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM pages WHERE ticket_id = ? ORDER BY level, id", (ticket_id,)
+        )
+        return [self._from_row(row) for row in rows]
+
+    async def pending(self, ticket_ids: Sequence[int] | None = None) -> Sequence[Page]:
+        """Pages still to be sent (again), the earliest first (not a domain port)."""
+        if ticket_ids is None:
+            rows = await self._session.fetchall(
+                "SELECT * FROM pages WHERE next_at IS NOT NULL ORDER BY next_at, id"
+            )
+        else:
+            rows = await self._session.fetchall(
+                "SELECT * FROM pages WHERE next_at IS NOT NULL AND ticket_id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY next_at, id",
+                (json.dumps(list(ticket_ids)),),
+            )
+        return [self._from_row(row) for row in rows]
 
 
 # --- for the bot layer: processed updates and where ticket cards live -----------------

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from storage.repositories import (
     SqliteClientRepository,
+    SqliteDutyRepository,
     SqliteEmployeeRepository,
     SqliteInviteRepository,
     SqliteOutboxRepository,
+    SqlitePageRepository,
     SqliteProcessedUpdates,
     SqliteSlaEventRepository,
     SqliteStaffRepository,
@@ -33,6 +35,8 @@ class SqliteUnitOfWork:
         self.tickets = SqliteTicketRepository(session)
         self.outbox = SqliteOutboxRepository(session)
         self.sla_events = SqliteSlaEventRepository(session)
+        self.duty = SqliteDutyRepository(session)
+        self.pages = SqlitePageRepository(session)
         self.processed_updates = SqliteProcessedUpdates(session)
         self.ticket_posts = SqliteTicketPosts(session)
 

@@ -19,9 +19,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
+from domain import events as ev
 from domain import services as uc
 from domain.errors import DomainError
 from domain.model import Attachment
+from domain.paging import after_hours_call
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.callbacks import IntakeCb
@@ -62,7 +64,7 @@ def cb(data: dict[str, Any], action: str, value: str = "") -> str:
     return IntakeCb(intake=data["intake"], action=action, value=value).pack()
 
 
-def _draft(data: dict[str, Any]) -> uc.TicketDraft:
+def _draft(data: dict[str, Any], *, emergency: bool = False) -> uc.TicketDraft:
     return uc.TicketDraft(
         description=data.get("description", ""),
         kind=TicketKind(data["kind"]),
@@ -71,6 +73,7 @@ def _draft(data: dict[str, Any]) -> uc.TicketDraft:
         scope=Scope(data["scope"]) if data.get("scope") else None,
         request_type=RequestType(data["rtype"]) if data.get("rtype") else None,
         attachments=tuple(Attachment(**a) for a in data.get("attachments", [])),
+        emergency=emergency,
     )
 
 
@@ -472,12 +475,24 @@ async def show_summary(
     """The card: what, kind, topic, priority in plain words, and honest deadlines."""
     await state.set_state(Intake.summary)
     text = summary_text(data, actor.client, clock.now(), I18n.get_current().current_locale)
+    rows = [[(_("✅ Send"), cb(data, "send"))]]
+    if may_ask_for_help_now(data, actor.client, clock.now()):
+        rows.append([(_("🚨 It's an emergency, I need help now"), cb(data, "send", "emergency"))])
     markup = inline(
-        [(_("✅ Send"), cb(data, "send"))],
+        *rows,
         [(_("✏️ Edit the description"), cb(data, "edit"))],
         back_cancel_row(cb(data, "back", "questions"), cb(data, "cancel")),
     )
     await say(message, text, markup, edit=edit)
+
+
+def may_ask_for_help_now(data: dict[str, Any], client: Any, now: datetime) -> bool:
+    """After hours, a ticket that would wait for the morning may be sent as an emergency."""
+    priority = _draft(data).priority
+    return (
+        after_hours_call(client, priority, asked=False, at=now) is None
+        and after_hours_call(client, priority, asked=True, at=now) is not None
+    )
 
 
 def summary_text(data: dict[str, Any], client: Any, now: datetime, locale: str) -> str:
@@ -507,6 +522,28 @@ def summary_text(data: dict[str, Any], client: Any, now: datetime, locale: str) 
                 start=moment_phrase(preview.clock_starts_at, now, tz, locale)
             )
         )
+    call = after_hours_call(client, preview.priority, asked=False, at=now)
+    if call is not None and call.emergency:
+        lines.append(
+            _(
+                "Work has stopped and it is outside working hours: as soon as you send it, the "
+                "on-duty engineer is alerted. Work outside working hours is paid separately."
+            )
+        )
+    elif call is not None:
+        lines.append(
+            _(
+                "Your company has round-the-clock support: as soon as you send it, "
+                "the on-duty engineer is alerted."
+            )
+        )
+    elif may_ask_for_help_now(data, client, now):
+        lines.append(
+            _(
+                "If it cannot wait, press «It's an emergency»: the on-duty engineer is alerted "
+                "now. Work outside working hours is paid separately."
+            )
+        )
     lines.append(
         _("We will answer by {reaction} and fix it by {resolution}.").format(
             reaction=deadline(preview.reaction_due, now, tz, locale),
@@ -534,9 +571,10 @@ async def send(
     data = await current(query, callback_data, state)
     if data is None:
         return
+    draft = _draft(data, emergency=callback_data.value == "emergency")
     try:
         outcome = await uc.open_ticket(
-            uow, clock, employee_tg_id=actor.tg_id, draft=_draft(data), intake_key=data["intake"]
+            uow, clock, employee_tg_id=actor.tg_id, draft=draft, intake_key=data["intake"]
         )
     except DomainError as exc:
         await query.answer(exc.message, show_alert=True)
@@ -549,13 +587,23 @@ async def send(
     locale = I18n.get_current().current_locale
     assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
     now, tz = clock.now(), actor.client.timezone
-    await query.message.answer(  # type: ignore[union-attr]
-        _("Request №{number} is registered.").format(number=ticket.number)
-        + "\n"
-        + _("We will answer by {reaction} and fix it by {resolution}.").format(
+    alarm = next((e for e in outcome.events if isinstance(e, ev.AfterHoursAlarm)), None)
+    if alarm is None:
+        next_steps = _("We will answer by {reaction} and fix it by {resolution}.").format(
             reaction=deadline(ticket.reaction_due, now, tz, locale),
             resolution=deadline(ticket.resolution_due, now, tz, locale),
         )
+    elif alarm.emergency:
+        next_steps = _(
+            "The on-duty engineer has been alerted and will contact you; "
+            "work outside working hours is paid separately."
+        )
+    else:
+        next_steps = _("The on-duty engineer has been alerted and will contact you.")
+    await query.message.answer(  # type: ignore[union-attr]
+        _("Request №{number} is registered.").format(number=ticket.number)
+        + "\n"
+        + next_steps
         + "\n\n"
         + _("I will write here about every step."),
         reply_markup=main_keyboard(),

@@ -57,9 +57,14 @@ def topic_name(ticket: Ticket, client: Client) -> str:
 
 
 def _left_or_overdue(left: timedelta) -> str:
-    if left.total_seconds() < 0:
+    if left <= -_MINUTE:
         return "🔴 " + _("overdue by {time}").format(time=duration(-left))
+    if left <= timedelta(0):  # due this very minute: the breach's timer refreshes the card
+        return "🔴 " + _("time is up")
     return _("{time} left").format(time=duration(left))
+
+
+_MINUTE = timedelta(minutes=1)
 
 
 def card_text(card: CardData, now: datetime, locale: str) -> str:
@@ -92,6 +97,13 @@ def card_text(card: CardData, now: datetime, locale: str) -> str:
                 _("Resolution by {time}").format(time=deadline(t.resolution_due, now, tz, locale))
                 + f" · {_left_or_overdue(clock.resolution_left(now))}"
             )
+    if t.first_response_at is not None and clock.reaction_overdue(t.first_response_at):
+        late = clock.reaction_overdue(t.first_response_at)
+        lines.append("🔴 " + _("reaction was overdue by {time}").format(time=duration(late)))
+    finished = t.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    if finished and t.resolved_at is not None and clock.resolution_overdue(t.resolved_at):
+        late = clock.resolution_overdue(t.resolved_at)
+        lines.append("🔴 " + _("resolved late, overdue by {time}").format(time=duration(late)))
     assignee = html.escape(card.assignee.name) if card.assignee else _("nobody yet")
     lines.append(_("Assignee: {name}").format(name=assignee))
     if card.attachments:

@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.model import (
     Client,
     Employee,
@@ -17,6 +18,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
+from domain.paging import Page
 from domain.ports import OutboxMessage, SlaEventRecord
 
 
@@ -45,6 +47,8 @@ class _Store:
         self.ratings: dict[int, Rating] = {}
         self.outbox: list[OutboxMessage] = []
         self.sla_events: dict[tuple[int, str], SlaEventRecord] = {}
+        self.duty: dict[int, DutyShift | WeeklyDuty] = {}
+        self.pages: dict[int, Page] = {}
 
 
 class FakeClients:
@@ -221,6 +225,61 @@ class FakeSlaEvents:
     async def for_ticket(self, ticket_id: int):
         return [e for (t, _), e in self.s.sla_events.items() if t == ticket_id]
 
+    async def set_overdue(self, ticket_id: int, milestone, seconds: int) -> None:
+        key = (ticket_id, str(milestone))
+        if key in self.s.sla_events:
+            self.s.sla_events[key] = replace(self.s.sla_events[key], overdue_seconds=seconds)
+
+
+class FakeDuty:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add_shift(self, shift: DutyShift) -> DutyShift:
+        shift = replace(shift, id=len(self.s.duty) + 1)
+        self.s.duty[shift.id] = shift
+        return shift
+
+    async def add_weekly(self, pattern: WeeklyDuty) -> WeeklyDuty:
+        pattern = replace(pattern, id=len(self.s.duty) + 1)
+        self.s.duty[pattern.id] = pattern
+        return pattern
+
+    async def rota(self, at=None) -> DutyRota:
+        entries = list(self.s.duty.values())
+        return DutyRota(
+            tuple(
+                e for e in entries if isinstance(e, DutyShift) and (at is None or e.ends_at > at)
+            ),
+            tuple(e for e in entries if isinstance(e, WeeklyDuty)),
+        )
+
+    async def remove(self, entry_id: int) -> bool:
+        return self.s.duty.pop(entry_id, None) is not None
+
+
+class FakePages:
+    def __init__(self, store: _Store) -> None:
+        self.s = store
+
+    async def add(self, page: Page) -> Page | None:
+        key = (page.ticket_id, page.level, page.target_tg_id)
+        if any((p.ticket_id, p.level, p.target_tg_id) == key for p in self.s.pages.values()):
+            return None
+        page.id = len(self.s.pages) + 1
+        self.s.pages[page.id] = copy.deepcopy(page)
+        return page
+
+    async def get(self, page_id: int) -> Page | None:
+        return copy.deepcopy(self.s.pages.get(page_id))
+
+    async def update(self, page: Page) -> None:
+        self.s.pages[page.id] = copy.deepcopy(page)  # type: ignore[index]
+
+    async def for_ticket(self, ticket_id: int) -> list[Page]:
+        found = [p for p in self.s.pages.values() if p.ticket_id == ticket_id]
+        return [copy.deepcopy(p) for p in sorted(found, key=lambda p: (p.level, p.id))]
+
 
 @dataclass
 class FakeUnitOfWork:
@@ -235,6 +294,8 @@ class FakeUnitOfWork:
         self.tickets = FakeTickets(self.store)
         self.outbox = FakeOutbox(self.store)
         self.sla_events = FakeSlaEvents(self.store)
+        self.duty = FakeDuty(self.store)
+        self.pages = FakePages(self.store)
         self.commits = 0
 
     async def commit(self) -> None:

@@ -1,0 +1,253 @@
+"""After hours and emergencies (DOMAIN.md, "Working hours, after hours, emergencies").
+
+Outside the client's working hours a ticket normally waits for the morning. It does not:
+
+- with 24/7 support, for a High or Highest ticket: it runs on a round-the-clock clock and the
+  on-duty engineer is paged at once (covered by the contract);
+- without it, for a Highest incident, or when the employee says "it's an emergency, I need
+  help now": the on-duty engineer and the personal manager are paged and the ticket is an
+  after-hours emergency (billable work outside the plan).
+
+A page is durable: one row per person paged, with the attempt and when it repeats. Pages
+are created due at once (attempt 0); the scheduler sends them (`advance_page`), repeats each
+every `PagingPolicy.repeat_every` until somebody acknowledges, and after `tries` sends goes
+up the chain: the leads, then the admins. Nobody on duty means the leads are paged, never
+nobody. A page stops when it is acknowledged, or when the ticket got its first response by
+other means (somebody took it from the card), was resolved, closed or cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from domain import events as ev
+from domain.enums import Priority, StaffRole, TicketStatus
+from domain.model import ROUND_THE_CLOCK_PRIORITIES, Client, Staff, Ticket
+
+if TYPE_CHECKING:
+    from domain.ports import Clock, UnitOfWork
+
+
+class PageReason(StrEnum):
+    EMERGENCY = "emergency"  # billable, outside the plan
+    ROUND_THE_CLOCK = "round_the_clock"  # a High/Highest ticket of a 24/7 client
+
+
+@dataclass(frozen=True, slots=True)
+class PagingPolicy:
+    repeat_every: timedelta = timedelta(minutes=5)
+    tries: int = 3  # sends to one level before it goes up the chain
+
+    def __post_init__(self) -> None:
+        if self.repeat_every <= timedelta(0) or self.tries < 1:
+            raise ValueError("pages repeat after a positive interval, at least once")
+
+
+@dataclass(slots=True)
+class Page:
+    """One person paged about one ticket. `next_at` is when it is sent (again) or escalated;
+    None once it is over (acknowledged, escalated, or no longer needed)."""
+
+    ticket_id: int
+    target_tg_id: int
+    reason: PageReason
+    level: int = 0
+    attempt: int = 0  # sends so far
+    next_at: datetime | None = None
+    created_at: datetime | None = None
+    acknowledged_by: int | None = None
+    acknowledged_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.next_at is not None
+
+    @property
+    def number(self) -> int:
+        if self.id is None:
+            raise ValueError("the page is not stored yet")
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class AfterHoursCall:
+    """What happens to a ticket registered outside working hours that cannot wait."""
+
+    reason: PageReason
+
+    @property
+    def emergency(self) -> bool:
+        """Billable work outside the plan; the personal manager is paged too."""
+        return self.reason is PageReason.EMERGENCY
+
+
+def after_hours_call(
+    client: Client, priority: Priority, *, asked: bool, at: datetime
+) -> AfterHoursCall | None:
+    """Whether a ticket registered at `at` pages anybody (None: it waits for the clock).
+
+    `asked`: the employee pressed "It's an emergency" on the after-hours summary card.
+    """
+    if client.calendar.is_working(at):
+        return None  # the first line is at work
+    if client.round_the_clock and priority in ROUND_THE_CLOCK_PRIORITIES:
+        return AfterHoursCall(PageReason.ROUND_THE_CLOCK)
+    if priority is Priority.HIGHEST or asked:
+        return AfterHoursCall(PageReason.EMERGENCY)
+    return None
+
+
+def _active(staff: Iterable[Staff]) -> dict[int, Staff]:
+    return {s.tg_id: s for s in staff if s.active}
+
+
+def _with_role(people: dict[int, Staff], role: StaffRole) -> list[int]:
+    return sorted(tg for tg, s in people.items() if s.role is role)
+
+
+# Who hears of it when the level below did not answer: 1 the leads, 2 the admins.
+ESCALATION = (StaffRole.LEAD, StaffRole.ADMIN)
+
+
+def first_targets(
+    on_duty: Sequence[int], people: dict[int, Staff], manager_tg_id: int | None, emergency: bool
+) -> tuple[list[int], bool]:
+    """Level 0 of a page: who is on duty (active staff only), else the leads, else the admins,
+    else every active staff member; plus the personal manager for an emergency.
+    Also whether nobody was on duty."""
+    targets = [tg for tg in on_duty if tg in people]
+    nobody = not targets
+    if nobody:
+        for role in ESCALATION:
+            targets = _with_role(people, role)
+            if targets:
+                break
+        else:
+            targets = sorted(people)
+    if emergency and manager_tg_id in people and manager_tg_id not in targets:
+        targets.append(manager_tg_id)  # type: ignore[arg-type]
+    return list(dict.fromkeys(targets)), nobody
+
+
+def next_level(
+    level: int, people: dict[int, Staff], already: Iterable[int]
+) -> tuple[int, list[int]] | None:
+    """The next level up the chain with somebody not paged yet, and who; None at the top."""
+    paged = set(already)
+    for index in range(level, len(ESCALATION)):
+        fresh = [tg for tg in _with_role(people, ESCALATION[index]) if tg not in paged]
+        if fresh:
+            return index + 1, fresh
+    return None
+
+
+def page_is_over(ticket: Ticket | None) -> bool:
+    """Somebody is on it (first response), or there is nothing left to do."""
+    return (
+        ticket is None
+        or not ticket.is_open
+        or ticket.status is TicketStatus.RESOLVED
+        or ticket.first_response_at is not None
+    )
+
+
+# --- use cases ---------------------------------------------------------------------------
+
+
+async def raise_alarm(
+    uow: UnitOfWork, clock: Clock, ticket: Ticket, client: Client, call: AfterHoursCall
+) -> list[ev.Event]:
+    """Page level 0 about a ticket just registered; the pages are due at once."""
+    now = clock.now()
+    rota = await uow.duty.rota(now)
+    people = _active(await uow.staff.list())
+    targets, nobody = first_targets(
+        rota.on_duty_ids(now), people, client.manager_tg_id, call.emergency
+    )
+    for target in targets:
+        await uow.pages.add(
+            Page(
+                ticket_id=ticket.number,
+                target_tg_id=target,
+                reason=call.reason,
+                next_at=now,
+                created_at=now,
+            )
+        )
+    return [ev.AfterHoursAlarm(ticket.number, call.emergency, tuple(targets), nobody)]
+
+
+@dataclass(frozen=True, slots=True)
+class PageStep:
+    page: Page | None
+    pending: tuple[Page, ...] = ()  # pages of the ticket still to be sent (re-arm them)
+
+
+async def advance_page(
+    uow: UnitOfWork, clock: Clock, *, page_id: int, policy: PagingPolicy
+) -> tuple[PageStep, tuple[ev.Event, ...]]:
+    """Send a page that is due (again), or take it up the chain after `policy.tries` sends;
+    stop every page of the ticket when it no longer needs anybody. A page that is not due
+    (a stale timer) is left as it is."""
+    page = await uow.pages.get(page_id)
+    if page is None or page.next_at is None:
+        return PageStep(page), ()
+    now = clock.now()
+    if page.next_at > now:
+        return PageStep(page, (page,)), ()
+    if page_is_over(await uow.tickets.get(page.ticket_id)):
+        for other in await uow.pages.for_ticket(page.ticket_id):
+            if other.next_at is not None:
+                other.next_at = None
+                await uow.pages.update(other)
+        page.next_at = None
+        return PageStep(page), ()
+    pages = await uow.pages.for_ticket(page.ticket_id)
+    up = None
+    if page.attempt >= policy.tries:
+        if any(p.level > page.level for p in pages):  # another page of its level went up
+            page.next_at = None
+            await uow.pages.update(page)
+            return PageStep(page), ()
+        people = _active(await uow.staff.list())
+        up = next_level(page.level, people, (p.target_tg_id for p in pages))
+    if up is None:  # a repeat; at the top of the chain, reminders go on until somebody answers
+        page.attempt += 1
+        page.next_at = now + policy.repeat_every
+        await uow.pages.update(page)
+        return PageStep(page, (page,)), (_sent(page),)
+    level, targets = up
+    page.next_at = None  # this one is done: it went up the chain
+    await uow.pages.update(page)
+    fresh: list[Page] = []
+    for target in targets:
+        added = await uow.pages.add(
+            Page(
+                ticket_id=page.ticket_id,
+                target_tg_id=target,
+                reason=page.reason,
+                level=level,
+                attempt=1,
+                next_at=now + policy.repeat_every,
+                created_at=now,
+            )
+        )
+        if added is not None:
+            fresh.append(added)
+    return PageStep(page, tuple(fresh)), tuple(_sent(p) for p in fresh)
+
+
+def _sent(page: Page) -> ev.PageSent:
+    return ev.PageSent(
+        page.ticket_id,
+        page.number,
+        page.target_tg_id,
+        page.attempt,
+        page.level,
+        page.reason is PageReason.EMERGENCY,
+    )

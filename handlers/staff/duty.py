@@ -1,0 +1,120 @@
+"""After hours, for staff: "Принял" on a page, and /duty (who is on duty now and next).
+
+Pages themselves are sent by the scheduler (bot/scheduler.py) through the outbox; this is
+where the person paged answers them.
+"""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from domain import services as uc
+from domain.errors import DomainError
+from domain.ports import Clock, Notifier, UnitOfWork
+from handlers.acting import perform
+from handlers.actor import Actor
+from handlers.callbacks import StaffCb
+from handlers.client.keyboards import inline
+from handlers.formatting import deadline, moment_phrase
+
+
+class PageCb(CallbackData, prefix="pg"):
+    page: int
+    action: str  # ack
+
+
+# Included in handlers/staff/queue.py's router, which lets only staff in.
+router = Router(name=__name__)
+router.message.filter(lambda _m, actor: actor.is_staff)
+router.callback_query.filter(PageCb.filter())
+
+
+def _error_text(exc: DomainError) -> str:
+    return {
+        "not_found": _("This alert is out of date."),
+        "access_denied": _("Only support staff can do this."),
+    }.get(exc.code, exc.message)
+
+
+@router.callback_query(PageCb.filter(F.action == "ack"))
+async def acknowledge(
+    query: CallbackQuery,
+    callback_data: PageCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """ "Принял": the repeats stop, the ticket is the presser's, the employee hears who."""
+    outcome = await perform(
+        uc.acknowledge_page(uow, clock, page_id=callback_data.page, staff_tg_id=actor.tg_id),
+        uow,
+        notifier,
+        lambda exc: query.answer(_error_text(exc), show_alert=True),
+    )
+    if outcome is None:
+        return
+    ack = outcome.value
+    if ack.first:
+        await query.answer(
+            _("№{number} is yours: the client is told you are on it.").format(
+                number=ack.ticket_id
+            )
+        )
+    else:
+        staff = await uow.staff.get(ack.by_tg_id)
+        await query.answer(
+            _("{name} has already acknowledged it.").format(name=staff.name if staff else "?"),
+            show_alert=True,
+        )
+    if query.message is not None:
+        card = StaffCb(ticket=ack.ticket_id, action="card").pack()
+        await query.message.edit_reply_markup(  # type: ignore[union-attr]
+            reply_markup=inline([(_("Open the card"), card)])
+        )
+
+
+@router.message(Command("duty"))
+async def duty(
+    message: Message, uow: UnitOfWork, clock: Clock, default_timezone: str = "Europe/Moscow"
+) -> None:
+    """/duty: who is on duty now (until when), and who is next."""
+    now = clock.now()
+    rota = await uow.duty.rota(now)
+    locale = I18n.get_current().current_locale
+
+    async def name(tg_id: int) -> str:
+        staff = await uow.staff.get(tg_id)
+        return html.escape(staff.name) if staff else str(tg_id)
+
+    lines = []
+    current = rota.on_duty(now)
+    for shift in current:
+        lines.append(
+            "🛡 "
+            + _("On duty now: {name}, until {time}.").format(
+                name=await name(shift.staff_tg_id),
+                time=deadline(shift.ends_at, now, default_timezone, locale),
+            )
+        )
+    if not current:
+        lines.append("🛡 " + _("Nobody is on duty now: emergencies go to the leads."))
+    upcoming = rota.next_shift(now)
+    if upcoming is not None:
+        lines.append(
+            _("Next: {name}, {start}, until {end}.").format(
+                name=await name(upcoming.staff_tg_id),
+                start=moment_phrase(upcoming.starts_at, now, default_timezone, locale),
+                end=deadline(upcoming.ends_at, now, default_timezone, locale),
+            )
+        )
+    elif not current:
+        lines.append(_("No duty shifts are planned."))
+    await message.answer("\n".join(lines))
