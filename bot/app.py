@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
+from bot.monthly_reports import MonthlyReports
 from bot.notifications import OutboxNotifier
 from bot.reports import Reports
 from bot.scheduler import DeskScheduler, RearmingNotifier
@@ -90,6 +91,7 @@ class FrontDesk:
     dp: Dispatcher = field(init=False)
     delivery: DeliveryWorker = field(init=False)
     timers: DeskScheduler = field(init=False)
+    monthly_reports: MonthlyReports = field(init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
     _stopped: bool = field(default=False, init=False)
 
@@ -108,6 +110,15 @@ class FrontDesk:
             )
             desk = StaffDesk(self.db, self.bot, i18n, self.settings.default_locale, self.clock)
             self.delivery.custom_methods.update(desk.handlers())
+            self.monthly_reports = MonthlyReports(
+                self.db,
+                self.clock,
+                Reports(self.db, self.clock, i18n),
+                self.bot,
+                self.settings.default_locale,
+                on_queued=self.delivery.wake,
+            )
+            self.delivery.custom_methods.update(self.monthly_reports.handlers())
             notifier = OutboxNotifier(self.settings, i18n, self.clock, on_queued=self.delivery.wake)
             # SLA timers, pages and the auto-close sweep; handlers' changes re-arm them.
             self.timers = DeskScheduler(
@@ -132,6 +143,7 @@ class FrontDesk:
             raise
         self.delivery.start()
         await self.timers.start()
+        await self.monthly_reports.start(self.timers.scheduler)
 
     async def _set_staff_menus(self, i18n: I18n) -> None:
         """Staff get their own command menu in their private chats."""

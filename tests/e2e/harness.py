@@ -127,11 +127,11 @@ async def running_desk(
     **settings: Any,
 ) -> AsyncIterator[Desk]:
     clock = MovableClock(start, ticking=False)
-    group = (
-        emulator.create_group("Поддержка", is_forum=forum, chat_id=STAFF_CHAT_ID)
-        if staff_chat
-        else None
-    )
+    group = None
+    if staff_chat and STAFF_CHAT_ID in emulator.state.chats:  # the desk runs again
+        group = Group(emulator.state, STAFF_CHAT_ID)
+    elif staff_chat:
+        group = emulator.create_group("Поддержка", is_forum=forum, chat_id=STAFF_CHAT_ID)
     config = Settings(
         _env_file=None,  # type: ignore[call-arg]
         BOT_TOKEN=emulator.token,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from openpyxl import load_workbook
 
-from domain import StaffRole
+from domain import SlaTier, StaffRole
 from domain import services as uc
 from domain.enums import EmployeeRole
 from domain.model import Plan
-from tests.e2e.harness import Desk
+from tests.e2e.harness import Desk, msk, running_desk
 from tests.e2e.test_client_side import send_ticket
 
 MANAGER_ID = 602
@@ -78,3 +79,60 @@ async def test_nobody_gets_a_report_of_a_company_that_is_not_theirs(desk: Desk):
     assert "ООО Ромашка" in answer.text and "Лютик" not in answer.text
     await anna.command("report")
     assert "руководитель" in (await anna.wait_for_message()).text
+
+
+# --- the monthly report that goes out by itself ------------------------------------------
+
+REPORT_PARTS = ["text", "document", "document", "photo"]
+
+
+async def test_gold_directors_get_last_months_report_on_the_first_working_day_once(
+    emulator, tmp_path
+):
+    async with running_desk(emulator, tmp_path, start=msk(2026, 11, 30, 12, 0)) as desk:
+        gold = await desk.add_client("ООО Ромашка")
+        silver = await desk.add_client("ЗАО Лютик", tier=SlaTier.SILVER)
+        director = desk.person("Директор")
+        await desk.register(director, gold, EmployeeRole.DIRECTOR)
+        other = desk.person("Директор Лютика")
+        await desk.register(other, silver, EmployeeRole.DIRECTOR)
+        anna = desk.person("Анна")
+        await desk.register(anna, gold)
+        number = await send_ticket(anna)
+        seen = len(director.bot_messages)
+
+        desk.clock.set(msk(2026, 12, 1, 9, 59))
+        await asyncio.sleep(0.3)
+        assert len(director.bot_messages) == seen  # not before ten
+
+        desk.clock.set(msk(2026, 12, 1, 10, 0))
+        text = await director.wait_for_message(contains="отчёт")
+        assert "ООО Ромашка: отчёт за ноябрь 2026" in text.text
+        for kind in REPORT_PARTS[1:]:
+            await director.wait_for_message(lambda m, kind=kind: m.kind == kind)
+        book = load_workbook(io.BytesIO(file_bytes(desk, director.bot_messages[-3])))
+        assert list(book["Заявки"].iter_rows(values_only=True))[1][0] == number
+        assert await desk.outbox_drained()
+        received = len(director.bot_messages)
+        assert not [m for m in other.bot_messages if "отчёт" in (m.text or "")]
+
+    # A restart later that day: nothing is sent twice.
+    async with running_desk(emulator, tmp_path, start=msk(2026, 12, 1, 15, 0)) as desk:
+        desk.clock.advance(hours=1)
+        await asyncio.sleep(0.3)
+        assert await desk.outbox_drained()
+        assert len(director.bot_messages) == received
+
+
+async def test_a_report_missed_while_the_bot_was_down_goes_out_when_it_is_back(emulator, tmp_path):
+    async with running_desk(emulator, tmp_path, start=msk(2026, 11, 27, 12, 0)) as desk:
+        await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
+        await desk.add_client("ООО Ромашка", tier=SlaTier.PLATINUM, manager_tg_id=MANAGER_ID)
+    manager = emulator.create_user("Мария", user_id=MANAGER_ID, language_code="ru")
+
+    # Down over the weekend and on the morning of 1 December.
+    async with running_desk(emulator, tmp_path, start=msk(2026, 12, 1, 14, 0)):
+        # No director registered: the personal manager gets it to pass on.
+        text = await manager.wait_for_message(contains="отчёт")
+        assert "ООО Ромашка: отчёт за ноябрь 2026" in text.text
+        await manager.wait_for_message(lambda m: m.kind == "photo")
