@@ -1,4 +1,5 @@
-"""`frontdesk admin ...`: the administrator's command line for clients, invites and staff.
+"""`frontdesk admin ...`: the administrator's command line for clients, invites, staff and
+the duty rota.
 
     frontdesk admin client add --name NAME [--tier T] [--timezone TZ] [--hours 09:00-18:00]
                                [--weekdays mon-fri] [--country RU|none] [--24x7] [--manager TG_ID]
@@ -8,14 +9,20 @@
     frontdesk admin invite list --client ID
     frontdesk admin staff add --tg-id ID --name NAME --role ROLE
     frontdesk admin staff list
+    frontdesk admin duty add --staff TG_ID --from "YYYY-MM-DD HH:MM" --to "YYYY-MM-DD HH:MM"
+                             [--timezone TZ]
+    frontdesk admin duty add --staff TG_ID --weekly "mon-fri 18:00-09:00" [--timezone TZ]
+    frontdesk admin duty list
+    frontdesk admin duty remove ID
 
 Output: a command that creates something prints the one thing a script wants on stdout (the
 client's id; the invite link, or only the invite code when the bot's username is unknown;
-the staff member's Telegram id) and a sentence for the person on stderr. Lists go to stdout
-as aligned columns. A bad value is one line on stderr, `<command>: error: <what is wrong>`,
-with exit code 2, and nothing is written: values are checked before the database is opened,
-and what only the database can tell (an unknown client or manager) makes the use case raise
-inside the unit of work, which then rolls back.
+the staff member's Telegram id; the duty entry's id) and a sentence for the person on
+stderr. Lists go to stdout as aligned columns. A bad value is one line on stderr,
+`<command>: error: <what is wrong>`, with exit code 2, and nothing is written: values are
+checked before the database is opened, and what only the database can tell (an unknown
+client, manager or staff member) makes the use case raise inside the unit of work, which
+then rolls back.
 
 Everything goes through the use cases of `domain.services` and the repositories; no SQL here.
 """
@@ -32,11 +39,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from domain import services
 from domain.calendar import WorkCalendar
+from domain.duty import DutyRota, DutyShift, WeeklyDuty, parse_weekdays, parse_weekly, weekdays_text
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.errors import DomainError, NotFound
 from domain.model import Client, Invite, Plan
@@ -46,14 +55,13 @@ from storage import Database
 E = TypeVar("E", bound=StrEnum)
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 _DURATION = re.compile(r"(\d+)\s*([mhdw])")
 _DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _LONGEST_INVITE = timedelta(days=3650)
 _LARGEST_NUMBER = 2**53 - 1  # Telegram ids fit in 52 bits; SQLite integers in 64
 _BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+_MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 CLIENT_COLUMNS = (
     "id",
     "name",
@@ -83,7 +91,7 @@ class CannotOpenDatabase(CliError):
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `admin` and its commands to the `frontdesk` parser's subcommands."""
-    admin = commands.add_parser("admin", help="manage clients, invites and staff")
+    admin = commands.add_parser("admin", help="manage clients, invites, staff and the duty rota")
     _errors_in_one_line(admin)
     groups = _subcommands(admin)
 
@@ -102,6 +110,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     staff = _subcommands(groups.add_parser("staff", help="the provider's staff"))
     _staff_add_arguments(staff.add_parser("add", help="add a staff member (or update one)"))
     _handled_by(staff.add_parser("list", help="list the staff"), staff_list)
+
+    duty = _subcommands(groups.add_parser("duty", help="the on-duty rota (after hours)"))
+    _duty_add_arguments(duty.add_parser("add", help="add a duty shift or a weekly pattern"))
+    _handled_by(duty.add_parser("list", help="who is on duty now and next, every entry"), duty_list)
+    duty_remove = duty.add_parser("remove", help="remove a rota entry")
+    duty_remove.add_argument("id", type=_positive_int, metavar="ID", help="the entry's id")
+    _handled_by(duty_remove, duty_remove_command)
 
 
 def dispatch(args: argparse.Namespace, load_settings_or_exit: Callable[[], Settings]) -> int:
@@ -247,6 +262,36 @@ def _staff_add_arguments(parser: argparse.ArgumentParser) -> None:
     _handled_by(parser, staff_add)
 
 
+def _duty_add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--staff",
+        type=_positive_int,
+        required=True,
+        metavar="TG_ID",
+        help="the staff member's Telegram id",
+    )
+    parser.add_argument(
+        "--from", dest="starts", type=_moment, metavar='"YYYY-MM-DD HH:MM"', help="a shift's start"
+    )
+    parser.add_argument(
+        "--to", dest="ends", type=_moment, metavar='"YYYY-MM-DD HH:MM"', help="a shift's end"
+    )
+    parser.add_argument(
+        "--weekly",
+        type=_weekly,
+        metavar='"DAYS HH:MM-HH:MM"',
+        help='a shift every week, e.g. "mon-fri 18:00-09:00" (ending at or before its start: '
+        'the next day) or "sat,sun 00:00-00:00"',
+    )
+    parser.add_argument(
+        "--timezone",
+        type=_timezone,
+        metavar="TZ",
+        help="IANA time zone of the times given (default: DEFAULT_TIMEZONE of the settings)",
+    )
+    _handled_by(parser, duty_add)
+
+
 def _subcommands(
     parser: argparse.ArgumentParser, *, required: bool = True
 ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
@@ -344,27 +389,27 @@ def _hours(text: str) -> tuple[time, time]:
 
 
 def _weekdays(text: str) -> frozenset[int]:
-    """`mon-fri`, `mon,wed,fri`, `mon-wed,fri`; a range may wrap around: `sun-thu`."""
-    days: set[int] = set()
     try:
-        for part in text.split(","):
-            first, dash, last = part.partition("-")
-            start = _weekday(first)
-            end = _weekday(last) if dash else start
-            days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
+        return parse_weekdays(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _weekly(text: str) -> tuple[frozenset[int], time, time]:
+    try:
+        return parse_weekly(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _moment(text: str) -> datetime:
+    """ "2026-11-23 18:00", a wall-clock time: the time zone is applied later."""
+    try:
+        return datetime.strptime(" ".join(text.split()), _MOMENT_FORMAT)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected working days like mon-fri or mon,wed,fri (days: {', '.join(WEEKDAYS)}), "
-            f"got {text!r}"
+            f'expected a date and time like "2026-11-23 18:00", got {text!r}'
         ) from None
-    return frozenset(days)
-
-
-def _weekday(name: str) -> int:
-    name = name.strip().lower()
-    if name in WEEKDAYS:
-        return WEEKDAYS.index(name)
-    return _FULL_WEEKDAYS.index(name)  # ValueError when it is neither
 
 
 def _duration(text: str) -> timedelta | None:
@@ -568,6 +613,99 @@ async def staff_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def duty_add(args: argparse.Namespace, settings: Settings) -> int:
+    timezone = args.timezone or settings.default_timezone
+    shift = args.starts is not None or args.ends is not None
+    if shift == (args.weekly is not None):
+        raise CliError('give either --from and --to, or --weekly "mon-fri 18:00-09:00"')
+    if shift and (args.starts is None or args.ends is None):
+        raise CliError("a one-off shift needs both --from and --to")
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            if shift:
+                zone = ZoneInfo(timezone)
+                entry: DutyShift | WeeklyDuty = (
+                    await services.add_duty_shift(
+                        uow,
+                        staff_tg_id=args.staff,
+                        starts_at=args.starts.replace(tzinfo=zone),
+                        ends_at=args.ends.replace(tzinfo=zone),
+                    )
+                ).value
+            else:
+                weekdays, starts, ends = args.weekly
+                entry = (
+                    await services.add_weekly_duty(
+                        uow,
+                        staff_tg_id=args.staff,
+                        weekdays=weekdays,
+                        starts=starts,
+                        ends=ends,
+                        timezone=timezone,
+                    )
+                ).value
+        except NotFound:
+            raise CliError(
+                f"unknown staff member {args.staff} (add them with: frontdesk admin staff add)"
+            ) from None
+        await uow.commit()
+        name = await _staff_name(uow, entry.staff_tg_id)
+    print(entry.id)
+    _note(f"duty entry {entry.id} added: {name}, {_duty_text(entry, timezone)}")
+    return 0
+
+
+async def duty_list(args: argparse.Namespace, settings: Settings) -> int:
+    timezone = settings.default_timezone
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        rota = await uow.duty.rota()
+        now = db.clock.now()
+        names = {s.tg_id: f"{s.tg_id} {s.name}" for s in await uow.staff.list()}
+    entries = sorted([*rota.shifts, *rota.weekly], key=lambda e: e.id or 0)
+    if not entries:
+        _note(
+            "nobody is on the duty rota: after hours the leads are paged; add a shift with: "
+            'frontdesk admin duty add --staff TG_ID --weekly "mon-fri 18:00-09:00"'
+        )
+        return 0
+    print(f"on duty now: {_on_duty_now(rota, now, names, timezone)}")
+    upcoming = rota.next_shift(now)
+    following = (
+        f"{names.get(upcoming.staff_tg_id, upcoming.staff_tg_id)}, "
+        f"{_local(upcoming.starts_at, timezone)} - {_local(upcoming.ends_at, timezone)} {timezone}"
+        if upcoming
+        else "nobody planned"
+    )
+    print(f"next: {following}")
+    print()
+    on_duty = {(s.id, s.staff_tg_id) for s in rota.on_duty(now)}
+    rows = [
+        (
+            str(entry.id),
+            names.get(entry.staff_tg_id, str(entry.staff_tg_id)),
+            _duty_text(entry, timezone),
+            _duty_status(entry, now, on_duty),
+        )
+        for entry in entries
+    ]
+    _print_table(("id", "staff", "duty", "status"), rows)
+    return 0
+
+
+async def duty_remove_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            await services.remove_duty(uow, entry_id=args.id)
+        except NotFound:
+            raise CliError(
+                f"unknown duty entry id {args.id} (see: frontdesk admin duty list)"
+            ) from None
+        await uow.commit()
+    print(args.id)
+    _note(f"duty entry {args.id} removed")
+    return 0
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -610,6 +748,42 @@ async def _manager_names(uow: UnitOfWork, clients: Iterable[Client]) -> dict[int
     return names
 
 
+async def _staff_name(uow: UnitOfWork, tg_id: int) -> str:
+    staff = await uow.staff.get(tg_id)
+    return f"{tg_id} {staff.name}" if staff else str(tg_id)
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(timezone)):{_MOMENT_FORMAT}}"
+
+
+def _duty_text(entry: DutyShift | WeeklyDuty, timezone: str) -> str:
+    """ "mon-fri 18:00-09:00 Europe/Moscow" or "2026-11-23 18:00 - 2026-11-24 09:00 UTC"."""
+    if isinstance(entry, WeeklyDuty):
+        return f"every {entry.describe()} {entry.timezone}"
+    return f"{_local(entry.starts_at, timezone)} - {_local(entry.ends_at, timezone)} {timezone}"
+
+
+def _duty_status(
+    entry: DutyShift | WeeklyDuty, now: datetime, on_duty: set[tuple[int | None, int]]
+) -> str:
+    if (entry.id, entry.staff_tg_id) in on_duty:
+        return "on duty now"
+    if isinstance(entry, DutyShift) and entry.ends_at <= now:
+        return "ended"
+    return ""
+
+
+def _on_duty_now(rota: DutyRota, now: datetime, names: dict[int, str], timezone: str) -> str:
+    shifts = rota.on_duty(now)
+    if not shifts:
+        return "nobody (the leads are paged)"
+    return "; ".join(
+        f"{names.get(s.staff_tg_id, s.staff_tg_id)} until {_local(s.ends_at, timezone)} {timezone}"
+        for s in shifts
+    )
+
+
 def invite_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
@@ -618,20 +792,6 @@ def invite_status(invite: Invite, now: datetime) -> str:
     """active, expired, used up or revoked."""
     reason = invite.unusable_reason(now)
     return "active" if reason is None else reason.replace("_", " ")
-
-
-def weekdays_text(days: Iterable[int]) -> str:
-    """{0,1,2,3,4} → mon-fri; {0,2,4} → mon,wed,fri; runs of three days or more as ranges."""
-    parts: list[str] = []
-    run: list[int] = []
-    for day in [*sorted(days), None]:
-        if run and (day is None or day != run[-1] + 1):
-            names = [WEEKDAYS[d] for d in run]
-            parts.append(f"{names[0]}-{names[-1]}" if len(run) >= 3 else ",".join(names))
-            run = []
-        if day is not None:
-            run.append(day)
-    return ",".join(parts)
 
 
 def _client_summary(client: Client, managers: dict[int, str]) -> str:

@@ -283,7 +283,10 @@ class OutboxNotifier:
             name=name,
             number=c.ticket.number,
         )
-        deadlines = self._deadlines(c, locale)
+        # At night an emergency is worked now: the contract's deadlines of the morning would
+        # only confuse.
+        at_night = c.ticket.emergency and not c.client.calendar.is_working(self.clock.now())
+        deadlines = "" if at_night else self._deadlines(c, locale)
         await self._text(uow, c.employee.tg_id, f"{text} {deadlines}".strip(), c.ticket.number)
 
     async def _on_TicketAssigned(self, uow: UnitOfWork, event: ev.TicketAssigned) -> None:
@@ -506,6 +509,7 @@ class OutboxNotifier:
     async def _on_TicketCancelled(self, uow: UnitOfWork, event: ev.TicketCancelled) -> None:
         c = await self._context(uow, event.ticket_id)
         await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
+        await self._call_off_pages(uow, c)
         if event.by_employee:
             return
         locale = self._employee_locale(c.employee)
@@ -563,7 +567,6 @@ class OutboxNotifier:
             self._card_button(c.ticket.number, mlocale),
             key=f"rated:{c.ticket.number}:{bool(event.comment)}",
         )
-
 
     # --- SLA timers and after-hours pages ------------------------------------------------
 
@@ -651,8 +654,7 @@ class OutboxNotifier:
                     "🔴 №{number} of {client}: the reaction time is breached (it was due {time})."
                 ),
                 SlaMilestone.RESOLUTION_BREACH: N_(
-                    "🔴 №{number} of {client}: the resolution time is breached "
-                    "(it was due {time})."
+                    "🔴 №{number} of {client}: the resolution time is breached (it was due {time})."
                 ),
             },
             event.milestone,
@@ -705,11 +707,12 @@ class OutboxNotifier:
                 client=client,
                 priority=priority,
             )
-        who = html.escape(c.employee.name)
-        contacts = [f"@{html.escape(c.employee.username)}"] if c.employee.username else []
+        who = [html.escape(c.employee.name)]
+        if c.employee.username:
+            who.append(f"@{html.escape(c.employee.username)}")
         if c.employee.phone:
-            contacts.append(html.escape(c.employee.phone))
-        lines = [f"<b>{head}</b>", html.escape(c.ticket.title), f"👤 {who} {' '.join(contacts)}"]
+            who.append(html.escape(c.employee.phone))
+        lines = [f"<b>{head}</b>", html.escape(c.ticket.title), "👤 " + " · ".join(who)]
         if event.attempt > 1:
             lines.append(
                 self.t(
@@ -747,6 +750,26 @@ class OutboxNotifier:
             ),
             key=f"page:{event.page_id}:{event.attempt}",
         )
+
+    async def _call_off_pages(self, uow: UnitOfWork, c: Context) -> None:
+        """Whoever was paged about a ticket that is now cancelled hears that the alert is off
+        (the pages themselves stop at their next due time)."""
+        pages = await uow.pages.for_ticket(c.ticket.number)
+        for staff in await self._active_staff(uow, [p.target_tg_id for p in pages]):
+            locale = self._staff_locale(staff)
+            await self._text(
+                uow,
+                staff.tg_id,
+                "🔕 "
+                + self.t(
+                    N_("№{number} of {client} is cancelled: the alert is off."),
+                    locale,
+                    number=c.ticket.number,
+                    client=html.escape(c.client.name),
+                ),
+                c.ticket.number,
+                key=f"page-off:{c.ticket.number}:{staff.tg_id}",
+            )
 
     async def _on_PageAcknowledged(self, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
         """The others paged about it hear that somebody is on it."""

@@ -13,7 +13,9 @@ Four milestones (domain.sla.SlaMilestone), at the due times stored on the ticket
 unique per ticket and milestone), and returns an event for each one it recorded; a breach is
 recorded with the working time overdue so far and settled to the final amount once the
 ticket is answered (resolved). The storage layer's bulk query for the timers mirrors
-`pending_milestones` (storage/repositories.py, `SqliteSlaEventRepository.pending`).
+`pending_milestones` for open tickets (storage/repositories.py,
+`SqliteSlaEventRepository.pending`); a late breach of a ticket that has just finished is
+recorded by the check that follows the change (tests/storage/test_duty_and_pages.py).
 """
 
 from __future__ import annotations

@@ -153,7 +153,8 @@ def parse_weekdays(text: str) -> frozenset[int]:
             days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
     except ValueError:
         raise ValueError(
-            f"expected days like mon-fri or sat,sun (days: {', '.join(WEEKDAYS)}), got {text!r}"
+            f"expected days like mon-fri or mon,wed,fri (days: {', '.join(WEEKDAYS)}, or daily), "
+            f"got {text!r}"
         ) from None
     return frozenset(days)
 

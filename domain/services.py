@@ -821,12 +821,23 @@ async def acknowledge_page(
         assert earlier.acknowledged_by is not None
         return Outcome(Acknowledgement(page.ticket_id, earlier.acknowledged_by, False))
     now = clock.now()
+    ticket = await _ticket(uow, page.ticket_id)
+    taken_by = ticket.assignee_tg_id
+    if ticket.first_response_at is not None and taken_by not in (None, staff_tg_id):
+        # Somebody took it from the card meanwhile: they are on it, the pages are over.
+        assert taken_by is not None
+        for each in pages:
+            if each.next_at is not None:
+                each.next_at = None
+                await uow.pages.update(each)
+        return Outcome(Acknowledgement(page.ticket_id, taken_by, False))
+    if not ticket.is_open:
+        raise NotFound(f"ticket {ticket.number} is finished; the page is over")
     for each in pages:
         each.acknowledged_by, each.acknowledged_at, each.next_at = staff_tg_id, now, None
         await uow.pages.update(each)
     others = tuple(sorted({p.target_tg_id for p in pages} - {staff_tg_id}))
     events: list[ev.Event] = [ev.PageAcknowledged(page.ticket_id, staff_tg_id, others)]
-    ticket = await _ticket(uow, page.ticket_id)
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED) or (
         ticket.is_open and ticket.assignee_tg_id is None and ticket.first_response_at is None
     ):

@@ -55,6 +55,7 @@ def _staff_commands(i18n: I18n, locale: str) -> list[BotCommand]:
         BotCommand(command="queue", description=t("Open tickets, nearest breach first")),
         BotCommand(command="mine", description=t("My tickets in work")),
         BotCommand(command="t", description=t("A ticket's card by its number")),
+        BotCommand(command="duty", description=t("Who is on duty now and next")),
         BotCommand(command="report", description=t("A client's report")),
         BotCommand(command="language", description=t("Language")),
         BotCommand(command="cancel", description=t("Cancel what I am doing")),

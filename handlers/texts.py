@@ -37,6 +37,15 @@ def status_name(status: TicketStatus) -> str:
     }[status]
 
 
+def staff_status_name(status: TicketStatus) -> str:
+    """The status as staff say it: "waiting for the client", not "waiting for your answer"."""
+    if status is TicketStatus.WAITING_CLIENT:
+        return _("waiting for the client")
+    if status is TicketStatus.RESOLVED:
+        return _("resolved, waiting for the client to confirm")
+    return status_name(status)
+
+
 def category_name(category: Category) -> str:
     names = {
         Category.PRINTER: _("printer"),

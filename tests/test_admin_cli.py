@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -401,6 +402,148 @@ def test_staff_add_again_updates(cli, db_path):
     assert counts(db_path)[2] == 1
     staff = in_db(db_path, lambda uow: uow.staff.get(1001))
     assert (staff.name, staff.role) == ("Ivan P.", StaffRole.LEAD)
+
+
+# --- the duty rota ----------------------------------------------------------------------
+
+
+def rota(path: Path) -> Any:
+    return in_db(path, lambda uow: uow.duty.rota())
+
+
+def test_duty_add_a_shift_in_the_given_time_zone(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
+
+    result = cli(
+        "duty", "add", "--staff", "1001", "--from", "2026-12-31 18:00",
+        "--to", "2027-01-09  09:00", "--timezone", "Asia/Yekaterinburg",
+    )  # fmt: skip
+
+    assert result.code == 0
+    assert result.out == "1\n"
+    assert result.err == (
+        "duty entry 1 added: 1001 Иван, 2026-12-31 18:00 - 2027-01-09 09:00 Asia/Yekaterinburg\n"
+    )
+    (shift,) = rota(db_path).shifts
+    assert (shift.id, shift.staff_tg_id) == (1, 1001)
+    assert shift.starts_at == datetime(2026, 12, 31, 13, 0, tzinfo=UTC)  # 18:00 at UTC+5
+    assert shift.ends_at == datetime(2027, 1, 9, 4, 0, tzinfo=UTC)
+
+
+def test_duty_add_a_weekly_pattern(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
+    cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "second_line")
+
+    weeknights = cli("duty", "add", "--staff", "1001", "--weekly", "mon-fri 18:00-09:00")
+    weekend = cli(
+        "duty", "add", "--staff", "1002", "--weekly", "sat,sun 00:00-00:00",
+        "--timezone", "Europe/Kaliningrad",
+    )  # fmt: skip
+
+    assert (weeknights.code, weeknights.out, weekend.out) == (0, "1\n", "2\n")
+    assert weeknights.err == (
+        "duty entry 1 added: 1001 Иван, every mon-fri 18:00-09:00 Europe/Moscow\n"
+    )
+    first, second = rota(db_path).weekly
+    assert (first.weekdays, first.starts, first.ends) == (frozenset(range(5)), time(18), time(9))
+    assert (second.weekdays, second.timezone) == (frozenset({5, 6}), "Europe/Kaliningrad")
+
+
+def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
+    cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "lead")
+    now = datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow")).replace(second=0, microsecond=0)
+    soon, later = now + timedelta(hours=2), now + timedelta(hours=5)
+    past = now - timedelta(days=3)
+    cli("duty", "add", "--staff", "1001", "--weekly", "daily 00:00-00:00")
+    cli("duty", "add", "--staff", "1002", "--from", f"{soon:%Y-%m-%d %H:%M}",
+        "--to", f"{later:%Y-%m-%d %H:%M}")  # fmt: skip
+    cli("duty", "add", "--staff", "1002", "--from", f"{past:%Y-%m-%d %H:%M}",
+        "--to", f"{past + timedelta(hours=1):%Y-%m-%d %H:%M}")  # fmt: skip
+
+    result = cli("duty", "list")
+
+    assert result.code == 0
+    lines = result.out.splitlines()
+    tomorrow = (now + timedelta(days=1)).date()
+    assert lines[0] == f"on duty now: 1001 Иван until {tomorrow} 00:00 Europe/Moscow"
+    assert lines[1] == (
+        f"next: 1002 Анна, {soon:%Y-%m-%d %H:%M} - {later:%Y-%m-%d %H:%M} Europe/Moscow"
+    )
+    assert lines[2] == ""
+    assert lines[3].split() == ["id", "staff", "duty", "status"]
+    assert lines[4].split() == [
+        "1", "1001", "Иван", "every", "daily", "00:00-00:00", "Europe/Moscow", "on", "duty", "now",
+    ]  # fmt: skip
+    assert lines[5].split()[:3] == ["2", "1002", "Анна"] and "ended" not in lines[5]
+    assert lines[6].split()[:3] == ["3", "1002", "Анна"] and lines[6].endswith("ended")
+
+
+def test_duty_list_when_nobody_is_on_the_rota(cli, db_path):
+    result = cli("duty", "list")
+
+    assert (result.code, result.out) == (0, "")
+    assert result.err.startswith("nobody is on the duty rota: after hours the leads are paged")
+
+
+def test_duty_remove(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
+    cli("duty", "add", "--staff", "1001", "--weekly", "mon-fri 18:00-09:00")
+    cli("duty", "add", "--staff", "1001", "--weekly", "sat,sun 00:00-00:00")
+
+    result = cli("duty", "remove", "1")
+
+    assert (result.code, result.out, result.err) == (0, "1\n", "duty entry 1 removed\n")
+    assert [p.id for p in rota(db_path).weekly] == [2]
+    again = cli("duty", "remove", "1")
+    assert again.code == 2
+    assert again.err == (
+        "frontdesk admin duty remove: error: unknown duty entry id 1 "
+        "(see: frontdesk admin duty list)\n"
+    )
+
+
+DUTY_BAD_VALUES = [
+    (["duty", "add", "--staff", "1001", "--from", "23.11.2026 18:00", "--to", "2026-11-24 09:00"],
+     """argument --from: expected a date and time like "2026-11-23 18:00", got '23.11.2026"""),
+    (["duty", "add", "--staff", "1001", "--weekly", "mon-fri"],
+     'argument --weekly: expected days and hours like "mon-fri 18:00-09:00"'),
+    (["duty", "add", "--staff", "1001", "--weekly", "mon-fry 18:00-09:00"],
+     "argument --weekly: expected days like mon-fri or mon,wed,fri"),
+    (["duty", "add", "--staff", "1001", "--weekly", "mon-fri 18:00-25:00"],
+     "expected times from 00:00 to 23:59"),
+    (["duty", "add", "--staff", "1001"], "give either --from and --to, or --weekly"),
+    (["duty", "add", "--staff", "1001", "--weekly", "daily 00:00-00:00",
+      "--from", "2026-11-23 18:00", "--to", "2026-11-24 09:00"],
+     "give either --from and --to, or --weekly"),
+    (["duty", "add", "--staff", "1001", "--from", "2026-11-23 18:00"],
+     "a one-off shift needs both --from and --to"),
+    (["duty", "add", "--staff", "1001", "--from", "2026-11-24 09:00", "--to", "2026-11-23 18:00"],
+     "frontdesk admin duty add: error: a duty shift must end after it starts"),
+    (["duty", "add", "--staff", "77", "--weekly", "mon-fri 18:00-09:00"],
+     "unknown staff member 77 (add them with: frontdesk admin staff add)"),
+    (["duty", "add", "--staff", "1001", "--weekly", "mon-fri 18:00-09:00", "--timezone", "Mars"],
+     "argument --timezone: unknown time zone 'Mars'"),
+    (["duty", "add", "--weekly", "mon-fri 18:00-09:00"],
+     "the following arguments are required: --staff"),
+    (["duty", "remove", "abc"], "argument ID: expected a whole number"),
+    (["duty"], "frontdesk admin duty: error: the following arguments are required"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "message"), DUTY_BAD_VALUES)
+def test_a_bad_duty_value_is_one_line_exit_2_and_nothing_written(cli, db_path, argv, message):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Ivan", "--role", "second_line")
+    cli("duty", "add", "--staff", "1001", "--weekly", "sat,sun 00:00-00:00")
+
+    result = cli(*argv)
+
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result.err
+    assert message in result.err_lines[0]
+    assert re.match(r"frontdesk admin duty[\w ]*: error: ", result.err_lines[0])
+    assert result.out == ""
+    assert len(rota(db_path).weekly) == 1 and rota(db_path).shifts == ()
 
 
 # --- bad values: one line, exit code 2, nothing written ----------------------------------

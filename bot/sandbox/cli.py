@@ -2,11 +2,12 @@
 
 The built-in Bot API emulator and the real bot run side by side on 127.0.0.1, on a
 sandbox database prepared with a demo client company (Gold tier, Moscow calendar), its
-personal manager, a first-line engineer and a staff chat. You type as the client's
-employee; `/as manager`, `/as engineer`, `/as staff-chat` switch whose screen you see and
-who you act as; inline buttons are numbered and pressed with `/1`, `/2`...; `/time +3h`
-moves the sandbox clock. `--script FILE` plays the same input from a file and prints
-the transcript.
+personal manager, a first-line engineer, an on-duty engineer for the nights and weekends,
+a lead and a staff chat. You type as the client's employee; `/as manager`, `/as engineer`,
+`/as duty`, `/as lead`, `/as staff-chat` switch whose screen you see and who you act as;
+inline buttons are numbered and pressed with `/1`, `/2`...; `/time +3h` moves the sandbox
+clock, and the SLA timers and pages that fall due fire as it moves. `--script FILE` plays
+the same input from a file and prints the transcript.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 STAFF_CHAT_ID = -1001234567890
 HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
-  /as employee | employee-en | newcomer | manager | engineer | staff-chat
+  /as employee | employee-en | newcomer | manager | engineer | duty | lead | staff-chat
                    whose screen you see and who you act as
   /1, /2, ...      press the numbered button
-  /time +3h        move the sandbox clock (+30m, +2h, +1d); /time alone shows it
+  /time +3h        move the sandbox clock (+30m, +2h, +1d); SLA warnings, breaches and
+                   pages that fall due on the way fire; /time alone shows it
   /photo [caption] send a photo      /file [caption]  send a document
   /voice           send a voice note  /sticker         send a sticker
   /contact         share your phone  /edit TEXT       edit your last message
@@ -88,7 +90,11 @@ class Sandbox:
         newcomer = e.create_user("Олег", username="oleg", language_code="ru")
         maria = e.create_user("Мария", username="maria_pm", language_code="ru")
         ivan = e.create_user("Иван", username="ivan_l1", language_code="ru")
-        group = e.create_group("Поддержка · заявки", members=[maria, ivan], chat_id=STAFF_CHAT_ID)
+        oleg = e.create_user("Олег", username="oleg_duty", language_code="ru")
+        petr = e.create_user("Пётр", username="petr_lead", language_code="ru")
+        group = e.create_group(
+            "Поддержка · заявки", members=[maria, ivan, oleg, petr], chat_id=STAFF_CHAT_ID
+        )
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             BOT_TOKEN=e.token,
@@ -98,7 +104,7 @@ class Sandbox:
         )
         self.app = FrontDesk(settings, self.clock)
         await self.app.start()
-        await self._seed(anna, anne, maria, ivan)
+        await self._seed(anna, anne, maria, ivan, oleg, petr)
         self.app.start_polling_in_background()
         self.screens = {
             "employee": Screen("employee", anna, anna),
@@ -106,17 +112,36 @@ class Sandbox:
             "newcomer": Screen("newcomer", newcomer, newcomer),
             "manager": Screen("manager", maria, maria),
             "engineer": Screen("engineer", ivan, ivan),
+            "duty": Screen("duty", oleg, oleg),
+            "lead": Screen("lead", petr, petr),
             "staff-chat": Screen("staff-chat", group, ivan, chat=group),
         }
         for screen in self.screens.values():
             self._mark_seen(screen)
 
-    async def _seed(self, anna: Person, anne: Person, maria: Person, ivan: Person) -> None:
+    async def _seed(
+        self, anna: Person, anne: Person, maria: Person, ivan: Person, oleg: Person, petr: Person
+    ) -> None:
         assert self.app is not None
         clock = self.clock
         async with self.app.db.unit_of_work() as uow:
             await uc.add_staff(uow, clock, tg_id=maria.id, name="Мария", role=StaffRole.MANAGER)
             await uc.add_staff(uow, clock, tg_id=ivan.id, name="Иван", role=StaffRole.FIRST_LINE)
+            await uc.add_staff(uow, clock, tg_id=oleg.id, name="Олег", role=StaffRole.SECOND_LINE)
+            await uc.add_staff(uow, clock, tg_id=petr.id, name="Пётр", role=StaffRole.LEAD)
+            # Олег is on duty whenever the office is closed: weeknights and weekends.
+            for weekdays, starts, ends in (
+                (frozenset(range(5)), time(18), time(9)),
+                (frozenset({5, 6}), time(0), time(0)),
+            ):
+                await uc.add_weekly_duty(
+                    uow,
+                    staff_tg_id=oleg.id,
+                    weekdays=weekdays,
+                    starts=starts,
+                    ends=ends,
+                    timezone="Europe/Moscow",
+                )
             client = (
                 await uc.register_client(
                     uow,
@@ -162,7 +187,8 @@ class Sandbox:
         now = self.clock.now().astimezone(MOSCOW)
         self.out(
             "Front desk sandbox: a demo client «ООО «Ромашка»» (Gold, Moscow calendar), "
-            "its manager Мария, engineer Иван and the staff chat.\n"
+            "its manager Мария, engineer Иван, Олег on duty at night, lead Пётр "
+            "and the staff chat.\n"
             f"Sandbox time: {now:%a %d %b %H:%M} (Moscow). You are Анна, an employee: "
             "describe a problem to start.\n"
             f"An invitation for /as newcomer: /start {self.invite_code}\n"
@@ -185,14 +211,15 @@ class Sandbox:
             if command == "/as":
                 await self._switch(rest.strip())
                 return True
-            if command == "/time":
-                self._move_time(rest.strip())
+            if command == "/time" and not self._move_time(rest.strip()):
                 return True
             if command == "/screen":
                 screen.shown.clear()
                 self._render(screen)
                 return True
-            if re.fullmatch(r"/\d+", command):
+            if command == "/time":
+                pass  # moved: what fell due is shown below, like the bot's answers
+            elif re.fullmatch(r"/\d+", command):
                 await self._press(int(command[1:]))
             elif command == "/photo":
                 await screen.actor.send_photo(caption=rest or None, chat=screen.chat)
@@ -232,16 +259,20 @@ class Sandbox:
             self.out("  (nothing here yet)")
         self._render(screen, again_last=True)
 
-    def _move_time(self, amount: str) -> None:
+    def _move_time(self, amount: str) -> bool:
+        """Show the sandbox time, moving it first when asked; True when it moved."""
+        moved = False
         if amount:
             match = re.fullmatch(r"\+?(\d+)\s*([mhd])", amount)
             if not match:
                 self.out("  (sandbox: say how far, like /time +30m, +3h or +1d)")
-                return
+                return False
             unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
             self.clock.advance(timedelta(**{unit: int(match.group(1))}))
+            moved = True
         now = self.clock.now().astimezone(MOSCOW)
         self.out(f"  (sandbox time: {now:%a %d %b %Y %H:%M} Moscow)")
+        return moved
 
     async def _press(self, number: int) -> None:
         if number not in self.buttons:
@@ -264,7 +295,8 @@ class Sandbox:
         await screen.actor.send(text, chat=screen.chat, reply_to=target)
 
     async def settle(self, timeout: float = 5.0) -> None:
-        """Wait until the bot has taken every update and the outbox is quiet."""
+        """Wait until the bot has taken every update, the timers that fell due have fired,
+        and the outbox is quiet."""
         assert self.app is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -273,6 +305,7 @@ class Sandbox:
             busy = (
                 self.emulator.pending_updates > 0
                 or self.emulator.long_polls_waiting == 0
+                or not await self.app.timers.settled(timeout=0.05)
                 or await self.app.delivery.outbox.depth() > 0
             )
             now = loop.time()

@@ -587,19 +587,34 @@ async def send(
     locale = I18n.get_current().current_locale
     assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
     now, tz = clock.now(), actor.client.timezone
+    deadlines = _("We will answer by {reaction} and fix it by {resolution}.").format(
+        reaction=deadline(ticket.reaction_due, now, tz, locale),
+        resolution=deadline(ticket.resolution_due, now, tz, locale),
+    )
     alarm = next((e for e in outcome.events if isinstance(e, ev.AfterHoursAlarm)), None)
     if alarm is None:
-        next_steps = _("We will answer by {reaction} and fix it by {resolution}.").format(
-            reaction=deadline(ticket.reaction_due, now, tz, locale),
-            resolution=deadline(ticket.resolution_due, now, tz, locale),
-        )
+        next_steps = deadlines
     elif alarm.emergency:
-        next_steps = _(
-            "The on-duty engineer has been alerted and will contact you; "
-            "work outside working hours is paid separately."
+        # The contract's deadlines start in the morning; what matters tonight is who is coming.
+        alerted = (
+            _("The on-duty engineer and your personal manager have been alerted.")
+            if actor.client.manager_tg_id in alarm.targets
+            else _("The on-duty engineer has been alerted.")
+        )
+        next_steps = (
+            alerted
+            + " "
+            + _(
+                "As soon as somebody is on it, I will tell you here who is helping you. "
+                "Work outside working hours is paid separately, beyond the plan."
+            )
         )
     else:
-        next_steps = _("The on-duty engineer has been alerted and will contact you.")
+        next_steps = (
+            _("Your company has round-the-clock support: the on-duty engineer has been alerted.")
+            + " "
+            + deadlines
+        )
     await query.message.answer(  # type: ignore[union-attr]
         _("Request №{number} is registered.").format(number=ticket.number)
         + "\n"

@@ -255,6 +255,6 @@ async def show_help(message: Message, actor: Actor) -> None:
     if actor.is_employee:
         await message.answer(help_text(actor), reply_markup=main_keyboard())
     elif actor.is_staff:
-        await message.answer(_("Staff commands: /queue, /mine, /t N."))
+        await message.answer(_("Staff commands: /queue, /mine, /t N, /duty."))
     else:
         await message.answer(stranger_text())

@@ -21,7 +21,7 @@ from handlers.texts import (
     kind_name,
     priority_icon,
     priority_name,
-    status_name,
+    staff_status_name,
     tier_name,
 )
 
@@ -76,7 +76,7 @@ def card_text(card: CardData, now: datetime, locale: str) -> str:
         contacts.append(html.escape(employee.phone))
     lines = [
         f"{priority_icon(t.priority)} <b>№{t.number}</b> · {priority_name(t.priority)} · "
-        f"{status_name(t.status)}",
+        f"{staff_status_name(t.status)}",
         f"🏢 {html.escape(client.name)} ({tier_name(client.tier)})",
         f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
         f"{kind_name(t.kind)} · {category_name(t.category)}",

@@ -64,14 +64,12 @@ async def acknowledge(
     ack = outcome.value
     if ack.first:
         await query.answer(
-            _("№{number} is yours: the client is told you are on it.").format(
-                number=ack.ticket_id
-            )
+            _("№{number} is yours: the client is told you are on it.").format(number=ack.ticket_id)
         )
     else:
         staff = await uow.staff.get(ack.by_tg_id)
         await query.answer(
-            _("{name} has already acknowledged it.").format(name=staff.name if staff else "?"),
+            _("{name} is already on it.").format(name=staff.name if staff else "?"),
             show_alert=True,
         )
     if query.message is not None:

@@ -17,7 +17,7 @@ from handlers.callbacks import QueueCb, StaffCb
 from handlers.client.keyboards import inline
 from handlers.formatting import duration
 from handlers.staff import duty
-from handlers.texts import priority_icon, status_name
+from handlers.texts import priority_icon, staff_status_name
 
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff)
@@ -69,7 +69,7 @@ async def queue_page(
         lines.append(
             f"{priority_icon(t.priority)} <b>№{t.number}</b> {html.escape(client.name)} · "
             f"{html.escape(t.title[:40])}\n"
-            f"    {status_name(t.status)} · {left_text(t, client, clock)}"
+            f"    {staff_status_name(t.status)} · {left_text(t, client, clock)}"
         )
     rows = [
         [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.sandbox import BotApiEmulator, Group, Person
 from domain import SlaTier, StaffRole
 from domain import services as uc
+from domain.duty import parse_weekly
 from domain.enums import EmployeeRole
 from domain.model import Client
 
@@ -70,6 +71,41 @@ class Desk:
             ).value
             await uow.commit()
         return invite.code
+
+    async def add_duty(self, tg_id: int, starts_at: datetime, ends_at: datetime) -> None:
+        """A one-off duty shift, as `frontdesk admin duty add` puts it."""
+        async with self.db.unit_of_work() as uow:
+            await uc.add_duty_shift(uow, staff_tg_id=tg_id, starts_at=starts_at, ends_at=ends_at)
+            await uow.commit()
+
+    async def add_weekly_duty(self, tg_id: int, weekly: str) -> None:
+        """A weekly duty pattern such as "mon-fri 18:00-09:00", Moscow time."""
+        weekdays, starts, ends = parse_weekly(weekly)
+        async with self.db.unit_of_work() as uow:
+            await uc.add_weekly_duty(
+                uow,
+                staff_tg_id=tg_id,
+                weekdays=weekdays,
+                starts=starts,
+                ends=ends,
+                timezone="Europe/Moscow",
+            )
+            await uow.commit()
+
+    async def move_clock(self, amount: timedelta | None = None, **parts: float) -> None:
+        """Let what is under way finish, move the business clock forward, and wait until the
+        timers that fell due have fired and everything they caused is delivered."""
+        await self.settled()
+        self.clock.advance(amount, **parts)
+        await self.settled()
+
+    async def move_clock_to(self, at: datetime) -> None:
+        await self.move_clock(at - self.clock.now())
+
+    async def settled(self) -> None:
+        assert await self.app.timers.settled(), "the timers did not settle"
+        assert await self.outbox_drained(), "the outbox was not drained"
+        await self.emulator.wait_idle()
 
     def person(self, first_name: str, language_code: str = "ru", **kwargs: Any) -> Person:
         return self.emulator.create_user(first_name, language_code=language_code, **kwargs)

@@ -28,3 +28,30 @@ def test_a_missing_script_is_a_clear_error(capsys, tmp_path):
     except SystemExit as exit_:
         assert exit_.code == 2
     assert "cannot read the script" in capsys.readouterr().err
+
+
+def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
+    script = DEMO.with_name("after_hours.txt")
+    try:
+        main(["sandbox", "--script", str(script)])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+
+    def at(text: str) -> int:
+        assert text in out
+        return out.index(text)
+
+    # the day: a warning at 10:45 and a breach after 11:00, as the clock moves
+    assert at("10:45 Moscow)") < at("⚠️ №1, ООО «Ромашка»: ответа ещё нет; реакция нужна до 11:00")
+    assert at("11:05 Moscow)") < at("🔴 №1, ООО «Ромашка»: просрочено время реакции")
+    assert "Реакция до 11:00 · 🔴 просрочено на 5 минут" in out
+    assert "🔴 реакция просрочена на 5 минут" in out  # taken late: the card keeps the record
+    # the night: the emergency button, the page, a repeat five minutes later, «Принял»
+    assert at("[2] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
+    assert "Дежурный инженер и ваш персональный менеджер получили сигнал." in out
+    assert at("🚨 Авария в нерабочее время, №2") < at("20:10 Moscow)")
+    assert at("20:10 Moscow)") < at("Напоминание 2: вызов ещё никто не принял.")
+    assert at("Напоминание 2") < at("💬 №2 ваша: клиенту сообщили")
+    assert "Олег взял(а) в работу вашу заявку №2." in out
+    assert "✅ №2: Олег принял вызов и занимается заявкой." in out

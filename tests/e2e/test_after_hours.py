@@ -1,0 +1,352 @@
+"""After hours, end to end: what waits for the morning and what cannot wait. An emergency
+pages the on-duty engineer and the personal manager, repeats every 5 minutes until somebody
+presses "Принял", and goes up to the leads and then the admins when nobody does; the
+employee is told honestly what happens and who is on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import BotApiEmulator, Person
+from domain import StaffRole, TicketStatus
+from tests.e2e.harness import Desk, buttons, msk, running_desk
+from tests.e2e.test_client_side import answer_questions, shown
+from tests.e2e.test_staff_desk import texts
+
+# Monday evening in Moscow: the client's working day (09:00-18:00) is over.
+MONDAY_EVENING = msk(2026, 11, 23, 20, 0)
+ENGINEER_ID, MANAGER_ID, DUTY_ID, LEAD_ID, ADMIN_STAFF_ID = 601, 602, 603, 604, 605
+EMERGENCY = "🚨 Это авария, нужна помощь сейчас"
+PAGE = "Авария в нерабочее время"
+ACK = "✅ Принял"
+
+
+@dataclass
+class World:
+    desk: Desk
+    anna: Person  # an employee of the client
+    engineer: Person  # first line, at home
+    manager: Person  # the client's personal manager
+    duty: Person  # the on-duty engineer
+    lead: Person
+    admin: Person
+
+
+@pytest.fixture
+async def evening(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Desk]:
+    async with running_desk(emulator, tmp_path, start=MONDAY_EVENING) as desk:
+        yield desk
+
+
+async def world(
+    desk: Desk, *, on_duty: bool = True, round_the_clock: bool = False, anna_locale: str = "ru"
+) -> World:
+    people = {}
+    for tg_id, name, role in (
+        (ENGINEER_ID, "Иван", StaffRole.FIRST_LINE),
+        (MANAGER_ID, "Мария", StaffRole.MANAGER),
+        (DUTY_ID, "Олег", StaffRole.SECOND_LINE),
+        (LEAD_ID, "Пётр", StaffRole.LEAD),
+        (ADMIN_STAFF_ID, "Ольга", StaffRole.ADMIN),
+    ):
+        await desk.add_staff(tg_id, name, role)
+        people[tg_id] = desk.emulator.create_user(name, user_id=tg_id, language_code="ru")
+        assert desk.staff_chat is not None
+        desk.staff_chat.add_member(people[tg_id])
+    if on_duty:
+        await desk.add_weekly_duty(DUTY_ID, "mon-fri 18:00-09:00")
+    client = await desk.add_client(
+        "ООО Ромашка", manager_tg_id=MANAGER_ID, round_the_clock=round_the_clock
+    )
+    anna = desk.person("Анна" if anna_locale == "ru" else "Anne", language_code=anna_locale)
+    await desk.register(anna, client)
+    return World(
+        desk,
+        anna,
+        people[ENGINEER_ID],
+        people[MANAGER_ID],
+        people[DUTY_ID],
+        people[LEAD_ID],
+        people[ADMIN_STAFF_ID],
+    )
+
+
+async def summary(anna: Person, description: str, impact: str, scope: str) -> str:
+    await anna.send(description)
+    return await answer_questions(anna, impact=impact, scope=scope)
+
+
+async def send(anna: Person, button: str = "✅ Отправить") -> str:
+    await anna.press(button)
+    registered = await anna.wait_for_message(contains="принята")
+    return registered.text or ""
+
+
+def count(person: Person, text: str) -> int:
+    return sum(text in t for t in texts(person))
+
+
+async def ticket(desk: Desk, number: int = 1):
+    async with desk.db.unit_of_work() as uow:
+        return await uow.tickets.get(number)
+
+
+async def test_a_normal_ticket_waits_for_the_morning_and_offers_the_emergency_button(
+    evening: Desk,
+):
+    w = await world(evening)
+    card = await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    assert "нерабочее время" in card and "завтра в 09:00" in card
+    assert "«Это авария»" in card and "оплачивается отдельно" in card
+    assert EMERGENCY in buttons(w.anna)
+
+    registered = await send(w.anna)
+    assert "Ответим до завтра" in registered and "дежурн" not in registered
+    await evening.move_clock(minutes=30)
+    for person in (w.duty, w.manager, w.lead):
+        assert count(person, PAGE) == 0 and count(person, ACK) == 0
+    assert not (await ticket(evening)).emergency
+
+
+async def test_the_emergency_button_pages_the_duty_engineer_and_the_manager(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    registered = await send(w.anna, EMERGENCY)
+    # honest: who is alerted, that they will write here, and that it is paid separately
+    assert "Дежурный инженер и ваш персональный менеджер" in registered
+    assert "оплачивается отдельно" in registered and "Ответим до" not in registered
+
+    page = await w.duty.wait_for_message(contains=PAGE)
+    assert "№1" in page.text and "ООО Ромашка" in page.text and "Анна" in page.text
+    assert buttons(w.duty) == [ACK, "Открыть карточку"]
+    await w.manager.wait_for_message(contains=PAGE)
+    assert count(w.lead, PAGE) == count(w.engineer, PAGE) == 0
+    alarm = await evening.staff_chat.wait_for_message(contains="вызываем")
+    assert "Олег" in alarm.text and "Мария" in alarm.text
+    assert (await ticket(evening)).emergency
+    await evening.settled()
+    card = next(m for m in evening.staff_chat.bot_messages if "Исполнитель" in (m.text or ""))
+    assert "🚨 авария в нерабочее время" in card.text
+
+
+async def test_a_page_repeats_until_acknowledged_and_the_employee_hears_who_is_on_it(
+    evening: Desk,
+):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await send(w.anna, EMERGENCY)
+    await w.duty.wait_for_message(contains=PAGE)
+    await evening.move_clock(minutes=4)
+    assert count(w.duty, PAGE) == 1
+    await evening.move_clock(minutes=1)  # 20:05: the first repeat
+    reminder = await w.duty.wait_for_message(contains="Напоминание 2")
+    assert PAGE in reminder.text
+    await w.manager.wait_for_message(contains="Напоминание 2")
+
+    press = await w.duty.press(ACK, message=reminder)
+    answer = await press.wait_answered()
+    assert "№1 ваша" in (answer.text or "")
+    told = await w.anna.wait_for_message(contains="Олег")
+    assert "№1" in told.text and "Решим до" not in told.text  # tonight, not by the contract
+    others = await w.manager.wait_for_message(contains="Олег принял вызов")
+    assert "№1" in others.text
+    assert buttons(w.duty) == ["Открыть карточку"]  # the pressed page lost its button
+    taken = await ticket(evening)
+    assert taken.status is TicketStatus.IN_PROGRESS and taken.assignee_tg_id == DUTY_ID
+
+    await evening.move_clock(minutes=30)  # no more repeats, nobody else is paged
+    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 2
+    assert count(w.lead, PAGE) == 0
+
+    late = await w.manager.press(ACK)  # Мария presses on her page, too late
+    assert "Олег уже занимается этой заявкой" in ((await late.wait_answered()).text or "")
+    assert (await ticket(evening)).assignee_tg_id == DUTY_ID
+
+
+async def test_nobody_answers_the_page_goes_to_the_leads_then_the_admins(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await send(w.anna, EMERGENCY)
+    await w.duty.wait_for_message(contains=PAGE)
+    await evening.move_clock(minutes=5)  # 20:05: the second try
+    await evening.move_clock(minutes=5)  # 20:10: the third
+    assert count(w.duty, PAGE) == 3 and count(w.lead, PAGE) == 0
+    await evening.move_clock(minutes=5)  # 20:15: three tries unanswered: the leads
+    up = await w.lead.wait_for_message(contains=PAGE)
+    assert "Никто не принял вызов вовремя" in up.text
+    assert count(w.duty, PAGE) == 3 and count(w.admin, PAGE) == 0
+    for _ in range(3):  # the lead is reminded too, then it goes to the admins
+        await evening.move_clock(minutes=5)
+    assert count(w.lead, PAGE) == 3
+    await w.admin.wait_for_message(contains=PAGE)
+    assert count(w.engineer, PAGE) == 0
+
+    late = await w.duty.press(ACK)  # the on-duty engineer wakes up after all
+    assert "№1 ваша" in ((await late.wait_answered()).text or "")
+    await w.anna.wait_for_message(contains="Олег")
+    for person in (w.manager, w.lead, w.admin):
+        await person.wait_for_message(contains="Олег принял вызов")
+    await evening.move_clock(minutes=30)
+    assert count(w.admin, PAGE) == 1 and count(w.lead, PAGE) == 3
+
+
+async def test_a_highest_incident_pages_without_the_button(evening: Desk):
+    w = await world(evening)
+    card = await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    assert EMERGENCY not in buttons(w.anna)
+    assert "дежурный инженер получит сигнал" in card and "оплачивается отдельно" in card
+    registered = await send(w.anna)
+    assert "Дежурный инженер" in registered
+    await w.duty.wait_for_message(contains=PAGE)
+    await w.manager.wait_for_message(contains=PAGE)
+
+
+async def test_a_round_the_clock_client_pages_the_duty_engineer_at_once(evening: Desk):
+    w = await world(evening, round_the_clock=True)
+    card = await summary(
+        w.anna, "не работает 1С, не могу работать", "Нет, работа стоит", "Только меня"
+    )
+    assert EMERGENCY not in buttons(w.anna) and "круглосуточная поддержка" in card
+    assert "оплачивается отдельно" not in card
+    registered = await send(w.anna)
+    # the High ticket runs on the round-the-clock clock: an answer within the hour
+    assert "дежурный инженер получил сигнал" in registered and "Ответим до 21:00" in registered
+    page = await w.duty.wait_for_message(contains="Круглосуточная поддержка")
+    assert "№1" in page.text
+    await evening.settled()
+    assert count(w.manager, "Круглосуточная поддержка") == 0  # covered by the contract
+    assert not (await ticket(evening)).emergency
+
+    # a Standard ticket of the same client waits for the morning like any other
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    assert EMERGENCY in buttons(w.anna)
+
+
+async def test_nobody_on_duty_pages_the_leads(evening: Desk):
+    w = await world(evening, on_duty=False)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await send(w.anna)
+    await w.lead.wait_for_message(contains=PAGE)
+    await w.manager.wait_for_message(contains=PAGE)
+    alarm = await evening.staff_chat.wait_for_message(contains="вызываем")
+    assert "никто не дежурит" in alarm.text and "Пётр" in alarm.text
+
+
+async def test_staff_see_who_is_on_duty_and_employees_do_not(evening: Desk):
+    w = await world(evening)
+    await evening.add_duty(LEAD_ID, msk(2026, 11, 24, 9, 0), msk(2026, 11, 24, 18, 0))
+    await w.engineer.command("duty")
+    duty = await w.engineer.wait_for_message(contains="Дежурит сейчас")
+    assert "Олег, до завтра 09:00" in duty.text
+    assert "Следующий: Пётр, завтра в 09:00, до завтра 18:00" in duty.text
+
+    await w.anna.command("duty")
+    answer = await w.anna.wait_for_message()
+    assert "Олег" not in answer.text and "дежур" not in answer.text.lower()
+
+
+async def test_a_forged_or_stale_acknowledge_is_refused_politely(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await send(w.anna, EMERGENCY)
+    page = await w.duty.wait_for_message(contains=PAGE)
+
+    stale = await w.duty.press_with_data(page, "pg:999:ack")
+    assert "неактуален" in ((await stale.wait_answered()).text or "")
+    forged = await w.anna.press_with_data(page, page.inline_keyboard[0][0]["callback_data"])
+    assert "устарела" in ((await forged.wait_answered()).text or "")
+    await evening.settled()
+    assert (await ticket(evening)).status is TicketStatus.NEW
+    assert count(w.anna, "Олег") == 0
+
+
+async def test_pages_and_the_employee_speak_english_too(evening: Desk):
+    w = await world(evening, anna_locale="en")
+    async with evening.db.unit_of_work() as uow:
+        oleg = await uow.staff.get(DUTY_ID)
+        oleg.locale = "en"
+        await uow.staff.update(oleg)
+        await uow.commit()
+    await w.anna.send("the printer does not print")
+    await shown(w.anna, "right?")
+    await w.anna.press("Yes, right")
+    await shown(w.anna, "work")
+    await w.anna.press("Yes, but it is hard or slow")
+    await shown(w.anna, "affected")
+    await w.anna.press("Only me")
+    card = await shown(w.anna, "Your request")
+    assert "«It's an emergency»" in card
+    await w.anna.press("🚨 It's an emergency, I need help now")
+    registered = await w.anna.wait_for_message(contains="registered")
+    assert "on-duty engineer and your personal manager" in registered.text
+    page = await w.duty.wait_for_message(contains="After-hours emergency")
+    assert [b["text"] for row in page.inline_keyboard for b in row] == [
+        "✅ Acknowledge",
+        "Open the card",
+    ]
+    await (await w.duty.press("✅ Acknowledge", message=page)).wait_answered()
+    told = await w.anna.wait_for_message(contains="Олег")
+    assert "has taken your request №1" in told.text
+
+
+async def test_a_request_cancelled_at_night_stops_the_pages(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await send(w.anna, EMERGENCY)
+    page = await w.duty.wait_for_message(contains=PAGE)
+    await w.anna.press_keyboard_button("📋 Мои заявки")
+    await w.anna.wait_for_message(contains="Ваши заявки")
+    await w.anna.press("№1 · не печатает принтер")
+    await w.anna.wait_until(lambda t: "Статус" in (t[-1].text or ""))
+    await w.anna.press("✖ Отменить заявку")
+    await w.anna.wait_until(lambda t: "отменена" in (t[-1].text or ""))
+
+    off = await w.duty.wait_for_message(contains="вызов снят")
+    assert "№1" in off.text
+    await w.manager.wait_for_message(contains="вызов снят")
+    await evening.move_clock(minutes=15)
+    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 1
+    assert count(w.lead, PAGE) == 0
+    late = await w.duty.press(ACK, message=page)
+    assert "неактуален" in ((await late.wait_answered()).text or "")
+
+
+async def test_taking_the_ticket_from_the_card_stops_the_pages(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await send(w.anna)
+    page = await w.duty.wait_for_message(contains=PAGE)
+    card = await evening.staff_chat.wait_for_message(contains="Исполнитель")
+    await (
+        await w.engineer.press("🙋 Взять", message=card, chat=evening.staff_chat)
+    ).wait_answered()
+    await w.anna.wait_for_message(contains="Иван")
+    await evening.move_clock(minutes=20)
+    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 1 and count(w.lead, PAGE) == 0
+    late = await w.duty.press(ACK, message=page)
+    assert "Иван уже занимается этой заявкой" in ((await late.wait_answered()).text or "")
+
+
+async def test_a_page_pending_across_a_restart_repeats_once(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    async with running_desk(emulator, tmp_path, start=MONDAY_EVENING) as desk:
+        w = await world(desk)
+        await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+        await send(w.anna)
+        await w.duty.wait_for_message(contains=PAGE)
+        await desk.move_clock(minutes=2)
+    # Down from 20:02 to 20:07: the repeat due at 20:05 goes out as soon as the bot is back.
+    async with running_desk(emulator, tmp_path, start=msk(2026, 11, 23, 20, 7)) as desk:
+        await w.duty.wait_for_message(contains="Напоминание 2")
+        await desk.settled()
+    async with running_desk(emulator, tmp_path, start=msk(2026, 11, 23, 20, 8)) as desk:
+        await desk.settled()
+        assert count(w.duty, PAGE) == count(w.manager, PAGE) == 2
+        await desk.move_clock(minutes=4)  # 20:12: five minutes after the repeat
+        await w.duty.wait_for_message(contains="Напоминание 3")
+        assert count(w.duty, PAGE) == 3

@@ -1,0 +1,177 @@
+"""The duty rota: who is on duty at a moment, who is next, weekly patterns across nights,
+weekends and DST changes, and the parsing of what an administrator types."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.duty import DutyRota, DutyShift, WeeklyDuty, parse_weekdays, parse_weekly
+
+MSK = ZoneInfo("Europe/Moscow")
+BERLIN = ZoneInfo("Europe/Berlin")
+ANNA, BORIS, VERA = 11, 12, 13
+
+
+def msk(*args: int) -> datetime:
+    return datetime(*args, tzinfo=MSK)
+
+
+def weekly(staff: int, text: str, timezone: str = "Europe/Moscow") -> WeeklyDuty:
+    days, starts, ends = parse_weekly(text)
+    return WeeklyDuty(staff, days, starts, ends, timezone)
+
+
+def test_weeknights_run_from_evening_to_the_next_morning():
+    rota = DutyRota(weekly=(weekly(ANNA, "mon-fri 18:00-09:00"),))
+    assert rota.on_duty_ids(msk(2026, 11, 23, 17, 59)) == []  # Monday, still working hours
+    assert rota.on_duty_ids(msk(2026, 11, 23, 18, 0)) == [ANNA]
+    assert rota.on_duty_ids(msk(2026, 11, 24, 3, 0)) == [ANNA]  # Tuesday night
+    assert rota.on_duty_ids(msk(2026, 11, 24, 9, 0)) == []  # the shift has ended
+    # Friday's shift lasts into Saturday morning; Saturday evening has none.
+    assert rota.on_duty_ids(msk(2026, 11, 28, 8, 59)) == [ANNA]
+    assert rota.on_duty_ids(msk(2026, 11, 28, 20, 0)) == []
+    # Sunday starts no shift; Monday morning before 09:00 is nobody's.
+    assert rota.on_duty_ids(msk(2026, 11, 30, 7, 0)) == []
+
+
+def test_the_whole_weekend():
+    rota = DutyRota(weekly=(weekly(BORIS, "sat,sun 00:00-00:00"),))
+    assert rota.on_duty_ids(msk(2026, 11, 27, 23, 59)) == []  # Friday night
+    for hour in range(0, 48, 5):
+        assert rota.on_duty_ids(msk(2026, 11, 28) + timedelta(hours=hour)) == [BORIS]
+    assert rota.on_duty_ids(msk(2026, 11, 29, 23, 59)) == [BORIS]
+    assert rota.on_duty_ids(msk(2026, 11, 30, 0, 0)) == []  # Monday
+
+
+def test_the_current_shift_ends_when_the_pattern_says():
+    rota = DutyRota(weekly=(weekly(ANNA, "mon-fri 18:00-09:00"),))
+    (shift,) = rota.on_duty(msk(2026, 11, 27, 23, 0))  # Friday night
+    assert shift.starts_at == msk(2026, 11, 27, 18, 0)
+    assert shift.ends_at == msk(2026, 11, 28, 9, 0)
+
+
+def test_one_off_shifts_and_patterns_together():
+    holiday_cover = DutyShift(VERA, msk(2026, 12, 31, 18, 0), msk(2027, 1, 9, 9, 0))
+    rota = DutyRota(shifts=(holiday_cover,), weekly=(weekly(ANNA, "mon-fri 18:00-09:00"),))
+    assert rota.on_duty_ids(msk(2027, 1, 3, 12, 0)) == [VERA]  # Sunday of the holidays
+    assert sorted(rota.on_duty_ids(msk(2027, 1, 4, 20, 0))) == [ANNA, VERA]  # both
+    assert rota.on_duty_ids(msk(2027, 1, 9, 9, 0)) == []  # the one-off shift is over
+
+
+def test_next_shift_is_the_first_that_starts_later():
+    rota = DutyRota(
+        shifts=(DutyShift(VERA, msk(2026, 11, 25, 12, 0), msk(2026, 11, 25, 14, 0)),),
+        weekly=(weekly(ANNA, "mon-fri 18:00-09:00"), weekly(BORIS, "sat,sun 00:00-00:00")),
+    )
+    at = msk(2026, 11, 25, 10, 0)  # Wednesday morning
+    assert rota.on_duty_ids(at) == []
+    upcoming = rota.next_shift(at)
+    assert upcoming is not None
+    assert (upcoming.staff_tg_id, upcoming.starts_at) == (VERA, msk(2026, 11, 25, 12, 0))
+    friday_night = rota.next_shift(msk(2026, 11, 27, 19, 0))
+    assert friday_night is not None
+    assert (friday_night.staff_tg_id, friday_night.starts_at) == (BORIS, msk(2026, 11, 28))
+
+
+def test_nobody_on_duty_and_nothing_planned():
+    rota = DutyRota()
+    assert rota.on_duty(msk(2026, 11, 23, 22, 0)) == []
+    assert rota.next_shift(msk(2026, 11, 23, 22, 0)) is None
+
+
+def test_overlapping_shifts_of_one_person_count_once():
+    rota = DutyRota(
+        shifts=(DutyShift(ANNA, msk(2026, 11, 23, 20, 0), msk(2026, 11, 24, 12, 0)),),
+        weekly=(weekly(ANNA, "mon-fri 18:00-09:00"),),
+    )
+    (shift,) = rota.on_duty(msk(2026, 11, 23, 22, 0))
+    assert shift.ends_at == msk(2026, 11, 24, 12, 0)  # the one lasting longest
+
+
+def test_local_times_hold_across_daylight_saving_changes():
+    # Berlin moves its clocks forward on Sunday 29 March 2026 and back on 25 October 2026.
+    rota = DutyRota(weekly=(weekly(ANNA, "daily 18:00-09:00", "Europe/Berlin"),))
+    for day in (27, 28, 29, 30):
+        evening = datetime(2026, 3, day, 18, 0, tzinfo=BERLIN)
+        assert rota.on_duty_ids(evening - timedelta(minutes=1)) == []
+        assert rota.on_duty_ids(evening) == [ANNA]
+        morning = datetime(2026, 3, day + 1, 9, 0, tzinfo=BERLIN)
+        assert rota.on_duty_ids(morning - timedelta(minutes=1)) == [ANNA]
+        assert rota.on_duty_ids(morning) == []
+    (short_night,) = rota.on_duty(datetime(2026, 3, 29, 1, 0, tzinfo=BERLIN))
+    assert short_night.ends_at - short_night.starts_at == timedelta(hours=14)  # an hour less
+    (long_night,) = rota.on_duty(datetime(2026, 10, 24, 23, 0, tzinfo=BERLIN))
+    assert long_night.ends_at - long_night.starts_at == timedelta(hours=16)  # an hour more
+
+
+def test_whole_weekend_across_the_spring_change_has_no_gap():
+    rota = DutyRota(weekly=(weekly(BORIS, "sat,sun 00:00-00:00", "Europe/Berlin"),))
+    start = datetime(2026, 3, 28, 0, 0, tzinfo=BERLIN).astimezone(UTC)
+    end = datetime(2026, 3, 30, 0, 0, tzinfo=BERLIN).astimezone(UTC)
+    assert end - start == timedelta(hours=47)
+    moment = start
+    while moment < end:
+        assert rota.on_duty_ids(moment) == [BORIS], moment
+        moment += timedelta(minutes=30)
+    assert rota.on_duty_ids(end) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "starts", "ends"),
+    [
+        ("mon-fri 18:00-09:00", {0, 1, 2, 3, 4}, time(18), time(9)),
+        ("sat,sun 00:00-00:00", {5, 6}, time(0), time(0)),
+        ("Sun-Thu 20:30-08:15", {6, 0, 1, 2, 3}, time(20, 30), time(8, 15)),
+        ("daily 9:00-21:00", set(range(7)), time(9), time(21)),
+        ("friday 18:00-24:00", {4}, time(18), time(0)),
+    ],
+)
+def test_parse_weekly(text, days, starts, ends):
+    assert parse_weekly(text) == (frozenset(days), starts, ends)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mon-fri", 'expected days and hours like "mon-fri 18:00-09:00"'),
+        ("mon-fri 18:00 - 09:00", 'expected days and hours like "mon-fri 18:00-09:00"'),
+        ("mon-fry 18:00-09:00", "expected days like mon-fri or mon,wed,fri"),
+        ("mon-fri 18-09", "expected hours like 18:00-09:00, got '18-09'"),
+        ("mon-fri 25:00-09:00", "expected times from 00:00 to 23:59, got '25:00-09:00'"),
+        ("mon-fri 18:60-09:00", "expected times from 00:00 to 23:59"),
+    ],
+)
+def test_parse_weekly_says_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match="^" + message.replace("(", r"\(")):
+        parse_weekly(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("mon-fri", {0, 1, 2, 3, 4}), ("mon, wed,fri", {0, 2, 4}), ("fri-mon", {4, 5, 6, 0})],
+)
+def test_parse_weekdays(text, days):
+    assert parse_weekdays(text) == frozenset(days)
+
+
+@pytest.mark.parametrize("text", ["", "mon,,fri", "mon-", "weekend", "пн-пт"])
+def test_parse_weekdays_rejects_what_it_does_not_know(text):
+    with pytest.raises(ValueError, match="expected days like mon-fri or mon,wed,fri"):
+        parse_weekdays(text)
+
+
+def test_entries_check_themselves():
+    with pytest.raises(ValueError, match="must end after it starts"):
+        DutyShift(ANNA, msk(2026, 11, 24, 9, 0), msk(2026, 11, 23, 18, 0))
+    with pytest.raises(ValueError, match="aware"):
+        DutyShift(ANNA, datetime(2026, 11, 23, 18), datetime(2026, 11, 24, 9))
+    with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
+        WeeklyDuty(ANNA, frozenset({0}), time(18), time(9), "Mars/Olympus")
+    with pytest.raises(ValueError, match="non-empty"):
+        WeeklyDuty(ANNA, frozenset(), time(18), time(9), "Europe/Moscow")
+
+
+def test_a_pattern_describes_itself_as_typed():
+    assert weekly(ANNA, "mon-fri 18:00-09:00").describe() == "mon-fri 18:00-09:00"
+    assert weekly(ANNA, "sat,sun 00:00-00:00").describe() == "sat,sun 00:00-00:00"

@@ -1,0 +1,370 @@
+"""After hours: who is paged for what, repeats, going up the chain, and "Принял"."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain import Category, Priority, Scope, SlaTier, StaffRole, TicketKind, TicketStatus
+from domain import events as ev
+from domain import services as uc
+from domain.enums import WorkImpact
+from domain.model import Client, Staff
+from domain.paging import (
+    PageReason,
+    PagingPolicy,
+    advance_page,
+    after_hours_call,
+    first_targets,
+    next_level,
+)
+from tests.unit.fakes import FakeClock, FakeUnitOfWork
+
+MSK = ZoneInfo("Europe/Moscow")
+ENGINEER, MANAGER, LEAD, LEAD_2, ADMIN, FIRST_LINE = 501, 502, 503, 504, 505, 506
+EMPLOYEE_TG = 1001
+POLICY = PagingPolicy()
+
+
+def msk(*args: int) -> datetime:
+    return datetime(*args, tzinfo=MSK)
+
+
+def client(round_the_clock: bool = False) -> Client:
+    return Client(
+        name="ООО Ромашка",
+        tier=SlaTier.GOLD,
+        timezone="Europe/Moscow",
+        opens=msk(2026, 1, 1, 9).time(),
+        closes=msk(2026, 1, 1, 18).time(),
+        weekdays=frozenset(range(5)),
+        country="RU",
+        round_the_clock=round_the_clock,
+        manager_tg_id=MANAGER,
+    )
+
+
+NIGHT = msk(2026, 11, 23, 22, 0)  # Monday night
+SATURDAY = msk(2026, 11, 28, 12, 0)
+MONDAY_NOON = msk(2026, 11, 23, 12, 0)
+
+
+# --- who is paged for what ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("at", [MONDAY_NOON, msk(2026, 11, 23, 9, 0)])
+@pytest.mark.parametrize("round_the_clock", [False, True])
+@pytest.mark.parametrize("asked", [False, True])
+@pytest.mark.parametrize("priority", list(Priority))
+def test_in_working_hours_nobody_is_paged(at, round_the_clock, asked, priority):
+    assert after_hours_call(client(round_the_clock), priority, asked=asked, at=at) is None
+
+
+@pytest.mark.parametrize("at", [NIGHT, SATURDAY, msk(2027, 1, 5, 12, 0)])  # a holiday too
+@pytest.mark.parametrize(
+    ("round_the_clock", "priority", "asked", "expected"),
+    [
+        (True, Priority.HIGHEST, False, PageReason.ROUND_THE_CLOCK),
+        (True, Priority.HIGH, False, PageReason.ROUND_THE_CLOCK),
+        (True, Priority.HIGH, True, PageReason.ROUND_THE_CLOCK),  # covered by the contract
+        (True, Priority.STANDARD, False, None),
+        (True, Priority.STANDARD, True, PageReason.EMERGENCY),
+        (False, Priority.HIGHEST, False, PageReason.EMERGENCY),
+        (False, Priority.HIGH, False, None),
+        (False, Priority.HIGH, True, PageReason.EMERGENCY),
+        (False, Priority.LOW, True, PageReason.EMERGENCY),
+        (False, Priority.STANDARD, False, None),
+    ],
+)
+def test_after_hours_matrix(at, round_the_clock, priority, asked, expected):
+    call = after_hours_call(client(round_the_clock), priority, asked=asked, at=at)
+    assert (call.reason if call else None) == expected
+    if call is not None:
+        assert call.emergency == (expected is PageReason.EMERGENCY)
+
+
+def people(*pairs: tuple[int, StaffRole], inactive: tuple[int, ...] = ()) -> dict[int, Staff]:
+    return {
+        tg: Staff(tg_id=tg, name=str(tg), role=role, active=tg not in inactive)
+        for tg, role in pairs
+        if tg not in inactive
+    }
+
+
+STAFF = people(
+    (ENGINEER, StaffRole.SECOND_LINE),
+    (MANAGER, StaffRole.MANAGER),
+    (LEAD, StaffRole.LEAD),
+    (LEAD_2, StaffRole.LEAD),
+    (ADMIN, StaffRole.ADMIN),
+)
+
+
+def test_the_on_duty_engineer_first():
+    assert first_targets([ENGINEER], STAFF, MANAGER, emergency=False) == ([ENGINEER], False)
+
+
+def test_an_emergency_pages_the_personal_manager_too():
+    assert first_targets([ENGINEER], STAFF, MANAGER, emergency=True) == (
+        [ENGINEER, MANAGER],
+        False,
+    )
+    # On duty themselves: paged once.
+    assert first_targets([MANAGER], STAFF, MANAGER, emergency=True) == ([MANAGER], False)
+
+
+def test_nobody_on_duty_pages_the_leads():
+    assert first_targets([], STAFF, MANAGER, emergency=False) == ([LEAD, LEAD_2], True)
+    # Someone on the rota who has left the company does not count as on duty.
+    assert first_targets([777], STAFF, MANAGER, emergency=True) == (
+        [LEAD, LEAD_2, MANAGER],
+        True,
+    )
+
+
+def test_no_leads_pages_the_admins_and_never_nobody():
+    no_leads = {tg: s for tg, s in STAFF.items() if s.role is not StaffRole.LEAD}
+    assert first_targets([], no_leads, None, emergency=False) == ([ADMIN], True)
+    only_engineer = people((ENGINEER, StaffRole.SECOND_LINE))
+    assert first_targets([], only_engineer, None, emergency=False) == ([ENGINEER], True)
+
+
+def test_the_chain_goes_leads_then_admins_then_stops():
+    assert next_level(0, STAFF, [ENGINEER]) == (1, [LEAD, LEAD_2])
+    assert next_level(1, STAFF, [ENGINEER, LEAD, LEAD_2]) == (2, [ADMIN])
+    assert next_level(2, STAFF, [ENGINEER, LEAD, LEAD_2, ADMIN]) is None
+    # The leads were paged at once (nobody on duty): next come the admins.
+    assert next_level(0, STAFF, [LEAD, LEAD_2]) == (2, [ADMIN])
+
+
+# --- the use cases -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NIGHT)
+
+
+async def desk(clock: FakeClock, *, round_the_clock: bool = False, on_duty: bool = True):
+    uow = FakeUnitOfWork()
+    for tg, name, role in (
+        (ENGINEER, "Иван", StaffRole.SECOND_LINE),
+        (MANAGER, "Мария", StaffRole.MANAGER),
+        (LEAD, "Лев", StaffRole.LEAD),
+        (ADMIN, "Анна", StaffRole.ADMIN),
+        (FIRST_LINE, "Фёдор", StaffRole.FIRST_LINE),
+    ):
+        await uc.add_staff(uow, clock, tg_id=tg, name=name, role=role)
+    registered = await uc.register_client(
+        uow,
+        clock,
+        name="ООО Ромашка",
+        tier=SlaTier.GOLD,
+        manager_tg_id=MANAGER,
+        round_the_clock=round_the_clock,
+    )
+    invite = (await uc.create_invite(uow, clock, client_id=registered.value.id)).value
+    await uc.register_employee(uow, clock, code=invite.code, tg_id=EMPLOYEE_TG, name="Ольга")
+    if on_duty:
+        await uc.add_duty_shift(
+            uow,
+            staff_tg_id=ENGINEER,
+            starts_at=msk(2026, 11, 23, 18, 0),
+            ends_at=msk(2026, 11, 24, 9, 0),
+        )
+    return uow
+
+
+def draft(impact: WorkImpact, scope: Scope, *, emergency: bool = False) -> uc.TicketDraft:
+    return uc.TicketDraft(
+        description="Не работает сервер 1С",
+        kind=TicketKind.INCIDENT,
+        category=Category.SERVER,
+        impact=impact,
+        scope=scope,
+        emergency=emergency,
+    )
+
+
+SERVER_DOWN = draft(WorkImpact.BLOCKED, Scope.COMPANY)  # Highest
+PRINTER_SLOW = draft(WorkImpact.HAMPERED, Scope.ME)  # Standard
+
+
+async def open_ticket(uow, clock, the_draft=SERVER_DOWN):
+    return await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=the_draft)
+
+
+def sent(events) -> list[tuple[int, int, int]]:
+    """(target, attempt, level) of every page sent."""
+    return [(e.target_tg_id, e.attempt, e.level) for e in events if isinstance(e, ev.PageSent)]
+
+
+async def tick(uow, clock) -> list[ev.Event]:
+    """What the scheduler does: advance every page that is due now."""
+    events: list[ev.Event] = []
+    for page in list(uow.store.pages.values()):
+        if page.next_at is not None and page.next_at <= clock.now():
+            _step, more = await advance_page(uow, clock, page_id=page.number, policy=POLICY)
+            events.extend(more)
+    return events
+
+
+async def test_highest_incident_at_night_without_24x7_is_an_emergency(clock):
+    uow = await desk(clock)
+    outcome = await open_ticket(uow, clock)
+    ticket = outcome.value
+    assert ticket.emergency and ticket.after_hours
+    assert ev.AfterHoursAlarm(1, True, (ENGINEER, MANAGER), False) in outcome.events
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0), (MANAGER, 1, 0)]
+
+
+async def test_a_standard_ticket_at_night_waits_for_the_morning(clock):
+    uow = await desk(clock)
+    outcome = await open_ticket(uow, clock, PRINTER_SLOW)
+    assert not outcome.value.emergency
+    assert not any(isinstance(e, ev.AfterHoursAlarm) for e in outcome.events)
+    assert uow.store.pages == {}
+
+
+async def test_asking_for_help_now_makes_any_ticket_an_emergency(clock):
+    uow = await desk(clock)
+    outcome = await open_ticket(uow, clock, draft(WorkImpact.HAMPERED, Scope.ME, emergency=True))
+    assert outcome.value.emergency
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0), (MANAGER, 1, 0)]
+
+
+async def test_round_the_clock_client_pages_only_the_engineer_and_is_not_billable(clock):
+    uow = await desk(clock, round_the_clock=True)
+    outcome = await open_ticket(uow, clock)
+    assert not outcome.value.emergency
+    assert ev.AfterHoursAlarm(1, False, (ENGINEER,), False) in outcome.events
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0)]
+
+
+async def test_nobody_on_duty_the_leads_are_paged(clock):
+    uow = await desk(clock, on_duty=False)
+    outcome = await open_ticket(uow, clock)
+    assert ev.AfterHoursAlarm(1, True, (LEAD, MANAGER), True) in outcome.events
+
+
+async def test_a_page_repeats_every_five_minutes_then_goes_up_the_chain(clock):
+    uow = await desk(clock, round_the_clock=True)
+    await open_ticket(uow, clock)
+    history = []
+    for _ in range(10):
+        history.append(sent(await tick(uow, clock)))
+        clock.advance(minutes=5)
+    assert history == [
+        [(ENGINEER, 1, 0)],
+        [(ENGINEER, 2, 0)],
+        [(ENGINEER, 3, 0)],
+        [(LEAD, 1, 1)],  # three tries without an answer: the lead
+        [(LEAD, 2, 1)],
+        [(LEAD, 3, 1)],
+        [(ADMIN, 1, 2)],  # then the admins
+        [(ADMIN, 2, 2)],
+        [(ADMIN, 3, 2)],
+        [(ADMIN, 4, 2)],  # the top of the chain: reminders go on until somebody answers
+    ]
+
+
+async def test_a_page_that_is_not_due_yet_is_left_alone(clock):
+    uow = await desk(clock, round_the_clock=True)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    clock.advance(minutes=4)
+    step, events = await advance_page(uow, clock, page_id=1, policy=POLICY)
+    assert events == () and step.page is not None and step.page.attempt == 1
+
+
+async def test_pages_stop_when_somebody_takes_the_ticket_from_the_card(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    await uc.take(uow, clock, ticket_id=1, staff_tg_id=LEAD)
+    clock.advance(minutes=5)
+    assert sent(await tick(uow, clock)) == []
+    assert all(p.next_at is None for p in uow.store.pages.values())
+
+
+async def test_pages_stop_when_the_ticket_is_resolved_or_cancelled(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    await uc.cancel_by_employee(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG)
+    clock.advance(minutes=5)
+    assert sent(await tick(uow, clock)) == []
+    assert all(not p.pending for p in uow.store.pages.values())
+
+
+async def test_acknowledging_stops_every_page_and_takes_the_ticket(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    clock.advance(minutes=2)
+    outcome = await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert outcome.value == uc.Acknowledgement(1, ENGINEER, True)
+    assert ev.PageAcknowledged(1, ENGINEER, (MANAGER,)) in outcome.events
+    assert ev.TicketTaken(1, ENGINEER) in outcome.events  # the employee hears who
+    ticket = uow.store.tickets[1]
+    assert ticket.status is TicketStatus.IN_PROGRESS and ticket.assignee_tg_id == ENGINEER
+    assert ticket.first_response_at == clock.now()
+    for page in uow.store.pages.values():
+        assert (page.acknowledged_by, page.acknowledged_at, page.next_at) == (
+            ENGINEER,
+            clock.now(),
+            None,
+        )
+    clock.advance(minutes=10)
+    assert sent(await tick(uow, clock)) == []
+
+
+async def test_the_second_presser_is_told_who_was_first(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    await uc.acknowledge_page(uow, clock, page_id=2, staff_tg_id=MANAGER)
+    outcome = await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert outcome.value == uc.Acknowledgement(1, MANAGER, False)
+    assert outcome.events == ()
+    assert uow.store.tickets[1].assignee_tg_id == MANAGER
+
+
+async def test_pressing_after_somebody_took_it_from_the_card_says_who_has_it(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    await uc.take(uow, clock, ticket_id=1, staff_tg_id=LEAD)
+    outcome = await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert outcome.value == uc.Acknowledgement(1, LEAD, False)
+    assert uow.store.tickets[1].assignee_tg_id == LEAD
+    assert all(not p.pending for p in uow.store.pages.values())
+
+
+async def test_an_escalated_page_is_acknowledged_by_the_lead(clock):
+    uow = await desk(clock, round_the_clock=True)
+    await open_ticket(uow, clock)
+    for _ in range(4):
+        await tick(uow, clock)
+        clock.advance(minutes=5)
+    lead_page = next(p for p in uow.store.pages.values() if p.target_tg_id == LEAD)
+    outcome = await uc.acknowledge_page(uow, clock, page_id=lead_page.number, staff_tg_id=LEAD)
+    assert outcome.value.first
+    assert ev.PageAcknowledged(1, LEAD, (ENGINEER,)) in outcome.events
+    assert uow.store.tickets[1].assignee_tg_id == LEAD
+
+
+async def test_only_staff_may_acknowledge(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    with pytest.raises(uc.AccessDenied):
+        await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=EMPLOYEE_TG)
+    with pytest.raises(uc.NotFound):
+        await uc.acknowledge_page(uow, clock, page_id=99, staff_tg_id=ENGINEER)
+
+
+def test_a_policy_must_repeat():
+    with pytest.raises(ValueError):
+        PagingPolicy(repeat_every=timedelta(0))
+    with pytest.raises(ValueError):
+        PagingPolicy(tries=0)
