@@ -19,6 +19,13 @@ work, it joins that unit of work instead of waiting for the lock the task itself
 (aiogram's FSM context is used by handlers inside the unit-of-work middleware); the
 writes then commit or roll back together with the unit of work.
 
+Opening checks the file cheaply (``PRAGMA quick_check(1)``: every page readable and
+well-formed, without the index cross-checks of a full integrity check) and refuses a damaged
+one with `DatabaseDamaged`. Every `Database` holds a shared lock on ``<file>.lock`` while
+open; `frontdesk restore` takes it exclusively (`exclusive_use`), so a restore never swaps
+the file under a running bot, and a bot never starts half-way through a restore. The lock
+is the operating system's (flock): it goes away with the process, however that ends.
+
 Migrations are the numbered files ``storage/migrations/NNNN_name.sql``, read as package
 data. Each one not yet applied runs in its own transaction together with
 ``PRAGMA user_version = NNNN``, so the file's user_version is the last migration applied.
@@ -27,10 +34,12 @@ data. Each one not yet applied runs in its own transaction together with
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -50,6 +59,15 @@ _PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
     "PRAGMA synchronous = NORMAL",
 )
+
+
+class DatabaseDamaged(sqlite3.DatabaseError):
+    """The file failed SQLite's consistency check: restore it from a backup."""
+
+
+class DatabaseLocked(sqlite3.OperationalError):
+    """Somebody else has the database: a running bot (for a restore), or a restore (for
+    everybody else)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +98,11 @@ def load_migrations() -> list[Migration]:
 class Database:
     """The shared connection to one SQLite file. Open with `await Database.open(path)`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str, clock: Clock) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: str, clock: Clock, lock_fd: int | None = None
+    ) -> None:
         self._conn = conn
+        self._lock_fd = lock_fd
         self.path = path
         self.clock = clock
         self._lock = asyncio.Lock()
@@ -92,21 +113,29 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock | None = None) -> Database:
-        """Connect, set the pragmas and bring the schema up to date."""
+        """Connect, check the file, set the pragmas and bring the schema up to date."""
         path = str(path)
+        lock_fd = None
         if path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions, we issue BEGIN/COMMIT ourselves.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+            lock_fd = _share(path)
+        try:
+            # isolation_level=None: no implicit transactions, we issue BEGIN/COMMIT ourselves.
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except BaseException:
+            _unlock(lock_fd)
+            raise
         try:
             conn.row_factory = sqlite3.Row
+            await _quick_check(conn, path)
             for pragma in _PRAGMAS:
                 await conn.execute_fetchall(pragma)
             applied = await _migrate(conn)
         except BaseException:
             await conn.close()
+            _unlock(lock_fd)
             raise
-        db = cls(conn, path, clock or SystemClock())
+        db = cls(conn, path, clock or SystemClock(), lock_fd)
         db.applied_migrations = applied
         return db
 
@@ -118,6 +147,8 @@ class Database:
                 await self._conn.execute_fetchall("PRAGMA optimize")
             finally:
                 await self._conn.close()
+                _unlock(self._lock_fd)
+                self._lock_fd = None
 
     async def __aenter__(self) -> Database:
         return self
@@ -195,6 +226,64 @@ class Database:
         async with self.transaction() as session:
             rows = await session.fetchall("PRAGMA quick_check")
         return [tuple(row) for row in rows] == [("ok",)]
+
+
+def lock_path(database: str | Path) -> Path:
+    """The lock file next to the database that tells whether anybody has it open."""
+    return Path(f"{database}.lock")
+
+
+def _share(database: str) -> int:
+    """Take the shared lock every open `Database` holds; refused during a restore."""
+    fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise DatabaseLocked(
+            f"the database {database} is being restored: start again when the restore is done"
+        ) from None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+@contextmanager
+def exclusive_use(database: str | Path) -> Iterator[None]:
+    """Have the database file to ourselves (to replace it): refused at once while a bot, or
+    anything else, has it open."""
+    fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DatabaseLocked(
+                f"the database {database} is in use (is the bot running?): stop the bot first"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+async def _quick_check(conn: aiosqlite.Connection, path: str) -> None:
+    """Refuse a damaged file before anything writes to it. quick_check(1) stops at the
+    first problem; on a sound file it reads every page once, without checking indexes."""
+    try:
+        rows = list(await conn.execute_fetchall("PRAGMA quick_check(1)"))
+        verdict = str(rows[0][0]) if rows else "no answer"
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise
+        verdict = str(exc)
+    if verdict != "ok":
+        problem = " ".join(verdict.split())
+        raise DatabaseDamaged(
+            f"the database {path} is damaged ({problem}): restore it from a backup "
+            f"with `frontdesk restore --from FILE`"
+        )
 
 
 async def _migrate(conn: aiosqlite.Connection) -> list[str]:
