@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
+import time
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -17,13 +19,17 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.utils.i18n import I18n
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
 from bot.monthly_reports import MonthlyReports
 from bot.notifications import OutboxNotifier
+from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
 from bot.reports import Reports
 from bot.scheduler import DeskScheduler, RearmingNotifier
 from bot.staff_desk import StaffDesk
@@ -35,6 +41,11 @@ from storage import Database
 from storage.fsm import SqliteStorage
 
 log = logging.getLogger(__name__)
+
+# Updates handled at once. Every update waits its turn for the one SQLite connection, so
+# more in flight adds no throughput, only a queue inside the process that each update's
+# handling time includes (bench/throughput.py); the rest wait at Telegram meanwhile.
+UPDATES_IN_FLIGHT = 4
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -53,6 +64,7 @@ def create_dispatcher(
     i18n: I18n,
     bot_username: str,
     notifier: Notifier,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     storage = SqliteStorage(db)
     dp = Dispatcher(
@@ -70,6 +82,8 @@ def create_dispatcher(
         reports=Reports(db, clock, i18n),
         default_timezone=settings.default_timezone,
     )
+    # First, so that its time and its log context cover everything else.
+    dp.update.outer_middleware(UpdateMetricsMiddleware(metrics or Metrics()))
     dp.update.outer_middleware(UnitOfWorkMiddleware(db, settings.admin_ids))
     ActorLocaleMiddleware(i18n).setup(dp)
     expiry = IntakeExpiryMiddleware(settings.intake_timeout_hours, clock)
@@ -92,17 +106,25 @@ class FrontDesk:
     delivery: DeliveryWorker = field(init=False)
     timers: DeskScheduler = field(init=False)
     monthly_reports: MonthlyReports = field(init=False)
+    metrics: Metrics = field(init=False)
+    telegram: TelegramCalls = field(init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
+    _webhook_server: web.AppRunner | None = field(default=None, init=False)
+    _monitoring_server: web.AppRunner | None = field(default=None, init=False)
     _stopped: bool = field(default=False, init=False)
 
     async def start(self) -> None:
         """Open the database, connect to the Bot API and start delivering the outbox;
         updates are taken once polling (or the webhook) starts."""
         warm_up()
+        self.metrics = Metrics()
+        self.telegram = TelegramCalls()
         self.db = await Database.open(self.settings.database_path, clock=self.clock)
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
+        self.bot.session.middleware(self.telegram)
         try:
+            await self._check_staff_chat()
             me = await self.bot.get_me()
             i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
@@ -134,7 +156,9 @@ class FrontDesk:
                 i18n,
                 me.username or "",
                 RearmingNotifier(notifier, self.timers),
+                self.metrics,
             )
+            self.metrics.watch(self.delivery, self.timers)
             await set_bot_commands(self.bot, i18n)
             await self._set_staff_menus(i18n)
         except BaseException:
@@ -144,6 +168,19 @@ class FrontDesk:
         self.delivery.start()
         await self.timers.start()
         await self.monthly_reports.start(self.timers.scheduler)
+
+    async def _check_staff_chat(self) -> None:
+        """Staff members are registered, so new tickets must reach their chat."""
+        if self.settings.staff_chat_id is not None:
+            return
+        async with self.db.unit_of_work() as uow:
+            staff = [s for s in await uow.staff.list() if s.active]
+            await uow.commit()
+        if staff:
+            raise SettingsError(
+                f"STAFF_CHAT_ID is not set, but {len(staff)} staff members are registered: "
+                "new tickets would reach no staff chat"
+            )
 
     async def _set_staff_menus(self, i18n: I18n) -> None:
         """Staff get their own command menu in their private chats."""
@@ -163,10 +200,55 @@ class FrontDesk:
             close_bot_session=False,
             allowed_updates=self.dp.resolve_used_update_types(),
             polling_timeout=10,
+            tasks_concurrency_limit=UPDATES_IN_FLIGHT,
         )
 
     def start_polling_in_background(self) -> None:
         self._polling = asyncio.create_task(self.run_polling(), name="polling")
+
+    async def start_webhook(self) -> None:
+        """Listen on WEBHOOK_HOST:WEBHOOK_PORT at WEBHOOK_URL's path, then point Telegram at
+        WEBHOOK_URL with the secret token; a request without that token gets 403."""
+        settings = self.settings
+        secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else secrets.token_urlsafe(32)
+        )
+        # Telegram's request is answered when its update has been handled: an update in hand
+        # when the process dies is sent again, and Telegram's max_connections bounds the
+        # updates in flight as polling does.
+        webhook = SimpleRequestHandler(
+            self.dp, self.bot, handle_in_background=False, secret_token=secret
+        )
+        app = web.Application(middlewares=[_refuse_without_secret(secret)])
+        # Not `register()`: that closes the bot's session when the server stops, while the
+        # outbox still has to be flushed through it.
+        app.router.add_post(settings.webhook_path, webhook.handle)
+        await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
+        self._webhook_server = await _serve(app, settings.webhook_host, settings.webhook_port)
+        await self.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=self.dp.resolve_used_update_types(),
+            max_connections=UPDATES_IN_FLIGHT,
+            drop_pending_updates=False,
+        )
+        log.info("webhook set: %s", settings.webhook_url)
+
+    async def serve_monitoring(self, host: str, port: int) -> str:
+        """Serve /healthz and /metrics on host:port (0: any free port); the base URL."""
+        observability = Observability(
+            self.metrics,
+            self.telegram,
+            self.db,
+            self.delivery,
+            max_outbox_lag=self.settings.health_outbox_lag_seconds,
+            started=time.time(),
+        )
+        self._monitoring_server = await _serve(observability.application(), host, port)
+        bound_host, bound_port = self._monitoring_server.addresses[0][:2]
+        return f"http://{bound_host}:{bound_port}"
 
     async def stop(self) -> None:
         """Stop taking updates, finish the ones in hand, flush the outbox for a bounded
@@ -175,19 +257,55 @@ class FrontDesk:
             return
         self._stopped = True
         if self._polling is not None:
-            with contextlib.suppress(RuntimeError):
+            try:
                 await self.dp.stop_polling()
+            except RuntimeError:  # stopped before the polling task began: it never will
+                self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
+            # aiogram stops fetching but leaves the updates in hand running: wait for them.
+            await asyncio.gather(*self.dp._handle_update_tasks, return_exceptions=True)
+        if self._webhook_server is not None:
+            # No new requests; those in flight are answered once their update is handled.
+            await self._webhook_server.cleanup()
+            await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
         try:
             await self.timers.stop()
             await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
             await self.dp.storage.close()
             await self.bot.session.close()
+            if self._monitoring_server is not None:
+                await self._monitoring_server.cleanup()
         finally:
             await self.db.close()
             release_routers(self.dp)
+            log.info("the front desk has stopped")
+
+
+async def _serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+def _refuse_without_secret(secret: str) -> Middleware:
+    """Only Telegram knows the secret token set with the webhook: anyone else gets 403."""
+
+    @web.middleware
+    async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not secrets.compare_digest(given.encode(), secret.encode()):
+            log.warning("webhook request without the secret token from %s refused", request.remote)
+            return web.Response(status=403, text="Forbidden")
+        return await handler(request)
+
+    return check
 
 
 def release_routers(dp: Dispatcher) -> None:

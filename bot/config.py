@@ -3,15 +3,20 @@ what it needs passed in."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org"
 SUPPORTED_LOCALES = ("ru", "en")
+# Telegram calls webhooks over HTTPS on these ports only.
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 
 
 class Settings(BaseSettings):
@@ -35,6 +40,24 @@ class Settings(BaseSettings):
     # A resolved ticket the employee does not answer closes after this many working days.
     auto_close_working_days: int = Field(3, ge=1, validation_alias="AUTO_CLOSE_WORKING_DAYS")
 
+    # Webhook mode (`frontdesk run --webhook`, or WEBHOOK_URL set): Telegram calls
+    # WEBHOOK_URL (a reverse proxy's public https address), which forwards to the bot
+    # listening on WEBHOOK_HOST:WEBHOOK_PORT at the same path. Without WEBHOOK_SECRET a
+    # random one is set with the webhook at each start.
+    webhook_url: str = Field("", validation_alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(None, validation_alias="WEBHOOK_SECRET")
+    webhook_host: str = Field("127.0.0.1", validation_alias="WEBHOOK_HOST")
+    webhook_port: int = Field(8080, ge=1, le=65535, validation_alias="WEBHOOK_PORT")
+    # /healthz and /metrics; METRICS_PORT 0 (or empty) turns them off.
+    metrics_host: str = Field("127.0.0.1", validation_alias="METRICS_HOST")
+    metrics_port: int = Field(9090, ge=0, le=65535, validation_alias="METRICS_PORT")
+    # /healthz says unhealthy when an outbox message has waited longer than this.
+    health_outbox_lag_seconds: float = Field(
+        600, gt=0, validation_alias="HEALTH_OUTBOX_LAG_SECONDS"
+    )
+    log_format: Literal["text", "json"] = Field("text", validation_alias="LOG_FORMAT")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
@@ -55,6 +78,74 @@ class Settings(BaseSettings):
         if not bot_id.isdigit() or not secret:
             raise ValueError("BOT_TOKEN does not look like a bot token (digits:secret)")
         return value
+
+    @field_validator("database_path")
+    @classmethod
+    def _database_path(cls, value: Path) -> Path:
+        if str(value) == ":memory:" or str(value).startswith("file:"):
+            return value
+        if value.is_dir():
+            raise ValueError(f"DATABASE_PATH {str(value)!r} is a folder, not a file")
+        if value.exists() and not os.access(value, os.R_OK | os.W_OK):
+            raise ValueError(f"DATABASE_PATH {str(value)!r} cannot be read and written")
+        # The folder (created on start when missing) must take the file and its WAL files.
+        folder = value.absolute().parent
+        while not folder.exists():
+            folder = folder.parent
+        if not folder.is_dir():
+            raise ValueError(f"DATABASE_PATH {str(value)!r}: {str(folder)!r} is not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ValueError(f"DATABASE_PATH {str(value)!r}: cannot write in {str(folder)!r}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 1-256 characters: letters A-Z a-z, digits, _ and -"
+            )
+        return value
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _metrics_port(cls, value: object) -> object:
+        return 0 if value in ("", None) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+        return level
+
+    @model_validator(mode="after")
+    def _webhook(self) -> Settings:
+        if not self.webhook_url:
+            return self
+        problems = []
+        url = urlsplit(self.webhook_url)
+        official = self.telegram_api_base.rstrip("/") == TELEGRAM_API
+        if url.scheme not in ("http", "https") or not url.hostname:
+            problems.append("WEBHOOK_URL must be a full URL, like https://bot.example.com/tg")
+        elif official and url.scheme != "https":
+            problems.append("WEBHOOK_URL must start with https:// (Telegram's rule)")
+        elif official and (url.port or 443) not in WEBHOOK_PORTS:
+            ports = ", ".join(map(str, WEBHOOK_PORTS))
+            problems.append(f"WEBHOOK_URL: Telegram calls webhooks on ports {ports} only")
+        if self.metrics_port == self.webhook_port:
+            problems.append("WEBHOOK_PORT and METRICS_PORT must differ")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the webhook listens: the path of WEBHOOK_URL."""
+        return urlsplit(self.webhook_url).path or "/"
 
     @field_validator("default_locale")
     @classmethod
@@ -88,10 +179,12 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "settings"
+            name = str(error["loc"][0]) if error["loc"] else ""
+            message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "missing":
                 lines.append(f"{name} is not set: put it in the environment or in .env")
+            elif not name or message.startswith(name):
+                lines.append(message)
             else:
-                message = str(error["msg"]).removeprefix("Value error, ")
                 lines.append(f"{name}: {message}")
         raise SettingsError("\n".join(lines)) from None

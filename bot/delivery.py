@@ -39,6 +39,7 @@ from aiogram.exceptions import (
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
+from bot.logs import log_context
 from domain.ports import Clock, OutboxMessage
 from handlers.texts import N_
 from storage import Database
@@ -214,6 +215,7 @@ class DeliveryWorker:
         self._sending: set[asyncio.Task[None]] = set()
         self._stopping = False
         self.delivered = 0
+        self.retried = 0
         self.failed = 0
 
     def now(self) -> datetime:
@@ -287,10 +289,11 @@ class DeliveryWorker:
         self._wake.set()  # a chat's next message may be due, and there is room for it
 
     async def _deliver_logged(self, row: OutboxMessage) -> None:
-        try:
-            await self._deliver(row)
-        except Exception:  # the row comes back after its lease
-            log.exception("delivery of outbox row %s to %s failed", row.id, row.chat_id)
+        with log_context(ticket=row.ticket_id):
+            try:
+                await self._deliver(row)
+            except Exception:  # the row comes back after its lease
+                log.exception("delivery of outbox row %s to %s failed", row.id, row.chat_id)
 
     async def _sleep_until_due(self) -> None:
         try:
@@ -323,6 +326,7 @@ class DeliveryWorker:
             result = await (custom(row) if custom is not None else self.bot(_method(row)))
         except TelegramRetryAfter as exc:
             self.throttle.pause(row.chat_id, exc.retry_after)
+            self.retried += 1
             await self.outbox.reschedule(
                 row.id, self.now() + timedelta(seconds=exc.retry_after), "429 retry after"
             )
@@ -357,6 +361,7 @@ class DeliveryWorker:
             await self._give_up(row, error, unreachable=False)
             return
         backoff = min(2.0 ** (row.attempts - 1), MAX_BACKOFF)
+        self.retried += 1
         log.warning("delivery to %s failed (%s); retry in %.0fs", row.chat_id, error, backoff)
         await self.outbox.reschedule(row.id, self.now() + timedelta(seconds=backoff), error)
 

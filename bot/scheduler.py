@@ -51,6 +51,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.logs import bind_ticket, log_context
 from domain import events as ev
 from domain.alerts import auto_close_at, check_sla
 from domain.enums import TicketStatus
@@ -85,7 +86,8 @@ async def sla_job(instance: str, ticket_id: int, milestone: str) -> None:
     """An SLA milestone of `ticket_id` may be due: check the ticket against the database."""
     timers = _INSTANCES.get(instance)
     if timers is not None:
-        await timers._run(timers._fired_sla(ticket_id, milestone))
+        with log_context(ticket=ticket_id):
+            await timers._run(timers._fired_sla(ticket_id, milestone))
 
 
 async def page_job(instance: str, page_id: int) -> None:
@@ -118,6 +120,8 @@ class TimerStats:
     backlog_at_start: int = 0
     start_seconds: float = 0.0
     recorded: int = 0  # SLA events recorded
+    warnings: int = 0  # of which warnings
+    breaches: int = 0  # and breaches
     pages_sent: int = 0
     auto_closed: int = 0
     passes: int = 0
@@ -240,10 +244,12 @@ class DeskScheduler:
             self._wake.set()
 
     def _clock_moved(self) -> None:
-        """MovableClock listener (synchronous): every armed run time is off now."""
+        """MovableClock listener (synchronous): every armed run time is off now, and
+        resolved tickets may have waited long enough to close."""
         if self._running:
             self._moves += 1
             self.request_full_pass()
+            self.request_sweep()
 
     async def settled(self, timeout: float = 5.0) -> bool:
         """Wait until the keeper has nothing left to do and no job is running (tests)."""
@@ -359,6 +365,10 @@ class DeskScheduler:
             await uow.commit()
         for record in outcome.value.recorded:
             self.stats.recorded += 1
+            if "breach" in record.milestone:
+                self.stats.breaches += 1
+            else:
+                self.stats.warnings += 1
             self.stats.lags.append((record.recorded_at - record.due_at).total_seconds())
         del self.stats.lags[:-1000]
         upcoming = outcome.value.upcoming
@@ -532,7 +542,9 @@ class RearmingNotifier:
 
     async def publish(self, uow: UnitOfWork, events: Sequence[ev.Event]) -> None:
         await self.inner.publish(uow, events)
-        self.timers.touch(e.ticket_id for e in events if isinstance(e, ev.TicketEvent))
+        tickets = [e.ticket_id for e in events if isinstance(e, ev.TicketEvent)]
+        bind_ticket(tickets[0] if tickets else None)  # the update's log lines name it
+        self.timers.touch(tickets)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

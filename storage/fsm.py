@@ -82,9 +82,12 @@ class SqliteStorage(BaseStorage):
             params,
         )
         # A key with neither state nor data is the same as no row: keep the table small.
-        await session.execute(
-            "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = '{}'", (params["key"],)
-        )
+        # Only clearing a column can leave a row so (most writes set one: no DELETE then).
+        if value is None or value == "{}":
+            await session.execute(
+                "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = '{}'",
+                (params["key"],),
+            )
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         async with self._db.transaction() as session:

@@ -1,0 +1,42 @@
+"""The cheap reads behind /healthz and /metrics: one short transaction each scrape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storage.codec import parse_utc_or_none
+from storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class DeskGauges:
+    outbox_depth: int
+    oldest_pending_at: datetime | None  # when the oldest undelivered message was written
+    open_by_priority: dict[str, int] = field(default_factory=dict)
+
+
+class MonitoringQueries:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def ping(self) -> None:
+        """A trivial statement: raises when the database cannot be read."""
+        async with self._db.transaction() as session:
+            await session.fetchone("SELECT 1")
+
+    async def gauges(self) -> DeskGauges:
+        # Both read partial indexes (outbox_pending_by_chat, tickets_open): cheap at any size.
+        async with self._db.transaction() as session:
+            outbox = await session.fetchone(
+                "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'"
+            )
+            rows = await session.fetchall(
+                "SELECT priority, count(*) FROM tickets "
+                "WHERE status NOT IN ('closed', 'cancelled') GROUP BY priority"
+            )
+        return DeskGauges(
+            outbox_depth=int(outbox[0]) if outbox else 0,
+            oldest_pending_at=parse_utc_or_none(outbox[1]) if outbox else None,
+            open_by_priority={str(row[0]): int(row[1]) for row in rows},
+        )
