@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.model import (
@@ -20,6 +21,13 @@ from domain.model import (
 )
 from domain.paging import Page
 from domain.ports import OutboxMessage, SlaEventRecord
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+def msk(*args: int) -> datetime:
+    """A moment in Moscow, where the unit tests' clients are."""
+    return datetime(*args, tzinfo=MSK)
 
 
 class FakeClock:

@@ -3,7 +3,6 @@ recorded once, how pauses, priority changes and answers move or stop them, and t
 overdue in working time."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,17 +11,12 @@ from domain import events as ev
 from domain import services as uc
 from domain.alerts import auto_close_at, check_sla, pending_milestones
 from domain.sla import SlaMilestone
-from tests.unit.fakes import FakeClock, FakeUnitOfWork
+from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
 from tests.unit.test_paging import client
 
-MSK = ZoneInfo("Europe/Moscow")
 ENGINEER, MANAGER = 501, 502
 EMPLOYEE_TG = 1001
 M = SlaMilestone
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,8 +15,8 @@ from domain.billing import (
 )
 from domain.enums import Category, Priority, TicketKind, TicketStatus
 from domain.model import Plan, Ticket, WorkLog
+from tests.unit.fakes import MSK
 
-MSK = ZoneInfo("Europe/Moscow")
 H = 60  # minutes in an hour, to write hours readably
 
 

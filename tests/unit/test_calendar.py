@@ -10,18 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.calendar import WorkCalendar
+from tests.unit.fakes import msk
 
-MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 WEEKDAYS = frozenset(range(5))
 ALL_WEEK = frozenset(range(7))
 
 MOSCOW = WorkCalendar("Europe/Moscow", time(9), time(18), WEEKDAYS, "RU")
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 def hours(amount: float) -> timedelta:

@@ -1,7 +1,6 @@
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,16 +15,12 @@ from domain.compliance import (
 from domain.enums import Category, Priority, SlaTier, TicketKind, TicketStatus
 from domain.model import Client, Rating, Ticket
 from domain.sla import Pause, SlaTargets
+from tests.unit.fakes import msk
 
-MSK = ZoneInfo("Europe/Moscow")
 CLIENT_ID = 7
 
 INC, REQ = TicketKind.INCIDENT, TicketKind.REQUEST
 LOW, STD, HIGH, HIGHEST = Priority.LOW, Priority.STANDARD, Priority.HIGH, Priority.HIGHEST
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 def h(hours: float) -> timedelta:

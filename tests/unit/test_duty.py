@@ -7,14 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty, parse_weekdays, parse_weekly
+from tests.unit.fakes import msk
 
-MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
 ANNA, BORIS, VERA = 11, 12, 13
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 def weekly(staff: int, text: str, timezone: str = "Europe/Moscow") -> WeeklyDuty:

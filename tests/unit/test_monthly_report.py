@@ -13,8 +13,7 @@ from domain.monthly_report import (
     report_recipients,
     sending_moment,
 )
-
-MSK = ZoneInfo("Europe/Moscow")
+from tests.unit.fakes import MSK, msk
 
 
 def client(tier: SlaTier = SlaTier.GOLD, **kwargs) -> Client:
@@ -30,10 +29,6 @@ def client(tier: SlaTier = SlaTier.GOLD, **kwargs) -> Client:
         id=1,
         **kwargs,
     )
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 def test_the_report_goes_out_on_the_first_working_day_at_ten_local_time():

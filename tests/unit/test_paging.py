@@ -1,7 +1,6 @@
 """After hours: who is paged for what, repeats, going up the chain, and "Принял"."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
@@ -18,16 +17,11 @@ from domain.paging import (
     first_targets,
     next_level,
 )
-from tests.unit.fakes import FakeClock, FakeUnitOfWork
+from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
 
-MSK = ZoneInfo("Europe/Moscow")
 ENGINEER, MANAGER, LEAD, LEAD_2, ADMIN, FIRST_LINE = 501, 502, 503, 504, 505, 506
 EMPLOYEE_TG = 1001
 POLICY = PagingPolicy()
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 def client(round_the_clock: bool = False) -> Client:

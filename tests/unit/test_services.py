@@ -1,7 +1,6 @@
 """Use cases over in-memory ports: what each does to the ticket and which events it reports."""
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, time, timedelta
 
 import pytest
 
@@ -21,15 +20,10 @@ from domain import services as uc
 from domain.enums import EmployeeRole
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, InviteUnusable, NotFound
 from domain.model import Attachment
-from tests.unit.fakes import FakeClock, FakeUnitOfWork
+from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
 
-MSK = ZoneInfo("Europe/Moscow")
 ENGINEER, MANAGER = 501, 502
 EMPLOYEE_TG, COLLEAGUE_TG, DIRECTOR_TG, STRANGER_TG = 1001, 1002, 1003, 9999
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 @pytest.fixture

@@ -1,17 +1,12 @@
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain import Priority, SlaTier, WorkCalendar, sla_targets
 from domain.sla import Pause, SlaClock, SlaTargets
+from tests.unit.fakes import msk
 
-MSK = ZoneInfo("Europe/Moscow")
 CAL = WorkCalendar("Europe/Moscow", time(9), time(18), frozenset(range(5)), "RU")
-
-
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
 
 
 def h(hours: float) -> timedelta:
