@@ -26,7 +26,12 @@ from aiohttp.typedefs import Handler, Middleware
 from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
-from bot.middlewares import CommitBeforeSending, IntakeExpiryMiddleware, UnitOfWorkMiddleware
+from bot.middlewares import (
+    ActorMiddleware,
+    CommitBeforeSending,
+    IntakeExpiryMiddleware,
+    UnitOfWorkMiddleware,
+)
 from bot.monthly_reports import MonthlyReports
 from bot.notifications import OutboxNotifier
 from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
@@ -82,9 +87,14 @@ def create_dispatcher(
         reports=Reports(db, clock, i18n),
         default_timezone=settings.default_timezone,
     )
+    # The Dispatcher registered aiogram's FSM middleware (the per-person lock, then the
+    # state read): the update's unit of work goes before it, so that the read is in it.
+    dp.update.outer_middleware.unregister(dp.fsm)
     # First, so that its time and its log context cover everything else.
     dp.update.outer_middleware(UpdateMetricsMiddleware(metrics or Metrics()))
-    dp.update.outer_middleware(UnitOfWorkMiddleware(db, settings.admin_ids))
+    dp.update.outer_middleware(UnitOfWorkMiddleware(db))
+    dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(ActorMiddleware(settings.admin_ids))
     ActorLocaleMiddleware(i18n).setup(dp)
     expiry = IntakeExpiryMiddleware(settings.intake_timeout_hours, clock)
     dp.message.outer_middleware(expiry)

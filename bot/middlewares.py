@@ -1,5 +1,6 @@
 """Outer middlewares: one unit of work per update, repeated updates dropped, the actor
-resolved from the database."""
+resolved from the database, an abandoned intake dropped; and the Bot API request
+middleware that commits before the bot says anything."""
 
 from __future__ import annotations
 
@@ -28,36 +29,51 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    """Open one transaction for the update, drop an update_id seen before, resolve who
-    wrote, and commit what the handler did (a failed handler rolls everything back,
-    including the mark that the update was processed, so a redelivery is handled again)."""
+    """One unit of work for the update, committed when its handling is done (a failed
+    handler rolls everything back, including the mark that the update was processed, so
+    a redelivery is handled again).
 
-    def __init__(self, db: Database, admin_ids: frozenset[int]) -> None:
+    It goes before aiogram's FSM middleware and is task-wide, so that the conversation
+    state read there is part of it; it runs no statement itself: the transaction (and
+    the database lock) begins inside the FSM's per-person lock, always in that order."""
+
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.admin_ids = admin_ids
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        assert isinstance(event, Update)
-        async with self.db.unit_of_work() as uow:
-            if await uow.processed_updates.seen_before(event.update_id):
-                log.info("update %s was handled before; dropped", event.update_id)
-                await uow.commit()
-                return None
-            user = data.get("event_from_user")
-            if user is not None:
-                data["actor"] = await resolve_actor(uow, user.id, self.admin_ids)
+        async with self.db.unit_of_work(task_wide=True) as uow:
             data["uow"] = uow
             result = await handler(event, data)
             await uow.commit()
             return result
 
 
+class ActorMiddleware(BaseMiddleware):
+    """Drop an update_id seen before and resolve who wrote (after the FSM middleware)."""
+
+    def __init__(self, admin_ids: frozenset[int]) -> None:
+        self.admin_ids = admin_ids
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        uow = data["uow"]
+        if await uow.processed_updates.seen_before(event.update_id):
+            log.info("update %s was handled before; dropped", event.update_id)
+            return None
+        user = data.get("event_from_user")
+        if user is not None:
+            data["actor"] = await resolve_actor(uow, user.id, self.admin_ids)
+        return await handler(event, data)
+
+
 async def resolve_actor(uow: Any, tg_id: int, admin_ids: frozenset[int]) -> Actor:
-    employee = await uow.employees.by_tg_id(tg_id)
-    client = await uow.clients.get(employee.client_id) if employee is not None else None
-    staff = await uow.staff.get(tg_id)
+    person = await uow.people.by_tg_id(tg_id)
     return Actor(
-        tg_id=tg_id, employee=employee, client=client, staff=staff, is_admin=tg_id in admin_ids
+        tg_id=tg_id,
+        employee=person.employee,
+        client=person.client,
+        staff=person.staff,
+        is_admin=tg_id in admin_ids,
     )
 
 

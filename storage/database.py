@@ -15,9 +15,10 @@ talks to Telegram; its next statement begins a new transaction):
 
 `transaction()` is the short form for code outside a use case (FSM storage, outbox
 delivery): it commits on a normal exit. Called from a task that already holds a unit of
-work, it joins that unit of work instead of waiting for the lock the task itself holds
-(aiogram's FSM context is used by handlers inside the unit-of-work middleware); the
-writes then commit or roll back together with the unit of work.
+work, it joins that unit of work instead of waiting for the lock the task itself holds;
+the writes then commit or roll back together with the unit of work. An update's unit of
+work is task-wide (`unit_of_work(task_wide=True)`): aiogram reads the conversation state
+before the handler's first statement, and that read joins the update's transaction too.
 
 Opening checks the file cheaply (``PRAGMA quick_check(1)``: every page readable and
 well-formed, without the index cross-checks of a full integrity check) and refuses a damaged
@@ -108,6 +109,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
         self._session: Session | None = None
+        # Units of work opened with `task_wide=True`, by their task (see `unit_of_work`).
+        self._task_sessions: dict[asyncio.Task[object], Session] = {}
         # Names of the migrations the last `open` applied (empty when already up to date).
         self.applied_migrations: list[str] = []
 
@@ -179,20 +182,34 @@ class Database:
             self._lock.release()
 
     def current_session(self) -> Session | None:
-        """The session whose transaction the current task holds open, if any."""
+        """The session whose transaction the current task holds open, or the task-wide
+        unit of work's, if any."""
         task = asyncio.current_task()
-        if task is not None and task is self._owner:
+        if task is None:
+            return None
+        if task is self._owner:
             return self._session
-        return None
+        return self._task_sessions.get(task)
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[SqliteUnitOfWork]:
+    async def unit_of_work(self, *, task_wide: bool = False) -> AsyncIterator[SqliteUnitOfWork]:
         """Transactions for one use case: the first statement begins one (and takes the
-        lock), `commit` ends it (and lets others in); leaving rolls back the uncommitted."""
+        lock), `commit` ends it (and lets others in); leaving rolls back the uncommitted.
+
+        `task_wide`: every `transaction()` of this task joins this unit of work, also
+        before its first statement and after a commit (an update's whole handling, the FSM
+        storage's reads and writes included, is then one unit of work)."""
         session = Session(self._conn, self.clock, self)
+        task = asyncio.current_task() if task_wide else None
+        if task is not None:
+            if task in self._task_sessions:
+                raise RuntimeError("this task already has a task-wide unit of work")
+            self._task_sessions[task] = session
         try:
             yield SqliteUnitOfWork(session)
         finally:
+            if task is not None:
+                del self._task_sessions[task]
             await session.close()
 
     @asynccontextmanager

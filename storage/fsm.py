@@ -2,9 +2,11 @@
 
 One row per StorageKey: the state, the data as a JSON object, and when either last
 changed (`stale` finds abandoned conversations, e.g. intakes never sent). Each call is a
-short transaction committed at once; called from a handler inside a unit of work, it
-joins that transaction instead (see `Database.transaction`), so the conversation moves
-on only if the handler's changes are committed.
+short transaction committed at once; called while handling an update, it joins the
+update's unit of work instead (see `Database.transaction`), so the conversation moves
+on only if the handler's changes are committed. The state and the data are read
+together, once per transaction: aiogram asks for the state, then handlers for the data,
+often several times in one update.
 """
 
 from __future__ import annotations
@@ -70,8 +72,20 @@ class SqliteStorage(BaseStorage):
             "updated_at": utc_text(session.now()),
         }
 
+    async def _row(self, session: Session, key: StorageKey) -> tuple[str | None, str]:
+        """The key's state and data (as JSON), read once per transaction."""
+        built = self._keys.build(key)
+        cached = session.cache.get((self, built))
+        if cached is None:
+            row = await session.fetchone("SELECT state, data FROM fsm WHERE key = ?", (built,))
+            cached = (row["state"], row["data"]) if row else (None, "{}")
+            session.cache[(self, built)] = cached
+        return cached
+
     async def _upsert(self, session: Session, key: StorageKey, column: str, value: Any) -> None:
         params = self._params(key, session) | {"value": value}
+        # Keep a read row up to date, or forget it if the other column was not read.
+        cached = session.cache.pop((self, params["key"]), None)
         await session.execute(
             "INSERT INTO fsm (key, bot_id, chat_id, user_id, thread_id, "
             f"business_connection_id, destiny, {column}, updated_at) "
@@ -88,6 +102,13 @@ class SqliteStorage(BaseStorage):
                 "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = '{}'",
                 (params["key"],),
             )
+        if cached is not None:
+            state, data = cached
+            if column == "state":
+                state = value
+            else:
+                data = value
+            session.cache[(self, params["key"])] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         async with self._db.transaction() as session:
@@ -95,10 +116,8 @@ class SqliteStorage(BaseStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self._db.transaction() as session:
-            row = await session.fetchone(
-                "SELECT state FROM fsm WHERE key = ?", (self._keys.build(key),)
-            )
-        return row["state"] if row else None
+            state, _data = await self._row(session, key)
+        return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._db.transaction() as session:
@@ -147,10 +166,11 @@ class SqliteStorage(BaseStorage):
         """Forget the key's state and data at once."""
         async with self._db.transaction() as session:
             await session.execute("DELETE FROM fsm WHERE key = ?", (self._keys.build(key),))
+            session.cache.pop((self, self._keys.build(key)), None)
 
     async def _get_data(self, session: Session, key: StorageKey) -> dict[str, Any]:
-        row = await session.fetchone("SELECT data FROM fsm WHERE key = ?", (self._keys.build(key),))
-        return self._decode(row["data"]) if row else {}
+        _state, data = await self._row(session, key)
+        return self._decode(data)
 
     def _encode(self, data: Mapping[str, Any]) -> str:
         if not isinstance(data, Mapping):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -120,7 +120,7 @@ class SqliteClientRepository(_Repository):
         }
 
     @staticmethod
-    def _from_row(row: sqlite3.Row) -> Client:
+    def _from_row(row: sqlite3.Row | Mapping[str, Any]) -> Client:
         plan = None
         if row["plan_monthly_fee"] is not None:
             plan = Plan(
@@ -198,7 +198,7 @@ class SqliteEmployeeRepository(_Repository):
         }
 
     @staticmethod
-    def _from_row(row: sqlite3.Row) -> Employee:
+    def _from_row(row: sqlite3.Row | Mapping[str, Any]) -> Employee:
         return Employee(
             id=row["id"],
             client_id=row["client_id"],
@@ -263,7 +263,7 @@ class SqliteStaffRepository(_Repository):
         }
 
     @staticmethod
-    def _from_row(row: sqlite3.Row) -> Staff:
+    def _from_row(row: sqlite3.Row | Mapping[str, Any]) -> Staff:
         return Staff(
             tg_id=row["tg_id"],
             name=row["name"],
@@ -982,6 +982,41 @@ class SqliteProcessedUpdates(_Repository):
         """Forget updates processed before `before`; how many were forgotten."""
         return await self._session.execute(
             "DELETE FROM processed_updates WHERE processed_at < ?", (utc_text(before),)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What the database knows about one Telegram user."""
+
+    employee: Employee | None
+    client: Client | None  # the employee's
+    staff: Staff | None
+
+
+class SqlitePeople(_Repository):
+    async def by_tg_id(self, tg_id: int) -> Person:
+        """The employee with their client and the staff member, in one query (every update
+        asks who wrote it)."""
+        row = await self._session.fetchone(
+            "SELECT e.*, NULL AS client_, c.*, NULL AS staff_, s.* "
+            "FROM (SELECT ? AS tg_id) AS me "
+            "LEFT JOIN employees AS e ON e.tg_id = me.tg_id "
+            "LEFT JOIN clients AS c ON c.id = e.client_id "
+            "LEFT JOIN staff AS s ON s.tg_id = me.tg_id",
+            (tg_id,),
+        )
+        assert row is not None
+        # The tables share column names: split the row at the marker columns.
+        names, values = row.keys(), tuple(row)
+        c, s = names.index("client_"), names.index("staff_")
+        e = dict(zip(names[:c], values[:c], strict=True))
+        cl = dict(zip(names[c + 1 : s], values[c + 1 : s], strict=True))
+        st = dict(zip(names[s + 1 :], values[s + 1 :], strict=True))
+        return Person(
+            employee=None if e["id"] is None else SqliteEmployeeRepository._from_row(e),
+            client=None if cl["id"] is None else SqliteClientRepository._from_row(cl),
+            staff=None if st["tg_id"] is None else SqliteStaffRepository._from_row(st),
         )
 
 

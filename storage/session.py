@@ -38,6 +38,9 @@ class Session:
         self._gate = gate
         self._open = False
         self._closed = False
+        # What this transaction has read and may read again (the FSM storage's rows);
+        # forgotten when the transaction ends, since others may write after that.
+        self.cache: dict[object, Any] = {}
 
     def now(self) -> datetime:
         moment = self._clock.now()
@@ -86,6 +89,7 @@ class Session:
         if self._open:
             await self._conn.execute_fetchall("COMMIT")
             self._open = False
+            self.cache.clear()
             self._gate._release(self)
 
     async def rollback(self) -> None:
@@ -98,6 +102,7 @@ class Session:
                     raise
             finally:
                 self._open = False
+                self.cache.clear()
                 self._gate._release(self)
 
     async def close(self) -> None:

@@ -1,7 +1,7 @@
 """The unit of work over SQLite: one transaction, every repository on it.
 
 Get one from `Database.unit_of_work()`; it implements `domain.ports.UnitOfWork` and adds
-`processed_updates` and `ticket_posts` for the bot layer.
+`processed_updates`, `people` and `ticket_posts` for the bot layer.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from storage.repositories import (
     SqliteInviteRepository,
     SqliteOutboxRepository,
     SqlitePageRepository,
+    SqlitePeople,
     SqliteProcessedUpdates,
     SqliteSlaEventRepository,
     SqliteStaffRepository,
@@ -38,6 +39,7 @@ class SqliteUnitOfWork:
         self.duty = SqliteDutyRepository(session)
         self.pages = SqlitePageRepository(session)
         self.processed_updates = SqliteProcessedUpdates(session)
+        self.people = SqlitePeople(session)
         self.ticket_posts = SqliteTicketPosts(session)
 
     async def commit(self) -> None:

@@ -121,3 +121,39 @@ async def test_inside_a_unit_of_work_fsm_joins_its_transaction(db: Database) -> 
             await storage.set_state(KEY, Intake.confirming)
             await uow.commit()
         assert await storage.get_state(KEY) == Intake.confirming.state
+
+
+async def test_reads_within_a_transaction_see_its_own_writes(db: Database) -> None:
+    """The state and data are read once per transaction and kept up to date by its writes;
+    a new transaction reads them afresh."""
+    storage = SqliteStorage(db)
+    await storage.set_state(KEY, Intake.describing)
+    async with db.unit_of_work() as uow:
+        await uow.clients.list()
+        assert await storage.get_state(KEY) == Intake.describing.state
+        await storage.set_data(KEY, {"a": 1})
+        assert await storage.update_data(KEY, {"b": 2}) == {"a": 1, "b": 2}
+        await storage.set_state(KEY, Intake.confirming)
+        assert await storage.get_state(KEY) == Intake.confirming.state
+        assert await storage.get_data(KEY) == {"a": 1, "b": 2}
+        await uow.commit()
+    assert await storage.get_data(KEY) == {"a": 1, "b": 2}
+    await storage.delete(KEY)
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_a_task_wide_unit_of_work_is_joined_before_its_first_statement(
+    db: Database,
+) -> None:
+    """aiogram reads the state before the handler's first statement: in an update's
+    task-wide unit of work, that read and the state's writes are part of it."""
+    storage = SqliteStorage(db)
+    async with asyncio.timeout(2):
+        async with db.unit_of_work(task_wide=True) as uow:
+            assert await storage.get_state(KEY) is None
+            await storage.set_state(KEY, Intake.describing)
+            await uow.commit()
+            await storage.set_state(KEY, Intake.confirming)  # after a commit: joined again
+            await uow.clients.list()
+        assert await storage.get_state(KEY) == Intake.describing.state

@@ -168,6 +168,24 @@ async def test_staff_round_trip_and_listing_by_role(db: Database) -> None:
         assert await uow.staff.get(1) == lead
 
 
+async def test_people_by_tg_id_finds_employee_client_and_staff_at_once(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        client = await uow.clients.add(new_client())
+        assert client.id is not None
+        employee = await uow.employees.add(Employee(client_id=client.id, tg_id=42, name="Аня"))
+        staff = await uow.staff.add(Staff(tg_id=42, name="Аня", role=StaffRole.LEAD))
+        await uow.staff.add(Staff(tg_id=7, name="Лид", role=StaffRole.LEAD, locale="en"))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        both = await uow.people.by_tg_id(42)
+        assert (both.employee, both.client, both.staff) == (employee, client, staff)
+        only_staff = await uow.people.by_tg_id(7)
+        assert (only_staff.employee, only_staff.client) == (None, None)
+        assert only_staff.staff == await uow.staff.get(7)
+        nobody = await uow.people.by_tg_id(8)
+        assert (nobody.employee, nobody.client, nobody.staff) == (None, None, None)
+
+
 async def test_invite_round_trip(db: Database) -> None:
     async with db.unit_of_work() as uow:
         client = await uow.clients.add(new_client())
