@@ -289,6 +289,9 @@ async def serve_ours(api: str, token: str, db_path: Path) -> None:
         DATABASE_PATH=db_path,
         TELEGRAM_API_BASE=api,
         STAFF_CHAT_ID=STAFF_CHAT_ID,
+        # The emulator answers at once, so nothing is gained by more updates in flight than
+        # this; more would only queue for the database inside the process.
+        UPDATES_IN_FLIGHT=4,
     )
     app = FrontDesk(settings, SystemClock())
     await app.start()

@@ -47,12 +47,6 @@ from storage.fsm import SqliteStorage
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once. Every update waits its turn for the one SQLite connection, so
-# more in flight adds no throughput, only a queue inside the process that each update's
-# handling time includes (bench/throughput.py); the rest wait at Telegram meanwhile.
-UPDATES_IN_FLIGHT = 4
-
-
 def create_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     return Bot(
@@ -210,7 +204,7 @@ class FrontDesk:
             close_bot_session=False,
             allowed_updates=self.dp.resolve_used_update_types(),
             polling_timeout=10,
-            tasks_concurrency_limit=UPDATES_IN_FLIGHT,
+            tasks_concurrency_limit=self.settings.updates_in_flight,
         )
 
     def start_polling_in_background(self) -> None:
@@ -241,7 +235,7 @@ class FrontDesk:
             settings.webhook_url,
             secret_token=secret,
             allowed_updates=self.dp.resolve_used_update_types(),
-            max_connections=UPDATES_IN_FLIGHT,
+            max_connections=settings.updates_in_flight,
             drop_pending_updates=False,
         )
         log.info("webhook set: %s", settings.webhook_url)

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     intake_timeout_hours: float = Field(24, gt=0, validation_alias="INTAKE_TIMEOUT_HOURS")
     # On shutdown, pending outbox messages are sent for at most this long.
     shutdown_flush_seconds: float = Field(5, ge=0, validation_alias="SHUTDOWN_FLUSH_SECONDS")
+    # Updates handled at once. They share one SQLite connection but not the time spent waiting
+    # for Telegram (the transaction is committed before each call), so against the real
+    # Telegram more in flight means more handled; it is also the webhook's max_connections.
+    updates_in_flight: int = Field(16, ge=1, le=100, validation_alias="UPDATES_IN_FLIGHT")
     # A resolved ticket the employee does not answer closes after this many working days.
     auto_close_working_days: int = Field(3, ge=1, validation_alias="AUTO_CLOSE_WORKING_DAYS")
 
