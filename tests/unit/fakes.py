@@ -23,6 +23,9 @@ from domain.paging import Page
 from domain.ports import OutboxMessage, SlaEventRecord
 
 MSK = ZoneInfo("Europe/Moscow")
+# Telegram ids of the people in the unit tests' common world (tests/unit/conftest.py).
+ENGINEER, MANAGER = 501, 502
+EMPLOYEE_TG, COLLEAGUE_TG, DIRECTOR_TG, STRANGER_TG = 1001, 1002, 1003, 9999
 
 
 def msk(*args: int) -> datetime:

@@ -4,39 +4,15 @@ overdue in working time."""
 
 from datetime import datetime
 
-import pytest
-
-from domain import Category, Priority, Scope, SlaTier, StaffRole, TicketKind, WorkImpact
+from domain import Category, Priority, Scope, TicketKind, WorkImpact
 from domain import events as ev
 from domain import services as uc
 from domain.alerts import auto_close_at, check_sla, pending_milestones
 from domain.sla import SlaMilestone
-from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
+from tests.unit.fakes import EMPLOYEE_TG, ENGINEER, msk
 from tests.unit.test_paging import client
 
-ENGINEER, MANAGER = 501, 502
-EMPLOYEE_TG = 1001
 M = SlaMilestone
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(msk(2026, 11, 23, 10, 0))  # Monday morning
-
-
-@pytest.fixture
-async def uow(clock: FakeClock) -> FakeUnitOfWork:
-    uow = FakeUnitOfWork()
-    await uc.add_staff(uow, clock, tg_id=ENGINEER, name="Иван", role=StaffRole.FIRST_LINE)
-    await uc.add_staff(uow, clock, tg_id=MANAGER, name="Мария", role=StaffRole.MANAGER)
-    client = (
-        await uc.register_client(
-            uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
-        )
-    ).value
-    invite = (await uc.create_invite(uow, clock, client_id=client.id)).value
-    await uc.register_employee(uow, clock, code=invite.code, tg_id=EMPLOYEE_TG, name="Ольга")
-    return uow
 
 
 def incident(impact: WorkImpact = WorkImpact.BLOCKED, scope: Scope = Scope.ME) -> uc.TicketDraft:

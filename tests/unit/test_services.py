@@ -9,8 +9,6 @@ from domain import (
     Priority,
     RequestType,
     Scope,
-    SlaTier,
-    StaffRole,
     TicketKind,
     TicketStatus,
     WorkImpact,
@@ -20,36 +18,14 @@ from domain import services as uc
 from domain.enums import EmployeeRole
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, InviteUnusable, NotFound
 from domain.model import Attachment
-from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
-
-ENGINEER, MANAGER = 501, 502
-EMPLOYEE_TG, COLLEAGUE_TG, DIRECTOR_TG, STRANGER_TG = 1001, 1002, 1003, 9999
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(msk(2026, 11, 23, 10, 0))  # Monday morning
-
-
-@pytest.fixture
-async def uow(clock: FakeClock) -> FakeUnitOfWork:
-    uow = FakeUnitOfWork()
-    await uc.add_staff(uow, clock, tg_id=ENGINEER, name="Иван", role=StaffRole.FIRST_LINE)
-    await uc.add_staff(uow, clock, tg_id=MANAGER, name="Мария", role=StaffRole.MANAGER)
-    client = (
-        await uc.register_client(
-            uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
-        )
-    ).value
-    for tg_id, role in (
-        (EMPLOYEE_TG, "employee"),
-        (COLLEAGUE_TG, "employee"),
-        (DIRECTOR_TG, "director"),
-    ):
-        invite = (await uc.create_invite(uow, clock, client_id=client.id, role=role)).value
-        await uc.register_employee(uow, clock, code=invite.code, tg_id=tg_id, name=f"u{tg_id}")
-    return uow
-
+from tests.unit.fakes import (
+    COLLEAGUE_TG,
+    DIRECTOR_TG,
+    EMPLOYEE_TG,
+    ENGINEER,
+    STRANGER_TG,
+    msk,
+)
 
 PRINTER_DOWN = uc.TicketDraft(
     description="Не печатает принтер в бухгалтерии, горит красная лампочка",
