@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -118,9 +119,9 @@ class World:
         return {row["milestone"]: row["overdue_seconds"] for row in rows}
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    clock = MovableClock(MONDAY_MORNING, ticking=False)
+@asynccontextmanager
+async def running_world(tmp_path: Path, *, ticking: bool = False) -> AsyncIterator[World]:
+    clock = MovableClock(MONDAY_MORNING, ticking=ticking)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         BOT_TOKEN="123456:TEST",
@@ -136,6 +137,12 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             await timers.stop()
             await db.close()
         await world.stop()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with running_world(tmp_path) as running:
+        yield running
 
 
 async def prepare(world: World) -> None:
@@ -203,16 +210,8 @@ async def test_an_answer_after_the_breach_settles_the_overdue(world):
 
 
 async def test_timers_fire_within_two_seconds_of_due_in_real_time(tmp_path):
-    clock = MovableClock(MONDAY_MORNING, ticking=True)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        BOT_TOKEN="123456:TEST",
-        DATABASE_PATH=tmp_path / "desk.db",
-    )
-    world = World(tmp_path / "desk.db", clock, settings)
-    await prepare(world)
-    await world.start()
-    try:
+    async with running_world(tmp_path, ticking=True) as world:
+        clock = world.clock
         await world.open()
         clock.set(msk(2026, 11, 23, 10, 44, 58, 500_000))  # 1.5 s before the warning
         due_real = time.monotonic() + 1.5
@@ -225,8 +224,6 @@ async def test_timers_fire_within_two_seconds_of_due_in_real_time(tmp_path):
             (row,) = await session.fetchall("SELECT due_at, recorded_at FROM sla_events")
         lag = datetime.fromisoformat(row["recorded_at"]) - datetime.fromisoformat(row["due_at"])
         assert timedelta(0) <= lag < timedelta(seconds=2)
-    finally:
-        await world.stop()
 
 
 async def test_a_restart_in_the_middle_of_a_pending_timer_fires_it_once(world):
