@@ -5,15 +5,16 @@ changed (`stale` finds abandoned conversations, e.g. intakes never sent). Each c
 short transaction committed at once; called while handling an update, it joins the
 update's unit of work instead (see `Database.transaction`), so the conversation moves
 on only if the handler's changes are committed. The state and the data are read
-together, once per transaction: aiogram asks for the state, then handlers for the data,
-often several times in one update.
+together, once per transaction (aiogram asks for the state, then handlers for the data,
+often several times in one update), and written together, once, just before the
+transaction commits (a handler sets the state and updates the data several times).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,18 @@ from aiogram.fsm.storage.base import (
 from storage.codec import parse_utc, utc_text
 from storage.database import Database
 from storage.session import Session
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One key's row as a transaction sees it; `dirty`: the columns written since."""
+
+    key: StorageKey
+    built: str
+    state: str | None = None
+    data: str = "{}"
+    loaded: bool = False
+    dirty: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,80 +73,95 @@ class SqliteStorage(BaseStorage):
         self._dumps = json_dumps
         self._loads = json_loads
 
-    def _params(self, key: StorageKey, session: Session) -> dict[str, Any]:
-        return {
-            "key": self._keys.build(key),
-            "bot_id": key.bot_id,
-            "chat_id": key.chat_id,
-            "user_id": key.user_id,
-            "thread_id": key.thread_id,
-            "business_connection_id": key.business_connection_id,
-            "destiny": key.destiny,
-            "updated_at": utc_text(session.now()),
-        }
-
-    async def _row(self, session: Session, key: StorageKey) -> tuple[str | None, str]:
-        """The key's state and data (as JSON), read once per transaction."""
+    def _entry(self, session: Session, key: StorageKey) -> _Entry:
+        """This transaction's view of the key's row."""
         built = self._keys.build(key)
-        cached = session.cache.get((self, built))
-        if cached is None:
-            row = await session.fetchone("SELECT state, data FROM fsm WHERE key = ?", (built,))
-            cached = (row["state"], row["data"]) if row else (None, "{}")
-            session.cache[(self, built)] = cached
-        return cached
+        entry = session.cache.get((self, built))
+        if entry is None:
+            entry = session.cache[(self, built)] = _Entry(key, built)
+        return entry
 
-    async def _upsert(self, session: Session, key: StorageKey, column: str, value: Any) -> None:
-        params = self._params(key, session) | {"value": value}
-        # Keep a read row up to date, or forget it if the other column was not read.
-        cached = session.cache.pop((self, params["key"]), None)
+    async def _read(self, session: Session, key: StorageKey) -> _Entry:
+        """The key's state and data as this transaction sees them: read once, with the
+        writes not yet flushed on top."""
+        entry = self._entry(session, key)
+        if not entry.loaded:
+            row = await session.fetchone(
+                "SELECT state, data FROM fsm WHERE key = ?", (entry.built,)
+            )
+            if row is not None:
+                if "state" not in entry.dirty:
+                    entry.state = row["state"]
+                if "data" not in entry.dirty:
+                    entry.data = row["data"]
+            entry.loaded = True
+        return entry
+
+    def _write(self, session: Session, key: StorageKey, column: str, value: Any) -> None:
+        """Change the key's state or data; the row is written once, before the commit."""
+        entry = self._entry(session, key)
+        setattr(entry, column, value)
+        entry.dirty.add(column)
+        session.before_commit((self, entry.built), lambda: self._flush(session, entry))
+
+    async def _flush(self, session: Session, entry: _Entry) -> None:
+        columns = sorted(entry.dirty)
+        entry.dirty.clear()
+        known = entry.loaded or len(columns) == 2
+        # A key with neither state nor data is the same as no row: keep the table small.
+        if known and entry.state is None and entry.data == "{}":
+            await session.execute("DELETE FROM fsm WHERE key = ?", (entry.built,))
+            return
+        key = entry.key
         await session.execute(
             "INSERT INTO fsm (key, bot_id, chat_id, user_id, thread_id, "
-            f"business_connection_id, destiny, {column}, updated_at) "
+            "business_connection_id, destiny, state, data, updated_at) "
             "VALUES (:key, :bot_id, :chat_id, :user_id, :thread_id, :business_connection_id, "
-            ":destiny, :value, :updated_at) "
-            f"ON CONFLICT (key) DO UPDATE SET {column} = excluded.{column}, "
-            "updated_at = excluded.updated_at",
-            params,
+            ":destiny, :state, :data, :updated_at) ON CONFLICT (key) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in columns)
+            + ", updated_at = excluded.updated_at",
+            {
+                "key": entry.built,
+                "bot_id": key.bot_id,
+                "chat_id": key.chat_id,
+                "user_id": key.user_id,
+                "thread_id": key.thread_id,
+                "business_connection_id": key.business_connection_id,
+                "destiny": key.destiny,
+                "state": entry.state,
+                "data": entry.data,
+                "updated_at": utc_text(session.now()),
+            },
         )
-        # A key with neither state nor data is the same as no row: keep the table small.
-        # Only clearing a column can leave a row so (most writes set one: no DELETE then).
-        if value is None or value == "{}":
+        if not known and (entry.state is None if columns == ["state"] else entry.data == "{}"):
+            # One column cleared without knowing the other: clean up if both are empty.
             await session.execute(
-                "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = '{}'",
-                (params["key"],),
+                "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = '{}'", (entry.built,)
             )
-        if cached is not None:
-            state, data = cached
-            if column == "state":
-                state = value
-            else:
-                data = value
-            session.cache[(self, params["key"])] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         async with self._db.transaction() as session:
-            await self._upsert(session, key, "state", _state_name(state))
+            self._write(session, key, "state", _state_name(state))
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self._db.transaction() as session:
-            state, _data = await self._row(session, key)
-        return state
+            return (await self._read(session, key)).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._db.transaction() as session:
-            await self._upsert(session, key, "data", self._encode(data))
+            self._write(session, key, "data", self._encode(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with self._db.transaction() as session:
-            return await self._get_data(session, key)
+            return self._decode((await self._read(session, key)).data)
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         """Merge into the data in one transaction (no lost update between read and write)."""
         async with self._db.transaction() as session:
-            current = await self._get_data(session, key)
+            current = self._decode((await self._read(session, key)).data)
             current.update(data)
-            await self._upsert(session, key, "data", self._encode(current))
-        return current.copy()
+            self._write(session, key, "data", self._encode(current))
+        return current
 
     async def close(self) -> None:
         """Nothing to do: the database is shared and closed by its owner."""
@@ -165,12 +193,10 @@ class SqliteStorage(BaseStorage):
     async def delete(self, key: StorageKey) -> None:
         """Forget the key's state and data at once."""
         async with self._db.transaction() as session:
-            await session.execute("DELETE FROM fsm WHERE key = ?", (self._keys.build(key),))
-            session.cache.pop((self, self._keys.build(key)), None)
-
-    async def _get_data(self, session: Session, key: StorageKey) -> dict[str, Any]:
-        _state, data = await self._row(session, key)
-        return self._decode(data)
+            entry = self._entry(session, key)
+            entry.state, entry.data, entry.loaded = None, "{}", True
+            entry.dirty.update(("state", "data"))
+            await self._flush(session, entry)
 
     def _encode(self, data: Mapping[str, Any]) -> str:
         if not isinstance(data, Mapping):

@@ -80,7 +80,7 @@ class _Repository:
         return utc_text(given if given is not None else self._session.now())
 
     async def _update(self, sql: str, params: dict[str, Any], what: str) -> None:
-        if await self._session.execute(sql, params) == 0:
+        if await self._session.changed_rows(sql, params) == 0:
             raise NotFound(f"{what} not found")
 
 
@@ -877,7 +877,9 @@ class SqliteDutyRepository(_Repository):
         return DutyRota(tuple(shifts), tuple(weekly))
 
     async def remove(self, entry_id: int) -> bool:
-        return await self._session.execute("DELETE FROM duty_rota WHERE id = ?", (entry_id,)) > 0
+        return (
+            await self._session.changed_rows("DELETE FROM duty_rota WHERE id = ?", (entry_id,)) > 0
+        )
 
 
 class SqlitePageRepository(_Repository):
@@ -980,7 +982,7 @@ class SqliteProcessedUpdates(_Repository):
 
     async def prune(self, before: datetime) -> int:
         """Forget updates processed before `before`; how many were forgotten."""
-        return await self._session.execute(
+        return await self._session.changed_rows(
             "DELETE FROM processed_updates WHERE processed_at < ?", (utc_text(before),)
         )
 

@@ -5,12 +5,17 @@ statements never interleave with another task's. The transaction begins lazily w
 first statement (``BEGIN IMMEDIATE``: take the write lock up front, so a transaction
 never fails half-way on a lock upgrade) and ends with `commit` or `rollback`; a session
 may run several transactions one after another.
+
+Every statement is a trip to aiosqlite's thread and back, which costs ten times what a
+statement on a local file does: one trip per statement (`execute_fetchall`), and writes
+that can wait until the commit (the conversation state, written several times while one
+update is handled) are registered with `before_commit` and written once.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +46,8 @@ class Session:
         # What this transaction has read and may read again (the FSM storage's rows);
         # forgotten when the transaction ends, since others may write after that.
         self.cache: dict[object, Any] = {}
+        # Writes put off until the commit, by what they write (see `before_commit`).
+        self._before_commit: dict[object, Callable[[], Awaitable[None]]] = {}
 
     def now(self) -> datetime:
         moment = self._clock.now()
@@ -74,8 +81,13 @@ class Session:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run a statement; the number of rows it changed."""
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        await self._begin()
+        await self._conn.execute_fetchall(sql, params)
+
+    async def changed_rows(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; the number of rows it changed itself (a cursor's rowcount: a
+        second trip to the thread, to close the cursor)."""
         await self._begin()
         async with self._conn.execute(sql, params) as cursor:
             return cursor.rowcount
@@ -85,7 +97,15 @@ class Session:
         async with self._conn.executemany(sql, rows):
             pass
 
+    def before_commit(self, what: object, write: Callable[[], Awaitable[None]]) -> None:
+        """Run `write` just before this transaction commits, once however often it is
+        registered under the same `what`; dropped on rollback."""
+        self._before_commit.setdefault(what, write)
+
     async def commit(self) -> None:
+        while self._before_commit:
+            _what, write = self._before_commit.popitem()
+            await write()
         if self._open:
             await self._conn.execute_fetchall("COMMIT")
             self._open = False
@@ -93,6 +113,7 @@ class Session:
             self._gate._release(self)
 
     async def rollback(self) -> None:
+        self._before_commit.clear()
         if self._open:
             try:
                 await self._conn.execute_fetchall("ROLLBACK")

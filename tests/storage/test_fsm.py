@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -157,3 +159,41 @@ async def test_a_task_wide_unit_of_work_is_joined_before_its_first_statement(
             await storage.set_state(KEY, Intake.confirming)  # after a commit: joined again
             await uow.clients.list()
         assert await storage.get_state(KEY) == Intake.describing.state
+
+
+async def test_a_transaction_writes_the_conversation_once_when_it_commits(
+    db: Database, db_path: Path
+) -> None:
+    """A handler sets the state and changes the data several times: the row is written
+    when the update's unit of work commits (all of it), or not at all (rolled back)."""
+
+    def row_on_file() -> tuple[str | None, str] | None:
+        with closing(sqlite3.connect(db_path)) as other:
+            row = other.execute("SELECT state, data FROM fsm").fetchone()
+        return None if row is None else (row[0], row[1])
+
+    storage = SqliteStorage(db)
+    async with db.unit_of_work(task_wide=True) as uow:
+        await storage.set_state(KEY, Intake.describing)
+        await storage.update_data(KEY, {"a": 1})
+        await storage.update_data(KEY, {"b": 2})
+        assert row_on_file() is None
+        # left without commit
+    assert row_on_file() is None
+
+    async with db.unit_of_work(task_wide=True) as uow:
+        await storage.set_state(KEY, Intake.describing)
+        await storage.update_data(KEY, {"a": 1})
+        await uow.commit()  # what the bot does before it sends a message
+        assert row_on_file() == (Intake.describing.state, '{"a": 1}')
+        # After the message: nothing else is written but the conversation.
+        await storage.set_state(KEY, Intake.confirming)
+        await storage.update_data(KEY, {"b": 2})
+        await uow.commit()
+    assert row_on_file() == (Intake.confirming.state, '{"a": 1, "b": 2}')
+
+    async with db.unit_of_work(task_wide=True) as uow:
+        await storage.set_state(KEY, None)
+        await storage.set_data(KEY, {})
+        await uow.commit()
+    assert row_on_file() is None  # a cleared conversation leaves no row
