@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -23,6 +22,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from bot.bot_api import JsonBotApiSession
 from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
 from bot.i18n import ActorLocaleMiddleware, create_i18n
@@ -48,7 +48,7 @@ from storage.fsm import SqliteStorage
 log = logging.getLogger(__name__)
 
 def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session = JsonBotApiSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
