@@ -3,6 +3,8 @@
 describe → kind (what I understood, or a plain question) → impact and scope (incident)
 or request type → summary card → send. Every step has Back; /cancel works anywhere.
 Files (photos, screenshots, documents, voice) are welcome at any step before sending.
+A pressed answer is acknowledged (the button's spinner stops) once the next question is on
+screen: the step's state changes are then written together, before the bot speaks.
 """
 
 from __future__ import annotations
@@ -229,8 +231,8 @@ async def files_done(query: CallbackQuery, callback_data: IntakeCb, state: FSMCo
     data = await current(query, callback_data, state)
     if data is None:
         return
-    await query.answer()
     await ask_kind(query.message, state, data, edit=True)  # type: ignore[arg-type]
+    await query.answer()
 
 
 async def add_to_description(
@@ -347,11 +349,11 @@ async def kind_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMC
     for key in ("impact", "scope", "rtype"):
         data.pop(key, None)
     await state.update_data(data)
-    await query.answer()
     if kind is TicketKind.INCIDENT:
         await ask_impact(query.message, state, data)  # type: ignore[arg-type]
     else:
         await ask_request_type(query.message, state, data)  # type: ignore[arg-type]
+    await query.answer()
 
 
 async def ask_impact(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
@@ -400,8 +402,8 @@ async def scope_chosen(
         return
     data["scope"] = Scope(callback_data.value).value
     await state.update_data(data)
-    await query.answer()
     await show_summary(query.message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    await query.answer()
 
 
 async def ask_request_type(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
@@ -427,8 +429,8 @@ async def request_type_chosen(
         return
     data["rtype"] = RequestType(callback_data.value).value
     await state.update_data(data)
-    await query.answer()
     await show_summary(query.message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    await query.answer()
 
 
 @router.callback_query(StateFilter(Intake), IntakeCb.filter(F.action == "back"))
