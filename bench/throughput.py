@@ -18,7 +18,9 @@ ours the p50/p95/p99 update-handling latency from the bot's own /metrics (the hi
 of the metrics middleware: from the update entering the dispatcher to its handler's end,
 quantiles interpolated within its buckets as Prometheus does; goal p99 under 50 ms), and
 the response time as the people see it (from the person's action to the bot's answer,
-including the wait in the emulator's queue).
+including the wait in the emulator's queue). It also prints the CPU time each bot process
+spent per update (Linux): the machine's speed drifts between runs, and this figure, read
+in the same run for both bots, is the steadiest one to compare changes by.
 
 Run from the repository root: .venv/bin/python bench/throughput.py
 """
@@ -41,6 +43,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -174,14 +177,32 @@ async def prepare_world(db_path: Path, emulator: BotApiEmulator, people: int) ->
     return persons
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user and system) the process has used so far; None where /proc is not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Run:
+    seconds: float  # wall time of the drive
+    cpu: float | None  # the bot process's CPU time during the drive
+    histogram: list[tuple[float, float]]
+
+
 async def run_bot(
     kind: str,
     emulator: BotApiEmulator,
     db_path: Path,
     drive: Callable[[], Any],
-) -> tuple[float, list[tuple[float, float]]]:
+    in_flight: int = 4,
+) -> Run:
     """Start the bot process, wait until it polls, drive the people, read its handling
-    histogram (ours), stop it (SIGTERM); the wall time of the drive and the histogram."""
+    histogram (ours), stop it (SIGTERM)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(SCRIPT),
@@ -193,6 +214,8 @@ async def run_bot(
         emulator.token,
         "--db",
         str(db_path),
+        "--in-flight",
+        str(in_flight),
         cwd=str(ROOT),
         stdout=asyncio.subprocess.PIPE,
     )
@@ -201,18 +224,19 @@ async def run_bot(
         ready = (await asyncio.wait_for(process.stdout.readline(), 60)).decode().split()
         if not ready or ready[0] != "ready":
             raise RuntimeError(f"the {kind} bot did not start")
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
         await drive()
-        seconds = time.perf_counter() - started
+        seconds, cpu_after = time.perf_counter() - started, cpu_seconds(process.pid)
         histogram = await handling_histogram(f"{ready[1]}/metrics") if len(ready) > 1 else []
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         await process.wait()
-    return seconds, histogram
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+    return Run(seconds, cpu, histogram)
 
 
-async def main(people: int) -> int:
+async def main(people: int, in_flight: int) -> int:
     total = people * STEPS
     with tempfile.TemporaryDirectory() as folder:
         async with BotApiEmulator() as emulator:
@@ -229,7 +253,7 @@ async def main(people: int) -> int:
                 ):
                     ours_times.extend(times)
 
-            ours_seconds, histogram = await run_bot("ours", emulator, db_path, ours)
+            ours_run = await run_bot("ours", emulator, db_path, ours, in_flight)
 
             echo_times: list[float] = []
 
@@ -239,14 +263,21 @@ async def main(people: int) -> int:
                 ):
                     echo_times.extend(times)
 
-            echo_seconds, _ = await run_bot("echo", emulator, db_path, echo)
+            echo_run = await run_bot("echo", emulator, db_path, echo)
 
-    ours_rate, echo_rate = total / ours_seconds, total / echo_seconds
+    ours_rate, echo_rate = total / ours_run.seconds, total / echo_run.seconds
     ratio = ours_rate / echo_rate
-    print(f"employees: {people}, updates each bot: {total}")
-    print(f"front desk: {ours_rate:.0f} updates/s ({ours_seconds:.2f} s)")
-    print(f"echo bot:   {echo_rate:.0f} updates/s ({echo_seconds:.2f} s)")
+    histogram = ours_run.histogram
+    print(f"employees: {people}, updates each bot: {total}, front desk in flight: {in_flight}")
+    print(f"front desk: {ours_rate:.0f} updates/s ({ours_run.seconds:.2f} s)")
+    print(f"echo bot:   {echo_rate:.0f} updates/s ({echo_run.seconds:.2f} s)")
     print(f"ratio ours/echo: {ratio:.2f} (goal >= {GOAL_RATIO})")
+    if ours_run.cpu is not None and echo_run.cpu is not None:
+        ours_ms, echo_ms = ours_run.cpu * 1000 / total, echo_run.cpu * 1000 / total
+        print(
+            f"bot process CPU per update: front desk {ours_ms:.2f} ms, echo bot {echo_ms:.2f} ms "
+            f"({ours_ms / echo_ms:.1f}x)"
+        )
     if histogram and histogram[-1][1]:
         p50, p95, p99 = (histogram_quantile(histogram, q) * 1000 for q in (0.50, 0.95, 0.99))
         print(
@@ -278,7 +309,7 @@ async def until_terminated() -> None:
     await stop.wait()
 
 
-async def serve_ours(api: str, token: str, db_path: Path) -> None:
+async def serve_ours(api: str, token: str, db_path: Path, in_flight: int) -> None:
     from bot.app import FrontDesk
     from bot.clock import SystemClock
     from bot.config import Settings
@@ -290,8 +321,8 @@ async def serve_ours(api: str, token: str, db_path: Path) -> None:
         TELEGRAM_API_BASE=api,
         STAFF_CHAT_ID=STAFF_CHAT_ID,
         # The emulator answers at once, so nothing is gained by more updates in flight than
-        # this; more would only queue for the database inside the process.
-        UPDATES_IN_FLIGHT=4,
+        # a few; more would only queue for the database inside the process.
+        UPDATES_IN_FLIGHT=in_flight,
     )
     app = FrontDesk(settings, SystemClock())
     await app.start()
@@ -337,15 +368,18 @@ async def serve_echo(api: str, token: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=200)
+    parser.add_argument(
+        "--in-flight", type=int, default=4, help="the front desk's UPDATES_IN_FLIGHT (default 4)"
+    )
     parser.add_argument("--serve", choices=("ours", "echo"), help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve == "ours":
-        asyncio.run(serve_ours(args.api, args.token, args.db))
+        asyncio.run(serve_ours(args.api, args.token, args.db, args.in_flight))
     elif args.serve == "echo":
         asyncio.run(serve_echo(args.api, args.token))
     else:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
-        sys.exit(asyncio.run(main(args.people)))
+        sys.exit(asyncio.run(main(args.people, args.in_flight)))
