@@ -446,8 +446,13 @@ class SqliteTicketRepository(_Repository):
             )
         return [self._from_row(row, pauses.get(row["id"], [])) for row in rows]
 
-    async def _write_pauses(self, ticket_id: int, pauses: Sequence[Pause]) -> None:
-        await self._session.execute("DELETE FROM ticket_pauses WHERE ticket_id = ?", (ticket_id,))
+    async def _write_pauses(
+        self, ticket_id: int, pauses: Sequence[Pause], *, replace: bool = True
+    ) -> None:
+        if replace:  # a ticket just added has none to replace
+            await self._session.execute(
+                "DELETE FROM ticket_pauses WHERE ticket_id = ?", (ticket_id,)
+            )
         if pauses:
             await self._session.executemany(
                 "INSERT INTO ticket_pauses (ticket_id, seq, started_at, ended_at) "
@@ -475,7 +480,7 @@ class SqliteTicketRepository(_Repository):
             assert existing is not None
             return existing
         ticket.id, ticket.updated_at = row["id"], parse_utc(params["updated_at"])
-        await self._write_pauses(ticket.id, ticket.pauses)
+        await self._write_pauses(ticket.id, ticket.pauses, replace=False)
         return ticket
 
     async def by_intake_key(self, intake_key: str) -> Ticket | None:
