@@ -47,6 +47,7 @@ from storage.fsm import SqliteStorage
 
 log = logging.getLogger(__name__)
 
+
 def create_bot(settings: Settings) -> Bot:
     session = JsonBotApiSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     return Bot(

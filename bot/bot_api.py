@@ -3,9 +3,9 @@
 aiogram encodes every call as a form (each nested object JSON-encoded into a field, then
 the whole form URL-encoded): about a quarter of the bot's cost of a call. The Bot API
 takes ``application/json`` bodies for everything but file uploads, so calls without files
-go as one JSON document; calls with files keep aiogram's multipart form. Answers are
-checked and parsed by aiogram as before (`check_response`), and the session's request
-middlewares run as before.
+go as one JSON document; calls with files keep aiogram's multipart form. Only the body
+is ours: aiogram's `make_request` posts it, checks and parses the answer, and the
+session's request middlewares run as before.
 """
 
 from __future__ import annotations
@@ -17,12 +17,8 @@ import orjson
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
-from aiohttp import ClientError
-
-_JSON = {"Content-Type": "application/json"}
+from aiohttp.payload import BytesPayload
 
 
 def _dumps(value: Any) -> str:
@@ -46,24 +42,9 @@ class JsonBotApiSession(AiohttpSession):
             payload[key] = prepared
         return None if files else orjson.dumps(payload)
 
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
+    def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        """What aiogram's `make_request` posts: the JSON document, or its form for uploads."""
         body = self.build_json(bot, method)
         if body is None:
-            return await super().make_request(bot, method, timeout)
-        session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
-        try:
-            async with session.post(
-                url, data=body, headers=_JSON, timeout=self.timeout if timeout is None else timeout
-            ) as resp:
-                raw_result = await resp.text()
-        except TimeoutError as e:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from e
-        except ClientError as e:
-            raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
-        response = self.check_response(
-            bot=bot, method=method, status_code=resp.status, content=raw_result
-        )
-        return response.result  # type: ignore[return-value]
+            return super().build_form_data(bot, method)
+        return BytesPayload(body, content_type="application/json")

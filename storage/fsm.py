@@ -107,6 +107,8 @@ class SqliteStorage(BaseStorage):
     async def _flush(self, session: Session, entry: _Entry) -> None:
         columns = sorted(entry.dirty)
         entry.dirty.clear()
+        if not columns:
+            return
         known = entry.loaded or len(columns) == 2
         # A key with neither state nor data is the same as no row: keep the table small.
         if known and entry.state is None and entry.data == "{}":
@@ -193,10 +195,8 @@ class SqliteStorage(BaseStorage):
     async def delete(self, key: StorageKey) -> None:
         """Forget the key's state and data at once."""
         async with self._db.transaction() as session:
-            entry = self._entry(session, key)
-            entry.state, entry.data, entry.loaded = None, "{}", True
-            entry.dirty.update(("state", "data"))
-            await self._flush(session, entry)
+            self._write(session, key, "state", None)
+            self._write(session, key, "data", "{}")  # both known now: the row is deleted
 
     def _encode(self, data: Mapping[str, Any]) -> str:
         if not isinstance(data, Mapping):
