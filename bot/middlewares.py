@@ -57,24 +57,22 @@ class ActorMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         uow = data["uow"]
-        if await uow.processed_updates.seen_before(event.update_id):
+        user = data.get("event_from_user")
+        # Both statements are queued first, so they go to the database in one trip.
+        seen_before = uow.processed_updates.seen_before(event.update_id)
+        person = None if user is None else await uow.people.by_tg_id(user.id)
+        if await seen_before:
             log.info("update %s was handled before; dropped", event.update_id)
             return None
-        user = data.get("event_from_user")
-        if user is not None:
-            data["actor"] = await resolve_actor(uow, user.id, self.admin_ids)
+        if person is not None:
+            data["actor"] = Actor(
+                tg_id=user.id,
+                employee=person.employee,
+                client=person.client,
+                staff=person.staff,
+                is_admin=user.id in self.admin_ids,
+            )
         return await handler(event, data)
-
-
-async def resolve_actor(uow: Any, tg_id: int, admin_ids: frozenset[int]) -> Actor:
-    person = await uow.people.by_tg_id(tg_id)
-    return Actor(
-        tg_id=tg_id,
-        employee=person.employee,
-        client=person.client,
-        staff=person.staff,
-        is_admin=tg_id in admin_ids,
-    )
 
 
 class IntakeExpiryMiddleware(BaseMiddleware):

@@ -92,8 +92,12 @@ class OutboxNotifier:
     async def _context(self, uow: UnitOfWork, ticket_id: int) -> Context:
         ticket = await uow.tickets.get(ticket_id)
         assert ticket is not None
-        client = await uow.clients.get(ticket.client_id)
-        employee = await uow.employees.get(ticket.employee_id)
+        # Both reads are queued before either is awaited: one trip to the database.
+        client_read, employee_read = (
+            uow.clients.get(ticket.client_id),
+            uow.employees.get(ticket.employee_id),
+        )
+        client, employee = await client_read, await employee_read
         assert client is not None and employee is not None
         return Context(ticket, client, employee)
 

@@ -6,8 +6,8 @@ short transaction committed at once; called while handling an update, it joins t
 update's unit of work instead (see `Database.transaction`), so the conversation moves
 on only if the handler's changes are committed. The state and the data are read
 together, once per transaction (aiogram asks for the state, then handlers for the data,
-often several times in one update), and written together, once, just before the
-transaction commits (a handler sets the state and updates the data several times).
+often several times in one update), and written together, once, in the same trip to the
+database as the COMMIT (a handler sets the state and updates the data several times).
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ class SqliteStorage(BaseStorage):
         entry.dirty.add(column)
         session.before_commit((self, entry.built), lambda: self._flush(session, entry))
 
-    async def _flush(self, session: Session, entry: _Entry) -> None:
+    def _flush(self, session: Session, entry: _Entry) -> None:
+        """Queue the row's write; it goes to the database with the COMMIT."""
         columns = sorted(entry.dirty)
         entry.dirty.clear()
         if not columns:
@@ -112,10 +113,10 @@ class SqliteStorage(BaseStorage):
         known = entry.loaded or len(columns) == 2
         # A key with neither state nor data is the same as no row: keep the table small.
         if known and entry.state is None and entry.data == "{}":
-            await session.execute("DELETE FROM fsm WHERE key = ?", (entry.built,))
+            session.later("DELETE FROM fsm WHERE key = ?", (entry.built,))
             return
         key = entry.key
-        await session.execute(
+        session.later(
             "INSERT INTO fsm (key, bot_id, chat_id, user_id, thread_id, "
             "business_connection_id, destiny, state, data, updated_at) "
             "VALUES (:key, :bot_id, :chat_id, :user_id, :thread_id, :business_connection_id, "
@@ -137,7 +138,7 @@ class SqliteStorage(BaseStorage):
         )
         if not known and (entry.state is None if columns == ["state"] else entry.data == "{}"):
             # One column cleared without knowing the other: clean up if both are empty.
-            await session.execute(
+            session.later(
                 "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = '{}'", (entry.built,)
             )
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import (
@@ -61,11 +61,23 @@ from storage.codec import (
     utc_text_or_none,
     weekdays_text,
 )
-from storage.session import Session
+from storage.session import Session, Statement
+
+T = TypeVar("T")
 
 # Must match the partial indexes of 0001_initial.sql word for word (see the note there).
 OPEN_TICKET = "status NOT IN ('closed', 'cancelled')"
 assert {s.value for s in TicketStatus if not s.is_open} == {"closed", "cancelled"}
+
+
+async def _then(statement: Statement, convert: Callable[[list[sqlite3.Row]], T]) -> T:
+    """A queued statement's rows, converted once they are back.
+
+    Reads that return `_then(...)` from a plain method queue their statement when called,
+    not when awaited, so several of them called before the first await go to the
+    database in one trip: ``a, b = repo.get(1), repo.get(2)`` then ``await a, await b``.
+    """
+    return convert(await statement)
 
 
 def _optional(enum: type[Any], value: str | None) -> Any:
@@ -155,9 +167,10 @@ class SqliteClientRepository(_Repository):
         client.id, client.created_at = row["id"], parse_utc(params["created_at"])
         return client
 
-    async def get(self, client_id: int) -> Client | None:
-        row = await self._session.fetchone("SELECT * FROM clients WHERE id = ?", (client_id,))
-        return self._from_row(row) if row else None
+    def get(self, client_id: int) -> Coroutine[Any, Any, Client | None]:
+        """Queued at once (see `_then`)."""
+        found = self._session.later("SELECT * FROM clients WHERE id = ?", (client_id,))
+        return _then(found, lambda rows: self._from_row(rows[0]) if rows else None)
 
     async def update(self, client: Client) -> None:
         params = self._params(client)
@@ -225,9 +238,10 @@ class SqliteEmployeeRepository(_Repository):
         employee.id, employee.created_at = row["id"], parse_utc(params["created_at"])
         return employee
 
-    async def get(self, employee_id: int) -> Employee | None:
-        row = await self._session.fetchone("SELECT * FROM employees WHERE id = ?", (employee_id,))
-        return self._from_row(row) if row else None
+    def get(self, employee_id: int) -> Coroutine[Any, Any, Employee | None]:
+        """Queued at once (see `_then`)."""
+        found = self._session.later("SELECT * FROM employees WHERE id = ?", (employee_id,))
+        return _then(found, lambda rows: self._from_row(rows[0]) if rows else None)
 
     async def by_tg_id(self, tg_id: int) -> Employee | None:
         row = await self._session.fetchone("SELECT * FROM employees WHERE tg_id = ?", (tg_id,))
@@ -430,17 +444,17 @@ class SqliteTicketRepository(_Repository):
         )
 
     async def _tickets(self, sql: str, params: Any = ()) -> list[Ticket]:
-        """Run a SELECT over tickets and attach each one's pauses (one more query)."""
-        rows = await self._session.fetchall(sql, params)
-        if not rows:
-            return []
-        pauses: dict[int, list[Pause]] = defaultdict(list)
-        # json_each takes any number of ids in one parameter (no variable-count limit).
-        for pause in await self._session.fetchall(
+        """Run a SELECT over tickets and attach each one's pauses: a second query, over
+        the first one's tickets, that goes to the database in the same trip."""
+        found = self._session.later(sql, params)
+        paused = self._session.later(
             "SELECT ticket_id, started_at, ended_at FROM ticket_pauses "
-            "WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY ticket_id, seq",
-            (json.dumps([row["id"] for row in rows]),),
-        ):
+            f"WHERE ticket_id IN (SELECT id FROM ({sql})) ORDER BY ticket_id, seq",
+            params,
+        )
+        rows = await found
+        pauses: dict[int, list[Pause]] = defaultdict(list)
+        for pause in await paused:
             pauses[pause["ticket_id"]].append(
                 Pause(parse_utc(pause["started_at"]), parse_utc_or_none(pause["ended_at"]))
             )
@@ -583,15 +597,17 @@ class SqliteTicketRepository(_Repository):
 
     async def messages(self, ticket_id: int) -> Sequence[TicketMessage]:
         """The conversation in the order it was written, internal notes included."""
-        rows = await self._session.fetchall(
+        written = self._session.later(
             "SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,)
         )
-        attachments: dict[int, list[Attachment]] = defaultdict(list)
-        for a in await self._session.fetchall(
+        attached = self._session.later(  # in the same trip
             "SELECT a.* FROM attachments a JOIN ticket_messages m ON m.id = a.message_id "
             "WHERE m.ticket_id = ? ORDER BY a.message_id, a.seq",
             (ticket_id,),
-        ):
+        )
+        rows = await written
+        attachments: dict[int, list[Attachment]] = defaultdict(list)
+        for a in await attached:
             attachments[a["message_id"]].append(
                 Attachment(
                     kind=a["kind"],
@@ -972,18 +988,20 @@ class SqlitePageRepository(_Repository):
 
 
 class SqliteProcessedUpdates(_Repository):
-    async def seen_before(self, update_id: int) -> bool:
+    def seen_before(self, update_id: int) -> Awaitable[bool]:
         """Remember the update; True when it was already remembered (a redelivery).
 
-        Part of the unit of work: if the update's handling rolls back, so does this, and
-        the redelivered update is handled again.
+        The statement is queued at once and goes to the database with the next trip, so
+        what is asked next (who wrote) goes in the same one. Part of the unit of work: if
+        the update's handling rolls back, so does this, and the redelivered update is
+        handled again.
         """
-        row = await self._session.fetchone(
+        inserted = self._session.later(
             "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) "
             "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
             (update_id, utc_text(self._session.now())),
         )
-        return row is None
+        return _then(inserted, lambda rows: not rows)
 
     async def prune(self, before: datetime) -> int:
         """Forget updates processed before `before`; how many were forgotten."""
@@ -1002,10 +1020,10 @@ class Person:
 
 
 class SqlitePeople(_Repository):
-    async def by_tg_id(self, tg_id: int) -> Person:
+    def by_tg_id(self, tg_id: int) -> Awaitable[Person]:
         """The employee with their client and the staff member, in one query (every update
-        asks who wrote it)."""
-        row = await self._session.fetchone(
+        asks who wrote it); queued at once, like `SqliteProcessedUpdates.seen_before`."""
+        found = self._session.later(
             "SELECT e.*, NULL AS client_, c.*, NULL AS staff_, s.* "
             "FROM (SELECT ? AS tg_id) AS me "
             "LEFT JOIN employees AS e ON e.tg_id = me.tg_id "
@@ -1013,7 +1031,10 @@ class SqlitePeople(_Repository):
             "LEFT JOIN staff AS s ON s.tg_id = me.tg_id",
             (tg_id,),
         )
-        assert row is not None
+        return _then(found, lambda rows: self._person(rows[0]))
+
+    @staticmethod
+    def _person(row: sqlite3.Row) -> Person:
         # The tables share column names: split the row at the marker columns.
         names, values = row.keys(), tuple(row)
         c, s = names.index("client_"), names.index("staff_")

@@ -2,20 +2,28 @@
 
 A `Session` exists only while its task holds the database lock (see `Database`), so its
 statements never interleave with another task's. The transaction begins lazily with the
-first statement (``BEGIN IMMEDIATE``: take the write lock up front, so a transaction
-never fails half-way on a lock upgrade) and ends with `commit` or `rollback`; a session
-may run several transactions one after another.
+first trip to the database (``BEGIN IMMEDIATE``: take the write lock up front, so a
+transaction never fails half-way on a lock upgrade) and ends with `commit` or `rollback`;
+a session may run several transactions one after another.
 
-Every statement is a trip to aiosqlite's thread and back, which costs ten times what a
-statement on a local file does: one trip per statement (`execute_fetchall`), and writes
-that can wait until the commit (the conversation state, written several times while one
-update is handled) are registered with `before_commit` and written once.
+The connection lives on aiosqlite's thread, and a trip there and back (two thread
+switches) costs ten to twenty times what a statement on a local file does. So statements
+travel in batches, one trip per batch:
+
+- `later(sql)` queues a statement and returns it; awaiting it (or any later statement,
+  or the commit) sends the whole queue in order. Queue the reads you will need, then
+  await them: ``seen = later(a); who = later(b); await seen`` is one trip.
+- The transaction's ``BEGIN IMMEDIATE`` goes with its first batch, and the ``COMMIT``
+  with the writes registered by `before_commit` (the conversation state, written several
+  times while one update is handled, once).
+- A failed statement stops its batch: it and the statements queued after it raise its
+  error when awaited, and so does the commit, so nothing after a failure is committed.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,18 +44,62 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class Statement:
+    """A statement queued on a session. ``await statement``: its rows, once its batch has
+    been to the database (sent now if it has not); `rowcount` is then set too."""
+
+    __slots__ = ("_session", "done", "error", "many", "params", "rowcount", "rows", "sql")
+
+    def __init__(self, session: Session, sql: str, params: Any, *, many: bool = False) -> None:
+        self.sql = sql
+        self.params = params
+        self.many = many
+        self.rows: list[sqlite3.Row] = []
+        self.rowcount = -1
+        self.error: BaseException | None = None
+        self.done = False
+        self._session = session
+
+    def __await__(self) -> Generator[Any, None, list[sqlite3.Row]]:
+        return self._session._result(self).__await__()
+
+
+def _run_batch(connection: aiosqlite.Connection, batch: list[Statement]) -> None:
+    """On aiosqlite's thread: run the statements in order, each one's outcome on it."""
+    # aiosqlite has no public call that runs several statements in one trip to its
+    # thread; `Connection._execute(fn)` (how its own methods and cursors reach the thread)
+    # runs this function there, and `_conn` is the sqlite3 connection that lives there.
+    raw = connection._conn
+    failure: BaseException | None = None
+    for statement in batch:
+        if failure is None:
+            try:
+                if statement.many:
+                    cursor = raw.executemany(statement.sql, statement.params)
+                else:
+                    cursor = raw.execute(statement.sql, statement.params)
+                    statement.rows = cursor.fetchall()
+                statement.rowcount = cursor.rowcount
+                cursor.close()
+            except Exception as exc:  # handed to whoever awaits the statement
+                failure = exc
+        statement.error = failure
+        statement.done = True
+
+
 class Session:
     def __init__(self, conn: aiosqlite.Connection, clock: Clock, gate: Database) -> None:
         self._conn = conn
         self._clock = clock
         self._gate = gate
-        self._open = False
+        self._open = False  # BEGIN has been sent (and the database lock taken)
         self._closed = False
+        self._queue: list[Statement] = []
         # What this transaction has read and may read again (the FSM storage's rows);
         # forgotten when the transaction ends, since others may write after that.
         self.cache: dict[object, Any] = {}
         # Writes put off until the commit, by what they write (see `before_commit`).
-        self._before_commit: dict[object, Callable[[], Awaitable[None]]] = {}
+        self._before_commit: dict[object, Callable[[], None]] = {}
 
     def now(self) -> datetime:
         moment = self._clock.now()
@@ -59,61 +111,90 @@ class Session:
     def in_transaction(self) -> bool:
         return self._open
 
-    async def _begin(self) -> None:
+    # --- statements ---------------------------------------------------------------------
+
+    def later(self, sql: str, params: Params = ()) -> Statement:
+        """Queue a statement for the next trip to the database; await it for its rows."""
         if self._closed:
             raise RuntimeError("this unit of work is over; open a new one")
-        if not self._open:
-            await self._gate._acquire(self)
-            # Set first: if we are cancelled while BEGIN runs on the worker thread, the
-            # rollback at the end must still be queued behind it.
-            self._open = True
-            try:
-                await self._conn.execute_fetchall("BEGIN IMMEDIATE")
-            except BaseException:
-                await self.rollback()
-                raise
+        statement = Statement(self, sql, params)
+        self._queue.append(statement)
+        return statement
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        await self._begin()
-        return list(await self._conn.execute_fetchall(sql, params))
+        return await self.later(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        rows = await self.fetchall(sql, params)
+        rows = await self.later(sql, params)
         return rows[0] if rows else None
 
     async def execute(self, sql: str, params: Params = ()) -> None:
-        await self._begin()
-        await self._conn.execute_fetchall(sql, params)
+        await self.later(sql, params)
 
     async def changed_rows(self, sql: str, params: Params = ()) -> int:
-        """Run a statement; the number of rows it changed itself (a cursor's rowcount: a
-        second trip to the thread, to close the cursor)."""
-        await self._begin()
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        """Run a statement; the number of rows it changed itself."""
+        statement = self.later(sql, params)
+        await statement
+        return statement.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._begin()
-        async with self._conn.executemany(sql, rows):
-            pass
+        if self._closed:
+            raise RuntimeError("this unit of work is over; open a new one")
+        statement = Statement(self, sql, list(rows), many=True)
+        self._queue.append(statement)
+        await statement
 
-    def before_commit(self, what: object, write: Callable[[], Awaitable[None]]) -> None:
-        """Run `write` just before this transaction commits, once however often it is
-        registered under the same `what`; dropped on rollback."""
+    async def _result(self, statement: Statement) -> list[sqlite3.Row]:
+        if not statement.done:
+            if statement not in self._queue:
+                raise RuntimeError("this statement was dropped by a rollback")
+            await self._send()
+        if statement.error is not None:
+            raise statement.error
+        return statement.rows
+
+    async def _send(self) -> None:
+        """One trip: the queue, after BEGIN if the transaction has not begun."""
+        if self._closed:
+            raise RuntimeError("this unit of work is over; open a new one")
+        begin = None
+        if not self._open:
+            await self._gate._acquire(self)
+            # Set first: if we are cancelled while the batch runs on the worker thread, the
+            # rollback at the end must still be queued behind it.
+            self._open = True
+            begin = Statement(self, "BEGIN IMMEDIATE", ())
+            self._queue.insert(0, begin)
+        batch, self._queue = self._queue, []
+        try:
+            await self._conn._execute(_run_batch, self._conn, batch)
+        except BaseException:
+            await self.rollback()
+            raise
+        if begin is not None and begin.error is not None:
+            await self.rollback()  # the lock was not had (busy): nothing to keep
+
+    # --- the transaction's end ----------------------------------------------------------
+
+    def before_commit(self, what: object, write: Callable[[], None]) -> None:
+        """Call `write` (which queues statements) just before this transaction commits,
+        once however often it is registered under the same `what`; dropped on rollback."""
         self._before_commit.setdefault(what, write)
 
     async def commit(self) -> None:
         while self._before_commit:
             _what, write = self._before_commit.popitem()
-            await write()
-        if self._open:
-            await self._conn.execute_fetchall("COMMIT")
-            self._open = False
-            self.cache.clear()
-            self._gate._release(self)
+            write()
+        if not self._open and not self._queue:
+            return
+        await self.later("COMMIT")
+        self._open = False
+        self.cache.clear()
+        self._gate._release(self)
 
     async def rollback(self) -> None:
         self._before_commit.clear()
+        self._queue.clear()
         if self._open:
             try:
                 await self._conn.execute_fetchall("ROLLBACK")

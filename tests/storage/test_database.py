@@ -219,3 +219,79 @@ async def test_transaction_inside_a_unit_of_work_joins_it(db: Database) -> None:
     async with db.unit_of_work() as uow:
         assert await uow.clients.list() == []
         assert await uow.staff.list() == []
+
+
+async def test_statements_queued_before_an_await_go_to_the_database_in_one_trip(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trip to aiosqlite's thread costs ten times a statement: BEGIN, the queued reads
+    and the statement awaited travel together, and the COMMIT with the last writes."""
+    trips = 0
+    real = db._conn._execute
+
+    async def counting(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal trips
+        trips += 1
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(db._conn, "_execute", counting)
+    async with db.unit_of_work() as uow:
+        first = await uow.clients.add(new_client(name="First"))  # BEGIN + INSERT
+        assert trips == 1
+        assert first.id is not None
+        found, missing = uow.clients.get(first.id), uow.clients.get(first.id + 1)
+        assert trips == 1  # queued, not sent
+        assert (await found, await missing) == (first, None)
+        assert trips == 2
+        uow.session.later("UPDATE clients SET name = 'Renamed' WHERE id = ?", (first.id,))
+        await uow.commit()  # the UPDATE and the COMMIT
+        assert trips == 3
+    async with db.unit_of_work() as uow:
+        assert [c.name for c in await uow.clients.list()] == ["Renamed"]
+
+
+async def test_a_failed_statement_stops_its_batch_and_nothing_after_it_is_committed(
+    db: Database,
+) -> None:
+    async with db.unit_of_work() as uow:
+        kept = uow.session.later(
+            "INSERT INTO staff (tg_id, name, role, created_at) "
+            "VALUES (1, 'before', 'lead', '2025-01-01T00:00:00.000000Z')"
+        )
+        failing = uow.session.later(  # no such client: the foreign key refuses it
+            "INSERT INTO employees (client_id, tg_id, name, role, created_at) "
+            "VALUES (12345, 2, 'x', 'employee', '2025-01-01T00:00:00.000000Z')"
+        )
+        after = uow.session.later(
+            "INSERT INTO staff (tg_id, name, role, created_at) "
+            "VALUES (3, 'after', 'lead', '2025-01-01T00:00:00.000000Z')"
+        )
+        with pytest.raises(sqlite3.IntegrityError):
+            await after  # it did not run: the error is the one that stopped it
+        with pytest.raises(sqlite3.IntegrityError):
+            await failing
+        assert await kept == []  # it ran, before the failure
+        with pytest.raises(sqlite3.IntegrityError):
+            uow.session.later(
+                "INSERT INTO employees (client_id, tg_id, name, role, created_at) "
+                "VALUES (12345, 4, 'y', 'employee', '2025-01-01T00:00:00.000000Z')"
+            )
+            await uow.commit()  # a write queued for the commit fails: no COMMIT
+    async with db.unit_of_work() as uow:
+        assert await uow.staff.list() == []
+
+
+async def test_a_rollback_drops_the_statements_still_queued(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.clients.add(new_client(name="Dropped"))
+        queued = uow.session.later(
+            "INSERT INTO staff (tg_id, name, role, created_at) "
+            "VALUES (1, 'queued', 'lead', '2025-01-01T00:00:00.000000Z')"
+        )
+        await uow.rollback()
+        with pytest.raises(RuntimeError, match="dropped by a rollback"):
+            await queued
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.clients.list() == []
+        assert await uow.staff.list() == []
