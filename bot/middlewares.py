@@ -5,7 +5,8 @@ middleware that commits before the bot says anything."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers.actor import Actor
 from handlers.client.states import Intake
 from storage import Database
+from storage.repositories import Person
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
     It goes before aiogram's FSM middleware and is task-wide, so that the conversation
     state read there is part of it; it runs no statement itself: the transaction (and
-    the database lock) begins inside the FSM's per-person lock, always in that order."""
+    the database lock) begins inside the FSM's per-person lock, always in that order. It
+    queues what `ActorMiddleware` asks (the mark, who wrote), so that those statements go
+    with the state read: an update that moves a conversation on takes two trips to the
+    database, that one and the commit."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -43,9 +48,39 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.db.unit_of_work(task_wide=True) as uow:
             data["uow"] = uow
-            result = await handler(event, data)
+            data[_LOOKUPS] = lookups = _Lookups.queue(uow, event, data)
+            try:
+                result = await handler(event, data)
+            finally:
+                lookups.close()
             await uow.commit()
             return result
+
+
+_LOOKUPS = "frontdesk_update_lookups"
+
+
+@dataclass(slots=True)
+class _Lookups:
+    """The update's first questions to the database, queued before they are awaited."""
+
+    seen_before: Coroutine[Any, Any, bool]
+    person: Coroutine[Any, Any, Person] | None
+
+    @classmethod
+    def queue(cls, uow: Any, event: TelegramObject, data: dict[str, Any]) -> _Lookups:
+        assert isinstance(event, Update)
+        user = data.get("event_from_user")
+        return cls(
+            uow.processed_updates.seen_before(event.update_id),
+            None if user is None else uow.people.by_tg_id(user.id),
+        )
+
+    def close(self) -> None:
+        """Let go of the answers nobody awaited (the update failed before they were)."""
+        self.seen_before.close()
+        if self.person is not None:
+            self.person.close()
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -56,15 +91,13 @@ class ActorMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        uow = data["uow"]
-        user = data.get("event_from_user")
-        # Both statements are queued first, so they go to the database in one trip.
-        seen_before = uow.processed_updates.seen_before(event.update_id)
-        person = None if user is None else await uow.people.by_tg_id(user.id)
-        if await seen_before:
+        lookups = data.pop(_LOOKUPS, None) or _Lookups.queue(data["uow"], event, data)
+        person = None if lookups.person is None else await lookups.person
+        if await lookups.seen_before:
             log.info("update %s was handled before; dropped", event.update_id)
             return None
-        if person is not None:
+        user = data.get("event_from_user")
+        if person is not None and user is not None:
             data["actor"] = Actor(
                 tg_id=user.id,
                 employee=person.employee,
