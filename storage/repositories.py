@@ -84,9 +84,61 @@ def _optional(enum: type[Any], value: str | None) -> Any:
     return None if value is None else enum(value)
 
 
+async def _ready(value: T) -> T:
+    return value
+
+
+_ROWS = "rows"  # the row cache's part of `Session.cache`
+
+
 class _Repository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    # Every update asks who wrote and reads their client; a ticket's notifications read
+    # both again. A transaction holds the write lock from its first statement (BEGIN
+    # IMMEDIATE), so nobody else can change a row it has read: the rows of those two
+    # small tables are kept for the rest of the transaction and forgotten as soon as it
+    # writes to their table. Each read builds a new entity from the kept row.
+
+    def _one(
+        self, table: str, column: str, value: object, build: Callable[[Any], T]
+    ) -> Coroutine[Any, Any, T | None]:
+        """The row of `table` whose `column` is `value`, built; queued (see `_then`)."""
+        cache = self._session.cache
+        key = (_ROWS, table, column, value)
+        if key in cache:
+            return _ready(build(cache[key]))
+        written = cache.get((_ROWS, table), 0)
+        found = self._session.later(f"SELECT * FROM {table} WHERE {column} = ?", (value,))
+
+        def keep(rows: list[sqlite3.Row]) -> T | None:
+            if not rows:
+                return None
+            self._keep(cache, table, written, {column: value}, rows[0])
+            return build(rows[0])
+
+        return _then(found, keep)
+
+    @staticmethod
+    def _keep(
+        cache: dict[object, Any],
+        table: str,
+        written: int,
+        keys: Mapping[str, object],
+        row: Mapping[str, Any],
+    ) -> None:
+        """Keep a row read in this transaction, unless the table was written since."""
+        if cache.get((_ROWS, table), 0) == written:
+            for column, value in keys.items():
+                cache[(_ROWS, table, column, value)] = row
+
+    def _forget(self, table: str) -> None:
+        """This transaction writes to `table`: what was kept of it may be stale."""
+        cache = self._session.cache
+        for key in [k for k in cache if isinstance(k, tuple) and k[:2] == (_ROWS, table)]:
+            del cache[key]
+        cache[(_ROWS, table)] = cache.get((_ROWS, table), 0) + 1
 
     def _now_text(self, given: datetime | None) -> str:
         return utc_text(given if given is not None else self._session.now())
@@ -159,6 +211,7 @@ class SqliteClientRepository(_Repository):
         )
 
     async def add(self, client: Client) -> Client:
+        self._forget("clients")
         params = self._params(client) | {"created_at": self._now_text(client.created_at)}
         row = await self._session.fetchone(
             _insert_sql("clients", list(params)) + " RETURNING id", params
@@ -168,11 +221,10 @@ class SqliteClientRepository(_Repository):
         return client
 
     def get(self, client_id: int) -> Coroutine[Any, Any, Client | None]:
-        """Queued at once (see `_then`)."""
-        found = self._session.later("SELECT * FROM clients WHERE id = ?", (client_id,))
-        return _then(found, lambda rows: self._from_row(rows[0]) if rows else None)
+        return self._one("clients", "id", client_id, self._from_row)
 
     async def update(self, client: Client) -> None:
+        self._forget("clients")
         params = self._params(client)
         await self._update(
             f"UPDATE clients SET {_assignments(list(params))}, "
@@ -226,6 +278,7 @@ class SqliteEmployeeRepository(_Repository):
         )
 
     async def add(self, employee: Employee) -> Employee:
+        self._forget("employees")
         params = self._params(employee) | {"created_at": self._now_text(employee.created_at)}
         row = await self._session.fetchone(
             "INSERT INTO employees "
@@ -239,15 +292,13 @@ class SqliteEmployeeRepository(_Repository):
         return employee
 
     def get(self, employee_id: int) -> Coroutine[Any, Any, Employee | None]:
-        """Queued at once (see `_then`)."""
-        found = self._session.later("SELECT * FROM employees WHERE id = ?", (employee_id,))
-        return _then(found, lambda rows: self._from_row(rows[0]) if rows else None)
+        return self._one("employees", "id", employee_id, self._from_row)
 
-    async def by_tg_id(self, tg_id: int) -> Employee | None:
-        row = await self._session.fetchone("SELECT * FROM employees WHERE tg_id = ?", (tg_id,))
-        return self._from_row(row) if row else None
+    def by_tg_id(self, tg_id: int) -> Coroutine[Any, Any, Employee | None]:
+        return self._one("employees", "tg_id", tg_id, self._from_row)
 
     async def update(self, employee: Employee) -> None:
+        self._forget("employees")
         params = self._params(employee) | {"created_at": utc_text_or_none(employee.created_at)}
         await self._update(
             "UPDATE employees SET client_id = :client_id, tg_id = :tg_id, name = :name, "
@@ -1023,6 +1074,8 @@ class SqlitePeople(_Repository):
     def by_tg_id(self, tg_id: int) -> Awaitable[Person]:
         """The employee with their client and the staff member, in one query (every update
         asks who wrote it); queued at once, like `SqliteProcessedUpdates.seen_before`."""
+        cache = self._session.cache
+        written = (cache.get((_ROWS, "employees"), 0), cache.get((_ROWS, "clients"), 0))
         found = self._session.later(
             "SELECT e.*, NULL AS client_, c.*, NULL AS staff_, s.* "
             "FROM (SELECT ? AS tg_id) AS me "
@@ -1031,16 +1084,24 @@ class SqlitePeople(_Repository):
             "LEFT JOIN staff AS s ON s.tg_id = me.tg_id",
             (tg_id,),
         )
-        return _then(found, lambda rows: self._person(rows[0]))
+
+        def person(rows: list[sqlite3.Row]) -> Person:
+            # The tables share column names: split the row at the marker columns.
+            names, values = rows[0].keys(), tuple(rows[0])
+            c, s = names.index("client_"), names.index("staff_")
+            e = dict(zip(names[:c], values[:c], strict=True))
+            cl = dict(zip(names[c + 1 : s], values[c + 1 : s], strict=True))
+            st = dict(zip(names[s + 1 :], values[s + 1 :], strict=True))
+            if e["id"] is not None:
+                self._keep(cache, "employees", written[0], {"id": e["id"], "tg_id": tg_id}, e)
+            if cl["id"] is not None:
+                self._keep(cache, "clients", written[1], {"id": cl["id"]}, cl)
+            return self._person(e, cl, st)
+
+        return _then(found, person)
 
     @staticmethod
-    def _person(row: sqlite3.Row) -> Person:
-        # The tables share column names: split the row at the marker columns.
-        names, values = row.keys(), tuple(row)
-        c, s = names.index("client_"), names.index("staff_")
-        e = dict(zip(names[:c], values[:c], strict=True))
-        cl = dict(zip(names[c + 1 : s], values[c + 1 : s], strict=True))
-        st = dict(zip(names[s + 1 :], values[s + 1 :], strict=True))
+    def _person(e: dict[str, Any], cl: dict[str, Any], st: dict[str, Any]) -> Person:
         return Person(
             employee=None if e["id"] is None else SqliteEmployeeRepository._from_row(e),
             client=None if cl["id"] is None else SqliteClientRepository._from_row(cl),

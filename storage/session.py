@@ -95,8 +95,9 @@ class Session:
         self._open = False  # BEGIN has been sent (and the database lock taken)
         self._closed = False
         self._queue: list[Statement] = []
-        # What this transaction has read and may read again (the FSM storage's rows);
-        # forgotten when the transaction ends, since others may write after that.
+        # What this transaction has read and may read again (the FSM storage's rows, the
+        # repositories' kept rows); a new one for each transaction, since others may write
+        # after it ends (a read still on its way then keeps its row in the old one).
         self.cache: dict[object, Any] = {}
         # Writes put off until the commit, by what they write (see `before_commit`).
         self._before_commit: dict[object, Callable[[], None]] = {}
@@ -189,7 +190,7 @@ class Session:
             return
         await self.later("COMMIT")
         self._open = False
-        self.cache.clear()
+        self.cache = {}
         self._gate._release(self)
 
     async def rollback(self) -> None:
@@ -204,7 +205,7 @@ class Session:
                     raise
             finally:
                 self._open = False
-                self.cache.clear()
+                self.cache = {}
                 self._gate._release(self)
 
     async def close(self) -> None:

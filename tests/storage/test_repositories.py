@@ -186,6 +186,40 @@ async def test_people_by_tg_id_finds_employee_client_and_staff_at_once(db: Datab
         assert (nobody.employee, nobody.client, nobody.staff) == (None, None, None)
 
 
+async def test_a_kept_row_is_never_staler_than_the_transactions_own_writes(
+    db: Database,
+) -> None:
+    """Clients and employees read in a transaction are kept for it (nobody else can write
+    while it holds the lock); its own writes to the table make the next read fresh."""
+    async with db.unit_of_work() as uow:
+        client = await uow.clients.add(new_client(name="Old name"))
+        assert client.id is not None
+        employee = await uow.employees.add(Employee(client_id=client.id, tg_id=42, name="Ann"))
+        await uow.commit()
+
+    async with db.unit_of_work() as uow:
+        queued_before_the_write = uow.clients.get(client.id)  # nothing kept yet: queued
+        client.name = "New name"
+        await uow.clients.update(client)
+        assert (await queued_before_the_write).name == "Old name"  # it ran before the UPDATE
+        assert (await uow.clients.get(client.id)).name == "New name"  # type: ignore[union-attr]
+        await uow.commit()
+
+    async with db.unit_of_work() as uow:
+        person = await uow.people.by_tg_id(42)  # keeps the employee's and the client's rows
+        assert person.client is not None and person.client.name == "New name"
+        employee.locale = "en"
+        await uow.employees.update(employee)
+        assert (await uow.employees.by_tg_id(42)).locale == "en"  # type: ignore[union-attr]
+        assert (await uow.employees.get(employee.id or 0)).locale == "en"  # type: ignore[union-attr]
+        await uow.commit()
+
+    async with db.unit_of_work() as uow:
+        kept = await uow.clients.get(client.id)
+        again = await uow.clients.get(client.id)
+        assert kept == again and kept is not again  # each read builds its own entity
+
+
 async def test_invite_round_trip(db: Database) -> None:
     async with db.unit_of_work() as uow:
         client = await uow.clients.add(new_client())
