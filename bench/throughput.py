@@ -200,6 +200,7 @@ async def run_bot(
     db_path: Path,
     drive: Callable[[], Any],
     in_flight: int = 3,
+    cpu: int | None = None,
 ) -> Run:
     """Start the bot process, wait until it polls, drive the people, read its handling
     histogram (ours), stop it (SIGTERM)."""
@@ -216,6 +217,7 @@ async def run_bot(
         str(db_path),
         "--in-flight",
         str(in_flight),
+        *(["--cpu", str(cpu)] if cpu is not None else []),
         cwd=str(ROOT),
         stdout=asyncio.subprocess.PIPE,
     )
@@ -236,7 +238,7 @@ async def run_bot(
     return Run(seconds, cpu, histogram)
 
 
-async def main(people: int, in_flight: int) -> int:
+async def main(people: int, in_flight: int, cpu: int | None) -> int:
     total = people * STEPS
     with tempfile.TemporaryDirectory() as folder:
         async with BotApiEmulator() as emulator:
@@ -253,7 +255,7 @@ async def main(people: int, in_flight: int) -> int:
                 ):
                     ours_times.extend(times)
 
-            ours_run = await run_bot("ours", emulator, db_path, ours, in_flight)
+            ours_run = await run_bot("ours", emulator, db_path, ours, in_flight, cpu)
 
             echo_times: list[float] = []
 
@@ -263,12 +265,15 @@ async def main(people: int, in_flight: int) -> int:
                 ):
                     echo_times.extend(times)
 
-            echo_run = await run_bot("echo", emulator, db_path, echo)
+            echo_run = await run_bot("echo", emulator, db_path, echo, cpu=cpu)
 
     ours_rate, echo_rate = total / ours_run.seconds, total / echo_run.seconds
     ratio = ours_rate / echo_rate
     histogram = ours_run.histogram
-    print(f"employees: {people}, updates each bot: {total}, front desk in flight: {in_flight}")
+    print(
+        f"employees: {people}, updates each bot: {total}, front desk in flight: {in_flight}, "
+        f"bots on CPU: {'any' if cpu is None else cpu}"
+    )
     print(f"front desk: {ours_rate:.0f} updates/s ({ours_run.seconds:.2f} s)")
     print(f"echo bot:   {echo_rate:.0f} updates/s ({echo_run.seconds:.2f} s)")
     print(f"ratio ours/echo: {ratio:.2f} (goal >= {GOAL_RATIO})")
@@ -373,15 +378,22 @@ if __name__ == "__main__":
     parser.add_argument(
         "--in-flight", type=int, default=3, help="the front desk's UPDATES_IN_FLIGHT (default 3)"
     )
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        help="run both bots on this one CPU (Linux), as a deployment pinned to a core would",
+    )
     parser.add_argument("--serve", choices=("ours", "echo"), help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve and args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})  # before any thread starts: they inherit it
     if args.serve == "ours":
         asyncio.run(serve_ours(args.api, args.token, args.db, args.in_flight))
     elif args.serve == "echo":
         asyncio.run(serve_echo(args.api, args.token))
     else:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
-        sys.exit(asyncio.run(main(args.people, args.in_flight)))
+        sys.exit(asyncio.run(main(args.people, args.in_flight, args.cpu)))

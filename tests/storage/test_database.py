@@ -295,3 +295,25 @@ async def test_a_rollback_drops_the_statements_still_queued(db: Database) -> Non
     async with db.unit_of_work() as uow:
         assert await uow.clients.list() == []
         assert await uow.staff.list() == []
+
+
+async def test_a_transaction_that_cannot_have_the_write_lock_fails_and_lets_go(
+    db: Database, db_path: Path
+) -> None:
+    """Another program holds the file's write lock longer than the busy timeout: the
+    statement that began the transaction fails, and the connection is free again."""
+    async with db.transaction() as session:
+        await session.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        async with asyncio.timeout(5), db.unit_of_work() as uow:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await uow.clients.list()
+            other.execute("ROLLBACK")
+            await uow.clients.add(new_client(name="After"))
+            await uow.commit()
+        async with asyncio.timeout(5), db.unit_of_work() as uow:
+            assert [c.name for c in await uow.clients.list()] == ["After"]
+    finally:
+        other.close()
