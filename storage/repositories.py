@@ -80,12 +80,13 @@ async def _then(statement: Statement, convert: Callable[[list[sqlite3.Row]], T])
     return convert(await statement)
 
 
+async def _ready(value: T) -> T:
+    """A value already at hand, awaitable like `_then`'s."""
+    return value
+
+
 def _optional(enum: type[Any], value: str | None) -> Any:
     return None if value is None else enum(value)
-
-
-async def _ready(value: T) -> T:
-    return value
 
 
 _ROWS = "rows"  # the row cache's part of `Session.cache`
