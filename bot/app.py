@@ -38,7 +38,7 @@ from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetri
 from bot.reports import Reports
 from bot.scheduler import DeskScheduler, RearmingNotifier
 from bot.staff_desk import StaffDesk
-from bot.tuning import run_sync_filters_inline, warm_up
+from bot.tuning import hand_over_the_gil_sooner, run_sync_filters_inline, warm_up
 from domain.ports import Clock, Notifier
 from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
@@ -122,6 +122,7 @@ class FrontDesk:
         """Open the database, connect to the Bot API and start delivering the outbox;
         updates are taken once polling (or the webhook) starts."""
         warm_up()
+        hand_over_the_gil_sooner()
         self.metrics = Metrics()
         self.telegram = TelegramCalls()
         self.db = await Database.open(self.settings.database_path, clock=self.clock)

@@ -271,6 +271,19 @@ async def test_healthz_and_metrics_describe_the_running_desk(desk: Desk):
     assert ("frontdesk_sla_events_total", (("kind", "breach"),)) in found
 
 
+async def test_the_running_desk_hands_the_gil_to_its_database_thread_sooner(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    default = 0.005  # CPython's
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(default)
+    try:
+        async with running_desk(emulator, tmp_path):
+            assert sys.getswitchinterval() <= 0.001
+    finally:
+        sys.setswitchinterval(previous)
+
+
 async def ticket_priority(desk: Desk, number: int) -> str:
     async with desk.db.unit_of_work() as uow:
         return str((await uow.tickets.get(number)).priority)
