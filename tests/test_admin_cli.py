@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from bot.clock import SystemClock
+from bot.clock import MovableClock, SystemClock
 from bot.sandbox import BotApiEmulator
 from domain import services
 from domain.enums import EmployeeRole, SlaTier, StaffRole
@@ -449,10 +449,13 @@ def test_duty_add_a_weekly_pattern(cli, db_path):
     assert (second.weekdays, second.timezone) == (frozenset({5, 6}), "Europe/Kaliningrad")
 
 
-def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path):
+def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, monkeypatch):
+    # A frozen clock: late in the evening Анна's shift in two hours would start at midnight,
+    # together with the next day of Иван's daily duty.
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    monkeypatch.setattr("bot.admin_cli.SystemClock", lambda: MovableClock(now, ticking=False))
     cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
     cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "lead")
-    now = datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow")).replace(second=0, microsecond=0)
     soon, later = now + timedelta(hours=2), now + timedelta(hours=5)
     past = now - timedelta(days=3)
     cli("duty", "add", "--staff", "1001", "--weekly", "daily 00:00-00:00")
