@@ -669,16 +669,20 @@ async def duty_list(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 0
     print(f"on duty now: {_on_duty_now(rota, now, names, timezone)}")
-    upcoming = rota.next_shift(now)
-    following = (
-        f"{names.get(upcoming.staff_tg_id, upcoming.staff_tg_id)}, "
-        f"{_local(upcoming.starts_at, timezone)} - {_local(upcoming.ends_at, timezone)} {timezone}"
-        if upcoming
-        else "nobody planned"
-    )
+    upcoming = rota.next_on_duty(now)
+    if upcoming is None:
+        following = "nobody planned"
+    else:
+        who = names.get(upcoming.staff_tg_id, upcoming.staff_tg_id)
+        starts, ends = upcoming.starts_at, upcoming.ends_at
+        following = (
+            f"{who}, from {_local(starts, timezone)} {timezone} until further notice"
+            if ends is None
+            else f"{who}, {_local(starts, timezone)} - {_local(ends, timezone)} {timezone}"
+        )
     print(f"next: {following}")
     print()
-    on_duty = {(s.id, s.staff_tg_id) for s in rota.on_duty(now)}
+    on_duty = {(s.id, s.staff_tg_id) for s in rota.covering(now)}
     rows = [
         (
             str(entry.id),
@@ -775,12 +779,13 @@ def _duty_status(
 
 
 def _on_duty_now(rota: DutyRota, now: datetime, names: dict[int, str], timezone: str) -> str:
-    shifts = rota.on_duty(now)
-    if not shifts:
+    current = rota.on_duty(now)
+    if not current:
         return "nobody (the leads are paged)"
     return "; ".join(
-        f"{names.get(s.staff_tg_id, s.staff_tg_id)} until {_local(s.ends_at, timezone)} {timezone}"
-        for s in shifts
+        f"{names.get(s.staff_tg_id, s.staff_tg_id)} until "
+        + ("further notice" if s.ends_at is None else f"{_local(s.ends_at, timezone)} {timezone}")
+        for s in current
     )
 
 

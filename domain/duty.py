@@ -7,6 +7,10 @@ START on; a shift whose end is at or before its start ends on the next day, so
 09:00, and "sat,sun 00:00-00:00" covers the whole weekend. Several people may be on duty at
 once; nobody on duty is a valid state (the paging policy then turns to the leads).
 
+What people are told ("on duty until ...", "next: ...") is a person's unbroken duty: their
+shifts that overlap or follow each other back to back read as one `DutyStretch`, so
+"sat,sun 00:00-00:00" is on duty until Monday, not "until Sunday, and next: the same person".
+
 Pure: stdlib only. Times are aware; results are in UTC.
 """
 
@@ -23,6 +27,7 @@ _FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 # How far ahead "who is next" looks: a weekly pattern repeats within a week.
 LOOKAHEAD = timedelta(days=8)
+_INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,16 @@ class WeeklyDuty:
 
 
 @dataclass(frozen=True, slots=True)
+class DutyStretch:
+    """One person's unbroken duty, from `starts_at` to `ends_at` (None: it never ends, their
+    weekly patterns cover the whole week)."""
+
+    staff_tg_id: int
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class DutyRota:
     shifts: tuple[DutyShift, ...] = ()
     weekly: tuple[WeeklyDuty, ...] = ()
@@ -105,22 +120,48 @@ class DutyRota:
             found.extend(pattern.occurrences(at, until))
         return sorted(found, key=lambda s: (s.starts_at, s.staff_tg_id))
 
-    def on_duty(self, at: datetime) -> list[DutyShift]:
-        """Who is on duty at `at`: one shift per person (the one lasting longest)."""
-        best: dict[int, DutyShift] = {}
-        for shift in self.around(at, timedelta(microseconds=1)):
-            if shift.covers(at):
-                known = best.get(shift.staff_tg_id)
-                if known is None or shift.ends_at > known.ends_at:
-                    best[shift.staff_tg_id] = shift
-        return sorted(best.values(), key=lambda s: (s.starts_at, s.staff_tg_id))
+    def covering(self, at: datetime) -> list[DutyShift]:
+        """The shifts that cover `at`, by start time (a person may have several)."""
+        return self.around(at, _INSTANT)
 
     def on_duty_ids(self, at: datetime) -> list[int]:
-        return [s.staff_tg_id for s in self.on_duty(at)]
+        return list(dict.fromkeys(s.staff_tg_id for s in self.covering(at)))
 
-    def next_shift(self, at: datetime) -> DutyShift | None:
-        """The first shift starting after `at` (within a week or so), if any."""
-        return next((s for s in self.around(at) if s.starts_at > at), None)
+    def on_duty(self, at: datetime) -> list[DutyStretch]:
+        """Who is on duty at `at`, each with the end of their unbroken duty; by start."""
+        first: dict[int, DutyShift] = {}
+        for shift in self.covering(at):
+            first.setdefault(shift.staff_tg_id, shift)
+        stretches = [self._stretch(s.staff_tg_id, s.starts_at, at) for s in first.values()]
+        return sorted(stretches, key=lambda s: (s.starts_at, s.staff_tg_id))
+
+    def next_on_duty(self, at: datetime) -> DutyStretch | None:
+        """The first duty that starts after `at` (within a week or so) and does not carry on
+        someone's duty without a break; None when nothing is planned."""
+        for shift in self.around(at):
+            if shift.starts_at > at and not self._carries_on(shift.staff_tg_id, shift.starts_at):
+                return self._stretch(shift.staff_tg_id, shift.starts_at, shift.starts_at)
+        return None
+
+    def _carries_on(self, person: int, moment: datetime) -> bool:
+        """Whether `person` is on duty right up to `moment`: a shift of theirs starts before
+        it and lasts at least to it."""
+        return any(s.staff_tg_id == person for s in self.around(moment - _INSTANT, _INSTANT))
+
+    def _stretch(self, person: int, starts_at: datetime, at: datetime) -> DutyStretch:
+        """`person`'s duty covering `at`, followed through their later shifts while unbroken."""
+        last_one_off = max((s.ends_at for s in self.shifts if s.staff_tg_id == person), default=at)
+        # Past the last one-off shift only weekly patterns are left: once they have covered
+        # more than a week without a break, they repeat it for ever.
+        endless_after = max(last_one_off, at) + LOOKAHEAD
+        ends_at = at
+        while True:
+            mine = [s.ends_at for s in self.covering(ends_at) if s.staff_tg_id == person]
+            if not mine:
+                return DutyStretch(person, starts_at, ends_at)
+            ends_at = max(mine)
+            if ends_at > endless_after:
+                return DutyStretch(person, starts_at, None)
 
 
 def parse_weekly(text: str) -> tuple[frozenset[int], time, time]:

@@ -449,10 +449,9 @@ def test_duty_add_a_weekly_pattern(cli, db_path):
     assert (second.weekdays, second.timezone) == (frozenset({5, 6}), "Europe/Kaliningrad")
 
 
-def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, monkeypatch):
-    # A frozen clock: late in the evening Анна's shift in two hours would start at midnight,
-    # together with the next day of Иван's daily duty.
-    now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+@pytest.mark.parametrize("hour", [10, 22])  # at 22:00 Анна starts with Иван's next day
+def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, monkeypatch, hour):
+    now = datetime(2026, 11, 23, hour, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     monkeypatch.setattr("bot.admin_cli.SystemClock", lambda: MovableClock(now, ticking=False))
     cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
     cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "lead")
@@ -463,13 +462,18 @@ def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, m
         "--to", f"{later:%Y-%m-%d %H:%M}")  # fmt: skip
     cli("duty", "add", "--staff", "1002", "--from", f"{past:%Y-%m-%d %H:%M}",
         "--to", f"{past + timedelta(hours=1):%Y-%m-%d %H:%M}")  # fmt: skip
+    cli("staff", "add", "--tg-id", "1003", "--name", "Олег", "--role", "second_line")
+    cli("duty", "add", "--staff", "1003", "--from", f"{now:%Y-%m-%d %H:%M}",
+        "--to", f"{soon:%Y-%m-%d %H:%M}")  # fmt: skip
 
     result = cli("duty", "list")
 
     assert result.code == 0
     lines = result.out.splitlines()
-    tomorrow = (now + timedelta(days=1)).date()
-    assert lines[0] == f"on duty now: 1001 Иван until {tomorrow} 00:00 Europe/Moscow"
+    assert lines[0] == (  # Иван every day, all day
+        f"on duty now: 1001 Иван until further notice; 1003 Олег until {soon:%Y-%m-%d %H:%M} "
+        "Europe/Moscow"
+    )
     assert lines[1] == (
         f"next: 1002 Анна, {soon:%Y-%m-%d %H:%M} - {later:%Y-%m-%d %H:%M} Europe/Moscow"
     )
@@ -480,6 +484,7 @@ def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, m
     ]  # fmt: skip
     assert lines[5].split()[:3] == ["2", "1002", "Анна"] and "ended" not in lines[5]
     assert lines[6].split()[:3] == ["3", "1002", "Анна"] and lines[6].endswith("ended")
+    assert lines[7].split()[:3] == ["4", "1003", "Олег"] and lines[7].endswith("on duty now")
 
 
 def test_duty_list_when_nobody_is_on_the_rota(cli, db_path):

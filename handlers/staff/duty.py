@@ -94,23 +94,29 @@ async def duty(
 
     lines = []
     current = rota.on_duty(now)
-    for shift in current:
+    for duty in current:
+        who = await name(duty.staff_tg_id)
         lines.append(
             "🛡 "
-            + _("On duty now: {name}, until {time}.").format(
-                name=await name(shift.staff_tg_id),
-                time=deadline(shift.ends_at, now, default_timezone, locale),
+            + (
+                _("On duty now: {name}, with no end planned.").format(name=who)
+                if duty.ends_at is None
+                else _("On duty now: {name}, until {time}.").format(
+                    name=who, time=deadline(duty.ends_at, now, default_timezone, locale)
+                )
             )
         )
     if not current:
         lines.append("🛡 " + _("Nobody is on duty now: emergencies go to the leads."))
-    upcoming = rota.next_shift(now)
+    upcoming = rota.next_on_duty(now)
     if upcoming is not None:
+        who = await name(upcoming.staff_tg_id)
+        start = moment_phrase(upcoming.starts_at, now, default_timezone, locale)
         lines.append(
-            _("Next: {name}, {start}, until {end}.").format(
-                name=await name(upcoming.staff_tg_id),
-                start=moment_phrase(upcoming.starts_at, now, default_timezone, locale),
-                end=deadline(upcoming.ends_at, now, default_timezone, locale),
+            _("Next: {name}, {start}, with no end planned.").format(name=who, start=start)
+            if upcoming.ends_at is None
+            else _("Next: {name}, {start}, until {end}.").format(
+                name=who, start=start, end=deadline(upcoming.ends_at, now, default_timezone, locale)
             )
         )
     elif not current:

@@ -249,6 +249,19 @@ async def test_staff_see_who_is_on_duty_and_employees_do_not(evening: Desk):
     assert "Олег" not in answer.text and "дежур" not in answer.text.lower()
 
 
+async def test_duty_that_carries_on_without_a_break_reads_as_one(evening: Desk):
+    w = await world(evening)  # Олег: mon-fri 18:00-09:00
+    await evening.add_duty(DUTY_ID, msk(2026, 11, 24, 9, 0), msk(2026, 11, 24, 18, 0))
+    await evening.add_duty(LEAD_ID, msk(2026, 11, 25, 9, 0), msk(2026, 11, 25, 18, 0))
+
+    await w.engineer.command("duty")
+
+    duty = await w.engineer.wait_for_message(contains="Дежурит сейчас")
+    # tonight, tomorrow's day shift and tomorrow night are one duty: Олег hands over on Wednesday
+    assert "Олег, до среды 09:00" in duty.text
+    assert "Следующий: Пётр, в среду в 09:00, до среды 18:00" in duty.text
+
+
 async def test_a_forged_or_stale_acknowledge_is_refused_politely(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")

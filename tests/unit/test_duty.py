@@ -62,10 +62,10 @@ def test_next_shift_is_the_first_that_starts_later():
     )
     at = msk(2026, 11, 25, 10, 0)  # Wednesday morning
     assert rota.on_duty_ids(at) == []
-    upcoming = rota.next_shift(at)
+    upcoming = rota.next_on_duty(at)
     assert upcoming is not None
     assert (upcoming.staff_tg_id, upcoming.starts_at) == (VERA, msk(2026, 11, 25, 12, 0))
-    friday_night = rota.next_shift(msk(2026, 11, 27, 19, 0))
+    friday_night = rota.next_on_duty(msk(2026, 11, 27, 19, 0))
     assert friday_night is not None
     assert (friday_night.staff_tg_id, friday_night.starts_at) == (BORIS, msk(2026, 11, 28))
 
@@ -73,7 +73,7 @@ def test_next_shift_is_the_first_that_starts_later():
 def test_nobody_on_duty_and_nothing_planned():
     rota = DutyRota()
     assert rota.on_duty(msk(2026, 11, 23, 22, 0)) == []
-    assert rota.next_shift(msk(2026, 11, 23, 22, 0)) is None
+    assert rota.next_on_duty(msk(2026, 11, 23, 22, 0)) is None
 
 
 def test_overlapping_shifts_of_one_person_count_once():
@@ -83,6 +83,63 @@ def test_overlapping_shifts_of_one_person_count_once():
     )
     (shift,) = rota.on_duty(msk(2026, 11, 23, 22, 0))
     assert shift.ends_at == msk(2026, 11, 24, 12, 0)  # the one lasting longest
+
+
+def test_shifts_back_to_back_are_one_duty():
+    day_cover = DutyShift(ANNA, msk(2026, 11, 24, 9, 0), msk(2026, 11, 24, 18, 0))
+    rota = DutyRota(
+        shifts=(day_cover,),
+        weekly=(weekly(ANNA, "mon-fri 18:00-09:00"), weekly(BORIS, "sat,sun 00:00-00:00")),
+    )
+    (anna,) = rota.on_duty(msk(2026, 11, 23, 22, 0))  # Monday night, then Tuesday's cover
+    assert (anna.starts_at, anna.ends_at) == (msk(2026, 11, 23, 18, 0), msk(2026, 11, 25, 9, 0))
+    (boris,) = rota.on_duty(msk(2026, 11, 28, 10, 0))  # Saturday and Sunday: one weekend
+    assert boris.ends_at == msk(2026, 11, 30, 0, 0)
+    # Friday night, Anna hands over to Boris at 09:00 on Saturday; Boris's Sunday is no news
+    nights_end = rota.next_on_duty(msk(2026, 11, 27, 19, 0))
+    assert nights_end is not None
+    assert (nights_end.staff_tg_id, nights_end.ends_at) == (BORIS, msk(2026, 11, 30, 0, 0))
+    after_him = rota.next_on_duty(msk(2026, 11, 28, 10, 0))
+    assert after_him is not None
+    assert (after_him.staff_tg_id, after_him.starts_at) == (ANNA, msk(2026, 11, 30, 18, 0))
+
+
+def test_the_next_duty_is_not_someone_carrying_on():
+    rota = DutyRota(
+        shifts=(DutyShift(VERA, msk(2026, 11, 24, 0, 0), msk(2026, 11, 24, 3, 0)),),
+        weekly=(weekly(ANNA, "daily 12:00-00:00"), weekly(ANNA, "daily 00:00-12:00")),
+    )
+    upcoming = rota.next_on_duty(msk(2026, 11, 23, 22, 30))  # Anna's next day starts at 00:00
+    assert upcoming is not None
+    assert (upcoming.staff_tg_id, upcoming.starts_at) == (VERA, msk(2026, 11, 24, 0, 0))
+    assert upcoming.ends_at == msk(2026, 11, 24, 3, 0)
+
+
+def test_round_the_clock_duty_has_no_end():
+    always = DutyRota(weekly=(weekly(ANNA, "daily 00:00-00:00"),))
+    (anna,) = always.on_duty(msk(2026, 11, 23, 22, 30))
+    assert anna.ends_at is None
+    assert always.next_on_duty(msk(2026, 11, 23, 22, 30)) is None
+    in_two_halves = DutyRota(
+        weekly=(
+            weekly(ANNA, "daily 09:00-21:00"),
+            weekly(ANNA, "daily 21:00-09:00", "Europe/Berlin"),
+        )
+    )
+    # Berlin's 21:00-09:00 is 23:00-11:00 in Moscow: nobody from 21:00 to 23:00
+    assert in_two_halves.on_duty(msk(2026, 11, 23, 10, 0))[0].ends_at == msk(2026, 11, 23, 21, 0)
+    with_a_gap = DutyRota(weekly=(weekly(ANNA, "mon-sat 00:00-00:00"),))
+    assert with_a_gap.on_duty(msk(2026, 11, 23, 10, 0))[0].ends_at == msk(2026, 11, 29, 0, 0)
+
+
+def test_a_long_one_off_shift_ends_when_it_says():
+    holidays = DutyShift(VERA, msk(2026, 12, 31, 18, 0), msk(2027, 1, 12, 9, 0))
+    weekends = weekly(VERA, "sat,sun 00:00-00:00")
+    rota = DutyRota(shifts=(holidays,), weekly=(weekends,))
+    (vera,) = rota.on_duty(msk(2026, 12, 31, 20, 0))
+    assert vera.ends_at == msk(2027, 1, 12, 9, 0)  # twelve days ahead, longer than a week
+    covered = DutyRota(shifts=(holidays,), weekly=(weekends, weekly(VERA, "mon-fri 00:00-00:00")))
+    assert covered.on_duty(msk(2026, 12, 31, 20, 0))[0].ends_at is None
 
 
 def test_local_times_hold_across_daylight_saving_changes():
