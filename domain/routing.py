@@ -1,0 +1,278 @@
+"""Where a message an employee types belongs: the rule that lets people simply talk to the
+front desk instead of pressing buttons.
+
+People answer the engineer's question by typing, send the photo that was asked for, say
+"спасибо, заработало" or "всё равно не печатает", or greet the bot. `gist_of` reads what a
+message is; `route` decides, from that and the employee's tickets, where it goes:
+
+- a Telegram reply to a bot message about ticket N is about N, in any state;
+- the ticket the employee was writing to a few minutes ago takes the next messages too;
+- exactly one ticket waiting for the employee's answer: the message is the answer;
+- "it works" confirms a resolved ticket, "it still fails" reopens it, with those words;
+- anything else soon after an exchange about a ticket is asked about: that ticket or a new one;
+- small talk gets a friendly word, never a new request; the rest starts a new intake.
+
+Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.enums import Category, TicketStatus
+
+# An exchange about a ticket this recent makes a new message possibly about it: we ask.
+RECENT_EXCHANGE = timedelta(hours=24)
+# The employee wrote to a ticket this recently: their next messages continue it.
+CONTINUING = timedelta(minutes=10)
+# A closed ticket may be reopened for this long after it was closed; later, a new one.
+REOPEN_CLOSED_WITHIN = timedelta(days=14)
+# At most this many tickets are offered in one question, the most recent first.
+MAX_OPTIONS = 3
+
+
+class Gist(StrEnum):
+    """What a message says, as far as routing cares."""
+
+    GREETING = "greeting"  # "привет", "добрый день"
+    THANKS = "thanks"  # "спасибо", "спс"
+    YES = "yes"  # "ок", "да", "хорошо", "понятно"
+    EMOJI = "emoji"  # no words at all: "👍", "))"
+    WORKS = "works"  # "заработало", "всё работает, спасибо"
+    STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
+    CONTENT = "content"  # anything with substance: a description, an answer, a question
+
+
+SMALL_TALK = frozenset({Gist.GREETING, Gist.THANKS, Gist.YES, Gist.EMOJI})
+
+# Word beginnings, so that endings and common typos still match ("спасибки", "заработал").
+_GREETING = ("привет", "здравств", "здраств", "здрасьт", "здрасте", "добр", "салют")
+_GREETING_WORDS = frozenset({"день", "утро", "вечер", "хай", "ку", "hi", "hello", "hey",
+                             "morning", "afternoon", "evening"})  # fmt: skip
+_THANKS = ("спасиб", "пасиб", "спс", "благодар", "мерси", "сенкс", "thank", "thx")
+_YES = frozenset(
+    {"ок", "окей", "оки", "ok", "okay", "да", "ага", "угу", "хорошо", "ладно", "понял",
+     "поняла", "понятно", "ясно", "принято", "принял", "приняла", "отлично", "супер",
+     "класс", "конечно", "можно", "договорились", "yes", "yep", "sure", "fine", "great",
+     "cool", "good", "got", "noted", "норм", "нормально"}
+)  # fmt: skip
+# Words that go with small talk without adding substance.
+_FILLER = frozenset(
+    {"большое", "огромное", "вам", "тебе", "всем", "очень", "и", "еще", "раз", "так",
+     "ну", "вот", "уважаемые", "коллеги", "you", "so", "much", "very", "a", "lot", "all",
+     "it", "ty"}
+)  # fmt: skip
+_WORKS = ("заработал", "работает", "работают", "работаит", "работет", "помогл", "получил",
+          "починил", "исправил", "наладил", "works", "working", "fixed", "solved",
+          "helped")  # fmt: skip
+_WORKS_PHRASES = ("все ок", "все хорошо", "все норм", "все отлично", "все в порядке",
+                  "all good", "all fine")  # fmt: skip
+_NEGATIONS = frozenset({"не", "нет", "ни", "not", "no", "doesnt", "dont", "didnt", "isnt",
+                        "never", "cannot", "cant"})  # fmt: skip
+# A fix that did not last, whatever else is said.
+_STILL_PHRASES = ("все равно", "по прежнему", "до сих пор", "опять", "снова", "still",
+                  "again", "не помогл", "не заработал", "didnt help", "doesnt help",
+                  "не получил")  # fmt: skip
+# "Works, but…": a reservation makes it content, not a confirmation.
+_RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
+                           "though", "however", "only"})  # fmt: skip
+_WORD = re.compile(r"[^\W_]+")
+_LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower().replace("ё", "е").replace("’", "'")
+    text = text.replace("'", "")  # "doesn't" → "doesnt"
+    return [_LONG_RUN.sub(r"\1", w) for w in _WORD.findall(text)]
+
+
+def _starts(word: str, stems: Sequence[str]) -> bool:
+    return any(word.startswith(stem) for stem in stems)
+
+
+def gist_of(text: str) -> Gist:
+    """What the message says: small talk, "it works", "it still fails", or content."""
+    words = _words(text)
+    if not words:
+        return Gist.EMOJI
+    joined = " ".join(words)
+    negated = any(w in _NEGATIONS for w in words)
+    if any(phrase in joined for phrase in _STILL_PHRASES):
+        return Gist.STILL_FAILS
+    works = any(_starts(w, _WORKS) for w in words) or any(p in joined for p in _WORKS_PHRASES)
+    if works and negated and len(words) <= 4:  # "не работает", "нет, всё ещё не работает"
+        return Gist.STILL_FAILS
+    if works and not negated and len(words) <= 8 and not _RESERVATIONS & set(words):
+        return Gist.WORKS
+    if words in (["нет"], ["no"]):
+        return Gist.STILL_FAILS
+    kinds = {_small_talk_kind(w) for w in words}
+    if None in kinds:
+        return Gist.CONTENT
+    return next(g for g in (Gist.THANKS, Gist.GREETING, Gist.YES) if g in kinds)
+
+
+def _small_talk_kind(word: str) -> Gist | None:
+    """The kind of small talk a word is (filler counts as "yes"), or None for substance."""
+    if _starts(word, _THANKS):
+        return Gist.THANKS
+    if word in _GREETING_WORDS or _starts(word, _GREETING):
+        return Gist.GREETING
+    if word in _YES or word in _FILLER:
+        return Gist.YES
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One of the employee's own tickets, as the routing sees it."""
+
+    number: int
+    status: TicketStatus
+    category: Category
+    title: str
+    last_exchange_at: datetime  # registered, or staff last wrote or resolved it
+    last_employee_at: datetime | None = None  # the employee last wrote to it
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """The message to route."""
+
+    gist: Gist
+    has_files: bool = False
+    category: Category = Category.OTHER  # what it is about, when the classifier is sure
+    reply_to: Conversation | None = None  # the ticket of the bot message it replies to
+
+
+class Action(StrEnum):
+    ATTACH = "attach"  # add to the ticket's conversation (the answer, when it waits for one)
+    CONFIRM = "confirm"  # it works: close the resolved ticket
+    REOPEN = "reopen"  # it still fails: back to work, with these words
+    NEW = "new"  # a new request, this message its description
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    action: Action
+    ticket: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Do:
+    """Carry this out."""
+
+    option: Option
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Ask where the message belongs, once; it is held until the person chooses."""
+
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AskIfWorks:
+    """Thanks after a fix: one tap to confirm that it works (or to say it does not)."""
+
+    ticket: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """Small talk with nothing to act on: a friendly answer, mentioning an awaited answer."""
+
+    gist: Gist
+    waiting: tuple[int, ...] = ()
+
+
+Route = Do | Ask | AskIfWorks | Chat
+
+
+def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> Route:
+    """Where `message` goes, given the employee's own tickets (any order)."""
+    if message.reply_to is not None:
+        return _about(message, message.reply_to, now)
+    open_ = sorted(
+        (t for t in tickets if t.status.is_open), key=lambda t: t.last_exchange_at, reverse=True
+    )
+    resolved = [t for t in open_ if t.status is TicketStatus.RESOLVED]
+    waiting = [t for t in open_ if t.status is TicketStatus.WAITING_CLIENT]
+    recent = [t for t in open_ if now - t.last_exchange_at <= RECENT_EXCHANGE]
+    small_talk = message.gist in SMALL_TALK and not message.has_files
+
+    if small_talk:
+        if message.gist is Gist.YES and len(waiting) == 1:  # "да" to "можно подключиться?"
+            return Do(Option(Action.ATTACH, waiting[0].number))
+        just_resolved = [t for t in resolved if t in recent]
+        if message.gist is not Gist.GREETING and len(just_resolved) == 1:
+            return AskIfWorks(just_resolved[0].number)
+        return Chat(message.gist, tuple(t.number for t in waiting))
+
+    if message.gist in (Gist.WORKS, Gist.STILL_FAILS):
+        action = Action.CONFIRM if message.gist is Gist.WORKS else Action.REOPEN
+        fitting = [t for t in resolved if _fits(message, t)]
+        if len(fitting) == 1:
+            return Do(Option(action, fitting[0].number))
+        if fitting:
+            options = [Option(action, t.number) for t in fitting[:MAX_OPTIONS]]
+            return Ask((*options, Option(Action.NEW)))
+        if message.gist is Gist.WORKS and not (recent or waiting):
+            return Chat(Gist.WORKS)
+
+    continuing = [
+        t
+        for t in open_
+        if t.last_employee_at is not None
+        and now - t.last_employee_at <= CONTINUING
+        and t.status is not TicketStatus.RESOLVED
+    ]
+    if len(continuing) == 1:
+        return Do(Option(Action.ATTACH, continuing[0].number))
+    if len(waiting) == 1:
+        return Do(Option(Action.ATTACH, waiting[0].number))
+    candidates = waiting or recent
+    if candidates:
+        options = [Option(Action.ATTACH, t.number) for t in candidates[:MAX_OPTIONS]]
+        return Ask((*options, Option(Action.NEW)))
+    return Do(Option(Action.NEW))
+
+
+def _fits(message: Incoming, ticket: Conversation) -> bool:
+    """The message may be about the ticket: it names no other topic."""
+    return message.category in (Category.OTHER, ticket.category)
+
+
+def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
+    """A reply to a bot message about `ticket`."""
+    n = ticket.number
+    small_talk = message.gist in SMALL_TALK and not message.has_files
+    if not ticket.status.is_open:
+        if small_talk:
+            return Chat(message.gist)
+        may_reopen = (
+            ticket.status is TicketStatus.CLOSED
+            and ticket.closed_at is not None
+            and now - ticket.closed_at <= REOPEN_CLOSED_WITHIN
+        )
+        new = Option(Action.NEW)
+        return Ask((Option(Action.REOPEN, n), new) if may_reopen else (new,))
+    if ticket.status is TicketStatus.RESOLVED:
+        if message.gist is Gist.WORKS and not message.has_files:
+            return Do(Option(Action.CONFIRM, n))
+        if message.gist is Gist.STILL_FAILS:
+            return Do(Option(Action.REOPEN, n))
+        if small_talk:
+            return AskIfWorks(n)
+        return Ask((Option(Action.REOPEN, n), Option(Action.ATTACH, n), Option(Action.NEW)))
+    awaited = ticket.status is TicketStatus.WAITING_CLIENT or message.gist is Gist.YES
+    if small_talk and not awaited:  # "спасибо" to "Иван взял заявку": nothing to add
+        return Chat(message.gist)
+    return Do(Option(Action.ATTACH, n))

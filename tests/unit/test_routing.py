@@ -1,0 +1,207 @@
+"""Where an employee's typed message goes: what it says, and the table of situations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.enums import Category, TicketStatus
+from domain.routing import (
+    Action,
+    Ask,
+    AskIfWorks,
+    Chat,
+    Conversation,
+    Do,
+    Gist,
+    Incoming,
+    Option,
+    gist_of,
+    route,
+)
+from tests.unit.fakes import msk
+
+NOW = msk(2026, 11, 24, 10, 0)
+S = TicketStatus
+
+
+@pytest.mark.parametrize(
+    ("text", "gist"),
+    [
+        ("спасибо", Gist.THANKS),
+        ("Спасибо большое!", Gist.THANKS),
+        ("спс))", Gist.THANKS),
+        ("спасибки", Gist.THANKS),
+        ("thanks a lot", Gist.THANKS),
+        ("привет", Gist.GREETING),
+        ("Добрый день!", Gist.GREETING),
+        ("hi", Gist.GREETING),
+        ("ок", Gist.YES),
+        ("Да", Gist.YES),
+        ("хорошо, понял", Gist.YES),
+        ("👍", Gist.EMOJI),
+        ("))", Gist.EMOJI),
+        ("спасибо, заработало", Gist.WORKS),
+        ("всё работает", Gist.WORKS),
+        ("Всё ок, спасибо", Gist.WORKS),
+        ("it works, thanks", Gist.WORKS),
+        ("всё равно не печатает", Gist.STILL_FAILS),
+        ("не помогло", Gist.STILL_FAILS),
+        ("не работает", Gist.STILL_FAILS),
+        ("нет", Gist.STILL_FAILS),
+        ("опять то же самое", Gist.STILL_FAILS),
+        ("still broken", Gist.STILL_FAILS),
+        ("заработало, но медленно", Gist.CONTENT),
+        ("всё работает кроме сканера", Gist.CONTENT),
+        ("HP LaserJet 1020", Gist.CONTENT),
+        ("Лампочка мигает оранжевым, бумага есть", Gist.CONTENT),
+        ("Здравствуйте, не печатает принтер", Gist.CONTENT),
+        ("а когда придёт мастер?", Gist.CONTENT),
+    ],
+)
+def test_what_a_message_says(text: str, gist: Gist) -> None:
+    assert gist_of(text) is gist
+
+
+def ticket(
+    number: int,
+    status: TicketStatus = S.IN_PROGRESS,
+    *,
+    exchanged: timedelta = timedelta(days=3),
+    wrote: timedelta | None = None,
+    category: Category = Category.PRINTER,
+    closed: timedelta | None = None,
+) -> Conversation:
+    """Ticket `number`: the last exchange `exchanged` ago, the employee's last word `wrote` ago."""
+    return Conversation(
+        number,
+        status,
+        category,
+        f"заявка {number}",
+        NOW - exchanged,
+        NOW - wrote if wrote is not None else None,
+        NOW - closed if closed is not None else None,
+    )
+
+
+def do(action: Action, n: int | None = None) -> Do:
+    return Do(Option(action, n))
+
+
+def ask(*options: tuple[Action, int | None]) -> Ask:
+    return Ask(tuple(Option(a, n) for a, n in options))
+
+
+A, C, R, N = Action.ATTACH, Action.CONFIRM, Action.REOPEN, Action.NEW
+HOUR = timedelta(hours=1)
+WAITING = ticket(1, S.WAITING_CLIENT)
+JUST_RESOLVED = ticket(2, S.RESOLVED, exchanged=HOUR)
+JUST_ANSWERED = ticket(3, S.IN_PROGRESS, exchanged=HOUR)
+OLD_QUIET = ticket(4, S.IN_PROGRESS, exchanged=timedelta(days=5))
+CLOSED_YESTERDAY = ticket(5, S.CLOSED, closed=timedelta(days=1))
+CLOSED_LONG_AGO = ticket(6, S.CLOSED, closed=timedelta(days=40))
+CANCELLED = ticket(7, S.CANCELLED)
+JUST_SENT = ticket(8, S.NEW, exchanged=timedelta(minutes=2))
+WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
+
+
+@pytest.mark.parametrize(
+    ("gist", "files", "tickets", "expected"),
+    [
+        # nothing pending: a description starts a request, small talk gets a word
+        (Gist.CONTENT, False, [], do(N)),
+        (Gist.CONTENT, True, [], do(N)),
+        (Gist.CONTENT, False, [OLD_QUIET], do(N)),
+        (Gist.GREETING, False, [], Chat(Gist.GREETING)),
+        (Gist.THANKS, False, [OLD_QUIET], Chat(Gist.THANKS)),
+        (Gist.EMOJI, False, [], Chat(Gist.EMOJI)),
+        (Gist.WORKS, False, [], Chat(Gist.WORKS)),
+        (Gist.STILL_FAILS, False, [], do(N)),
+        # one ticket waits for the employee's answer: the message or file is the answer
+        (Gist.CONTENT, False, [WAITING], do(A, 1)),
+        (Gist.CONTENT, True, [WAITING, OLD_QUIET], do(A, 1)),
+        (Gist.STILL_FAILS, False, [WAITING], do(A, 1)),
+        (Gist.YES, False, [WAITING], do(A, 1)),
+        (Gist.GREETING, False, [WAITING], Chat(Gist.GREETING, (1,))),
+        (Gist.THANKS, False, [WAITING], Chat(Gist.THANKS, (1,))),
+        # two waiting: which one (or a new request)?
+        (
+            Gist.CONTENT,
+            False,
+            [WAITING, ticket(10, S.WAITING_CLIENT, exchanged=HOUR)],
+            ask((A, 10), (A, 1), (N, None)),
+        ),
+        # just resolved: it works confirms, it still fails reopens, thanks asks, else ask
+        (Gist.WORKS, False, [JUST_RESOLVED], do(C, 2)),
+        (Gist.STILL_FAILS, False, [JUST_RESOLVED], do(R, 2)),
+        (Gist.THANKS, False, [JUST_RESOLVED], AskIfWorks(2)),
+        (Gist.EMOJI, False, [JUST_RESOLVED], AskIfWorks(2)),
+        (Gist.GREETING, False, [JUST_RESOLVED], Chat(Gist.GREETING)),
+        (Gist.CONTENT, False, [JUST_RESOLVED], ask((A, 2), (N, None))),
+        (Gist.CONTENT, True, [JUST_RESOLVED], ask((A, 2), (N, None))),
+        # resolved days ago: "it works" still confirms it, thanks is only thanks
+        (Gist.WORKS, False, [ticket(2, S.RESOLVED)], do(C, 2)),
+        (Gist.THANKS, False, [ticket(2, S.RESOLVED)], Chat(Gist.THANKS)),
+        # two resolved: which one?
+        (
+            Gist.WORKS,
+            False,
+            [JUST_RESOLVED, ticket(11, S.RESOLVED)],
+            ask((C, 2), (C, 11), (N, None)),
+        ),
+        # just answered, or just sent: that ticket or a new one?
+        (Gist.CONTENT, False, [JUST_ANSWERED, OLD_QUIET], ask((A, 3), (N, None))),
+        (Gist.CONTENT, False, [JUST_SENT], ask((A, 8), (N, None))),
+        (Gist.WORKS, False, [JUST_ANSWERED], ask((A, 3), (N, None))),
+        (Gist.THANKS, False, [JUST_ANSWERED], Chat(Gist.THANKS)),
+        # the employee is writing to a ticket: the next message continues it
+        (Gist.CONTENT, True, [WRITING_TO, JUST_ANSWERED], do(A, 9)),
+        (Gist.CONTENT, False, [WRITING_TO, WAITING], do(A, 9)),
+        # finished tickets are not candidates
+        (Gist.CONTENT, False, [CLOSED_YESTERDAY, CANCELLED], do(N)),
+    ],
+)
+def test_a_message_without_a_reply_goes_where_the_situation_says(
+    gist: Gist, files: bool, tickets: list[Conversation], expected: object
+) -> None:
+    assert route(Incoming(gist, files), tickets, NOW) == expected
+
+
+def test_it_still_fails_about_another_topic_does_not_reopen_the_resolved_ticket() -> None:
+    message = Incoming(Gist.STILL_FAILS, category=Category.INTERNET_NETWORK)
+    assert route(message, [JUST_RESOLVED], NOW) == ask((A, 2), (N, None))
+    same_topic = Incoming(Gist.STILL_FAILS, category=Category.PRINTER)
+    assert route(same_topic, [JUST_RESOLVED], NOW) == do(R, 2)
+
+
+@pytest.mark.parametrize(
+    ("gist", "files", "replied", "expected"),
+    [
+        # a reply to a bot message about an open ticket goes to it, whatever it is
+        (Gist.CONTENT, False, OLD_QUIET, do(A, 4)),
+        (Gist.CONTENT, True, OLD_QUIET, do(A, 4)),
+        (Gist.YES, False, OLD_QUIET, do(A, 4)),
+        (Gist.EMOJI, False, WAITING, do(A, 1)),
+        (Gist.THANKS, False, OLD_QUIET, Chat(Gist.THANKS)),
+        # ... even when another ticket waits for an answer
+        (Gist.CONTENT, False, JUST_ANSWERED, do(A, 3)),
+        # a resolved one: confirm, reopen, ask if it works, or ask what is meant
+        (Gist.WORKS, False, JUST_RESOLVED, do(C, 2)),
+        (Gist.STILL_FAILS, False, JUST_RESOLVED, do(R, 2)),
+        (Gist.THANKS, False, JUST_RESOLVED, AskIfWorks(2)),
+        (Gist.CONTENT, False, JUST_RESOLVED, ask((R, 2), (A, 2), (N, None))),
+        (Gist.CONTENT, True, JUST_RESOLVED, ask((R, 2), (A, 2), (N, None))),
+        # a finished one: reopen it (closed lately) or a new request
+        (Gist.CONTENT, False, CLOSED_YESTERDAY, ask((R, 5), (N, None))),
+        (Gist.STILL_FAILS, True, CLOSED_YESTERDAY, ask((R, 5), (N, None))),
+        (Gist.CONTENT, False, CLOSED_LONG_AGO, ask((N, None))),
+        (Gist.CONTENT, False, CANCELLED, ask((N, None))),
+        (Gist.THANKS, False, CLOSED_YESTERDAY, Chat(Gist.THANKS)),
+    ],
+)
+def test_a_reply_to_a_message_about_a_ticket_is_about_that_ticket(
+    gist: Gist, files: bool, replied: Conversation, expected: object
+) -> None:
+    others = [WAITING, JUST_RESOLVED, OLD_QUIET]
+    assert route(Incoming(gist, files, reply_to=replied), others, NOW) == expected
