@@ -19,7 +19,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from domain import events as ev
-from domain.enums import StaffRole
+from domain.enums import StaffRole, TicketStatus
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
 from domain.sla import SlaMilestone
@@ -29,7 +29,8 @@ from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
 from handlers.staff.duty import PageCb
 from handlers.texts import N_, priority_name
 
-CARD, THREAD, CLOSE_TOPIC = "ticketCard", "toTicketThread", "closeTicketTopic"
+CARD, THREAD = "ticketCard", "toTicketThread"
+CLOSE_TOPIC, REOPEN_TOPIC = "closeTicketTopic", "reopenTicketTopic"
 FILE_METHODS = {
     "photo": "sendPhoto",
     "document": "sendDocument",
@@ -332,11 +333,12 @@ class OutboxNotifier:
             return
         locale = self._employee_locale(c.employee)
         head = self.t(N_("Answer on your request №{number}:"), locale, number=c.ticket.number)
+        hint = self.t(N_("To add something, reply to this message."), locale)
         if message.text:
             await self._long_text(
                 uow,
                 c.employee.tg_id,
-                f"<b>{head}</b>\n{html.escape(message.text)}",
+                f"<b>{head}</b>\n{html.escape(message.text)}\n\n<i>{hint}</i>",
                 c.ticket.number,
             )
         await self._files(
@@ -346,13 +348,35 @@ class OutboxNotifier:
             c.ticket.number,
             "" if message.text else f"<b>{head}</b>",
         )
+        if not event.in_thread:
+            await self._mirror(uow, c.ticket.number, "✉️", N_("{name} to the client:"), message)
+
+    async def _on_InternalNoteAdded(self, uow: UnitOfWork, event: ev.InternalNoteAdded) -> None:
+        if event.in_thread:
+            return
+        message = await self._message(uow, event.ticket_id, event.message_id)
+        if message is not None:
+            await self._mirror(uow, event.ticket_id, "📝", N_("{name}, internal note:"), message)
+
+    async def _mirror(
+        self, uow: UnitOfWork, ticket_id: int, icon: str, head: str, message: TicketMessage
+    ) -> None:
+        """What staff wrote to a ticket from their private chat, in the ticket's thread too,
+        so that whoever opens the thread sees the whole conversation."""
+        locale = self.settings.default_locale
+        name = await self._staff_name(uow, message.author_tg_id)
+        title = self.t(head, locale, name=name)
+        if message.text:
+            text = html.escape(message.text[:3800])
+            await self._thread_text(uow, ticket_id, f"{icon} <b>№{ticket_id} · {title}</b>\n{text}")
+        await self._files(uow, 0, message.attachments, ticket_id, f"№{ticket_id}", to_thread=True)
 
     async def _on_ClientQuestionAsked(self, uow: UnitOfWork, event: ev.ClientQuestionAsked) -> None:
         c = await self._context(uow, event.ticket_id)
         message = await self._message(uow, c.ticket.number, event.message_id)
         locale = self._employee_locale(c.employee)
         head = self.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
-        tail = self.t(N_("Please answer with the button: we will go on as soon as you do."), locale)
+        tail = self.t(N_("Just write your answer here: we will go on as soon as you do."), locale)
         body = html.escape(message.text) if message else ""
         await self._long_text(
             uow,
@@ -368,6 +392,8 @@ class OutboxNotifier:
                 ]
             ),
         )
+        if not event.in_thread and message is not None:
+            await self._mirror(uow, c.ticket.number, "❓", N_("{name} asks the client:"), message)
 
     async def _on_EmployeeCommented(self, uow: UnitOfWork, event: ev.EmployeeCommented) -> None:
         c = await self._context(uow, event.ticket_id)
@@ -388,32 +414,38 @@ class OutboxNotifier:
         await self._files(
             uow, 0, message.attachments, c.ticket.number, f"№{c.ticket.number}", to_thread=True
         )
-        if c.ticket.assignee_tg_id:
-            assignee = await uow.staff.get(c.ticket.assignee_tg_id)
-            staff_locale = self._staff_locale(assignee)
-            text = (
-                self.t(
-                    N_("The client answered on №{number}."), staff_locale, number=c.ticket.number
-                )
-                if event.resumed
-                else self.t(
-                    N_("New comment from the client on №{number}."),
-                    staff_locale,
-                    number=c.ticket.number,
-                )
-            )
-            await self._text(
-                uow,
-                c.ticket.assignee_tg_id,
-                text,
-                c.ticket.number,
-                self._card_button(c.ticket.number, staff_locale),
-            )
+        manager = await self._manager(uow, c)
+        wants = manager is not None and (
+            manager.notify_all_priorities or c.ticket.priority.rank >= 2
+        )
+        people = [c.ticket.assignee_tg_id, manager.tg_id if manager and wants else None]
+        for staff in await self._active_staff(uow, people):
+            await self._comment_to(uow, staff, c, message, event.resumed)
+
+    async def _comment_to(
+        self, uow: UnitOfWork, staff: Staff, c: Context, message: TicketMessage, resumed: bool
+    ) -> None:
+        """The client's words and files, in a staff member's private chat."""
+        locale = self._staff_locale(staff)
+        n = c.ticket.number
+        head = (
+            self.t(N_("The client answered on №{number}:"), locale, number=n)
+            if resumed
+            else self.t(N_("New comment from the client on №{number}:"), locale, number=n)
+        )
+        who = html.escape(c.employee.name)
+        lines = [f"💬 <b>{head}</b> {who}"]
+        if message.text:
+            lines.append(html.escape(message.text[:3500]))
+        await self._files(uow, staff.tg_id, message.attachments, n, f"№{n} · {who}")
+        await self._text(uow, staff.tg_id, "\n".join(lines), n, self._card_button(n, locale))
 
     async def _on_TicketResolved(self, uow: UnitOfWork, event: ev.TicketResolved) -> None:
         c = await self._context(uow, event.ticket_id)
         message = await self._message(uow, c.ticket.number, event.message_id)
         locale = self._employee_locale(c.employee)
+        if not event.in_thread and message is not None:
+            await self._mirror(uow, c.ticket.number, "✅", N_("{name}, resolved:"), message)
         resolved = self.t(N_("Your request №{number} is resolved."), locale, number=c.ticket.number)
         lines = [f"<b>{resolved}</b>"]
         if message is not None and message.text:
@@ -478,6 +510,10 @@ class OutboxNotifier:
             ),
             key=f"autoclosed:{n}",
         )
+
+    async def _on_StatusChanged(self, uow: UnitOfWork, event: ev.StatusChanged) -> None:
+        if event.old is TicketStatus.CLOSED:  # reopened after closing: its topic opens again
+            await self._staff(uow, REOPEN_TOPIC, {"ticket_id": event.ticket_id}, event.ticket_id)
 
     async def _on_TicketReopened(self, uow: UnitOfWork, event: ev.TicketReopened) -> None:
         c = await self._context(uow, event.ticket_id)

@@ -5,7 +5,8 @@ when a row is delivered.
   posted (in a forum: a new topic "№N · Client · title" first); after that, edited in place.
 - `toTicketThread`: a Bot API call placed in the ticket's thread: its topic in a forum, a
   reply to its card otherwise.
-- `closeTicketTopic`: the topic of a finished ticket is closed.
+- `closeTicketTopic`: the topic of a finished ticket is closed;
+  `reopenTicketTopic`: opened again when the ticket is.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class StaffDesk:
             "ticketCard": self.post_card,
             "toTicketThread": self.to_thread,
             "closeTicketTopic": self.close_topic,
+            "reopenTicketTopic": self.reopen_topic,
         }
 
     async def is_forum(self, chat_id: int) -> bool:
@@ -116,4 +118,11 @@ class StaffDesk:
         if post is not None and post.thread_id is not None:
             with contextlib.suppress(TelegramBadRequest):  # already closed, or deleted
                 await self.bot.close_forum_topic(post.chat_id, post.thread_id)
+        return None
+
+    async def reopen_topic(self, row: OutboxMessage) -> int | None:
+        post = await self._post(row.ticket_id or 0)
+        if post is not None and post.thread_id is not None:
+            with contextlib.suppress(TelegramBadRequest):  # not closed, or deleted
+                await self.bot.reopen_forum_topic(post.chat_id, post.thread_id)
         return None

@@ -58,18 +58,21 @@ class TicketAssigned(TicketEvent):
 class StaffReplied(TicketEvent):
     message_id: int
     staff_tg_id: int
+    in_thread: bool = True  # written in the ticket's staff chat thread; else mirrored there
 
 
 @dataclass(frozen=True, slots=True)
 class InternalNoteAdded(TicketEvent):
     message_id: int
     staff_tg_id: int
+    in_thread: bool = True  # written in the ticket's staff chat thread; else mirrored there
 
 
 @dataclass(frozen=True, slots=True)
 class ClientQuestionAsked(TicketEvent):
     message_id: int
     staff_tg_id: int
+    in_thread: bool = True  # written in the ticket's staff chat thread; else mirrored there
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ class EmployeeCommented(TicketEvent):
 class TicketResolved(TicketEvent):
     staff_tg_id: int
     message_id: int | None
+    in_thread: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The ticket's life (DOMAIN.md): which status may follow which, and who may move it.
 
 new → in progress → (waiting for client ⇄ in progress) → resolved → closed;
-resolved → reopened → in progress; an open ticket → cancelled (the employee only before work).
+resolved → reopened → in progress; closed → reopened (the employee, soon after closing); an
+open ticket → cancelled (the employee only before work).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ TRANSITIONS: dict[tuple[S, S], frozenset[Actor]] = {
     (S.WAITING_CLIENT, S.CANCELLED): frozenset({_ST}),
     (S.RESOLVED, S.CLOSED): frozenset({_E, _ST, _SYS}),
     (S.RESOLVED, S.REOPENED): frozenset({_E, _ST}),
+    (S.CLOSED, S.REOPENED): frozenset({_E}),  # "it broke again" soon after closing
     (S.REOPENED, S.IN_PROGRESS): frozenset({_ST}),
     (S.REOPENED, S.WAITING_CLIENT): frozenset({_ST}),
     (S.REOPENED, S.RESOLVED): frozenset({_ST}),

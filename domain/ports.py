@@ -23,6 +23,7 @@ from domain.model import (
     WorkLog,
 )
 from domain.paging import Page
+from domain.routing import Conversation
 from domain.sla import SlaMilestone
 
 
@@ -105,6 +106,13 @@ class TicketRepository(Protocol):
         self, client_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
     ) -> Sequence[Ticket]: ...
     async def list_open(self) -> Sequence[Ticket]: ...
+    async def conversations(
+        self, employee_id: int, client_id: int, *, also: int | None = None
+    ) -> Sequence[Conversation]:
+        """The employee's open tickets in the company, as the routing of their messages sees
+        them, and ticket `also` if it is one of theirs there, whatever its state."""
+        ...
+
     async def add_message(self, message: TicketMessage) -> TicketMessage: ...
     async def messages(self, ticket_id: int) -> Sequence[TicketMessage]: ...
     async def add_priority_change(self, change: PriorityChange) -> None: ...

@@ -9,7 +9,8 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 - the ticket the employee was writing to a few minutes ago takes the next messages too;
 - exactly one ticket waiting for the employee's answer: the message is the answer;
 - "it works" confirms a resolved ticket, "it still fails" reopens it, with those words;
-- anything else soon after an exchange about a ticket is asked about: that ticket or a new one;
+- anything else soon after an exchange about a ticket is asked about: that ticket or a new one
+  (unless it is plainly about another topic);
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
 
 Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
@@ -222,8 +223,8 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
         if len(fitting) == 1:
             return Do(Option(action, fitting[0].number))
         if fitting:
-            options = [Option(action, t.number) for t in fitting[:MAX_OPTIONS]]
-            return Ask((*options, Option(Action.NEW)))
+            options = tuple(Option(action, t.number) for t in fitting[:MAX_OPTIONS])
+            return Ask(options if action is Action.CONFIRM else (*options, Option(Action.NEW)))
         if message.gist is Gist.WORKS and not (recent or waiting):
             return Chat(Gist.WORKS)
 
@@ -238,7 +239,7 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
         return Do(Option(Action.ATTACH, continuing[0].number))
     if len(waiting) == 1:
         return Do(Option(Action.ATTACH, waiting[0].number))
-    candidates = waiting or recent
+    candidates = waiting or [t for t in recent if _fits(message, t)]
     if candidates:
         options = [Option(Action.ATTACH, t.number) for t in candidates[:MAX_OPTIONS]]
         return Ask((*options, Option(Action.NEW)))

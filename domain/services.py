@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 from domain import events as ev
 from domain.calendar import WorkCalendar
+from domain.classification import classify
 from domain.duty import DutyShift, WeeklyDuty
 from domain.enums import (
     Category,
@@ -45,7 +46,8 @@ from domain.model import (
 from domain.paging import after_hours_call, raise_alarm
 from domain.ports import Clock, UnitOfWork
 from domain.priority import assess_priority
-from domain.sla import SlaTable
+from domain.routing import REOPEN_CLOSED_WITHIN, Conversation, Incoming, Route, gist_of, route
+from domain.sla import Pause, SlaTable
 
 MAX_DESCRIPTION_LENGTH = 16_000  # ~4 Telegram messages; stored whole, split when relayed
 MAX_COMMENT_LENGTH = 16_000
@@ -453,6 +455,44 @@ async def open_ticket(
     return Outcome(ticket, tuple(events))
 
 
+# The classifier's topic counts for routing only when it is this sure.
+_TOPIC_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    route: Route
+    tickets: dict[int, Conversation]  # the tickets it may name, by number
+
+
+async def route_message(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    tg_id: int,
+    text: str,
+    has_files: bool = False,
+    replied_to: int | None = None,
+) -> Routing:
+    """Where a message the employee typed (or a file they sent) goes: see domain/routing.py.
+    `replied_to` is the ticket named by the bot message they replied to; a ticket that is
+    not their own (in their present company) is no target: the message is routed as if it
+    replied to nothing."""
+    employee = await _active_employee(uow, tg_id)
+    assert employee.id is not None
+    found = await uow.tickets.conversations(employee.id, employee.client_id, also=replied_to)
+    reply = next((c for c in found if c.number == replied_to), None)
+    topic = classify(text) if text.strip() else None
+    category = (
+        topic.category
+        if topic is not None and topic.category_confidence >= _TOPIC_CONFIDENCE
+        else Category.OTHER
+    )
+    message = Incoming(gist_of(text), has_files, category, reply)
+    where = route(message, [c for c in found if c.status.is_open], clock.now())
+    return Routing(where, {c.number: c for c in found})
+
+
 async def comment_as_employee(
     uow: UnitOfWork,
     clock: Clock,
@@ -522,11 +562,18 @@ async def confirm_resolution(
 async def reopen(
     uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, reason: str
 ) -> Outcome[Ticket]:
-    """ "Не работает": the employee sends a resolved ticket back to work, saying why."""
+    """ "Не работает": the employee sends a resolved ticket back to work, saying why; a
+    ticket closed lately may be reopened too (the days it stood closed do not count)."""
     ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
-    reason = _clean_text(reason, limit=MAX_REASON_LENGTH, what="reason")
+    reason = _clean_text(reason, limit=MAX_COMMENT_LENGTH, what="reason")
     now = clock.now()
+    closed_at = ticket.closed_at if ticket.status is TicketStatus.CLOSED else None
+    if closed_at is not None and now - closed_at > REOPEN_CLOSED_WITHIN:
+        raise InvalidInput("the ticket was closed too long ago to reopen", field="ticket")
     changed = _move(ticket, TicketStatus.REOPENED, Actor.EMPLOYEE, now)
+    if closed_at is not None:
+        ticket.pauses.append(Pause(closed_at, now))
+        ticket.closed_at = None
     ticket.resolved_at = None
     client = await _client(uow, ticket.client_id)
     ticket.refresh_deadlines(client)
@@ -618,10 +665,15 @@ async def assign(
     ticket = await _ticket(uow, ticket_id)
     if not ticket.is_open:
         raise InvalidInput("the ticket is already finished", field="ticket")
+    events: list[ev.Event] = []
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):  # it is in somebody's hands
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, clock.now())
+        events.append(_status_event(changed, staff_tg_id))
     ticket.assignee_tg_id = assignee_tg_id
     ticket.updated_at = clock.now()
     await uow.tickets.update(ticket)
-    return Outcome(ticket, (ev.TicketAssigned(ticket.number, assignee_tg_id, staff_tg_id),))
+    events.append(ev.TicketAssigned(ticket.number, assignee_tg_id, staff_tg_id))
+    return Outcome(ticket, tuple(events))
 
 
 async def reply(
@@ -633,8 +685,10 @@ async def reply(
     text: str,
     internal: bool = False,
     attachments: Sequence[Attachment] = (),
+    in_thread: bool = True,
 ) -> Outcome[TicketMessage]:
-    """A staff answer to the employee, or an internal note; the first answer meets reaction."""
+    """A staff answer to the employee, or an internal note; the first answer meets reaction
+    and an answer to a new or reopened ticket puts it in work, with the one who answered."""
     await _active_staff(uow, staff_tg_id)
     ticket = await _ticket(uow, ticket_id)
     if not ticket.is_open:
@@ -654,8 +708,15 @@ async def reply(
     )
     assert message.id is not None
     if internal:
-        return Outcome(message, (ev.InternalNoteAdded(ticket.number, message.id, staff_tg_id),))
-    events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id)]
+        note = ev.InternalNoteAdded(ticket.number, message.id, staff_tg_id, in_thread)
+        return Outcome(message, (note,))
+    events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id, in_thread)]
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, now)
+        events.append(_status_event(changed, staff_tg_id))
+        ticket.refresh_deadlines(await _client(uow, ticket.client_id))
+        if ticket.assignee_tg_id is None:
+            ticket.assignee_tg_id = staff_tg_id
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     ticket.updated_at = now
     await uow.tickets.update(ticket)
@@ -663,7 +724,13 @@ async def reply(
 
 
 async def ask_client(
-    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, question: str
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    question: str,
+    in_thread: bool = True,
 ) -> Outcome[TicketMessage]:
     """Ask the employee a question and wait for the answer: the resolution clock pauses."""
     await _active_staff(uow, staff_tg_id)
@@ -687,7 +754,7 @@ async def ask_client(
     assert message.id is not None
     ticket.refresh_deadlines(await _client(uow, ticket.client_id))
     await uow.tickets.update(ticket)
-    events.append(ev.ClientQuestionAsked(ticket.number, message.id, staff_tg_id))
+    events.append(ev.ClientQuestionAsked(ticket.number, message.id, staff_tg_id, in_thread))
     events.append(ev.DeadlinesChanged(ticket.number))
     return Outcome(message, tuple(events))
 
@@ -707,7 +774,13 @@ async def resume_work(
 
 
 async def resolve(
-    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, summary: str = ""
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    summary: str = "",
+    in_thread: bool = True,
 ) -> Outcome[Ticket]:
     """Staff report the fix; the employee is asked to confirm it."""
     await _active_staff(uow, staff_tg_id)
@@ -733,7 +806,7 @@ async def resolve(
         )
         message_id = message.id
     await uow.tickets.update(ticket)
-    events.append(ev.TicketResolved(ticket.number, staff_tg_id, message_id))
+    events.append(ev.TicketResolved(ticket.number, staff_tg_id, message_id, in_thread))
     return Outcome(ticket, tuple(events))
 
 

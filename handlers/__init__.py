@@ -5,7 +5,7 @@ from aiogram import Router
 
 def setup_routers() -> list[Router]:
     from handlers import common, reports
-    from handlers.client import intake, onboarding, tickets
+    from handlers.client import follow_up, intake, menu, onboarding, tickets
     from handlers.staff import desk, queue
 
     return [
@@ -13,8 +13,10 @@ def setup_routers() -> list[Router]:
         queue.router,
         desk.router,
         common.router,
+        menu.router,
         onboarding.router,
         tickets.router,
+        follow_up.router,
         intake.router,
         common.fallback_router,
     ]

@@ -19,6 +19,15 @@ class TicketCb(CallbackData, prefix="tk"):
     value: str = ""
 
 
+class FollowUpCb(CallbackData, prefix="fu"):
+    """Where a held message goes: the question's key (a stale question is recognised),
+    what to do, and the ticket (0: none)."""
+
+    key: str
+    action: str  # attach, confirm, reopen, new, drop
+    ticket: int = 0
+
+
 class ListCb(CallbackData, prefix="ls"):
     scope: str  # my, company
     page: int

@@ -46,6 +46,7 @@ from domain.model import (
 )
 from domain.paging import Page, PageReason
 from domain.ports import OutboxMessage, SlaEventRecord
+from domain.routing import Conversation
 from domain.sla import Pause, SlaMilestone
 from storage.codec import (
     clock_text,
@@ -601,6 +602,34 @@ class SqliteTicketRepository(_Repository):
     async def list_open(self) -> Sequence[Ticket]:
         """Every open ticket, oldest first."""
         return await self._tickets(f"SELECT * FROM tickets WHERE {OPEN_TICKET} ORDER BY id")
+
+    async def conversations(
+        self, employee_id: int, client_id: int, *, also: int | None = None
+    ) -> Sequence[Conversation]:
+        # The last exchange: the ticket registered, taken, answered, asked about or resolved.
+        rows = await self._session.fetchall(
+            "SELECT t.id, t.status, t.category, t.title, t.closed_at, "
+            "max(t.registered_at, coalesce(t.first_response_at, ''), "
+            "    coalesce(t.resolved_at, ''), coalesce(max(CASE WHEN m.author = 'staff' "
+            "    THEN m.created_at END), '')) AS exchanged, "
+            "max(CASE WHEN m.author = 'employee' THEN m.created_at END) AS wrote "
+            "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
+            "WHERE t.employee_id = ? AND t.client_id = ? "
+            f"AND ({OPEN_TICKET} OR t.id = ?) GROUP BY t.id",
+            (employee_id, client_id, also),
+        )
+        return [
+            Conversation(
+                number=row["id"],
+                status=TicketStatus(row["status"]),
+                category=Category(row["category"]),
+                title=row["title"],
+                last_exchange_at=parse_utc(row["exchanged"]),
+                last_employee_at=parse_utc_or_none(row["wrote"]),
+                closed_at=parse_utc_or_none(row["closed_at"]),
+            )
+            for row in rows
+        ]
 
     async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
         """The staff queue (not a domain port): open tickets, the nearest resolution due time

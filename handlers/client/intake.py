@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -29,16 +29,17 @@ from domain.paging import after_hours_call
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.callbacks import IntakeCb
-from handlers.client.keyboards import NEW_TICKET, ButtonText, back_cancel_row, inline, main_keyboard
+from handlers.client.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.client.states import Intake
 from handlers.formatting import deadline, moment_phrase
-from handlers.texts import category_name, kind_name
+from handlers.texts import N_, category_name, kind_name
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 # A GIF arrives as an animation that also carries a document: it is not a file for us.
+MAX_FILES = 20  # per request
 MEDIA = (F.photo | F.document | F.voice | F.video | F.video_note | F.audio) & ~F.animation
 UNSUITABLE = F.sticker | F.animation | F.location | F.venue | F.poll | F.dice | F.contact | F.game
 
@@ -94,24 +95,20 @@ async def start_intake(message: Message, state: FSMContext, clock: Clock) -> dic
     return data
 
 
-@router.message(StateFilter(None), Command("new"))
-@router.message(StateFilter(None), ButtonText(NEW_TICKET))
-async def new_by_command(message: Message, state: FSMContext, clock: Clock) -> None:
+NEW_REQUEST_PROMPT = N_(
+    "Describe what happened or what you need, in your own words. "
+    "You can attach a photo or a screenshot."
+)
+
+
+async def begin(message: Message, state: FSMContext, clock: Clock) -> None:
     """ "New request": ask the person to describe it."""
     await start_intake(message, state, clock)
-    await message.answer(
-        _(
-            "Describe what happened or what you need, in your own words. "
-            "You can attach a photo or a screenshot."
-        ),
-        reply_markup=main_keyboard(),
-    )
+    await message.answer(_(NEW_REQUEST_PROMPT), reply_markup=main_keyboard())
 
 
-@router.message(StateFilter(Intake), Command("new"))
-@router.message(StateFilter(Intake), ButtonText(NEW_TICKET))
-async def new_while_in_intake(message: Message, state: FSMContext) -> None:
-    """One intake at a time: offer to continue or start over."""
+async def offer_to_resume(message: Message, state: FSMContext) -> None:
+    """One intake at a time: "New request" during one offers to continue or start over."""
     data = await state.get_data()
     await message.answer(
         _("You have a request that is not sent yet. Continue it, or start over?"),
@@ -121,18 +118,35 @@ async def new_while_in_intake(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
-async def first_words(message: Message, state: FSMContext, clock: Clock) -> None:
-    """Any text in the idle state starts an intake: it is the description."""
+async def start_with(
+    message: Message,
+    state: FSMContext,
+    clock: Clock,
+    description: str,
+    attachments: list[dict[str, Any]],
+) -> None:
+    """A new intake from what the person already wrote (and sent): the description and
+    files are there, the questions follow."""
     data = await start_intake(message, state, clock)
-    await take_description(message, state, data)
-
-
-@router.message(StateFilter(None), MEDIA)
-async def first_file(message: Message, state: FSMContext, clock: Clock) -> None:
-    """A photo or a file in the idle state starts an intake too."""
-    data = await start_intake(message, state, clock)
-    await take_file(message, state, data)
+    data["attachments"] = attachments[:MAX_FILES]
+    data["album"] = message.media_group_id  # the album's other files come without a word
+    description = description.strip()
+    if description and not has_words(description):
+        description = ""  # "👍" describes nothing
+    if description and len(description) <= uc.MAX_DESCRIPTION_LENGTH:
+        data["description"] = description
+        data["desc_message_id"] = message.message_id
+    elif description:
+        await state.update_data(data)
+        await take_description(message, state, data)  # says it is too long
+        return
+    await state.update_data(data)
+    if data["description"]:
+        await ask_kind(message, state, data)
+    elif attachments:
+        await ask_for_words(message, data)
+    else:
+        await message.answer(_(NEW_REQUEST_PROMPT), reply_markup=main_keyboard())
 
 
 # --- the description and files ------------------------------------------------------------
@@ -194,6 +208,10 @@ async def take_file(message: Message, state: FSMContext, data: dict[str, Any]) -
     if data.get("description"):
         await ask_kind(message, state, data)
         return
+    await ask_for_words(message, data)
+
+
+async def ask_for_words(message: Message, data: dict[str, Any]) -> None:
     await message.answer(
         _(
             "Got the file. Now tell me in a few words what happened, send more files, "
@@ -219,7 +237,7 @@ def attachment_as_dict(attachment: Attachment) -> dict[str, Any]:
 async def file_during_intake(message: Message, state: FSMContext) -> None:
     """Files are welcome at any step before sending."""
     data = await state.get_data()
-    if len(data.get("attachments", [])) >= 20:
+    if len(data.get("attachments", [])) >= MAX_FILES:
         await message.answer(_("That is enough files for one request (20)."))
         return
     await take_file(message, state, data)
@@ -712,12 +730,7 @@ async def restart(
         return
     await query.answer()
     await start_intake(query.message, state, clock)  # type: ignore[arg-type]
-    await query.message.edit_text(  # type: ignore[union-attr]
-        _(
-            "Describe what happened or what you need, in your own words. "
-            "You can attach a photo or a screenshot."
-        )
-    )
+    await query.message.edit_text(_(NEW_REQUEST_PROMPT))  # type: ignore[union-attr]
 
 
 @router.callback_query(IntakeCb.filter())
@@ -738,7 +751,7 @@ async def current(
 
 
 @router.message(StateFilter(Intake), UNSUITABLE)
-@router.message(StateFilter(None), UNSUITABLE)
+@router.message(StateFilter(None), UNSUITABLE & ~F.sticker)
 async def unsuitable(message: Message) -> None:
     """Stickers, GIFs, locations, polls: friendly, but they do not describe a problem."""
     await message.answer(

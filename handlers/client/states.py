@@ -23,3 +23,7 @@ class TicketInput(StatesGroup):
     comment = State()  # a comment or photo for a ticket
     reopen_reason = State()
     rating_comment = State()
+
+
+class FollowUp(StatesGroup):
+    choosing = State()  # "к заявке №N или новая?": the message is held until answered

@@ -20,7 +20,7 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.callbacks import ListCb, TicketCb
 from handlers.client.intake import MEDIA, attachment_of, escape
-from handlers.client.keyboards import MY_TICKETS, ButtonText, inline, main_keyboard
+from handlers.client.keyboards import inline, main_keyboard
 from handlers.client.states import TicketInput
 from handlers.formatting import deadline, duration, stamp
 from handlers.texts import kind_name, priority_icon, priority_name, status_name
@@ -86,22 +86,8 @@ async def render_list(
     return "\n".join(lines), inline(*rows)
 
 
-@router.message(StateFilter(None), Command("my"))
-@router.message(StateFilter(None), ButtonText(MY_TICKETS))
-async def my_tickets(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
-    """The person's tickets, open ones first."""
-    text, markup = await render_list(uow, actor, clock, "my", 0)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
-
-
-@router.message(StateFilter(None), Command("company"))
-async def company_tickets(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
-    """A director sees every ticket of the company."""
-    if actor.employee is None or not actor.employee.is_director:
-        await message.answer(_("Only your company's director sees all of its tickets."))
-        return
-    text, markup = await render_list(uow, actor, clock, "company", 0)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+def only_directors_text() -> str:
+    return _("Only your company's director sees all of its tickets.")
 
 
 @router.callback_query(ListCb.filter())
@@ -175,14 +161,16 @@ async def render_card(
             ]
         )
     if ticket.status is TicketStatus.CLOSED and await uow.tickets.rating(n) is None:
-        rows.append(
-            [
-                (str(score), TicketCb(ticket=n, action="rate", value=str(score)).pack())
-                for score in range(1, 6)
-            ]
-        )
+        rows.append(rating_row(n))
     rows.append([(_("« My tickets"), ListCb(scope="my", page=0).pack())])
     return "\n".join(lines), inline(*rows)
+
+
+def rating_row(number: int) -> list[tuple[str, str]]:
+    return [
+        (str(score), TicketCb(ticket=number, action="rate", value=str(score)).pack())
+        for score in range(1, 6)
+    ]
 
 
 async def show_ticket(
@@ -257,7 +245,7 @@ async def ask_comment(
     )
 
 
-@router.message(TicketInput.comment, F.text | MEDIA)
+@router.message(TicketInput.comment, (F.text & ~F.text.startswith("/")) | MEDIA)
 async def comment_received(
     message: Message,
     state: FSMContext,
@@ -365,7 +353,7 @@ async def ask_reopen_reason(
     )
 
 
-@router.message(TicketInput.reopen_reason, F.text)
+@router.message(TicketInput.reopen_reason, F.text, ~F.text.startswith("/"))
 async def reopen_with_reason(
     message: Message,
     state: FSMContext,

@@ -11,11 +11,11 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
-from domain.model import Client, Employee, Staff, Ticket
+from domain.model import Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import UnitOfWork
 from handlers.callbacks import StaffCb
 from handlers.client.keyboards import inline
-from handlers.formatting import deadline, duration
+from handlers.formatting import deadline, duration, stamp
 from handlers.texts import (
     category_name,
     kind_name,
@@ -141,3 +141,62 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
         [b(_("⚡ Priority"), "prio"), b(_("👥 Assign"), "assign")],
         [b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")],
     )
+
+
+# The card in a private chat shows the conversation's last messages.
+HISTORY_ON_CARD = 6
+
+
+async def load_history(uow: UnitOfWork, ticket_id: int) -> tuple[list[TicketMessage], dict]:
+    """The ticket's conversation, internal notes included, and the staff names in it."""
+    messages = [m for m in await uow.tickets.messages(ticket_id) if m.text or m.attachments]
+    names: dict[int, str] = {}
+    for tg_id in {m.author_tg_id for m in messages if m.author == "staff" and m.author_tg_id}:
+        staff = await uow.staff.get(tg_id)
+        names[tg_id] = staff.name if staff else "—"
+    return messages, names
+
+
+def history_lines(
+    card: CardData,
+    messages: list[TicketMessage],
+    names: dict,
+    now: datetime,
+    locale: str,
+    *,
+    cut: int | None = 300,
+) -> list[str]:
+    """One line per message: when, who (internal notes marked), the text and its files."""
+    lines = []
+    for m in messages:
+        if m.author == "employee":
+            who = html.escape(card.employee.name)
+        else:
+            who = html.escape(names.get(m.author_tg_id, "—"))
+            if m.internal:
+                who = "📝 " + who + " " + _("(internal)")
+        text = m.text if cut is None or len(m.text) <= cut else m.text[:cut] + "…"
+        files = f" 📎{len(m.attachments)}" if m.attachments else ""
+        when = stamp(m.created_at, now, card.client.timezone, locale) if m.created_at else ""
+        lines.append(f"<i>{when}</i> <b>{who}:</b> {html.escape(text)}{files}")
+    return lines
+
+
+def card_with_history(
+    card: CardData, messages: list[TicketMessage], names: dict, now: datetime, locale: str
+) -> str:
+    """The card as shown in a private chat: the last messages of both sides below it."""
+    text = card_text(card, now, locale)
+    if not messages:
+        return text
+    shown = messages[-HISTORY_ON_CARD:]
+    head = _("<b>Conversation</b>")
+    if len(messages) > len(shown):
+        head += " " + _("(the last {shown} of {total})").format(
+            shown=len(shown), total=len(messages)
+        )
+    return "\n".join([text, "", head, *history_lines(card, shown, names, now, locale)])
+
+
+def history_button(ticket: Ticket) -> list[tuple[str, str]]:
+    return [(_("📜 Whole conversation"), StaffCb(ticket=ticket.number, action="history").pack())]

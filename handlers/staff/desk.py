@@ -9,9 +9,10 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -26,7 +27,14 @@ from handlers.actor import Actor
 from handlers.callbacks import StaffCb
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
-from handlers.staff.cards import card_keyboard, card_text, load_card
+from handlers.staff.cards import (
+    card_keyboard,
+    card_with_history,
+    history_button,
+    history_lines,
+    load_card,
+    load_history,
+)
 from handlers.staff.states import StaffInput
 from handlers.texts import N_, priority_name
 
@@ -69,21 +77,42 @@ async def for_reply(
 
 
 async def render(uow: UnitOfWork, ticket_id: int, clock: Clock) -> tuple[str, Any] | None:
+    """The card as a staff member sees it in a private chat: with the conversation's last
+    messages and a button for all of it. (The staff chat's card is the staff desk's.)"""
     card = await load_card(uow, ticket_id)
     if card is None:
         return None
     locale = I18n.get_current().current_locale
-    return card_text(card, clock.now(), locale), card_keyboard(card.ticket)
+    messages, names = await load_history(uow, ticket_id)
+    text = card_with_history(card, messages, names, clock.now(), locale)
+    markup = card_keyboard(card.ticket)
+    if messages:
+        history = inline(history_button(card.ticket)).inline_keyboard
+        rows = [*(markup.inline_keyboard if markup else []), *history]
+        markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, markup
 
 
 async def refresh(query: CallbackQuery, uow: UnitOfWork, ticket_id: int, clock: Clock) -> None:
-    """Show the card the button was on as it is now."""
-    rendered = await render(uow, ticket_id, clock)
-    if rendered is None or query.message is None:
+    """Show the card the button was on as it is now. The staff chat's card is edited by
+    the staff desk once the change is committed: one place edits it, not two."""
+    message = query.message
+    if not isinstance(message, Message):
         return
-    text, markup = rendered
-    if query.message.text != text or query.message.reply_markup != markup:  # type: ignore[union-attr]
-        await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
+    if await uow.ticket_posts.by_message(message.chat.id, message.message_id) is not None:
+        return
+    rendered = await render(uow, ticket_id, clock)
+    if rendered is not None:
+        await edit_card(message, *rendered)
+
+
+async def edit_card(message: Message, text: str, markup: Any) -> None:
+    """Edit a card shown in a private chat; showing what it already shows is no failure."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
 
 
 # --- buttons ---------------------------------------------------------------------------
@@ -422,6 +451,29 @@ async def show_card(
     await query.message.answer(rendered[0], reply_markup=rendered[1])  # type: ignore[union-attr]
 
 
+@router.callback_query(StaffCb.filter(F.action == "history"))
+async def show_history(
+    query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork, clock: Clock
+) -> None:
+    """ "Whole conversation": every message of the ticket, in as many messages as it takes."""
+    card = await load_card(uow, callback_data.ticket)
+    if card is None:
+        await query.answer(_("Ticket not found."), show_alert=True)
+        return
+    await query.answer()
+    messages, names = await load_history(uow, callback_data.ticket)
+    locale = I18n.get_current().current_locale
+    lines = history_lines(card, messages, names, clock.now(), locale, cut=3000)
+    head = _("<b>№{number}: the whole conversation</b>").format(number=card.ticket.number)
+    chunk = head
+    for line in lines or [_("No messages yet.")]:
+        if len(chunk) + len(line) + 1 > 4000:
+            await query.message.answer(chunk)  # type: ignore[union-attr]
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    await query.message.answer(chunk)  # type: ignore[union-attr]
+
+
 @router.callback_query()
 async def unknown_staff_button(query: CallbackQuery) -> None:
     await query.answer(_("This card is out of date."), show_alert=True)
@@ -435,6 +487,11 @@ def text_and_files(message: Message) -> tuple[str, tuple[Attachment, ...]]:
     return (message.text or message.caption or "").strip(), (attachment,) if attachment else ()
 
 
+def in_staff_chat(message: Message, staff_chat_id: int | None) -> bool:
+    """Written in the staff chat (where the ticket's thread is), not in a private chat."""
+    return message.chat.id == staff_chat_id
+
+
 @router.message(StaffInput.reply, TEXT | FILES)
 @router.message(StaffInput.note, TEXT | FILES)
 async def reply_typed(
@@ -444,13 +501,23 @@ async def reply_typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    staff_chat_id: int | None,
 ) -> None:
     data = await state.get_data()
     internal = await state.get_state() == StaffInput.note.state
     await state.clear()
     text, files = text_and_files(message)
     await send_reply(
-        message, actor, uow, clock, notifier, int(data["ticket"]), text, files, internal=internal
+        message,
+        actor,
+        uow,
+        clock,
+        notifier,
+        int(data["ticket"]),
+        text,
+        files,
+        internal=internal,
+        in_thread=in_staff_chat(message, staff_chat_id),
     )
 
 
@@ -462,6 +529,7 @@ async def question_typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    staff_chat_id: int | None,
 ) -> None:
     number = int((await state.get_data())["ticket"])
     await state.clear()
@@ -470,7 +538,12 @@ async def question_typed(
         uow,
         notifier,
         uc.ask_client(
-            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, question=message.text or ""
+            uow,
+            clock,
+            ticket_id=number,
+            staff_tg_id=actor.tg_id,
+            question=message.text or "",
+            in_thread=in_staff_chat(message, staff_chat_id),
         ),
     )
     if outcome is None:
@@ -488,6 +561,7 @@ async def summary_typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    staff_chat_id: int | None,
 ) -> None:
     number = int((await state.get_data())["ticket"])
     await state.clear()
@@ -496,7 +570,12 @@ async def summary_typed(
         uow,
         notifier,
         uc.resolve(
-            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=message.text or ""
+            uow,
+            clock,
+            ticket_id=number,
+            staff_tg_id=actor.tg_id,
+            summary=message.text or "",
+            in_thread=in_staff_chat(message, staff_chat_id),
         ),
     )
     if outcome is None:
@@ -625,6 +704,7 @@ async def send_reply(
     files: tuple[Attachment, ...],
     *,
     internal: bool,
+    in_thread: bool = True,
 ) -> None:
     outcome = await for_reply(
         message,
@@ -638,6 +718,7 @@ async def send_reply(
             text=text,
             internal=internal,
             attachments=files,
+            in_thread=in_thread,
         ),
     )
     if outcome is None:

@@ -90,7 +90,11 @@ async def test_a_ticket_lives_its_whole_life_in_telegram(desk: Desk):
     assert sum(t.startswith("Вопрос по заявке") for t in employee_texts) == 1
     assert sum(t.startswith("Ответ по заявке") for t in employee_texts) == 1
     assert not any("капризный" in t for t in employee_texts)
-    assert sum(f"№{number}" in t for t in texts(manager)) == 1
+    manager_texts = [t for t in texts(manager) if f"№{number}" in t]
+    assert sum(t.startswith("Новая заявка") for t in manager_texts) == 1
+    assert [t for t in manager_texts if "HP 1020" in t] == [
+        f"💬 Клиент ответил по №{number}: Анна\nHP 1020"
+    ]
 
 
 async def test_someone_who_is_not_staff_cannot_press_staff_buttons(desk: Desk):

@@ -21,6 +21,7 @@ from domain.model import (
 )
 from domain.paging import Page
 from domain.ports import OutboxMessage, SlaEventRecord
+from domain.routing import Conversation
 
 MSK = ZoneInfo("Europe/Moscow")
 # Telegram ids of the people in the unit tests' common world (tests/unit/conftest.py).
@@ -180,6 +181,30 @@ class FakeTickets:
 
     async def list_open(self):
         return [copy.deepcopy(t) for t in self.s.tickets.values() if t.is_open]
+
+    async def conversations(self, employee_id: int, client_id: int, *, also: int | None = None):
+        found = []
+        for t in self.s.tickets.values():
+            mine = t.employee_id == employee_id and t.client_id == client_id
+            if not mine or not (t.is_open or t.id == also):
+                continue
+            said = [m for m in self.s.messages if m.ticket_id == t.id and not m.internal]
+            staff = [m.created_at for m in said if m.author == "staff"]
+            mine = [m.created_at for m in said if m.author == "employee"]
+            moments = [t.registered_at, t.first_response_at, t.resolved_at, *staff]
+            exchanged = max(m for m in moments if m is not None)
+            found.append(
+                Conversation(
+                    t.number,
+                    t.status,
+                    t.category,
+                    t.title,
+                    exchanged,
+                    max(mine, default=None),
+                    t.closed_at,
+                )
+            )
+        return found
 
     async def add_message(self, message: TicketMessage) -> TicketMessage:
         message = replace(message, id=len(self.s.messages) + 1)

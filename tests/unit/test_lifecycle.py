@@ -31,10 +31,12 @@ def test_only_staff_take_and_resolve():
     assert not can_transition(S.IN_PROGRESS, S.RESOLVED, Actor.EMPLOYEE)
 
 
-def test_finished_tickets_do_not_move():
-    for end in (S.CLOSED, S.CANCELLED):
-        for status in S:
-            assert not any(can_transition(end, status, a) for a in Actor)
+def test_finished_tickets_do_not_move_but_the_employee_may_reopen_a_closed_one():
+    for status in S:
+        assert not any(can_transition(S.CANCELLED, status, a) for a in Actor)
+        reopening = status is S.REOPENED
+        assert can_transition(S.CLOSED, status, Actor.EMPLOYEE) is reopening
+        assert not can_transition(S.CLOSED, status, Actor.STAFF)
     with pytest.raises(InvalidTransition, match="closed cannot become in progress"):
         check_transition(S.CLOSED, S.IN_PROGRESS, Actor.STAFF)
 

@@ -148,7 +148,7 @@ WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
             Gist.WORKS,
             False,
             [JUST_RESOLVED, ticket(11, S.RESOLVED)],
-            ask((C, 2), (C, 11), (N, None)),
+            ask((C, 2), (C, 11)),
         ),
         # just answered, or just sent: that ticket or a new one?
         (Gist.CONTENT, False, [JUST_ANSWERED, OLD_QUIET], ask((A, 3), (N, None))),
@@ -168,11 +168,21 @@ def test_a_message_without_a_reply_goes_where_the_situation_says(
     assert route(Incoming(gist, files), tickets, NOW) == expected
 
 
+def test_a_message_plainly_about_another_topic_is_a_new_request_without_asking() -> None:
+    printer = Incoming(Gist.CONTENT, category=Category.PRINTER)
+    one_c = Incoming(Gist.CONTENT, category=Category.ONE_C)
+    assert route(one_c, [JUST_ANSWERED, JUST_SENT], NOW) == do(N)
+    assert route(printer, [JUST_ANSWERED], NOW) == ask((A, 3), (N, None))
+    assert route(one_c, [WAITING], NOW) == do(A, 1)  # an answer may name anything
+
+
 def test_it_still_fails_about_another_topic_does_not_reopen_the_resolved_ticket() -> None:
     message = Incoming(Gist.STILL_FAILS, category=Category.INTERNET_NETWORK)
-    assert route(message, [JUST_RESOLVED], NOW) == ask((A, 2), (N, None))
+    assert route(message, [JUST_RESOLVED], NOW) == do(N)
     same_topic = Incoming(Gist.STILL_FAILS, category=Category.PRINTER)
     assert route(same_topic, [JUST_RESOLVED], NOW) == do(R, 2)
+    two = [JUST_RESOLVED, ticket(11, S.RESOLVED)]
+    assert route(same_topic, two, NOW) == ask((R, 2), (R, 11), (N, None))
 
 
 @pytest.mark.parametrize(

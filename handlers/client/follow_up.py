@@ -1,0 +1,330 @@
+"""What an employee writes outside any step: the answer to the engineer's question, the photo
+that was asked for, "спасибо, заработало", "всё равно не печатает", a greeting, or a new
+problem. Where it goes is the routing rule (domain/routing.py); this carries it out.
+
+When the rule cannot tell, the message is held and the person is asked once ("к заявке №N
+или новая?"); what they write meanwhile joins it, and the question is not asked again.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from domain import events as ev
+from domain import services as uc
+from domain.errors import DomainError
+from domain.model import Attachment
+from domain.ports import Clock, Notifier, UnitOfWork
+from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
+from handlers.actor import Actor
+from handlers.callbacks import FollowUpCb, TicketCb
+from handlers.client import intake
+from handlers.client.intake import MEDIA, attachment_as_dict, attachment_of
+from handlers.client.keyboards import inline, main_keyboard
+from handlers.client.states import FollowUp
+from handlers.client.tickets import domain_error_text, rating_row
+from handlers.texts import N_
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+router.callback_query.filter(lambda _q, actor: actor.is_employee)
+
+TICKET_MARK = re.compile(r"№\s?(\d{1,9})\b")
+# A question left unanswered this long is asked again when more is written.
+ASK_AGAIN_AFTER = timedelta(minutes=30)
+TEXT = F.text & ~F.text.startswith("/")
+
+
+def replied_ticket(message: Message) -> int | None:
+    """The ticket a Telegram reply is about: the bot's own message it answers names exactly
+    one ticket. (Whose ticket it is, the routing checks.)"""
+    reply, bot = message.reply_to_message, message.bot
+    if reply is None or reply.from_user is None or bot is None or reply.from_user.id != bot.id:
+        return None
+    numbers = {int(n) for n in TICKET_MARK.findall(reply.text or reply.caption or "")}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def content_of(message: Message) -> tuple[str, list[dict[str, Any]]]:
+    attachment = attachment_of(message)
+    files = [attachment_as_dict(attachment)] if attachment else []
+    return (message.text or message.caption or "").strip(), files
+
+
+@router.message(StateFilter(None), TEXT)
+@router.message(StateFilter(None), MEDIA)
+@router.message(StateFilter(None), F.sticker)
+async def typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Whatever an employee writes outside a step goes where they mean it."""
+    text, files = content_of(message)
+    routing = await uc.route_message(
+        uow,
+        clock,
+        tg_id=actor.tg_id,
+        text=text,
+        has_files=bool(files),
+        replied_to=replied_ticket(message),
+    )
+    where = routing.route
+    data = await state.get_data()
+    album = message.media_group_id
+    # The rest of an album goes where its first picture went, without a word each.
+    quiet = album is not None and album == data.get("album")
+    if isinstance(where, Do):
+        await carry_out(
+            where.option, message, state, actor, uow, clock, notifier, text, files, quiet=quiet
+        )
+        if album is not None and await state.get_state() is None:
+            await state.update_data(album=album)
+    elif isinstance(where, Ask):
+        await hold_and_ask(message, state, clock, where, routing.tickets, text, files)
+    elif isinstance(where, AskIfWorks):
+        await ask_if_it_works(message, where.ticket)
+    elif isinstance(where, Chat):
+        await chat(message, where)
+
+
+async def carry_out(
+    option: Option,
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    text: str,
+    files: list[dict[str, Any]],
+    *,
+    quiet: bool = False,
+) -> None:
+    """Do what the routing (or the person's choice) says with the message."""
+    if option.action is Action.NEW:
+        await intake.start_with(message, state, clock, text, files)
+        return
+    assert option.ticket is not None
+    n = option.ticket
+    attachments = tuple(Attachment(**f) for f in files)
+    try:
+        events: list[ev.Event] = []
+        if option.action is Action.REOPEN:
+            reason = text or _("(sent a file)")
+            reopened = await uc.reopen(uow, clock, ticket_id=n, tg_id=actor.tg_id, reason=reason)
+            events += reopened.events
+            text = ""  # the reason is the words; the files follow as a comment
+        if text or attachments:
+            comment = await uc.comment_as_employee(
+                uow, clock, ticket_id=n, tg_id=actor.tg_id, text=text, attachments=attachments
+            )
+            events += comment.events
+        if option.action is Action.CONFIRM:
+            closed = await uc.confirm_resolution(uow, clock, ticket_id=n, tg_id=actor.tg_id)
+            events += closed.events
+    except DomainError as exc:
+        await message.answer(domain_error_text(exc))
+        return
+    await notifier.publish(uow, events)
+    if quiet:
+        return
+    if option.action is Action.CONFIRM:
+        text = _("Glad it works! Request №{number} is closed. How did we do? Rate from 1 to 5.")
+        await message.answer(text.format(number=n), reply_markup=inline(rating_row(n)))
+        return
+    if option.action is Action.REOPEN:
+        text = _(
+            "Request №{number} is back in work; your words have gone to the engineer. "
+            "Sorry it is not fixed yet."
+        )
+    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in events):
+        text = _("Thank you! Your answer on №{number} has gone to the engineer; work goes on.")
+    else:
+        text = _("Added to №{number}; the engineer will see it.")
+    await message.answer(text.format(number=n), reply_markup=main_keyboard())
+
+
+# --- asking where it belongs --------------------------------------------------------------
+
+
+def short(ticket: Conversation | None, number: int) -> str:
+    title = ticket.title if ticket is not None else ""
+    return f"№{number} · {title[:28]}" if title else f"№{number}"
+
+
+def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tuple[str, str, int]]]:
+    """The question's text and its buttons as (label, action, ticket)."""
+    actions = {o.action for o in ask.options}
+    named = [o.ticket for o in ask.options if o.ticket is not None]
+    first = tickets.get(named[0]) if named else None
+    rows: list[tuple[str, str, int]] = []
+    for option in ask.options:
+        n = option.ticket or 0
+        ticket = tickets.get(n)
+        if option.action is Action.ATTACH:
+            label = _("💬 To request {ticket}").format(ticket=short(ticket, n))
+        elif option.action is Action.CONFIRM:
+            label = "✅ " + short(ticket, n)
+        elif option.action is Action.REOPEN and len(named) > 1:
+            label = "↩️ " + short(ticket, n)
+        elif option.action is Action.REOPEN:
+            label = _("↩️ Back to work, №{number}").format(number=n)
+        else:
+            label = _("📝 New request")
+        rows.append((label, option.action.value, n))
+    if actions == {Action.NEW}:
+        rows.append((_("✖ No need"), "drop", 0))
+        text = _("Request №{number} is already finished. Make a new request of your message?")
+    elif Action.CONFIRM in actions:
+        text = _("Which of your requests works now?")
+    elif Action.REOPEN in actions and len(named) > 1:
+        text = _("Which request still does not work?")
+    elif Action.REOPEN in actions and first is not None and first.status.is_open:
+        text = _("Request №{number} is marked as resolved. Is the problem still there?")
+    elif Action.REOPEN in actions:
+        text = _("Request №{number} is closed. Open it again, or make a new request?")
+    elif len(named) == 1:
+        text = _("Is this about request №{number}, or a new request?")
+    else:
+        text = _("Which request is this about? Or is it a new one?")
+    return text.format(number=named[0] if named else ""), rows
+
+
+def question_markup(key: str, rows: list[Any]) -> Any:
+    return inline(
+        *[
+            [(label, FollowUpCb(key=key, action=action, ticket=n).pack())]
+            for label, action, n in rows
+        ]
+    )
+
+
+async def hold_and_ask(
+    message: Message,
+    state: FSMContext,
+    clock: Clock,
+    ask: Ask,
+    tickets: dict[int, Conversation],
+    text: str,
+    files: list[dict[str, Any]],
+) -> None:
+    """Keep the message and ask where it belongs."""
+    text_of_question, rows = question(ask, tickets)
+    held = {
+        "texts": [text] if text else [],
+        "files": files,
+        "album": message.media_group_id,
+        "question": text_of_question,
+        "rows": rows,
+    }
+    await state.set_state(FollowUp.choosing)
+    await state.set_data(held)
+    await ask_held(message, state, clock)
+
+
+async def ask_held(message: Message, state: FSMContext, clock: Clock) -> None:
+    """Ask (again) about the held message: a new key makes an older question stale."""
+    key = uuid.uuid4().hex[:12]
+    data = await state.update_data(key=key, asked_at=clock.now().isoformat(), noted=False)
+    await message.answer(data["question"], reply_markup=question_markup(key, data["rows"]))
+
+
+@router.message(FollowUp.choosing, TEXT | MEDIA)
+async def more_while_asked(message: Message, state: FSMContext, clock: Clock) -> None:
+    """More written before the choice joins the held message; the question is asked once
+    (again only when it has been waiting a long while)."""
+    data = await state.get_data()
+    text, files = content_of(message)
+    same_album = message.media_group_id is not None and message.media_group_id == data.get("album")
+    data["texts"] = [*data.get("texts", []), *([text] if text else [])]
+    data["files"] = [*data.get("files", []), *files][: intake.MAX_FILES]
+    data["album"] = message.media_group_id or data.get("album")
+    await state.set_data(data)
+    asked_at = datetime.fromisoformat(data["asked_at"])
+    if clock.now() - asked_at > ASK_AGAIN_AFTER:
+        await ask_held(message, state, clock)
+    elif not data.get("noted") and not same_album:
+        await state.update_data(noted=True)
+        await message.answer(_("Added that too. Please choose above where your message goes."))
+
+
+@router.callback_query(FollowUpCb.filter())
+async def chosen(
+    query: CallbackQuery,
+    callback_data: FollowUpCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The person said where the held message goes."""
+    data = await state.get_data()
+    offered = {(action, n) for _label, action, n in data.get("rows", [])}
+    choice = (callback_data.action, callback_data.ticket)
+    if (
+        await state.get_state() != FollowUp.choosing.state
+        or data.get("key") != callback_data.key
+        or choice not in offered
+    ):
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await state.clear()
+    await query.answer()
+    message = query.message
+    assert isinstance(message, Message)
+    await message.edit_reply_markup(reply_markup=None)
+    if callback_data.action == "drop":
+        await message.answer(_("All right, I did not send it anywhere."))
+        return
+    option = Option(Action(callback_data.action), callback_data.ticket or None)
+    text = "\n".join(data.get("texts", []))
+    await carry_out(option, message, state, actor, uow, clock, notifier, text, data["files"])
+
+
+# --- thanks and small talk --------------------------------------------------------------
+
+
+async def ask_if_it_works(message: Message, number: int) -> None:
+    """Thanks after a fix: one tap confirms it (or says it still fails)."""
+    await message.answer(
+        _("Glad to help! Request №{number} is resolved: does everything work now?").format(
+            number=number
+        ),
+        reply_markup=inline(
+            [
+                (_("✅ It works"), TicketCb(ticket=number, action="confirm").pack()),
+                (_("❌ It does not work"), TicketCb(ticket=number, action="reopen").pack()),
+            ]
+        ),
+    )
+
+
+CHAT_TEXTS = {
+    Gist.GREETING: N_(
+        "Hello! Tell me what happened or what you need, and I will register a request."
+    ),
+    Gist.THANKS: N_("You are welcome! If anything else comes up, just write."),
+    Gist.WORKS: N_("Great! If anything else comes up, just write."),
+}
+
+
+async def chat(message: Message, said: Chat) -> None:
+    """A friendly word, never a new request; an answer the engineer awaits is mentioned."""
+    lines = [_(CHAT_TEXTS[said.gist]) if said.gist in CHAT_TEXTS else "👌"]
+    waiting = _("The engineer is waiting for your answer on request №{number}: just write it here.")
+    lines += [waiting.format(number=number) for number in said.waiting]
+    await message.answer("\n\n".join(lines), reply_markup=main_keyboard())

@@ -1,0 +1,62 @@
+"""The employee's menu works the same in every state: the keyboard's «📝 New request» and
+«📋 My tickets», /new, /my and /company are handled here, before any step's own handler, so
+they never become a description, a comment, a reason or a rating comment. (/cancel, /help
+and /status are answered in any state by their own routers, which come first too.)"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from domain.ports import Clock, UnitOfWork
+from handlers.actor import Actor
+from handlers.client import intake, tickets
+from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText
+from handlers.client.states import Intake, TicketInput
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+
+
+@router.message(Command("new"))
+@router.message(ButtonText(NEW_TICKET))
+async def new_request(message: Message, state: FSMContext, clock: Clock) -> None:
+    """A new request, whatever was going on; an unsent one is offered to continue."""
+    if await state.get_state() in Intake.__all_states_names__:
+        await intake.offer_to_resume(message, state)
+        return
+    await state.clear()  # a comment, a reason or a held message not sent: dropped
+    await intake.begin(message, state, clock)
+
+
+@router.message(Command("my"))
+@router.message(ButtonText(MY_TICKETS))
+async def my_tickets(
+    message: Message, state: FSMContext, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """The person's tickets; a half-written request or a question about a held message
+    stays, a comment or reason asked for is no longer awaited."""
+    await forget_awaited_input(state)
+    text, markup = await tickets.render_list(uow, actor, clock, "my", 0)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.message(Command("company"))
+async def company_tickets(
+    message: Message, state: FSMContext, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> None:
+    """A director sees every ticket of the company."""
+    if actor.employee is None or not actor.employee.is_director:
+        await message.answer(tickets.only_directors_text())
+        return
+    await forget_awaited_input(state)
+    text, markup = await tickets.render_list(uow, actor, clock, "company", 0)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+async def forget_awaited_input(state: FSMContext) -> None:
+    if await state.get_state() in TicketInput.__all_states_names__:
+        await state.clear()
+
