@@ -43,8 +43,13 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-async def desk(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Desk]:
+async def desk(
+    emulator: BotApiEmulator, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Desk]:
     """The whole front desk running against the emulator, on a temporary database, with a
-    frozen business clock on a Monday morning in Moscow and a staff group."""
-    async with running_desk(emulator, tmp_path) as running:
+    frozen business clock on a Monday morning in Moscow and a staff group. A handler that
+    raised or a Bot API call that failed fails the test, unless it is marked
+    `expect_failures` (it provokes them on purpose)."""
+    expect_failures = request.node.get_closest_marker("expect_failures") is not None
+    async with running_desk(emulator, tmp_path, expect_failures=expect_failures) as running:
         yield running

@@ -4,6 +4,7 @@ SQLite file, FSM storage) against the Bot API emulator, and people to drive it."
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -152,6 +153,33 @@ def buttons(person: Person) -> list[str]:
     return [b["text"] for row in (message.inline_keyboard or []) for b in row]
 
 
+class FailureLog(logging.Handler):
+    """Error lines the bot logged: a handler that raised, a delivery that failed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name}: {record.getMessage()}")
+
+
+def failed_calls(emulator: BotApiEmulator, since: int) -> list[str]:
+    """Bot API calls the emulator refused. Not counted: a 429 of its flood limits
+    (Telegram's normal), and an edit of a staff card to what it shows already, which the
+    staff desk sends once after a restart (it does not remember what the card shows) and
+    takes as done."""
+    calls = list(emulator.api.calls)[since:]
+    return [
+        f"{c.method} → {c.status} {c.description}"
+        for c in calls
+        if not c.ok
+        and c.status != 429
+        and c.method != "getUpdates"
+        and "message is not modified" not in (c.description or "")
+    ]
+
+
 @asynccontextmanager
 async def running_desk(
     emulator: BotApiEmulator,
@@ -160,8 +188,12 @@ async def running_desk(
     start: datetime = MONDAY_MORNING,
     staff_chat: bool = True,
     forum: bool = False,
+    expect_failures: bool = False,
     **settings: Any,
 ) -> AsyncIterator[Desk]:
+    """The desk running for a test. Unless the test `expect_failures` (it injects faults,
+    blocks the bot, kills things), a handler that raised or a Bot API call that failed
+    fails the test, whatever the person saw."""
     clock = MovableClock(start, ticking=False)
     group = None
     if staff_chat and STAFF_CHAT_ID in emulator.state.chats:  # the desk runs again
@@ -178,9 +210,17 @@ async def running_desk(
         **settings,
     )
     app = FrontDesk(config, clock)
+    failures = FailureLog()
+    logging.getLogger().addHandler(failures)
+    calls_before = len(emulator.api.calls)
     await app.start()
     app.start_polling_in_background()
     try:
         yield Desk(emulator, app, clock, group)
     finally:
         await app.stop()
+        logging.getLogger().removeHandler(failures)
+    if not expect_failures:
+        assert not failures.lines, f"the bot logged errors: {failures.lines}"
+        refused = failed_calls(emulator, calls_before)
+        assert not refused, f"Bot API calls failed: {refused}"

@@ -36,8 +36,13 @@ PAST_MONDAY = msk(2024, 11, 25, 10, 0)
 
 
 @pytest.fixture
-async def desk(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Desk]:
-    async with running_desk(emulator, tmp_path, start=PAST_MONDAY) as running:
+async def desk(
+    emulator: BotApiEmulator, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Desk]:
+    expect_failures = request.node.get_closest_marker("expect_failures") is not None
+    async with running_desk(
+        emulator, tmp_path, start=PAST_MONDAY, expect_failures=expect_failures
+    ) as running:
         yield running
 
 
@@ -103,6 +108,7 @@ async def row_status(desk: Desk, outbox_id: int | None) -> tuple[str, int]:
 # --- faults ----------------------------------------------------------------------------
 
 
+@pytest.mark.expect_failures
 async def test_every_message_arrives_once_and_in_order_through_429_5xx_and_drops(desk: Desk):
     emulator = desk.emulator
     faults = emulator.faults
@@ -195,6 +201,7 @@ async def test_a_slow_chat_does_not_hold_back_the_others(desk: Desk):
 # --- blocked person ---------------------------------------------------------------------
 
 
+@pytest.mark.expect_failures
 async def test_blocked_person_fails_for_good_and_their_manager_is_told(desk: Desk):
     emulator = desk.emulator
     await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
@@ -226,6 +233,7 @@ async def test_blocked_person_fails_for_good_and_their_manager_is_told(desk: Des
 # --- edits and duplicates ---------------------------------------------------------------
 
 
+@pytest.mark.expect_failures
 async def test_an_edit_to_identical_content_counts_as_delivered(desk: Desk):
     emulator = desk.emulator
     person = desk.person("Анна")

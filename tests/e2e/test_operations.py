@@ -199,7 +199,9 @@ async def test_on_shutdown_the_outbox_is_flushed(emulator: BotApiEmulator, tmp_p
 async def test_what_cannot_be_sent_at_shutdown_waits_for_the_next_start(
     emulator: BotApiEmulator, tmp_path: Path
 ):
-    async with running_desk(emulator, tmp_path, SHUTDOWN_FLUSH_SECONDS=0.5) as desk:
+    async with running_desk(
+        emulator, tmp_path, expect_failures=True, SHUTDOWN_FLUSH_SECONDS=0.5
+    ) as desk:
         emulator.faults.add_server_error(502, count=None, method="sendMessage")
         await queue_notes(desk.db, 3)
         loop = asyncio.get_running_loop()
@@ -292,7 +294,9 @@ async def ticket_priority(desk: Desk, number: int) -> str:
 async def test_healthz_says_unhealthy_when_the_outbox_lags(
     emulator: BotApiEmulator, tmp_path: Path
 ):
-    async with running_desk(emulator, tmp_path, HEALTH_OUTBOX_LAG_SECONDS=0.3) as desk:
+    async with running_desk(
+        emulator, tmp_path, expect_failures=True, HEALTH_OUTBOX_LAG_SECONDS=0.3
+    ) as desk:
         base = await desk.app.serve_monitoring("127.0.0.1", 0)
         emulator.faults.add_server_error(502, count=None, method="sendMessage")
         await queue_notes(desk.db, 1)
