@@ -9,6 +9,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
@@ -40,6 +41,8 @@ async def my_tickets(
     stays, a comment or reason asked for is no longer awaited."""
     await forget_awaited_input(state)
     text, markup = await tickets.render_list(uow, actor, clock, "my", 0)
+    if await state.get_state() in Intake.__all_states_names__:
+        text += "\n\n" + _("Your new request is not sent yet: please answer the question above.")
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
 

@@ -453,6 +453,38 @@ async def test_messages_with_attachments_in_order(
         assert await uow.tickets.messages(999) == []
 
 
+async def test_conversations_say_when_each_ticket_was_last_talked_about(
+    db: Database, people: tuple[int, int]
+) -> None:
+    client_id, employee_id = people
+    hour = timedelta(hours=1)
+    async with db.unit_of_work() as uow:
+        quiet = await uow.tickets.add(new_ticket(client_id, employee_id))
+        talked = await uow.tickets.add(new_ticket(client_id, employee_id))
+        closed = await uow.tickets.add(
+            new_ticket(client_id, employee_id, status=TicketStatus.CLOSED, closed_at=T0 + hour)
+        )
+        for author, text, internal, at in (
+            ("staff", "Посмотрю", False, T0 + hour),
+            ("employee", "Спасибо", False, T0 + 2 * hour),
+            ("staff", "заметка", True, T0 + 3 * hour),  # the employee never saw it
+        ):
+            await uow.tickets.add_message(
+                TicketMessage(talked.number, author, 7, text, internal=internal, created_at=at)
+            )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        found = {c.number: c for c in await uow.tickets.conversations(employee_id, client_id)}
+        assert set(found) == {quiet.number, talked.number}
+        assert found[quiet.number].last_exchange_at == T0
+        assert found[quiet.number].last_employee_at is None
+        assert found[talked.number].last_exchange_at == T0 + hour
+        assert found[talked.number].last_employee_at == T0 + 2 * hour
+        also = await uow.tickets.conversations(employee_id, client_id, also=closed.number)
+        assert {c.number: c.closed_at for c in also}[closed.number] == T0 + hour
+        assert await uow.tickets.conversations(employee_id, client_id + 1) == []
+
+
 async def test_priority_changes_work_logs_and_rating(db: Database, people: tuple[int, int]) -> None:
     client_id, employee_id = people
     async with db.unit_of_work() as uow:

@@ -18,6 +18,7 @@ from domain import services as uc
 from domain.enums import EmployeeRole
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, InviteUnusable, NotFound
 from domain.model import Attachment
+from domain.routing import Action, Do, Option
 from tests.unit.fakes import (
     COLLEAGUE_TG,
     DIRECTOR_TG,
@@ -187,6 +188,64 @@ async def test_reopen_sends_it_back_with_the_reason_and_new_deadlines(uow, clock
     assert ev.TicketReopened(number, "Снова не печатает") in outcome.events
     # the hour it spent resolved does not count against resolution
     assert outcome.value.resolution_due == msk(2026, 11, 24, 10, 0)
+
+
+async def test_a_ticket_closed_lately_may_be_reopened_and_its_closed_days_do_not_count(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    clock.advance(days=3)  # Thursday 10:00
+    outcome = await uc.reopen(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Опять")
+    ticket = outcome.value
+    assert ticket.status is TicketStatus.REOPENED and ticket.closed_at is None
+    assert ticket.resolution_due == msk(2026, 11, 26, 18, 0)  # the whole 8 h still ahead
+    assert ev.StatusChanged(number, TicketStatus.CLOSED, TicketStatus.REOPENED, EMPLOYEE_TG) in (
+        outcome.events
+    )
+
+
+async def test_a_ticket_closed_long_ago_is_not_reopened(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    clock.advance(days=15)
+    with pytest.raises(InvalidInput, match="too long ago"):
+        await uc.reopen(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Опять")
+
+
+async def test_a_staff_answer_puts_a_new_ticket_in_work_with_the_one_who_answered(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    outcome = await uc.reply(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="Иду")
+    ticket = await uow.tickets.get(number)
+    assert ticket.status is TicketStatus.IN_PROGRESS and ticket.assignee_tg_id == ENGINEER
+    assert ev.StatusChanged(number, TicketStatus.NEW, TicketStatus.IN_PROGRESS, ENGINEER) in (
+        outcome.events
+    )
+    note = await uc.reply(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="!", internal=True
+    )
+    assert note.events == (ev.InternalNoteAdded(number, note.value.id, ENGINEER),)
+
+
+async def test_assigning_a_new_ticket_puts_it_in_work(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await uc.assign(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, assignee_tg_id=ENGINEER)
+    ticket = await uow.tickets.get(number)
+    assert ticket.status is TicketStatus.IN_PROGRESS and ticket.first_response_at is None
+
+
+async def test_a_message_is_routed_among_the_employees_own_tickets_only(uow, clock):
+    theirs = (await open_printer_ticket(uow, clock)).value.number
+    colleague = await uc.open_ticket(uow, clock, employee_tg_id=COLLEAGUE_TG, draft=PRINTER_DOWN)
+    await uc.ask_client(
+        uow, clock, ticket_id=colleague.value.number, staff_tg_id=ENGINEER, question="?"
+    )
+    clock.advance(days=2)
+    routed = await uc.route_message(
+        uow, clock, tg_id=EMPLOYEE_TG, text="Модель HP 1020", replied_to=colleague.value.number
+    )
+    assert routed.route == Do(Option(Action.NEW))  # not the colleague's waiting ticket
+    assert set(routed.tickets) == {theirs}
 
 
 async def test_employee_cancels_only_before_work(uow, clock):

@@ -1,0 +1,400 @@
+"""Conversation continuity, as people really write: they type instead of pressing buttons,
+reply to old messages, send the photo that was asked for, say thanks. Every message lands
+where it is meant, and the staff see the whole conversation."""
+
+from __future__ import annotations
+
+from bot.sandbox import Person
+from bot.sandbox.model import ChatMessage
+from domain import TicketStatus
+from tests.e2e.harness import Desk, buttons
+from tests.e2e.test_client_side import answer_questions, send_ticket, shown
+from tests.e2e.test_staff_desk import MANAGER_ID, staff_world, texts, ticket_status
+
+
+async def card_of(desk: Desk, number: int) -> ChatMessage:
+    return await desk.staff_chat.wait_for_message(contains=f"№{number}")
+
+
+async def take(desk: Desk, engineer: Person, card: ChatMessage) -> None:
+    await (await engineer.press("🙋 Взять", message=card, chat=desk.staff_chat)).wait_answered()
+
+
+async def ask_the_client(desk: Desk, engineer: Person, card: ChatMessage, question: str) -> None:
+    await engineer.press("❓ Вопрос клиенту", message=card, chat=desk.staff_chat)
+    await desk.staff_chat.wait_for_message(contains="вопрос")
+    await engineer.send(question, chat=desk.staff_chat)
+
+
+async def answer_the_client(desk: Desk, engineer: Person, card: ChatMessage, text: str) -> None:
+    await engineer.send(text, chat=desk.staff_chat, reply_to=card)
+    await desk.staff_chat.wait_for_message(contains="Отправлено клиенту")
+
+
+async def resolve(desk: Desk, engineer: Person, card: ChatMessage, summary: str) -> None:
+    await engineer.press("✅ Решено", message=card, chat=desk.staff_chat)
+    await desk.staff_chat.wait_for_message(contains="что сделано")
+    await engineer.send(summary, chat=desk.staff_chat)
+
+
+async def messages_of(desk: Desk, number: int) -> list[tuple[str, str]]:
+    async with desk.db.unit_of_work() as uow:
+        return [(m.author, m.text) for m in await uow.tickets.messages(number)]
+
+
+async def test_a_typed_answer_to_the_engineers_question_reaches_the_engineer(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await ask_the_client(desk, engineer, card, "Какая модель принтера?")
+    question = await anna.wait_for_message(contains="Какая модель")
+    assert "просто напишите ответ" in question.text.lower()
+    assert await ticket_status(desk, number) is TicketStatus.WAITING_CLIENT
+
+    await anna.send("HP LaserJet 1020")  # typed, no button pressed
+    thanks = await anna.wait_for_message(contains=f"№{number}")
+    assert "передан инженеру" in thanks.text
+    relayed = await desk.staff_chat.wait_for_message(contains="HP LaserJet 1020")
+    assert f"№{number}" in relayed.text and "Анна" in relayed.text
+    private = await engineer.wait_for_message(contains="HP LaserJet 1020")
+    assert private.text.startswith(f"💬 Клиент ответил по №{number}")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    async with desk.db.unit_of_work() as uow:
+        ticket = await uow.tickets.get(number)
+        assert not ticket.is_paused  # the resolution clock runs again
+    assert not any("Что у вас" in t or "Верно?" in t for t in texts(anna))
+
+
+async def test_the_photo_the_engineer_asked_for_goes_to_the_ticket(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await ask_the_client(desk, engineer, card, "Пришлите фото экрана принтера")
+    await anna.wait_for_message(contains="фото экрана")
+
+    await anna.send_photo()
+    await anna.wait_for_message(contains="передан инженеру")
+    photo = await desk.staff_chat.wait_for_message(lambda m: "photo" in m.data)
+    assert photo.caption == f"№{number}"
+    assert "photo" in (await engineer.wait_for_message(lambda m: "photo" in m.data)).data
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+
+async def test_a_reply_to_an_old_answer_goes_to_that_ticket(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    first = await send_ticket(anna, "не печатает принтер")
+    first_card = await card_of(desk, first)
+    await answer_the_client(desk, engineer, first_card, "Поменяем картридж завтра")
+    answer = await anna.wait_for_message(contains="Ответ по заявке")
+    assert "ответьте на это сообщение" in answer.text
+    second = await send_ticket(anna, "не работает 1С у бухгалтера")
+    second_card = await card_of(desk, second)
+    await answer_the_client(desk, engineer, second_card, "Посмотрим 1С после обеда")
+    await anna.wait_for_message(contains="1С после обеда")
+
+    await anna.send("Лампочка мигает оранжевым, бумага есть", reply_to=answer)
+    added = await anna.wait_for_message(contains="Добавлено")
+    assert f"№{first}" in added.text
+    assert ("employee", "Лампочка мигает оранжевым, бумага есть") in await messages_of(desk, first)
+    assert await messages_of(desk, second) == [("staff", "Посмотрим 1С после обеда")]
+    relayed = await desk.staff_chat.wait_for_message(contains="Лампочка мигает")
+    assert f"№{first}" in relayed.text
+
+
+async def test_thanks_it_works_after_resolved_closes_the_ticket_and_asks_for_a_rating(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await resolve(desk, engineer, card, "Заменили картридж")
+    await anna.wait_for_message(contains="решена")
+
+    await anna.send("спасибо, заработало")
+    closed = await anna.wait_for_message(contains="закрыта")
+    assert "Оцените" in closed.text and buttons(anna) == ["1", "2", "3", "4", "5"]
+    assert await ticket_status(desk, number) is TicketStatus.CLOSED
+    await anna.press("5")
+    await anna.wait_for_message(contains="Спасибо за оценку")
+    await desk.staff_chat.wait_for_message(contains="спасибо, заработало")
+
+
+async def test_still_not_working_after_resolved_reopens_it_with_those_words(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await resolve(desk, engineer, card, "Заменили картридж")
+    await anna.wait_for_message(contains="решена")
+
+    await anna.send("всё равно не печатает")
+    back = await anna.wait_for_message(contains="снова в работе")
+    assert f"№{number}" in back.text
+    assert await ticket_status(desk, number) is TicketStatus.REOPENED
+    reopened = await desk.staff_chat.wait_for_message(contains="всё равно не печатает")
+    assert "не работает" in reopened.text
+    await manager.wait_for_message(contains="всё равно не печатает")
+
+
+async def test_plain_thanks_after_resolved_asks_one_tap_whether_it_works(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await resolve(desk, engineer, card, "Заменили картридж")
+    await anna.wait_for_message(contains="решена")
+
+    await anna.send("спасибо!")
+    asked = await anna.wait_for_message(contains="всё работает?")
+    assert f"№{number}" in asked.text
+    await anna.press("✅ Всё работает", message=asked)
+    await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
+    assert await ticket_status(desk, number) is TicketStatus.CLOSED
+
+
+async def test_two_tickets_waiting_for_answers_ask_which_one_once(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    printer = await send_ticket(anna, "не печатает принтер")
+    one_c = await send_ticket(anna, "не работает 1С у бухгалтера")
+    cards = {printer: await card_of(desk, printer), one_c: await card_of(desk, one_c)}
+    for number, question in ((printer, "Какая модель?"), (one_c, "Какая база 1С?")):
+        await ask_the_client(desk, engineer, cards[number], question)
+        await anna.wait_for_message(contains=question)
+
+    await anna.send("Бухгалтерия, версия 3.0")
+    asked = await anna.wait_for_message(contains="К какой заявке")
+    labels = buttons(anna)
+    assert any(f"№{printer}" in b for b in labels) and any(f"№{one_c}" in b for b in labels)
+    assert "📝 Новая заявка" in labels
+    await anna.send("и ещё: база называется БП")  # joins the held message, not asked again
+    await anna.wait_for_message(contains="Добавил и это")
+    assert sum("К какой заявке" in t for t in texts(anna)) == 1
+
+    first_choice = asked.inline_keyboard[0][0]["callback_data"]
+    await anna.press(next(b for b in labels if f"№{one_c}" in b), message=asked)
+    await anna.wait_for_message(contains="передан инженеру")
+    assert ("employee", "Бухгалтерия, версия 3.0\nи ещё: база называется БП") in await messages_of(
+        desk, one_c
+    )
+    assert await ticket_status(desk, one_c) is TicketStatus.IN_PROGRESS
+    assert await ticket_status(desk, printer) is TicketStatus.WAITING_CLIENT
+    stale = await anna.press_with_data(asked, first_choice)
+    assert "устарел" in ((await stale.wait_answered()).text or "")
+
+
+async def test_a_message_soon_after_an_answer_is_asked_about_and_can_be_a_new_request(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna, "не печатает принтер")
+    card = await card_of(desk, number)
+    await answer_the_client(desk, engineer, card, "Посмотрю через час")
+    await anna.wait_for_message(contains="Посмотрю через час")
+
+    await anna.send("И ещё у Петрова то же самое")
+    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
+    await anna.press("📝 Новая заявка")
+    await shown(anna, "Что у вас?")  # no topic to guess: the plain question
+    await anna.press("🔧 Что-то сломалось или не работает")
+    await shown(anna, "Можете")
+    assert await messages_of(desk, number) == [("staff", "Посмотрю через час")]
+
+
+async def test_a_problem_plainly_about_something_else_is_a_new_request_at_once(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna, "не печатает принтер")
+    await answer_the_client(desk, engineer, await card_of(desk, number), "Посмотрю через час")
+    await anna.wait_for_message(contains="Посмотрю через час")
+
+    await anna.send("а ещё у Петрова мигает экран монитора")
+    await shown(anna, "Верно?")
+    assert not any("или новая" in t for t in texts(anna))
+
+
+async def test_greetings_thanks_and_emoji_get_a_friendly_word_not_a_new_request(desk: Desk):
+    _anna, _engineer, _manager = await staff_world(desk)
+    boris = desk.person("Борис")
+    client = await desk.add_client("ООО Лютик")
+    await desk.register(boris, client)
+    for said, answer in (
+        ("Добрый день!", "Здравствуйте"),
+        ("спасибо", "Пожалуйста"),
+        ("👍", "👌"),
+        ("ок", "👌"),
+    ):
+        await boris.send(said)
+        assert answer in (await boris.wait_for_message()).text
+    assert not any("пустое" in t or "Верно?" in t for t in texts(boris))
+    async with desk.db.unit_of_work() as uow:
+        assert await uow.tickets.list_by_client(client.id) == []
+
+
+async def test_small_talk_reminds_of_an_answer_the_engineer_is_waiting_for(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await ask_the_client(desk, engineer, await card_of(desk, number), "Какая модель?")
+    await anna.wait_for_message(contains="Какая модель")
+    await anna.send("Привет")
+    hello = await anna.wait_for_message(contains="Здравствуйте")
+    assert "инженер ждёт вашего ответа" in hello.text and f"№{number}" in hello.text
+    assert await ticket_status(desk, number) is TicketStatus.WAITING_CLIENT
+
+
+async def test_the_keyboard_buttons_work_mid_intake_and_never_become_text(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("не открывается 1С")
+    await shown(anna, "Верно?")
+    await anna.press_keyboard_button("📋 Мои заявки")
+    await anna.wait_for_message(contains="Заявок пока нет")
+    assert "ответьте, пожалуйста, на вопрос выше" in anna.last_bot_message.text
+    await anna.press_keyboard_button("📝 Новая заявка")
+    await anna.wait_for_message(contains="неотправленная заявка")
+    await anna.press("Продолжить")
+    summary = await answer_questions(anna)
+    assert "Мои заявки" not in summary and "Новая заявка" not in summary
+
+
+async def test_the_keyboard_buttons_at_a_comment_a_reason_and_a_rating_comment(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+
+    await anna.command("my")
+    await anna.wait_for_message(contains="Ваши заявки")
+    await anna.press(f"№{number} · не печатает принтер")
+    await shown(anna, "Статус")
+    await anna.press("💬 Добавить комментарий или фото")
+    await anna.wait_for_message(contains="комментарий")
+    await anna.press_keyboard_button("📋 Мои заявки")
+    await anna.wait_for_message(contains="Ваши заявки")
+
+    await resolve(desk, engineer, card, "Заменили картридж")
+    resolved = await anna.wait_for_message(contains="решена")
+    await anna.press("❌ Не работает", message=resolved)
+    await anna.wait_for_message(contains="Что по-прежнему не работает")
+    await anna.press_keyboard_button("📝 Новая заявка")
+    await anna.wait_for_message(contains="Опишите")
+    await anna.command("cancel")
+    await anna.wait_for_message(contains="Отменено")
+
+    await anna.press("✅ Всё работает", message=resolved)
+    await shown(anna, "Оцените")
+    await anna.press("2")
+    await anna.wait_for_message(contains="Спасибо за оценку")
+    await anna.press_keyboard_button("📋 Мои заявки")
+    await anna.wait_for_message(contains="Ваши заявки")
+    await manager.wait_for_message(contains="оценили на 2")
+    await desk.settled()
+    assert await messages_of(desk, number) == [("staff", "Заменили картридж")]
+    assert not any("📋 Мои заявки" in t or "📝 Новая заявка" in t for t in texts(manager))
+    async with desk.db.unit_of_work() as uow:
+        assert (await uow.tickets.rating(number)).comment == ""
+
+
+async def test_a_reply_to_a_closed_ticket_offers_to_reopen_it_or_start_a_new_one(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await resolve(desk, engineer, card, "Заменили картридж")
+    resolved = await anna.wait_for_message(contains="решена")
+    await anna.press("✅ Всё работает", message=resolved)
+    await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
+    await desk.move_clock(hours=26)
+
+    await anna.send("Опять замял бумагу", reply_to=resolved)
+    await anna.wait_for_message(contains="закрыта. Открыть её снова")
+    await anna.press(f"↩️ Вернуть №{number} в работу")
+    await anna.wait_for_message(contains="снова в работе")
+    async with desk.db.unit_of_work() as uow:
+        ticket = await uow.tickets.get(number)
+        assert ticket.status is TicketStatus.REOPENED and ticket.closed_at is None
+        # the day it stood closed does not count against the resolution time
+        assert ticket.time_left(await uow.clients.get(ticket.client_id), desk.clock.now()) > (
+            ticket.sla_clock(await uow.clients.get(ticket.client_id)).targets.resolution / 2
+        )
+    await desk.staff_chat.wait_for_message(contains="Опять замял бумагу")
+
+
+async def test_a_reply_to_my_own_message_naming_a_strangers_ticket_attaches_nothing(
+    desk: Desk,
+):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    boris = desk.person("Борис")
+    await desk.register(boris, await desk.add_client("ООО Лютик"))
+    mine = await boris.send(f"по заявке №{number}")
+    await boris.wait_for_message()
+    await boris.send("Тут тоже не печатает принтер", reply_to=mine)
+    await shown(boris, "Верно?")  # a new intake of his own
+    assert await messages_of(desk, number) == []
+
+
+async def test_staff_see_the_whole_conversation_and_private_replies_reach_the_thread(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await anna.wait_for_message(contains="взял")
+    await anna.send("Принтер в бухгалтерии, второй этаж")
+    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
+    await anna.press(f"💬 К заявке №{number} · не печатает принтер")
+    await anna.wait_for_message(contains="Добавлено")
+
+    await engineer.command("t", str(number))
+    private_card = await engineer.wait_for_message(contains="Переписка")
+    assert "Принтер в бухгалтерии, второй этаж" in private_card.text
+    await engineer.press("📝 Заметка", message=private_card)
+    await engineer.wait_for_message(contains="внутреннюю заметку")
+    await engineer.send("картридж на складе кончился")
+    await engineer.wait_for_message(contains="Внутренняя заметка")
+    await engineer.press("💬 Ответить", message=private_card)
+    await engineer.wait_for_message(contains="ответ клиенту")
+    await engineer.send("Привезём картридж завтра")
+    await anna.wait_for_message(contains="Привезём картридж завтра")
+
+    note = await desk.staff_chat.wait_for_message(contains="картридж на складе кончился")
+    assert "внутренняя заметка" in note.text and "Иван" in note.text
+    mirrored = await desk.staff_chat.wait_for_message(contains="Привезём картридж завтра")
+    assert "Иван — клиенту" in mirrored.text
+    assert not any("кончился" in t for t in texts(anna))
+
+    await engineer.command("t", str(number))
+    again = await engineer.wait_for_message(contains="Переписка")
+    assert "📝 Иван (внутренняя заметка): картридж на складе кончился" in again.text
+    await engineer.press("📜 Вся переписка", message=again)
+    history = await engineer.wait_for_message(contains="вся переписка")
+    order = ["второй этаж", "кончился", "Привезём картридж"]
+    assert sorted(order, key=history.text.index) == order
+
+
+async def test_statuses_follow_events_a_reply_puts_the_ticket_in_work(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await answer_the_client(desk, engineer, card, "Посмотрю через час")
+    await anna.wait_for_message(contains="Посмотрю через час")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    await desk.staff_chat.wait_until(lambda _t: "Исполнитель: Иван" in (card.text or ""))
+    assert "🙋 Взять" not in [b["text"] for row in card.inline_keyboard for b in row]
+    await anna.command("my")
+    listing = await anna.wait_for_message(contains="Ваши заявки")
+    assert "в работе" in listing.text
+
+
+async def test_the_manager_hears_the_clients_words_when_they_want_every_ticket(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await take(desk, engineer, await card_of(desk, number))
+    await anna.wait_for_message(contains="взял")
+    await anna.send("Принтер HP в бухгалтерии", reply_to=anna.last_bot_message)
+    await anna.wait_for_message(contains="Добавлено")
+    words = await manager.wait_for_message(contains="Принтер HP в бухгалтерии")
+    assert words.text.startswith(f"💬 Новый комментарий клиента по №{number}")
+    assert manager.id == MANAGER_ID
