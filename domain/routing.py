@@ -140,6 +140,7 @@ class Conversation:
     last_exchange_at: datetime  # registered, or staff last wrote or resolved it
     last_employee_at: datetime | None = None  # the employee last wrote to it
     closed_at: datetime | None = None
+    staff_messages: int = 0  # how many times staff have written to the employee about it
 
 
 @dataclass(frozen=True, slots=True)

@@ -612,7 +612,8 @@ class SqliteTicketRepository(_Repository):
             "max(t.registered_at, coalesce(t.first_response_at, ''), "
             "    coalesce(t.resolved_at, ''), coalesce(max(CASE WHEN m.author = 'staff' "
             "    THEN m.created_at END), '')) AS exchanged, "
-            "max(CASE WHEN m.author = 'employee' THEN m.created_at END) AS wrote "
+            "max(CASE WHEN m.author = 'employee' THEN m.created_at END) AS wrote, "
+            "count(CASE WHEN m.author = 'staff' THEN 1 END) AS staff_messages "
             "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
             "WHERE t.employee_id = ? AND t.client_id = ? "
             f"AND ({OPEN_TICKET} OR t.id = ?) GROUP BY t.id",
@@ -627,6 +628,7 @@ class SqliteTicketRepository(_Repository):
                 last_exchange_at=parse_utc(row["exchanged"]),
                 last_employee_at=parse_utc_or_none(row["wrote"]),
                 closed_at=parse_utc_or_none(row["closed_at"]),
+                staff_messages=row["staff_messages"],
             )
             for row in rows
         ]

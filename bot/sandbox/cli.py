@@ -45,7 +45,9 @@ Sandbox commands (anything else is sent to the bot as typed):
   /photo [caption] send a photo      /file [caption]  send a document
   /voice           send a voice note  /sticker         send a sticker
   /contact         share your phone  /edit TEXT       edit your last message
-  /reply N TEXT    (staff chat) reply to the bot's message numbered N
+  /reply TEXT      reply (Telegram's reply) to the bot's latest message here
+  /reply N TEXT    reply to the bot's message with the button numbered N
+  /reply "WORDS" TEXT  reply to the bot's latest message that says WORDS
   /screen          show the whole screen again
   /quit            leave the sandbox"""
 
@@ -236,8 +238,8 @@ class Sandbox:
                 if not mine:
                     raise SandboxError("you have not written anything here yet")
                 await screen.actor.edit(mine[-1], rest)
-            elif command == "/reply" and screen.chat is not None:
-                await self._reply_in_group(screen, rest)
+            elif command == "/reply":
+                await self._reply(screen, rest)
             else:
                 await screen.actor.send(line, chat=screen.chat)
         except SandboxError as exc:
@@ -287,11 +289,25 @@ class Sandbox:
         if answer.text:
             self.out(f"  💬 {answer.text}")
 
-    async def _reply_in_group(self, screen: Screen, rest: str) -> None:
+    async def _reply(self, screen: Screen, rest: str) -> None:
+        """A Telegram reply to one of the bot's messages on this screen."""
+        bot_messages = [m for m in screen.view.transcript if m.from_bot and not m.deleted]
+        quoted = re.fullmatch(r'"([^"]+)"\s+(.+)', rest, re.S)
         number, _, text = rest.partition(" ")
-        target = next((m for n, (m, _) in self.buttons.items() if str(n) == number and m), None)
-        if target is None:
-            raise SandboxError("say which message: /reply N text, N a button number on it")
+        if quoted:
+            words, text = quoted.groups()
+            found = [m for m in bot_messages if words in (m.text or m.caption or "")]
+            target = found[-1] if found else None
+        elif number.isdigit() and text:
+            button = self.buttons.get(int(number))
+            target = button[0] if button else None
+        else:
+            text = rest
+            target = bot_messages[-1] if bot_messages else None
+        if target is None or not text.strip():
+            raise SandboxError(
+                'say what to reply to: /reply TEXT, /reply N TEXT or /reply "WORDS" TEXT'
+            )
         await screen.actor.send(text, chat=screen.chat, reply_to=target)
 
     async def settle(self, timeout: float = 5.0) -> None:

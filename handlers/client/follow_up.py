@@ -8,12 +8,14 @@ When the rule cannot tell, the message is held and the person is asked once ("к
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -22,7 +24,7 @@ from aiogram.utils.i18n import gettext as _
 from domain import events as ev
 from domain import services as uc
 from domain.errors import DomainError
-from domain.model import Attachment
+from domain.model import Attachment, title_from
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
 from handlers.actor import Actor
@@ -161,8 +163,9 @@ async def carry_out(
 
 
 def short(ticket: Conversation | None, number: int) -> str:
-    title = ticket.title if ticket is not None else ""
-    return f"№{number} · {title[:28]}" if title else f"№{number}"
+    """ "№5 · не печатает принтер…": the number and a few words, for a button."""
+    title = title_from(ticket.title, 28) if ticket is not None else ""
+    return f"№{number} · {title}" if title else f"№{number}"
 
 
 def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tuple[str, str, int]]]:
@@ -232,32 +235,89 @@ async def hold_and_ask(
     }
     await state.set_state(FollowUp.choosing)
     await state.set_data(held)
-    await ask_held(message, state, clock)
+    await ask_held(message, state, clock, tickets)
 
 
-async def ask_held(message: Message, state: FSMContext, clock: Clock) -> None:
-    """Ask (again) about the held message: a new key makes an older question stale."""
+async def ask_held(
+    message: Message, state: FSMContext, clock: Clock, tickets: dict[int, Conversation]
+) -> None:
+    """Ask (again) about the held message: a new key makes an older question stale. What the
+    tickets looked like is kept: if staff write or act meanwhile, the question is asked anew."""
     key = uuid.uuid4().hex[:12]
-    data = await state.update_data(key=key, asked_at=clock.now().isoformat(), noted=False)
-    await message.answer(data["question"], reply_markup=question_markup(key, data["rows"]))
+    earlier = (await state.get_data()).get("asked_in")
+    if earlier is not None and message.bot is not None:  # one live question, not two
+        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=earlier, reply_markup=None
+            )
+    data = await state.get_data()
+    asked = await message.answer(data["question"], reply_markup=question_markup(key, data["rows"]))
+    await state.update_data(
+        key=key,
+        asked_at=clock.now().isoformat(),
+        asked_in=asked.message_id,
+        situation=situation(tickets),
+    )
 
 
-@router.message(FollowUp.choosing, TEXT | MEDIA)
-async def more_while_asked(message: Message, state: FSMContext, clock: Clock) -> None:
-    """More written before the choice joins the held message; the question is asked once
-    (again only when it has been waiting a long while)."""
+def situation(tickets: dict[int, Conversation]) -> list[list[Any]]:
+    """The tickets' states and staff messages: what a question about them was asked in."""
+    return [
+        [n, c.status.value, c.staff_messages]
+        for n, c in sorted(tickets.items())
+        if c.status.is_open
+    ]
+
+
+@router.message(FollowUp.choosing, TEXT)
+@router.message(FollowUp.choosing, MEDIA)
+@router.message(FollowUp.choosing, F.sticker)
+async def more_while_asked(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """More written before the choice. What plainly belongs somewhere (an answer the
+    engineer awaits, thanks) goes there; the rest joins the held message, and the question
+    is not asked again, unless the conversation has moved on since, or long ago."""
     data = await state.get_data()
     text, files = content_of(message)
-    same_album = message.media_group_id is not None and message.media_group_id == data.get("album")
+    if message.media_group_id is not None and message.media_group_id == data.get("album"):
+        await state.update_data(files=[*data["files"], *files][: intake.MAX_FILES])
+        return  # the rest of an album: it goes with its first picture, without a word
+    routing = await uc.route_message(
+        uow,
+        clock,
+        tg_id=actor.tg_id,
+        text=text,
+        has_files=bool(files),
+        replied_to=replied_ticket(message),
+    )
+    where = routing.route
+    if isinstance(where, Chat):
+        await chat(message, where)
+        return
+    if isinstance(where, AskIfWorks):
+        await ask_if_it_works(message, where.ticket)
+        return
+    if isinstance(where, Do) and where.option.action is not Action.NEW:
+        # Not a new request, so the state (the held message) is left as it is.
+        await carry_out(where.option, message, state, actor, uow, clock, notifier, text, files)
+        return
     data["texts"] = [*data.get("texts", []), *([text] if text else [])]
     data["files"] = [*data.get("files", []), *files][: intake.MAX_FILES]
     data["album"] = message.media_group_id or data.get("album")
-    await state.set_data(data)
     asked_at = datetime.fromisoformat(data["asked_at"])
-    if clock.now() - asked_at > ASK_AGAIN_AFTER:
-        await ask_held(message, state, clock)
-    elif not data.get("noted") and not same_album:
-        await state.update_data(noted=True)
+    moved_on = situation(routing.tickets) != data.get("situation")
+    if isinstance(where, Ask) and moved_on:
+        data["question"], data["rows"] = question(where, routing.tickets)
+    await state.set_data(data)
+    if moved_on or clock.now() - asked_at > ASK_AGAIN_AFTER:
+        await ask_held(message, state, clock, routing.tickets)
+    else:
         await message.answer(_("Added that too. Please choose above where your message goes."))
 
 

@@ -62,4 +62,3 @@ async def company_tickets(
 async def forget_awaited_input(state: FSMContext) -> None:
     if await state.get_state() in TicketInput.__all_states_names__:
         await state.clear()
-

@@ -398,3 +398,27 @@ async def test_the_manager_hears_the_clients_words_when_they_want_every_ticket(d
     words = await manager.wait_for_message(contains="Принтер HP в бухгалтерии")
     assert words.text.startswith(f"💬 Новый комментарий клиента по №{number}")
     assert manager.id == MANAGER_ID
+
+
+async def test_a_question_left_unanswered_does_not_swallow_what_comes_next(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await answer_the_client(desk, engineer, card, "Посмотрю через час")
+    await anna.wait_for_message(contains="Посмотрю через час")
+    await anna.send("забыла сказать, он мигает")
+    pending = await anna.wait_for_message(contains="или новая заявка?")
+
+    await ask_the_client(desk, engineer, card, "Какая модель?")
+    await anna.wait_for_message(contains="Какая модель")
+    await anna.send("HP 1020")  # the awaited answer goes through at once
+    await anna.wait_for_message(contains="передан инженеру")
+    await anna.send("👍")
+    assert "👌" in (await anna.wait_for_message()).text
+
+    await anna.press(f"💬 К заявке №{number} · не печатает принтер", message=pending)
+    await anna.wait_for_message(contains="Добавлено")
+    assert [text for author, text in await messages_of(desk, number) if author == "employee"] == [
+        "HP 1020",
+        "забыла сказать, он мигает",
+    ]

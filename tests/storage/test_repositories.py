@@ -480,6 +480,7 @@ async def test_conversations_say_when_each_ticket_was_last_talked_about(
         assert found[quiet.number].last_employee_at is None
         assert found[talked.number].last_exchange_at == T0 + hour
         assert found[talked.number].last_employee_at == T0 + 2 * hour
+        assert found[talked.number].staff_messages == 1
         also = await uow.tickets.conversations(employee_id, client_id, also=closed.number)
         assert {c.number: c.closed_at for c in also}[closed.number] == T0 + hour
         assert await uow.tickets.conversations(employee_id, client_id + 1) == []

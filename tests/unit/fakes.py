@@ -202,6 +202,7 @@ class FakeTickets:
                     exchanged,
                     max(mine, default=None),
                     t.closed_at,
+                    len(staff),
                 )
             )
         return found
