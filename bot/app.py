@@ -25,6 +25,7 @@ from aiohttp.typedefs import Handler, Middleware
 from bot.bot_api import JsonBotApiSession
 from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
+from bot.flood import RateLimit, RateLimitMiddleware
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import (
     ActorMiddleware,
@@ -67,6 +68,7 @@ def create_dispatcher(
     bot_username: str,
     notifier: Notifier,
     metrics: Metrics | None = None,
+    rate_limit: RateLimit | None = None,
 ) -> Dispatcher:
     storage = SqliteStorage(db)
     dp = Dispatcher(
@@ -89,6 +91,13 @@ def create_dispatcher(
     dp.update.outer_middleware.unregister(dp.fsm)
     # First, so that its time and its log context cover everything else.
     dp.update.outer_middleware(UpdateMetricsMiddleware(metrics or Metrics()))
+    # Before the unit of work: an update refused for the rate limit costs no transaction.
+    dp.update.outer_middleware(
+        RateLimitMiddleware(
+            rate_limit or RateLimit(settings.rate_limit_updates, settings.rate_limit_seconds),
+            i18n,
+        )
+    )
     dp.update.outer_middleware(UnitOfWorkMiddleware(db))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ActorMiddleware(settings.admin_ids))
@@ -115,6 +124,7 @@ class FrontDesk:
     monthly_reports: MonthlyReports = field(init=False)
     metrics: Metrics = field(init=False)
     telegram: TelegramCalls = field(init=False)
+    rate_limit: RateLimit = field(init=False)
     _poller: DurablePolling | None = field(default=None, init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
     _webhook_server: web.AppRunner | None = field(default=None, init=False)
@@ -158,6 +168,9 @@ class FrontDesk:
                 notifier,
                 auto_close_working_days=self.settings.auto_close_working_days,
             )
+            self.rate_limit = RateLimit(
+                self.settings.rate_limit_updates, self.settings.rate_limit_seconds
+            )
             self.dp = create_dispatcher(
                 self.settings,
                 self.db,
@@ -166,6 +179,7 @@ class FrontDesk:
                 me.username or "",
                 RearmingNotifier(notifier, self.timers),
                 self.metrics,
+                self.rate_limit,
             )
             self.metrics.watch(self.delivery, self.timers)
             await set_bot_commands(self.bot, i18n)
@@ -210,6 +224,7 @@ class FrontDesk:
             self.bot,
             Inbox(self.db),
             slots=self.settings.updates_in_flight,
+            rate_limit=self.rate_limit,
             allowed_updates=self.dp.resolve_used_update_types(),
             polling_timeout=10,
         )

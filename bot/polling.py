@@ -17,6 +17,8 @@ Here:
   once; a queue whose update is running holds one slot, a queue that waits holds none, and
   queues with work take turns. So a flood from one person, or a chat whose Bot API calls
   hang, keeps one slot busy, not all of them.
+- The per-person rate limit (`bot.flood`) is applied as updates arrive: a flood's excess
+  never queues.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from bot.flood import VERDICT, RateLimit, Verdict
 from storage.inbox import Inbox, InboxRow
 
 log = logging.getLogger(__name__)
@@ -123,12 +126,14 @@ class DurablePolling:
         inbox: Inbox,
         *,
         slots: int,
+        rate_limit: RateLimit | None = None,
         allowed_updates: list[str] | None = None,
         polling_timeout: int = 10,
     ) -> None:
         self.dp = dp
         self.bot = bot
         self.inbox = inbox
+        self.rate_limit = rate_limit
         self.allowed_updates = allowed_updates
         self.polling_timeout = polling_timeout
         self.queues: ChatQueues[_Fed] = ChatQueues(self._handle, slots)
@@ -226,7 +231,11 @@ class DurablePolling:
         self._offset = updates[-1].update_id + 1
 
     def _submit(self, update: Update) -> None:
-        self.queues.put(queue_key(update), _Fed(update, {}))
+        verdict = Verdict.PASS if self.rate_limit is None else self.rate_limit.check_update(update)
+        if verdict is Verdict.DROP:
+            self._done(update.update_id)
+            return
+        self.queues.put(queue_key(update), _Fed(update, {VERDICT: verdict}))
 
     async def _handle(self, fed: _Fed) -> None:
         try:

@@ -1,5 +1,6 @@
 """Long polling: an update is durable before Telegram is told it was received, so a
-killed bot loses nothing; one chat, slow or flooding, does not hold up the others."""
+killed bot loses nothing; one chat, slow or flooding, does not hold up the others; a
+flood is answered once and creates nothing."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.sandbox import BotApiEmulator
-from tests.e2e.harness import ADMIN_ID, STAFF_CHAT_ID, running_desk
+from tests.e2e.harness import ADMIN_ID, STAFF_CHAT_ID, Desk, running_desk
 from tests.e2e.test_client_side import reach_summary
 from tests.e2e.test_operations import forged_update, until
 
 ROOT = Path(__file__).resolve().parents[2]
+TOO_MANY = "слишком много сообщений"
 
 
 def tickets_in(db_path: Path) -> int:
@@ -175,3 +177,50 @@ async def test_a_chat_whose_calls_hang_does_not_hold_up_the_others(
         assert not any("ещё подробность" in (m.text or "") for m in anna.bot_messages)
         emulator.faults.clear()
         await asyncio.sleep(0)
+
+
+# --- a flood ------------------------------------------------------------------------------------
+
+
+async def test_a_flood_is_answered_once_creates_nothing_and_passes(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    async with running_desk(
+        emulator, tmp_path, RATE_LIMIT_UPDATES=10, RATE_LIMIT_SECONDS=2
+    ) as desk:
+        client = await desk.add_client()
+        anna, boris = desk.person("Анна"), desk.person("Борис")
+        await desk.register(anna, client)
+        await desk.register(boris, client)
+        await asyncio.sleep(2)  # registering counted too
+        seen = len(anna.bot_messages)
+        for n in range(60):
+            await anna.send(f"не печатает принтер {n}")
+        await boris.send("не работает почта")
+        await boris.wait_for_message(contains="Верно?")
+        await desk.settled()
+        said = [m.text or "" for m in anna.bot_messages[seen:]]
+        assert sum(TOO_MANY in text.lower() for text in said) == 1
+        assert len(said) <= 11  # the first ten, each answered, and the notice
+        assert tickets_in(tmp_path / "frontdesk.db") == 0
+
+        # A minute later (here two seconds) she is heard again.
+        await asyncio.sleep(2.1)
+        await anna.send("/cancel")
+        await anna.wait_until(lambda _t: len(anna.bot_messages) > seen + len(said))
+        assert TOO_MANY not in (anna.bot_messages[-1].text or "").lower()
+
+
+async def test_a_long_text_in_parts_and_an_album_are_not_limited(desk: Desk):
+    client = await desk.add_client()
+    anna = desk.person("Анна")
+    await desk.register(anna, client)
+    await anna.send("не печатает принтер, а вот подробности")
+    await anna.wait_for_message(contains="Верно?")
+    for n in range(5):  # Telegram split a long text
+        await anna.send(f"часть {n} " + "подробности " * 300)
+    await anna.send_album([b"photo %d" % n for n in range(10)], caption="как это выглядит")
+    await anna.send_album([b"more %d" % n for n in range(10)])
+    await desk.settled()
+    assert not [m for m in anna.bot_messages if TOO_MANY in (m.text or "").lower()]
+    assert desk.app.rate_limit.dropped == 0
