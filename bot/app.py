@@ -25,6 +25,7 @@ from aiohttp.typedefs import Handler, Middleware
 from bot.bot_api import JsonBotApiSession
 from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
+from bot.flood import RateLimit, RateLimitMiddleware
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import (
     ActorMiddleware,
@@ -35,6 +36,7 @@ from bot.middlewares import (
 from bot.monthly_reports import MonthlyReports
 from bot.notifications import OutboxNotifier
 from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
+from bot.polling import DurablePolling
 from bot.reports import Reports
 from bot.scheduler import DeskScheduler, RearmingNotifier
 from bot.staff_desk import StaffDesk
@@ -44,6 +46,7 @@ from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
 from storage import Database
 from storage.fsm import SqliteStorage
+from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ def create_dispatcher(
     bot_username: str,
     notifier: Notifier,
     metrics: Metrics | None = None,
+    rate_limit: RateLimit | None = None,
 ) -> Dispatcher:
     storage = SqliteStorage(db)
     dp = Dispatcher(
@@ -88,6 +92,13 @@ def create_dispatcher(
     dp.update.outer_middleware.unregister(dp.fsm)
     # First, so that its time and its log context cover everything else.
     dp.update.outer_middleware(UpdateMetricsMiddleware(metrics or Metrics()))
+    # Before the unit of work: an update refused for the rate limit costs no transaction.
+    dp.update.outer_middleware(
+        RateLimitMiddleware(
+            rate_limit or RateLimit(settings.rate_limit_updates, settings.rate_limit_seconds),
+            i18n,
+        )
+    )
     dp.update.outer_middleware(UnitOfWorkMiddleware(db))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ActorMiddleware(settings.admin_ids))
@@ -114,6 +125,8 @@ class FrontDesk:
     monthly_reports: MonthlyReports = field(init=False)
     metrics: Metrics = field(init=False)
     telegram: TelegramCalls = field(init=False)
+    rate_limit: RateLimit = field(init=False)
+    _poller: DurablePolling | None = field(default=None, init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
     _webhook_server: web.AppRunner | None = field(default=None, init=False)
     _monitoring_server: web.AppRunner | None = field(default=None, init=False)
@@ -156,6 +169,9 @@ class FrontDesk:
                 notifier,
                 auto_close_working_days=self.settings.auto_close_working_days,
             )
+            self.rate_limit = RateLimit(
+                self.settings.rate_limit_updates, self.settings.rate_limit_seconds
+            )
             self.dp = create_dispatcher(
                 self.settings,
                 self.db,
@@ -164,6 +180,7 @@ class FrontDesk:
                 me.username or "",
                 RearmingNotifier(notifier, self.timers),
                 self.metrics,
+                self.rate_limit,
             )
             self.metrics.watch(self.delivery, self.timers)
             await set_bot_commands(self.bot, i18n)
@@ -200,15 +217,19 @@ class FrontDesk:
                 await set_staff_commands(self.bot, i18n, member.tg_id, locale)
 
     async def run_polling(self) -> None:
-        """Long polling until stopped; the updates in hand are finished before it returns."""
-        await self.dp.start_polling(
+        """Long polling until stopped: each update is in the inbox before Telegram hears it
+        was received, and what the inbox held at start is handled first (bot/polling.py);
+        the updates running when it stops are finished before it returns."""
+        self._poller = DurablePolling(
+            self.dp,
             self.bot,
-            handle_signals=False,
-            close_bot_session=False,
+            Inbox(self.db),
+            slots=self.settings.updates_in_flight,
+            rate_limit=self.rate_limit,
             allowed_updates=self.dp.resolve_used_update_types(),
             polling_timeout=10,
-            tasks_concurrency_limit=self.settings.updates_in_flight,
         )
+        await self._poller.run()
 
     def start_polling_in_background(self) -> None:
         self._polling = asyncio.create_task(self.run_polling(), name="polling")
@@ -264,15 +285,15 @@ class FrontDesk:
             return
         self._stopped = True
         if self._polling is not None:
-            try:
-                await self.dp.stop_polling()
-            except RuntimeError:  # stopped before the polling task began: it never will
+            if self._poller is not None:
+                # No more fetching; the updates running now finish, the queued ones wait
+                # in the inbox for the next start.
+                self._poller.stop()
+            else:  # stopped before the polling task began: it never will
                 self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
-            # aiogram stops fetching but leaves the updates in hand running: wait for them.
-            await asyncio.gather(*self.dp._handle_update_tasks, return_exceptions=True)
         if self._webhook_server is not None:
             # No new requests; those in flight are answered once their update is handled.
             await self._webhook_server.cleanup()

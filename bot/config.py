@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     # for Telegram (the transaction is committed before each call), so against the real
     # Telegram more in flight means more handled; it is also the webhook's max_connections.
     updates_in_flight: int = Field(16, ge=1, le=100, validation_alias="UPDATES_IN_FLIGHT")
+    # A person who sends more than RATE_LIMIT_UPDATES messages and button presses within
+    # RATE_LIMIT_SECONDS is asked once to wait, and what they send for the next
+    # RATE_LIMIT_SECONDS is dropped. A long text Telegram splits into several messages, an
+    # album of 10 photos or a quick run through the intake's questions stay well below it.
+    rate_limit_updates: int = Field(40, ge=1, validation_alias="RATE_LIMIT_UPDATES")
+    rate_limit_seconds: float = Field(60, gt=0, validation_alias="RATE_LIMIT_SECONDS")
     # A resolved ticket the employee does not answer closes after this many working days.
     auto_close_working_days: int = Field(3, ge=1, validation_alias="AUTO_CLOSE_WORKING_DAYS")
 

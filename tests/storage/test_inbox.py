@@ -1,0 +1,49 @@
+"""The inbox of long polling: updates kept before they are confirmed, settled once handled."""
+
+from __future__ import annotations
+
+from storage import Database
+from storage.inbox import Inbox, InboxRow
+
+
+def row(update_id: int) -> InboxRow:
+    payload = f'{{"update_id": {update_id}, "message": {{"text": "№{update_id}"}}}}'
+    return InboxRow(update_id, payload)
+
+
+async def test_kept_updates_wait_in_order_until_settled(db: Database) -> None:
+    inbox = Inbox(db)
+    assert await inbox.keep([row(12), row(10), row(11)]) == [10, 11, 12]
+    assert await inbox.waiting() == [row(10), row(11), row(12)]
+
+    # Telegram sends the batch again (it was not confirmed): nothing new to handle.
+    assert await inbox.keep([row(11), row(12), row(13)], settled=[10]) == [13]
+    assert [r.update_id for r in await inbox.waiting()] == [11, 12, 13]
+
+    await inbox.settle([11, 13])
+    assert await inbox.waiting() == [row(12)]
+
+
+async def test_settled_updates_are_marked_processed_whether_or_not_their_handling_was(
+    db: Database,
+) -> None:
+    inbox = Inbox(db)
+    await inbox.keep([row(20), row(21)])
+    async with db.unit_of_work() as uow:  # 20 was handled: its transaction marked it
+        assert not await uow.processed_updates.seen_before(20)
+        await uow.commit()
+
+    await inbox.settle([20, 21])  # 21 failed or was refused: not to be handled again
+
+    async with db.unit_of_work() as uow:
+        assert await uow.processed_updates.seen_before(20)
+        assert await uow.processed_updates.seen_before(21)
+        assert not await uow.processed_updates.seen_before(22)
+    assert await inbox.waiting() == []
+
+
+async def test_the_payload_is_kept_as_it_was_given(db: Database) -> None:
+    inbox = Inbox(db)
+    text = '{"update_id": 7, "message": {"text": "принтер «HP» \\"не\\" печатает\\n"}}'
+    await inbox.keep([InboxRow(7, text)])
+    assert await inbox.waiting() == [InboxRow(7, text)]
