@@ -52,3 +52,10 @@ def test_russian_plurals_follow_the_numbers():
         i18n.gettext("{n} hour", "{n} hours", n, locale="ru").format(n=n) for n in (1, 2, 5, 21)
     ]
     assert words == ["1 час", "2 часа", "5 часов", "21 час"]
+
+
+def test_both_catalogs_read_without_a_warning(capsys):
+    for locale in ("ru", "en"):
+        load_catalog(locale)
+    captured = capsys.readouterr()
+    assert "WARNING" not in captured.out + captured.err

@@ -6,14 +6,15 @@ and /status are answered in any state by their own routers, which come first too
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
-from handlers.client import intake, tickets
+from handlers.client import follow_up, intake, tickets
 from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText
 from handlers.client.states import Intake, TicketInput
 
@@ -57,6 +58,23 @@ async def company_tickets(
     await forget_awaited_input(state)
     text, markup = await tickets.render_list(uow, actor, clock, "company", 0)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+@router.message(StateFilter(TicketInput), ~F.text.startswith("/"))
+async def input_no_longer_awaited(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """A comment, reason or rating comment asked for an hour ago, or a reply to another
+    message: that step is over, and the message goes where it belongs."""
+    if await tickets.still_awaited(message, state, clock):
+        raise SkipHandler  # the step's own handler takes it
+    await state.clear()
+    await follow_up.typed(message, state, actor, uow, clock, notifier)
 
 
 async def forget_awaited_input(state: FSMContext) -> None:

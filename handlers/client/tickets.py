@@ -4,10 +4,12 @@ do with it: comment or add a photo, cancel before work, confirm or reopen, rate.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -230,19 +232,23 @@ async def visible_ticket(
 
 @router.callback_query(TicketCb.filter(F.action == "comment"))
 async def ask_comment(
-    query: CallbackQuery, callback_data: TicketCb, state: FSMContext, actor: Actor, uow: UnitOfWork
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
 ) -> None:
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
-    await state.set_state(TicketInput.comment)
-    await state.set_data({"ticket": ticket.number})
     await query.answer()
-    await query.message.answer(  # type: ignore[union-attr]
+    prompt = await query.message.answer(  # type: ignore[union-attr]
         _("Write your comment for №{number}, or send a photo or a file. /cancel to stop.").format(
             number=ticket.number
         )
     )
+    await await_input(state, TicketInput.comment, ticket.number, prompt, clock)
 
 
 @router.message(TicketInput.comment, (F.text & ~F.text.startswith("/")) | MEDIA)
@@ -337,7 +343,12 @@ async def confirm(
 
 @router.callback_query(TicketCb.filter(F.action == "reopen"))
 async def ask_reopen_reason(
-    query: CallbackQuery, callback_data: TicketCb, state: FSMContext, actor: Actor, uow: UnitOfWork
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
 ) -> None:
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
@@ -345,12 +356,11 @@ async def ask_reopen_reason(
     if ticket.status is not TicketStatus.RESOLVED:
         await query.answer(_("This card is out of date."), show_alert=True)
         return
-    await state.set_state(TicketInput.reopen_reason)
-    await state.set_data({"ticket": ticket.number})
     await query.answer()
-    await query.message.answer(  # type: ignore[union-attr]
+    prompt = await query.message.answer(  # type: ignore[union-attr]
         _("What still does not work? Your words go to the engineer.")
     )
+    await await_input(state, TicketInput.reopen_reason, ticket.number, prompt, clock)
 
 
 @router.message(TicketInput.reopen_reason, F.text, ~F.text.startswith("/"))
@@ -405,13 +415,12 @@ async def rated(
         await query.answer(domain_error_text(exc), show_alert=True)
         return
     await notifier.publish(uow, outcome.events)
-    await state.set_state(TicketInput.rating_comment)
-    await state.set_data({"ticket": ticket.number})
     await query.answer(_("Thank you!"))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
-    await query.message.answer(  # type: ignore[union-attr]
+    prompt = await query.message.answer(  # type: ignore[union-attr]
         _("Thank you for the rating! Anything to add? Write it, or /cancel.")
     )
+    await await_input(state, TicketInput.rating_comment, ticket.number, prompt, clock)
 
 
 @router.message(TicketInput.rating_comment, F.text, ~F.text.startswith("/"))
@@ -434,6 +443,38 @@ async def rating_comment(
         return
     await notifier.publish(uow, outcome.events)
     await message.answer(_("Thank you, we will read it."), reply_markup=main_keyboard())
+
+
+# A comment, reason or rating comment asked for is awaited this long; later, or as a reply
+# to another message, what the person writes is routed like any other message.
+AWAITED_INPUT_WINDOW = timedelta(hours=1)
+
+
+async def await_input(
+    state: FSMContext, step: State, number: int, prompt: Message, clock: Clock
+) -> None:
+    await state.set_state(step)
+    await state.set_data(
+        {"ticket": number, "prompt": prompt.message_id, "asked_at": clock.now().isoformat()}
+    )
+
+
+async def still_awaited(message: Message, state: FSMContext, clock: Clock) -> bool:
+    """Is this message the input the step asked for? Not when the question is old, or when
+    the message is a Telegram reply to some other bot message."""
+    data = await state.get_data()
+    asked_at = data.get("asked_at")
+    if asked_at is None or clock.now() - datetime.fromisoformat(asked_at) > AWAITED_INPUT_WINDOW:
+        return False
+    reply, bot = message.reply_to_message, message.bot
+    replies_elsewhere = (
+        reply is not None
+        and bot is not None
+        and reply.from_user is not None
+        and reply.from_user.id == bot.id
+        and reply.message_id != data.get("prompt")
+    )
+    return not replies_elsewhere
 
 
 def domain_error_text(exc: DomainError) -> str:

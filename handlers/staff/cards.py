@@ -128,7 +128,7 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
     if status is TicketStatus.RESOLVED:
         return inline([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
     first: list[tuple[str, str]] = []
-    if status in (TicketStatus.NEW, TicketStatus.REOPENED) or ticket.assignee_tg_id is None:
+    if ticket.assignee_tg_id is None:  # an assigned ticket is somebody's: no «Take»
         first.append(b(_("🙋 Take"), "take"))
     first.append(b(_("💬 Reply"), "reply"))
     if status is TicketStatus.WAITING_CLIENT:

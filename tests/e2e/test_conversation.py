@@ -422,3 +422,40 @@ async def test_a_question_left_unanswered_does_not_swallow_what_comes_next(desk:
         "HP 1020",
         "забыла сказать, он мигает",
     ]
+
+
+async def test_a_rating_comment_asked_for_long_ago_does_not_take_the_next_message(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await resolve(desk, engineer, card, "Заменили картридж")
+    resolved = await anna.wait_for_message(contains="решена")
+    await anna.send("спасибо, заработало")
+    await anna.wait_for_message(contains="Оцените")
+    await anna.press("5")
+    await anna.wait_for_message(contains="Хотите что-то добавить")
+    await desk.move_clock(hours=3)
+
+    await anna.send("Опять зажевал бумагу", reply_to=resolved)
+    await anna.wait_for_message(contains="Открыть её снова")
+    async with desk.db.unit_of_work() as uow:
+        assert (await uow.tickets.rating(number)).comment == ""
+
+
+async def test_a_reply_to_another_message_is_not_taken_as_the_comment_asked_for(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    printer = await send_ticket(anna, "не печатает принтер")
+    one_c = await send_ticket(anna, "не работает 1С у бухгалтера")
+    printer_card = await card_of(desk, printer)
+    await answer_the_client(desk, engineer, printer_card, "Картридж везём")
+    answer = await anna.wait_for_message(contains="Картридж везём")
+    await anna.command("status", str(one_c))
+    await shown(anna, "Статус")
+    await anna.press("💬 Добавить комментарий или фото")
+    await anna.wait_for_message(contains="Напишите комментарий")
+
+    await anna.send("Когда привезёте?", reply_to=answer)
+    await anna.wait_for_message(contains=f"№{printer}")
+    assert ("employee", "Когда привезёте?") in await messages_of(desk, printer)
+    assert await messages_of(desk, one_c) == []
