@@ -62,6 +62,24 @@ def content_of(message: Message) -> tuple[str, list[dict[str, Any]]]:
     return (message.text or message.caption or "").strip(), files
 
 
+async def route(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    text: str,
+    files: list[dict[str, Any]],
+) -> uc.Routing:
+    return await uc.route_message(
+        uow,
+        clock,
+        tg_id=actor.tg_id,
+        text=text,
+        has_files=bool(files),
+        replied_to=replied_ticket(message),
+    )
+
+
 @router.message(StateFilter(None), TEXT)
 @router.message(StateFilter(None), MEDIA)
 @router.message(StateFilter(None), F.sticker)
@@ -75,14 +93,7 @@ async def typed(
 ) -> None:
     """Whatever an employee writes outside a step goes where they mean it."""
     text, files = content_of(message)
-    routing = await uc.route_message(
-        uow,
-        clock,
-        tg_id=actor.tg_id,
-        text=text,
-        has_files=bool(files),
-        replied_to=replied_ticket(message),
-    )
+    routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
     data = await state.get_data()
     album = message.media_group_id
@@ -288,14 +299,7 @@ async def more_while_asked(
     if message.media_group_id is not None and message.media_group_id == data.get("album"):
         await state.update_data(files=[*data["files"], *files][: intake.MAX_FILES])
         return  # the rest of an album: it goes with its first picture, without a word
-    routing = await uc.route_message(
-        uow,
-        clock,
-        tg_id=actor.tg_id,
-        text=text,
-        has_files=bool(files),
-        replied_to=replied_ticket(message),
-    )
+    routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
     if isinstance(where, Chat):
         await chat(message, where)

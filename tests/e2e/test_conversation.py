@@ -37,6 +37,15 @@ async def resolve(desk: Desk, engineer: Person, card: ChatMessage, summary: str)
     await engineer.send(summary, chat=desk.staff_chat)
 
 
+async def a_resolved_ticket(desk: Desk, anna: Person, engineer: Person) -> tuple[int, ChatMessage]:
+    """Анна's printer ticket, taken and resolved by Иван; the "resolved" message she got."""
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await resolve(desk, engineer, card, "Заменили картридж")
+    return number, await anna.wait_for_message(contains="решена")
+
+
 async def messages_of(desk: Desk, number: int) -> list[tuple[str, str]]:
     async with desk.db.unit_of_work() as uow:
         return [(m.author, m.text) for m in await uow.tickets.messages(number)]
@@ -107,11 +116,7 @@ async def test_thanks_it_works_after_resolved_closes_the_ticket_and_asks_for_a_r
     desk: Desk,
 ):
     anna, engineer, _manager = await staff_world(desk)
-    number = await send_ticket(anna)
-    card = await card_of(desk, number)
-    await take(desk, engineer, card)
-    await resolve(desk, engineer, card, "Заменили картридж")
-    await anna.wait_for_message(contains="решена")
+    number, _resolved = await a_resolved_ticket(desk, anna, engineer)
 
     await anna.send("спасибо, заработало")
     closed = await anna.wait_for_message(contains="закрыта")
@@ -124,11 +129,7 @@ async def test_thanks_it_works_after_resolved_closes_the_ticket_and_asks_for_a_r
 
 async def test_still_not_working_after_resolved_reopens_it_with_those_words(desk: Desk):
     anna, engineer, manager = await staff_world(desk)
-    number = await send_ticket(anna)
-    card = await card_of(desk, number)
-    await take(desk, engineer, card)
-    await resolve(desk, engineer, card, "Заменили картридж")
-    await anna.wait_for_message(contains="решена")
+    number, _resolved = await a_resolved_ticket(desk, anna, engineer)
 
     await anna.send("всё равно не печатает")
     back = await anna.wait_for_message(contains="снова в работе")
@@ -141,11 +142,7 @@ async def test_still_not_working_after_resolved_reopens_it_with_those_words(desk
 
 async def test_plain_thanks_after_resolved_asks_one_tap_whether_it_works(desk: Desk):
     anna, engineer, _manager = await staff_world(desk)
-    number = await send_ticket(anna)
-    card = await card_of(desk, number)
-    await take(desk, engineer, card)
-    await resolve(desk, engineer, card, "Заменили картридж")
-    await anna.wait_for_message(contains="решена")
+    number, _resolved = await a_resolved_ticket(desk, anna, engineer)
 
     await anna.send("спасибо!")
     asked = await anna.wait_for_message(contains="всё работает?")
@@ -297,11 +294,7 @@ async def test_the_keyboard_buttons_at_a_comment_a_reason_and_a_rating_comment(d
 
 async def test_a_reply_to_a_closed_ticket_offers_to_reopen_it_or_start_a_new_one(desk: Desk):
     anna, engineer, _manager = await staff_world(desk)
-    number = await send_ticket(anna)
-    card = await card_of(desk, number)
-    await take(desk, engineer, card)
-    await resolve(desk, engineer, card, "Заменили картридж")
-    resolved = await anna.wait_for_message(contains="решена")
+    number, resolved = await a_resolved_ticket(desk, anna, engineer)
     await anna.press("✅ Всё работает", message=resolved)
     await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
     await desk.move_clock(hours=26)
@@ -426,11 +419,7 @@ async def test_a_question_left_unanswered_does_not_swallow_what_comes_next(desk:
 
 async def test_a_rating_comment_asked_for_long_ago_does_not_take_the_next_message(desk: Desk):
     anna, engineer, _manager = await staff_world(desk)
-    number = await send_ticket(anna)
-    card = await card_of(desk, number)
-    await take(desk, engineer, card)
-    await resolve(desk, engineer, card, "Заменили картридж")
-    resolved = await anna.wait_for_message(contains="решена")
+    number, resolved = await a_resolved_ticket(desk, anna, engineer)
     await anna.send("спасибо, заработало")
     await anna.wait_for_message(contains="Оцените")
     await anna.press("5")
