@@ -345,6 +345,13 @@ def may_hear_about(ticket: Ticket, employee: Employee) -> bool:
     return employee.active and employee.client_id == ticket.client_id
 
 
+async def author_hears(uow: UnitOfWork, ticket_id: int) -> bool:
+    """Whether a staff answer on this ticket reaches the employee who wrote it."""
+    ticket = await _ticket(uow, ticket_id)
+    employee = await uow.employees.get(ticket.employee_id)
+    return employee is not None and may_hear_about(ticket, employee)
+
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """What taking a person's access away did: their open tickets stay where they are

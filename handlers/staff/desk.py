@@ -725,6 +725,12 @@ async def send_reply(
         return
     if internal:
         await message.reply(_("📝 Internal note on №{number}.").format(number=number))
+    elif not await uc.author_hears(uow, number):
+        await message.reply(
+            _(
+                "📝 Saved in №{number}, but not sent: the client no longer has access to the bot."
+            ).format(number=number)
+        )
     else:
         await message.reply(_("✉️ Sent to the client (№{number}).").format(number=number))
 
