@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from domain import services as uc
 from domain.enums import EmployeeRole
-from tests.e2e.harness import Desk
+from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_client_side import send_ticket
 from tests.e2e.test_staff_desk import staff_world, texts
 
@@ -53,3 +53,32 @@ async def test_an_employee_moved_to_another_company_no_longer_sees_the_old_ticke
     assert f"№{number}" not in listed.text
     await anna.command("status", str(number))
     assert "не найдена" in (await anna.wait_for_message()).text
+
+
+async def test_a_director_takes_a_colleagues_access_away_from_company(desk: Desk):
+    client = await desk.add_client("ООО Ромашка")
+    anna, boris = desk.person("Анна"), desk.person("Борис")
+    await desk.register(anna, client)
+    await desk.register(boris, client, EmployeeRole.DIRECTOR)
+    number = await send_ticket(anna)
+
+    await boris.command("company")
+    listed = await boris.wait_for_message(contains=f"№{number}")
+    await boris.press("👥 Сотрудники с доступом", message=listed)
+    people = await boris.wait_until(
+        lambda t: next((m for m in t if "с доступом к поддержке" in (m.text or "")), None)
+    )
+    card = next(m for m in people if "с доступом к поддержке" in (m.text or ""))
+    assert "Анна (сотрудник)" in card.text and "Борис (директор)" in card.text
+    assert buttons(boris) == ["❌ Анна"]  # not himself
+
+    await boris.press("❌ Анна", message=card)
+    await boris.wait_until(lambda _t: "Закрыть доступ?" in (card.text or ""))
+    await boris.press("Да, закрыть доступ", message=card)
+    await boris.wait_until(lambda _t: "доступ к поддержке закрыт" in (card.text or ""))
+    assert "Открытые заявки (1) остаются за компанией" in card.text
+
+    await anna.send("не печатает принтер")
+    assert "приглашение" in (await anna.wait_for_message()).text
+    await boris.command("status", str(number))
+    assert f"№{number}" in (await boris.wait_for_message(contains="Статус")).text
