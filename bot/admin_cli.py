@@ -7,8 +7,12 @@ the duty rota.
     frontdesk admin invite --client ID [--uses N] [--expires 7d|12h|30m|never]
                            [--role employee|director] [--bot-username NAME]
     frontdesk admin invite list --client ID
+    frontdesk admin invite revoke CODE
+    frontdesk admin employee list [--client ID]
+    frontdesk admin employee remove TG_ID
     frontdesk admin staff add --tg-id ID --name NAME --role ROLE
     frontdesk admin staff list
+    frontdesk admin staff deactivate TG_ID
     frontdesk admin duty add --staff TG_ID --from "YYYY-MM-DD HH:MM" --to "YYYY-MM-DD HH:MM"
                              [--timezone TZ]
     frontdesk admin duty add --staff TG_ID --weekly "mon-fri 18:00-09:00" [--timezone TZ]
@@ -106,10 +110,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     invite_list = invites.add_parser("list", help="list a client's invites")
     invite_list.add_argument("--client", type=_positive_int, required=True, metavar="ID")
     _handled_by(invite_list, invite_list_command)
+    invite_revoke = invites.add_parser("revoke", help="nobody else registers with an invite")
+    invite_revoke.add_argument("code", metavar="CODE", help="the invite's code")
+    _handled_by(invite_revoke, invite_revoke_command)
+
+    employee = _subcommands(groups.add_parser("employee", help="the clients' employees"))
+    employee_list = employee.add_parser("list", help="list the employees (of one client)")
+    employee_list.add_argument("--client", type=_positive_int, metavar="ID")
+    _handled_by(employee_list, employee_list_command)
+    employee_remove = employee.add_parser(
+        "remove", help="take an employee's or a director's access away"
+    )
+    employee_remove.add_argument("tg_id", type=_positive_int, metavar="TG_ID")
+    _handled_by(employee_remove, employee_remove_command)
 
     staff = _subcommands(groups.add_parser("staff", help="the provider's staff"))
     _staff_add_arguments(staff.add_parser("add", help="add a staff member (or update one)"))
     _handled_by(staff.add_parser("list", help="list the staff"), staff_list)
+    staff_deactivate = staff.add_parser("deactivate", help="take a staff member's access away")
+    staff_deactivate.add_argument("tg_id", type=_positive_int, metavar="TG_ID")
+    _handled_by(staff_deactivate, staff_deactivate_command)
 
     duty = _subcommands(groups.add_parser("duty", help="the on-duty rota (after hours)"))
     _duty_add_arguments(duty.add_parser("add", help="add a duty shift or a weekly pattern"))
@@ -577,6 +597,93 @@ async def invite_list_command(args: argparse.Namespace, settings: Settings) -> i
     return 0
 
 
+async def invite_revoke_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            invite = (await services.revoke_invite(uow, code=args.code)).value
+        except NotFound:
+            raise CliError(
+                f"unknown invite {args.code!r} (see: frontdesk admin invite list --client ID)"
+            ) from None
+        await uow.commit()
+    print(invite.code)
+    _note(
+        f"invite {invite.code} revoked: nobody else registers with it "
+        f"({_count(invite.used, 'person', 'people')} who did keep their access)"
+    )
+    return 0
+
+
+async def employee_list_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        clients = {c.id: c for c in await uow.clients.list()}
+        if args.client is not None and args.client not in clients:
+            raise CliError(f"unknown client id {args.client} (see: frontdesk admin client list)")
+        wanted = [args.client] if args.client is not None else list(clients)
+        people = [e for cid in wanted for e in await uow.employees.list_by_client(cid or 0)]
+    if not people:
+        _note("no employees yet; they register with an invite: frontdesk admin invite --client ID")
+        return 0
+    rows = [
+        (
+            str(e.tg_id),
+            e.name,
+            e.role.value,
+            f"{e.client_id} {clients[e.client_id].name}",
+            "yes" if e.active else "no",
+        )
+        for e in people
+    ]
+    _print_table(("tg id", "name", "role", "client", "active"), rows)
+    return 0
+
+
+async def employee_remove_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            removal = (await services.remove_employee(uow, tg_id=args.tg_id)).value
+        except NotFound:
+            raise CliError(
+                f"no employee with access has Telegram id {args.tg_id} "
+                "(see: frontdesk admin employee list)"
+            ) from None
+        await uow.commit()
+    print(args.tg_id)
+    _note(
+        f"{removal.name} removed; "
+        f"{_count(removal.open_tickets, 'open ticket stays', 'open tickets stay')} "
+        f"with the company; {_count(removal.dropped_messages, 'queued message', 'queued messages')}"
+        " dropped"
+    )
+    return 0
+
+
+async def staff_deactivate_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _database(settings) as db, db.unit_of_work() as uow:
+        try:
+            removal = (await services.deactivate_staff(uow, tg_id=args.tg_id)).value
+        except NotFound:
+            raise CliError(
+                f"no active staff member has Telegram id {args.tg_id} "
+                "(see: frontdesk admin staff list)"
+            ) from None
+        await uow.commit()
+    print(args.tg_id)
+    parts = [
+        f"{removal.name} deactivated",
+        f"{_count(removal.open_tickets, 'open ticket is', 'open tickets are')} still assigned "
+        "to them (reassign with Assign on the card)",
+        f"{_count(removal.dropped_messages, 'queued message', 'queued messages')} dropped",
+    ]
+    if removal.managed_clients:
+        parts.append(
+            f"{_count(removal.managed_clients, 'client has', 'clients have')} no personal "
+            "manager now"
+        )
+    _note("; ".join(parts))
+    return 0
+
+
 async def staff_add(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         existed = await uow.staff.get(args.tg_id) is not None
@@ -829,6 +936,11 @@ def _hours_text(opens: time, closes: time) -> str:
 
 def _moment_text(moment: datetime | None) -> str:
     return "never" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """ "1 open ticket stays", "2 open tickets stay"."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

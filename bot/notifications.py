@@ -22,6 +22,7 @@ from domain import events as ev
 from domain.enums import StaffRole, TicketStatus
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
+from domain.services import may_hear_about
 from domain.sla import SlaMilestone
 from handlers.callbacks import StaffCb, TicketCb
 from handlers.formatting import deadline, duration
@@ -50,6 +51,12 @@ class Context:
     ticket: Ticket
     client: Client
     employee: Employee
+
+    @property
+    def employee_chat(self) -> int | None:
+        """Where the ticket's author hears about it; None once their access is gone or they
+        moved to another company (`services.may_hear_about`)."""
+        return self.employee.tg_id if may_hear_about(self.ticket, self.employee) else None
 
 
 class OutboxNotifier:
@@ -111,12 +118,14 @@ class OutboxNotifier:
     async def _queue(
         self,
         uow: UnitOfWork,
-        chat_id: int,
+        chat_id: int | None,
         method: str,
         payload: dict[str, Any],
         ticket_id: int | None,
         key: str | None = None,
     ) -> None:
+        if chat_id is None:  # the employee no longer hears about this ticket
+            return
         self.on_queued()  # the worker looks once this transaction lets it in
         await uow.outbox.add(
             OutboxMessage(
@@ -132,7 +141,7 @@ class OutboxNotifier:
     async def _text(
         self,
         uow: UnitOfWork,
-        chat_id: int,
+        chat_id: int | None,
         text: str,
         ticket_id: int | None,
         markup: dict[str, Any] | None = None,
@@ -150,7 +159,7 @@ class OutboxNotifier:
     async def _long_text(
         self,
         uow: UnitOfWork,
-        chat_id: int,
+        chat_id: int | None,
         text: str,
         ticket_id: int,
         markup: dict[str, Any] | None = None,
@@ -165,7 +174,7 @@ class OutboxNotifier:
     async def _files(
         self,
         uow: UnitOfWork,
-        chat_id: int,
+        chat_id: int | None,
         files: Sequence[Attachment],
         ticket_id: int,
         caption: str = "",
@@ -292,7 +301,7 @@ class OutboxNotifier:
         # only confuse.
         at_night = c.ticket.emergency and not c.client.calendar.is_working(self.clock.now())
         deadlines = "" if at_night else self._deadlines(c, locale)
-        await self._text(uow, c.employee.tg_id, f"{text} {deadlines}".strip(), c.ticket.number)
+        await self._text(uow, c.employee_chat, f"{text} {deadlines}".strip(), c.ticket.number)
 
     async def _on_TicketAssigned(self, uow: UnitOfWork, event: ev.TicketAssigned) -> None:
         c = await self._context(uow, event.ticket_id)
@@ -316,7 +325,7 @@ class OutboxNotifier:
         locale = self._employee_locale(c.employee)
         await self._text(
             uow,
-            c.employee.tg_id,
+            c.employee_chat,
             self.t(
                 N_("{name} is now working on your request №{number}."),
                 locale,
@@ -337,13 +346,13 @@ class OutboxNotifier:
         if message.text:
             await self._long_text(
                 uow,
-                c.employee.tg_id,
+                c.employee_chat,
                 f"<b>{head}</b>\n{html.escape(message.text)}\n\n<i>{hint}</i>",
                 c.ticket.number,
             )
         await self._files(
             uow,
-            c.employee.tg_id,
+            c.employee_chat,
             message.attachments,
             c.ticket.number,
             "" if message.text else f"<b>{head}</b>",
@@ -380,7 +389,7 @@ class OutboxNotifier:
         body = html.escape(message.text) if message else ""
         await self._long_text(
             uow,
-            c.employee.tg_id,
+            c.employee_chat,
             f"<b>{head}</b>\n{body}\n\n{tail}",
             c.ticket.number,
             button_markup(
@@ -465,7 +474,7 @@ class OutboxNotifier:
         n = c.ticket.number
         await self._long_text(
             uow,
-            c.employee.tg_id,
+            c.employee_chat,
             "\n".join(lines),
             n,
             button_markup(
@@ -499,7 +508,7 @@ class OutboxNotifier:
         )
         await self._text(
             uow,
-            c.employee.tg_id,
+            c.employee_chat,
             text,
             n,
             button_markup(
@@ -555,7 +564,7 @@ class OutboxNotifier:
         locale = self._employee_locale(c.employee)
         await self._text(
             uow,
-            c.employee.tg_id,
+            c.employee_chat,
             self.t(
                 N_("Request №{number} was cancelled by support: {reason}"),
                 locale,
@@ -578,7 +587,7 @@ class OutboxNotifier:
             reason=html.escape(event.reason),
         )
         await self._text(
-            uow, c.employee.tg_id, f"{text}\n{self._deadlines(c, locale)}", c.ticket.number
+            uow, c.employee_chat, f"{text}\n{self._deadlines(c, locale)}", c.ticket.number
         )
 
     async def _on_TicketRated(self, uow: UnitOfWork, event: ev.TicketRated) -> None:

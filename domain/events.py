@@ -27,6 +27,12 @@ class EmployeeRegistered(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class EmployeeRemoved(Event):
+    client_id: int
+    employee_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class TicketEvent(Event):
     ticket_id: int
 

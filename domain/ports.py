@@ -100,8 +100,17 @@ class TicketRepository(Protocol):
     async def get(self, ticket_id: int) -> Ticket | None: ...
     async def update(self, ticket: Ticket) -> None: ...
     async def list_by_employee(
-        self, employee_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
-    ) -> Sequence[Ticket]: ...
+        self,
+        employee_id: int,
+        *,
+        open_only: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+        client_id: int | None = None,
+    ) -> Sequence[Ticket]:
+        """The employee's tickets (with `client_id`: only those of that company)."""
+        ...
+
     async def list_by_client(
         self, client_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
     ) -> Sequence[Ticket]: ...
@@ -127,6 +136,11 @@ class TicketRepository(Protocol):
 class OutboxRepository(Protocol):
     async def add(self, message: OutboxMessage) -> int | None:
         """Store for delivery; None when a row with the same dedup_key already exists."""
+        ...
+
+    async def drop_pending(self, chat_id: int, reason: str) -> int:
+        """Give up every message still waiting for this chat (they are never sent, and the
+        reason is kept with them); how many were dropped."""
         ...
 
 

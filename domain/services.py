@@ -334,6 +334,107 @@ async def add_staff(
     return Outcome(await uow.staff.add(staff))
 
 
+# --- taking access away ----------------------------------------------------------------
+
+ACCESS_REMOVED = "access removed"
+
+
+def may_hear_about(ticket: Ticket, employee: Employee) -> bool:
+    """Whether the ticket's author is still told about it: not once their access is gone,
+    nor after they moved to another company (the ticket stays with the old one)."""
+    return employee.active and employee.client_id == ticket.client_id
+
+
+async def author_hears(uow: UnitOfWork, ticket_id: int) -> bool:
+    """Whether a staff answer on this ticket reaches the employee who wrote it."""
+    ticket = await _ticket(uow, ticket_id)
+    employee = await uow.employees.get(ticket.employee_id)
+    return employee is not None and may_hear_about(ticket, employee)
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What taking a person's access away did: their open tickets stay where they are
+    (with the company, or assigned to the staff member), what was queued for them is
+    dropped."""
+
+    name: str
+    open_tickets: int
+    dropped_messages: int
+    managed_clients: int = 0
+
+
+async def _remove_employee(uow: UnitOfWork, employee: Employee) -> Outcome[Removal]:
+    assert employee.id is not None
+    employee.active = False
+    await uow.employees.update(employee)
+    open_tickets = await uow.tickets.list_by_employee(
+        employee.id, open_only=True, limit=100_000, client_id=employee.client_id
+    )
+    dropped = await uow.outbox.drop_pending(employee.tg_id, ACCESS_REMOVED)
+    return Outcome(
+        Removal(employee.name, len(open_tickets), dropped),
+        (ev.EmployeeRemoved(employee.client_id, employee.id),),
+    )
+
+
+async def remove_employee(uow: UnitOfWork, *, tg_id: int) -> Outcome[Removal]:
+    """An administrator takes a client employee's (or director's) access away: from the
+    next update on they are a stranger; their tickets stay in the company's history."""
+    employee = await uow.employees.by_tg_id(tg_id)
+    if employee is None or not employee.active:
+        raise NotFound(f"employee {tg_id} not found")
+    return await _remove_employee(uow, employee)
+
+
+async def colleagues(uow: UnitOfWork, *, director_tg_id: int) -> list[Employee]:
+    """The people of the director's company who have access, the director first."""
+    director = await _active_employee(uow, director_tg_id)
+    if not director.is_director:
+        raise AccessDenied("only the company's director manages its people")
+    people = [e for e in await uow.employees.list_by_client(director.client_id) if e.active]
+    return sorted(people, key=lambda e: (e.id != director.id, e.name.casefold(), e.id or 0))
+
+
+async def remove_colleague(
+    uow: UnitOfWork, *, director_tg_id: int, employee_id: int
+) -> Outcome[Removal]:
+    """A director takes a colleague's access away (never their own)."""
+    director = await _active_employee(uow, director_tg_id)
+    if not director.is_director:
+        raise AccessDenied("only the company's director manages its people")
+    employee = await uow.employees.get(employee_id)
+    if employee is None or not employee.active or employee.client_id != director.client_id:
+        raise NotFound(f"employee {employee_id} not found")
+    if employee.id == director.id:
+        raise InvalidInput("a director cannot remove themselves", field="employee")
+    return await _remove_employee(uow, employee)
+
+
+async def revoke_invite(uow: UnitOfWork, *, code: str) -> Outcome[Invite]:
+    """Nobody else registers with this invite (those who did keep their access)."""
+    invite = await uow.invites.get(code.strip()) if code.strip() else None
+    if invite is None:
+        raise NotFound(f"invite {code} not found")
+    if not invite.revoked:
+        invite.revoked = True
+        await uow.invites.update(invite)
+    return Outcome(invite)
+
+
+async def deactivate_staff(uow: UnitOfWork, *, tg_id: int) -> Outcome[Removal]:
+    """A staff member leaves: no staff command or button works for them from the next
+    update on, they are paged and notified no more, and what was queued for them is
+    dropped. Their open tickets keep them as the assignee until somebody reassigns them."""
+    staff = await _active_staff_member(uow, tg_id)
+    staff.active = False
+    await uow.staff.update(staff)
+    assigned = [t for t in await uow.tickets.list_open() if t.assignee_tg_id == tg_id]
+    managed = await uow.clients.by_manager(tg_id)
+    dropped = await uow.outbox.drop_pending(tg_id, ACCESS_REMOVED)
+    return Outcome(Removal(staff.name, len(assigned), dropped, len(managed)))
+
+
 # --- tickets: the employee ------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from aiogram import Router
 
 def setup_routers() -> list[Router]:
     from handlers import common, reports
-    from handlers.client import follow_up, intake, menu, onboarding, tickets
+    from handlers.client import follow_up, intake, menu, onboarding, people, tickets
     from handlers.staff import desk, queue
 
     return [
@@ -14,6 +14,7 @@ def setup_routers() -> list[Router]:
         desk.router,
         common.router,
         menu.router,
+        people.router,
         onboarding.router,
         tickets.router,
         follow_up.router,

@@ -52,3 +52,10 @@ class QueueCb(CallbackData, prefix="q"):
     view: str  # all, mine, unassigned, client
     value: str = ""
     page: int = 0
+
+
+class PeopleCb(CallbackData, prefix="pp"):
+    """A director's list of the company's people: show it, ask to remove one, remove."""
+
+    action: str  # list, ask, remove
+    employee: int = 0

@@ -3,7 +3,9 @@ catch-alls that answer anything no other handler took."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+import logging
+
+from aiogram import Bot, F, Router
 from aiogram.filters import (
     JOIN_TRANSITION,
     LEAVE_TRANSITION,
@@ -21,6 +23,7 @@ from handlers.actor import Actor
 from handlers.callbacks import LanguageCb
 from handlers.client.keyboards import inline, main_keyboard
 
+log = logging.getLogger(__name__)
 router = Router(name=__name__)
 fallback_router = Router(name=f"{__name__}.fallback")
 
@@ -91,6 +94,25 @@ async def language_chosen(
 async def blocked(event: ChatMemberUpdated) -> None:
     """The person blocked the bot: nothing to say (they cannot hear it); the delivery of
     notices to them fails and the manager is told."""
+
+
+@router.my_chat_member(
+    F.chat.type != "private", ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION)
+)
+async def added_to_group(
+    event: ChatMemberUpdated, bot: Bot, staff_chat_id: int | None = None
+) -> None:
+    """The bot was added to a group: it serves the staff chat only (client group chats are
+    not supported), so it leaves any other group at once, before anybody asks it there."""
+    if event.chat.id == staff_chat_id:
+        return
+    log.info(
+        "added to chat %s (%s) by user %s, which it does not serve: leaving it",
+        event.chat.id,
+        event.chat.type,
+        event.from_user.id,
+    )
+    await bot.leave_chat(event.chat.id)
 
 
 @router.my_chat_member(

@@ -18,8 +18,11 @@ from domain import StaffRole
 from domain.model import Client
 from domain.ports import UnitOfWork
 from handlers.actor import Actor
+from handlers.staff import in_staff_place
 
 router = Router(name=__name__)
+# A report is for the director's private chat, or for staff where staff work.
+router.message.filter(in_staff_place)
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 

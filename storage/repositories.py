@@ -573,20 +573,36 @@ class SqliteTicketRepository(_Repository):
         await self._write_pauses(ticket.id, ticket.pauses)
 
     async def _list_by(
-        self, column: str, value: int, open_only: bool, limit: int, offset: int
+        self,
+        column: str,
+        value: int,
+        open_only: bool,
+        limit: int,
+        offset: int,
+        client_id: int | None = None,
     ) -> list[Ticket]:
         where = f"{column} = ?" + (f" AND {OPEN_TICKET}" if open_only else "")
+        params: tuple[int, ...] = (value,)
+        if client_id is not None:
+            where += " AND client_id = ?"
+            params += (client_id,)
         return await self._tickets(
             f"SELECT * FROM tickets WHERE {where} "
             # Open ones first (false sorts before true), then the newest.
             f"ORDER BY NOT ({OPEN_TICKET}), id DESC LIMIT ? OFFSET ?",
-            (value, limit, offset),
+            (*params, limit, offset),
         )
 
     async def list_by_employee(
-        self, employee_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
+        self,
+        employee_id: int,
+        *,
+        open_only: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+        client_id: int | None = None,
     ) -> Sequence[Ticket]:
-        return await self._list_by("employee_id", employee_id, open_only, limit, offset)
+        return await self._list_by("employee_id", employee_id, open_only, limit, offset, client_id)
 
     async def list_by_client(
         self, client_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
@@ -820,6 +836,14 @@ class SqliteOutboxRepository(_Repository):
             ),
         )
         return row["id"] if row else None
+
+    async def drop_pending(self, chat_id: int, reason: str) -> int:
+        """Give up every message still waiting for this chat; how many were dropped."""
+        return await self._session.changed_rows(
+            "UPDATE outbox SET status = 'failed', last_error = ? "
+            "WHERE chat_id = ? AND status = 'pending'",
+            (reason, chat_id),
+        )
 
 
 class SqliteSlaEventRepository(_Repository):

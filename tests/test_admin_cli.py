@@ -706,3 +706,103 @@ def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
         main([*argv[:4], "99", *argv[5:]])
     assert unknown.value.code == 2
     assert "unknown client id 99" in capsys.readouterr().err
+
+
+# --- taking access away -------------------------------------------------------------------
+
+
+def register(path: Path, code: str, tg_id: int, name: str) -> None:
+    async def work(uow: UnitOfWork) -> None:
+        await services.register_employee(uow, SystemClock(), code=code, tg_id=tg_id, name=name)
+
+    in_db(path, work)
+
+
+def with_ticket_and_queued_messages(path: Path, tg_id: int, queued: int) -> None:
+    """An open ticket of the employee, and `queued` messages for them still in the outbox."""
+    from domain.enums import Category, Scope, TicketKind, WorkImpact
+    from domain.ports import OutboxMessage
+
+    async def work(uow: UnitOfWork) -> None:
+        draft = services.TicketDraft(
+            description="не печатает принтер",
+            kind=TicketKind.INCIDENT,
+            category=Category.PRINTER,
+            impact=WorkImpact.HAMPERED,
+            scope=Scope.ME,
+        )
+        await services.open_ticket(uow, SystemClock(), employee_tg_id=tg_id, draft=draft)
+        for n in range(queued):
+            await uow.outbox.add(OutboxMessage(tg_id, "sendMessage", {"text": f"пароль {n}"}))
+
+    in_db(path, work)
+
+
+def test_employee_list_and_remove(cli, db_path):
+    cli("client", "add", "--name", "Beta")
+    anna = invite_code(cli("invite", "--client", "1", "--bot-username", "b_bot"))
+    boss = invite_code(
+        cli("invite", "--client", "1", "--role", "director", "--bot-username", "b_bot")
+    )
+    register(db_path, anna, 5001, "Anna")
+    register(db_path, boss, 5002, "Boris")
+    with_ticket_and_queued_messages(db_path, 5001, queued=3)
+
+    listed = cli("employee", "list", "--client", "1")
+    assert [line.split() for line in listed.out.splitlines()] == [
+        ["tg", "id", "name", "role", "client", "active"],
+        ["5001", "Anna", "employee", "1", "Beta", "yes"],
+        ["5002", "Boris", "director", "1", "Beta", "yes"],
+    ]
+
+    removed = cli("employee", "remove", "5001")
+
+    assert removed.code == 0, removed.err
+    assert removed.out == "5001\n"
+    assert removed.err == (
+        "Anna removed; 1 open ticket stays with the company; 3 queued messages dropped\n"
+    )
+    assert not in_db(db_path, lambda uow: uow.employees.by_tg_id(5001)).active
+    assert ["5001", "Anna", "employee", "1", "Beta", "no"] in [
+        line.split() for line in cli("employee", "list").out.splitlines()
+    ]
+    assert cli("employee", "remove", "5002").code == 0  # a director too
+    again = cli("employee", "remove", "5001")
+    assert again.code == 2
+    assert again.err.startswith("frontdesk admin employee remove: error: no employee")
+
+
+def test_invite_revoke(cli, db_path):
+    cli("client", "add", "--name", "Beta")
+    code = invite_code(cli("invite", "--client", "1", "--uses", "5", "--bot-username", "b_bot"))
+
+    result = cli("invite", "revoke", code)
+
+    assert result.code == 0, result.err
+    assert result.out == f"{code}\n"
+    assert "revoked" in result.err
+    assert in_db(db_path, lambda uow: uow.invites.get(code)).revoked
+    assert cli("invite", "list", "--client", "1").out.splitlines()[1].split()[-1] == "revoked"
+    unknown = cli("invite", "revoke", "nope")
+    assert (unknown.code, unknown.err) == (
+        2,
+        "frontdesk admin invite revoke: error: unknown invite 'nope' "
+        "(see: frontdesk admin invite list --client ID)\n",
+    )
+
+
+def test_staff_deactivate(cli, db_path):
+    cli("staff", "add", "--tg-id", "1001", "--name", "Мария", "--role", "manager")
+    cli("client", "add", "--name", "Beta", "--manager", "1001")
+
+    result = cli("staff", "deactivate", "1001")
+
+    assert result.code == 0, result.err
+    assert result.out == "1001\n"
+    assert result.err.startswith("Мария deactivated; 0 open tickets are still assigned")
+    assert "1 client has no personal manager now" in result.err
+    assert cli("staff", "list").out.splitlines()[1].split()[-1] == "no"
+    assert cli("staff", "deactivate", "1001").code == 2
+    # Adding them again gives the access back.
+    cli("staff", "add", "--tg-id", "1001", "--name", "Мария", "--role", "manager")
+    assert in_db(db_path, lambda uow: uow.staff.get(1001)).active

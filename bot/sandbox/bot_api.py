@@ -30,7 +30,7 @@ from .formatting import detect_entities, parse_formatted, trim_formatted, utf16_
 from .keyboards import parse_reply_markup
 from .model import MEDIA_KEYS, CallbackAnswer, ChatMessage, ChatRecord, JsonDict, poll_object
 from .payloads import Params, UploadedFile, read_request_params
-from .state import TOPIC_ICON_COLORS, SandboxState
+from .state import TOPIC_ICON_COLORS, SandboxState, now
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +232,7 @@ class BotApi:
             "getChatMember": self.get_chat_member,
             "getChatAdministrators": self.get_chat_administrators,
             "getChatMemberCount": self.get_chat_member_count,
+            "leaveChat": self.leave_chat,
             "createForumTopic": self.create_forum_topic,
             "editForumTopic": self.edit_forum_topic,
             "closeForumTopic": self.close_forum_topic,
@@ -1110,6 +1111,27 @@ class BotApi:
             return 2
         present = [s for s in chat.members.values() if s not in ("left", "kicked")]
         return len(present) + (1 if chat.bot_status not in ("left", "kicked") else 0)
+
+    async def leave_chat(self, params: Params) -> bool:
+        """The bot leaves a group; like Telegram, it gets its own my_chat_member update."""
+        chat = self._chat(params)
+        if chat.is_private:
+            raise bad_request("chat member status can't be changed in private chats")
+        if chat.bot_status in ("left", "kicked"):
+            raise forbidden("bot is not a member of the group chat")
+        old = {"status": chat.bot_status, "user": self.state.bot_user}
+        chat.bot_status = "left"
+        self.state.push_update(
+            "my_chat_member",
+            {
+                "chat": self.state.chat_json(chat),
+                "from": self.state.bot_user,
+                "date": now(),
+                "old_chat_member": old,
+                "new_chat_member": {"status": "left", "user": self.state.bot_user},
+            },
+        )
+        return True
 
     # --- forum topics ----------------------------------------------------------------
 

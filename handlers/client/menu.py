@@ -9,13 +9,14 @@ from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
-from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText
+from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
+from handlers.client.people import people_button
 from handlers.client.states import Intake, TicketInput
 
 router = Router(name=__name__)
@@ -57,7 +58,11 @@ async def company_tickets(
         return
     await forget_awaited_input(state)
     text, markup = await tickets.render_list(uow, actor, clock, "company", 0)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    if isinstance(markup, InlineKeyboardMarkup):
+        markup.inline_keyboard.append(inline(people_button()).inline_keyboard[0])
+    else:  # no tickets yet: the list comes with the main keyboard, which stays anyway
+        markup = inline(people_button())
+    await message.answer(text, reply_markup=markup)
 
 
 @router.message(StateFilter(TicketInput), ~F.text.startswith("/"))

@@ -66,7 +66,10 @@ async def render_list(
         title = _("Tickets of {company}").format(company=escape(actor.client.name))
     else:
         tickets = await uow.tickets.list_by_employee(
-            actor.employee.id or 0, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+            actor.employee.id or 0,
+            limit=PAGE_SIZE + 1,
+            offset=page * PAGE_SIZE,
+            client_id=actor.employee.client_id,  # not those left with a former company
         )
         title = _("Your tickets")
     more = len(tickets) > PAGE_SIZE

@@ -27,6 +27,7 @@ from handlers.actor import Actor
 from handlers.callbacks import StaffCb
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
+from handlers.staff import in_staff_place
 from handlers.staff.cards import (
     card_keyboard,
     card_with_history,
@@ -39,8 +40,8 @@ from handlers.staff.states import StaffInput
 from handlers.texts import N_, priority_name
 
 router = Router(name=__name__)
-router.message.filter(lambda _m, actor: actor.is_staff)
-router.callback_query.filter(StaffCb.filter())
+router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)
+router.callback_query.filter(StaffCb.filter(), in_staff_place)
 
 T = TypeVar("T")
 TICKET_MARK = re.compile(r"№\s?(\d{1,9})")
@@ -725,6 +726,12 @@ async def send_reply(
         return
     if internal:
         await message.reply(_("📝 Internal note on №{number}.").format(number=number))
+    elif not await uc.author_hears(uow, number):
+        await message.reply(
+            _(
+                "📝 Saved in №{number}, but not sent: the client no longer has access to the bot."
+            ).format(number=number)
+        )
     else:
         await message.reply(_("✉️ Sent to the client (№{number}).").format(number=number))
 

@@ -30,7 +30,8 @@ class PageCb(CallbackData, prefix="pg"):
     action: str  # ack
 
 
-# Included in handlers/staff/queue.py's router, which lets only staff in.
+# Included in handlers/staff/queue.py's router, which lets only staff in, and only in a
+# private chat or the staff chat.
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff)
 router.callback_query.filter(PageCb.filter())

@@ -16,12 +16,12 @@ from handlers.actor import Actor
 from handlers.callbacks import QueueCb, StaffCb
 from handlers.client.keyboards import inline
 from handlers.formatting import duration
-from handlers.staff import duty
+from handlers.staff import duty, in_staff_place
 from handlers.texts import priority_icon, staff_status_name
 
 router = Router(name=__name__)
-router.message.filter(lambda _m, actor: actor.is_staff)
-router.callback_query.filter(lambda _q, actor: actor.is_staff)
+router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)
+router.callback_query.filter(lambda _q, actor: actor.is_staff, in_staff_place)
 # After hours: /duty and "Принял" on pages (tried when nothing here matched).
 router.include_router(duty.router)
 

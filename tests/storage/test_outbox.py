@@ -147,3 +147,24 @@ async def test_depth_oldest_pending_and_next_due(db: Database, clock: MovableClo
     assert await delivery.depth() == 1
     assert [m.id for m in await delivery.pending(1)] == [a2]
     assert await delivery.oldest_pending_created_at() == T0 + 5 * SECOND
+
+
+async def test_drop_pending_gives_up_one_chats_waiting_messages_with_the_reason(
+    db: Database,
+) -> None:
+    sent, waiting, other = await write(db, note(7, "sent"), note(7, "пароль"), note(8, "x"))
+    delivery = OutboxDelivery(db)
+    await delivery.mark_sent(sent or 0, 1, T0)
+
+    async with db.unit_of_work() as uow:
+        assert await uow.outbox.drop_pending(7, "access removed") == 1
+        await uow.commit()
+
+    assert [m.id for m in await delivery.pending()] == [other]
+    dropped, kept = await delivery.get(waiting or 0), await delivery.get(sent or 0)
+    assert dropped is not None and (dropped.status, dropped.last_error) == (
+        "failed",
+        "access removed",
+    )
+    assert kept is not None and kept.status == "sent"
+    assert [m.chat_id for m in await delivery.claim_due(T0 + SECOND)] == [8]

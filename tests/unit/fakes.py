@@ -58,6 +58,7 @@ class _Store:
         self.work_logs: list[WorkLog] = []
         self.ratings: dict[int, Rating] = {}
         self.outbox: list[OutboxMessage] = []
+        self.dropped: list[tuple[OutboxMessage, str]] = []  # what drop_pending gave up
         self.sla_events: dict[tuple[int, str], SlaEventRecord] = {}
         self.duty: dict[int, DutyShift | WeeklyDuty] = {}
         self.pages: dict[int, Page] = {}
@@ -167,8 +168,14 @@ class FakeTickets:
     async def update(self, ticket: Ticket) -> None:
         self.s.tickets[ticket.number] = copy.deepcopy(ticket)
 
-    async def list_by_employee(self, employee_id, *, open_only=False, limit=50, offset=0):
-        found = [t for t in self.s.tickets.values() if t.employee_id == employee_id]
+    async def list_by_employee(
+        self, employee_id, *, open_only=False, limit=50, offset=0, client_id=None
+    ):
+        found = [
+            t
+            for t in self.s.tickets.values()
+            if t.employee_id == employee_id and client_id in (None, t.client_id)
+        ]
         return [copy.deepcopy(t) for t in found if t.is_open or not open_only][
             offset : offset + limit
         ]
@@ -246,6 +253,12 @@ class FakeOutbox:
             return None
         self.s.outbox.append(message)
         return len(self.s.outbox)
+
+    async def drop_pending(self, chat_id: int, reason: str) -> int:
+        dropped = [m for m in self.s.outbox if m.chat_id == chat_id]
+        self.s.outbox = [m for m in self.s.outbox if m.chat_id != chat_id]
+        self.s.dropped.extend((m, reason) for m in dropped)
+        return len(dropped)
 
 
 class FakeSlaEvents:
