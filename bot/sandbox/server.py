@@ -26,7 +26,7 @@ from aiohttp import web
 from .bot_api import ApiCall, ApiStats, BotApi
 from .control_api import ControlApi, json_errors_middleware
 from .errors import SandboxError, SandboxTimeout
-from .faults import FaultInjector, RateLimiter, RateLimits
+from .faults import Busiest, FaultInjector, RateLimiter, RateLimits
 from .model import ChatMessage
 from .people import CallbackPress, Group, Person
 from .state import MessageListener, SandboxState
@@ -282,8 +282,13 @@ class BotApiEmulator:
     # --- faults, limits, observation -----------------------------------------------
 
     def enable_rate_limits(self, enabled: bool = True) -> None:
-        """Switch Telegram's flood limits on or off (buckets start full)."""
+        """Switch Telegram's flood limits on or off (the windows start empty)."""
         self.rate_limiter.set_enabled(enabled)
+
+    def busiest_windows(self) -> Busiest:
+        """The most messages the flood limits counted within one window of each kind,
+        from the record of accepted calls (kept whether the limits are on or off)."""
+        return self.rate_limiter.busiest()
 
     @property
     def rate_limits_enabled(self) -> bool:
