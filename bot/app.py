@@ -25,6 +25,7 @@ from aiohttp.typedefs import Handler, Middleware
 from bot.bot_api import JsonBotApiSession
 from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
+from bot.flood_limits import Throttle
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import (
     ActorMiddleware,
@@ -129,12 +130,19 @@ class FrontDesk:
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
         self.bot.session.middleware(self.telegram)
+        throttle = Throttle()  # innermost: it sees every call, waits and counts
+        self.bot.session.middleware(throttle)
         try:
             await self._check_staff_chat()
             me = await self.bot.get_me()
             i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
-                self.db, self.bot, i18n, self.settings.default_locale, business_clock=self.clock
+                self.db,
+                self.bot,
+                i18n,
+                self.settings.default_locale,
+                business_clock=self.clock,
+                throttle=throttle,
             )
             desk = StaffDesk(self.db, self.bot, i18n, self.settings.default_locale, self.clock)
             self.delivery.custom_methods.update(desk.handlers())

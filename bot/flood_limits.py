@@ -1,0 +1,241 @@
+"""Telegram's flood limits as the bot keeps them, for every call it makes.
+
+Telegram's limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
+about one message a second in a private chat, 20 a minute in a group, about 30 a second
+overall. Telegram counts them in sliding windows, so they are kept as windows here too
+(the emulator, `bot/sandbox/faults.py`, counts the same way):
+
+- a message sent counts in any chat; an edit counts only in a group, where Telegram
+  counts edits against the group's minute in practice (the staff chat is a group: every
+  card edit uses one of its 20). Edits in private chats, answerCallbackQuery, chat
+  actions, forum topics and getters do not count;
+- a private chat: one message a second. Telegram tolerates a short burst in a private
+  chat; the outbox does not use it, and leaves it to the replies handlers send straight
+  back to the person in front of them, which the outbox cannot foresee;
+- a group: 20 in any 60 s, no burst beyond that; everything together: 30 in any second.
+
+The throttle is the bot session's innermost request middleware, so it sees every call.
+Calls made under `paced()` (the outbox worker's) wait for their place; the others (a
+handler answering the person who wrote) go at once and are counted, so the outbox's
+windows know about them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import time
+from bisect import bisect_right, insort
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import Response, TelegramMethod
+
+EDITS = frozenset(
+    {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
+)
+SENDS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVoice",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendSticker",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendContact",
+        "sendPoll",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
+
+
+def counts(method: str, chat_id: int) -> bool:
+    """Whether Telegram counts this call against its limits."""
+    return method in SENDS or (method in EDITS and chat_id < 0)
+
+
+class Window:
+    """At most `limit` messages in any `seconds`, as Telegram counts them.
+
+    Telegram counts a message at some moment between the request leaving and the answer
+    coming back. So a message holds its place from the moment it leaves until `seconds`
+    after its answer: whenever Telegram counted it, its window holds no more than `limit`.
+    Nothing to guess, and a round trip is all it costs (30 in 1 s plus a round trip).
+    """
+
+    __slots__ = ("_answered", "in_flight", "limit", "seconds")
+
+    def __init__(self, limit: int, seconds: float) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self._answered: list[float] = []  # when the answers came, oldest first
+        self.in_flight = 0
+
+    def free_at(self, now: float, spare: int = 0) -> float | None:
+        """When one more message may leave, leaving `spare` places free (None: not
+        before a message on its way is answered)."""
+        del self._answered[: bisect_right(self._answered, now - self.seconds)]
+        room = self.limit - spare - self.in_flight
+        if room <= 0:
+            return None
+        if len(self._answered) < room:
+            return now
+        return self._answered[len(self._answered) - room] + self.seconds
+
+    def busy(self, now: float) -> bool:
+        """Whether anything still holds a place."""
+        return self.in_flight > 0 or bool(
+            self._answered and self._answered[-1] > now - self.seconds
+        )
+
+    def left(self) -> None:
+        self.in_flight += 1
+
+    def answered(self, now: float) -> None:
+        self.in_flight -= 1
+        insort(self._answered, now)
+
+
+class Throttle(BaseRequestMiddleware):
+    """The three limits, each a `Window` of (limit, seconds)."""
+
+    def __init__(
+        self,
+        *,
+        private: tuple[int, float] = (1, 1.0),
+        group: tuple[int, float] = (20, 60.0),
+        overall: tuple[int, float] = (30, 1.0),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.private = private
+        self.group = group
+        self._now = monotonic
+        self._overall = Window(*overall)
+        self._chats: dict[int, Window] = {}
+        self._reserved: dict[int, int] = {}
+        self._paused_until: dict[int | None, float] = {}
+        self._turn = asyncio.Lock()  # FIFO: the queue for the overall limit
+        self._answer = asyncio.Event()
+        self._pace: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+            "flood_limits_pace", default=None
+        )
+
+    # --- what the windows hold --------------------------------------------------------
+
+    def window(self, chat_id: int) -> Window:
+        window = self._chats.get(chat_id)
+        if window is None:
+            window = Window(*(self.group if chat_id < 0 else self.private))  # < 0: a group
+            self._chats[chat_id] = window
+        return window
+
+    def reserve(self, chat_id: int, places: int) -> None:
+        """Keep `places` of the chat's window for calls paced with `reserved=True` (the
+        staff chat's new-tickets message): the outbox's queue never takes them."""
+        self._reserved[chat_id] = places
+
+    def free_at(self, chat_id: int, *, reserved: bool = False) -> float | None:
+        """When a message to `chat_id` may leave by the chat's own limit (None: not before
+        an answer comes)."""
+        now = self._now()
+        spare = 0 if reserved else self._reserved.get(chat_id, 0)
+        free = self.window(chat_id).free_at(now, spare)
+        paused = self._paused_until.get(chat_id, 0.0)
+        return None if free is None else max(free, paused)
+
+    def pause(self, chat_id: int | None, seconds: float) -> None:
+        """Telegram said "retry after": hold that chat (None: everything) for a while."""
+        self._paused_until[chat_id] = max(
+            self._paused_until.get(chat_id, 0.0), self._now() + seconds
+        )
+
+    # --- waiting for a place ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def paced(self, *, reserved: bool = False) -> Iterator[None]:
+        """Calls made within wait for their place (the outbox's); `reserved`: they may
+        use the chat's reserved places."""
+        token = self._pace.set(reserved)
+        try:
+            yield
+        finally:
+            self._pace.reset(token)
+
+    async def wait(self, chat_id: int, *, reserved: bool = False) -> None:
+        """Wait until a message to `chat_id` may leave.
+
+        First the chat's own limit, then the overall one, where the chats take turns in
+        the order they became ready: a chat that has just sent queues up behind the
+        others, so chats advance evenly rather than whoever wakes first."""
+
+        def chat_free_at() -> float | None:
+            return self.free_at(chat_id, reserved=reserved)
+
+        while True:
+            if not await self._ready(chat_free_at):
+                continue
+            async with self._turn:
+                while not await self._ready(self._overall_free_at):
+                    pass
+                at = chat_free_at()
+                if at is not None and at <= self._now():
+                    return  # still free: nothing else took its place meanwhile
+
+    def _overall_free_at(self) -> float | None:
+        free = self._overall.free_at(self._now())
+        return None if free is None else max(free, self._paused_until.get(None, 0.0))
+
+    async def _ready(self, free_at: Callable[[], float | None]) -> bool:
+        """True if free now; otherwise wait until it may be and say False."""
+        at = free_at()
+        now = self._now()
+        if at is not None and at <= now:
+            return True
+        with contextlib.suppress(TimeoutError):
+            timeout = None if at is None else at - now
+            await asyncio.wait_for(self._answer.wait(), timeout)
+        return False
+
+    # --- the request middleware -------------------------------------------------------
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        chat_id = getattr(method, "chat_id", None)
+        if not isinstance(chat_id, int) or not counts(method.__api_method__, chat_id):
+            return await make_request(bot, method)
+        pace = self._pace.get()
+        if pace is not None:
+            await self.wait(chat_id, reserved=pace)
+        window = self.window(chat_id)
+        window.left()
+        self._overall.left()
+        try:
+            return await make_request(bot, method)
+        finally:
+            now = self._now()
+            window.answered(now)
+            self._overall.answered(now)
+            answer, self._answer = self._answer, asyncio.Event()
+            answer.set()  # whoever waits for an answer looks again
+            if len(self._chats) > 10_000:
+                self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop the windows that hold nothing: a new one starts empty just the same."""
+        for chat_id in [c for c, w in self._chats.items() if not w.busy(now)]:
+            del self._chats[chat_id]
+        for chat_id in [c for c, until in self._paused_until.items() if until <= now]:
+            del self._paused_until[chat_id]
