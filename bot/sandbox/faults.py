@@ -177,8 +177,12 @@ class Window:
 class RateLimits:
     """Telegram's sending limits, counted the way Telegram counts them.
 
-    - a private chat: about one message a second; a short burst is tolerated (a reply of
-      two or three messages at once), a steady pace faster than one a second is not;
+    - a private chat: about one message a second, short bursts tolerated. Telegram does
+      not publish the exact rule; here it is one a second on average over 20 s, so a
+      conversation's quick replies pass (a person pressing buttons at machine speed gets
+      up to 12 within 5 s in the tests) and a steady stream faster than that does not.
+      The record keeps every message, so a test can still check that the outbox sent
+      no two within one second (``Busiest.private_chat_second``);
     - a group (the staff chat is one): 20 messages a minute;
     - everything together: about 30 messages a second.
 
@@ -189,7 +193,7 @@ class RateLimits:
     do not count.
     """
 
-    private: Window = Window(3, 3.0)
+    private: Window = Window(20, 20.0)
     group: Window = Window(20, 60.0)
     overall: Window = Window(30, 1.0)
 
@@ -208,7 +212,7 @@ class Counted:
 class Busiest:
     """The most calls the emulator accepted within one window of each kind."""
 
-    private_chat: int  # in the private window (3 s), in one private chat
+    private_chat: int  # within the private window (20 s), in one private chat
     private_chat_second: int  # within one second, in one private chat
     group: int  # within a minute, in one group
     overall: int  # within a second, everything together

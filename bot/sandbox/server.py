@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 class BotApiEmulator:
     """An in-process Telegram Bot API server with scriptable people.
 
-    ``rate_limits`` switches Telegram's flood limits on from the start (pass a
-    ``RateLimits`` to tune them); ``clock`` is the monotonic clock they use.
+    Telegram's flood limits are on (``rate_limits=False`` switches them off; pass a
+    ``RateLimits`` to tune them): a bot that sends faster than Telegram allows is
+    answered 429 here as it would be there. ``clock`` is the monotonic clock they use.
     """
 
     def __init__(
@@ -51,7 +52,7 @@ class BotApiEmulator:
         bot_first_name: str = "Front Desk",
         host: str = "127.0.0.1",
         port: int = 0,
-        rate_limits: bool | RateLimits = False,
+        rate_limits: bool | RateLimits = True,
         clock: Callable[[], float] = time.monotonic,
         webhook_retry_delay: float = 0.2,
         shutdown_timeout: float = 2.0,
