@@ -88,6 +88,23 @@ class OutboxDelivery:
                 (utc_text(at), sent_message_id, outbox_id),
             )
 
+    async def merge_later(self, row: OutboxMessage, at: datetime) -> int:
+        """The chat's later pending rows of the same method and ticket go with `row`: for a
+        row that shows the ticket as it is when delivered (its card), one delivery covers
+        them all. They are marked sent; returns how many.
+
+        Call it before reading what to show: a change committed after the call comes
+        with a row of its own, which stays pending."""
+        assert row.id is not None
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(
+                "UPDATE outbox SET status = 'sent', sent_at = ? "
+                "WHERE chat_id = ? AND method = ? AND ticket_id = ? AND status = 'pending' "
+                "AND id > ? RETURNING id",
+                (utc_text(at), row.chat_id, row.method, row.ticket_id, row.id),
+            )
+        return len(rows)
+
     async def reschedule(self, outbox_id: int, next_attempt_at: datetime, error: str) -> None:
         """Try again at `next_attempt_at` (the chat's later messages keep waiting)."""
         async with self._db.transaction() as session:

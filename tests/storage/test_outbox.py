@@ -147,3 +147,32 @@ async def test_depth_oldest_pending_and_next_due(db: Database, clock: MovableClo
     assert await delivery.depth() == 1
     assert [m.id for m in await delivery.pending(1)] == [a2]
     assert await delivery.oldest_pending_created_at() == T0 + 5 * SECOND
+
+
+async def test_a_cards_later_rows_merge_into_the_one_delivered(
+    db: Database, people: tuple[int, int], clock: MovableClock
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        first = await uow.tickets.add(new_ticket(client_id, employee_id))
+        second = await uow.tickets.add(new_ticket(client_id, employee_id))
+        await uow.commit()
+
+    def card(ticket_id: int) -> OutboxMessage:
+        return OutboxMessage(-100, "ticketCard", {"ticket_id": ticket_id}, ticket_id=ticket_id)
+
+    ids = await write(
+        db,
+        card(first.number),
+        note(-100, "между"),
+        card(second.number),
+        card(first.number),
+        card(first.number),
+    )
+    delivery = OutboxDelivery(db)
+    [head] = await delivery.claim_due(clock.now())
+    assert head.id == ids[0]
+
+    assert await delivery.merge_later(head, clock.now()) == 2
+    # The other ticket's card and the note still wait, in their order.
+    assert [m.id for m in await delivery.pending()] == [ids[0], ids[1], ids[2]]
