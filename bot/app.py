@@ -34,6 +34,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
 )
 from bot.monthly_reports import MonthlyReports
+from bot.new_tickets import NewTicketsList
 from bot.notifications import OutboxNotifier
 from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
 from bot.reports import Reports
@@ -112,6 +113,7 @@ class FrontDesk:
     delivery: DeliveryWorker = field(init=False)
     timers: DeskScheduler = field(init=False)
     monthly_reports: MonthlyReports = field(init=False)
+    new_tickets: NewTicketsList | None = field(default=None, init=False)
     metrics: Metrics = field(init=False)
     telegram: TelegramCalls = field(init=False)
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
@@ -146,6 +148,15 @@ class FrontDesk:
             )
             desk = StaffDesk(self.db, self.bot, i18n, self.settings.default_locale, self.clock)
             self.delivery.custom_methods.update(desk.handlers())
+            if self.settings.staff_chat_id is not None:
+                self.new_tickets = NewTicketsList(
+                    self.db,
+                    self.bot,
+                    i18n,
+                    self.settings.default_locale,
+                    throttle,
+                    self.settings.staff_chat_id,
+                )
             self.monthly_reports = MonthlyReports(
                 self.db,
                 self.clock,
@@ -180,6 +191,8 @@ class FrontDesk:
             await self.db.close()
             raise
         self.delivery.start()
+        if self.new_tickets is not None:
+            self.new_tickets.start()
         await self.timers.start()
         await self.monthly_reports.start(self.timers.scheduler)
 
@@ -286,6 +299,8 @@ class FrontDesk:
             await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
         try:
             await self.timers.stop()
+            if self.new_tickets is not None:
+                await self.new_tickets.stop()
             await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
             await self.dp.storage.close()
             await self.bot.session.close()

@@ -114,7 +114,8 @@ async def take(
     if outcome is None:
         return
     await query.answer(_("№{number} is yours.").format(number=callback_data.ticket))
-    await refresh(query, uow, callback_data.ticket, clock)
+    if callback_data.value != "list":  # pressed in the new tickets list: the card comes later
+        await refresh(query, uow, callback_data.ticket, clock)
 
 
 @router.callback_query(StaffCb.filter(F.action == "resume"))
