@@ -15,9 +15,12 @@ overall. Telegram counts them in sliding windows, so they are kept as windows he
 - a group: 20 in any 60 s, no burst beyond that; everything together: 30 in any second.
 
 The throttle is the bot session's innermost request middleware, so it sees every call.
-Calls made under `paced()` (the outbox worker's) wait for their place; the others (a
-handler answering the person who wrote) go at once and are counted, so the outbox's
-windows know about them.
+Calls made under `paced()` (the outbox worker's) wait for their place in every window.
+The others, a handler answering the person who pressed or wrote, wait only for the
+overall second (200 people filing at once must not make Telegram refuse their replies)
+and are counted in their chat's window, so the outbox knows about them; they do not wait
+for a private chat's second (Telegram tolerates a conversation's quick replies) nor for
+a group's minute (a press in the staff chat would hang for up to a minute).
 """
 
 from __future__ import annotations
@@ -187,11 +190,15 @@ class Throttle(BaseRequestMiddleware):
             if not await self._ready(chat_free_at):
                 continue
             async with self._turn:
-                while not await self._ready(self._overall_free_at):
-                    pass
+                await self._overall_turn()
                 at = chat_free_at()
                 if at is not None and at <= self._now():
                     return  # still free: nothing else took its place meanwhile
+
+    async def _overall_turn(self) -> None:
+        """Wait (at the head of the queue) until the overall limit lets one through."""
+        while not await self._ready(self._overall_free_at):
+            pass
 
     def _overall_free_at(self) -> float | None:
         free = self._overall.free_at(self._now())
@@ -219,6 +226,9 @@ class Throttle(BaseRequestMiddleware):
         pace = self._pace.get()
         if pace is not None:
             await self.wait(chat_id, reserved=pace)
+        else:  # a reply: only the overall limit holds it back, for a moment at most
+            async with self._turn:
+                await self._overall_turn()
         window = self.window(chat_id)
         window.left()
         self._overall.left()
