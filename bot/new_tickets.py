@@ -9,9 +9,10 @@ need to see what is coming. So:
 - the outbox's queue leaves `RESERVED` places of the chat's minute to this message;
 - a ticket whose card has waited `LIST_AFTER` seconds is listed in one message, "Новые
   заявки", with its number, client, priority, a few words and a button to take it;
-  the list is edited in place as more tickets come (no more often than every
-  `REFRESH_EVERY` seconds, so the reserved places last the minute), a new message
-  starting when one is full;
+  the list is edited in place as more tickets come, a new message starting when one is
+  full; it spends its places no faster than the minute gives them back (after a look
+  that sent or edited k messages, the next is `k * SECONDS_PER_PLACE` later), so it
+  seldom waits for a place and a ticket is listed within about half a minute;
 - each full card follows as the queue reaches it; a message whose tickets all have
   their cards is deleted (a deletion costs nothing against the limit).
 
@@ -38,8 +39,9 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.flood_limits import Throttle
+from bot.notifications import CARD
 from domain import Priority
-from handlers.callbacks import StaffCb
+from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.keyboards import inline
 from handlers.texts import priority_icon, priority_name
 from storage import Database
@@ -47,12 +49,10 @@ from storage.outbox import OutboxDelivery, WaitingCard
 
 log = logging.getLogger(__name__)
 
-CARD = "ticketCard"  # the outbox method of a ticket's card (bot/notifications.py)
 RESERVED = 6  # places of the staff chat's 20 a minute the queue leaves to this list
 LIST_AFTER = 5.0  # seconds a card waits before its ticket is listed
-REFRESH_EVERY = 10.0  # seconds between edits of the list
-PER_MESSAGE = 40  # tickets in one message: 40 lines fit Telegram's 4096 characters
-FROM_LIST = "list"  # StaffCb.value of the list's buttons: the card is not this message
+SECONDS_PER_PLACE = 60.0 / RESERVED  # the pace at which the reserved places come back
+PER_MESSAGE = 45  # tickets in one message: 45 lines of at most ~80 fit in 4096 characters
 
 
 @dataclass
@@ -63,7 +63,7 @@ class _Page:
     shown: str = field(default="", repr=False)
 
 
-def _few_words(title: str, limit: int = 40) -> str:
+def _few_words(title: str, limit: int = 32) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
@@ -88,7 +88,7 @@ class NewTicketsList:
         self._now = monotonic
         self._pages: list[_Page] = []
         self._first_seen: dict[int, float] = {}
-        self._refreshed_at = float("-inf")
+        self._next_look = float("-inf")  # when the list may next be sent or edited
         self._task: asyncio.Task[None] | None = None
         throttle.reserve(chat_id, RESERVED)
 
@@ -138,12 +138,16 @@ class NewTicketsList:
             for t, seen in self._first_seen.items()
             if t not in listed and now - seen >= LIST_AFTER
         ]
-        if due and now - self._refreshed_at >= REFRESH_EVERY:
-            self._refreshed_at = now
+        if due and now >= self._next_look:
             self._add(sorted(due))
+        if now < self._next_look:
+            return
+        shown = 0
         for page in self._pages:
-            if page.stale:
-                await self._show(page, waiting)
+            if page.stale and await self._show(page, waiting):
+                shown += 1
+        if shown:
+            self._next_look = now + SECONDS_PER_PLACE * shown
 
     def _add(self, tickets: list[int]) -> None:
         if self._pages and len(self._pages[-1].tickets) < PER_MESSAGE:
@@ -155,23 +159,28 @@ class NewTicketsList:
         for start in range(0, len(tickets), PER_MESSAGE):
             self._pages.append(_Page(tickets[start : start + PER_MESSAGE]))
 
-    async def _show(self, page: _Page, waiting: dict[int, WaitingCard]) -> None:
+    async def _show(self, page: _Page, waiting: dict[int, WaitingCard]) -> bool:
+        """Send or edit the page; True if that took a place of the chat's minute."""
         cards = [waiting[t] for t in page.tickets if t in waiting]
         text, markup = self._render(cards)
+        page.stale = False
+        if text == page.shown:
+            return False
         try:
             with self.throttle.paced(reserved=True):
                 if page.message_id is None:
                     sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
                     page.message_id = sent.message_id
-                elif text != page.shown:
+                else:
                     await self.bot.edit_message_text(
                         text, chat_id=self.chat_id, message_id=page.message_id, reply_markup=markup
                     )
         except TelegramAPIError as exc:  # shown at the next look
             log.warning("the new tickets list could not be shown: %s", exc)
-            return
-        page.stale = False
+            page.stale = True
+            return True
         page.shown = text
+        return True
 
     async def _delete(self, page: _Page) -> None:
         if page.message_id is not None:
@@ -188,7 +197,7 @@ class NewTicketsList:
                 priority = Priority(card.priority)
                 lines.append(
                     f"{priority_icon(priority)} <b>№{card.ticket_id}</b> · "
-                    f"{html.escape(_few_words(card.client, 30))} · {priority_name(priority)} · "
+                    f"{html.escape(_few_words(card.client, 24))} · {priority_name(priority)} · "
                     f"{html.escape(_few_words(card.title))}"
                 )
                 data = StaffCb(ticket=card.ticket_id, action="take", value=FROM_LIST).pack()

@@ -23,7 +23,7 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.services import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.callbacks import StaffCb
+from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
 from handlers.staff.cards import card_keyboard, card_text, load_card
@@ -114,7 +114,7 @@ async def take(
     if outcome is None:
         return
     await query.answer(_("№{number} is yours.").format(number=callback_data.ticket))
-    if callback_data.value != "list":  # pressed in the new tickets list: the card comes later
+    if callback_data.value != FROM_LIST:  # pressed in the new tickets list: the card comes later
         await refresh(query, uow, callback_data.ticket, clock)
 
 
