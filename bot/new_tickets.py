@@ -7,8 +7,9 @@ included, and every card and every card edit takes one. When many people file at
 need to see what is coming. So:
 
 - the outbox's queue leaves `RESERVED` places of the chat's minute to this message;
-- a ticket whose card has waited `LIST_AFTER` seconds is listed in one message, "Новые
-  заявки", with its number, client, priority, a few words and a button to take it;
+- once a ticket's card has waited `LIST_AFTER` seconds, it and every other ticket whose
+  card waits are listed in one message, "Новые заявки", with the number, client,
+  priority, a few words and a button to take it;
   the list is edited in place as more tickets come, a new message starting when one is
   full; it spends its places no faster than the minute gives them back (after a look
   that sent or edited k messages, the next is `k * SECONDS_PER_PLACE` later), so it
@@ -133,13 +134,12 @@ class NewTicketsList:
             self._pages.remove(page)
             await self._delete(page)
         listed = {t for page in self._pages for t in page.tickets}
-        due = [
-            t
-            for t, seen in self._first_seen.items()
-            if t not in listed and now - seen >= LIST_AFTER
-        ]
-        if due and now >= self._next_look:
-            self._add(sorted(due))
+        unlisted = [t for t in self._first_seen if t not in listed]
+        # Once one has waited long enough, the others waiting come along in the same edit.
+        if any(now - self._first_seen[t] >= LIST_AFTER for t in unlisted) and (
+            now >= self._next_look
+        ):
+            self._add(sorted(unlisted))
         if now < self._next_look:
             return
         shown = 0
