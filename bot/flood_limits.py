@@ -210,9 +210,10 @@ class Throttle(BaseRequestMiddleware):
         now = self._now()
         if at is not None and at <= now:
             return True
-        with contextlib.suppress(TimeoutError):
-            timeout = None if at is None else at - now
-            await asyncio.wait_for(self._answer.wait(), timeout)
+        if at is not None:
+            await asyncio.sleep(at - now)
+        else:  # every place is on its way: the next answer tells when one frees
+            await self._answer.wait()
         return False
 
     # --- the request middleware -------------------------------------------------------
