@@ -3,9 +3,8 @@
 The staff chat is a group: Telegram lets a bot post 20 messages a minute there, edits
 included. Starts the Bot API emulator (Telegram's limits on, its default) and a FrontDesk
 with a staff chat on a temporary database, registers 200 employees of one client and
-files a ticket for each of them, spread evenly over `--spread` seconds (the 1,000
-updates of 200 whole intakes take about that long here, bench/throughput.py), through
-the real use case and notifier, as the intake's last step does.
+files a ticket for each of them, spread evenly over `--spread` seconds (10 by default),
+through the real use case and notifier, as the intake's last step does.
 
 Prints when every ticket was in sight in the staff chat (its card, or its line in the
 "Новые заявки" list): the worst and median time from filing to being in sight (goal:
