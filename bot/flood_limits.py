@@ -38,6 +38,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
 from aiogram.methods import Response, TelegramMethod
 
 EDITS = frozenset(
@@ -109,6 +110,10 @@ class Window:
     def answered(self, now: float) -> None:
         self.in_flight -= 1
         insort(self._answered, now)
+
+    def refused(self) -> None:
+        """Telegram refused the message (a 4xx): it holds no place."""
+        self.in_flight -= 1
 
 
 class Throttle(BaseRequestMiddleware):
@@ -234,15 +239,32 @@ class Throttle(BaseRequestMiddleware):
         window.left()
         self._overall.left()
         try:
-            return await make_request(bot, method)
-        finally:
-            now = self._now()
-            window.answered(now)
-            self._overall.answered(now)
-            answer, self._answer = self._answer, asyncio.Event()
-            answer.set()  # whoever waits for an answer looks again
-            if len(self._chats) > 10_000:
-                self._forget_idle(now)
+            response = await make_request(bot, method)
+        except TelegramAPIError as exc:
+            if isinstance(exc, TelegramServerError | TelegramNetworkError):
+                self._answered(window)  # it may have been counted before it failed
+            else:  # refused ("message is not modified", 429, 403...): not counted
+                window.refused()
+                self._overall.refused()
+                self._notify()
+            raise
+        except BaseException:  # cancelled, or a timeout: whether it was counted is unknown
+            self._answered(window)
+            raise
+        self._answered(window)
+        return response
+
+    def _answered(self, window: Window) -> None:
+        now = self._now()
+        window.answered(now)
+        self._overall.answered(now)
+        self._notify()
+        if len(self._chats) > 10_000:
+            self._forget_idle(now)
+
+    def _notify(self) -> None:
+        answer, self._answer = self._answer, asyncio.Event()
+        answer.set()  # whoever waits for an answer looks again
 
     def _forget_idle(self, now: float) -> None:
         """Drop the windows that hold nothing: a new one starts empty just the same."""

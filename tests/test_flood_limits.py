@@ -36,3 +36,10 @@ def test_places_kept_free_and_messages_on_their_way():
     for _ in range(30):
         second.left()
     assert second.free_at(0.0) is None  # all on their way: no telling until one answers
+
+
+def test_a_refused_message_holds_no_place():
+    second = Window(1, 1.0)
+    second.left()
+    second.refused()  # "message is not modified", a 429...: Telegram did not count it
+    assert second.free_at(0.0) == 0.0
