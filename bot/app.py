@@ -26,6 +26,7 @@ from bot.bot_api import JsonBotApiSession
 from bot.config import Settings, SettingsError
 from bot.delivery import DeliveryWorker
 from bot.flood import RateLimit, RateLimitMiddleware
+from bot.flood_limits import Throttle
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares import (
     ActorMiddleware,
@@ -34,6 +35,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
 )
 from bot.monthly_reports import MonthlyReports
+from bot.new_tickets import NewTicketsList
 from bot.notifications import OutboxNotifier
 from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
 from bot.polling import DurablePolling
@@ -123,6 +125,7 @@ class FrontDesk:
     delivery: DeliveryWorker = field(init=False)
     timers: DeskScheduler = field(init=False)
     monthly_reports: MonthlyReports = field(init=False)
+    new_tickets: NewTicketsList | None = field(default=None, init=False)
     metrics: Metrics = field(init=False)
     telegram: TelegramCalls = field(init=False)
     rate_limit: RateLimit = field(init=False)
@@ -143,15 +146,31 @@ class FrontDesk:
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
         self.bot.session.middleware(self.telegram)
+        throttle = Throttle()  # innermost: it sees every call, waits and counts
+        self.bot.session.middleware(throttle)
         try:
             await self._check_staff_chat()
             me = await self.bot.get_me()
             i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
-                self.db, self.bot, i18n, self.settings.default_locale, business_clock=self.clock
+                self.db,
+                self.bot,
+                i18n,
+                self.settings.default_locale,
+                business_clock=self.clock,
+                throttle=throttle,
             )
             desk = StaffDesk(self.db, self.bot, i18n, self.settings.default_locale, self.clock)
             self.delivery.custom_methods.update(desk.handlers())
+            if self.settings.staff_chat_id is not None:
+                self.new_tickets = NewTicketsList(
+                    self.db,
+                    self.bot,
+                    i18n,
+                    self.settings.default_locale,
+                    throttle,
+                    self.settings.staff_chat_id,
+                )
             self.monthly_reports = MonthlyReports(
                 self.db,
                 self.clock,
@@ -190,6 +209,8 @@ class FrontDesk:
             await self.db.close()
             raise
         self.delivery.start()
+        if self.new_tickets is not None:
+            self.new_tickets.start()
         await self.timers.start()
         await self.monthly_reports.start(self.timers.scheduler)
 
@@ -300,6 +321,8 @@ class FrontDesk:
             await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
         try:
             await self.timers.stop()
+            if self.new_tickets is not None:
+                await self.new_tickets.stop()
             await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
             await self.dp.storage.close()
             await self.bot.session.close()

@@ -3,8 +3,9 @@ Telegram's limits, at least once.
 
 - One message per chat at a time (storage hands out only each chat's oldest pending row),
   many chats at once.
-- Limits kept here, so Telegram rarely has to say 429: about one message per second per
-  private chat with a short burst, 20 per minute per group, 30 per second overall.
+- Telegram's limits kept by the throttle (`bot/flood_limits.py`), so Telegram rarely has
+  to say 429: a call this worker makes waits for its place in the sliding windows of its
+  chat and of everything together; meanwhile other chats go on.
 - 429: wait `retry_after` (the whole chat waits, order is kept). 5xx and network errors:
   retry with exponential backoff. 403 (blocked) or chat not found: give up on the row and
   tell the client's personal manager that the person is unreachable. An edit to identical
@@ -22,7 +23,6 @@ import asyncio
 import contextlib
 import html
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,6 +39,7 @@ from aiogram.exceptions import (
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
+from bot.flood_limits import Throttle
 from bot.logs import log_context
 from domain.ports import Clock, OutboxMessage
 from handlers.texts import N_
@@ -49,129 +50,6 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 30
 MAX_BACKOFF = 300.0
-
-
-class _Bucket:
-    """A token bucket: up to `capacity` messages at once, refilled at `per_second`."""
-
-    __slots__ = ("capacity", "per_second", "tokens", "updated")
-
-    def __init__(self, capacity: float, per_second: float, now: float) -> None:
-        self.capacity = capacity
-        self.per_second = per_second
-        self.tokens = capacity
-        self.updated = now
-
-    def wait(self, now: float) -> float:
-        """Seconds until a message may go (0: now)."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
-        self.updated = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.per_second
-
-    def is_full(self, now: float) -> bool:
-        self.wait(now)
-        return self.tokens >= self.capacity
-
-
-class Throttle:
-    """Telegram's flood limits as token buckets, one per chat and one overall: a private
-    chat gets a short burst and then about one message per second, a group 20 per minute,
-    everything together 30 per second.
-
-    Telegram counts a message when it arrives, this counts it when it leaves, and trips
-    differ by a few milliseconds, not always in the order sent. Limits kept exactly would
-    go over now and then (30 sent at t and 30 more at t + 1 s can arrive 0.99 s apart:
-    429). So each bucket holds `slack` seconds' worth of its rate less than Telegram's: a
-    message may arrive that much out of step with the others and still be within the
-    limit. The rates are Telegram's own, so this trims the first burst a little and costs
-    nothing in steady throughput.
-    """
-
-    def __init__(
-        self,
-        *,
-        global_per_second: int = 30,
-        private_burst: int = 3,
-        private_window: float = 3.0,
-        group_per_minute: int = 20,
-        slack: float = 0.25,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.global_per_second = global_per_second
-        self.private_burst = private_burst
-        self.private_window = private_window  # a spent burst refills over this window
-        self.group_per_minute = group_per_minute
-        self.slack = slack
-        self._now = monotonic
-        self._global = self._bucket(global_per_second, float(global_per_second))
-        self._chats: dict[int, _Bucket] = {}
-        self._paused_until: dict[int | None, float] = {}
-        self._turn = asyncio.Lock()  # FIFO: the queue for the overall limit
-
-    def _bucket(self, burst: float, per_second: float) -> _Bucket:
-        # Never below one message, or nothing could ever go.
-        capacity = max(burst - per_second * self.slack, 1.0)
-        return _Bucket(capacity, per_second, self._now())
-
-    def _chat_bucket(self, chat_id: int) -> _Bucket:
-        bucket = self._chats.get(chat_id)
-        if bucket is None:
-            if chat_id < 0:  # groups and channels
-                bucket = self._bucket(self.group_per_minute, self.group_per_minute / 60.0)
-            else:
-                bucket = self._bucket(self.private_burst, self.private_burst / self.private_window)
-            self._chats[chat_id] = bucket
-        return bucket
-
-    def pause(self, chat_id: int | None, seconds: float) -> None:
-        """Telegram said "retry after": hold that chat (None: everything) for a while."""
-        self._paused_until[chat_id] = max(
-            self._paused_until.get(chat_id, 0.0), self._now() + seconds
-        )
-
-    def _chat_wait(self, chat_id: int) -> float:
-        now = self._now()
-        paused = self._paused_until.get(chat_id, 0.0) - now
-        return max(paused, self._chat_bucket(chat_id).wait(now), 0.0)
-
-    def _global_wait(self) -> float:
-        now = self._now()
-        paused = self._paused_until.get(None, 0.0) - now
-        return max(paused, self._global.wait(now), 0.0)
-
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to `chat_id` may go, and count it.
-
-        First the chat's own limit, then the overall one, where the chats take turns in
-        the order they became ready: a chat that has just sent queues up behind the
-        others, so chats advance evenly rather than whoever wakes first."""
-        while True:
-            if (wait := self._chat_wait(chat_id)) > 0:
-                await asyncio.sleep(wait)
-                continue
-            async with self._turn:
-                await self._global_turn()
-                if self._chat_wait(chat_id) > 0:
-                    continue  # the chat was held meanwhile (a retry after): wait for it
-                self._global.tokens -= 1
-                self._chat_bucket(chat_id).tokens -= 1
-                if len(self._chats) > 10_000:
-                    self._forget_idle(self._now())
-                return
-
-    async def _global_turn(self) -> None:
-        """Wait (at the head of the queue) until the overall limit lets one through."""
-        wait = self._global_wait()
-        while wait > 0:
-            await asyncio.sleep(wait)
-            wait = self._global_wait()
-
-    def _forget_idle(self, now: float) -> None:
-        """Drop the buckets that have refilled: a new one starts full just the same."""
-        for chat_id in [c for c, bucket in self._chats.items() if bucket.is_full(now)]:
-            del self._chats[chat_id]
-        for chat_id in [c for c, until in self._paused_until.items() if until <= now]:
-            del self._paused_until[chat_id]
 
 
 def _method(message: OutboxMessage) -> methods.TelegramMethod[Any]:
@@ -196,7 +74,7 @@ class DeliveryWorker:
         default_locale: str,
         *,
         business_clock: Clock,
-        throttle: Throttle | None = None,
+        throttle: Throttle,
         batch: int = 50,
     ) -> None:
         self.db = db
@@ -204,7 +82,7 @@ class DeliveryWorker:
         self.i18n = i18n
         self.default_locale = default_locale
         self.outbox = OutboxDelivery(db)
-        self.throttle = throttle or Throttle()
+        self.throttle = throttle  # the request middleware of the bot session
         self.business_clock = business_clock
         self.batch = batch
         # The outbox's own methods (the staff desk's card and thread), resolved at delivery.
@@ -320,10 +198,10 @@ class DeliveryWorker:
 
     async def _deliver(self, row: OutboxMessage) -> None:
         assert row.id is not None
-        await self.throttle.acquire(row.chat_id)
         try:
             custom = self.custom_methods.get(row.method)
-            result = await (custom(row) if custom is not None else self.bot(_method(row)))
+            with self.throttle.paced():
+                result = await (custom(row) if custom is not None else self.bot(_method(row)))
         except TelegramRetryAfter as exc:
             self.throttle.pause(row.chat_id, exc.retry_after)
             self.retried += 1

@@ -3,6 +3,7 @@ when a row is delivered.
 
 - `ticketCard`: the ticket's card, rendered from the database now. The first time it is
   posted (in a forum: a new topic "№N · Client · title" first); after that, edited in place.
+  One delivery stands for the card's later rows still waiting: they merge into it.
 - `toTicketThread`: a Bot API call placed in the ticket's thread: its topic in a forum, a
   reply to its card otherwise.
 - `closeTicketTopic`: the topic of a finished ticket is closed;
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, methods
@@ -23,6 +25,7 @@ from aiogram.utils.i18n import I18n
 from domain.ports import Clock, OutboxMessage
 from handlers.staff.cards import card_keyboard, card_text, load_card, topic_name
 from storage import Database
+from storage.outbox import OutboxDelivery
 from storage.repositories import TicketPost
 
 
@@ -33,6 +36,7 @@ class StaffDesk:
         self.i18n = i18n
         self.locale = locale
         self.clock = clock
+        self.outbox = OutboxDelivery(db)
         self._is_forum: dict[int, bool] = {}
         self._last_card: dict[int, str] = {}  # ticket → digest of what the card shows
 
@@ -57,7 +61,11 @@ class StaffDesk:
         return post
 
     async def post_card(self, row: OutboxMessage) -> int | None:
+        """Post or edit the card as it is now; the card's later rows queued meanwhile (a
+        take, a reply, a priority change one after another) are shown by this very edit,
+        so the staff chat's minute is spent once rather than once each."""
         ticket_id = int(row.payload["ticket_id"])
+        await self.outbox.merge_later(row, datetime.now(UTC))
         async with self.db.unit_of_work() as uow:
             card = await load_card(uow, ticket_id)
             post = await uow.ticket_posts.get(ticket_id)

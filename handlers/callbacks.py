@@ -48,6 +48,9 @@ class StaffCb(CallbackData, prefix="st"):
     value: str = ""
 
 
+FROM_LIST = "list"  # StaffCb.value of a button in the new tickets list: not on the card
+
+
 class QueueCb(CallbackData, prefix="q"):
     view: str  # all, mine, unassigned, client
     value: str = ""

@@ -47,6 +47,16 @@ class OutboxRow:
     last_error: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class WaitingCard:
+    """A ticket whose card is not posted yet: its first card row waits in the queue."""
+
+    ticket_id: int
+    client: str
+    priority: str
+    title: str
+
+
 def _message(row: sqlite3.Row) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
@@ -88,6 +98,23 @@ class OutboxDelivery:
                 (utc_text(at), sent_message_id, outbox_id),
             )
 
+    async def merge_later(self, row: OutboxMessage, at: datetime) -> int:
+        """The chat's later pending rows of the same method and ticket go with `row`: for a
+        row that shows the ticket as it is when delivered (its card), one delivery covers
+        them all. They are marked sent; returns how many.
+
+        Call it before reading what to show: a change committed after the call comes
+        with a row of its own, which stays pending."""
+        assert row.id is not None
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(
+                "UPDATE outbox SET status = 'sent', sent_at = ? "
+                "WHERE chat_id = ? AND method = ? AND ticket_id = ? AND status = 'pending' "
+                "AND id > ? RETURNING id",
+                (utc_text(at), row.chat_id, row.method, row.ticket_id, row.id),
+            )
+        return len(rows)
+
     async def reschedule(self, outbox_id: int, next_attempt_at: datetime, error: str) -> None:
         """Try again at `next_attempt_at` (the chat's later messages keep waiting)."""
         async with self._db.transaction() as session:
@@ -104,6 +131,21 @@ class OutboxDelivery:
                 "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
                 (error, outbox_id),
             )
+
+    async def cards_waiting(self, chat_id: int, method: str) -> list[WaitingCard]:
+        """The tickets with a `method` row (their card) pending in `chat_id` and no card
+        posted yet, by number."""
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(
+                "SELECT t.id, c.name AS client, t.priority, t.title FROM tickets AS t "
+                "JOIN clients AS c ON c.id = t.client_id "
+                "WHERE t.id IN (SELECT o.ticket_id FROM outbox AS o "
+                "               WHERE o.chat_id = ? AND o.method = ? AND o.status = 'pending') "
+                "AND NOT EXISTS (SELECT 1 FROM ticket_posts AS p WHERE p.ticket_id = t.id) "
+                "ORDER BY t.id",
+                (chat_id, method),
+            )
+        return [WaitingCard(r["id"], r["client"], r["priority"], r["title"]) for r in rows]
 
     async def depth(self) -> int:
         """How many messages wait to be sent."""

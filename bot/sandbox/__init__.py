@@ -16,7 +16,7 @@ The real bot runs against it unchanged, only pointed at its address::
 
 from .bot_api import ApiCall, ApiStats
 from .errors import SandboxError, SandboxTimeout, TelegramApiError
-from .faults import FaultInjector, FaultRule, RateLimits
+from .faults import Busiest, FaultInjector, FaultRule, RateLimits, Window
 from .files import SAMPLE_GIF, SAMPLE_OGG, SAMPLE_PDF, SAMPLE_PNG, StoredFile
 from .formatting import parse_html, utf16_len
 from .model import CallbackAnswer, ChatMessage, ForumTopicRecord, MessageVersion
@@ -31,6 +31,7 @@ __all__ = [
     "ApiCall",
     "ApiStats",
     "BotApiEmulator",
+    "Busiest",
     "CallbackAnswer",
     "CallbackPress",
     "ChatMessage",
@@ -46,6 +47,7 @@ __all__ = [
     "SandboxTimeout",
     "StoredFile",
     "TelegramApiError",
+    "Window",
     "parse_html",
     "utf16_len",
 ]

@@ -4,7 +4,7 @@ Each method reads its parameters the way the Bot API does (JSON, form or
 multipart bodies), validates them with Telegram's error codes and
 descriptions, updates ``SandboxState`` and answers with the real response
 envelope.  Every call first passes the fault injector and, for sending
-methods, the flood-limit check.  Calls are logged and counted, and in-flight
+methods and edits in groups, the flood-limit check.  Calls are logged and counted, and in-flight
 calls are tracked so the emulator can tell when the bot has gone quiet.
 """
 
@@ -406,8 +406,11 @@ class BotApi:
             raise bad_request(errors.THREAD_NOT_FOUND)
         return thread_id
 
-    def _throttle(self, chat: ChatRecord) -> None:
-        retry_after = self.rate_limiter.check(chat.id, chat.is_private)
+    def _throttle(self, chat: ChatRecord, kind: str = "message") -> None:
+        """Count a message (or an edit: only in groups) against the flood limits."""
+        if kind == "edit" and chat.is_private:
+            return
+        retry_after = self.rate_limiter.check(chat.id, chat.is_private, kind)
         if retry_after is not None:
             self.stats.rate_limited += 1
             raise errors.too_many_requests(retry_after)
@@ -885,6 +888,7 @@ class BotApi:
         preview = params.get_json("link_preview_options")
         if isinstance(preview, dict) and preview:
             changes["link_preview_options"] = preview
+        self._throttle(self.state.chat(message.chat_id), "edit")
         self.state.apply_edit(message, changes, reply_markup=markup)
         return message.to_api()
 
@@ -905,6 +909,7 @@ class BotApi:
             "caption_entities": caption.get("caption_entities"),
             "show_caption_above_media": caption.get("show_caption_above_media"),
         }
+        self._throttle(self.state.chat(message.chat_id), "edit")
         self.state.apply_edit(message, changes, reply_markup=markup)
         return message.to_api()
 
@@ -913,6 +918,7 @@ class BotApi:
         markup = parse_reply_markup(params.get_json("reply_markup"), inline_only=True)
         if self._markup_unchanged(message, markup):
             raise bad_request(errors.MESSAGE_NOT_MODIFIED)
+        self._throttle(self.state.chat(message.chat_id), "edit")
         self.state.apply_edit(message, {}, reply_markup=markup)
         return message.to_api()
 

@@ -9,7 +9,7 @@ chats or buttons) is answered with 400 and ``{"error": "..."}``.
 Routes (JSON bodies; ``chat_id`` < 0 acts in a group instead of the private chat):
 
     GET    /_sandbox/state                      users, groups, webhook, pending updates
-    GET    /_sandbox/stats                      request/status counters, 429 count
+    GET    /_sandbox/stats                      request/status counters, 429 count, busiest windows
     GET    /_sandbox/calls?method=&limit=       logged Bot API calls
     POST   /_sandbox/users                      {first_name, id?, last_name?, username?,
                                                  language_code?, is_premium?, phone_number?,
@@ -214,6 +214,7 @@ class ControlApi:
         return {
             **self.emulator.stats.to_dict(),
             "rate_limits_enabled": self.emulator.rate_limits_enabled,
+            "busiest_windows": self.emulator.busiest_windows().to_dict(),
             "pending_updates": self.emulator.pending_updates,
         }
 

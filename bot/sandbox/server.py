@@ -26,7 +26,7 @@ from aiohttp import web
 from .bot_api import ApiCall, ApiStats, BotApi
 from .control_api import ControlApi, json_errors_middleware
 from .errors import SandboxError, SandboxTimeout
-from .faults import FaultInjector, RateLimiter, RateLimits
+from .faults import Busiest, FaultInjector, RateLimiter, RateLimits
 from .model import ChatMessage
 from .people import CallbackPress, Group, Person
 from .state import MessageListener, SandboxState
@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 class BotApiEmulator:
     """An in-process Telegram Bot API server with scriptable people.
 
-    ``rate_limits`` switches Telegram's flood limits on from the start (pass a
-    ``RateLimits`` to tune them); ``clock`` is the monotonic clock they use.
+    Telegram's flood limits are on (``rate_limits=False`` switches them off; pass a
+    ``RateLimits`` to tune them): a bot that sends faster than Telegram allows is
+    answered 429 here as it would be there. ``clock`` is the monotonic clock they use.
     """
 
     def __init__(
@@ -51,7 +52,7 @@ class BotApiEmulator:
         bot_first_name: str = "Front Desk",
         host: str = "127.0.0.1",
         port: int = 0,
-        rate_limits: bool | RateLimits = False,
+        rate_limits: bool | RateLimits = True,
         clock: Callable[[], float] = time.monotonic,
         webhook_retry_delay: float = 0.2,
         shutdown_timeout: float = 2.0,
@@ -282,8 +283,13 @@ class BotApiEmulator:
     # --- faults, limits, observation -----------------------------------------------
 
     def enable_rate_limits(self, enabled: bool = True) -> None:
-        """Switch Telegram's flood limits on or off (buckets start full)."""
+        """Switch Telegram's flood limits on or off (the windows start empty)."""
         self.rate_limiter.set_enabled(enabled)
+
+    def busiest_windows(self) -> Busiest:
+        """The most messages the flood limits counted within one window of each kind,
+        from the record of accepted calls (kept whether the limits are on or off)."""
+        return self.rate_limiter.busiest()
 
     @property
     def rate_limits_enabled(self) -> bool:

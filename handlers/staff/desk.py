@@ -24,7 +24,7 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.services import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.callbacks import StaffCb
+from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
 from handlers.staff import in_staff_place
@@ -144,7 +144,8 @@ async def take(
     if outcome is None:
         return
     await query.answer(_("№{number} is yours.").format(number=callback_data.ticket))
-    await refresh(query, uow, callback_data.ticket, clock)
+    if callback_data.value != FROM_LIST:  # pressed in the new tickets list: the card comes later
+        await refresh(query, uow, callback_data.ticket, clock)
 
 
 @router.callback_query(StaffCb.filter(F.action == "resume"))

@@ -43,7 +43,6 @@ from aiohttp import web
 from bot.sandbox import (
     SAMPLE_PNG,
     BotApiEmulator,
-    RateLimits,
     SandboxError,
     SandboxTimeout,
     parse_html,
@@ -808,28 +807,60 @@ async def test_injected_retry_after_server_errors_and_disconnects(
     assert emulator.faults.active == []
 
 
-async def test_flood_limits_answer_429_with_retry_after() -> None:
+async def test_flood_limits_count_sliding_windows_and_answer_429_with_retry_after() -> None:
     fake_now = [1000.0]
-    async with BotApiEmulator(rate_limits=RateLimits(), clock=lambda: fake_now[0]) as emulator:
+    async with BotApiEmulator(rate_limits=True, clock=lambda: fake_now[0]) as emulator:
         bot = make_bot(emulator)
         try:
             alice = emulator.create_user()
-            for index in range(3):  # the short burst a private chat allows
+            # About one a second on average over 20 s: a burst of replies is tolerated.
+            for index in range(20):
                 await bot.send_message(alice.id, f"burst {index}")
             with pytest.raises(TelegramRetryAfter) as flood:
                 await bot.send_message(alice.id, "one too many")
-            assert flood.value.retry_after == 1
-            fake_now[0] += 1.0
-            await bot.send_message(alice.id, "after waiting")
+            assert flood.value.retry_after == 20  # the burst leaves the window in 20 s
+            fake_now[0] += 18.0
+            with pytest.raises(TelegramRetryAfter) as still:
+                await bot.send_message(alice.id, "still too many")
+            assert still.value.retry_after == 2
+            fake_now[0] += 2.0
+            sent = await bot.send_message(alice.id, "after waiting")
+            # Edits in a private chat do not count.
+            for index in range(5):
+                await bot.edit_message_text(
+                    f"edited {index}", chat_id=alice.id, message_id=sent.message_id
+                )
 
             group = emulator.create_group("Busy")
-            for index in range(20):
+            first = await bot.send_message(group.id, "group 0")
+            fake_now[0] += 50.0
+            for index in range(1, 19):
                 await bot.send_message(group.id, f"group {index}")
+            # An edit in a group counts against its minute.
+            await bot.edit_message_text(
+                "group 0, edited", chat_id=group.id, message_id=first.message_id
+            )
             with pytest.raises(TelegramRetryAfter) as group_flood:
                 await bot.send_message(group.id, "21st in a minute")
-            assert group_flood.value.retry_after == 3
-            assert emulator.too_many_requests_count == 2
-            assert emulator.stats.rate_limited == 2
+            # A window, not a bucket: the minute frees one place when "group 0" leaves it.
+            assert group_flood.value.retry_after == 10
+            fake_now[0] += 10.0
+            await bot.send_message(group.id, "one more")
+            with pytest.raises(TelegramRetryAfter):
+                await bot.send_message(group.id, "and another")
+
+            everyone = [emulator.create_user(f"P{n}") for n in range(31)]
+            fake_now[0] += 60.0
+            for person in everyone[:30]:
+                await bot.send_message(person.id, "news")
+            with pytest.raises(TelegramRetryAfter) as overall:
+                await bot.send_message(everyone[30].id, "news")
+            assert overall.value.retry_after == 1
+            assert emulator.too_many_requests_count == emulator.stats.rate_limited == 5
+
+            busiest = emulator.busiest_windows()
+            assert busiest.private_chat == busiest.private_chat_second == 20
+            assert busiest.group == 20 and busiest.overall == 30
 
             emulator.enable_rate_limits(False)
             await bot.send_message(group.id, "limits off")

@@ -3,8 +3,12 @@ employee hearing about every step, the personal manager pinged; each notice exac
 
 from __future__ import annotations
 
+import re
+
 from bot.sandbox import BotApiEmulator, Person
-from domain import StaffRole, TicketStatus
+from domain import StaffRole, TicketKind, TicketStatus
+from domain import services as uc
+from domain.enums import Scope, WorkImpact
 from tests.e2e.harness import Desk, running_desk
 from tests.e2e.test_client_side import send_ticket
 
@@ -220,3 +224,65 @@ async def test_staff_work_from_their_private_chat_too(desk: Desk):
     answer = await anna.wait_for_message(contains=f"Ответ по заявке №{second}")
     assert "Вот так должна выглядеть настройка" in answer.text
     await anna.wait_for_message(lambda m: m.kind == "photo")
+
+
+async def test_when_many_file_at_once_every_ticket_is_in_the_staff_chat_within_seconds(
+    emulator: BotApiEmulator, tmp_path
+):
+    # The cards still queued at the end need minutes: the bot stops without waiting.
+    async with running_desk(emulator, tmp_path, SHUTDOWN_FLUSH_SECONDS=0) as desk:
+        await many_file_at_once(desk)
+
+
+async def many_file_at_once(desk: Desk) -> None:
+    emulator, chat = desk.emulator, desk.staff_chat
+    assert chat is not None
+    await desk.add_staff(ENGINEER_ID, "Иван", StaffRole.FIRST_LINE)
+    engineer = emulator.create_user("Иван", user_id=ENGINEER_ID, language_code="ru")
+    chat.add_member(engineer)
+    client = await desk.add_client("ООО Ромашка")
+    many = 40  # twice what Telegram lets into a group in a minute
+    code = await desk.invite(client, uses=many)
+    people = [desk.person(f"Сотрудник {n}") for n in range(many)]
+    numbers = []
+    for person in people:  # everyone files at once: a printer outage in the whole office
+        async with desk.db.unit_of_work() as uow:
+            await uc.register_employee(
+                uow, desk.clock, code=code, tg_id=person.id, name=person.first_name
+            )
+            outcome = await uc.open_ticket(
+                uow,
+                desk.clock,
+                employee_tg_id=person.id,
+                draft=uc.TicketDraft(
+                    "Не печатает принтер на втором этаже",
+                    TicketKind.INCIDENT,
+                    impact=WorkImpact.HAMPERED,
+                    scope=Scope.SEVERAL,
+                ),
+            )
+            await desk.app.timers.notifier.publish(uow, outcome.events)
+            await uow.commit()
+        numbers.append(outcome.value.number)
+    desk.app.delivery.wake()
+
+    def in_sight() -> list[int]:
+        """The tickets a person in the staff chat can see: a card, or a line of the list."""
+        shown = "\n".join(m.text or "" for m in chat.bot_messages if not m.deleted)
+        return [n for n in numbers if re.search(rf"№{n}\b", shown)]
+
+    await chat.wait_until(lambda _: len(in_sight()) == many, timeout=30)
+
+    [listing] = [m for m in chat.bot_messages if "Новые заявки" in (m.text or "")]
+    line = next(row for row in listing.text.splitlines() if f"№{numbers[-1]} " in row)
+    assert "ООО Ромашка" in line and "Не печатает принтер" in line
+    # Telegram's limit was kept: no 429, never more than 20 in a minute, edits included.
+    assert emulator.too_many_requests_count == 0
+    assert emulator.busiest_windows().group <= 20
+
+    # A ticket can be taken right from the list; the list stays a list.
+    await (await engineer.press(f"🙋 №{numbers[-1]}", message=listing, chat=chat)).wait_answered()
+    async with desk.db.unit_of_work() as uow:
+        ticket = await uow.tickets.get(numbers[-1])
+    assert ticket.assignee_tg_id == ENGINEER_ID
+    assert "Новые заявки" in (listing.text or "")

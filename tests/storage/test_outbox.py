@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from domain.ports import OutboxMessage
 from storage import Database, OutboxDelivery
+from storage.repositories import TicketPost
 from tests.storage.conftest import T0, MovableClock, new_ticket
 
 SECOND = timedelta(seconds=1)
@@ -168,3 +169,54 @@ async def test_drop_pending_gives_up_one_chats_waiting_messages_with_the_reason(
     )
     assert kept is not None and kept.status == "sent"
     assert [m.chat_id for m in await delivery.claim_due(T0 + SECOND)] == [8]
+
+
+async def test_a_cards_later_rows_merge_into_the_one_delivered(
+    db: Database, people: tuple[int, int], clock: MovableClock
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        first = await uow.tickets.add(new_ticket(client_id, employee_id))
+        second = await uow.tickets.add(new_ticket(client_id, employee_id))
+        await uow.commit()
+
+    def card(ticket_id: int) -> OutboxMessage:
+        return OutboxMessage(-100, "ticketCard", {"ticket_id": ticket_id}, ticket_id=ticket_id)
+
+    ids = await write(
+        db,
+        card(first.number),
+        note(-100, "между"),
+        card(second.number),
+        card(first.number),
+        card(first.number),
+    )
+    delivery = OutboxDelivery(db)
+    [head] = await delivery.claim_due(clock.now())
+    assert head.id == ids[0]
+
+    assert await delivery.merge_later(head, clock.now()) == 2
+    # The other ticket's card and the note still wait, in their order.
+    assert [m.id for m in await delivery.pending()] == [ids[0], ids[1], ids[2]]
+
+
+async def test_cards_waiting_are_the_tickets_whose_card_is_not_posted_yet(
+    db: Database, people: tuple[int, int], clock: MovableClock
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        posted = await uow.tickets.add(new_ticket(client_id, employee_id))
+        waiting = await uow.tickets.add(new_ticket(client_id, employee_id))
+        await uow.ticket_posts.set(TicketPost(posted.number, -100, 7, None))
+        await uow.commit()
+    await write(
+        db,
+        *(
+            OutboxMessage(-100, "ticketCard", {"ticket_id": n}, ticket_id=n)
+            for n in (posted.number, waiting.number, waiting.number)
+        ),
+    )
+
+    [card] = await OutboxDelivery(db).cards_waiting(-100, "ticketCard")
+    assert card.ticket_id == waiting.number and card.title == waiting.title
+    assert await OutboxDelivery(db).cards_waiting(-200, "ticketCard") == []
