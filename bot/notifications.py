@@ -25,6 +25,7 @@ from domain.ports import Clock, OutboxMessage, UnitOfWork
 from domain.sla import SlaMilestone
 from handlers.callbacks import StaffCb, TicketCb
 from handlers.formatting import deadline, duration
+from handlers.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html
 from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
 from handlers.staff.duty import PageCb
 from handlers.texts import N_, priority_name
@@ -116,9 +117,10 @@ class OutboxNotifier:
         payload: dict[str, Any],
         ticket_id: int | None,
         key: str | None = None,
-    ) -> None:
+    ) -> bool:
+        """Whether it was queued (False: a row with the same key already was)."""
         self.on_queued()  # the worker looks once this transaction lets it in
-        await uow.outbox.add(
+        row = await uow.outbox.add(
             OutboxMessage(
                 chat_id=chat_id,
                 method=method,
@@ -128,6 +130,7 @@ class OutboxNotifier:
                 created_at=self.clock.now(),
             )
         )
+        return row is not None
 
     async def _text(
         self,
@@ -138,29 +141,21 @@ class OutboxNotifier:
         markup: dict[str, Any] | None = None,
         key: str | None = None,
     ) -> None:
-        payload: dict[str, Any] = {
-            "text": text[:4096],
-            "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": True},
-        }
-        if markup:
-            payload["reply_markup"] = markup
-        await self._queue(uow, chat_id, "sendMessage", payload, ticket_id, key)
-
-    async def _long_text(
-        self,
-        uow: UnitOfWork,
-        chat_id: int,
-        text: str,
-        ticket_id: int,
-        markup: dict[str, Any] | None = None,
-    ) -> None:
-        """Texts over Telegram's 4096 characters go in several messages, buttons on the last."""
-        parts = [text[i : i + 4000] for i in range(0, len(text), 4000)] or [""]
+        """A text over Telegram's limit goes in several messages (handlers/splitting.py),
+        the buttons on the last; with a key, a repeat of the first part adds none of them."""
+        parts = split_html(text, MESSAGE_LIMIT)
         for index, part in enumerate(parts):
-            await self._text(
-                uow, chat_id, part, ticket_id, markup if index == len(parts) - 1 else None
-            )
+            payload: dict[str, Any] = {
+                "text": part,
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": True},
+            }
+            if markup and index == len(parts) - 1:
+                payload["reply_markup"] = markup
+            part_key = key if key is None or index == 0 else f"{key}#{index + 1}"
+            queued = await self._queue(uow, chat_id, "sendMessage", payload, ticket_id, part_key)
+            if key is not None and index == 0 and not queued:
+                return  # already queued once
 
     async def _files(
         self,
@@ -177,7 +172,7 @@ class OutboxNotifier:
             field = method.removeprefix("send").lower()
             payload: dict[str, Any] = {field: attachment.file_id}
             if caption:
-                payload |= {"caption": caption[:1024], "parse_mode": "HTML"}
+                payload |= {"caption": first_part(caption, CAPTION_LIMIT), "parse_mode": "HTML"}
             if to_thread:
                 await self._staff(uow, THREAD, {"method": method, "payload": payload}, ticket_id)
             else:
@@ -190,12 +185,14 @@ class OutboxNotifier:
             await self._queue(uow, self.settings.staff_chat_id, method, payload, ticket_id)
 
     async def _thread_text(self, uow: UnitOfWork, ticket_id: int, text: str) -> None:
-        await self._staff(
-            uow,
-            THREAD,
-            {"method": "sendMessage", "payload": {"text": text[:4096], "parse_mode": "HTML"}},
-            ticket_id,
-        )
+        """Into the ticket's thread in the staff chat, in as many messages as it takes."""
+        for part in split_html(text, MESSAGE_LIMIT):
+            await self._staff(
+                uow,
+                THREAD,
+                {"method": "sendMessage", "payload": {"text": part, "parse_mode": "HTML"}},
+                ticket_id,
+            )
 
     async def _message(
         self, uow: UnitOfWork, ticket_id: int, message_id: int | None
@@ -250,9 +247,9 @@ class OutboxNotifier:
         await self._staff(uow, CARD, {"ticket_id": c.ticket.number}, c.ticket.number)
         description = c.ticket.description
         if len(description) > CARD_DESCRIPTION_LIMIT:  # the whole text, in parts, after the card
-            for start in range(0, len(description), 3800):
-                part = html.escape(description[start : start + 3800])
-                await self._thread_text(uow, c.ticket.number, f"№{c.ticket.number}\n{part}")
+            mark = f"№{c.ticket.number}\n"
+            for part in split_html(html.escape(description), MESSAGE_LIMIT - len(mark)):
+                await self._thread_text(uow, c.ticket.number, mark + part)
         files = [a for m in await uow.tickets.messages(c.ticket.number) for a in m.attachments]
         await self._files(uow, 0, files, c.ticket.number, f"№{c.ticket.number}", to_thread=True)
         manager = await self._manager(uow, c)
@@ -335,7 +332,7 @@ class OutboxNotifier:
         head = self.t(N_("Answer on your request №{number}:"), locale, number=c.ticket.number)
         hint = self.t(N_("To add something, reply to this message."), locale)
         if message.text:
-            await self._long_text(
+            await self._text(
                 uow,
                 c.employee.tg_id,
                 f"<b>{head}</b>\n{html.escape(message.text)}\n\n<i>{hint}</i>",
@@ -367,7 +364,7 @@ class OutboxNotifier:
         name = await self._staff_name(uow, message.author_tg_id)
         title = self.t(head, locale, name=name)
         if message.text:
-            text = html.escape(message.text[:3800])
+            text = html.escape(message.text)
             await self._thread_text(uow, ticket_id, f"{icon} <b>№{ticket_id} · {title}</b>\n{text}")
         await self._files(uow, 0, message.attachments, ticket_id, f"№{ticket_id}", to_thread=True)
 
@@ -378,7 +375,7 @@ class OutboxNotifier:
         head = self.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
         tail = self.t(N_("Just write your answer here: we will go on as soon as you do."), locale)
         body = html.escape(message.text) if message else ""
-        await self._long_text(
+        await self._text(
             uow,
             c.employee.tg_id,
             f"<b>{head}</b>\n{body}\n\n{tail}",
@@ -409,7 +406,7 @@ class OutboxNotifier:
         )
         if message.text:
             await self._thread_text(
-                uow, c.ticket.number, f"💬 <b>{head}</b>\n{html.escape(message.text[:3800])}"
+                uow, c.ticket.number, f"💬 <b>{head}</b>\n{html.escape(message.text)}"
             )
         await self._files(
             uow, 0, message.attachments, c.ticket.number, f"№{c.ticket.number}", to_thread=True
@@ -436,7 +433,7 @@ class OutboxNotifier:
         who = html.escape(c.employee.name)
         lines = [f"💬 <b>{head}</b> {who}"]
         if message.text:
-            lines.append(html.escape(message.text[:3500]))
+            lines.append(html.escape(message.text))
         await self._files(uow, staff.tg_id, message.attachments, n, f"№{n} · {who}")
         await self._text(uow, staff.tg_id, "\n".join(lines), n, self._card_button(n, locale))
 
@@ -463,7 +460,7 @@ class OutboxNotifier:
             ),
         ]
         n = c.ticket.number
-        await self._long_text(
+        await self._text(
             uow,
             c.employee.tg_id,
             "\n".join(lines),
