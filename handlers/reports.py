@@ -5,6 +5,7 @@ client's. Nobody learns anything about a company that is not theirs."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Router
@@ -16,12 +17,13 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import StaffRole
 from domain.model import Client
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
+from handlers.numbers import is_number, month_in_range
 
 router = Router(name=__name__)
 
-MONTH = re.compile(r"^\d{4}-\d{2}$")
+MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 def parse_month_argument(words: list[str]) -> tuple[Any, bool]:
@@ -44,8 +46,8 @@ async def clients_of(uow: UnitOfWork, actor: Actor) -> list[Client]:
 
 
 def pick(clients: list[Client], wanted: str) -> Client | None:
-    if wanted.isdigit():
-        return next((c for c in clients if c.id == int(wanted)), None)
+    if is_number(wanted):
+        return next((c for c in clients if str(c.id) == wanted.lstrip("0")), None)
     matches = [c for c in clients if wanted.casefold() in c.name.casefold()]
     return matches[0] if len(matches) == 1 else None
 
@@ -58,12 +60,22 @@ async def report(
     uow: UnitOfWork,
     reports: Any,
     i18n: I18n,
+    clock: Clock,
 ) -> None:
     """The report as a short message, an XLSX workbook, a CSV of tickets and a chart."""
     words = (command.args or "").split()
     month, bad_month = parse_month_argument(words)
     if bad_month:
         await message.answer(_("The month is YYYY-MM, for example 2026-10."))
+        return
+    # "this month" somewhere on Earth: UTC+14 is the first to start a month
+    this_month = (clock.now() + timedelta(hours=14)).date()
+    if month is not None and not month_in_range(month, this_month):
+        await message.answer(
+            _("The month is from 2000-01 to {last}; there is no report for {month}.").format(
+                last=f"{this_month:%Y-%m}", month=f"{month.year:04d}-{month.month:02d}"
+            )
+        )
         return
     if actor.is_staff:
         if not words:

@@ -97,3 +97,13 @@ def test_a_title_or_comment_shaped_like_a_formula_stays_text(tmp_path, monkeypat
     )
     assert rows[1][6] == "'" + title
     assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row)
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1999-12", "2026-13"])
+def test_a_month_out_of_range_is_a_clear_error(tmp_path, monkeypatch, capsys, month):
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "frontdesk.db"))
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--client", "1", "--month", month, "--out", str(tmp_path)])
+    assert done.value.code == 2
+    assert "the month is" in capsys.readouterr().err
