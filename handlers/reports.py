@@ -15,10 +15,10 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import StaffRole
 from domain.model import Client
 from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
+from handlers.client.onboarding import stranger_text
 from handlers.numbers import is_number, month_in_range
 
 router = Router(name=__name__)
@@ -39,8 +39,7 @@ def parse_month_argument(words: list[str]) -> tuple[Any, bool]:
 
 
 async def clients_of(uow: UnitOfWork, actor: Actor) -> list[Client]:
-    assert actor.staff is not None
-    if actor.staff.role in (StaffRole.LEAD, StaffRole.ADMIN) or actor.is_admin:
+    if actor.is_admin or actor.is_lead:
         return list(await uow.clients.list())
     return list(await uow.clients.by_manager(actor.tg_id))
 
@@ -77,7 +76,7 @@ async def report(
             )
         )
         return
-    if actor.is_staff:
+    if actor.is_staff or actor.is_admin:
         if not words:
             await message.answer(
                 _("Which client? /report CLIENT [YYYY-MM], the client by its number or name.")
@@ -92,7 +91,11 @@ async def report(
     elif actor.is_employee:
         await message.answer(_("Reports are for your company's director."))
         return
+    elif message.chat.type == "private":  # a stranger: as to anything else they write
+        await message.answer(stranger_text())
+        return
     else:
+        await message.answer(_("I work in private messages: write to me directly."))
         return
     assert client is not None and client.id is not None
     if message.bot is not None:
