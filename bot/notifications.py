@@ -25,7 +25,7 @@ from domain.ports import Clock, OutboxMessage, UnitOfWork
 from domain.sla import SlaMilestone
 from handlers.callbacks import StaffCb, TicketCb
 from handlers.formatting import deadline, duration
-from handlers.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html
+from handlers.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html, utf16_len
 from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
 from handlers.staff.duty import PageCb
 from handlers.texts import N_, priority_name
@@ -140,13 +140,16 @@ class OutboxNotifier:
         ticket_id: int | None,
         markup: dict[str, Any] | None = None,
         key: str | None = None,
+        *,
+        head: str = "",
     ) -> None:
         """A text over Telegram's limit goes in several messages (handlers/splitting.py),
-        the buttons on the last; with a key, a repeat of the first part adds none of them."""
-        parts = split_html(text, MESSAGE_LIMIT)
+        each starting with `head` (the "№N" a reply is recognised by), the buttons on the
+        last; with a key, a repeat of the first part adds none of them."""
+        parts = split_html(text, MESSAGE_LIMIT - utf16_len(head))
         for index, part in enumerate(parts):
             payload: dict[str, Any] = {
-                "text": part,
+                "text": head + part,
                 "parse_mode": "HTML",
                 "link_preview_options": {"is_disabled": True},
             }
@@ -184,13 +187,16 @@ class OutboxNotifier:
         if self.settings.staff_chat_id is not None:
             await self._queue(uow, self.settings.staff_chat_id, method, payload, ticket_id)
 
-    async def _thread_text(self, uow: UnitOfWork, ticket_id: int, text: str) -> None:
-        """Into the ticket's thread in the staff chat, in as many messages as it takes."""
-        for part in split_html(text, MESSAGE_LIMIT):
+    async def _thread_text(
+        self, uow: UnitOfWork, ticket_id: int, text: str, *, head: str = ""
+    ) -> None:
+        """Into the ticket's thread in the staff chat, in as many messages as it takes, each
+        starting with `head` (the "№N" a reply to any of them is recognised by)."""
+        for part in split_html(text, MESSAGE_LIMIT - utf16_len(head)):
             await self._staff(
                 uow,
                 THREAD,
-                {"method": "sendMessage", "payload": {"text": part, "parse_mode": "HTML"}},
+                {"method": "sendMessage", "payload": {"text": head + part, "parse_mode": "HTML"}},
                 ticket_id,
             )
 
@@ -247,9 +253,9 @@ class OutboxNotifier:
         await self._staff(uow, CARD, {"ticket_id": c.ticket.number}, c.ticket.number)
         description = c.ticket.description
         if len(description) > CARD_DESCRIPTION_LIMIT:  # the whole text, in parts, after the card
-            mark = f"№{c.ticket.number}\n"
-            for part in split_html(html.escape(description), MESSAGE_LIMIT - len(mark)):
-                await self._thread_text(uow, c.ticket.number, mark + part)
+            await self._thread_text(
+                uow, c.ticket.number, html.escape(description), head=f"№{c.ticket.number}\n"
+            )
         files = [a for m in await uow.tickets.messages(c.ticket.number) for a in m.attachments]
         await self._files(uow, 0, files, c.ticket.number, f"№{c.ticket.number}", to_thread=True)
         manager = await self._manager(uow, c)
@@ -335,8 +341,9 @@ class OutboxNotifier:
             await self._text(
                 uow,
                 c.employee.tg_id,
-                f"<b>{head}</b>\n{html.escape(message.text)}\n\n<i>{hint}</i>",
+                f"{html.escape(message.text)}\n\n<i>{hint}</i>",
                 c.ticket.number,
+                head=f"<b>{head}</b>\n",
             )
         await self._files(
             uow,
@@ -365,7 +372,9 @@ class OutboxNotifier:
         title = self.t(head, locale, name=name)
         if message.text:
             text = html.escape(message.text)
-            await self._thread_text(uow, ticket_id, f"{icon} <b>№{ticket_id} · {title}</b>\n{text}")
+            await self._thread_text(
+                uow, ticket_id, text, head=f"{icon} <b>№{ticket_id} · {title}</b>\n"
+            )
         await self._files(uow, 0, message.attachments, ticket_id, f"№{ticket_id}", to_thread=True)
 
     async def _on_ClientQuestionAsked(self, uow: UnitOfWork, event: ev.ClientQuestionAsked) -> None:
@@ -378,7 +387,7 @@ class OutboxNotifier:
         await self._text(
             uow,
             c.employee.tg_id,
-            f"<b>{head}</b>\n{body}\n\n{tail}",
+            f"{body}\n\n{tail}",
             c.ticket.number,
             button_markup(
                 [
@@ -388,6 +397,7 @@ class OutboxNotifier:
                     )
                 ]
             ),
+            head=f"<b>{head}</b>\n",
         )
         if not event.in_thread and message is not None:
             await self._mirror(uow, c.ticket.number, "❓", N_("{name} asks the client:"), message)
@@ -406,7 +416,7 @@ class OutboxNotifier:
         )
         if message.text:
             await self._thread_text(
-                uow, c.ticket.number, f"💬 <b>{head}</b>\n{html.escape(message.text)}"
+                uow, c.ticket.number, html.escape(message.text), head=f"💬 <b>{head}</b>\n"
             )
         await self._files(
             uow, 0, message.attachments, c.ticket.number, f"№{c.ticket.number}", to_thread=True
