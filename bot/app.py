@@ -8,6 +8,7 @@ import contextlib
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -345,14 +346,32 @@ async def _serve(app: web.Application, host: str, port: int) -> web.AppRunner:
     return runner
 
 
-def _refuse_without_secret(secret: str) -> Middleware:
-    """Only Telegram knows the secret token set with the webhook: anyone else gets 403."""
+def _refuse_without_secret(
+    secret: str, *, every: float = 60.0, clock: Callable[[], float] = time.monotonic
+) -> Middleware:
+    """Only Telegram knows the secret token set with the webhook: anyone else gets 403.
+
+    A scanner can send thousands of such requests: the first is logged, the rest of the
+    minute only counted, and the count goes with the next line."""
+    logged_at: float | None = None
+    unlogged = 0
 
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
+        nonlocal logged_at, unlogged
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
-            log.warning("webhook request without the secret token from %s refused", request.remote)
+            now = clock()
+            if logged_at is not None and now - logged_at < every:
+                unlogged += 1
+            else:
+                more = f" ({unlogged} more refused since the last such line)" if unlogged else ""
+                log.warning(
+                    "webhook request without the secret token from %s refused%s",
+                    request.remote,
+                    more,
+                )
+                logged_at, unlogged = now, 0
             return web.Response(status=403, text="Forbidden")
         return await handler(request)
 

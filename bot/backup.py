@@ -11,6 +11,18 @@ that FILE is a sound front desk database, sets the current database aside as
 ``<database>.before-restore-<UTC time>`` and puts the copy in its place. Migrations bring
 an older copy's schema up to date when the bot next starts.
 
+Before the copy takes the database's place, two things the backup cannot know are settled
+(`storage.backup.settle_restored`):
+
+- its outbox's pending messages older than `PENDING_KEPT` (an hour) are marked failed,
+  "restored from backup", not sent: they went out after the backup was taken, or are out
+  of date by now; updates as old left in its inbox are dropped, not handled again. Younger
+  ones are sent and handled: a database moved to another machine (a backup of the stopped
+  bot, restored at once) loses nothing;
+- ticket numbers go on above the highest the replaced database gave, or `--next-ticket-
+  number` when there is none (a new machine): a number the staff chat has seen on a card
+  is never given to another ticket.
+
 Errors are one line on stderr, `<command>: error: <what is wrong>`, with exit code 1.
 """
 
@@ -21,12 +33,22 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
-from storage.backup import DatabaseFile, NotAFrontDeskDatabase, copy_database, inspect_database
+from storage.backup import (
+    DatabaseFile,
+    NotAFrontDeskDatabase,
+    RestoredState,
+    copy_database,
+    inspect_database,
+    settle_restored,
+    ticket_high_water,
+)
 from storage.database import DatabaseLocked, exclusive_use, load_migrations
+
+PENDING_KEPT = timedelta(hours=1)
 
 
 class BackupError(Exception):
@@ -47,6 +69,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     restore_parser.add_argument(
         "--from", dest="source", required=True, type=Path, metavar="FILE", help="the backup"
     )
+    restore_parser.add_argument(
+        "--next-ticket-number",
+        type=int,
+        metavar="N",
+        help="number new tickets from N at least (when the replaced database is gone: one "
+        "above the highest number in the staff chat)",
+    )
 
 
 def dispatch(args: argparse.Namespace, settings_or_exit: Callable[[], Settings]) -> int:
@@ -56,11 +85,29 @@ def dispatch(args: argparse.Namespace, settings_or_exit: Callable[[], Settings])
             copy = backup(database, args.out, force=args.force)
             print(f"backup written to {copy.path}: {_size(copy.size)}, {copy.tickets} tickets")
         else:
-            restored, aside = restore(database, args.source)
+            restored, aside, settled = restore(
+                database, args.source, next_ticket_number=args.next_ticket_number
+            )
             print(
                 f"restored {args.source} into {database}: {_size(restored.size)}, "
                 f"{restored.tickets} tickets, schema version {restored.schema_version}"
             )
+            if settled.stale_messages:
+                print(
+                    f"messages left unsent for more than {_hours(PENDING_KEPT)}: "
+                    f"{settled.stale_messages}, marked failed, not sent (restored from backup)"
+                )
+            if settled.stale_updates:
+                print(
+                    f"updates received more than {_hours(PENDING_KEPT)} ago and not handled "
+                    f"at the time of the backup: {settled.stale_updates}, dropped"
+                )
+            print(f"new tickets are numbered from {settled.next_ticket_number}")
+            if aside is None and args.next_ticket_number is None:
+                print(
+                    "no replaced database to learn the numbers given after the backup from: if "
+                    "the staff chat shows higher ones, restore again with --next-ticket-number N"
+                )
             latest = load_migrations()[-1].version
             if restored.schema_version < latest:
                 print(f"the schema is brought up to version {latest} when the bot starts")
@@ -99,9 +146,18 @@ def backup(database: Path, out: Path, *, force: bool = False) -> DatabaseFile:
     return DatabaseFile(out, copy.size, copy.schema_version, copy.tickets)
 
 
-def restore(database: Path, source: Path) -> tuple[DatabaseFile, Path | None]:
-    """Put the backup `source` in place of `database`; what it holds, and where the
-    previous database was set aside (None when there was none)."""
+def restore(
+    database: Path,
+    source: Path,
+    *,
+    next_ticket_number: int | None = None,
+    now: datetime | None = None,
+) -> tuple[DatabaseFile, Path | None, RestoredState]:
+    """Put the backup `source` in place of `database`; what it holds, where the previous
+    database was set aside (None when there was none), and what was settled in the copy
+    (see the module's docstring)."""
+    if next_ticket_number is not None and next_ticket_number < 1:
+        raise BackupError("--next-ticket-number must be 1 or more")
     if _same_file(source, database):
         raise BackupError(f"{source} is the database itself")
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +171,17 @@ def restore(database: Path, source: Path) -> tuple[DatabaseFile, Path | None]:
             staged.unlink(missing_ok=True)
             try:
                 copy_database(source, staged)
+                given = ticket_high_water(database) if database.exists() else None
+                if database.exists() and given is None and next_ticket_number is None:
+                    raise BackupError(
+                        f"cannot read the ticket numbers {database} gave (is it damaged?): "
+                        "add --next-ticket-number N, one above the highest in the staff chat"
+                    )
+                settled = settle_restored(
+                    staged,
+                    stale_before=(now or datetime.now(UTC)) - PENDING_KEPT,
+                    numbers_above=max(given or 0, (next_ticket_number or 1) - 1),
+                )
                 aside = _set_aside(database) if database.exists() else None
                 os.replace(staged, database)
             finally:
@@ -124,7 +191,7 @@ def restore(database: Path, source: Path) -> tuple[DatabaseFile, Path | None]:
     restored = DatabaseFile(
         database, database.stat().st_size, incoming.schema_version, incoming.tickets
     )
-    return restored, aside
+    return restored, aside, settled
 
 
 def _set_aside(database: Path) -> Path:
@@ -142,6 +209,11 @@ def _set_aside(database: Path) -> Path:
         wal.rename(f"{aside}-wal")
     Path(f"{database}-shm").unlink(missing_ok=True)  # an index of the log, rebuilt on open
     return aside
+
+
+def _hours(amount: timedelta) -> str:
+    hours = amount.total_seconds() / 3600
+    return "1 hour" if hours == 1 else f"{hours:g} hours"
 
 
 def _same_file(a: Path, b: Path) -> bool:

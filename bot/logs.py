@@ -57,12 +57,19 @@ class ContextFilter(logging.Filter):
 
 # A bot token: the bot's numeric id, a colon, 35 characters of secret.
 _TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}")
-# Phone numbers: "+" and 10-15 digits, or a Russian number of 11 digits starting with 7 or
-# 8, with the usual spaces, dashes and brackets. Telegram ids (at most 10 digits) and
-# group ids (-100...) do not match.
+# Phone numbers: "+" and 10-15 digits; a Russian number of 11 digits starting with 7 or 8;
+# a Russian mobile number without the country prefix (10 digits starting with 9, whole or
+# as 9xx xxx-xx-xx); any 10-digit number with its area code in brackets ((495) 123-45-67).
+# Spaces, dashes and brackets as people write them. Telegram ids (at most 10 digits, not
+# starting with 9 so far), group ids (-100...), ticket numbers (at most 9 digits), times,
+# dates and sums (grouped by three) do not match.
 _PHONE = re.compile(
-    r"(?<![\w+-])(?:\+\d(?:[\s().-]{0,2}\d){9,14}"
-    r"|[78][\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2})(?![\w])"
+    r"(?<![\w+-])(?:"
+    r"\+\d(?:[\s().-]{0,2}\d){9,14}"
+    r"|[78][\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}"
+    r"|\(\d{3}\)[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}"
+    r"|9\d{2}[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}"
+    r")(?!\w|[-.:,]\d)"
 )
 
 

@@ -26,6 +26,7 @@ from domain.services import may_hear_about
 from domain.sla import SlaMilestone
 from handlers.callbacks import StaffCb, TicketCb
 from handlers.formatting import deadline, duration
+from handlers.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html, utf16_len
 from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
 from handlers.staff.duty import PageCb
 from handlers.texts import N_, priority_name
@@ -123,11 +124,13 @@ class OutboxNotifier:
         payload: dict[str, Any],
         ticket_id: int | None,
         key: str | None = None,
-    ) -> None:
-        if chat_id is None:  # the employee no longer hears about this ticket
-            return
+    ) -> bool:
+        """Whether it was queued (False: a row with the same key already was, or the
+        person no longer hears about this ticket)."""
+        if chat_id is None:
+            return False
         self.on_queued()  # the worker looks once this transaction lets it in
-        await uow.outbox.add(
+        row = await uow.outbox.add(
             OutboxMessage(
                 chat_id=chat_id,
                 method=method,
@@ -137,6 +140,7 @@ class OutboxNotifier:
                 created_at=self.clock.now(),
             )
         )
+        return row is not None
 
     async def _text(
         self,
@@ -146,30 +150,25 @@ class OutboxNotifier:
         ticket_id: int | None,
         markup: dict[str, Any] | None = None,
         key: str | None = None,
+        *,
+        head: str = "",
     ) -> None:
-        payload: dict[str, Any] = {
-            "text": text[:4096],
-            "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": True},
-        }
-        if markup:
-            payload["reply_markup"] = markup
-        await self._queue(uow, chat_id, "sendMessage", payload, ticket_id, key)
-
-    async def _long_text(
-        self,
-        uow: UnitOfWork,
-        chat_id: int | None,
-        text: str,
-        ticket_id: int,
-        markup: dict[str, Any] | None = None,
-    ) -> None:
-        """Texts over Telegram's 4096 characters go in several messages, buttons on the last."""
-        parts = [text[i : i + 4000] for i in range(0, len(text), 4000)] or [""]
+        """A text over Telegram's limit goes in several messages (handlers/splitting.py),
+        each starting with `head` (the "№N" a reply is recognised by), the buttons on the
+        last; with a key, a repeat of the first part adds none of them."""
+        parts = split_html(text, MESSAGE_LIMIT - utf16_len(head))
         for index, part in enumerate(parts):
-            await self._text(
-                uow, chat_id, part, ticket_id, markup if index == len(parts) - 1 else None
-            )
+            payload: dict[str, Any] = {
+                "text": head + part,
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": True},
+            }
+            if markup and index == len(parts) - 1:
+                payload["reply_markup"] = markup
+            part_key = key if key is None or index == 0 else f"{key}#{index + 1}"
+            queued = await self._queue(uow, chat_id, "sendMessage", payload, ticket_id, part_key)
+            if key is not None and index == 0 and not queued:
+                return  # already queued once
 
     async def _files(
         self,
@@ -186,7 +185,7 @@ class OutboxNotifier:
             field = method.removeprefix("send").lower()
             payload: dict[str, Any] = {field: attachment.file_id}
             if caption:
-                payload |= {"caption": caption[:1024], "parse_mode": "HTML"}
+                payload |= {"caption": first_part(caption, CAPTION_LIMIT), "parse_mode": "HTML"}
             if to_thread:
                 await self._staff(uow, THREAD, {"method": method, "payload": payload}, ticket_id)
             else:
@@ -198,13 +197,18 @@ class OutboxNotifier:
         if self.settings.staff_chat_id is not None:
             await self._queue(uow, self.settings.staff_chat_id, method, payload, ticket_id)
 
-    async def _thread_text(self, uow: UnitOfWork, ticket_id: int, text: str) -> None:
-        await self._staff(
-            uow,
-            THREAD,
-            {"method": "sendMessage", "payload": {"text": text[:4096], "parse_mode": "HTML"}},
-            ticket_id,
-        )
+    async def _thread_text(
+        self, uow: UnitOfWork, ticket_id: int, text: str, *, head: str = ""
+    ) -> None:
+        """Into the ticket's thread in the staff chat, in as many messages as it takes, each
+        starting with `head` (the "№N" a reply to any of them is recognised by)."""
+        for part in split_html(text, MESSAGE_LIMIT - utf16_len(head)):
+            await self._staff(
+                uow,
+                THREAD,
+                {"method": "sendMessage", "payload": {"text": head + part, "parse_mode": "HTML"}},
+                ticket_id,
+            )
 
     async def _message(
         self, uow: UnitOfWork, ticket_id: int, message_id: int | None
@@ -259,9 +263,9 @@ class OutboxNotifier:
         await self._staff(uow, CARD, {"ticket_id": c.ticket.number}, c.ticket.number)
         description = c.ticket.description
         if len(description) > CARD_DESCRIPTION_LIMIT:  # the whole text, in parts, after the card
-            for start in range(0, len(description), 3800):
-                part = html.escape(description[start : start + 3800])
-                await self._thread_text(uow, c.ticket.number, f"№{c.ticket.number}\n{part}")
+            await self._thread_text(
+                uow, c.ticket.number, html.escape(description), head=f"№{c.ticket.number}\n"
+            )
         files = [a for m in await uow.tickets.messages(c.ticket.number) for a in m.attachments]
         await self._files(uow, 0, files, c.ticket.number, f"№{c.ticket.number}", to_thread=True)
         manager = await self._manager(uow, c)
@@ -344,11 +348,12 @@ class OutboxNotifier:
         head = self.t(N_("Answer on your request №{number}:"), locale, number=c.ticket.number)
         hint = self.t(N_("To add something, reply to this message."), locale)
         if message.text:
-            await self._long_text(
+            await self._text(
                 uow,
                 c.employee_chat,
-                f"<b>{head}</b>\n{html.escape(message.text)}\n\n<i>{hint}</i>",
+                f"{html.escape(message.text)}\n\n<i>{hint}</i>",
                 c.ticket.number,
+                head=f"<b>{head}</b>\n",
             )
         await self._files(
             uow,
@@ -376,8 +381,10 @@ class OutboxNotifier:
         name = await self._staff_name(uow, message.author_tg_id)
         title = self.t(head, locale, name=name)
         if message.text:
-            text = html.escape(message.text[:3800])
-            await self._thread_text(uow, ticket_id, f"{icon} <b>№{ticket_id} · {title}</b>\n{text}")
+            text = html.escape(message.text)
+            await self._thread_text(
+                uow, ticket_id, text, head=f"{icon} <b>№{ticket_id} · {title}</b>\n"
+            )
         await self._files(uow, 0, message.attachments, ticket_id, f"№{ticket_id}", to_thread=True)
 
     async def _on_ClientQuestionAsked(self, uow: UnitOfWork, event: ev.ClientQuestionAsked) -> None:
@@ -387,10 +394,10 @@ class OutboxNotifier:
         head = self.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
         tail = self.t(N_("Just write your answer here: we will go on as soon as you do."), locale)
         body = html.escape(message.text) if message else ""
-        await self._long_text(
+        await self._text(
             uow,
             c.employee_chat,
-            f"<b>{head}</b>\n{body}\n\n{tail}",
+            f"{body}\n\n{tail}",
             c.ticket.number,
             button_markup(
                 [
@@ -400,6 +407,7 @@ class OutboxNotifier:
                     )
                 ]
             ),
+            head=f"<b>{head}</b>\n",
         )
         if not event.in_thread and message is not None:
             await self._mirror(uow, c.ticket.number, "❓", N_("{name} asks the client:"), message)
@@ -418,7 +426,7 @@ class OutboxNotifier:
         )
         if message.text:
             await self._thread_text(
-                uow, c.ticket.number, f"💬 <b>{head}</b>\n{html.escape(message.text[:3800])}"
+                uow, c.ticket.number, html.escape(message.text), head=f"💬 <b>{head}</b>\n"
             )
         await self._files(
             uow, 0, message.attachments, c.ticket.number, f"№{c.ticket.number}", to_thread=True
@@ -445,7 +453,7 @@ class OutboxNotifier:
         who = html.escape(c.employee.name)
         lines = [f"💬 <b>{head}</b> {who}"]
         if message.text:
-            lines.append(html.escape(message.text[:3500]))
+            lines.append(html.escape(message.text))
         await self._files(uow, staff.tg_id, message.attachments, n, f"№{n} · {who}")
         await self._text(uow, staff.tg_id, "\n".join(lines), n, self._card_button(n, locale))
 
@@ -472,7 +480,7 @@ class OutboxNotifier:
             ),
         ]
         n = c.ticket.number
-        await self._long_text(
+        await self._text(
             uow,
             c.employee_chat,
             "\n".join(lines),

@@ -8,18 +8,23 @@ import asyncio
 import re
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
 from bot.reports import Report
+from handlers.numbers import month_in_range
 
 
 def _month(text: str) -> date:
     try:
-        return datetime.strptime(text, "%Y-%m").date()
+        month = datetime.strptime(text, "%Y-%m").date()
     except ValueError:
         raise argparse.ArgumentTypeError("the month is YYYY-MM, e.g. 2026-10") from None
+    this_month = (datetime.now(UTC) + timedelta(hours=14)).date()  # the first zone's month
+    if not month_in_range(month, this_month):
+        raise argparse.ArgumentTypeError(f"the month is from 2000-01 to {this_month:%Y-%m}")
+    return month
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -38,6 +38,10 @@ OUTCOMES = {
     TargetOutcome.PENDING: N_("pending"),
 }
 TARGETS = {SlaTarget.REACTION: N_("reaction"), SlaTarget.RESOLUTION: N_("resolution")}
+# A cell starting with one of these is a formula to Excel or LibreOffice (and a tab or a
+# carriage return lets one through in CSV): a ticket's title or a rating's comment, typed by
+# anybody, is written as text. OWASP, "CSV Injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PRIORITY_COLOURS = {
     Priority.LOW: "#9e9e9e",
     Priority.STANDARD: "#1e88e5",
@@ -327,6 +331,11 @@ class Reports:
             ):
                 hours.append([_(label), float(value) if isinstance(value, Decimal) else value])
         for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if _formula_like(cell.value):
+                        cell.data_type = "s"  # openpyxl makes "=..." a formula
+                        cell.quotePrefix = True  # and Excel keeps it text when edited
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for column in sheet.columns:
@@ -340,7 +349,8 @@ class Reports:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(self._ticket_header())
-        writer.writerows(self._ticket_rows(tickets, report, zone))
+        for row in self._ticket_rows(tickets, report, zone):
+            writer.writerow([_csv_text(value) for value in row])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
 
     def _png(
@@ -402,6 +412,15 @@ class Reports:
         figure.savefig(buffer, format="png")
         plt.close(figure)
         return buffer.getvalue()
+
+
+def _formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _csv_text(value: object) -> object:
+    """A text a spreadsheet would take for a formula, with the quote that keeps it text."""
+    return "'" + value if _formula_like(value) else value
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> str:

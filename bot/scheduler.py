@@ -18,6 +18,9 @@ Jobs (module-level functions, primitive arguments, deterministic ids):
 - ``sla-refill``: every `refill_every` seconds (less than the horizon), arms the next
   horizon and catches up on anything a lost job missed. ``auto-close``: every `sweep_every`
   seconds, closes resolved tickets the employee did not answer in time.
+- ``housekeeping``: at start and every `housekeep_every` seconds (an hour), forgets the
+  marks of updates handled more than `PROCESSED_UPDATES_KEPT` (48 h) ago: Telegram keeps
+  an unconfirmed update for 24 hours, so none of those can come again.
 
 Business time and real time: due times are moments of the injected business clock
 (SystemClock in production, MovableClock in the sandbox and tests), APScheduler runs on real
@@ -68,6 +71,8 @@ log = logging.getLogger(__name__)
 # a little) looks again after at least this long, never in a tight loop.
 RETRY_AFTER = 0.5
 DEFAULT_HORIZON = timedelta(hours=1)
+# Telegram resends an unconfirmed update for up to 24 hours; its mark is kept twice as long.
+PROCESSED_UPDATES_KEPT = timedelta(hours=48)
 
 # Running schedulers by key: jobs carry the key (a string), not the object.
 _INSTANCES: dict[str, DeskScheduler] = {}
@@ -111,6 +116,13 @@ async def sweep_job(instance: str) -> None:
         timers.request_sweep()
 
 
+async def housekeeping_job(instance: str) -> None:
+    """Forget what can no longer matter (marks of updates Telegram cannot send again)."""
+    timers = _INSTANCES.get(instance)
+    if timers is not None:
+        timers.request_housekeeping()
+
+
 # --- the scheduler ---------------------------------------------------------------------
 
 
@@ -124,6 +136,7 @@ class TimerStats:
     breaches: int = 0  # and breaches
     pages_sent: int = 0
     auto_closed: int = 0
+    updates_forgotten: int = 0  # processed-update marks pruned
     passes: int = 0
     errors: int = 0
     lags: list[float] = field(default_factory=list)  # seconds from due to recorded, last 1000
@@ -148,6 +161,7 @@ class DeskScheduler:
         horizon: timedelta = DEFAULT_HORIZON,
         refill_every: float | None = None,
         sweep_every: float = 60.0,
+        housekeep_every: float = 3600.0,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -158,6 +172,7 @@ class DeskScheduler:
         # Refill well before the horizon runs out: nothing due within it is ever missed.
         self.refill_every = refill_every or max(horizon.total_seconds() / 6, 1.0)
         self.sweep_every = sweep_every
+        self.housekeep_every = housekeep_every
         self.key = f"desk-{next(_KEYS)}"
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -170,6 +185,7 @@ class DeskScheduler:
         self._dirty: set[int] = set()
         self._full = False
         self._sweep = False
+        self._housekeep = False
         self._backlog: tuple[list[int], list[int]] = ([], [])
         self._wake = asyncio.Event()
         self._busy = False
@@ -205,10 +221,18 @@ class DeskScheduler:
             id="auto-close",
             replace_existing=True,
         )
+        self.scheduler.add_job(
+            housekeeping_job,
+            IntervalTrigger(seconds=self.housekeep_every, timezone=UTC),
+            args=[self.key],
+            id="housekeeping",
+            replace_existing=True,
+        )
         on_move = getattr(self.clock, "on_move", None)
         if callable(on_move):
             on_move(self._clock_moved)
         self._sweep = True
+        self._housekeep = True
         self._keeper = asyncio.create_task(self._keep(), name="sla-timers")
         self._wake.set()
 
@@ -243,6 +267,11 @@ class DeskScheduler:
             self._sweep = True
             self._wake.set()
 
+    def request_housekeeping(self) -> None:
+        if self._running:
+            self._housekeep = True
+            self._wake.set()
+
     def _clock_moved(self) -> None:
         """MovableClock listener (synchronous): every armed run time is off now, and
         resolved tickets may have waited long enough to close."""
@@ -257,7 +286,8 @@ class DeskScheduler:
         deadline = loop.time() + timeout
         while loop.time() < deadline:
             quiet = not (self._wake.is_set() or self._busy or self._dirty or self._full)
-            if quiet and not self._sweep and not any(not t.done() for t in self._jobs):
+            quiet = quiet and not (self._sweep or self._housekeep)
+            if quiet and not any(not t.done() for t in self._jobs):
                 return True
             await asyncio.sleep(0.01)
         return False
@@ -289,6 +319,9 @@ class DeskScheduler:
                 if self._sweep:
                     self._sweep = False
                     await self._sweep_resolved()
+                if self._housekeep:
+                    self._housekeep = False
+                    await self._housekeeping()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -493,6 +526,19 @@ class DeskScheduler:
             await uow.commit()
         self.stats.auto_closed += 1
         self._disarm_sla(ticket_id)
+
+    # --- housekeeping -----------------------------------------------------------------------
+
+    async def _housekeeping(self) -> None:
+        """Forget the marks of updates handled before Telegram's 24 hours (with a margin)."""
+        async with self.db.unit_of_work() as uow:
+            forgotten = await uow.processed_updates.prune(  # type: ignore[attr-defined]
+                self.clock.now() - PROCESSED_UPDATES_KEPT
+            )
+            await uow.commit()
+        self.stats.updates_forgotten += forgotten
+        if forgotten:
+            log.info("forgot %d handled updates older than %s", forgotten, PROCESSED_UPDATES_KEPT)
 
     # --- plumbing ---------------------------------------------------------------------------
 

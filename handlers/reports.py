@@ -5,6 +5,7 @@ client's. Nobody learns anything about a company that is not theirs."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Router
@@ -14,17 +15,18 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import StaffRole
 from domain.model import Client
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
+from handlers.client.onboarding import stranger_text
+from handlers.numbers import is_number, month_in_range
 from handlers.staff import in_staff_place
 
 router = Router(name=__name__)
 # A report is for the director's private chat, or for staff where staff work.
 router.message.filter(in_staff_place)
 
-MONTH = re.compile(r"^\d{4}-\d{2}$")
+MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 def parse_month_argument(words: list[str]) -> tuple[Any, bool]:
@@ -40,15 +42,14 @@ def parse_month_argument(words: list[str]) -> tuple[Any, bool]:
 
 
 async def clients_of(uow: UnitOfWork, actor: Actor) -> list[Client]:
-    assert actor.staff is not None
-    if actor.staff.role in (StaffRole.LEAD, StaffRole.ADMIN) or actor.is_admin:
+    if actor.is_admin or actor.is_lead:
         return list(await uow.clients.list())
     return list(await uow.clients.by_manager(actor.tg_id))
 
 
 def pick(clients: list[Client], wanted: str) -> Client | None:
-    if wanted.isdigit():
-        return next((c for c in clients if c.id == int(wanted)), None)
+    if is_number(wanted):
+        return next((c for c in clients if str(c.id) == wanted.lstrip("0")), None)
     matches = [c for c in clients if wanted.casefold() in c.name.casefold()]
     return matches[0] if len(matches) == 1 else None
 
@@ -61,6 +62,7 @@ async def report(
     uow: UnitOfWork,
     reports: Any,
     i18n: I18n,
+    clock: Clock,
 ) -> None:
     """The report as a short message, an XLSX workbook, a CSV of tickets and a chart."""
     words = (command.args or "").split()
@@ -68,7 +70,16 @@ async def report(
     if bad_month:
         await message.answer(_("The month is YYYY-MM, for example 2026-10."))
         return
-    if actor.is_staff:
+    # "this month" somewhere on Earth: UTC+14 is the first to start a month
+    this_month = (clock.now() + timedelta(hours=14)).date()
+    if month is not None and not month_in_range(month, this_month):
+        await message.answer(
+            _("The month is from 2000-01 to {last}; there is no report for {month}.").format(
+                last=f"{this_month:%Y-%m}", month=f"{month.year:04d}-{month.month:02d}"
+            )
+        )
+        return
+    if actor.is_staff or actor.is_admin:
         if not words:
             await message.answer(
                 _("Which client? /report CLIENT [YYYY-MM], the client by its number or name.")
@@ -83,7 +94,11 @@ async def report(
     elif actor.is_employee:
         await message.answer(_("Reports are for your company's director."))
         return
+    elif message.chat.type == "private":  # a stranger: as to anything else they write
+        await message.answer(stranger_text())
+        return
     else:
+        await message.answer(_("I work in private messages: write to me directly."))
         return
     assert client is not None and client.id is not None
     if message.bot is not None:

@@ -11,9 +11,18 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from storage.codec import utc_text
 from storage.database import load_migrations
+
+RESTORED_REASON = "restored from backup"
+# The highest ticket number given: AUTOINCREMENT's record, or the tickets themselves.
+_HIGHEST_TICKET = (
+    "SELECT max(n) FROM (SELECT seq AS n FROM sqlite_sequence WHERE name = 'tickets' "
+    "UNION ALL SELECT max(id) FROM tickets)"
+)
 
 
 class NotAFrontDeskDatabase(Exception):
@@ -72,6 +81,63 @@ def inspect_database(path: Path) -> DatabaseFile:
     except sqlite3.DatabaseError as exc:
         raise NotAFrontDeskDatabase(f"{path} is not a front desk database ({exc})") from None
     return DatabaseFile(path, path.stat().st_size, version, tickets)
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredState:
+    """What a restore changed in the copy before it took the database's place."""
+
+    stale_messages: int  # pending outbox rows marked failed
+    stale_updates: int  # updates left in the inbox, dropped
+    next_ticket_number: int
+
+
+def ticket_high_water(path: Path) -> int | None:
+    """The highest ticket number the database at `path` ever gave: AUTOINCREMENT's record
+    in sqlite_sequence, which deleted tickets do not lower; None when it cannot be read (a
+    damaged file, say). Reads the write-ahead log too: a killed bot's last tickets may be
+    only there."""
+    try:
+        with closing(sqlite3.connect(path, timeout=5)) as conn:
+            row = conn.execute(_HIGHEST_TICKET).fetchone()
+    except sqlite3.Error:
+        return None
+    return int(row[0] or 0)
+
+
+def settle_restored(path: Path, *, stale_before: datetime, numbers_above: int) -> RestoredState:
+    """Make the restored copy at `path` safe to start on, in one transaction:
+
+    - pending outbox rows written before `stale_before` are marked failed ("restored from
+      backup"): they were sent after the backup was taken, or are out of date by now, and
+      the bot would send them blindly;
+    - updates received before `stale_before` and still in the inbox (long polling) are
+      dropped: they were handled after the backup was taken, and handling them again
+      would answer people about what they said hours or days ago;
+    - ticket numbers go on above `numbers_above` (the highest the replaced database gave):
+      a number given after the backup was taken is never given to another ticket.
+    """
+    with closing(sqlite3.connect(path)) as conn, conn:
+        stale = conn.execute(
+            "UPDATE outbox SET status = 'failed', last_error = ? "
+            "WHERE status = 'pending' AND created_at < ?",
+            (RESTORED_REASON, utc_text(stale_before)),
+        ).rowcount
+        updates = 0
+        if "inbox" in _tables(conn):  # schema 3 on
+            updates = conn.execute(
+                "DELETE FROM inbox WHERE received_at < ?", (utc_text(stale_before),)
+            ).rowcount
+        own = conn.execute(_HIGHEST_TICKET).fetchone()[0]
+        high = max(int(own or 0), numbers_above)
+        if (
+            conn.execute(
+                "UPDATE sqlite_sequence SET seq = ? WHERE name = 'tickets'", (high,)
+            ).rowcount
+            == 0
+        ):
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('tickets', ?)", (high,))
+    return RestoredState(stale, updates, high + 1)
 
 
 def _tables_of_schema(version: int) -> set[str]:

@@ -1111,9 +1111,13 @@ class SqliteProcessedUpdates(_Repository):
         return _then(inserted, lambda rows: not rows)
 
     async def prune(self, before: datetime) -> int:
-        """Forget updates processed before `before`; how many were forgotten."""
+        """Forget updates processed before `before`, except those still in the inbox (a
+        restart after a long stop replays them, and their mark must drop them); how many
+        were forgotten."""
         return await self._session.changed_rows(
-            "DELETE FROM processed_updates WHERE processed_at < ?", (utc_text(before),)
+            "DELETE FROM processed_updates WHERE processed_at < ? "
+            "AND update_id NOT IN (SELECT update_id FROM inbox)",
+            (utc_text(before),),
         )
 
 

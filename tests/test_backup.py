@@ -231,6 +231,7 @@ def test_restore_puts_the_backup_back_and_keeps_the_database_it_replaced(
     assert result.out.splitlines() == [
         f"restored {backup} into {db_path}: {db_path.stat().st_size / 1024:.1f} KB, 2 tickets, "
         f"schema version {SCHEMA_VERSION}",
+        "new tickets are numbered from 4",  # 3 was given after the backup
         f"the previous database is kept as {aside}",
     ]
     assert contents(db_path) == ([1, 2], [1, 2])
@@ -267,6 +268,90 @@ def test_restore_onto_a_new_machine_needs_no_database_there(db_path, tmp_path, f
     assert result.code == 0, result.err
     assert "kept as" not in result.out
     assert contents(db_path) == ([1], [1])
+
+
+def outbox_state(path: Path) -> list[tuple[int, str, str | None]]:
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT ticket_id, status, last_error FROM outbox ORDER BY id")
+        return [tuple(row) for row in rows]
+
+
+def next_ticket(path: Path) -> int:
+    """The number the bot gives the next ticket on the database at `path`."""
+
+    async def open_one() -> int:
+        async with await Database.open(path) as db:
+            async with db.unit_of_work() as uow:
+                client = (await uow.clients.list())[0]
+                employee = (await uow.employees.list_by_client(client.id or 0))[0]
+            return await add_ticket(db, client.id or 0, employee.id or 0, "Новая заявка")
+
+    return asyncio.run(open_one())
+
+
+def test_a_restore_sends_no_old_messages_and_never_gives_a_number_twice(
+    db_path, tmp_path, frontdesk
+):
+    make_database(db_path, 2)
+    backup = tmp_path / "sunday.db"
+    assert frontdesk("backup", "--out", str(backup)).code == 0
+    with closing(sqlite3.connect(backup)) as conn, conn:  # the first message waited a day
+        conn.execute("UPDATE outbox SET created_at = '2020-01-01T00:00:00.000000Z' WHERE id = 1")
+        conn.execute(  # and an update was in the inbox, handled after the backup
+            "INSERT INTO inbox VALUES (77, '{}', '2020-01-01T00:00:00.000000Z'), "
+            "(78, '{}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+        )
+    the_bot_dies_after_a_third_ticket(db_path)  # №3: its card is in the staff chat
+
+    result = frontdesk("restore", "--from", str(backup))
+
+    assert result.code == 0, result.err
+    assert (
+        "messages left unsent for more than 1 hour: 1, marked failed, not sent "
+        "(restored from backup)" in result.out.splitlines()
+    )
+    assert outbox_state(db_path) == [
+        (1, "failed", "restored from backup"),  # not sent days late, or a second time
+        (2, "pending", None),  # written within the hour: it goes out
+    ]
+    assert (
+        "updates received more than 1 hour ago and not handled at the time of the backup: "
+        "1, dropped" in result.out
+    )
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert [row[0] for row in conn.execute("SELECT update_id FROM inbox")] == [78]
+    assert next_ticket(db_path) == 4  # never 3 again
+
+
+def test_on_a_new_machine_the_next_number_can_be_given(db_path, tmp_path, frontdesk):
+    backup = tmp_path / "backup.db"
+    make_database(backup, 2)
+
+    result = frontdesk("restore", "--from", str(backup))
+    assert result.code == 0, result.err
+    assert "new tickets are numbered from 3" in result.out
+    assert "restore again with --next-ticket-number N" in result.out
+
+    result = frontdesk("restore", "--from", str(backup), "--next-ticket-number", "50")
+    assert result.code == 0, result.err
+    assert "new tickets are numbered from 50" in result.out
+    assert next_ticket(db_path) == 50
+
+
+def test_over_an_unreadable_database_the_next_number_must_be_given(db_path, tmp_path, frontdesk):
+    backup = tmp_path / "backup.db"
+    make_database(backup, 2)
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"\xa5" * 8192)  # whatever it was, its ticket numbers are lost
+
+    result = frontdesk("restore", "--from", str(backup))
+    assert result.code == 1
+    assert "add --next-ticket-number N" in result.err
+    assert db_path.read_bytes() == b"\xa5" * 8192  # not touched
+
+    result = frontdesk("restore", "--from", str(backup), "--next-ticket-number", "120")
+    assert result.code == 0, result.err
+    assert next_ticket(db_path) == 120
 
 
 def foreign_database(path: Path) -> None:

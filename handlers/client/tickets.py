@@ -4,6 +4,7 @@ do with it: comment or add a photo, cancel before work, confirm or reopen, rate.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from aiogram import F, Router
@@ -25,6 +26,7 @@ from handlers.client.intake import MEDIA, attachment_of, escape
 from handlers.client.keyboards import inline, main_keyboard
 from handlers.client.states import TicketInput
 from handlers.formatting import deadline, duration, stamp
+from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.texts import kind_name, priority_icon, priority_name, status_name
 
 router = Router(name=__name__)
@@ -32,7 +34,7 @@ router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_emplo
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 PAGE_SIZE = 5
-TICKET_REF = re.compile(r"^\s*(?:#|№)\s*(\d{1,9})\s*$")
+TICKET_REF = re.compile(r"^\s*(?:#|№)\s*([0-9]+)\s*$")
 
 
 def time_left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
@@ -179,12 +181,17 @@ def rating_row(number: int) -> list[tuple[str, str]]:
 
 
 async def show_ticket(
-    message: Message, number: int, actor: Actor, uow: UnitOfWork, clock: Clock
+    message: Message, digits: str, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> None:
-    try:
-        ticket = await uc.ticket_for_employee(uow, number, actor.tg_id)
-    except NotFound:
-        await message.answer(_("Ticket №{number} not found.").format(number=number))
+    """The ticket of the number typed (ASCII digits), or "not found", the same whether it
+    exists and is somebody else's, does not exist, or has more digits than any ticket."""
+    digits = digits.lstrip("0") or "0"
+    ticket = None
+    if len(digits) <= TICKET_DIGITS:
+        with suppress(NotFound):
+            ticket = await uc.ticket_for_employee(uow, int(digits), actor.tg_id)
+    if ticket is None:
+        await message.answer(_("Ticket №{number} not found.").format(number=digits))
         return
     text, markup = await render_card(uow, ticket, actor, clock)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
@@ -195,11 +202,11 @@ async def status_command(
     message: Message, command: CommandObject, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> None:
     """/status N: the ticket if it is the person's (or their company's, for a director)."""
-    arg = (command.args or "").strip().lstrip("#№")
-    if not arg.isdigit() or len(arg) > 9:
+    digits = ticket_digits(command.args or "")
+    if digits is None:
         await message.answer(_("Send the ticket number, for example: /status 15"))
         return
-    await show_ticket(message, int(arg), actor, uow, clock)
+    await show_ticket(message, digits, actor, uow, clock)
 
 
 @router.message(StateFilter(None), F.text.regexp(TICKET_REF).as_("ref"))
@@ -207,7 +214,7 @@ async def hash_number(
     message: Message, ref: re.Match[str], actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> None:
     """ "#15" shows ticket 15."""
-    await show_ticket(message, int(ref.group(1)), actor, uow, clock)
+    await show_ticket(message, ref.group(1), actor, uow, clock)
 
 
 @router.callback_query(TicketCb.filter(F.action == "open"))
@@ -407,7 +414,7 @@ async def rated(
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
-    if not callback_data.value.isdigit():
+    if not is_number(callback_data.value):
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     try:

@@ -27,6 +27,7 @@ from handlers.actor import Actor
 from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
+from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.staff import in_staff_place
 from handlers.staff.cards import (
     card_keyboard,
@@ -332,7 +333,7 @@ async def assigned(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    if not callback_data.value.isdigit():
+    if not is_number(callback_data.value):
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     outcome = await for_button(
@@ -395,7 +396,7 @@ async def log_time(
             )
         )
         return
-    if not callback_data.value.isdigit():
+    if not is_number(callback_data.value):
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     await record_time(
@@ -745,12 +746,13 @@ async def ticket_command(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock
 ) -> None:
     """/t N: the card with its buttons."""
-    arg = (command.args or "").strip().lstrip("#№")
-    if not arg.isdigit() or len(arg) > 9:
+    digits = ticket_digits(command.args or "")
+    if digits is None:
         await message.answer(_("Send the ticket number, for example: /t 15"))
         return
-    rendered = await render(uow, int(arg), clock)
+    digits = digits.lstrip("0") or "0"
+    rendered = await render(uow, int(digits), clock) if len(digits) <= TICKET_DIGITS else None
     if rendered is None:
-        await message.answer(_("Ticket №{number} not found.").format(number=arg))
+        await message.answer(_("Ticket №{number} not found.").format(number=digits))
         return
     await message.answer(rendered[0], reply_markup=rendered[1])

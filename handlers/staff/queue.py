@@ -16,6 +16,7 @@ from handlers.actor import Actor
 from handlers.callbacks import QueueCb, StaffCb
 from handlers.client.keyboards import inline
 from handlers.formatting import duration
+from handlers.numbers import is_number
 from handlers.staff import duty, in_staff_place
 from handlers.texts import priority_icon, staff_status_name
 
@@ -55,6 +56,11 @@ async def queue_page(
         }
         tickets = [t for t in tickets if t.client_id in ids]
         title = _("Open tickets of «{client}»").format(client=html.escape(value))
+    elif filter_ == "ids":  # a client filter too long for a button, as the clients it matched
+        ids = {int(n) for n in value.split(".") if is_number(n)}
+        tickets = [t for t in tickets if t.client_id in ids]
+        names = ", ".join(clients[i].name for i in sorted(ids) if i in clients)
+        title = _("Open tickets of «{client}»").format(client=html.escape(names))
     else:
         title = _("Open tickets")
     now_left = sorted(
@@ -75,12 +81,30 @@ async def queue_page(
         [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
         [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[5:]],
     ]
+    ids = sorted({t.client_id for t in now_left})
     nav = []
-    if page > 0:
-        nav.append(("«", QueueCb(view=filter_, value=value, page=page - 1).pack()))
-    if len(now_left) > (page + 1) * PAGE:
-        nav.append(("»", QueueCb(view=filter_, value=value, page=page + 1).pack()))
+    for label, to in (("«", page - 1), ("»", page + 1)):
+        if to >= 0 and to * PAGE < len(now_left):
+            data = page_button(filter_, value, to, ids)
+            if data is None:
+                lines += ["", _("To turn the pages, filter by a shorter part of the name.")]
+                break
+            nav.append((label, data))
     return "\n".join(lines), inline(*[r for r in (*rows, nav) if r])
+
+
+def page_button(filter_: str, value: str, page: int, client_ids: list[int]) -> str | None:
+    """A page button's data: the filter as typed while it fits Telegram's 64 bytes of
+    callback data (and has no ":", aiogram's separator), else the clients it matched."""
+    candidates = [(filter_, value)]
+    if filter_ == "client":
+        candidates.append(("ids", ".".join(str(i) for i in client_ids)))
+    for view, text in candidates:
+        try:
+            return QueueCb(view=view, value=text, page=page).pack()
+        except ValueError:  # aiogram refuses data over 64 bytes or with its separator
+            continue
+    return None
 
 
 @router.message(Command("queue"))

@@ -136,3 +136,22 @@ async def test_a_report_missed_while_the_bot_was_down_goes_out_when_it_is_back(e
         text = await manager.wait_for_message(contains="отчёт")
         assert "ООО Ромашка: отчёт за ноябрь 2026" in text.text
         await manager.wait_for_message(lambda m: m.kind == "photo")
+
+
+async def test_a_stranger_asking_for_a_report_is_told_how_to_get_access(desk: Desk):
+    await desk.add_client("ООО Ромашка")
+    stranger = desk.person("Пётр")
+    await stranger.command("report")
+    answer = await stranger.wait_for_message()
+    await stranger.send("Здравствуйте")
+    usual = await stranger.wait_for_message()
+    assert answer.text == usual.text and "ссылку-приглашение" in answer.text
+
+
+async def test_an_admin_who_is_not_on_the_staff_gets_any_clients_report(desk: Desk):
+    from tests.e2e.harness import ADMIN_ID
+
+    await desk.add_client("ООО Ромашка")
+    admin = desk.emulator.create_user("Админ", user_id=ADMIN_ID, language_code="ru")
+    await admin.command("report", "Ромашка")
+    assert "ООО Ромашка" in (await admin.wait_for_message(contains="отчёт")).text

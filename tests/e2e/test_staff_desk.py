@@ -3,6 +3,7 @@ employee hearing about every step, the personal manager pinged; each notice exac
 
 from __future__ import annotations
 
+import html
 import re
 
 from bot.sandbox import BotApiEmulator, Person
@@ -286,3 +287,40 @@ async def many_file_at_once(desk: Desk) -> None:
         ticket = await uow.tickets.get(numbers[-1])
     assert ticket.assignee_tg_id == ENGINEER_ID
     assert "Новые заявки" in (listing.text or "")
+
+
+async def long_answer_reaches_the_employee(desk: Desk, answer: str) -> None:
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    before = len(anna.bot_messages)
+    await engineer.send(answer, chat=chat, reply_to=card)
+    await chat.wait_for_message(contains="Отправлено клиенту")
+    assert await desk.outbox_drained()
+    parts = [m.text or "" for m in anna.bot_messages[before:]]
+    head = f"Ответ по заявке №{number}:"
+    assert len(parts) >= 2
+    assert all(p.startswith(head) for p in parts)  # a reply to any part finds the ticket
+    assert parts[-1].endswith("Чтобы что-то добавить, ответьте на это сообщение.")
+    assert not any("amp;" in p or "lt;" in p for p in parts)
+    received = "".join(p.removeprefix(head) for p in parts)
+    received = received.removesuffix("Чтобы что-то добавить, ответьте на это сообщение.")
+    # Telegram trims each message, so compare the words, not the spaces at the cuts
+    assert "".join(received.split()) == "".join(answer.split())
+
+
+async def test_an_answer_of_2040_emoji_reaches_the_employee_whole(desk: Desk):
+    """2,040 emoji are 4,080 UTF-16 units: with the heading, over one message's 4,096."""
+    await long_answer_reaches_the_employee(desk, "😀" * 2040)
+
+
+async def test_an_answer_full_of_ampersands_and_angle_brackets_reaches_the_employee_whole(
+    desk: Desk,
+):
+    """The longest message a person can send (4,096), every sixth character a `&`, `<` or
+    `>`: escaped for HTML it is over 5,000 characters, and a cut by characters of the
+    escaped text lands inside `&amp;` (it did here)."""
+    answer = "".join(f"if a<b && c>d ({i}); " for i in range(400))[:4096]
+    assert len(html.escape(answer)) > 5000
+    await long_answer_reaches_the_employee(desk, answer)

@@ -47,3 +47,40 @@ async def test_the_payload_is_kept_as_it_was_given(db: Database) -> None:
     text = '{"update_id": 7, "message": {"text": "принтер «HP» \\"не\\" печатает\\n"}}'
     await inbox.keep([InboxRow(7, text)])
     assert await inbox.waiting() == [InboxRow(7, text)]
+
+
+async def marked(db: Database) -> list[int]:
+    async with db.transaction() as session:
+        rows = await session.fetchall("SELECT update_id FROM processed_updates ORDER BY 1")
+    return [r[0] for r in rows]
+
+
+async def test_the_housekeeping_forgets_marks_telegram_can_no_longer_resend(db: Database, clock):
+    """Telegram keeps an unconfirmed update 24 hours; marks older than 48 hours go, and the
+    inbox keeps nothing once its updates are settled."""
+    from bot.scheduler import DeskScheduler
+
+    inbox = Inbox(db)
+    await inbox.keep([row(1), row(2), row(9)])
+    await inbox.settle([1, 2])  # handled at T0
+    async with db.unit_of_work() as uow:  # 9 handled at T0, killed before it left the inbox
+        assert not await uow.processed_updates.seen_before(9)
+        await uow.commit()
+    clock.advance(hours=30)
+    await inbox.keep([row(3)])
+    await inbox.settle([3])  # handled at T0 + 30 h
+    assert await inbox.waiting() == [row(9)]
+    clock.advance(hours=19)  # T0 + 49 h: 1 and 2 are older than 48 hours, 3 is 19 hours old
+
+    timers = DeskScheduler(db, clock, notifier=None)  # type: ignore[arg-type]  # no tickets
+    await timers.start()  # housekeeping runs at start
+    try:
+        assert await timers.settled()
+        assert await marked(db) == [3, 9]  # 9 is replayed at the next start: kept
+        assert timers.stats.updates_forgotten == 2
+        clock.advance(hours=30)  # and again on its schedule (asked for here)
+        timers.request_housekeeping()
+        assert await timers.settled()
+        assert await marked(db) == [9]
+    finally:
+        await timers.stop()
