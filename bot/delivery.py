@@ -279,7 +279,8 @@ class DeliveryWorker:
                     chat_id=client.manager_tg_id,
                     method="sendMessage",
                     payload={"text": text, "parse_mode": "HTML"},
-                    dedup_key=f"unreachable:{row.id}",
+                    # Once a day per person, not once per lost message.
+                    dedup_key=f"unreachable:{row.chat_id}:{self.now():%Y-%m-%d}",
                     ticket_id=row.ticket_id,
                     created_at=self.now(),
                 )

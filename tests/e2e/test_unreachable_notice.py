@@ -13,11 +13,6 @@ MANAGER_ID = 602
 
 
 @pytest.mark.expect_failures
-@pytest.mark.xfail(
-    reason="bot/delivery.py keys the notice by the lost outbox row (`unreachable:{row.id}`); "
-    "one notice per person per day needs the key `unreachable:{chat_id}:{date}` there",
-    strict=True,
-)
 async def test_the_manager_hears_once_of_an_employee_who_blocked_the_bot(desk: Desk):
     await desk.add_staff(MANAGER_ID, "Мария", StaffRole.MANAGER)
     manager = desk.emulator.create_user("Мария", user_id=MANAGER_ID, language_code="ru")
