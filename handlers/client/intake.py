@@ -23,6 +23,7 @@ from aiogram.utils.i18n import gettext as _
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
 from domain import services as uc
+from domain.answers import Question, Reply, read_answer
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.paging import after_hours_call
@@ -275,8 +276,31 @@ async def add_to_description(
     await state.update_data(data)
     if await state.get_state() == Intake.summary.state:
         await show_summary(message, state, data, actor=actor, clock=clock)
-    else:
-        await message.answer(_("Added to the description. Please answer the question above."))
+        return
+    await message.answer(_("Added to the description."))
+    await repeat_question(message, state, data)
+
+
+async def repeat_question(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+    """The question asked, again below what the person wrote (on a phone the first one has
+    scrolled away); its earlier copy keeps working."""
+    step = await state.get_state()
+    if step == Intake.kind.state:
+        await ask_kind(message, state, data)
+    elif step == Intake.impact.state:
+        await ask_impact(message, state, data, edit=False)
+    elif step == Intake.scope.state:
+        await ask_scope(message, state, data, edit=False)
+    elif step == Intake.request_type.state:
+        await ask_request_type(message, state, data, edit=False)
+
+
+QUESTIONS = {
+    Intake.impact.state: Question.IMPACT,
+    Intake.scope.state: Question.SCOPE,
+    Intake.request_type.state: Question.REQUEST_TYPE,
+    Intake.summary.state: Question.SUMMARY,
+}
 
 
 @router.message(
@@ -285,9 +309,47 @@ async def add_to_description(
     ~F.text.startswith("/"),
 )
 async def text_during_questions(
-    message: Message, state: FSMContext, actor: Actor, clock: Clock
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
 ) -> None:
-    await add_to_description(message, state, await state.get_data(), actor, clock)
+    """A typed answer to the question ("да", "нет, всё стоит", "только я", "отправить") works
+    as its button; anything else adds to the description."""
+    data = await state.get_data()
+    step = await state.get_state()
+    question = QUESTIONS.get(step or "") or (
+        Question.KIND_GUESS if data.get("guess") else Question.KIND
+    )
+    answer = read_answer(question, message.text or "")
+    if answer is None and question is Question.KIND_GUESS:  # "сломалось" to "верно?"
+        answer = read_answer(Question.KIND, message.text or "")
+    if answer is None:
+        await add_to_description(message, state, data, actor, clock)
+    elif answer is Reply.CANCEL:
+        await state.clear()
+        await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
+    elif question is Question.KIND_GUESS:
+        guess = TicketKind(data["guess"])
+        other = TicketKind.REQUEST if guess is TicketKind.INCIDENT else TicketKind.INCIDENT
+        await take_kind(message, state, data, guess if answer is Reply.YES else other, edit=False)
+    elif isinstance(answer, TicketKind):
+        await take_kind(message, state, data, answer, edit=False)
+    elif isinstance(answer, WorkImpact):
+        await take_impact(message, state, data, answer, edit=False)
+    elif isinstance(answer, Scope | RequestType):
+        data["scope" if isinstance(answer, Scope) else "rtype"] = answer.value
+        await state.update_data(data)
+        await show_summary(message, state, data, actor=actor, clock=clock)
+    else:  # "отправить" on the summary
+        try:
+            outcome = await register(state, data, actor, uow, clock, notifier, emergency=False)
+        except DomainError as exc:
+            await message.answer(exc.message)
+            return
+        await announce(message, outcome, actor, clock)
 
 
 @router.edited_message(StateFilter(Intake), F.text | F.caption)
@@ -317,7 +379,8 @@ async def ask_kind(
     result = classify(data.get("description", ""))
     data["category"] = result.category.value
     await state.set_state(Intake.kind)
-    await state.update_data(data)
+    data.pop("guess", None)
+    await state.set_data(data)  # the whole of it: a guess from an earlier description goes
     if result.is_confident:
         data["guess"] = result.kind.value
         await state.update_data(data)
@@ -362,19 +425,26 @@ async def kind_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMC
     data = await current(query, callback_data, state)
     if data is None:
         return
-    kind = TicketKind(callback_data.value)
-    data["kind"] = kind.value
-    for key in ("impact", "scope", "rtype"):
-        data.pop(key, None)
-    await state.update_data(data)
-    if kind is TicketKind.INCIDENT:
-        await ask_impact(query.message, state, data)  # type: ignore[arg-type]
-    else:
-        await ask_request_type(query.message, state, data)  # type: ignore[arg-type]
+    await take_kind(query.message, state, data, TicketKind(callback_data.value), edit=True)  # type: ignore[arg-type]
     await query.answer()
 
 
-async def ask_impact(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+async def take_kind(
+    message: Message, state: FSMContext, data: dict[str, Any], kind: TicketKind, *, edit: bool
+) -> None:
+    data["kind"] = kind.value
+    for key in ("impact", "scope", "rtype"):
+        data.pop(key, None)
+    await state.set_data(data)  # set, not update: the answers of the other kind are gone
+    if kind is TicketKind.INCIDENT:
+        await ask_impact(message, state, data, edit=edit)
+    else:
+        await ask_request_type(message, state, data, edit=edit)
+
+
+async def ask_impact(
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True
+) -> None:
     await state.set_state(Intake.impact)
     await say(
         message,
@@ -385,7 +455,7 @@ async def ask_impact(message: Message, state: FSMContext, data: dict[str, Any]) 
             [(_("No, work has stopped"), cb(data, "impact", WorkImpact.BLOCKED))],
             back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
         ),
-        edit=True,
+        edit=edit,
     )
 
 
@@ -394,20 +464,32 @@ async def impact_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FS
     data = await current(query, callback_data, state)
     if data is None:
         return
-    data["impact"] = WorkImpact(callback_data.value).value
-    await state.update_data(data)
-    await state.set_state(Intake.scope)
     await query.answer()
+    await take_impact(query.message, state, data, WorkImpact(callback_data.value), edit=True)  # type: ignore[arg-type]
+
+
+async def take_impact(
+    message: Message, state: FSMContext, data: dict[str, Any], impact: WorkImpact, *, edit: bool
+) -> None:
+    data["impact"] = impact.value
+    await state.update_data(data)
+    await ask_scope(message, state, data, edit=edit)
+
+
+async def ask_scope(
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool
+) -> None:
+    await state.set_state(Intake.scope)
     await say(
-        query.message,
+        message,
         _("Who is affected?"),
-        inline(  # type: ignore[arg-type]
+        inline(
             [(_("Only me"), cb(data, "scope", Scope.ME))],
             [(_("Several colleagues"), cb(data, "scope", Scope.SEVERAL))],
             [(_("The whole office"), cb(data, "scope", Scope.COMPANY))],
             back_cancel_row(cb(data, "back", "impact"), cb(data, "cancel")),
         ),
-        edit=True,
+        edit=edit,
     )
 
 
@@ -424,7 +506,9 @@ async def scope_chosen(
     await query.answer()
 
 
-async def ask_request_type(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+async def ask_request_type(
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True
+) -> None:
     await state.set_state(Intake.request_type)
     await say(
         message,
@@ -434,7 +518,7 @@ async def ask_request_type(message: Message, state: FSMContext, data: dict[str, 
             [(_("Something new or different, a purchase"), cb(data, "rtype", RequestType.CHANGE))],
             back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
         ),
-        edit=True,
+        edit=edit,
     )
 
 
@@ -591,19 +675,43 @@ async def send(
     data = await current(query, callback_data, state)
     if data is None:
         return
-    draft = _draft(data, emergency=callback_data.value == "emergency")
+    emergency = callback_data.value == "emergency"
     try:
-        outcome = await uc.open_ticket(
-            uow, clock, employee_tg_id=actor.tg_id, draft=draft, intake_key=data["intake"]
-        )
+        outcome = await register(state, data, actor, uow, clock, notifier, emergency=emergency)
     except DomainError as exc:
         await query.answer(exc.message, show_alert=True)
         return
-    await notifier.publish(uow, outcome.events)
-    await state.clear()
-    ticket = outcome.value
     await query.answer(_("Sent"))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    await announce(query.message, outcome, actor, clock)  # type: ignore[arg-type]
+
+
+async def register(
+    state: FSMContext,
+    data: dict[str, Any],
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    *,
+    emergency: bool,
+) -> uc.Outcome[Any]:
+    """The ticket registered and its notices queued; the intake is over."""
+    outcome = await uc.open_ticket(
+        uow,
+        clock,
+        employee_tg_id=actor.tg_id,
+        draft=_draft(data, emergency=emergency),
+        intake_key=data["intake"],
+    )
+    await notifier.publish(uow, outcome.events)
+    await state.clear()
+    return outcome
+
+
+async def announce(message: Message, outcome: uc.Outcome[Any], actor: Actor, clock: Clock) -> None:
+    """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
+    ticket = outcome.value
     locale = I18n.get_current().current_locale
     assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
     now, tz = clock.now(), actor.client.timezone
@@ -635,7 +743,7 @@ async def send(
             + " "
             + deadlines
         )
-    await query.message.answer(  # type: ignore[union-attr]
+    await message.answer(
         _("Request №{number} is registered.").format(number=ticket.number)
         + "\n"
         + next_steps

@@ -448,3 +448,24 @@ async def test_a_reply_to_another_message_is_not_taken_as_the_comment_asked_for(
     await anna.wait_for_message(contains=f"№{printer}")
     assert ("employee", "Когда привезёте?") in await messages_of(desk, printer)
     assert await messages_of(desk, one_c) == []
+
+
+async def test_typed_answers_to_the_intakes_questions_work_as_its_buttons(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("не открывается 1с")
+    await shown(anna, "Верно?")
+    await anna.send("да")
+    await anna.wait_for_message(contains="Можете сейчас работать?")
+    await anna.send("нет, работа стоит")
+    await anna.wait_for_message(contains="Кого это затрагивает?")
+    await anna.send("ещё и почта не приходит")  # not an answer: it adds to the description
+    await anna.wait_for_message(contains="Добавил к описанию")
+    await anna.wait_for_message(contains="Кого это затрагивает?")  # asked again below
+    await anna.send("только я")
+    summary = await anna.wait_for_message(contains="Ваша заявка")
+    assert "высокий" in summary.text and "почта не приходит" in summary.text
+    await anna.send("отправить")
+    await anna.wait_for_message(contains="принята")
+    async with desk.db.unit_of_work() as uow:
+        [ticket] = await uow.tickets.list_open()
+    assert ticket.description == "не открывается 1с\nещё и почта не приходит"
