@@ -535,29 +535,32 @@ class OutboxNotifier:
     async def _on_TicketReopened(self, uow: UnitOfWork, event: ev.TicketReopened) -> None:
         c = await self._context(uow, event.ticket_id)
         locale = self.settings.default_locale
+        reason = html.escape(event.reason)
+        said = (
+            N_("№{number}: the client says it still does not work: {reason}")
+            if reason
+            else N_("№{number}: the client says it still does not work.")
+        )
         await self._thread_text(
-            uow,
-            c.ticket.number,
-            "↩️ "
-            + self.t(
-                N_("№{number}: the client says it still does not work: {reason}"),
-                locale,
-                number=c.ticket.number,
-                reason=html.escape(event.reason),
-            ),
+            uow, c.ticket.number, "↩️ " + self.t(said, locale, number=c.ticket.number, reason=reason)
         )
         manager = await self._manager(uow, c)
         if manager is not None:
             mlocale = self._staff_locale(manager)
+            reopened = (
+                N_("Ticket №{number} of {client} was reopened: {reason}")
+                if reason
+                else N_("Ticket №{number} of {client} was reopened.")
+            )
             await self._text(
                 uow,
                 manager.tg_id,
                 self.t(
-                    N_("Ticket №{number} of {client} was reopened: {reason}"),
+                    reopened,
                     mlocale,
                     number=c.ticket.number,
                     client=html.escape(c.client.name),
-                    reason=html.escape(event.reason),
+                    reason=reason,
                 ),
                 c.ticket.number,
                 self._card_button(c.ticket.number, mlocale),

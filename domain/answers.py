@@ -37,6 +37,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 # A text longer than this is a description, not an answer to a button question.
 MAX_WORDS = 6
+MAX_CHARACTERS = 60
 
 _YES = ("да", "ага", "угу", "верно", "правильно", "точно", "конечно", "yes", "yep", "right",
         "correct", "ок", "окей", "ok")  # fmt: skip
@@ -80,7 +81,7 @@ def _has(text: str, phrases: tuple[str, ...]) -> bool:
 def read_answer(question: Question, text: str) -> Answer | None:
     """The option a typed answer names, or None (a description, or unclear)."""
     said = _normal(text)
-    if not said or len(said.split()) > MAX_WORDS:
+    if not said or len(said.split()) > MAX_WORDS or len(text) > MAX_CHARACTERS:
         return None
     if _has(said, _CANCEL):
         return Reply.CANCEL
@@ -91,6 +92,8 @@ def read_answer(question: Question, text: str) -> Answer | None:
             return Reply.NO
         return Reply.YES if _has(said, _YES) else None
     if question is Question.KIND:
+        if len(said.split()) > 4:  # "и ещё почта не работает" tells more, it picks nothing
+            return None
         broken, request = _has(said, _BROKEN), _has(said, _REQUEST)
         if broken != request:
             return TicketKind.INCIDENT if broken else TicketKind.REQUEST

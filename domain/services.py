@@ -661,12 +661,13 @@ async def confirm_resolution(
 
 
 async def reopen(
-    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, reason: str
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, reason: str = ""
 ) -> Outcome[Ticket]:
-    """ "Не работает": the employee sends a resolved ticket back to work, saying why; a
-    ticket closed lately may be reopened too (the days it stood closed do not count)."""
+    """ "Не работает": the employee sends a resolved ticket back to work (saying why, or
+    saying it next as a comment); a ticket closed lately may be reopened too (the days it
+    stood closed do not count)."""
     ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
-    reason = _clean_text(reason, limit=MAX_COMMENT_LENGTH, what="reason")
+    reason = _clean_text(reason, limit=MAX_COMMENT_LENGTH, what="reason", allow_empty=True)
     now = clock.now()
     closed_at = ticket.closed_at if ticket.status is TicketStatus.CLOSED else None
     if closed_at is not None and now - closed_at > REOPEN_CLOSED_WITHIN:
@@ -679,15 +680,16 @@ async def reopen(
     client = await _client(uow, ticket.client_id)
     ticket.refresh_deadlines(client)
     await uow.tickets.update(ticket)
-    await uow.tickets.add_message(
-        TicketMessage(
-            ticket_id=ticket.number,
-            author="employee",
-            author_tg_id=tg_id,
-            text=reason,
-            created_at=now,
+    if reason:
+        await uow.tickets.add_message(
+            TicketMessage(
+                ticket_id=ticket.number,
+                author="employee",
+                author_tg_id=tg_id,
+                text=reason,
+                created_at=now,
+            )
         )
-    )
     return Outcome(
         ticket,
         (

@@ -9,11 +9,13 @@ screen: the step's state changes are then written together, before the bot speak
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -277,22 +279,23 @@ async def add_to_description(
     if await state.get_state() == Intake.summary.state:
         await show_summary(message, state, data, actor=actor, clock=clock)
         return
-    await message.answer(_("Added to the description."))
-    await repeat_question(message, state, data)
+    await repeat_question(message, state, data, note=_("Added to the description."))
 
 
-async def repeat_question(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
-    """The question asked, again below what the person wrote (on a phone the first one has
-    scrolled away); its earlier copy keeps working."""
+async def repeat_question(
+    message: Message, state: FSMContext, data: dict[str, Any], *, note: str
+) -> None:
+    """The question again, below what the person wrote, with `note` above it; the earlier
+    copy loses its buttons."""
     step = await state.get_state()
     if step == Intake.kind.state:
-        await ask_kind(message, state, data)
+        await ask_kind(message, state, data, note=note)
     elif step == Intake.impact.state:
-        await ask_impact(message, state, data, edit=False)
+        await ask_impact(message, state, data, edit=False, note=note)
     elif step == Intake.scope.state:
-        await ask_scope(message, state, data, edit=False)
+        await ask_scope(message, state, data, edit=False, note=note)
     elif step == Intake.request_type.state:
-        await ask_request_type(message, state, data, edit=False)
+        await ask_request_type(message, state, data, edit=False, note=note)
 
 
 QUESTIONS = {
@@ -331,12 +334,12 @@ async def text_during_questions(
     elif answer is Reply.CANCEL:
         await state.clear()
         await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
+    elif isinstance(answer, TicketKind):
+        await take_kind(message, state, data, answer, edit=False)
     elif question is Question.KIND_GUESS:
         guess = TicketKind(data["guess"])
         other = TicketKind.REQUEST if guess is TicketKind.INCIDENT else TicketKind.INCIDENT
         await take_kind(message, state, data, guess if answer is Reply.YES else other, edit=False)
-    elif isinstance(answer, TicketKind):
-        await take_kind(message, state, data, answer, edit=False)
     elif isinstance(answer, WorkImpact):
         await take_impact(message, state, data, answer, edit=False)
     elif isinstance(answer, Scope | RequestType):
@@ -374,7 +377,12 @@ async def description_edited(
 
 
 async def ask_kind(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = False
+    message: Message,
+    state: FSMContext,
+    data: dict[str, Any],
+    *,
+    edit: bool = False,
+    note: str = "",
 ) -> None:
     result = classify(data.get("description", ""))
     data["category"] = result.category.value
@@ -404,7 +412,7 @@ async def ask_kind(
             [(_("🙋 I need help, a service or a change"), cb(data, "kind", "request"))],
         ]
     rows.append(back_cancel_row(None, cb(data, "cancel")))
-    await say(message, text, inline(*rows), edit=edit)
+    await say(message, text, inline(*rows), edit=edit, state=state, note=note)
 
 
 def kind_switch_text(kind: TicketKind) -> str:
@@ -413,11 +421,25 @@ def kind_switch_text(kind: TicketKind) -> str:
     return _("No, I need help or a change")
 
 
-async def say(message: Message, text: str, markup: Any, *, edit: bool) -> None:
+async def say(
+    message: Message, text: str, markup: Any, *, edit: bool, state: FSMContext, note: str = ""
+) -> None:
+    """Ask a question of the intake: in place of the last one (a pressed button's message),
+    or as a new message, and then the earlier question loses its buttons: one live question.
+    A `note` ("Added to the description.") goes above the question, in the same message."""
+    if note:
+        text = f"{note}\n\n{text}"
     if edit:
         await message.edit_text(text, reply_markup=markup)
-    else:
-        await message.answer(text, reply_markup=markup)
+        return
+    earlier = (await state.get_data()).get("question_id")
+    sent = await message.answer(text, reply_markup=markup)
+    await state.update_data(question_id=sent.message_id)
+    if earlier is not None and message.bot is not None:
+        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=earlier, reply_markup=None
+            )
 
 
 @router.callback_query(Intake.kind, IntakeCb.filter(F.action == "kind"))
@@ -443,7 +465,7 @@ async def take_kind(
 
 
 async def ask_impact(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True, note: str = ""
 ) -> None:
     await state.set_state(Intake.impact)
     await say(
@@ -456,6 +478,8 @@ async def ask_impact(
             back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
         ),
         edit=edit,
+        state=state,
+        note=note,
     )
 
 
@@ -477,7 +501,7 @@ async def take_impact(
 
 
 async def ask_scope(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool, note: str = ""
 ) -> None:
     await state.set_state(Intake.scope)
     await say(
@@ -490,6 +514,8 @@ async def ask_scope(
             back_cancel_row(cb(data, "back", "impact"), cb(data, "cancel")),
         ),
         edit=edit,
+        state=state,
+        note=note,
     )
 
 
@@ -507,7 +533,7 @@ async def scope_chosen(
 
 
 async def ask_request_type(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True
+    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True, note: str = ""
 ) -> None:
     await state.set_state(Intake.request_type)
     await say(
@@ -519,6 +545,8 @@ async def ask_request_type(
             back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
         ),
         edit=edit,
+        state=state,
+        note=note,
     )
 
 
@@ -587,7 +615,7 @@ async def show_summary(
         [(_("✏️ Edit the description"), cb(data, "edit"))],
         back_cancel_row(cb(data, "back", "questions"), cb(data, "cancel")),
     )
-    await say(message, text, markup, edit=edit)
+    await say(message, text, markup, edit=edit, state=state)
 
 
 def may_ask_for_help_now(data: dict[str, Any], client: Any, now: datetime) -> bool:

@@ -20,8 +20,7 @@ class Intake(StatesGroup):
 
 
 class TicketInput(StatesGroup):
-    comment = State()  # a comment or photo for a ticket
-    reopen_reason = State()
+    comment = State()  # a comment or photo for a ticket (also: what still does not work)
     rating_comment = State()
 
 

@@ -352,52 +352,34 @@ async def confirm(
 
 
 @router.callback_query(TicketCb.filter(F.action == "reopen"))
-async def ask_reopen_reason(
+async def reopen_pressed(
     query: CallbackQuery,
     callback_data: TicketCb,
     state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
+    notifier: Notifier,
 ) -> None:
+    """ "It does not work": back to work at once (the press says it all); what exactly is
+    wrong may follow, as a comment."""
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
     if ticket.status is not TicketStatus.RESOLVED:
         await query.answer(_("This card is out of date."), show_alert=True)
         return
-    await query.answer()
-    prompt = await query.message.answer(  # type: ignore[union-attr]
-        _("What still does not work? Your words go to the engineer.")
-    )
-    await await_input(state, TicketInput.reopen_reason, ticket.number, prompt, clock)
-
-
-@router.message(TicketInput.reopen_reason, F.text, ~F.text.startswith("/"))
-async def reopen_with_reason(
-    message: Message,
-    state: FSMContext,
-    actor: Actor,
-    uow: UnitOfWork,
-    clock: Clock,
-    notifier: Notifier,
-) -> None:
-    number = int((await state.get_data()).get("ticket") or 0)
-    try:
-        outcome = await uc.reopen(
-            uow, clock, ticket_id=number, tg_id=actor.tg_id, reason=message.text or ""
-        )
-    except DomainError as exc:
-        await message.answer(domain_error_text(exc))
-        if exc.code != "invalid_input":
-            await state.clear()
-        return
+    outcome = await uc.reopen(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id)
     await notifier.publish(uow, outcome.events)
-    await state.clear()
-    await message.answer(
-        _("Ticket №{number} is back in work. Sorry it is not fixed yet.").format(number=number),
-        reply_markup=main_keyboard(),
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    prompt = await query.message.answer(  # type: ignore[union-attr]
+        _(
+            "Request №{number} is back in work. What exactly does not work? Write it, or send "
+            "a photo: the engineer will see it."
+        ).format(number=ticket.number)
     )
+    await await_input(state, TicketInput.comment, ticket.number, prompt, clock)
 
 
 @router.callback_query(TicketCb.filter(F.action == "rate"))

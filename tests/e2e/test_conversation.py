@@ -272,12 +272,15 @@ async def test_the_keyboard_buttons_at_a_comment_a_reason_and_a_rating_comment(d
     await resolve(desk, engineer, card, "Заменили картридж")
     resolved = await anna.wait_for_message(contains="решена")
     await anna.press("❌ Не работает", message=resolved)
-    await anna.wait_for_message(contains="Что по-прежнему не работает")
+    await anna.wait_for_message(contains="Что именно не работает")
+    assert await ticket_status(desk, number) is TicketStatus.REOPENED  # the press says it all
     await anna.press_keyboard_button("📝 Новая заявка")
     await anna.wait_for_message(contains="Опишите")
     await anna.command("cancel")
     await anna.wait_for_message(contains="Отменено")
 
+    await resolve(desk, engineer, card, "Заменили картридж ещё раз")
+    resolved = await anna.wait_for_message(contains="ещё раз")
     await anna.press("✅ Всё работает", message=resolved)
     await shown(anna, "Оцените")
     await anna.press("2")
@@ -286,7 +289,10 @@ async def test_the_keyboard_buttons_at_a_comment_a_reason_and_a_rating_comment(d
     await anna.wait_for_message(contains="Ваши заявки")
     await manager.wait_for_message(contains="оценили на 2")
     await desk.settled()
-    assert await messages_of(desk, number) == [("staff", "Заменили картридж")]
+    assert await messages_of(desk, number) == [
+        ("staff", "Заменили картридж"),
+        ("staff", "Заменили картридж ещё раз"),
+    ]
     assert not any("📋 Мои заявки" in t or "📝 Новая заявка" in t for t in texts(manager))
     async with desk.db.unit_of_work() as uow:
         assert (await uow.tickets.rating(number)).comment == ""
@@ -459,8 +465,8 @@ async def test_typed_answers_to_the_intakes_questions_work_as_its_buttons(desk: 
     await anna.send("нет, работа стоит")
     await anna.wait_for_message(contains="Кого это затрагивает?")
     await anna.send("ещё и почта не приходит")  # not an answer: it adds to the description
-    await anna.wait_for_message(contains="Добавил к описанию")
-    await anna.wait_for_message(contains="Кого это затрагивает?")  # asked again below
+    again = await anna.wait_for_message(contains="Добавил к описанию")
+    assert "Кого это затрагивает?" in again.text  # the question again, below what she wrote
     await anna.send("только я")
     summary = await anna.wait_for_message(contains="Ваша заявка")
     assert "высокий" in summary.text and "почта не приходит" in summary.text
@@ -469,3 +475,17 @@ async def test_typed_answers_to_the_intakes_questions_work_as_its_buttons(desk: 
     async with desk.db.unit_of_work() as uow:
         [ticket] = await uow.tickets.list_open()
     assert ticket.description == "не открывается 1с\nещё и почта не приходит"
+
+
+async def test_it_does_not_work_puts_the_ticket_back_in_work_at_once(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    number, resolved = await a_resolved_ticket(desk, anna, engineer)
+    await anna.press("❌ Не работает", message=resolved)
+    await anna.wait_for_message(contains="Что именно не работает")
+    assert await ticket_status(desk, number) is TicketStatus.REOPENED
+    await desk.staff_chat.wait_for_message(contains="всё ещё не работает")
+    await anna.send_photo(caption="вот ошибка")
+    await anna.wait_for_message(contains="Добавлено")
+    await desk.staff_chat.wait_for_message(contains="вот ошибка")
+    await desk.move_clock(days=4)  # it never closes by itself as if it worked
+    assert await ticket_status(desk, number) is TicketStatus.REOPENED

@@ -24,6 +24,7 @@ Q = Question
         (Q.KIND, "что-то не работает", TicketKind.INCIDENT),
         (Q.KIND, "нужна помощь", TicketKind.REQUEST),
         (Q.KIND, "хз", None),
+        (Q.KIND, "и ещё почта не работает", None),  # more of the description
         (Q.IMPACT, "нет работа стоит", WorkImpact.BLOCKED),
         (Q.IMPACT, "не могу", WorkImpact.BLOCKED),
         (Q.IMPACT, "нет", WorkImpact.BLOCKED),
@@ -51,6 +52,7 @@ Q = Question
         (Q.SUMMARY, "не надо", Reply.CANCEL),
         (Q.SUMMARY, "ещё сканер не сканирует", None),
         (Q.SCOPE, "", None),
+        (Q.KIND, "Не работает 1С: " + "а" * 4000, None),  # a long text split by Telegram
     ],
 )
 def test_a_typed_answer_names_the_option(question: Question, text: str, answer: object) -> None:
