@@ -428,9 +428,7 @@ class OutboxNotifier:
             await self._thread_text(
                 uow, c.ticket.number, html.escape(message.text), head=f"💬 <b>{head}</b>\n"
             )
-        await self._files(
-            uow, 0, message.attachments, c.ticket.number, f"№{c.ticket.number}", to_thread=True
-        )
+        await self._files(uow, 0, message.attachments, c.ticket.number, head, to_thread=True)
         manager = await self._manager(uow, c)
         wants = manager is not None and (
             manager.notify_all_priorities or c.ticket.priority.rank >= 2
@@ -445,17 +443,20 @@ class OutboxNotifier:
         """The client's words and files, in a staff member's private chat."""
         locale = self._staff_locale(staff)
         n = c.ticket.number
-        head = (
-            self.t(N_("The client answered on №{number}:"), locale, number=n)
+        said = (
+            N_("№{number} · {name}, the answer to the question:")
             if resumed
-            else self.t(N_("New comment from the client on №{number}:"), locale, number=n)
+            else N_("№{number} · {name}, a comment:")
         )
-        who = html.escape(c.employee.name)
-        lines = [f"💬 <b>{head}</b> {who}"]
+        head = "💬 <b>" + self.t(said, locale, number=n, name=html.escape(c.employee.name)) + "</b>"
+        button = self._card_button(n, locale)
         if message.text:
-            lines.append(html.escape(message.text))
-        await self._files(uow, staff.tg_id, message.attachments, n, f"№{n} · {who}")
-        await self._text(uow, staff.tg_id, "\n".join(lines), n, self._card_button(n, locale))
+            await self._files(uow, staff.tg_id, message.attachments, n, f"№{n}")
+            await self._text(
+                uow, staff.tg_id, html.escape(message.text), n, button, head=head + "\n"
+            )
+        else:  # files only: the heading is their caption, no message of its own
+            await self._files(uow, staff.tg_id, message.attachments, n, head)
 
     async def _on_TicketResolved(self, uow: UnitOfWork, event: ev.TicketResolved) -> None:
         c = await self._context(uow, event.ticket_id)

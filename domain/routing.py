@@ -42,25 +42,26 @@ class Gist(StrEnum):
 
     GREETING = "greeting"  # "привет", "добрый день"
     THANKS = "thanks"  # "спасибо", "спс"
-    YES = "yes"  # "ок", "да", "хорошо", "понятно"
+    YES = "yes"  # "да", "конечно", "можно": an answer to a yes-or-no question
+    OK = "ok"  # "ок", "хорошо", "понятно": heard, nothing more
     EMOJI = "emoji"  # no words at all: "👍", "))"
     WORKS = "works"  # "заработало", "всё работает, спасибо"
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
 
-SMALL_TALK = frozenset({Gist.GREETING, Gist.THANKS, Gist.YES, Gist.EMOJI})
+SMALL_TALK = frozenset({Gist.GREETING, Gist.THANKS, Gist.YES, Gist.OK, Gist.EMOJI})
 
 # Word beginnings, so that endings and common typos still match ("спасибки", "заработал").
 _GREETING = ("привет", "здравств", "здраств", "здрасьт", "здрасте", "добр", "салют")
 _GREETING_WORDS = frozenset({"день", "утро", "вечер", "хай", "ку", "hi", "hello", "hey",
                              "morning", "afternoon", "evening"})  # fmt: skip
 _THANKS = ("спасиб", "пасиб", "спс", "благодар", "мерси", "сенкс", "thank", "thx")
-_YES = frozenset(
-    {"ок", "окей", "оки", "ok", "okay", "да", "ага", "угу", "хорошо", "ладно", "понял",
-     "поняла", "понятно", "ясно", "принято", "принял", "приняла", "отлично", "супер",
-     "класс", "конечно", "можно", "договорились", "yes", "yep", "sure", "fine", "great",
-     "cool", "good", "got", "noted", "норм", "нормально"}
+_YES = frozenset({"да", "ага", "угу", "конечно", "можно", "разумеется", "yes", "yep", "sure"})
+_OK = frozenset(
+    {"ок", "окей", "оки", "ok", "okay", "хорошо", "ладно", "понял", "поняла", "понятно",
+     "ясно", "принято", "принял", "приняла", "отлично", "супер", "класс", "договорились",
+     "fine", "great", "cool", "good", "got", "noted", "норм", "нормально"}
 )  # fmt: skip
 # Words that go with small talk without adding substance.
 _FILLER = frozenset(
@@ -115,17 +116,19 @@ def gist_of(text: str) -> Gist:
     kinds = {_small_talk_kind(w) for w in words}
     if None in kinds:
         return Gist.CONTENT
-    return next(g for g in (Gist.THANKS, Gist.GREETING, Gist.YES) if g in kinds)
+    return next(g for g in (Gist.THANKS, Gist.GREETING, Gist.YES, Gist.OK) if g in kinds)
 
 
 def _small_talk_kind(word: str) -> Gist | None:
-    """The kind of small talk a word is (filler counts as "yes"), or None for substance."""
+    """The kind of small talk a word is (filler counts as "ok"), or None for substance."""
     if _starts(word, _THANKS):
         return Gist.THANKS
     if word in _GREETING_WORDS or _starts(word, _GREETING):
         return Gist.GREETING
-    if word in _YES or word in _FILLER:
+    if word in _YES:
         return Gist.YES
+    if word in _OK or word in _FILLER:
+        return Gist.OK
     return None
 
 
@@ -138,7 +141,7 @@ class Conversation:
     category: Category
     title: str
     last_exchange_at: datetime  # registered, or staff last wrote or resolved it
-    last_employee_at: datetime | None = None  # the employee last wrote to it
+    last_employee_at: datetime | None = None  # the employee last wrote to it (or sent it)
     closed_at: datetime | None = None
     staff_messages: int = 0  # how many times staff have written to the employee about it
 
@@ -226,7 +229,14 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
         if fitting:
             options = tuple(Option(action, t.number) for t in fitting[:MAX_OPTIONS])
             return Ask(options if action is Action.CONFIRM else (*options, Option(Action.NEW)))
-        if message.gist is Gist.WORKS and not (recent or waiting):
+        if message.gist is Gist.WORKS:  # "заработало" while it is in work: tell the engineer
+            talked_about = waiting or recent
+            if len(talked_about) == 1:
+                return Do(Option(Action.ATTACH, talked_about[0].number))
+            if talked_about:
+                return Ask(
+                    tuple(Option(Action.ATTACH, t.number) for t in talked_about[:MAX_OPTIONS])
+                )
             return Chat(Gist.WORKS)
 
     continuing = [
@@ -235,6 +245,7 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
         if t.last_employee_at is not None
         and now - t.last_employee_at <= CONTINUING
         and t.status is not TicketStatus.RESOLVED
+        and _fits(message, t)
     ]
     if len(continuing) == 1:
         return Do(Option(Action.ATTACH, continuing[0].number))
@@ -242,7 +253,11 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
         return Do(Option(Action.ATTACH, waiting[0].number))
     candidates = waiting or [t for t in recent if _fits(message, t)]
     if candidates:
-        options = [Option(Action.ATTACH, t.number) for t in candidates[:MAX_OPTIONS]]
+        # To a resolved ticket, more words mean it is not fixed: back to work, if so.
+        options = [
+            Option(Action.REOPEN if t.status is TicketStatus.RESOLVED else Action.ATTACH, t.number)
+            for t in candidates[:MAX_OPTIONS]
+        ]
         return Ask((*options, Option(Action.NEW)))
     return Do(Option(Action.NEW))
 
@@ -274,7 +289,7 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
         if small_talk:
             return AskIfWorks(n)
         return Ask((Option(Action.REOPEN, n), Option(Action.ATTACH, n), Option(Action.NEW)))
-    awaited = ticket.status is TicketStatus.WAITING_CLIENT or message.gist is Gist.YES
-    if small_talk and not awaited:  # "спасибо" to "Иван взял заявку": nothing to add
+    awaited = ticket.status is TicketStatus.WAITING_CLIENT and message.gist is not Gist.GREETING
+    if small_talk and not (awaited or message.gist is Gist.YES):  # "спасибо" to "Иван взял"
         return Chat(message.gist)
     return Do(Option(Action.ATTACH, n))

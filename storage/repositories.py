@@ -628,7 +628,9 @@ class SqliteTicketRepository(_Repository):
             "max(t.registered_at, coalesce(t.first_response_at, ''), "
             "    coalesce(t.resolved_at, ''), coalesce(max(CASE WHEN m.author = 'staff' "
             "    THEN m.created_at END), '')) AS exchanged, "
-            "max(CASE WHEN m.author = 'employee' THEN m.created_at END) AS wrote, "
+            # the description is the employee's first word
+            "max(t.registered_at, coalesce(max(CASE WHEN m.author = 'employee' "
+            "    THEN m.created_at END), '')) AS wrote, "
             "count(CASE WHEN m.author = 'staff' THEN 1 END) AS staff_messages "
             "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
             "WHERE t.employee_id = ? AND t.client_id = ? "

@@ -107,8 +107,11 @@ async def typed(
             await state.update_data(album=album)
     elif isinstance(where, Ask):
         await hold_and_ask(message, state, clock, where, routing.tickets, text, files)
-    elif isinstance(where, AskIfWorks):
+    elif isinstance(where, AskIfWorks) and where.ticket not in data.get("asked_if_works", []):
         await ask_if_it_works(message, where.ticket)
+        await state.update_data(asked_if_works=[*data.get("asked_if_works", []), where.ticket])
+    elif isinstance(where, AskIfWorks):  # asked once already: thanks are just thanks
+        await chat(message, Chat(Gist.THANKS))
     elif isinstance(where, Chat):
         await chat(message, where)
 
@@ -255,13 +258,8 @@ async def ask_held(
     """Ask (again) about the held message: a new key makes an older question stale. What the
     tickets looked like is kept: if staff write or act meanwhile, the question is asked anew."""
     key = uuid.uuid4().hex[:12]
-    earlier = (await state.get_data()).get("asked_in")
-    if earlier is not None and message.bot is not None:  # one live question, not two
-        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
-            await message.bot.edit_message_reply_markup(
-                chat_id=message.chat.id, message_id=earlier, reply_markup=None
-            )
     data = await state.get_data()
+    await forget_question(message, data)  # one live question, not two
     asked = await message.answer(data["question"], reply_markup=question_markup(key, data["rows"]))
     await state.update_data(
         key=key,
@@ -269,6 +267,16 @@ async def ask_held(
         asked_in=asked.message_id,
         situation=situation(tickets),
     )
+
+
+async def forget_question(message: Message, held: dict[str, Any]) -> None:
+    """The question asked about a held message loses its buttons."""
+    earlier = held.get("asked_in")
+    if earlier is not None and message.bot is not None:
+        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=earlier, reply_markup=None
+            )
 
 
 def situation(tickets: dict[int, Conversation]) -> list[list[Any]]:

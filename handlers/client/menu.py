@@ -17,7 +17,7 @@ from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
 from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
 from handlers.client.people import people_button
-from handlers.client.states import Intake, TicketInput
+from handlers.client.states import FollowUp, Intake, TicketInput
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -26,11 +26,18 @@ router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_emplo
 @router.message(Command("new"))
 @router.message(ButtonText(NEW_TICKET))
 async def new_request(message: Message, state: FSMContext, clock: Clock) -> None:
-    """A new request, whatever was going on; an unsent one is offered to continue."""
-    if await state.get_state() in Intake.__all_states_names__:
+    """A new request, whatever was going on: an unsent one is offered to continue (an empty
+    one just starts again); a message held by "к заявке или новая?" becomes its description."""
+    step, data = await state.get_state(), await state.get_data()
+    if step in Intake.__all_states_names__ and (data.get("description") or data.get("attachments")):
         await intake.offer_to_resume(message, state)
         return
-    await state.clear()  # a comment, a reason or a held message not sent: dropped
+    if step == FollowUp.choosing.state and (data.get("texts") or data.get("files")):
+        await follow_up.forget_question(message, data)
+        await state.clear()
+        await intake.start_with(message, state, clock, "\n".join(data["texts"]), data["files"])
+        return
+    await state.clear()  # a comment asked for is no longer awaited
     await intake.begin(message, state, clock)
 
 

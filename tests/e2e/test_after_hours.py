@@ -271,7 +271,7 @@ async def test_a_forged_or_stale_acknowledge_is_refused_politely(evening: Desk):
     stale = await w.duty.press_with_data(page, "pg:999:ack")
     assert "неактуален" in ((await stale.wait_answered()).text or "")
     forged = await w.anna.press_with_data(page, page.inline_keyboard[0][0]["callback_data"])
-    assert "устарела" in ((await forged.wait_answered()).text or "")
+    assert "не действует" in ((await forged.wait_answered()).text or "")
     await evening.settled()
     assert (await ticket(evening)).status is TicketStatus.NEW
     assert count(w.anna, "Олег") == 0

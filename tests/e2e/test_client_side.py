@@ -186,7 +186,7 @@ async def test_buttons_of_an_old_card_are_recognised_as_stale(desk: Desk):
     await anna.wait_until(lambda t: any("Опишите" in (m.text or "") for m in t if m.from_bot))
     press = await anna.press("Да, верно", message=old_card)
     answer = await press.wait_answered()
-    assert "устарела" in (answer.text or "")
+    assert "не действует" in (answer.text or "")
     async with desk.db.unit_of_work() as uow:
         assert await uow.tickets.get(1) is None
 
@@ -322,7 +322,7 @@ async def test_an_intake_abandoned_for_a_day_is_dropped_with_a_note(desk: Desk):
     await anna.wait_for_message(contains="сломалось")
     desk.clock.advance(hours=25)
     await anna.send("не работает почта")
-    note = await anna.wait_for_message(contains="удалена")
+    note = await anna.wait_for_message(contains="удалил")
     assert "24" in note.text
     fresh = await anna.wait_for_message(contains="Верно?")
     assert fresh is not None
@@ -342,7 +342,7 @@ async def test_a_forged_button_naming_another_companys_ticket_reveals_nothing(de
         answer = await forged.wait_answered()
         assert answer.text == "Заявка не найдена."
     press = await boris.press_with_data(listing, "garbage-that-is-no-callback")
-    assert "устарела" in ((await press.wait_answered()).text or "")
+    assert "не действует" in ((await press.wait_answered()).text or "")
     async with desk.db.unit_of_work() as uow:
         ticket = await uow.tickets.get(number)
         assert ticket.status is TicketStatus.NEW

@@ -67,7 +67,7 @@ async def test_a_typed_answer_to_the_engineers_question_reaches_the_engineer(des
     relayed = await desk.staff_chat.wait_for_message(contains="HP LaserJet 1020")
     assert f"№{number}" in relayed.text and "Анна" in relayed.text
     private = await engineer.wait_for_message(contains="HP LaserJet 1020")
-    assert private.text.startswith(f"💬 Клиент ответил по №{number}")
+    assert private.text.startswith(f"💬 №{number} · Анна, ответ на вопрос:")
     assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
     async with desk.db.unit_of_work() as uow:
         ticket = await uow.tickets.get(number)
@@ -86,7 +86,7 @@ async def test_the_photo_the_engineer_asked_for_goes_to_the_ticket(desk: Desk):
     await anna.send_photo()
     await anna.wait_for_message(contains="передан инженеру")
     photo = await desk.staff_chat.wait_for_message(lambda m: "photo" in m.data)
-    assert photo.caption == f"№{number}"
+    assert photo.caption == f"№{number} · Анна:"  # whose it is, at a glance
     assert "photo" in (await engineer.wait_for_message(lambda m: "photo" in m.data)).data
     assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
 
@@ -157,6 +157,7 @@ async def test_two_tickets_waiting_for_answers_ask_which_one_once(desk: Desk):
     printer = await send_ticket(anna, "не печатает принтер")
     one_c = await send_ticket(anna, "не работает 1С у бухгалтера")
     cards = {printer: await card_of(desk, printer), one_c: await card_of(desk, one_c)}
+    await desk.move_clock(minutes=15)  # no longer "just sent": her next words are not for them
     for number, question in ((printer, "Какая модель?"), (one_c, "Какая база 1С?")):
         await ask_the_client(desk, engineer, cards[number], question)
         await anna.wait_for_message(contains=question)
@@ -166,20 +167,20 @@ async def test_two_tickets_waiting_for_answers_ask_which_one_once(desk: Desk):
     labels = buttons(anna)
     assert any(f"№{printer}" in b for b in labels) and any(f"№{one_c}" in b for b in labels)
     assert "📝 Новая заявка" in labels
-    await anna.send("и ещё: база называется БП")  # joins the held message, not asked again
+    await anna.send("и ещё кое-что")  # joins the held message, not asked again
     await anna.wait_for_message(contains="Добавил и это")
     assert sum("К какой заявке" in t for t in texts(anna)) == 1
 
     first_choice = asked.inline_keyboard[0][0]["callback_data"]
     await anna.press(next(b for b in labels if f"№{one_c}" in b), message=asked)
     await anna.wait_for_message(contains="передан инженеру")
-    assert ("employee", "Бухгалтерия, версия 3.0\nи ещё: база называется БП") in await messages_of(
+    assert ("employee", "Бухгалтерия, версия 3.0\nи ещё кое-что") in await messages_of(
         desk, one_c
     )
     assert await ticket_status(desk, one_c) is TicketStatus.IN_PROGRESS
     assert await ticket_status(desk, printer) is TicketStatus.WAITING_CLIENT
     stale = await anna.press_with_data(asked, first_choice)
-    assert "устарел" in ((await stale.wait_answered()).text or "")
+    assert "не действует" in ((await stale.wait_answered()).text or "")
 
 
 async def test_a_message_soon_after_an_answer_is_asked_about_and_can_be_a_new_request(
@@ -188,6 +189,7 @@ async def test_a_message_soon_after_an_answer_is_asked_about_and_can_be_a_new_re
     anna, engineer, _manager = await staff_world(desk)
     number = await send_ticket(anna, "не печатает принтер")
     card = await card_of(desk, number)
+    await desk.move_clock(minutes=15)
     await answer_the_client(desk, engineer, card, "Посмотрю через час")
     await anna.wait_for_message(contains="Посмотрю через час")
 
@@ -340,10 +342,8 @@ async def test_staff_see_the_whole_conversation_and_private_replies_reach_the_th
     number = await send_ticket(anna)
     card = await card_of(desk, number)
     await take(desk, engineer, card)
-    await anna.wait_for_message(contains="взял")
-    await anna.send("Принтер в бухгалтерии, второй этаж")
-    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
-    await anna.press(f"💬 К заявке №{number} · не печатает принтер")
+    await anna.wait_for_message(contains="занимается")
+    await anna.send("Принтер в бухгалтерии, второй этаж")  # just after sending: it goes with it
     await anna.wait_for_message(contains="Добавлено")
 
     await engineer.command("t", str(number))
@@ -391,11 +391,11 @@ async def test_the_manager_hears_the_clients_words_when_they_want_every_ticket(d
     anna, engineer, manager = await staff_world(desk)
     number = await send_ticket(anna)
     await take(desk, engineer, await card_of(desk, number))
-    await anna.wait_for_message(contains="взял")
+    await anna.wait_for_message(contains="занимается")
     await anna.send("Принтер HP в бухгалтерии", reply_to=anna.last_bot_message)
     await anna.wait_for_message(contains="Добавлено")
     words = await manager.wait_for_message(contains="Принтер HP в бухгалтерии")
-    assert words.text.startswith(f"💬 Новый комментарий клиента по №{number}")
+    assert words.text.startswith(f"💬 №{number} · Анна, комментарий:")
     assert manager.id == MANAGER_ID
 
 
@@ -403,6 +403,7 @@ async def test_a_question_left_unanswered_does_not_swallow_what_comes_next(desk:
     anna, engineer, _manager = await staff_world(desk)
     number = await send_ticket(anna)
     card = await card_of(desk, number)
+    await desk.move_clock(minutes=15)
     await answer_the_client(desk, engineer, card, "Посмотрю через час")
     await anna.wait_for_message(contains="Посмотрю через час")
     await anna.send("забыла сказать, он мигает")
@@ -489,3 +490,14 @@ async def test_it_does_not_work_puts_the_ticket_back_in_work_at_once(desk: Desk)
     await desk.staff_chat.wait_for_message(contains="вот ошибка")
     await desk.move_clock(days=4)  # it never closes by itself as if it worked
     assert await ticket_status(desk, number) is TicketStatus.REOPENED
+
+
+async def test_a_detail_written_right_after_sending_goes_with_the_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await anna.send("забыла сказать: он в бухгалтерии, мигает оранжевым")
+    added = await anna.wait_for_message(contains="Добавлено")
+    assert f"№{number}" in added.text
+    await desk.staff_chat.wait_for_message(contains="мигает оранжевым")
+    await anna.send("а ещё не работает 1С у главбуха")  # another topic: a new request
+    await shown(anna, "Верно?")

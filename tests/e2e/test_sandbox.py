@@ -53,5 +53,5 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert at("🚨 Авария в нерабочее время, №2") < at("20:10 Moscow)")
     assert at("20:10 Moscow)") < at("Напоминание 2: вызов ещё никто не принял.")
     assert at("Напоминание 2") < at("💬 №2 ваша: клиенту сообщили")
-    assert "Олег взял(а) в работу вашу заявку №2." in out
+    assert "Вашей заявкой №2 занимается Олег." in out
     assert "✅ №2: Олег принял вызов и занимается заявкой." in out

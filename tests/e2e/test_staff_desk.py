@@ -91,14 +91,14 @@ async def test_a_ticket_lives_its_whole_life_in_telegram(desk: Desk):
 
     # every step reached the employee once, and the internal note never did
     employee_texts = texts(anna)
-    assert sum(t.startswith("Иван взял") for t in employee_texts) == 1
+    assert sum(t.startswith("Вашей заявкой") and "Иван" in t for t in employee_texts) == 1
     assert sum(t.startswith("Вопрос по заявке") for t in employee_texts) == 1
     assert sum(t.startswith("Ответ по заявке") for t in employee_texts) == 1
     assert not any("капризный" in t for t in employee_texts)
     manager_texts = [t for t in texts(manager) if f"№{number}" in t]
     assert sum(t.startswith("Новая заявка") for t in manager_texts) == 1
     assert [t for t in manager_texts if "HP 1020" in t] == [
-        f"💬 Клиент ответил по №{number}: Анна\nHP 1020"
+        f"💬 №{number} · Анна, ответ на вопрос:\nHP 1020"
     ]
 
 

@@ -477,7 +477,7 @@ async def test_conversations_say_when_each_ticket_was_last_talked_about(
         found = {c.number: c for c in await uow.tickets.conversations(employee_id, client_id)}
         assert set(found) == {quiet.number, talked.number}
         assert found[quiet.number].last_exchange_at == T0
-        assert found[quiet.number].last_employee_at is None
+        assert found[quiet.number].last_employee_at == T0  # registered: her description
         assert found[talked.number].last_exchange_at == T0 + hour
         assert found[talked.number].last_employee_at == T0 + 2 * hour
         assert found[talked.number].staff_messages == 1

@@ -197,7 +197,7 @@ class FakeTickets:
                 continue
             said = [m for m in self.s.messages if m.ticket_id == t.id and not m.internal]
             staff = [m.created_at for m in said if m.author == "staff"]
-            mine = [m.created_at for m in said if m.author == "employee"]
+            mine = [t.registered_at, *(m.created_at for m in said if m.author == "employee")]
             moments = [t.registered_at, t.first_response_at, t.resolved_at, *staff]
             exchanged = max(m for m in moments if m is not None)
             found.append(

@@ -37,9 +37,10 @@ S = TicketStatus
         ("привет", Gist.GREETING),
         ("Добрый день!", Gist.GREETING),
         ("hi", Gist.GREETING),
-        ("ок", Gist.YES),
+        ("ок", Gist.OK),
         ("Да", Gist.YES),
-        ("хорошо, понял", Gist.YES),
+        ("конечно", Gist.YES),
+        ("хорошо, понял", Gist.OK),
         ("👍", Gist.EMOJI),
         ("))", Gist.EMOJI),
         ("спасибо, заработало", Gist.WORKS),
@@ -102,7 +103,8 @@ OLD_QUIET = ticket(4, S.IN_PROGRESS, exchanged=timedelta(days=5))
 CLOSED_YESTERDAY = ticket(5, S.CLOSED, closed=timedelta(days=1))
 CLOSED_LONG_AGO = ticket(6, S.CLOSED, closed=timedelta(days=40))
 CANCELLED = ticket(7, S.CANCELLED)
-JUST_SENT = ticket(8, S.NEW, exchanged=timedelta(minutes=2))
+JUST_SENT = ticket(8, S.NEW, exchanged=timedelta(minutes=2), wrote=timedelta(minutes=2))
+SENT_EARLIER = ticket(12, S.NEW, exchanged=timedelta(minutes=40), wrote=timedelta(minutes=40))
 WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
 
 
@@ -123,6 +125,7 @@ WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
         (Gist.CONTENT, True, [WAITING, OLD_QUIET], do(A, 1)),
         (Gist.STILL_FAILS, False, [WAITING], do(A, 1)),
         (Gist.YES, False, [WAITING], do(A, 1)),
+        (Gist.OK, False, [WAITING], Chat(Gist.OK, (1,))),
         (Gist.GREETING, False, [WAITING], Chat(Gist.GREETING, (1,))),
         (Gist.THANKS, False, [WAITING], Chat(Gist.THANKS, (1,))),
         # two waiting: which one (or a new request)?
@@ -138,8 +141,8 @@ WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
         (Gist.THANKS, False, [JUST_RESOLVED], AskIfWorks(2)),
         (Gist.EMOJI, False, [JUST_RESOLVED], AskIfWorks(2)),
         (Gist.GREETING, False, [JUST_RESOLVED], Chat(Gist.GREETING)),
-        (Gist.CONTENT, False, [JUST_RESOLVED], ask((A, 2), (N, None))),
-        (Gist.CONTENT, True, [JUST_RESOLVED], ask((A, 2), (N, None))),
+        (Gist.CONTENT, False, [JUST_RESOLVED], ask((R, 2), (N, None))),
+        (Gist.CONTENT, True, [JUST_RESOLVED], ask((R, 2), (N, None))),
         # resolved days ago: "it works" still confirms it, thanks is only thanks
         (Gist.WORKS, False, [ticket(2, S.RESOLVED)], do(C, 2)),
         (Gist.THANKS, False, [ticket(2, S.RESOLVED)], Chat(Gist.THANKS)),
@@ -152,8 +155,10 @@ WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
         ),
         # just answered, or just sent: that ticket or a new one?
         (Gist.CONTENT, False, [JUST_ANSWERED, OLD_QUIET], ask((A, 3), (N, None))),
-        (Gist.CONTENT, False, [JUST_SENT], ask((A, 8), (N, None))),
-        (Gist.WORKS, False, [JUST_ANSWERED], ask((A, 3), (N, None))),
+        (Gist.CONTENT, False, [JUST_SENT], do(A, 8)),  # "forgot to say…" right after sending
+        (Gist.CONTENT, False, [SENT_EARLIER], ask((A, 12), (N, None))),
+        (Gist.WORKS, False, [JUST_ANSWERED], do(A, 3)),
+        (Gist.WORKS, False, [JUST_ANSWERED, JUST_SENT], ask((A, 8), (A, 3))),
         (Gist.THANKS, False, [JUST_ANSWERED], Chat(Gist.THANKS)),
         # the employee is writing to a ticket: the next message continues it
         (Gist.CONTENT, True, [WRITING_TO, JUST_ANSWERED], do(A, 9)),
@@ -171,7 +176,7 @@ def test_a_message_without_a_reply_goes_where_the_situation_says(
 def test_a_message_plainly_about_another_topic_is_a_new_request_without_asking() -> None:
     printer = Incoming(Gist.CONTENT, category=Category.PRINTER)
     one_c = Incoming(Gist.CONTENT, category=Category.ONE_C)
-    assert route(one_c, [JUST_ANSWERED, JUST_SENT], NOW) == do(N)
+    assert route(one_c, [JUST_ANSWERED, JUST_SENT], NOW) == do(N)  # even right after sending
     assert route(printer, [JUST_ANSWERED], NOW) == ask((A, 3), (N, None))
     assert route(one_c, [WAITING], NOW) == do(A, 1)  # an answer may name anything
 
