@@ -174,9 +174,7 @@ async def test_two_tickets_waiting_for_answers_ask_which_one_once(desk: Desk):
     first_choice = asked.inline_keyboard[0][0]["callback_data"]
     await anna.press(next(b for b in labels if f"№{one_c}" in b), message=asked)
     await anna.wait_for_message(contains="передан инженеру")
-    assert ("employee", "Бухгалтерия, версия 3.0\nи ещё кое-что") in await messages_of(
-        desk, one_c
-    )
+    assert ("employee", "Бухгалтерия, версия 3.0\nи ещё кое-что") in await messages_of(desk, one_c)
     assert await ticket_status(desk, one_c) is TicketStatus.IN_PROGRESS
     assert await ticket_status(desk, printer) is TicketStatus.WAITING_CLIENT
     stale = await anna.press_with_data(asked, first_choice)
