@@ -477,7 +477,7 @@ async def test_typed_answers_to_the_intakes_questions_work_as_its_buttons(desk: 
 
 
 async def test_it_does_not_work_puts_the_ticket_back_in_work_at_once(desk: Desk):
-    anna, engineer, manager = await staff_world(desk)
+    anna, engineer, _manager = await staff_world(desk)
     number, resolved = await a_resolved_ticket(desk, anna, engineer)
     await anna.press("❌ Не работает", message=resolved)
     await anna.wait_for_message(contains="Что именно не работает")
