@@ -769,13 +769,17 @@ async def assign(
     if not ticket.is_open:
         raise InvalidInput("the ticket is already finished", field="ticket")
     events: list[ev.Event] = []
+    now = clock.now()
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):  # it is in somebody's hands
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, clock.now())
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, now)
         events.append(_status_event(changed, staff_tg_id))
+        ticket.refresh_deadlines(await _client(uow, ticket.client_id))
     ticket.assignee_tg_id = assignee_tg_id
-    ticket.updated_at = clock.now()
-    await uow.tickets.update(ticket)
+    ticket.updated_at = now
     events.append(ev.TicketAssigned(ticket.number, assignee_tg_id, staff_tg_id))
+    # Taken into work by a named engineer, and the client told so: the reaction is met.
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    await uow.tickets.update(ticket)
     return Outcome(ticket, tuple(events))
 
 

@@ -25,6 +25,7 @@ from domain.services import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.callbacks import FROM_LIST, StaffCb
+from handlers.client.follow_up import replied_ticket
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
 from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
@@ -688,12 +689,63 @@ async def staff_chat_message(
     starting with "!" stays internal."""
     number = await ticket_of(message, uow)
     if number is None:
+        if (message.text or "").startswith("!"):  # meant as a note, but for which ticket?
+            await message.reply(
+                _(
+                    "To put a note on a ticket, reply with it to the ticket's card "
+                    "(or write it in its topic)."
+                )
+            )
         return  # ordinary talk among staff
     text, files = text_and_files(message)
     internal = text.startswith("!")
     if internal:
         text = text[1:].strip()
     await send_reply(message, actor, uow, clock, notifier, number, text, files, internal=internal)
+
+
+@router.message(
+    F.chat.type == "private",
+    StateFilter(None),
+    TEXT | FILES,
+    lambda _m, actor: not actor.is_employee,
+)
+async def private_message(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """In a private chat, a reply to the bot's message about №N answers the client on №N
+    ("!" first keeps it internal), as a reply to the card does in the staff chat; other
+    text gets a hint how to answer."""
+    number = replied_ticket(message)
+    if number is None:
+        await message.answer(
+            _(
+                "To answer a client, reply to my message about their ticket (it has the №), "
+                "or open the ticket with /t N and press «💬 Reply». A message starting with "
+                "«!» becomes an internal note."
+            )
+        )
+        return
+    text, files = text_and_files(message)
+    internal = text.startswith("!")
+    if internal:
+        text = text[1:].strip()
+    await send_reply(
+        message,
+        actor,
+        uow,
+        clock,
+        notifier,
+        number,
+        text,
+        files,
+        internal=internal,
+        in_thread=False,
+    )
 
 
 async def send_reply(

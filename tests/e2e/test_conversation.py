@@ -499,3 +499,52 @@ async def test_a_detail_written_right_after_sending_goes_with_the_request(desk: 
     await desk.staff_chat.wait_for_message(contains="мигает оранжевым")
     await anna.send("а ещё не работает 1С у главбуха")  # another topic: a new request
     await shown(anna, "Верно?")
+
+
+async def test_an_engineer_answers_from_the_private_chat_by_replying_to_the_notice(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await take(desk, engineer, await card_of(desk, number))
+    await anna.send("Принтер HP, в бухгалтерии")
+    await anna.wait_for_message(contains="Добавлено")
+    notice = await engineer.wait_for_message(contains="Принтер HP")
+
+    await engineer.send("Сейчас подойду", reply_to=notice)
+    await engineer.wait_for_message(contains="Отправлено клиенту")
+    await anna.wait_for_message(contains="Сейчас подойду")
+    await desk.staff_chat.wait_for_message(contains="Сейчас подойду")  # in the thread too
+    await engineer.send("просто текст")
+    hint = await engineer.wait_for_message(contains="Чтобы ответить клиенту")
+    assert "/t N" in hint.text
+
+
+async def test_a_note_in_the_staff_chat_that_names_no_ticket_gets_a_hint(desk: Desk):
+    _anna, engineer, _manager = await staff_world(desk)
+    await engineer.send("!коммутатор в серверной глючит", chat=desk.staff_chat)
+    hint = await desk.staff_chat.wait_for_message(contains="Чтобы заметка попала в заявку")
+    assert "карточку" in hint.text
+
+
+async def test_new_request_pressed_while_asked_where_a_message_goes_keeps_the_message(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.move_clock(minutes=15)
+    await answer_the_client(desk, engineer, await card_of(desk, number), "Посмотрю")
+    await anna.wait_for_message(contains="Посмотрю")
+    await anna.send("у бухгалтера тоже не работает")
+    await anna.wait_for_message(contains="или новая заявка?")
+    await anna.press_keyboard_button("📝 Новая заявка")
+    kind = await anna.wait_for_message(lambda m: bool(m.inline_keyboard))
+    summary_of_it = kind.text
+    assert "Верно?" in summary_of_it or "Что у вас?" in summary_of_it
+    await anna.command("new")
+    await anna.wait_for_message(contains="неотправленная заявка")
+
+
+async def test_new_request_on_an_empty_draft_just_starts_again(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.command("new")
+    await anna.wait_for_message(contains="Опишите")
+    await anna.press_keyboard_button("📝 Новая заявка")
+    again = await anna.wait_for_message()
+    assert "Опишите" in again.text and "неотправленная" not in again.text

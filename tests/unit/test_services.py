@@ -227,11 +227,16 @@ async def test_a_staff_answer_puts_a_new_ticket_in_work_with_the_one_who_answere
     assert note.events == (ev.InternalNoteAdded(number, note.value.id, ENGINEER),)
 
 
-async def test_assigning_a_new_ticket_puts_it_in_work(uow, clock):
+async def test_assigning_a_new_ticket_puts_it_in_work_and_meets_the_reaction(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    await uc.assign(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, assignee_tg_id=ENGINEER)
+    clock.advance(minutes=20)
+    outcome = await uc.assign(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, assignee_tg_id=ENGINEER
+    )
     ticket = await uow.tickets.get(number)
-    assert ticket.status is TicketStatus.IN_PROGRESS and ticket.first_response_at is None
+    assert ticket.status is TicketStatus.IN_PROGRESS
+    assert ticket.first_response_at == clock.now()  # the client was told who is on it
+    assert ev.ReactionMet(number, ENGINEER) in outcome.events
 
 
 async def test_a_message_is_routed_among_the_employees_own_tickets_only(uow, clock):
