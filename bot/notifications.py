@@ -470,7 +470,7 @@ class OutboxNotifier:
             lines.append(html.escape(message.text))
         days = self.settings.auto_close_working_days
         lines += [
-            "",
+            *([""] if len(lines) > 1 else []),  # a paragraph after the engineer's words
             self.t(
                 N_(
                     "Does everything work? If we hear nothing, the request closes "

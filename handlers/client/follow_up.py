@@ -396,7 +396,10 @@ CHAT_TEXTS = {
 
 async def chat(message: Message, said: Chat) -> None:
     """A friendly word, never a new request; an answer the engineer awaits is mentioned."""
-    lines = [_(CHAT_TEXTS[said.gist]) if said.gist in CHAT_TEXTS else "👌"]
+    if said.gist is Gist.GREETING and said.waiting:  # no "tell me what happened": it is known
+        lines = [_("Hello!")]
+    else:
+        lines = [_(CHAT_TEXTS[said.gist]) if said.gist in CHAT_TEXTS else "👌"]
     waiting = _("The engineer is waiting for your answer on request №{number}: just write it here.")
     lines += [waiting.format(number=number) for number in said.waiting]
     await message.answer("\n\n".join(lines), reply_markup=main_keyboard())

@@ -51,7 +51,8 @@ async def my_tickets(
     await forget_awaited_input(state)
     text, markup = await tickets.render_list(uow, actor, clock, "my", 0)
     if await state.get_state() in Intake.__all_states_names__:
-        text += "\n\n" + _("Your new request is not sent yet: please answer the question above.")
+        unsent = _("Your new request is not sent yet: please answer the question above.")
+        text = f"{text}\n\n{unsent}" if tickets.has_any(markup) else unsent
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
 

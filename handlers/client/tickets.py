@@ -11,7 +11,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -91,6 +91,11 @@ async def render_list(
     if nav:
         rows.append(nav)
     return "\n".join(lines), inline(*rows)
+
+
+def has_any(listing: object) -> bool:
+    """Whether a rendered list shows tickets (an empty one offers no buttons)."""
+    return isinstance(listing, InlineKeyboardMarkup)
 
 
 def only_directors_text() -> str:
@@ -409,9 +414,15 @@ async def rated(
     await notifier.publish(uow, outcome.events)
     await query.answer(_("Thank you!"))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
-    prompt = await query.message.answer(  # type: ignore[union-attr]
-        _("Thank you for the rating! Anything to add? Write it, or /cancel.")
+    ask = (
+        _("Thank you for the rating! Anything to add? Just write it.")
+        if int(callback_data.value) > 3
+        else _(
+            "We are sorry it went like this. Please write what was wrong: your personal "
+            "manager will read it."
+        )
     )
+    prompt = await query.message.answer(ask)  # type: ignore[union-attr]
     await await_input(state, TicketInput.rating_comment, ticket.number, prompt, clock)
 
 

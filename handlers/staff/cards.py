@@ -176,9 +176,10 @@ def history_lines(
             if m.internal:
                 who = "📝 " + who + " " + _("(internal)")
         text = m.text if cut is None or len(m.text) <= cut else m.text[:cut] + "…"
-        files = f" 📎{len(m.attachments)}" if m.attachments else ""
+        files = ("📎" * min(len(m.attachments), 3)) if m.attachments else ""
         when = stamp(m.created_at, now, card.client.timezone, locale) if m.created_at else ""
-        lines.append(f"<i>{when}</i> <b>{who}:</b> {html.escape(text)}{files}")
+        said = " ".join(part for part in (html.escape(text), files) if part)
+        lines.append(f"<i>{when}</i> <b>{who}:</b> {said}")
     return lines
 
 
