@@ -41,6 +41,11 @@ FILE_METHODS = {
 }
 
 
+def fits_a_caption(text: str) -> bool:
+    """Whether a file's caption can carry the whole text (Telegram's 1,024, as it counts)."""
+    return split_html(text, CAPTION_LIMIT) == [text]
+
+
 def button_markup(*rows: list[tuple[str, str]]) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in row] for row in rows]}
 
@@ -424,11 +429,15 @@ class OutboxNotifier:
             number=c.ticket.number,
             name=html.escape(c.employee.name),
         )
-        if message.text:
-            await self._thread_text(
-                uow, c.ticket.number, html.escape(message.text), head=f"💬 <b>{head}</b>\n"
-            )
-        await self._files(uow, 0, message.attachments, c.ticket.number, head, to_thread=True)
+        said = f"💬 <b>{head}</b>\n{html.escape(message.text)}"
+        if len(message.attachments) == 1 and fits_a_caption(said):  # a photo and its words
+            await self._files(uow, 0, message.attachments, c.ticket.number, said, to_thread=True)
+        else:
+            if message.text:
+                await self._thread_text(
+                    uow, c.ticket.number, html.escape(message.text), head=f"💬 <b>{head}</b>\n"
+                )
+            await self._files(uow, 0, message.attachments, c.ticket.number, head, to_thread=True)
         manager = await self._manager(uow, c)
         wants = manager is not None and (
             manager.notify_all_priorities or c.ticket.priority.rank >= 2
@@ -450,7 +459,10 @@ class OutboxNotifier:
         )
         head = "💬 <b>" + self.t(said, locale, number=n, name=html.escape(c.employee.name)) + "</b>"
         button = self._card_button(n, locale)
-        if message.text:
+        said = f"{head}\n{html.escape(message.text)}"
+        if len(message.attachments) == 1 and message.text and fits_a_caption(said):
+            await self._files(uow, staff.tg_id, message.attachments, n, said)
+        elif message.text:
             await self._files(uow, staff.tg_id, message.attachments, n, f"№{n}")
             await self._text(
                 uow, staff.tg_id, html.escape(message.text), n, button, head=head + "\n"

@@ -556,8 +556,10 @@ async def open_ticket(
     return Outcome(ticket, tuple(events))
 
 
-# The classifier's topic counts for routing only when it is this sure.
-_TOPIC_CONFIDENCE = 0.5
+# The classifier's topic tells a new problem from a follow-up only when it is this sure, of
+# a message of this many words without files ("вот экран" with a photo is a follow-up).
+_TOPIC_CONFIDENCE = 0.6
+_TOPIC_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,7 +585,8 @@ async def route_message(
     assert employee.id is not None
     found = await uow.tickets.conversations(employee.id, employee.client_id, also=replied_to)
     reply = next((c for c in found if c.number == replied_to), None)
-    topic = classify(text) if text.strip() else None
+    substantive = not has_files and len(text.split()) >= _TOPIC_WORDS
+    topic = classify(text) if substantive else None
     category = (
         topic.category
         if topic is not None and topic.category_confidence >= _TOPIC_CONFIDENCE

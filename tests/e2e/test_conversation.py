@@ -86,7 +86,7 @@ async def test_the_photo_the_engineer_asked_for_goes_to_the_ticket(desk: Desk):
     await anna.send_photo()
     await anna.wait_for_message(contains="передан инженеру")
     photo = await desk.staff_chat.wait_for_message(lambda m: "photo" in m.data)
-    assert photo.caption == f"№{number} · Анна:"  # whose it is, at a glance
+    assert photo.caption == f"💬 №{number} · Анна:"  # whose it is, at a glance
     assert "photo" in (await engineer.wait_for_message(lambda m: "photo" in m.data)).data
     assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
 
@@ -548,3 +548,32 @@ async def test_new_request_on_an_empty_draft_just_starts_again(desk: Desk):
     await anna.press_keyboard_button("📝 Новая заявка")
     again = await anna.wait_for_message()
     assert "Опишите" in again.text and "неотправленная" not in again.text
+
+
+async def test_a_photo_with_a_few_words_right_after_an_answer_goes_with_it(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await desk.move_clock(minutes=15)
+    await ask_the_client(desk, engineer, card, "Пришлите фото")
+    await anna.wait_for_message(contains="Пришлите фото")
+    await anna.send("HP LaserJet 1020, мигает оранжевым")
+    await anna.wait_for_message(contains="передан инженеру")
+    await anna.send_photo(caption="вот экран")  # "экран" names no new problem here
+    await anna.wait_for_message(contains="Добавлено")
+    assert ("employee", "вот экран") in await messages_of(desk, number)
+
+
+async def test_a_photo_and_its_words_reach_the_staff_as_one_message(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await take(desk, engineer, await card_of(desk, number))
+    await anna.send_photo(caption="вот экран, ошибка E-05")
+    await anna.wait_for_message(contains="Добавлено")
+    in_thread = await desk.staff_chat.wait_for_message(lambda m: "photo" in m.data)
+    assert in_thread.caption == f"💬 №{number} · Анна:\nвот экран, ошибка E-05"
+    private = await engineer.wait_for_message(lambda m: "photo" in m.data)
+    assert "вот экран, ошибка E-05" in private.caption
+    await desk.settled()
+    texts_alone = [m for m in desk.staff_chat.bot_messages if m.kind == "text"]
+    assert not any("вот экран" in (m.text or "") for m in texts_alone)
