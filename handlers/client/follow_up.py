@@ -135,6 +135,9 @@ async def carry_out(
         return
     assert option.ticket is not None
     n = option.ticket
+    if option.action is Action.ATTACH and not (text or files):  # a sticker: nothing to pass on
+        await chat(message, Chat(Gist.EMOJI))
+        return
     attachments = tuple(Attachment(**f) for f in files)
     try:
         events: list[ev.Event] = []
