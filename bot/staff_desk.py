@@ -3,6 +3,9 @@ when a row is delivered.
 
 - `ticketCard`: the ticket's card, rendered from the database now. The first time it is
   posted (in a forum: a new topic "№N · Client · title" first); after that, edited in place.
+  A card deleted in the chat is posted again (in its topic while that exists) at the
+  next change. Where a card is being posted is recorded before it is sent
+  (`ticket_post_drafts`), so a retry after a failure reuses the topic.
   One delivery stands for the card's later rows still waiting: they merge into it.
 - `toTicketThread`: a Bot API call placed in the ticket's thread: its topic in a forum, a
   reply to its card otherwise.
@@ -135,8 +138,8 @@ class StaffDesk:
         Idempotent across a failure on the way: the topic is recorded in the card's draft
         as soon as it is created, so a retry posts in it rather than creating another; a
         card sent but not recorded (the record failed) is recorded by the retry rather than
-        sent again. Only a crash between the send and its record leaves a second card, and
-        its buttons are disarmed when pressed (`handlers.staff.desk`)."""
+        sent again. Only the process dying between the send and its record leaves a second
+        card (in the same topic), its buttons still live: Telegram cannot be asked for it."""
         async with self.db.unit_of_work() as uow:
             draft = await uow.ticket_posts.draft(ticket_id)
             await uow.commit()
