@@ -1195,8 +1195,29 @@ class SqliteTicketPosts(_Repository):
             )
         )
 
+    async def draft(self, ticket_id: int) -> TicketPost | None:
+        """A card on its way: where it is being posted (`message_id` 0: not known yet)."""
+        row = await self._session.fetchone(
+            "SELECT * FROM ticket_post_drafts WHERE ticket_id = ?", (ticket_id,)
+        )
+        if row is None:
+            return None
+        return TicketPost(row["ticket_id"], row["chat_id"], 0, row["thread_id"])
+
+    async def set_draft(self, ticket_id: int, chat_id: int, thread_id: int | None) -> None:
+        """Remember, before sending, where the ticket's card is about to be posted."""
+        await self._session.execute(
+            "INSERT INTO ticket_post_drafts (ticket_id, chat_id, thread_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (ticket_id) DO UPDATE SET "
+            "chat_id = excluded.chat_id, thread_id = excluded.thread_id",
+            (ticket_id, chat_id, thread_id),
+        )
+
     async def set(self, post: TicketPost) -> None:
-        """Remember (or move) the ticket's card."""
+        """Remember (or move) the ticket's card; its draft, if any, is done with."""
+        await self._session.execute(
+            "DELETE FROM ticket_post_drafts WHERE ticket_id = ?", (post.ticket_id,)
+        )
         await self._session.execute(
             "INSERT INTO ticket_posts (ticket_id, chat_id, message_id, thread_id) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
