@@ -127,6 +127,41 @@ async def not_staff(query: CallbackQuery) -> None:
     await query.answer(_("Only support staff can do this."), show_alert=True)
 
 
+# The buttons of a ticket's card (the sub-menus they open and the new tickets list have their
+# own actions or values).
+CARD_ACTIONS = frozenset({"take", "reply", "ask", "resume", "resolve", "prio", "assign", "time",
+                          "note"})  # fmt: skip
+
+
+async def superseded_card(
+    query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork, staff_chat_id: int | None
+) -> bool:
+    """A card in the staff chat that is not the ticket's card any more: a process killed
+    after posting it and before recording it posted another one."""
+    message = query.message
+    if (
+        callback_data.action not in CARD_ACTIONS
+        or callback_data.value == FROM_LIST
+        or not isinstance(message, Message)
+        or message.chat.id != staff_chat_id
+    ):
+        return False
+    post = await uow.ticket_posts.get(callback_data.ticket)
+    return post is not None and post.message_id != message.message_id
+
+
+@router.callback_query(superseded_card)
+async def press_on_a_superseded_card(query: CallbackQuery, callback_data: StaffCb) -> None:
+    """Its buttons go: the ticket's card is the newer one; nothing is done from this one."""
+    await query.answer(
+        _("This card has moved: use the newer card of №{number}.").format(
+            number=callback_data.ticket
+        ),
+        show_alert=True,
+    )
+    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+
+
 @router.callback_query(StaffCb.filter(F.action == "take"))
 async def take(
     query: CallbackQuery,

@@ -137,3 +137,23 @@ async def test_a_topic_created_before_a_failed_send_is_used_by_the_retry(
         assert len(desk.staff_chat.topics) == 1
         assert card.thread_id == desk.staff_chat.topics[0].message_thread_id
         assert len(live_cards(desk, number)) == 1
+
+
+async def test_a_superseded_card_loses_its_buttons_when_pressed_and_does_nothing(desk: Desk):
+    """A process killed after posting a card and before recording it posts another one at
+    the retry: the first, superseded, one must not act on the ticket."""
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    old = await desk.staff_chat.wait_for_message(contains=f"№{number}")
+    await desk.settled()
+    async with desk.db.unit_of_work() as uow:  # the retry's card was recorded instead
+        post = await uow.ticket_posts.get(number)
+        await uow.ticket_posts.set(type(post)(number, post.chat_id, post.message_id + 1000, None))
+        await uow.commit()
+
+    press = await engineer.press("🙋 Взять", message=old, chat=desk.staff_chat)
+    answer = await press.wait_answered()
+    assert "более новая карточка" in (answer.text or "")
+    await desk.staff_chat.wait_until(lambda _t: not old.inline_keyboard)
+    async with desk.db.unit_of_work() as uow:
+        assert (await uow.tickets.get(number)).assignee_tg_id is None
