@@ -82,19 +82,29 @@ class OutboxDelivery:
         `attempts` of each returned message already counts this attempt."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? "
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = ? "
                 f"WHERE id IN (SELECT o.id {_HEADS} AND o.next_attempt_at <= ? "
                 "ORDER BY o.id LIMIT ?) RETURNING *",
-                (utc_text(now + lease), utc_text(now), limit),
+                (utc_text(now + lease), utc_text(now + lease), utc_text(now), limit),
             )
         # RETURNING gives no order guarantee.
         return sorted((_message(row) for row in rows), key=lambda m: m.id or 0)
+
+    async def release_leases(self, now: datetime) -> int:
+        """At start: the rows a previous process claimed and never confirmed are due again
+        `now` (that process is gone: only one runs on a database). How many."""
+        async with self._db.transaction() as session:
+            return await session.changed_rows(
+                "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL "
+                "WHERE status = 'pending' AND leased_until IS NOT NULL",
+                (utc_text(now),),
+            )
 
     async def mark_sent(self, outbox_id: int, sent_message_id: int | None, at: datetime) -> None:
         async with self._db.transaction() as session:
             await session.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, sent_message_id = ?, "
-                "last_error = NULL WHERE id = ?",
+                "last_error = NULL, leased_until = NULL WHERE id = ?",
                 (utc_text(at), sent_message_id, outbox_id),
             )
 
@@ -119,7 +129,7 @@ class OutboxDelivery:
         """Try again at `next_attempt_at` (the chat's later messages keep waiting)."""
         async with self._db.transaction() as session:
             await session.execute(
-                "UPDATE outbox SET next_attempt_at = ?, last_error = ? "
+                "UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL "
                 "WHERE id = ? AND status = 'pending'",
                 (utc_text(next_attempt_at), error, outbox_id),
             )
@@ -128,7 +138,8 @@ class OutboxDelivery:
         """Give up on this message; the chat's next one may go."""
         async with self._db.transaction() as session:
             await session.execute(
-                "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'failed', last_error = ?, leased_until = NULL "
+                "WHERE id = ?",
                 (error, outbox_id),
             )
 

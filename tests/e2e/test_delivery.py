@@ -21,6 +21,7 @@ from bot.sandbox import BotApiEmulator, ChatMessage, ChatView, RateLimits, Windo
 from bot.sandbox.errors import SandboxTimeout
 from domain import StaffRole
 from domain.ports import OutboxMessage
+from storage import Database
 from storage.codec import parse_utc
 from storage.outbox import OutboxDelivery
 from tests.e2e.harness import Desk, msk, running_desk
@@ -363,8 +364,7 @@ async def test_pending_rows_survive_the_process_being_killed(
         assert line.strip() == b"queued", line
         await emulator.wait_for_call("sendMessage", lambda call: call.status == 500, timeout=5)
         # Kill it between tries, when the first row's failure is on record and its next
-        # try (a second away) is not due yet; killed mid-send instead, the row would come
-        # back only after its two-minute lease, which this test does not wait for.
+        # try (a second away) is not due yet (a row killed mid-send: the test after this).
         await wait_for_row(
             db_path,
             "SELECT last_error, next_attempt_at FROM outbox ORDER BY id LIMIT 1",
@@ -392,6 +392,31 @@ async def test_pending_rows_survive_the_process_being_killed(
         duplicates = len(received) - len(first_seen)
         assert duplicates == 0, f"{duplicates} message(s) arrived twice: {received}"
         await settled(desk)
+
+
+async def test_a_message_in_flight_at_a_crash_goes_at_once_after_the_restart(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    """The process died mid-send: its row is leased for two minutes, yet the next process
+    sends it (and the chat's next one) at once."""
+    person = emulator.create_user("Анна", language_code="ru")
+    db_path = tmp_path / "frontdesk.db"
+    db = await Database.open(db_path)
+    try:
+        async with db.unit_of_work() as uow:
+            for body in ("m0", "m1"):
+                await uow.outbox.add(text(person.id, body))
+            await uow.commit()
+        claimed = await OutboxDelivery(db).claim_due(datetime.now(UTC), 10)
+        assert [m.payload["text"] for m in claimed] == ["m0"]  # on its way when it died
+    finally:
+        await db.close()
+    started = time.monotonic()
+    async with running_desk(emulator, tmp_path, start=PAST_MONDAY) as desk:
+        await wait_for_texts(person, "m", 2, timeout=10)
+        await settled(desk)
+    assert texts(person, "m") == ["m0", "m1"]
+    assert time.monotonic() - started < 30  # not after the two-minute lease
 
 
 # --- Telegram's flood limits ----------------------------------------------------------

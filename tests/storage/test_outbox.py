@@ -220,3 +220,22 @@ async def test_cards_waiting_are_the_tickets_whose_card_is_not_posted_yet(
     [card] = await OutboxDelivery(db).cards_waiting(-100, "ticketCard")
     assert card.ticket_id == waiting.number and card.title == waiting.title
     assert await OutboxDelivery(db).cards_waiting(-200, "ticketCard") == []
+
+
+async def test_a_restart_takes_back_the_leases_of_the_process_before(
+    db: Database, clock: MovableClock
+) -> None:
+    a1, a2, b1 = await write(db, note(1, "a1"), note(1, "a2"), note(2, "b1"))
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+    assert [m.id for m in await delivery.claim_due(now)] == [a1, b1]
+    await delivery.reschedule(b1 or 0, now + 60 * SECOND, "500")  # waits for its retry
+    # The process dies with a1 on its way; the next one starts a second later.
+    restarted = OutboxDelivery(db)
+    assert await restarted.release_leases(now + SECOND) == 1
+    again = await restarted.claim_due(now + SECOND)
+    assert [(m.id, m.attempts) for m in again] == [(a1, 2)]  # b1 keeps its backoff
+    assert await restarted.release_leases(now + 2 * SECOND) == 1  # a1: leased again
+    await restarted.mark_sent(a1 or 0, 5, now + 2 * SECOND)
+    assert await restarted.release_leases(now + 3 * SECOND) == 0
+    assert [m.id for m in await restarted.claim_due(now + 3 * SECOND)] == [a2]
