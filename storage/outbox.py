@@ -1,9 +1,15 @@
 """The delivery side of the outbox, for the worker that sends what use cases wrote.
 
 Each call is its own short transaction, taken in turn with units of work through the
-database lock. A chat's messages go out in the order they were written: `claim_due`
-offers only the oldest pending row of each chat, and only when that row is due, so a
-message waiting for a retry holds back the later ones of its chat (and no other chat).
+database lock. A chat's messages go out in the order they were written, with one
+exception: urgent rows (SLA warnings and breaches, pages) go ahead of the chat's ordinary
+ones, in their own order. `claim_due` offers only the head of each chat (its oldest
+pending urgent row, else its oldest pending row), and only when that row is due, so a
+message waiting for a retry holds back the later ones of its chat (and no other chat);
+across chats the urgent heads are offered first. An urgent row is a self-contained text
+with its own buttons that refers to no earlier message, so read before an ordinary
+notice still queued it makes sense on its own (a breach of №7 before "new ticket №7"
+tells the manager all they need).
 
 Claiming a row counts an attempt and leases it: its next_attempt_at moves `lease` into
 the future, so if the process dies while sending, the row is offered again after the
@@ -26,12 +32,13 @@ from storage.database import Database
 
 DEFAULT_LEASE = timedelta(minutes=2)
 
-# The pending rows that head their chat's queue.
+# The pending rows that head their chat's queue: its oldest urgent row, else its oldest.
 _HEADS = """
     FROM outbox AS o
     WHERE o.status = 'pending'
-      AND o.id = (SELECT min(p.id) FROM outbox AS p
-                  WHERE p.chat_id = o.chat_id AND p.status = 'pending')
+      AND o.id = (SELECT p.id FROM outbox AS p
+                  WHERE p.chat_id = o.chat_id AND p.status = 'pending'
+                  ORDER BY p.priority DESC, p.id LIMIT 1)
 """
 
 
@@ -67,6 +74,7 @@ def _message(row: sqlite3.Row) -> OutboxMessage:
         ticket_id=row["ticket_id"],
         attempts=row["attempts"],
         created_at=parse_utc(row["created_at"]),
+        urgent=bool(row["priority"]),
     )
 
 
@@ -77,18 +85,22 @@ class OutboxDelivery:
     async def claim_due(
         self, now: datetime, limit: int = 20, *, lease: timedelta = DEFAULT_LEASE
     ) -> list[OutboxMessage]:
-        """Up to `limit` messages to send now, at most one per chat, oldest first.
+        """Up to `limit` messages to send now, at most one per chat, the urgent ones first,
+        then the oldest first. A chat with a message on its way gets nothing more (an
+        urgent row queued meanwhile heads its queue, and waits for that one).
 
         `attempts` of each returned message already counts this attempt."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = ? "
                 f"WHERE id IN (SELECT o.id {_HEADS} AND o.next_attempt_at <= ? "
-                "ORDER BY o.id LIMIT ?) RETURNING *",
-                (utc_text(now + lease), utc_text(now + lease), utc_text(now), limit),
+                "AND NOT EXISTS (SELECT 1 FROM outbox AS f WHERE f.chat_id = o.chat_id "
+                "                AND f.status = 'pending' AND f.leased_until > ?) "
+                "ORDER BY o.priority DESC, o.id LIMIT ?) RETURNING *",
+                (utc_text(now + lease), utc_text(now + lease), utc_text(now), utc_text(now), limit),
             )
         # RETURNING gives no order guarantee.
-        return sorted((_message(row) for row in rows), key=lambda m: m.id or 0)
+        return sorted((_message(row) for row in rows), key=lambda m: (not m.urgent, m.id or 0))
 
     async def release_leases(self, now: datetime) -> int:
         """At start: the rows a previous process claimed and never confirmed are due again
@@ -195,7 +207,7 @@ class OutboxDelivery:
         )
 
     async def pending(self, chat_id: int | None = None) -> Sequence[OutboxMessage]:
-        """The pending messages in delivery order (of one chat, or all)."""
+        """The pending messages in the order written (of one chat, or all)."""
         async with self._db.transaction() as session:
             if chat_id is None:
                 rows = await session.fetchall(

@@ -461,3 +461,27 @@ async def test_bursts_keep_every_window_within_its_limit_and_arrive_in_order(des
     assert busiest.group == 5  # full windows, never over
     assert busiest.private_chat_second == 1  # the outbox leaves the burst to replies
     assert busiest.overall <= 30
+
+
+async def test_a_breach_notice_goes_ahead_of_a_burst_of_ordinary_ones(desk: Desk):
+    """Telegram's 30 a second overall is the bottleneck: the manager's breach notice,
+    queued last, is among the first sent, and each chat still gets its own in order."""
+    emulator = desk.emulator
+    manager = desk.person("Менеджер")
+    crowd = [desk.person(f"Гость {n}") for n in range(90)]
+    breach = OutboxMessage(
+        chat_id=manager.id,
+        method="sendMessage",
+        payload={"text": "breach №7"},
+        dedup_key=f"sla:7:breach:{manager.id}",
+        urgent=True,
+    )
+    burst = [text(guest.id, f"c{guest.id}") for guest in crowd]
+    await queue(desk, [text(manager.id, "new №7"), *burst, breach])
+    for guest in crowd:
+        await wait_for_texts(guest, "c", 1, timeout=20)
+    await wait_for_texts(manager, "", 2, timeout=10)
+    sent = [str(call.params.get("text")) for call in emulator.calls("sendMessage") if call.ok]
+    assert sent.index("breach №7") < 5, sent[:10]
+    assert texts(manager, "") == ["breach №7", "new №7"]
+    await settled(desk)
