@@ -205,6 +205,7 @@ class FrontDesk:
             self.metrics.watch(self.delivery, self.timers)
             await set_bot_commands(self.bot, i18n)
             await self._set_staff_menus(i18n)
+            await self.delivery.release_leases()
         except BaseException:
             await self.bot.session.close()
             await self.db.close()

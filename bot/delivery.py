@@ -10,8 +10,9 @@ Telegram's limits, at least once.
   retry with exponential backoff. 403 (blocked) or chat not found: give up on the row and
   tell the client's personal manager that the person is unreachable. An edit to identical
   content counts as delivered.
-- A row claimed but not confirmed (the process died mid-send) comes back after its lease,
-  so a crash can repeat a message but never lose one.
+- A row claimed but not confirmed (the process died mid-send) is due again as soon as the
+  next process starts (`release_leases`, before `start`), so a crash can repeat a message
+  but never lose one, and a chat is not held back for the lease after a restart.
 
 Delivery runs on the wall clock: retries and limits are about Telegram's real time, not
 the business clock that the SLA runs on (which tests and the sandbox move).
@@ -109,6 +110,14 @@ class DeliveryWorker:
     def wake(self) -> None:
         """Something was queued: look at the outbox now rather than at the next poll."""
         self._wake.set()
+
+    async def release_leases(self) -> None:
+        """Once at start, before `start`: what the previous process was sending when it
+        died goes again now rather than after its lease (only one process runs on a
+        database, so no lease belongs to anyone alive)."""
+        released = await self.outbox.release_leases(self.now())
+        if released:
+            log.info("%s outbox row(s) in flight when the last process stopped: due now", released)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-delivery")

@@ -33,6 +33,8 @@ from handlers.texts import N_, priority_name
 
 CARD, THREAD = "ticketCard", "toTicketThread"
 CLOSE_TOPIC, REOPEN_TOPIC = "closeTicketTopic", "reopenTicketTopic"
+# The dedup keys of the urgent notices: SLA warnings and breaches, and pages.
+URGENT_KEYS = ("sla:", "page:")
 FILE_METHODS = {
     "photo": "sendPhoto",
     "document": "sendDocument",
@@ -131,7 +133,8 @@ class OutboxNotifier:
         key: str | None = None,
     ) -> bool:
         """Whether it was queued (False: a row with the same key already was, or the
-        person no longer hears about this ticket)."""
+        person no longer hears about this ticket). SLA warnings and breaches and pages
+        (their keys say so) are urgent: delivered ahead of ordinary notices."""
         if chat_id is None:
             return False
         self.on_queued()  # the worker looks once this transaction lets it in
@@ -143,6 +146,7 @@ class OutboxNotifier:
                 dedup_key=key,
                 ticket_id=ticket_id,
                 created_at=self.clock.now(),
+                urgent=key is not None and key.startswith(URGENT_KEYS),
             )
         )
         return row is not None

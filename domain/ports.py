@@ -39,7 +39,8 @@ class OutboxMessage:
 
     `method` is a Bot API method (sendMessage, copyMessage, editMessageText, ...) and
     `payload` its JSON-ready parameters; `dedup_key` makes a second write of the same
-    notification a no-op.
+    notification a no-op. An `urgent` one goes ahead of the chat's (and other chats')
+    ordinary ones.
     """
 
     chat_id: int
@@ -50,6 +51,7 @@ class OutboxMessage:
     id: int | None = None
     attempts: int = 0
     created_at: datetime | None = None
+    urgent: bool = False  # SLA warnings, breaches, pages: delivered ahead of the rest
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,15 @@
 """The delivery side of the outbox, for the worker that sends what use cases wrote.
 
 Each call is its own short transaction, taken in turn with units of work through the
-database lock. A chat's messages go out in the order they were written: `claim_due`
-offers only the oldest pending row of each chat, and only when that row is due, so a
-message waiting for a retry holds back the later ones of its chat (and no other chat).
+database lock. A chat's messages go out in the order they were written, with one
+exception: urgent rows (SLA warnings and breaches, pages) go ahead of the chat's ordinary
+ones, in their own order. `claim_due` offers only the head of each chat (its oldest
+pending urgent row, else its oldest pending row), and only when that row is due, so a
+message waiting for a retry holds back the later ones of its chat (and no other chat);
+across chats the urgent heads are offered first. An urgent row is a self-contained text
+with its own buttons that refers to no earlier message, so read before an ordinary
+notice still queued it makes sense on its own (a breach of №7 before "new ticket №7"
+tells the manager all they need).
 
 Claiming a row counts an attempt and leases it: its next_attempt_at moves `lease` into
 the future, so if the process dies while sending, the row is offered again after the
@@ -26,12 +32,13 @@ from storage.database import Database
 
 DEFAULT_LEASE = timedelta(minutes=2)
 
-# The pending rows that head their chat's queue.
+# The pending rows that head their chat's queue: its oldest urgent row, else its oldest.
 _HEADS = """
     FROM outbox AS o
     WHERE o.status = 'pending'
-      AND o.id = (SELECT min(p.id) FROM outbox AS p
-                  WHERE p.chat_id = o.chat_id AND p.status = 'pending')
+      AND o.id = (SELECT p.id FROM outbox AS p
+                  WHERE p.chat_id = o.chat_id AND p.status = 'pending'
+                  ORDER BY p.priority DESC, p.id LIMIT 1)
 """
 
 
@@ -67,6 +74,7 @@ def _message(row: sqlite3.Row) -> OutboxMessage:
         ticket_id=row["ticket_id"],
         attempts=row["attempts"],
         created_at=parse_utc(row["created_at"]),
+        urgent=bool(row["priority"]),
     )
 
 
@@ -77,24 +85,38 @@ class OutboxDelivery:
     async def claim_due(
         self, now: datetime, limit: int = 20, *, lease: timedelta = DEFAULT_LEASE
     ) -> list[OutboxMessage]:
-        """Up to `limit` messages to send now, at most one per chat, oldest first.
+        """Up to `limit` messages to send now, at most one per chat, the urgent ones first,
+        then the oldest first. A chat with a message on its way gets nothing more (an
+        urgent row queued meanwhile heads its queue, and waits for that one).
 
         `attempts` of each returned message already counts this attempt."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? "
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = ? "
                 f"WHERE id IN (SELECT o.id {_HEADS} AND o.next_attempt_at <= ? "
-                "ORDER BY o.id LIMIT ?) RETURNING *",
-                (utc_text(now + lease), utc_text(now), limit),
+                "AND NOT EXISTS (SELECT 1 FROM outbox AS f WHERE f.chat_id = o.chat_id "
+                "                AND f.status = 'pending' AND f.leased_until > ?) "
+                "ORDER BY o.priority DESC, o.id LIMIT ?) RETURNING *",
+                (utc_text(now + lease), utc_text(now + lease), utc_text(now), utc_text(now), limit),
             )
         # RETURNING gives no order guarantee.
-        return sorted((_message(row) for row in rows), key=lambda m: m.id or 0)
+        return sorted((_message(row) for row in rows), key=lambda m: (not m.urgent, m.id or 0))
+
+    async def release_leases(self, now: datetime) -> int:
+        """At start: the rows a previous process claimed and never confirmed are due again
+        `now` (that process is gone: only one runs on a database). How many."""
+        async with self._db.transaction() as session:
+            return await session.changed_rows(
+                "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL "
+                "WHERE status = 'pending' AND leased_until IS NOT NULL",
+                (utc_text(now),),
+            )
 
     async def mark_sent(self, outbox_id: int, sent_message_id: int | None, at: datetime) -> None:
         async with self._db.transaction() as session:
             await session.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, sent_message_id = ?, "
-                "last_error = NULL WHERE id = ?",
+                "last_error = NULL, leased_until = NULL WHERE id = ?",
                 (utc_text(at), sent_message_id, outbox_id),
             )
 
@@ -119,7 +141,7 @@ class OutboxDelivery:
         """Try again at `next_attempt_at` (the chat's later messages keep waiting)."""
         async with self._db.transaction() as session:
             await session.execute(
-                "UPDATE outbox SET next_attempt_at = ?, last_error = ? "
+                "UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL "
                 "WHERE id = ? AND status = 'pending'",
                 (utc_text(next_attempt_at), error, outbox_id),
             )
@@ -128,7 +150,8 @@ class OutboxDelivery:
         """Give up on this message; the chat's next one may go."""
         async with self._db.transaction() as session:
             await session.execute(
-                "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'failed', last_error = ?, leased_until = NULL "
+                "WHERE id = ?",
                 (error, outbox_id),
             )
 
@@ -184,7 +207,7 @@ class OutboxDelivery:
         )
 
     async def pending(self, chat_id: int | None = None) -> Sequence[OutboxMessage]:
-        """The pending messages in delivery order (of one chat, or all)."""
+        """The pending messages in the order written (of one chat, or all)."""
         async with self._db.transaction() as session:
             if chat_id is None:
                 rows = await session.fetchall(

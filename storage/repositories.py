@@ -824,7 +824,7 @@ class SqliteOutboxRepository(_Repository):
         now = utc_text(message.created_at or self._session.now())
         row = await self._session.fetchone(
             "INSERT INTO outbox (chat_id, method, payload, dedup_key, ticket_id, attempts, "
-            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "next_attempt_at, created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
             (
                 message.chat_id,
@@ -835,6 +835,7 @@ class SqliteOutboxRepository(_Repository):
                 message.attempts,
                 now,
                 now,
+                1 if message.urgent else 0,
             ),
         )
         return row["id"] if row else None

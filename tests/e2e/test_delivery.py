@@ -21,6 +21,7 @@ from bot.sandbox import BotApiEmulator, ChatMessage, ChatView, RateLimits, Windo
 from bot.sandbox.errors import SandboxTimeout
 from domain import StaffRole
 from domain.ports import OutboxMessage
+from storage import Database
 from storage.codec import parse_utc
 from storage.outbox import OutboxDelivery
 from tests.e2e.harness import Desk, msk, running_desk
@@ -363,8 +364,7 @@ async def test_pending_rows_survive_the_process_being_killed(
         assert line.strip() == b"queued", line
         await emulator.wait_for_call("sendMessage", lambda call: call.status == 500, timeout=5)
         # Kill it between tries, when the first row's failure is on record and its next
-        # try (a second away) is not due yet; killed mid-send instead, the row would come
-        # back only after its two-minute lease, which this test does not wait for.
+        # try (a second away) is not due yet (a row killed mid-send: the test after this).
         await wait_for_row(
             db_path,
             "SELECT last_error, next_attempt_at FROM outbox ORDER BY id LIMIT 1",
@@ -392,6 +392,31 @@ async def test_pending_rows_survive_the_process_being_killed(
         duplicates = len(received) - len(first_seen)
         assert duplicates == 0, f"{duplicates} message(s) arrived twice: {received}"
         await settled(desk)
+
+
+async def test_a_message_in_flight_at_a_crash_goes_at_once_after_the_restart(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    """The process died mid-send: its row is leased for two minutes, yet the next process
+    sends it (and the chat's next one) at once."""
+    person = emulator.create_user("Анна", language_code="ru")
+    db_path = tmp_path / "frontdesk.db"
+    db = await Database.open(db_path)
+    try:
+        async with db.unit_of_work() as uow:
+            for body in ("m0", "m1"):
+                await uow.outbox.add(text(person.id, body))
+            await uow.commit()
+        claimed = await OutboxDelivery(db).claim_due(datetime.now(UTC), 10)
+        assert [m.payload["text"] for m in claimed] == ["m0"]  # on its way when it died
+    finally:
+        await db.close()
+    started = time.monotonic()
+    async with running_desk(emulator, tmp_path, start=PAST_MONDAY) as desk:
+        await wait_for_texts(person, "m", 2, timeout=10)
+        await settled(desk)
+    assert texts(person, "m") == ["m0", "m1"]
+    assert time.monotonic() - started < 30  # not after the two-minute lease
 
 
 # --- Telegram's flood limits ----------------------------------------------------------
@@ -436,3 +461,27 @@ async def test_bursts_keep_every_window_within_its_limit_and_arrive_in_order(des
     assert busiest.group == 5  # full windows, never over
     assert busiest.private_chat_second == 1  # the outbox leaves the burst to replies
     assert busiest.overall <= 30
+
+
+async def test_a_breach_notice_goes_ahead_of_a_burst_of_ordinary_ones(desk: Desk):
+    """Telegram's 30 a second overall is the bottleneck: the manager's breach notice,
+    queued last, is among the first sent, and each chat still gets its own in order."""
+    emulator = desk.emulator
+    manager = desk.person("Менеджер")
+    crowd = [desk.person(f"Гость {n}") for n in range(90)]
+    breach = OutboxMessage(
+        chat_id=manager.id,
+        method="sendMessage",
+        payload={"text": "breach №7"},
+        dedup_key=f"sla:7:breach:{manager.id}",
+        urgent=True,
+    )
+    burst = [text(guest.id, f"c{guest.id}") for guest in crowd]
+    await queue(desk, [text(manager.id, "new №7"), *burst, breach])
+    for guest in crowd:
+        await wait_for_texts(guest, "c", 1, timeout=20)
+    await wait_for_texts(manager, "", 2, timeout=10)
+    sent = [str(call.params.get("text")) for call in emulator.calls("sendMessage") if call.ok]
+    assert sent.index("breach №7") < 5, sent[:10]
+    assert texts(manager, "") == ["breach №7", "new №7"]
+    await settled(desk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from domain.ports import OutboxMessage
@@ -220,3 +221,56 @@ async def test_cards_waiting_are_the_tickets_whose_card_is_not_posted_yet(
     [card] = await OutboxDelivery(db).cards_waiting(-100, "ticketCard")
     assert card.ticket_id == waiting.number and card.title == waiting.title
     assert await OutboxDelivery(db).cards_waiting(-200, "ticketCard") == []
+
+
+async def test_a_restart_takes_back_the_leases_of_the_process_before(
+    db: Database, clock: MovableClock
+) -> None:
+    a1, a2, b1 = await write(db, note(1, "a1"), note(1, "a2"), note(2, "b1"))
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+    assert [m.id for m in await delivery.claim_due(now)] == [a1, b1]
+    await delivery.reschedule(b1 or 0, now + 60 * SECOND, "500")  # waits for its retry
+    # The process dies with a1 on its way; the next one starts a second later.
+    restarted = OutboxDelivery(db)
+    assert await restarted.release_leases(now + SECOND) == 1
+    again = await restarted.claim_due(now + SECOND)
+    assert [(m.id, m.attempts) for m in again] == [(a1, 2)]  # b1 keeps its backoff
+    assert await restarted.release_leases(now + 2 * SECOND) == 1  # a1: leased again
+    await restarted.mark_sent(a1 or 0, 5, now + 2 * SECOND)
+    assert await restarted.release_leases(now + 3 * SECOND) == 0
+    assert [m.id for m in await restarted.claim_due(now + 3 * SECOND)] == [a2]
+
+
+async def test_urgent_rows_go_first_across_chats_and_ahead_of_their_chats_ordinary_ones(
+    db: Database, clock: MovableClock
+) -> None:
+    ordinary = await write(db, *(note(chat, f"o{chat}") for chat in range(1, 6)))
+    a1, _ = await write(db, note(9, "a1"), note(9, "a2"))
+    u1, u2 = await write(
+        db,
+        replace(note(9, "breach"), urgent=True),
+        replace(note(7, "page"), urgent=True),
+    )
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+    first = await delivery.claim_due(now, 3)
+    assert [(m.id, m.urgent) for m in first] == [(u1, True), (u2, True), (ordinary[0], False)]
+    await delivery.mark_sent(u1 or 0, 1, now)
+    # Chat 9 goes on in its own order; the others wait for room.
+    nxt = await delivery.claim_due(now, 2)
+    assert [m.id for m in nxt] == [ordinary[1], ordinary[2]]
+    assert a1 in [m.id for m in await delivery.claim_due(now, 10)]
+
+
+async def test_an_urgent_row_waits_for_the_chats_message_on_its_way(
+    db: Database, clock: MovableClock
+) -> None:
+    (a1,) = await write(db, note(1, "a1"))
+    delivery = OutboxDelivery(db)
+    now = clock.now()
+    assert [m.id for m in await delivery.claim_due(now)] == [a1]
+    (u1,) = await write(db, replace(note(1, "breach"), urgent=True))
+    assert await delivery.claim_due(now) == []  # one message per chat at a time
+    await delivery.mark_sent(a1 or 0, 1, now)
+    assert [m.id for m in await delivery.claim_due(now)] == [u1]
