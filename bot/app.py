@@ -33,6 +33,7 @@ from bot.middlewares import (
     ActorMiddleware,
     CommitBeforeSending,
     IntakeExpiryMiddleware,
+    RetryBlips,
     UnitOfWorkMiddleware,
 )
 from bot.monthly_reports import MonthlyReports
@@ -148,6 +149,7 @@ class FrontDesk:
         self.bot.session.middleware(CommitBeforeSending(self.db))
         self.bot.session.middleware(self.telegram)
         throttle = Throttle()  # innermost: it sees every call, waits and counts
+        self.bot.session.middleware(RetryBlips(throttle.pacing))  # each try waits its place
         self.bot.session.middleware(throttle)
         try:
             await self._check_staff_chat()

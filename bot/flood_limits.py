@@ -171,6 +171,10 @@ class Throttle(BaseRequestMiddleware):
 
     # --- waiting for a place ----------------------------------------------------------
 
+    def pacing(self) -> bool:
+        """Whether the call being made is the outbox's (made within `paced()`)."""
+        return self._pace.get() is not None
+
     @contextlib.contextmanager
     def paced(self, *, reserved: bool = False) -> Iterator[None]:
         """Calls made within wait for their place (the outbox's); `reserved`: they may

@@ -4,6 +4,7 @@ middleware that commits before the bot says anything."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.fsm.context import FSMContext
 from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
@@ -154,4 +156,31 @@ class CommitBeforeSending(BaseRequestMiddleware):
         session = self.db.current_session()
         if session is not None:
             await session.commit()
+        return await make_request(bot, method)
+
+
+class RetryBlips(BaseRequestMiddleware):
+    """A handler's own call that Telegram answered with a 5xx, or that never reached it, is
+    made again, twice, within about a second and a half: the person in front of the bot
+    does not lose an answer (or a card stuck on an old question) to a blip. Each try passes
+    the flood limits again (this sits outside the throttle). Refusals (4xx, 429) are not
+    retried; nor are the outbox's calls, which have retries of their own, nor getUpdates.
+    A send whose answer was lost may so arrive twice: better than never."""
+
+    DELAYS = (0.3, 1.0)
+
+    def __init__(self, is_outbox_call: Callable[[], bool]) -> None:
+        self.is_outbox_call = is_outbox_call
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        if self.is_outbox_call() or method.__api_method__ == "getUpdates":
+            return await make_request(bot, method)
+        for delay in self.DELAYS:
+            try:
+                return await make_request(bot, method)
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                log.warning("%s failed (%s); trying again", method.__api_method__, exc)
+                await asyncio.sleep(delay)
         return await make_request(bot, method)

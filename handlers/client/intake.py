@@ -870,9 +870,23 @@ async def restart(
 
 
 @router.callback_query(IntakeCb.filter())
-async def stale_button(query: CallbackQuery) -> None:
-    """A button of a finished, cancelled or replaced intake."""
-    await query.answer(_("This card is out of date."), show_alert=True)
+async def stale_button(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    """A button of a finished, cancelled or replaced intake; or of the one in progress, on
+    a card still showing an earlier question (its edit failed): the question is asked."""
+    data = await state.get_data()
+    step = await state.get_state()
+    if data.get("intake") != callback_data.intake or step not in Intake.__all_states_names__:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await query.answer()
+    message = query.message
+    assert isinstance(message, Message)
+    if step == Intake.summary.state:
+        await show_summary(message, state, data, actor=actor, clock=clock)
+    else:
+        await repeat_question(message, state, data, note="")
 
 
 async def current(

@@ -4,6 +4,8 @@ where it is meant, and the staff see the whole conversation."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.sandbox import Person
 from bot.sandbox.model import ChatMessage
 from domain import TicketStatus
@@ -577,3 +579,22 @@ async def test_a_photo_and_its_words_reach_the_staff_as_one_message(desk: Desk):
     await desk.settled()
     texts_alone = [m for m in desk.staff_chat.bot_messages if m.kind == "text"]
     assert not any("вот экран" in (m.text or "") for m in texts_alone)
+
+
+@pytest.mark.expect_failures  # the injected 5xx are logged as warnings and refused calls
+async def test_an_intake_goes_on_through_telegrams_blips(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    desk.emulator.faults.add_server_error(502, count=2, method="editMessageText")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете")  # the card moved on all the same
+    desk.emulator.faults.add_server_error(502, count=3, method="editMessageText")
+    await anna.press("С трудом")  # three blips: more than the retries; the card stays behind
+    await desk.settled()
+    await anna.press("С трудом")  # pressed again on the old card: the question comes anew
+    await anna.wait_for_message(contains="Кого это затрагивает?")
+    await anna.press("Только меня")
+    await shown(anna, "Ваша заявка")
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="принята")
