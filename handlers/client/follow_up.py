@@ -9,7 +9,6 @@ When the rule cannot tell, the message is held and the person is asked once ("к
 from __future__ import annotations
 
 import contextlib
-import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,14 +32,18 @@ from handlers.client import intake
 from handlers.client.intake import MEDIA, attachment_as_dict, attachment_of
 from handlers.client.keyboards import inline, main_keyboard
 from handlers.client.states import FollowUp
-from handlers.client.tickets import domain_error_text, rating_row
+from handlers.client.tickets import (
+    TICKET_MARK,
+    domain_error_text,
+    rating_row,
+    replied_bot_message,
+)
 from handlers.texts import N_
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
-TICKET_MARK = re.compile(r"№\s?(\d{1,9})\b")
 # A question left unanswered this long is asked again when more is written.
 ASK_AGAIN_AFTER = timedelta(minutes=30)
 TEXT = F.text & ~F.text.startswith("/")
@@ -49,8 +52,8 @@ TEXT = F.text & ~F.text.startswith("/")
 def replied_ticket(message: Message) -> int | None:
     """The ticket a Telegram reply is about: the bot's own message it answers names exactly
     one ticket. (Whose ticket it is, the routing checks.)"""
-    reply, bot = message.reply_to_message, message.bot
-    if reply is None or reply.from_user is None or bot is None or reply.from_user.id != bot.id:
+    reply = replied_bot_message(message)
+    if reply is None:
         return None
     numbers = {int(n) for n in TICKET_MARK.findall(reply.text or reply.caption or "")}
     return numbers.pop() if len(numbers) == 1 else None

@@ -34,6 +34,8 @@ router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_emplo
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 PAGE_SIZE = 5
+# "№15" in a text of the bot's: the ticket it is about.
+TICKET_MARK = re.compile(r"№\s?(\d{1,9})\b")
 TICKET_REF = re.compile(r"^\s*(?:#|№)\s*([0-9]+)\s*$")
 
 
@@ -469,15 +471,16 @@ async def still_awaited(message: Message, state: FSMContext, clock: Clock) -> bo
     asked_at = data.get("asked_at")
     if asked_at is None or clock.now() - datetime.fromisoformat(asked_at) > AWAITED_INPUT_WINDOW:
         return False
+    reply = replied_bot_message(message)
+    return reply is None or reply.message_id == data.get("prompt")
+
+
+def replied_bot_message(message: Message) -> Message | None:
+    """The bot's own message this one is a Telegram reply to, if it is one."""
     reply, bot = message.reply_to_message, message.bot
-    replies_elsewhere = (
-        reply is not None
-        and bot is not None
-        and reply.from_user is not None
-        and reply.from_user.id == bot.id
-        and reply.message_id != data.get("prompt")
-    )
-    return not replies_elsewhere
+    if reply is None or reply.from_user is None or bot is None or reply.from_user.id != bot.id:
+        return None
+    return reply
 
 
 def domain_error_text(exc: DomainError) -> str:

@@ -28,6 +28,7 @@ from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.follow_up import replied_ticket
 from handlers.client.intake import attachment_of
 from handlers.client.keyboards import inline
+from handlers.client.tickets import TICKET_MARK
 from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.staff import in_staff_place
 from handlers.staff.cards import (
@@ -46,7 +47,6 @@ router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)
 router.callback_query.filter(StaffCb.filter(), in_staff_place)
 
 T = TypeVar("T")
-TICKET_MARK = re.compile(r"№\s?(\d{1,9})")
 FILES = F.photo | F.document | F.voice | F.video
 TEXT = F.text & ~F.text.startswith("/")  # commands such as /cancel are not input
 
