@@ -13,16 +13,19 @@ from domain.enums import TicketStatus as S
 from domain.errors import InvalidTransition
 
 
-class Actor(StrEnum):
+class ActorKind(StrEnum):
+    """Who makes a step of the ticket's life: the employee who wrote, staff, or the bot itself
+    (a timer): a kind, not the person."""
+
     EMPLOYEE = "employee"
     STAFF = "staff"
     SYSTEM = "system"
 
 
-_E, _ST, _SYS = Actor.EMPLOYEE, Actor.STAFF, Actor.SYSTEM
+_E, _ST, _SYS = ActorKind.EMPLOYEE, ActorKind.STAFF, ActorKind.SYSTEM
 
 # (from, to) -> who may make that step
-TRANSITIONS: dict[tuple[S, S], frozenset[Actor]] = {
+TRANSITIONS: dict[tuple[S, S], frozenset[ActorKind]] = {
     (S.NEW, S.IN_PROGRESS): frozenset({_ST}),
     (S.NEW, S.WAITING_CLIENT): frozenset({_ST}),
     (S.NEW, S.RESOLVED): frozenset({_ST}),
@@ -56,11 +59,11 @@ _STATUS_WORDS = {
 }
 
 
-def can_transition(old: S, new: S, actor: Actor) -> bool:
+def can_transition(old: S, new: S, actor: ActorKind) -> bool:
     return actor in TRANSITIONS.get((old, new), frozenset())
 
 
-def check_transition(old: S, new: S, actor: Actor) -> None:
+def check_transition(old: S, new: S, actor: ActorKind) -> None:
     """Raise a readable InvalidTransition unless `actor` may move a ticket from `old` to `new`."""
     allowed = TRANSITIONS.get((old, new))
     if allowed is None:

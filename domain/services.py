@@ -28,7 +28,7 @@ from domain.enums import (
     WorkImpact,
 )
 from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
-from domain.lifecycle import PAUSED_STATUSES, Actor, check_transition
+from domain.lifecycle import PAUSED_STATUSES, ActorKind, check_transition
 from domain.model import (
     Attachment,
     Client,
@@ -131,7 +131,7 @@ async def _own_ticket(uow: UnitOfWork, ticket_id: int, tg_id: int) -> tuple[Tick
     return ticket, employee
 
 
-def _move(ticket: Ticket, new: TicketStatus, actor: Actor, at: datetime) -> ev.StatusChanged:
+def _move(ticket: Ticket, new: TicketStatus, actor: ActorKind, at: datetime) -> ev.StatusChanged:
     """Change the status and keep the resolution clock's pauses in step with it."""
     old = ticket.status
     check_transition(old, new, actor)
@@ -628,7 +628,7 @@ async def comment_as_employee(
     events: list[ev.Event] = []
     resumed = ticket.status is TicketStatus.WAITING_CLIENT
     if resumed:
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.EMPLOYEE, now)
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.EMPLOYEE, now)
         events.append(_status_event(changed, tg_id))
         client = await _client(uow, ticket.client_id)
         ticket.refresh_deadlines(client)
@@ -644,7 +644,7 @@ async def cancel_by_employee(
     """The employee withdraws a ticket nobody has started on yet."""
     ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
     reason = _clean_text(reason, limit=MAX_REASON_LENGTH, what="reason", allow_empty=True)
-    changed = _move(ticket, TicketStatus.CANCELLED, Actor.EMPLOYEE, clock.now())
+    changed = _move(ticket, TicketStatus.CANCELLED, ActorKind.EMPLOYEE, clock.now())
     ticket.closed_at = clock.now()
     await uow.tickets.update(ticket)
     return Outcome(
@@ -657,7 +657,7 @@ async def confirm_resolution(
 ) -> Outcome[Ticket]:
     """ "Всё работает": the employee confirms the fix and the ticket closes."""
     ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
-    changed = _move(ticket, TicketStatus.CLOSED, Actor.EMPLOYEE, clock.now())
+    changed = _move(ticket, TicketStatus.CLOSED, ActorKind.EMPLOYEE, clock.now())
     ticket.closed_at = clock.now()
     await uow.tickets.update(ticket)
     return Outcome(ticket, (_status_event(changed, tg_id), ev.TicketClosed(ticket.number, False)))
@@ -675,7 +675,7 @@ async def reopen(
     closed_at = ticket.closed_at if ticket.status is TicketStatus.CLOSED else None
     if closed_at is not None and now - closed_at > REOPEN_CLOSED_WITHIN:
         raise InvalidInput("the ticket was closed too long ago to reopen", field="ticket")
-    changed = _move(ticket, TicketStatus.REOPENED, Actor.EMPLOYEE, now)
+    changed = _move(ticket, TicketStatus.REOPENED, ActorKind.EMPLOYEE, now)
     if closed_at is not None:
         ticket.pauses.append(Pause(closed_at, now))
         ticket.closed_at = None
@@ -749,7 +749,7 @@ async def take(
         if ticket.assignee_tg_id == staff_tg_id:
             raise InvalidInput("you already have this ticket", field="ticket")
     else:
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, now)
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, now)
         events.append(_status_event(changed, staff_tg_id))
         ticket.refresh_deadlines(await _client(uow, ticket.client_id))  # a pause may have ended
     ticket.assignee_tg_id = staff_tg_id
@@ -774,7 +774,7 @@ async def assign(
     events: list[ev.Event] = []
     now = clock.now()
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):  # it is in somebody's hands
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, now)
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, now)
         events.append(_status_event(changed, staff_tg_id))
         ticket.refresh_deadlines(await _client(uow, ticket.client_id))
     ticket.assignee_tg_id = assignee_tg_id
@@ -822,7 +822,7 @@ async def reply(
         return Outcome(message, (note,))
     events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id, in_thread)]
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, now)
+        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, now)
         events.append(_status_event(changed, staff_tg_id))
         ticket.refresh_deadlines(await _client(uow, ticket.client_id))
         if ticket.assignee_tg_id is None:
@@ -847,7 +847,7 @@ async def ask_client(
     ticket = await _ticket(uow, ticket_id)
     question = _clean_text(question, limit=MAX_COMMENT_LENGTH, what="question")
     now = clock.now()
-    changed = _move(ticket, TicketStatus.WAITING_CLIENT, Actor.STAFF, now)
+    changed = _move(ticket, TicketStatus.WAITING_CLIENT, ActorKind.STAFF, now)
     if ticket.assignee_tg_id is None:
         ticket.assignee_tg_id = staff_tg_id
     events: list[ev.Event] = [_status_event(changed, staff_tg_id)]
@@ -875,7 +875,7 @@ async def resume_work(
     """Staff stop waiting for the client without an answer: the clock runs again."""
     await _active_staff(uow, staff_tg_id)
     ticket = await _ticket(uow, ticket_id)
-    changed = _move(ticket, TicketStatus.IN_PROGRESS, Actor.STAFF, clock.now())
+    changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, clock.now())
     ticket.refresh_deadlines(await _client(uow, ticket.client_id))
     await uow.tickets.update(ticket)
     return Outcome(
@@ -897,7 +897,7 @@ async def resolve(
     ticket = await _ticket(uow, ticket_id)
     summary = _clean_text(summary, limit=MAX_COMMENT_LENGTH, what="summary", allow_empty=True)
     now = clock.now()
-    changed = _move(ticket, TicketStatus.RESOLVED, Actor.STAFF, now)
+    changed = _move(ticket, TicketStatus.RESOLVED, ActorKind.STAFF, now)
     ticket.resolved_at = now
     if ticket.assignee_tg_id is None:
         ticket.assignee_tg_id = staff_tg_id
@@ -923,7 +923,7 @@ async def resolve(
 async def close_unconfirmed(uow: UnitOfWork, clock: Clock, *, ticket_id: int) -> Outcome[Ticket]:
     """A resolved ticket the employee never answered closes by itself."""
     ticket = await _ticket(uow, ticket_id)
-    changed = _move(ticket, TicketStatus.CLOSED, Actor.SYSTEM, clock.now())
+    changed = _move(ticket, TicketStatus.CLOSED, ActorKind.SYSTEM, clock.now())
     ticket.closed_at = clock.now()
     await uow.tickets.update(ticket)
     return Outcome(ticket, (_status_event(changed, None), ev.TicketClosed(ticket.number, True)))
