@@ -18,6 +18,7 @@ from domain.enums import (
     TicketStatus,
     WorkImpact,
 )
+from domain.lifecycle import PAUSED_STATUSES, ActorKind, check_transition
 from domain.sla import DEFAULT_WARNING_FRACTION, Pause, SlaClock, SlaTable, sla_targets
 
 ROUND_THE_CLOCK_PRIORITIES = frozenset({Priority.HIGH, Priority.HIGHEST})
@@ -238,6 +239,57 @@ class Ticket:
         self.reaction_warning_at = deadlines.reaction_warning_at
         self.resolution_due = deadlines.resolution_due
         self.resolution_warning_at = deadlines.resolution_warning_at
+
+    # --- its life: each step is checked against domain/lifecycle.py (who may make it, from
+    # which status) and keeps the resolution clock's pauses in step; each returns the status
+    # the ticket had before.
+
+    def start_work(self, by: ActorKind, at: datetime) -> TicketStatus:
+        """In work: staff take it, answer it or stop waiting; the employee answers a question."""
+        return self._step(TicketStatus.IN_PROGRESS, by, at)
+
+    def wait_for_client(self, by: ActorKind, at: datetime) -> TicketStatus:
+        """Staff asked the employee something: the resolution clock stands still."""
+        return self._step(TicketStatus.WAITING_CLIENT, by, at)
+
+    def resolve(self, by: ActorKind, at: datetime) -> TicketStatus:
+        """Staff report the fix; the employee is to confirm it."""
+        old = self._step(TicketStatus.RESOLVED, by, at)
+        self.resolved_at = at
+        return old
+
+    def close(self, by: ActorKind, at: datetime) -> TicketStatus:
+        """The fix is confirmed (or nobody answered in time)."""
+        old = self._step(TicketStatus.CLOSED, by, at)
+        self.closed_at = at
+        return old
+
+    def cancel(self, by: ActorKind, at: datetime) -> TicketStatus:
+        """Withdrawn: by the employee before work starts, by staff until it is resolved."""
+        old = self._step(TicketStatus.CANCELLED, by, at)
+        self.closed_at = at
+        return old
+
+    def reopen(self, by: ActorKind, at: datetime) -> TicketStatus:
+        """Back to work after the fix: the time it stood closed does not count."""
+        closed_at = self.closed_at if self.status is TicketStatus.CLOSED else None
+        old = self._step(TicketStatus.REOPENED, by, at)
+        if closed_at is not None:
+            self.pauses.append(Pause(closed_at, at))
+            self.closed_at = None
+        self.resolved_at = None
+        return old
+
+    def _step(self, new: TicketStatus, by: ActorKind, at: datetime) -> TicketStatus:
+        old = self.status
+        check_transition(old, new, by)
+        self.status = new
+        if new in PAUSED_STATUSES:
+            self.pause(at)
+        else:
+            self.resume(at)
+        self.updated_at = at
+        return old
 
     def pause(self, at: datetime) -> None:
         if not self.is_paused:

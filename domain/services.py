@@ -28,7 +28,7 @@ from domain.enums import (
     WorkImpact,
 )
 from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
-from domain.lifecycle import PAUSED_STATUSES, ActorKind, check_transition
+from domain.lifecycle import ActorKind
 from domain.model import (
     Attachment,
     Client,
@@ -47,7 +47,7 @@ from domain.paging import after_hours_call, raise_alarm
 from domain.ports import Clock, UnitOfWork
 from domain.priority import assess_priority
 from domain.routing import REOPEN_CLOSED_WITHIN, Conversation, Incoming, Route, gist_of, route
-from domain.sla import Pause, SlaTable
+from domain.sla import SlaTable
 
 MAX_DESCRIPTION_LENGTH = 16_000  # ~4 Telegram messages; stored whole, split when relayed
 MAX_COMMENT_LENGTH = 16_000
@@ -131,19 +131,6 @@ async def _own_ticket(uow: UnitOfWork, ticket_id: int, tg_id: int) -> tuple[Tick
     return ticket, employee
 
 
-def _move(ticket: Ticket, new: TicketStatus, actor: ActorKind, at: datetime) -> ev.StatusChanged:
-    """Change the status and keep the resolution clock's pauses in step with it."""
-    old = ticket.status
-    check_transition(old, new, actor)
-    ticket.status = new
-    if new in PAUSED_STATUSES:
-        ticket.pause(at)
-    else:
-        ticket.resume(at)
-    ticket.updated_at = at
-    return ev.StatusChanged(ticket.number, old, new, None)
-
-
 def _meet_reaction(ticket: Ticket, staff_tg_id: int, at: datetime) -> list[ev.Event]:
     if ticket.first_response_at is not None:
         return []
@@ -151,8 +138,8 @@ def _meet_reaction(ticket: Ticket, staff_tg_id: int, at: datetime) -> list[ev.Ev
     return [ev.ReactionMet(ticket.number, staff_tg_id)]
 
 
-def _status_event(changed: ev.StatusChanged, actor_tg_id: int | None) -> ev.StatusChanged:
-    return ev.StatusChanged(changed.ticket_id, changed.old, changed.new, actor_tg_id)
+def _status_changed(ticket: Ticket, old: TicketStatus, by_tg_id: int | None) -> ev.StatusChanged:
+    return ev.StatusChanged(ticket.number, old, ticket.status, by_tg_id)
 
 
 # --- clients, invites, employees, staff -----------------------------------------------
@@ -628,8 +615,8 @@ async def comment_as_employee(
     events: list[ev.Event] = []
     resumed = ticket.status is TicketStatus.WAITING_CLIENT
     if resumed:
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.EMPLOYEE, now)
-        events.append(_status_event(changed, tg_id))
+        old = ticket.start_work(ActorKind.EMPLOYEE, now)
+        events.append(_status_changed(ticket, old, tg_id))
         client = await _client(uow, ticket.client_id)
         ticket.refresh_deadlines(client)
         events.append(ev.DeadlinesChanged(ticket.number))
@@ -644,11 +631,11 @@ async def cancel_by_employee(
     """The employee withdraws a ticket nobody has started on yet."""
     ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
     reason = _clean_text(reason, limit=MAX_REASON_LENGTH, what="reason", allow_empty=True)
-    changed = _move(ticket, TicketStatus.CANCELLED, ActorKind.EMPLOYEE, clock.now())
-    ticket.closed_at = clock.now()
+    old = ticket.cancel(ActorKind.EMPLOYEE, clock.now())
     await uow.tickets.update(ticket)
     return Outcome(
-        ticket, (_status_event(changed, tg_id), ev.TicketCancelled(ticket.number, True, reason))
+        ticket,
+        (_status_changed(ticket, old, tg_id), ev.TicketCancelled(ticket.number, True, reason)),
     )
 
 
@@ -657,10 +644,11 @@ async def confirm_resolution(
 ) -> Outcome[Ticket]:
     """ "Всё работает": the employee confirms the fix and the ticket closes."""
     ticket, _ = await _own_ticket(uow, ticket_id, tg_id)
-    changed = _move(ticket, TicketStatus.CLOSED, ActorKind.EMPLOYEE, clock.now())
-    ticket.closed_at = clock.now()
+    old = ticket.close(ActorKind.EMPLOYEE, clock.now())
     await uow.tickets.update(ticket)
-    return Outcome(ticket, (_status_event(changed, tg_id), ev.TicketClosed(ticket.number, False)))
+    return Outcome(
+        ticket, (_status_changed(ticket, old, tg_id), ev.TicketClosed(ticket.number, False))
+    )
 
 
 async def reopen(
@@ -675,11 +663,7 @@ async def reopen(
     closed_at = ticket.closed_at if ticket.status is TicketStatus.CLOSED else None
     if closed_at is not None and now - closed_at > REOPEN_CLOSED_WITHIN:
         raise InvalidInput("the ticket was closed too long ago to reopen", field="ticket")
-    changed = _move(ticket, TicketStatus.REOPENED, ActorKind.EMPLOYEE, now)
-    if closed_at is not None:
-        ticket.pauses.append(Pause(closed_at, now))
-        ticket.closed_at = None
-    ticket.resolved_at = None
+    old = ticket.reopen(ActorKind.EMPLOYEE, now)
     client = await _client(uow, ticket.client_id)
     ticket.refresh_deadlines(client)
     await uow.tickets.update(ticket)
@@ -696,7 +680,7 @@ async def reopen(
     return Outcome(
         ticket,
         (
-            _status_event(changed, tg_id),
+            _status_changed(ticket, old, tg_id),
             ev.TicketReopened(ticket.number, reason),
             ev.DeadlinesChanged(ticket.number),
         ),
@@ -749,8 +733,8 @@ async def take(
         if ticket.assignee_tg_id == staff_tg_id:
             raise InvalidInput("you already have this ticket", field="ticket")
     else:
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, now)
-        events.append(_status_event(changed, staff_tg_id))
+        old = ticket.start_work(ActorKind.STAFF, now)
+        events.append(_status_changed(ticket, old, staff_tg_id))
         ticket.refresh_deadlines(await _client(uow, ticket.client_id))  # a pause may have ended
     ticket.assignee_tg_id = staff_tg_id
     events.append(ev.TicketTaken(ticket.number, staff_tg_id))
@@ -774,8 +758,8 @@ async def assign(
     events: list[ev.Event] = []
     now = clock.now()
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):  # it is in somebody's hands
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, now)
-        events.append(_status_event(changed, staff_tg_id))
+        old = ticket.start_work(ActorKind.STAFF, now)
+        events.append(_status_changed(ticket, old, staff_tg_id))
         ticket.refresh_deadlines(await _client(uow, ticket.client_id))
     ticket.assignee_tg_id = assignee_tg_id
     ticket.updated_at = now
@@ -822,8 +806,8 @@ async def reply(
         return Outcome(message, (note,))
     events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id, in_thread)]
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):
-        changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, now)
-        events.append(_status_event(changed, staff_tg_id))
+        old = ticket.start_work(ActorKind.STAFF, now)
+        events.append(_status_changed(ticket, old, staff_tg_id))
         ticket.refresh_deadlines(await _client(uow, ticket.client_id))
         if ticket.assignee_tg_id is None:
             ticket.assignee_tg_id = staff_tg_id
@@ -847,10 +831,10 @@ async def ask_client(
     ticket = await _ticket(uow, ticket_id)
     question = _clean_text(question, limit=MAX_COMMENT_LENGTH, what="question")
     now = clock.now()
-    changed = _move(ticket, TicketStatus.WAITING_CLIENT, ActorKind.STAFF, now)
+    old = ticket.wait_for_client(ActorKind.STAFF, now)
     if ticket.assignee_tg_id is None:
         ticket.assignee_tg_id = staff_tg_id
-    events: list[ev.Event] = [_status_event(changed, staff_tg_id)]
+    events: list[ev.Event] = [_status_changed(ticket, old, staff_tg_id)]
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     message = await uow.tickets.add_message(
         TicketMessage(
@@ -875,11 +859,11 @@ async def resume_work(
     """Staff stop waiting for the client without an answer: the clock runs again."""
     await _active_staff(uow, staff_tg_id)
     ticket = await _ticket(uow, ticket_id)
-    changed = _move(ticket, TicketStatus.IN_PROGRESS, ActorKind.STAFF, clock.now())
+    old = ticket.start_work(ActorKind.STAFF, clock.now())
     ticket.refresh_deadlines(await _client(uow, ticket.client_id))
     await uow.tickets.update(ticket)
     return Outcome(
-        ticket, (_status_event(changed, staff_tg_id), ev.DeadlinesChanged(ticket.number))
+        ticket, (_status_changed(ticket, old, staff_tg_id), ev.DeadlinesChanged(ticket.number))
     )
 
 
@@ -897,11 +881,10 @@ async def resolve(
     ticket = await _ticket(uow, ticket_id)
     summary = _clean_text(summary, limit=MAX_COMMENT_LENGTH, what="summary", allow_empty=True)
     now = clock.now()
-    changed = _move(ticket, TicketStatus.RESOLVED, ActorKind.STAFF, now)
-    ticket.resolved_at = now
+    old = ticket.resolve(ActorKind.STAFF, now)
     if ticket.assignee_tg_id is None:
         ticket.assignee_tg_id = staff_tg_id
-    events: list[ev.Event] = [_status_event(changed, staff_tg_id)]
+    events: list[ev.Event] = [_status_changed(ticket, old, staff_tg_id)]
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     message_id = None
     if summary:
@@ -923,10 +906,11 @@ async def resolve(
 async def close_unconfirmed(uow: UnitOfWork, clock: Clock, *, ticket_id: int) -> Outcome[Ticket]:
     """A resolved ticket the employee never answered closes by itself."""
     ticket = await _ticket(uow, ticket_id)
-    changed = _move(ticket, TicketStatus.CLOSED, ActorKind.SYSTEM, clock.now())
-    ticket.closed_at = clock.now()
+    old = ticket.close(ActorKind.SYSTEM, clock.now())
     await uow.tickets.update(ticket)
-    return Outcome(ticket, (_status_event(changed, None), ev.TicketClosed(ticket.number, True)))
+    return Outcome(
+        ticket, (_status_changed(ticket, old, None), ev.TicketClosed(ticket.number, True))
+    )
 
 
 async def change_priority(
