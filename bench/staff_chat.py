@@ -33,11 +33,11 @@ import tempfile
 import time
 
 from bot.app import FrontDesk
-from bot.clock import SystemClock
 from bot.config import Settings
 from bot.sandbox import BotApiEmulator, ChatMessage
 from domain import SlaTier, TicketKind
 from domain import services as uc
+from domain.clock import SystemClock
 from domain.enums import Scope, WorkImpact
 
 STAFF_CHAT_ID = -1001000000001

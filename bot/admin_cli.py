@@ -45,10 +45,10 @@ from enum import StrEnum
 from typing import NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.clock import SystemClock
 from bot.config import Settings
 from domain import services
 from domain.calendar import WorkCalendar
+from domain.clock import SystemClock
 from domain.duty import DutyRota, DutyShift, WeeklyDuty, parse_weekdays, parse_weekly, weekdays_text
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.errors import DomainError, NotFound

@@ -1,15 +1,10 @@
-"""Clocks for the domain's Clock port: the system clock, and a movable one for the sandbox
-and the tests."""
+"""A movable clock for the domain's Clock port, for the sandbox and the tests (the system
+clock is domain.clock.SystemClock)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class MovableClock:

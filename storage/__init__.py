@@ -15,7 +15,7 @@ from storage.database import Database, Migration, load_migrations
 from storage.fsm import FsmRecord, SqliteStorage
 from storage.outbox import DEFAULT_LEASE, OutboxDelivery, OutboxRow
 from storage.repositories import TicketPost
-from storage.session import Session, SystemClock
+from storage.session import Session
 from storage.unit_of_work import SqliteUnitOfWork
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "Session",
     "SqliteStorage",
     "SqliteUnitOfWork",
-    "SystemClock",
     "TicketPost",
     "load_migrations",
 ]

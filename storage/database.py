@@ -48,8 +48,9 @@ from types import TracebackType
 
 import aiosqlite
 
+from domain.clock import SystemClock
 from domain.ports import Clock
-from storage.session import Session, SystemClock
+from storage.session import Session
 from storage.unit_of_work import SqliteUnitOfWork
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")

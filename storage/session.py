@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import aiosqlite
@@ -35,13 +35,6 @@ if TYPE_CHECKING:
     from storage.database import Database
 
 Params = Sequence[Any] | dict[str, Any]
-
-
-class SystemClock:
-    """The real UTC clock; the bot may pass its own `Clock` instead (tests move theirs)."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class Statement:

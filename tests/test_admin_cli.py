@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from bot.clock import MovableClock, SystemClock
+from bot.clock import MovableClock
 from bot.sandbox import BotApiEmulator
 from domain import services
+from domain.clock import SystemClock
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.ports import UnitOfWork
 from storage import Database

@@ -287,7 +287,7 @@ _CRASHING_BOT = """
 import asyncio, sys
 sys.path.insert(0, sys.argv[1])
 from bot.app import FrontDesk
-from bot.clock import SystemClock
+from domain.clock import SystemClock
 from bot.config import Settings
 from domain.ports import OutboxMessage
 
