@@ -36,9 +36,9 @@ from bot.app import FrontDesk
 from bot.config import Settings
 from bot.sandbox import BotApiEmulator, ChatMessage
 from domain import SlaTier, TicketKind
-from domain import services as uc
 from domain.clock import SystemClock
 from domain.enums import Scope, WorkImpact
+from domain.use_cases import accounts, intake
 
 STAFF_CHAT_ID = -1001000000001
 GOAL_SECONDS = 60.0
@@ -66,15 +66,17 @@ async def main(people: int, spread: float, watch: float) -> int:
             try:
                 async with desk.db.unit_of_work() as uow:
                     client = (
-                        await uc.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)
+                        await accounts.register_client(
+                            uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD
+                        )
                     ).value
                     invite = (
-                        await uc.create_invite(
+                        await accounts.create_invite(
                             uow, clock, client_id=client.id or 0, max_uses=people
                         )
                     ).value
                     for person in persons:
-                        await uc.register_employee(
+                        await accounts.register_employee(
                             uow, clock, code=invite.code, tg_id=person.id, name=person.first_name
                         )
                     await uow.commit()
@@ -97,11 +99,11 @@ async def main(people: int, spread: float, watch: float) -> int:
                 async def file(n: int, person_id: int) -> None:
                     await asyncio.sleep(spread * n / people)
                     async with desk.db.unit_of_work() as uow:
-                        outcome = await uc.open_ticket(
+                        outcome = await intake.open_ticket(
                             uow,
                             clock,
                             employee_tg_id=person_id,
-                            draft=uc.TicketDraft(
+                            draft=intake.TicketDraft(
                                 f"Не работает почта и общий диск, сотрудник {n}",
                                 TicketKind.INCIDENT,
                                 impact=WorkImpact.HAMPERED,

@@ -154,23 +154,25 @@ async def prepare_world(db_path: Path, emulator: BotApiEmulator, people: int) ->
     """The client company, its staff group and `people` registered employees, written
     straight into the database the bot will open."""
     from domain import SlaTier
-    from domain import services as uc
     from domain.clock import SystemClock
     from domain.enums import EmployeeRole
+    from domain.use_cases import accounts
     from storage import Database
 
     emulator.create_group("Поддержка", chat_id=STAFF_CHAT_ID)
     persons = [emulator.create_user(f"Сотрудник {n}", language_code="ru") for n in range(people)]
     clock = SystemClock()
     async with await Database.open(db_path, clock=clock) as db, db.unit_of_work() as uow:
-        client = (await uc.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)).value
+        client = (
+            await accounts.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)
+        ).value
         invite = (
-            await uc.create_invite(
+            await accounts.create_invite(
                 uow, clock, client_id=client.id or 0, role=EmployeeRole.EMPLOYEE, max_uses=people
             )
         ).value
         for person in persons:
-            await uc.register_employee(
+            await accounts.register_employee(
                 uow, clock, code=invite.code, tg_id=person.id, name=person.first_name
             )
         await uow.commit()

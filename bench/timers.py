@@ -40,8 +40,8 @@ from bot.config import Settings
 from bot.i18n import create_i18n
 from bot.notifications import OutboxNotifier
 from bot.scheduler import DeskScheduler
-from domain import services as uc
 from domain.enums import StaffRole
+from domain.use_cases import accounts
 from storage import Database
 from storage.codec import parse_utc, utc_text
 
@@ -72,11 +72,13 @@ async def fill(db: Database, clock: MovableClock, tickets: int, burst: int) -> d
     """One client, its staff, and the open tickets; the moment the burst starts."""
     async with db.unit_of_work() as uow:
         for tg, role in ((FIRST_LINE, StaffRole.FIRST_LINE), (MANAGER, StaffRole.MANAGER)):
-            await uc.add_staff(uow, clock, tg_id=tg, name=str(tg), role=role)
-        await uc.add_staff(uow, clock, tg_id=LEAD, name="lead", role=StaffRole.LEAD)
-        client = (await uc.register_client(uow, clock, name="Bench", manager_tg_id=MANAGER)).value
-        invite = (await uc.create_invite(uow, clock, client_id=client.id or 0)).value
-        employee = await uc.register_employee(
+            await accounts.add_staff(uow, clock, tg_id=tg, name=str(tg), role=role)
+        await accounts.add_staff(uow, clock, tg_id=LEAD, name="lead", role=StaffRole.LEAD)
+        client = (
+            await accounts.register_client(uow, clock, name="Bench", manager_tg_id=MANAGER)
+        ).value
+        invite = (await accounts.create_invite(uow, clock, client_id=client.id or 0)).value
+        employee = await accounts.register_employee(
             uow, clock, code=invite.code, tg_id=EMPLOYEE, name="Анна"
         )
         await uow.commit()

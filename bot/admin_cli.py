@@ -46,7 +46,6 @@ from typing import NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from domain import services
 from domain.calendar import WorkCalendar
 from domain.clock import SystemClock
 from domain.duty import DutyRota, DutyShift, WeeklyDuty, parse_weekdays, parse_weekly, weekdays_text
@@ -54,6 +53,7 @@ from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.errors import DomainError, NotFound
 from domain.model import Client, Invite, Plan
 from domain.ports import UnitOfWork
+from domain.use_cases import accounts, after_hours
 from storage import Database
 
 E = TypeVar("E", bound=StrEnum)
@@ -464,7 +464,7 @@ async def client_add(args: argparse.Namespace, settings: Settings) -> int:
     opens, closes = args.hours
     async with _database(settings) as db, db.unit_of_work() as uow:
         try:
-            outcome = await services.register_client(
+            outcome = await accounts.register_client(
                 uow,
                 db.clock,
                 name=args.name,
@@ -493,7 +493,7 @@ async def client_plan(args: argparse.Namespace, settings: Settings) -> int:
     plan = Plan(args.fee, args.hours, args.extra_rate, args.reserve_cap)
     async with _database(settings) as db, db.unit_of_work() as uow:
         try:
-            client = (await services.set_plan(uow, client_id=args.client, plan=plan)).value
+            client = (await accounts.set_plan(uow, client_id=args.client, plan=plan)).value
         except NotFound:
             raise CliError(
                 f"unknown client id {args.client} (see: frontdesk admin client list)"
@@ -540,7 +540,7 @@ async def invite_create(args: argparse.Namespace, settings: Settings) -> int:
         client = await uow.clients.get(args.client)
         if client is None:
             raise CliError(f"unknown client id {args.client} (see: frontdesk admin client list)")
-        outcome = await services.create_invite(
+        outcome = await accounts.create_invite(
             uow,
             db.clock,
             client_id=args.client,
@@ -600,7 +600,7 @@ async def invite_list_command(args: argparse.Namespace, settings: Settings) -> i
 async def invite_revoke_command(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         try:
-            invite = (await services.revoke_invite(uow, code=args.code)).value
+            invite = (await accounts.revoke_invite(uow, code=args.code)).value
         except NotFound:
             raise CliError(
                 f"unknown invite {args.code!r} (see: frontdesk admin invite list --client ID)"
@@ -641,7 +641,7 @@ async def employee_list_command(args: argparse.Namespace, settings: Settings) ->
 async def employee_remove_command(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         try:
-            removal = (await services.remove_employee(uow, tg_id=args.tg_id)).value
+            removal = (await accounts.remove_employee(uow, tg_id=args.tg_id)).value
         except NotFound:
             raise CliError(
                 f"no employee with access has Telegram id {args.tg_id} "
@@ -661,7 +661,7 @@ async def employee_remove_command(args: argparse.Namespace, settings: Settings) 
 async def staff_deactivate_command(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         try:
-            removal = (await services.deactivate_staff(uow, tg_id=args.tg_id)).value
+            removal = (await accounts.deactivate_staff(uow, tg_id=args.tg_id)).value
         except NotFound:
             raise CliError(
                 f"no active staff member has Telegram id {args.tg_id} "
@@ -688,7 +688,7 @@ async def staff_add(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         existed = await uow.staff.get(args.tg_id) is not None
         notify = None if args.notify is None else args.notify == "all"
-        outcome = await services.add_staff(
+        outcome = await accounts.add_staff(
             uow,
             db.clock,
             tg_id=args.tg_id,
@@ -732,7 +732,7 @@ async def duty_add(args: argparse.Namespace, settings: Settings) -> int:
             if shift:
                 zone = ZoneInfo(timezone)
                 entry: DutyShift | WeeklyDuty = (
-                    await services.add_duty_shift(
+                    await after_hours.add_duty_shift(
                         uow,
                         staff_tg_id=args.staff,
                         starts_at=args.starts.replace(tzinfo=zone),
@@ -742,7 +742,7 @@ async def duty_add(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 weekdays, starts, ends = args.weekly
                 entry = (
-                    await services.add_weekly_duty(
+                    await after_hours.add_weekly_duty(
                         uow,
                         staff_tg_id=args.staff,
                         weekdays=weekdays,
@@ -806,7 +806,7 @@ async def duty_list(args: argparse.Namespace, settings: Settings) -> int:
 async def duty_remove_command(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.unit_of_work() as uow:
         try:
-            await services.remove_duty(uow, entry_id=args.id)
+            await after_hours.remove_duty(uow, entry_id=args.id)
         except NotFound:
             raise CliError(
                 f"unknown duty entry id {args.id} (see: frontdesk admin duty list)"

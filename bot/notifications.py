@@ -22,8 +22,8 @@ from domain import events as ev
 from domain.enums import StaffRole, TicketStatus
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
-from domain.services import may_hear_about
 from domain.sla import SlaMilestone
+from domain.use_cases.employee_tickets import may_hear_about
 from handlers.callbacks import StaffCb, TicketCb
 from handlers.formatting import deadline, duration
 from handlers.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html, utf16_len

@@ -61,8 +61,8 @@ from domain.enums import TicketStatus
 from domain.errors import DomainError
 from domain.paging import Page, PagingPolicy, advance_page
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.services import close_unconfirmed
 from domain.sla import SlaMilestone
+from domain.use_cases.employee_tickets import close_unconfirmed
 from storage import Database
 
 log = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from domain import events as ev
 from domain.enums import TicketStatus
 from domain.model import Client, Ticket
 from domain.ports import SlaEventRecord
-from domain.services import Outcome
 from domain.sla import SlaClock, SlaMilestone
+from domain.use_cases.common import Outcome
 
 if TYPE_CHECKING:
     from domain.ports import Clock, UnitOfWork

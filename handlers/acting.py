@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from domain.errors import DomainError
 from domain.ports import Notifier, UnitOfWork
-from domain.services import Outcome
+from domain.use_cases.common import Outcome
 
 T = TypeVar("T")
 

@@ -17,8 +17,8 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, ReplyKeyboa
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import services as uc
 from domain.ports import UnitOfWork
+from domain.use_cases import accounts
 from handlers.actor import Actor
 from handlers.callbacks import LanguageCb
 from handlers.client.keyboards import inline, main_keyboard
@@ -76,7 +76,7 @@ async def language_chosen(
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     if actor.is_employee:
-        await uc.update_employee_profile(uow, actor.tg_id, locale=locale)
+        await accounts.update_employee_profile(uow, actor.tg_id, locale=locale)
     elif actor.is_staff:
         assert actor.staff is not None
         actor.staff.locale = locale

@@ -20,10 +20,10 @@ import pytest
 from bot.cli import main
 from bot.clock import MovableClock
 from bot.sandbox import BotApiEmulator
-from domain import services
 from domain.clock import SystemClock
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.ports import UnitOfWork
+from domain.use_cases import accounts, intake
 from storage import Database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -242,7 +242,7 @@ def test_invite_prints_a_link_whose_code_works(cli, db_path):
     assert match[1] == "frontdesk_bot"
     code = match[2]
     assert f"invite {code} created for client {client_id} (ООО Ромашка)" in result.err
-    invite = in_db(db_path, lambda uow: services.check_invite(uow, SystemClock(), code))
+    invite = in_db(db_path, lambda uow: accounts.check_invite(uow, SystemClock(), code))
     assert invite.client_id == client_id
     assert invite.role is EmployeeRole.DIRECTOR
     assert (invite.max_uses, invite.used) == (5, 0)
@@ -300,7 +300,7 @@ def test_invite_without_the_bot_api_still_gives_the_code(cli, db_path):
     assert note.startswith("note: ")
     assert "bot's username" in note and "--bot-username" in note
     assert f"?start={code}" in note
-    assert in_db(db_path, lambda uow: services.check_invite(uow, SystemClock(), code))
+    assert in_db(db_path, lambda uow: accounts.check_invite(uow, SystemClock(), code))
 
 
 async def test_invite_link_uses_the_username_from_the_bot_api(db_path, monkeypatch, capsys):
@@ -320,7 +320,7 @@ async def test_invite_link_uses_the_username_from_the_bot_api(db_path, monkeypat
     assert match is not None, out
     assert match[1] == "demo_desk_bot"
     invite = await in_db_async(
-        db_path, lambda uow: services.check_invite(uow, SystemClock(), match[2])
+        db_path, lambda uow: accounts.check_invite(uow, SystemClock(), match[2])
     )
     assert invite.client_id == 1
 
@@ -714,7 +714,7 @@ def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
 
 def register(path: Path, code: str, tg_id: int, name: str) -> None:
     async def work(uow: UnitOfWork) -> None:
-        await services.register_employee(uow, SystemClock(), code=code, tg_id=tg_id, name=name)
+        await accounts.register_employee(uow, SystemClock(), code=code, tg_id=tg_id, name=name)
 
     in_db(path, work)
 
@@ -725,14 +725,14 @@ def with_ticket_and_queued_messages(path: Path, tg_id: int, queued: int) -> None
     from domain.ports import OutboxMessage
 
     async def work(uow: UnitOfWork) -> None:
-        draft = services.TicketDraft(
+        draft = intake.TicketDraft(
             description="не печатает принтер",
             kind=TicketKind.INCIDENT,
             category=Category.PRINTER,
             impact=WorkImpact.HAMPERED,
             scope=Scope.ME,
         )
-        await services.open_ticket(uow, SystemClock(), employee_tg_id=tg_id, draft=draft)
+        await intake.open_ticket(uow, SystemClock(), employee_tg_id=tg_id, draft=draft)
         for n in range(queued):
             await uow.outbox.add(OutboxMessage(tg_id, "sendMessage", {"text": f"пароль {n}"}))
 

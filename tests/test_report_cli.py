@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from bot.cli import main
 from bot.clock import MovableClock
 from domain import Scope, SlaTier, StaffRole, TicketKind, WorkImpact
-from domain import services as uc
+from domain.use_cases import accounts, employee_tickets, intake, staff_tickets
 from storage import Database
 
 
@@ -25,21 +25,25 @@ async def october_history(
     )
     db = await Database.open(path, clock=clock)
     async with db.unit_of_work() as uow:
-        await uc.add_staff(uow, clock, tg_id=1, name="Иван", role=StaffRole.FIRST_LINE)
-        client = (await uc.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)).value
-        code = (await uc.create_invite(uow, clock, client_id=client.id)).value.code
-        await uc.register_employee(uow, clock, code=code, tg_id=100, name="Анна")
-        draft = uc.TicketDraft(
+        await accounts.add_staff(uow, clock, tg_id=1, name="Иван", role=StaffRole.FIRST_LINE)
+        client = (
+            await accounts.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)
+        ).value
+        code = (await accounts.create_invite(uow, clock, client_id=client.id)).value.code
+        await accounts.register_employee(uow, clock, code=code, tg_id=100, name="Анна")
+        draft = intake.TicketDraft(
             description, TicketKind.INCIDENT, impact=WorkImpact.BLOCKED, scope=Scope.ME
         )
-        ticket = (await uc.open_ticket(uow, clock, employee_tg_id=100, draft=draft)).value
+        ticket = (await intake.open_ticket(uow, clock, employee_tg_id=100, draft=draft)).value
         clock.advance(hours=2)  # Gold, High: 1 h to answer; answered an hour late
-        await uc.take(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
+        await staff_tickets.take(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
         clock.advance(hours=1)
-        await uc.resolve(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
+        await staff_tickets.resolve(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
         if rating_comment is not None:
-            await uc.confirm_resolution(uow, clock, ticket_id=ticket.number, tg_id=100)
-            await uc.rate(
+            await employee_tickets.confirm_resolution(
+                uow, clock, ticket_id=ticket.number, tg_id=100
+            )
+            await employee_tickets.rate(
                 uow, clock, ticket_id=ticket.number, tg_id=100, score=1, comment=rating_comment
             )
         await uow.commit()

@@ -22,7 +22,7 @@ from bot.i18n import create_i18n
 from bot.notifications import OutboxNotifier
 from bot.scheduler import DeskScheduler, RearmingNotifier
 from domain import Category, Priority, Scope, SlaTier, StaffRole, TicketKind, WorkImpact
-from domain import services as uc
+from domain.use_cases import accounts, after_hours, employee_tickets, intake, staff_tickets
 from storage import Database
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -35,8 +35,8 @@ def msk(*args: int) -> datetime:
     return datetime(*args, tzinfo=MSK)
 
 
-def incident(impact: WorkImpact, scope: Scope = Scope.ME) -> uc.TicketDraft:
-    return uc.TicketDraft(
+def incident(impact: WorkImpact, scope: Scope = Scope.ME) -> intake.TicketDraft:
+    return intake.TicketDraft(
         description="Не печатает принтер в бухгалтерии",
         kind=TicketKind.INCIDENT,
         category=Category.PRINTER,
@@ -93,8 +93,8 @@ class World:
         await self.settle()
         return outcome.value
 
-    async def open(self, draft: uc.TicketDraft = HIGH) -> int:
-        ticket = await self.act(uc.open_ticket, employee_tg_id=EMPLOYEE_TG, draft=draft)
+    async def open(self, draft: intake.TicketDraft = HIGH) -> int:
+        ticket = await self.act(intake.open_ticket, employee_tg_id=EMPLOYEE_TG, draft=draft)
         return ticket.number
 
     async def move_to(self, at: datetime) -> None:
@@ -155,12 +155,12 @@ async def prepare(world: World) -> None:
             (LEAD, "Лев", StaffRole.LEAD),
             (ENGINEER, "Иван", StaffRole.SECOND_LINE),
         ):
-            await uc.add_staff(uow, world.clock, tg_id=tg, name=name, role=role)
-        client = await uc.register_client(
+            await accounts.add_staff(uow, world.clock, tg_id=tg, name=name, role=role)
+        client = await accounts.register_client(
             uow, world.clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
         )
-        invite = await uc.create_invite(uow, world.clock, client_id=client.value.id)
-        await uc.register_employee(
+        invite = await accounts.create_invite(uow, world.clock, client_id=client.value.id)
+        await accounts.register_employee(
             uow, world.clock, code=invite.value.code, tg_id=EMPLOYEE_TG, name="Ольга"
         )
         await uow.commit()
@@ -193,7 +193,7 @@ async def test_warning_and_breach_fire_once_at_their_moments_to_the_right_people
 
 async def test_a_warning_goes_to_whoever_took_the_ticket(world):
     number = await world.open()
-    await world.act(uc.take, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(staff_tickets.take, ticket_id=number, staff_tg_id=ENGINEER)
     await world.move_to(msk(2026, 11, 23, 16, 0))
     assert sorted(await world.chats("sla:")) == [MANAGER, ENGINEER]
     await world.move_to(msk(2026, 11, 23, 18, 0))
@@ -205,7 +205,7 @@ async def test_an_answer_after_the_breach_settles_the_overdue(world):
     number = await world.open()
     await world.move_to(msk(2026, 11, 23, 11, 0))
     await world.move_to(msk(2026, 11, 23, 12, 20))
-    await world.act(uc.take, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(staff_tickets.take, ticket_id=number, staff_tg_id=ENGINEER)
     assert (await world.recorded())["reaction_breach"] == 80 * 60
 
 
@@ -256,16 +256,18 @@ async def test_two_schedulers_on_one_database_notify_once(world):
 
 async def test_waiting_for_the_client_moves_the_resolution_timers(world):
     number = await world.open()
-    await world.act(uc.take, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(staff_tickets.take, ticket_id=number, staff_tg_id=ENGINEER)
     await world.move_to(msk(2026, 11, 23, 12, 0))
     await world.act(
-        uc.ask_client, ticket_id=number, staff_tg_id=ENGINEER, question="Какой принтер?"
+        staff_tickets.ask_client, ticket_id=number, staff_tg_id=ENGINEER, question="Какой принтер?"
     )
     assert world.timers.armed == 0
     await world.move_to(msk(2026, 11, 23, 18, 30))
     assert await world.sent("sla:") == []  # the clock stood still
     await world.move_to(msk(2026, 11, 24, 10, 0))
-    await world.act(uc.comment_as_employee, ticket_id=number, tg_id=EMPLOYEE_TG, text="HP")
+    await world.act(
+        employee_tickets.comment_as_employee, ticket_id=number, tg_id=EMPLOYEE_TG, text="HP"
+    )
     # 2 h worked before the question: warning at Tuesday 14:00, breach at 16:00.
     await world.move_to(msk(2026, 11, 24, 13, 59))
     assert await world.sent("sla:") == []
@@ -279,7 +281,7 @@ async def test_a_priority_change_rearms_the_timers(world):
     number = await world.open(STANDARD)  # reaction due 14:00
     await world.move_to(msk(2026, 11, 23, 10, 20))
     await world.act(
-        uc.change_priority,
+        staff_tickets.change_priority,
         ticket_id=number,
         staff_tg_id=LEAD,
         priority=Priority.HIGHEST,
@@ -294,7 +296,7 @@ async def test_a_priority_change_rearms_the_timers(world):
 async def test_taking_the_ticket_disarms_the_reaction_timers(world):
     number = await world.open()
     await world.move_to(msk(2026, 11, 23, 10, 30))
-    await world.act(uc.take, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(staff_tickets.take, ticket_id=number, staff_tg_id=ENGINEER)
     assert world.timers.armed == 0  # the resolution warning is more than an hour away
     await world.move_to(msk(2026, 11, 23, 15, 59))
     assert await world.sent("sla:") == []
@@ -305,9 +307,11 @@ async def test_taking_the_ticket_disarms_the_reaction_timers(world):
 
 async def test_a_resolved_ticket_closes_by_itself_after_three_working_days(world):
     number = await world.open()
-    await world.act(uc.take, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(staff_tickets.take, ticket_id=number, staff_tg_id=ENGINEER)
     await world.move_to(msk(2026, 11, 23, 11, 0))
-    await world.act(uc.resolve, ticket_id=number, staff_tg_id=ENGINEER, summary="Заменили картридж")
+    await world.act(
+        staff_tickets.resolve, ticket_id=number, staff_tg_id=ENGINEER, summary="Заменили картридж"
+    )
     await world.move_to(msk(2026, 11, 26, 10, 59))
     assert await world.sent("autoclosed:") == []
     await world.move_to(msk(2026, 11, 26, 11, 0))
@@ -325,7 +329,7 @@ async def test_auto_close_follows_the_setting(world):
     await world.start(auto_close_working_days=1)
     number = await world.open()
     await world.move_to(msk(2026, 11, 23, 11, 0))
-    await world.act(uc.resolve, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(staff_tickets.resolve, ticket_id=number, staff_tg_id=ENGINEER)
     await world.move_to(msk(2026, 11, 24, 11, 0))
     assert await world.chats("autoclosed:") == [EMPLOYEE_TG]
 
@@ -333,8 +337,10 @@ async def test_auto_close_follows_the_setting(world):
 async def test_an_answered_ticket_is_not_closed_by_the_sweep(world):
     number = await world.open()
     await world.move_to(msk(2026, 11, 23, 11, 0))
-    await world.act(uc.resolve, ticket_id=number, staff_tg_id=ENGINEER)
-    await world.act(uc.reopen, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Не работает")
+    await world.act(staff_tickets.resolve, ticket_id=number, staff_tg_id=ENGINEER)
+    await world.act(
+        employee_tickets.reopen, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Не работает"
+    )
     await world.move_to(msk(2026, 11, 30, 11, 0))
     assert await world.sent("autoclosed:") == []
 
@@ -345,7 +351,7 @@ async def test_an_answered_ticket_is_not_closed_by_the_sweep(world):
 async def test_a_page_repeats_until_acknowledged(world):
     await world.move_to(msk(2026, 11, 23, 22, 0))
     async with world.db.unit_of_work() as uow:
-        await uc.add_duty_shift(
+        await after_hours.add_duty_shift(
             uow,
             staff_tg_id=ENGINEER,
             starts_at=msk(2026, 11, 23, 18, 0),
@@ -360,7 +366,7 @@ async def test_a_page_repeats_until_acknowledged(world):
     assert sorted(await world.chats("page:")) == [MANAGER, MANAGER, ENGINEER, ENGINEER]
     async with world.db.unit_of_work() as uow:
         (page, *_rest) = await uow.pages.for_ticket(number)
-    await world.act(uc.acknowledge_page, page_id=page.number, staff_tg_id=ENGINEER)
+    await world.act(after_hours.acknowledge_page, page_id=page.number, staff_tg_id=ENGINEER)
     assert world.timers.armed == 0
     await world.move_to(msk(2026, 11, 23, 23, 0))
     assert len(await world.sent("page:")) == 4

@@ -30,8 +30,8 @@ from bot.sandbox.model import ChatMessage
 from bot.sandbox.people import ChatView, Group, Person
 from bot.sandbox.server import BotApiEmulator
 from domain import SlaTier, StaffRole, WorkCalendar
-from domain import services as uc
 from domain.enums import EmployeeRole
+from domain.use_cases import accounts, after_hours
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 STAFF_CHAT_ID = -1001234567890
@@ -127,16 +127,22 @@ class Sandbox:
         assert self.app is not None
         clock = self.clock
         async with self.app.db.unit_of_work() as uow:
-            await uc.add_staff(uow, clock, tg_id=maria.id, name="Мария", role=StaffRole.MANAGER)
-            await uc.add_staff(uow, clock, tg_id=ivan.id, name="Иван", role=StaffRole.FIRST_LINE)
-            await uc.add_staff(uow, clock, tg_id=oleg.id, name="Олег", role=StaffRole.SECOND_LINE)
-            await uc.add_staff(uow, clock, tg_id=petr.id, name="Пётр", role=StaffRole.LEAD)
+            await accounts.add_staff(
+                uow, clock, tg_id=maria.id, name="Мария", role=StaffRole.MANAGER
+            )
+            await accounts.add_staff(
+                uow, clock, tg_id=ivan.id, name="Иван", role=StaffRole.FIRST_LINE
+            )
+            await accounts.add_staff(
+                uow, clock, tg_id=oleg.id, name="Олег", role=StaffRole.SECOND_LINE
+            )
+            await accounts.add_staff(uow, clock, tg_id=petr.id, name="Пётр", role=StaffRole.LEAD)
             # Олег is on duty whenever the office is closed: weeknights and weekends.
             for weekdays, starts, ends in (
                 (frozenset(range(5)), time(18), time(9)),
                 (frozenset({5, 6}), time(0), time(0)),
             ):
-                await uc.add_weekly_duty(
+                await after_hours.add_weekly_duty(
                     uow,
                     staff_tg_id=oleg.id,
                     weekdays=weekdays,
@@ -145,7 +151,7 @@ class Sandbox:
                     timezone="Europe/Moscow",
                 )
             client = (
-                await uc.register_client(
+                await accounts.register_client(
                     uow,
                     clock,
                     name="ООО «Ромашка»",
@@ -157,8 +163,8 @@ class Sandbox:
             ).value
             assert client.id is not None
             for person, name, locale in ((anna, "Анна Петрова", "ru"), (anne, "Anne Smith", "en")):
-                code = (await uc.create_invite(uow, clock, client_id=client.id)).value.code
-                await uc.register_employee(
+                code = (await accounts.create_invite(uow, clock, client_id=client.id)).value.code
+                await accounts.register_employee(
                     uow,
                     clock,
                     code=code,
@@ -168,7 +174,7 @@ class Sandbox:
                     username=person.username,
                 )
             self.invite_code = (
-                await uc.create_invite(
+                await accounts.create_invite(
                     uow,
                     clock,
                     client_id=client.id,

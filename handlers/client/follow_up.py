@@ -21,11 +21,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain import events as ev
-from domain import services as uc
 from domain.errors import DomainError
 from domain.model import Attachment, title_from
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
+from domain.use_cases import employee_tickets
 from handlers.actor import Actor
 from handlers.callbacks import FollowUpCb, TicketCb
 from handlers.client import intake
@@ -72,8 +72,8 @@ async def route(
     clock: Clock,
     text: str,
     files: list[dict[str, Any]],
-) -> uc.Routing:
-    return await uc.route_message(
+) -> employee_tickets.Routing:
+    return await employee_tickets.route_message(
         uow,
         clock,
         tg_id=actor.tg_id,
@@ -146,16 +146,20 @@ async def carry_out(
         events: list[ev.Event] = []
         if option.action is Action.REOPEN:
             reason = text or _("(sent a file)")
-            reopened = await uc.reopen(uow, clock, ticket_id=n, tg_id=actor.tg_id, reason=reason)
+            reopened = await employee_tickets.reopen(
+                uow, clock, ticket_id=n, tg_id=actor.tg_id, reason=reason
+            )
             events += reopened.events
             text = ""  # the reason is the words; the files follow as a comment
         if text or attachments:
-            comment = await uc.comment_as_employee(
+            comment = await employee_tickets.comment_as_employee(
                 uow, clock, ticket_id=n, tg_id=actor.tg_id, text=text, attachments=attachments
             )
             events += comment.events
         if option.action is Action.CONFIRM:
-            closed = await uc.confirm_resolution(uow, clock, ticket_id=n, tg_id=actor.tg_id)
+            closed = await employee_tickets.confirm_resolution(
+                uow, clock, ticket_id=n, tg_id=actor.tg_id
+            )
             events += closed.events
     except DomainError as exc:
         await message.answer(domain_error_text(exc))

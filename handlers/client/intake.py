@@ -24,12 +24,13 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
-from domain import services as uc
 from domain.answers import Question, Reply, read_answer
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.paging import after_hours_call
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.use_cases import intake
+from domain.use_cases.common import Outcome
 from handlers.actor import Actor
 from handlers.callbacks import IntakeCb
 from handlers.client.keyboards import back_cancel_row, inline, main_keyboard
@@ -70,8 +71,8 @@ def cb(data: dict[str, Any], action: str, value: str = "") -> str:
     return IntakeCb(intake=data["intake"], action=action, value=value).pack()
 
 
-def _draft(data: dict[str, Any], *, emergency: bool = False) -> uc.TicketDraft:
-    return uc.TicketDraft(
+def _draft(data: dict[str, Any], *, emergency: bool = False) -> intake.TicketDraft:
+    return intake.TicketDraft(
         description=data.get("description", ""),
         kind=TicketKind(data["kind"]),
         category=Category(data.get("category", "other")),
@@ -136,7 +137,7 @@ async def start_with(
     description = description.strip()
     if description and not has_words(description):
         description = ""  # "👍" describes nothing
-    if description and len(description) <= uc.MAX_DESCRIPTION_LENGTH:
+    if description and len(description) <= intake.MAX_DESCRIPTION_LENGTH:
         data["description"] = description
         data["desc_message_id"] = message.message_id
     elif description:
@@ -164,12 +165,12 @@ async def take_description(message: Message, state: FSMContext, data: dict[str, 
     if not has_words(text):
         await message.answer(_("The message is empty. Please describe the problem in words."))
         return
-    if len(text) > uc.MAX_DESCRIPTION_LENGTH:
+    if len(text) > intake.MAX_DESCRIPTION_LENGTH:
         await message.answer(
             _(
                 "That is too long for one request (at most {limit} characters). "
                 "Please make it shorter."
-            ).format(limit=uc.MAX_DESCRIPTION_LENGTH)
+            ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
         )
         return
     data["description"] = text
@@ -197,7 +198,7 @@ async def take_file(message: Message, state: FSMContext, data: dict[str, Any]) -
     data["attachments"] = [*data.get("attachments", []), attachment_as_dict(attachment)]
     caption = (message.caption or "").strip()
     if caption and not data.get("description"):
-        data["description"] = caption[: uc.MAX_DESCRIPTION_LENGTH]
+        data["description"] = caption[: intake.MAX_DESCRIPTION_LENGTH]
         data["desc_message_id"] = message.message_id
     group = message.media_group_id
     first_of_album = group is None or group != data.get("album")
@@ -266,12 +267,12 @@ async def add_to_description(
         await message.answer(_("The message is empty."))
         return
     combined = f"{data.get('description', '')}\n{text}".strip()
-    if len(combined) > uc.MAX_DESCRIPTION_LENGTH:
+    if len(combined) > intake.MAX_DESCRIPTION_LENGTH:
         await message.answer(
             _(
                 "The description would be too long (at most {limit} characters); "
                 "this part was not added."
-            ).format(limit=uc.MAX_DESCRIPTION_LENGTH)
+            ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
         )
         return
     data["description"] = combined
@@ -364,7 +365,7 @@ async def description_edited(
     if message.message_id != data.get("desc_message_id"):
         return
     text = (message.text or message.caption or "").strip()
-    if not text or len(text) > uc.MAX_DESCRIPTION_LENGTH:
+    if not text or len(text) > intake.MAX_DESCRIPTION_LENGTH:
         return
     data["description"] = text
     await state.update_data(data)
@@ -629,7 +630,7 @@ def may_ask_for_help_now(data: dict[str, Any], client: Any, now: datetime) -> bo
 
 def summary_text(data: dict[str, Any], client: Any, now: datetime, locale: str) -> str:
     draft = _draft(data)
-    preview = uc.preview_deadlines(client, draft, now)
+    preview = intake.preview_deadlines(client, draft, now)
     description = draft.description or _("(no description, files only)")
     if len(description) > 1500:
         description = description[:1500] + "…"
@@ -723,9 +724,9 @@ async def register(
     notifier: Notifier,
     *,
     emergency: bool,
-) -> uc.Outcome[Any]:
+) -> Outcome[Any]:
     """The ticket registered and its notices queued; the intake is over."""
-    outcome = await uc.open_ticket(
+    outcome = await intake.open_ticket(
         uow,
         clock,
         employee_tg_id=actor.tg_id,
@@ -737,7 +738,7 @@ async def register(
     return outcome
 
 
-async def announce(message: Message, outcome: uc.Outcome[Any], actor: Actor, clock: Clock) -> None:
+async def announce(message: Message, outcome: Outcome[Any], actor: Actor, clock: Clock) -> None:
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
     locale = I18n.get_current().current_locale
@@ -816,7 +817,7 @@ async def description_replaced(
     if not text:
         await message.answer(_("The message is empty. Please describe the problem in words."))
         return
-    data["description"] = text[: uc.MAX_DESCRIPTION_LENGTH]
+    data["description"] = text[: intake.MAX_DESCRIPTION_LENGTH]
     data["desc_message_id"] = message.message_id
     await state.update_data(data)
     await show_summary(message, state, data, actor=actor, clock=clock)

@@ -12,9 +12,9 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import services as uc
 from domain.errors import DomainError, InviteUnusable
 from domain.ports import Clock, UnitOfWork
+from domain.use_cases import accounts
 from handlers.actor import Actor
 from handlers.callbacks import OnboardingCb
 from handlers.client.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
@@ -91,7 +91,7 @@ async def begin_registration(
         )
         return
     try:
-        invite = await uc.check_invite(uow, clock, code)
+        invite = await accounts.check_invite(uow, clock, code)
     except InviteUnusable as exc:
         await message.answer(invite_problem_text(exc.reason))
         return
@@ -203,7 +203,7 @@ async def finish_registration(
     user = message.from_user
     assert user is not None
     try:
-        outcome = await uc.register_employee(
+        outcome = await accounts.register_employee(
             uow,
             clock,
             code=data.get("code", ""),

@@ -8,10 +8,10 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain import services as uc
 from domain.errors import DomainError
 from domain.model import Employee
 from domain.ports import Notifier, UnitOfWork
+from domain.use_cases import accounts
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.callbacks import PeopleCb
@@ -45,7 +45,7 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | 
 
 async def _people(query: CallbackQuery, actor: Actor, uow: UnitOfWork) -> list[Employee] | None:
     try:
-        return await uc.colleagues(uow, director_tg_id=actor.tg_id)
+        return await accounts.colleagues(uow, director_tg_id=actor.tg_id)
     except DomainError as exc:
         await query.answer(_error_text(exc), show_alert=True)
         return None
@@ -107,7 +107,9 @@ async def remove(
 ) -> None:
     """The colleague is a stranger to the bot from their next message on."""
     outcome = await perform(
-        uc.remove_colleague(uow, director_tg_id=actor.tg_id, employee_id=callback_data.employee),
+        accounts.remove_colleague(
+            uow, director_tg_id=actor.tg_id, employee_id=callback_data.employee
+        ),
         uow,
         notifier,
         lambda exc: query.answer(_error_text(exc), show_alert=True),

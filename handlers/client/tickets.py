@@ -16,10 +16,10 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
-from domain import services as uc
 from domain.errors import DomainError, NotFound
 from domain.model import Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.use_cases import employee_tickets
 from handlers.actor import Actor
 from handlers.callbacks import ListCb, TicketCb
 from handlers.client.intake import MEDIA, attachment_of, escape
@@ -196,7 +196,7 @@ async def show_ticket(
     ticket = None
     if len(digits) <= TICKET_DIGITS:
         with suppress(NotFound):
-            ticket = await uc.ticket_for_employee(uow, int(digits), actor.tg_id)
+            ticket = await employee_tickets.ticket_for_employee(uow, int(digits), actor.tg_id)
     if ticket is None:
         await message.answer(_("Ticket №{number} not found.").format(number=digits))
         return
@@ -241,7 +241,7 @@ async def visible_ticket(
 ) -> Ticket | None:
     """The ticket a button names, if the presser may see it; a forged number learns nothing."""
     try:
-        return await uc.ticket_for_employee(uow, callback_data.ticket, actor.tg_id)
+        return await employee_tickets.ticket_for_employee(uow, callback_data.ticket, actor.tg_id)
     except NotFound:
         await query.answer(_("Ticket not found."), show_alert=True)
         return None
@@ -282,7 +282,7 @@ async def comment_received(
     attachment = attachment_of(message)
     text = (message.text or message.caption or "").strip()
     try:
-        outcome = await uc.comment_as_employee(
+        outcome = await employee_tickets.comment_as_employee(
             uow,
             clock,
             ticket_id=int(number or 0),
@@ -316,7 +316,7 @@ async def cancel_ticket(
     if ticket is None:
         return
     try:
-        outcome = await uc.cancel_by_employee(
+        outcome = await employee_tickets.cancel_by_employee(
             uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id
         )
     except DomainError:
@@ -344,7 +344,7 @@ async def confirm(
     if ticket is None:
         return
     try:
-        outcome = await uc.confirm_resolution(
+        outcome = await employee_tickets.confirm_resolution(
             uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id
         )
     except DomainError:
@@ -376,7 +376,7 @@ async def reopen_pressed(
     if ticket.status is not TicketStatus.RESOLVED:
         await query.answer(_("This card is out of date."), show_alert=True)
         return
-    outcome = await uc.reopen(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id)
+    outcome = await employee_tickets.reopen(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id)
     await notifier.publish(uow, outcome.events)
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
@@ -407,7 +407,7 @@ async def rated(
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     try:
-        outcome = await uc.rate(
+        outcome = await employee_tickets.rate(
             uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id, score=int(callback_data.value)
         )
     except DomainError as exc:
@@ -440,7 +440,7 @@ async def rating_comment(
     number = int((await state.get_data()).get("ticket") or 0)
     await state.clear()
     try:
-        outcome = await uc.comment_rating(
+        outcome = await employee_tickets.comment_rating(
             uow, clock, ticket_id=number, tg_id=actor.tg_id, comment=message.text or ""
         )
     except DomainError as exc:

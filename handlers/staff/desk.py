@@ -17,11 +17,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import Priority, StaffRole
-from domain import services as uc
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.services import Outcome
+from domain.use_cases import employee_tickets, staff_tickets
+from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.callbacks import FROM_LIST, StaffCb
@@ -176,7 +176,7 @@ async def take(
         query,
         uow,
         notifier,
-        uc.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+        staff_tickets.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
     )
     if outcome is None:
         return
@@ -199,7 +199,9 @@ async def resume(
         query,
         uow,
         notifier,
-        uc.resume_work(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+        staff_tickets.resume_work(
+            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
+        ),
     )
     if outcome is None:
         return
@@ -274,7 +276,7 @@ async def resolve_without_summary(
         query,
         uow,
         notifier,
-        uc.resolve(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+        staff_tickets.resolve(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
     )
     if outcome is None:
         return
@@ -376,7 +378,7 @@ async def assigned(
         query,
         uow,
         notifier,
-        uc.assign(
+        staff_tickets.assign(
             uow,
             clock,
             ticket_id=callback_data.ticket,
@@ -463,7 +465,9 @@ async def record_time(
         message,
         uow,
         notifier,
-        uc.log_work(uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes),
+        staff_tickets.log_work(
+            uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes
+        ),
     )
     if outcome is None:
         return
@@ -576,7 +580,7 @@ async def question_typed(
         message,
         uow,
         notifier,
-        uc.ask_client(
+        staff_tickets.ask_client(
             uow,
             clock,
             ticket_id=number,
@@ -608,7 +612,7 @@ async def summary_typed(
         message,
         uow,
         notifier,
-        uc.resolve(
+        staff_tickets.resolve(
             uow,
             clock,
             ticket_id=number,
@@ -639,7 +643,7 @@ async def reason_typed(
         message,
         uow,
         notifier,
-        uc.change_priority(
+        staff_tickets.change_priority(
             uow,
             clock,
             ticket_id=int(data["ticket"]),
@@ -800,7 +804,7 @@ async def send_reply(
         message,
         uow,
         notifier,
-        uc.reply(
+        staff_tickets.reply(
             uow,
             clock,
             ticket_id=number,
@@ -815,7 +819,7 @@ async def send_reply(
         return
     if internal:
         await message.reply(_("📝 Internal note on №{number}.").format(number=number))
-    elif not await uc.author_hears(uow, number):
+    elif not await employee_tickets.author_hears(uow, number):
         await message.reply(
             _(
                 "📝 Saved in №{number}, but not sent: the client no longer has access to the bot."

@@ -15,9 +15,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import services as uc
 from domain.errors import DomainError
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.use_cases import after_hours
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.callbacks import StaffCb
@@ -55,7 +55,9 @@ async def acknowledge(
 ) -> None:
     """ "Принял": the repeats stop, the ticket is the presser's, the employee hears who."""
     outcome = await perform(
-        uc.acknowledge_page(uow, clock, page_id=callback_data.page, staff_tg_id=actor.tg_id),
+        after_hours.acknowledge_page(
+            uow, clock, page_id=callback_data.page, staff_tg_id=actor.tg_id
+        ),
         uow,
         notifier,
         lambda exc: query.answer(_error_text(exc), show_alert=True),

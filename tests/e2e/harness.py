@@ -18,10 +18,10 @@ from bot.clock import MovableClock
 from bot.config import Settings
 from bot.sandbox import BotApiEmulator, Group, Person
 from domain import SlaTier, StaffRole
-from domain import services as uc
 from domain.duty import parse_weekly
 from domain.enums import EmployeeRole
 from domain.model import Client
+from domain.use_cases import accounts, after_hours
 
 MSK = ZoneInfo("Europe/Moscow")
 STAFF_CHAT_ID = -1001000000001
@@ -52,13 +52,13 @@ class Desk:
     async def add_client(self, name: str = "ООО Ромашка", **kwargs: Any) -> Client:
         kwargs.setdefault("tier", SlaTier.GOLD)
         async with self.db.unit_of_work() as uow:
-            client = (await uc.register_client(uow, self.clock, name=name, **kwargs)).value
+            client = (await accounts.register_client(uow, self.clock, name=name, **kwargs)).value
             await uow.commit()
         return client
 
     async def add_staff(self, tg_id: int, name: str, role: StaffRole) -> None:
         async with self.db.unit_of_work() as uow:
-            await uc.add_staff(uow, self.clock, tg_id=tg_id, name=name, role=role)
+            await accounts.add_staff(uow, self.clock, tg_id=tg_id, name=name, role=role)
             await uow.commit()
 
     async def invite(
@@ -66,7 +66,7 @@ class Desk:
     ) -> str:
         async with self.db.unit_of_work() as uow:
             invite = (
-                await uc.create_invite(
+                await accounts.create_invite(
                     uow, self.clock, client_id=client.id or 0, role=role, max_uses=uses
                 )
             ).value
@@ -76,14 +76,16 @@ class Desk:
     async def add_duty(self, tg_id: int, starts_at: datetime, ends_at: datetime) -> None:
         """A one-off duty shift, as `frontdesk admin duty add` puts it."""
         async with self.db.unit_of_work() as uow:
-            await uc.add_duty_shift(uow, staff_tg_id=tg_id, starts_at=starts_at, ends_at=ends_at)
+            await after_hours.add_duty_shift(
+                uow, staff_tg_id=tg_id, starts_at=starts_at, ends_at=ends_at
+            )
             await uow.commit()
 
     async def add_weekly_duty(self, tg_id: int, weekly: str) -> None:
         """A weekly duty pattern such as "mon-fri 18:00-09:00", Moscow time."""
         weekdays, starts, ends = parse_weekly(weekly)
         async with self.db.unit_of_work() as uow:
-            await uc.add_weekly_duty(
+            await after_hours.add_weekly_duty(
                 uow,
                 staff_tg_id=tg_id,
                 weekdays=weekdays,

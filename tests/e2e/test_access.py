@@ -4,17 +4,17 @@ sees the old company's tickets."""
 
 from __future__ import annotations
 
-from domain import services as uc
 from domain.enums import EmployeeRole
+from domain.use_cases import accounts
 from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_client_side import send_ticket
 from tests.e2e.test_staff_desk import staff_world, texts
 
 
-async def remove(desk: Desk, tg_id: int) -> uc.Removal:
+async def remove(desk: Desk, tg_id: int) -> accounts.Removal:
     """What `frontdesk admin employee remove` does."""
     async with desk.db.unit_of_work() as uow:
-        removal = (await uc.remove_employee(uow, tg_id=tg_id)).value
+        removal = (await accounts.remove_employee(uow, tg_id=tg_id)).value
         await uow.commit()
     return removal
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from domain import Scope, StaffRole, TicketKind, WorkImpact
-from domain import services as uc
 from domain.enums import EmployeeRole
+from domain.use_cases import accounts, intake
 from tests.e2e.harness import Desk
 
 LEAD_ID = 603
@@ -98,16 +98,16 @@ async def test_report_with_a_superscript_client_number(desk: Desk):
 async def many_open_tickets(desk: Desk, client_name: str, count: int) -> None:
     client = await desk.add_client(client_name)
     async with desk.db.unit_of_work() as uow:
-        code = (await uc.create_invite(uow, desk.clock, client_id=client.id)).value.code
-        await uc.register_employee(uow, desk.clock, code=code, tg_id=100, name="Анна")
+        code = (await accounts.create_invite(uow, desk.clock, client_id=client.id)).value.code
+        await accounts.register_employee(uow, desk.clock, code=code, tg_id=100, name="Анна")
         for i in range(count):
-            draft = uc.TicketDraft(
+            draft = intake.TicketDraft(
                 f"не печатает принтер {i}",
                 TicketKind.INCIDENT,
                 impact=WorkImpact.BLOCKED,
                 scope=Scope.ME,
             )
-            await uc.open_ticket(uow, desk.clock, employee_tg_id=100, draft=draft)
+            await intake.open_ticket(uow, desk.clock, employee_tg_id=100, draft=draft)
         await uow.commit()
 
 

@@ -8,9 +8,9 @@ import io
 from openpyxl import load_workbook
 
 from domain import SlaTier, StaffRole
-from domain import services as uc
 from domain.enums import EmployeeRole
 from domain.model import Plan
+from domain.use_cases import employee_tickets, staff_tickets
 from tests.e2e.harness import Desk, msk, running_desk
 from tests.e2e.test_client_side import send_ticket
 
@@ -37,10 +37,12 @@ async def test_a_director_and_a_manager_get_the_report_with_its_files(desk: Desk
     number = await send_ticket(anna)  # Gold, Standard: 4 h to answer
     desk.clock.advance(hours=5)  # nobody answered: the reaction target is breached
     async with desk.db.unit_of_work() as uow:
-        await uc.take(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
-        await uc.log_work(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID, minutes=90)
-        await uc.resolve(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
-        await uc.confirm_resolution(uow, desk.clock, ticket_id=number, tg_id=anna.id)
+        await staff_tickets.take(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
+        await staff_tickets.log_work(
+            uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID, minutes=90
+        )
+        await staff_tickets.resolve(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
+        await employee_tickets.confirm_resolution(uow, desk.clock, ticket_id=number, tg_id=anna.id)
         await uow.commit()
 
     await director.command("report")

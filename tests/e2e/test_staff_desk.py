@@ -8,8 +8,8 @@ import re
 
 from bot.sandbox import BotApiEmulator, Person
 from domain import StaffRole, TicketKind, TicketStatus
-from domain import services as uc
 from domain.enums import Scope, WorkImpact
+from domain.use_cases import accounts, intake
 from tests.e2e.harness import Desk, running_desk
 from tests.e2e.test_client_side import send_ticket
 
@@ -170,9 +170,9 @@ async def test_staff_get_their_own_command_menu(desk: Desk):
 async def test_a_manager_who_wants_only_urgent_tickets_is_not_pinged_for_the_rest(desk: Desk):
     anna, _engineer, manager = await staff_world(desk)
     async with desk.db.unit_of_work() as uow:
-        from domain import services as uc
+        from domain.use_cases import accounts
 
-        await uc.add_staff(
+        await accounts.add_staff(
             uow,
             desk.clock,
             tg_id=MANAGER_ID,
@@ -248,14 +248,14 @@ async def many_file_at_once(desk: Desk) -> None:
     numbers = []
     for person in people:  # everyone files at once: a printer outage in the whole office
         async with desk.db.unit_of_work() as uow:
-            await uc.register_employee(
+            await accounts.register_employee(
                 uow, desk.clock, code=code, tg_id=person.id, name=person.first_name
             )
-            outcome = await uc.open_ticket(
+            outcome = await intake.open_ticket(
                 uow,
                 desk.clock,
                 employee_tg_id=person.id,
-                draft=uc.TicketDraft(
+                draft=intake.TicketDraft(
                     "Не печатает принтер на втором этаже",
                     TicketKind.INCIDENT,
                     impact=WorkImpact.HAMPERED,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain import SlaTier, StaffRole
-from domain import services as uc
+from domain.use_cases import accounts
 from tests.unit.fakes import (
     COLLEAGUE_TG,
     DIRECTOR_TG,
@@ -27,10 +27,10 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def uow(clock: FakeClock) -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    await uc.add_staff(uow, clock, tg_id=ENGINEER, name="Иван", role=StaffRole.FIRST_LINE)
-    await uc.add_staff(uow, clock, tg_id=MANAGER, name="Мария", role=StaffRole.MANAGER)
+    await accounts.add_staff(uow, clock, tg_id=ENGINEER, name="Иван", role=StaffRole.FIRST_LINE)
+    await accounts.add_staff(uow, clock, tg_id=MANAGER, name="Мария", role=StaffRole.MANAGER)
     client = (
-        await uc.register_client(
+        await accounts.register_client(
             uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD, manager_tg_id=MANAGER
         )
     ).value
@@ -39,6 +39,8 @@ async def uow(clock: FakeClock) -> FakeUnitOfWork:
         (COLLEAGUE_TG, "employee"),
         (DIRECTOR_TG, "director"),
     ):
-        invite = (await uc.create_invite(uow, clock, client_id=client.id, role=role)).value
-        await uc.register_employee(uow, clock, code=invite.code, tg_id=tg_id, name=f"u{tg_id}")
+        invite = (await accounts.create_invite(uow, clock, client_id=client.id, role=role)).value
+        await accounts.register_employee(
+            uow, clock, code=invite.code, tg_id=tg_id, name=f"u{tg_id}"
+        )
     return uow

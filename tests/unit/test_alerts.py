@@ -6,17 +6,19 @@ from datetime import datetime
 
 from domain import Category, Priority, Scope, TicketKind, WorkImpact
 from domain import events as ev
-from domain import services as uc
 from domain.alerts import auto_close_at, check_sla, pending_milestones
 from domain.sla import SlaMilestone
+from domain.use_cases import employee_tickets, intake, staff_tickets
 from tests.unit.fakes import EMPLOYEE_TG, ENGINEER, msk
 from tests.unit.test_paging import client
 
 M = SlaMilestone
 
 
-def incident(impact: WorkImpact = WorkImpact.BLOCKED, scope: Scope = Scope.ME) -> uc.TicketDraft:
-    return uc.TicketDraft(
+def incident(
+    impact: WorkImpact = WorkImpact.BLOCKED, scope: Scope = Scope.ME
+) -> intake.TicketDraft:
+    return intake.TicketDraft(
         description="Не печатает принтер",
         kind=TicketKind.INCIDENT,
         category=Category.PRINTER,
@@ -27,7 +29,9 @@ def incident(impact: WorkImpact = WorkImpact.BLOCKED, scope: Scope = Scope.ME) -
 
 async def open_high(uow, clock):
     """Gold, High: reaction 1 h (warning at 45 min), resolution 8 h (warning at 6 h)."""
-    return (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=incident())).value
+    return (
+        await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=incident())
+    ).value
 
 
 async def check(uow, clock, ticket_id: int = 1) -> list[ev.Event]:
@@ -74,7 +78,7 @@ async def test_what_fell_due_while_nobody_looked_is_recorded_at_once_in_order(uo
 async def test_taking_the_ticket_stops_the_reaction_timers(uow, clock):
     await open_high(uow, clock)
     clock.at = msk(2026, 11, 23, 10, 30)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     assert [m for m, _ in pending_milestones(uow.store.tickets[1])] == [
         M.RESOLUTION_WARNING,
         M.RESOLUTION_BREACH,
@@ -87,7 +91,7 @@ async def test_a_reply_stops_the_reaction_timers_but_not_resolution(uow, clock):
     await open_high(uow, clock)
     clock.at = msk(2026, 11, 23, 10, 50)
     assert [type(e) for e in await check(uow, clock)] == [ev.SlaWarning]
-    await uc.reply(uow, clock, ticket_id=1, staff_tg_id=ENGINEER, text="Смотрим")
+    await staff_tickets.reply(uow, clock, ticket_id=1, staff_tg_id=ENGINEER, text="Смотрим")
     clock.at = msk(2026, 11, 23, 16, 0)
     assert await check(uow, clock) == [
         ev.SlaWarning(1, M.RESOLUTION_WARNING, msk(2026, 11, 23, 16, 0))
@@ -101,7 +105,7 @@ async def test_a_late_answer_settles_the_overdue_in_working_time(uow, clock):
     breach = (await check(uow, clock))[-1]
     assert breach == ev.SlaBreached(1, M.REACTION_BREACH, msk(2026, 11, 24, 9, 30), 0)
     clock.at = msk(2026, 11, 24, 10, 50)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     assert await check(uow, clock) == []
     assert recorded(uow)[M.REACTION_BREACH] == (msk(2026, 11, 24, 9, 30), 80 * 60)
     clock.advance(hours=30)
@@ -119,25 +123,29 @@ async def test_the_night_does_not_count_towards_the_overdue(uow, clock):
 
 async def test_a_late_resolution_is_settled_when_resolved(uow, clock):
     await open_high(uow, clock)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     clock.at = msk(2026, 11, 23, 18, 0)
     await check(uow, clock)
     clock.at = msk(2026, 11, 24, 11, 15)
-    await uc.resolve(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.resolve(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     await check(uow, clock)
     assert recorded(uow)[M.RESOLUTION_BREACH] == (msk(2026, 11, 23, 18, 0), (2 * 60 + 15) * 60)
 
 
 async def test_waiting_for_the_client_moves_resolution_and_resuming_rearms_it(uow, clock):
     await open_high(uow, clock)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     clock.at = msk(2026, 11, 23, 12, 0)
-    await uc.ask_client(uow, clock, ticket_id=1, staff_tg_id=ENGINEER, question="Какой принтер?")
+    await staff_tickets.ask_client(
+        uow, clock, ticket_id=1, staff_tg_id=ENGINEER, question="Какой принтер?"
+    )
     assert pending_milestones(uow.store.tickets[1]) == []  # the clock stands still
     clock.at = msk(2026, 11, 23, 18, 30)
     assert await check(uow, clock) == []
     clock.at = msk(2026, 11, 24, 10, 0)
-    await uc.comment_as_employee(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG, text="HP в 204")
+    await employee_tickets.comment_as_employee(
+        uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG, text="HP в 204"
+    )
     # 2 h worked before the question, 6 h left from Tuesday 10:00.
     assert pending_milestones(uow.store.tickets[1]) == [
         (M.RESOLUTION_WARNING, msk(2026, 11, 24, 14, 0)),
@@ -149,12 +157,14 @@ async def test_waiting_for_the_client_moves_resolution_and_resuming_rearms_it(uo
 
 async def test_a_warning_recorded_before_a_pause_is_not_repeated_after_it(uow, clock):
     await open_high(uow, clock)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     clock.at = msk(2026, 11, 23, 16, 30)
     assert len(await check(uow, clock)) == 1  # the resolution warning
-    await uc.ask_client(uow, clock, ticket_id=1, staff_tg_id=ENGINEER, question="Перезагрузили?")
+    await staff_tickets.ask_client(
+        uow, clock, ticket_id=1, staff_tg_id=ENGINEER, question="Перезагрузили?"
+    )
     clock.at = msk(2026, 11, 24, 10, 0)
-    await uc.resume_work(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.resume_work(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     assert uow.store.tickets[1].resolution_due == msk(2026, 11, 24, 11, 30)
     clock.at = msk(2026, 11, 24, 11, 30)
     assert await check(uow, clock) == [ev.SlaBreached(1, M.RESOLUTION_BREACH, clock.at, 0)]
@@ -162,10 +172,10 @@ async def test_a_warning_recorded_before_a_pause_is_not_repeated_after_it(uow, c
 
 async def test_a_priority_change_recomputes_the_due_times(uow, clock):
     draft = incident(WorkImpact.HAMPERED)  # Standard: reaction 4 h, resolution 16 h
-    await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)
+    await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)
     assert uow.store.tickets[1].reaction_due == msk(2026, 11, 23, 14, 0)
     clock.at = msk(2026, 11, 23, 10, 20)
-    await uc.change_priority(
+    await staff_tickets.change_priority(
         uow,
         clock,
         ticket_id=1,
@@ -186,7 +196,7 @@ async def test_a_priority_change_recomputes_the_due_times(uow, clock):
 
 async def test_a_cancelled_ticket_has_no_timers(uow, clock):
     await open_high(uow, clock)
-    await uc.cancel_by_employee(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG)
+    await employee_tickets.cancel_by_employee(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG)
     assert pending_milestones(uow.store.tickets[1]) == []
     clock.advance(days=3)
     assert await check(uow, clock) == []
@@ -194,12 +204,14 @@ async def test_a_cancelled_ticket_has_no_timers(uow, clock):
 
 async def test_a_reopened_ticket_runs_its_resolution_clock_again(uow, clock):
     await open_high(uow, clock)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     clock.at = msk(2026, 11, 23, 11, 0)
-    await uc.resolve(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
+    await staff_tickets.resolve(uow, clock, ticket_id=1, staff_tg_id=ENGINEER)
     assert pending_milestones(uow.store.tickets[1]) == []
     clock.at = msk(2026, 11, 23, 15, 0)
-    await uc.reopen(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG, reason="Опять не печатает")
+    await employee_tickets.reopen(
+        uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG, reason="Опять не печатает"
+    )
     # While resolved the clock stood still: 1 h worked, 7 h left from Monday 15:00.
     assert pending_milestones(uow.store.tickets[1]) == [
         (M.RESOLUTION_WARNING, msk(2026, 11, 24, 11, 0)),

@@ -6,8 +6,8 @@ import pytest
 
 from domain import Category, Priority, Scope, SlaTier, StaffRole, TicketKind, TicketStatus
 from domain import events as ev
-from domain import services as uc
 from domain.enums import WorkImpact
+from domain.errors import AccessDenied, NotFound
 from domain.model import Client, Staff
 from domain.paging import (
     PageReason,
@@ -17,6 +17,7 @@ from domain.paging import (
     first_targets,
     next_level,
 )
+from domain.use_cases import accounts, after_hours, employee_tickets, intake, staff_tickets
 from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
 
 ENGINEER, MANAGER, LEAD, LEAD_2, ADMIN, FIRST_LINE = 501, 502, 503, 504, 505, 506
@@ -148,8 +149,8 @@ async def desk(clock: FakeClock, *, round_the_clock: bool = False, on_duty: bool
         (ADMIN, "Анна", StaffRole.ADMIN),
         (FIRST_LINE, "Фёдор", StaffRole.FIRST_LINE),
     ):
-        await uc.add_staff(uow, clock, tg_id=tg, name=name, role=role)
-    registered = await uc.register_client(
+        await accounts.add_staff(uow, clock, tg_id=tg, name=name, role=role)
+    registered = await accounts.register_client(
         uow,
         clock,
         name="ООО Ромашка",
@@ -157,10 +158,10 @@ async def desk(clock: FakeClock, *, round_the_clock: bool = False, on_duty: bool
         manager_tg_id=MANAGER,
         round_the_clock=round_the_clock,
     )
-    invite = (await uc.create_invite(uow, clock, client_id=registered.value.id)).value
-    await uc.register_employee(uow, clock, code=invite.code, tg_id=EMPLOYEE_TG, name="Ольга")
+    invite = (await accounts.create_invite(uow, clock, client_id=registered.value.id)).value
+    await accounts.register_employee(uow, clock, code=invite.code, tg_id=EMPLOYEE_TG, name="Ольга")
     if on_duty:
-        await uc.add_duty_shift(
+        await after_hours.add_duty_shift(
             uow,
             staff_tg_id=ENGINEER,
             starts_at=msk(2026, 11, 23, 18, 0),
@@ -169,8 +170,8 @@ async def desk(clock: FakeClock, *, round_the_clock: bool = False, on_duty: bool
     return uow
 
 
-def draft(impact: WorkImpact, scope: Scope, *, emergency: bool = False) -> uc.TicketDraft:
-    return uc.TicketDraft(
+def draft(impact: WorkImpact, scope: Scope, *, emergency: bool = False) -> intake.TicketDraft:
+    return intake.TicketDraft(
         description="Не работает сервер 1С",
         kind=TicketKind.INCIDENT,
         category=Category.SERVER,
@@ -185,7 +186,7 @@ PRINTER_SLOW = draft(WorkImpact.HAMPERED, Scope.ME)  # Standard
 
 
 async def open_ticket(uow, clock, the_draft=SERVER_DOWN):
-    return await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=the_draft)
+    return await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=the_draft)
 
 
 def sent(events) -> list[tuple[int, int, int]]:
@@ -275,7 +276,7 @@ async def test_pages_stop_when_somebody_takes_the_ticket_from_the_card(clock):
     uow = await desk(clock)
     await open_ticket(uow, clock)
     await tick(uow, clock)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=LEAD)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=LEAD)
     clock.advance(minutes=5)
     assert sent(await tick(uow, clock)) == []
     assert all(p.next_at is None for p in uow.store.pages.values())
@@ -285,7 +286,7 @@ async def test_pages_stop_when_the_ticket_is_resolved_or_cancelled(clock):
     uow = await desk(clock)
     await open_ticket(uow, clock)
     await tick(uow, clock)
-    await uc.cancel_by_employee(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG)
+    await employee_tickets.cancel_by_employee(uow, clock, ticket_id=1, tg_id=EMPLOYEE_TG)
     clock.advance(minutes=5)
     assert sent(await tick(uow, clock)) == []
     assert all(not p.pending for p in uow.store.pages.values())
@@ -296,8 +297,8 @@ async def test_acknowledging_stops_every_page_and_takes_the_ticket(clock):
     await open_ticket(uow, clock)
     await tick(uow, clock)
     clock.advance(minutes=2)
-    outcome = await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
-    assert outcome.value == uc.Acknowledgement(1, ENGINEER, True)
+    outcome = await after_hours.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert outcome.value == after_hours.Acknowledgement(1, ENGINEER, True)
     assert ev.PageAcknowledged(1, ENGINEER, (MANAGER,)) in outcome.events
     assert ev.TicketTaken(1, ENGINEER) in outcome.events  # the employee hears who
     ticket = uow.store.tickets[1]
@@ -317,9 +318,9 @@ async def test_the_second_presser_is_told_who_was_first(clock):
     uow = await desk(clock)
     await open_ticket(uow, clock)
     await tick(uow, clock)
-    await uc.acknowledge_page(uow, clock, page_id=2, staff_tg_id=MANAGER)
-    outcome = await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
-    assert outcome.value == uc.Acknowledgement(1, MANAGER, False)
+    await after_hours.acknowledge_page(uow, clock, page_id=2, staff_tg_id=MANAGER)
+    outcome = await after_hours.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert outcome.value == after_hours.Acknowledgement(1, MANAGER, False)
     assert outcome.events == ()
     assert uow.store.tickets[1].assignee_tg_id == MANAGER
 
@@ -328,9 +329,9 @@ async def test_pressing_after_somebody_took_it_from_the_card_says_who_has_it(clo
     uow = await desk(clock)
     await open_ticket(uow, clock)
     await tick(uow, clock)
-    await uc.take(uow, clock, ticket_id=1, staff_tg_id=LEAD)
-    outcome = await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
-    assert outcome.value == uc.Acknowledgement(1, LEAD, False)
+    await staff_tickets.take(uow, clock, ticket_id=1, staff_tg_id=LEAD)
+    outcome = await after_hours.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert outcome.value == after_hours.Acknowledgement(1, LEAD, False)
     assert uow.store.tickets[1].assignee_tg_id == LEAD
     assert all(not p.pending for p in uow.store.pages.values())
 
@@ -342,7 +343,9 @@ async def test_an_escalated_page_is_acknowledged_by_the_lead(clock):
         await tick(uow, clock)
         clock.advance(minutes=5)
     lead_page = next(p for p in uow.store.pages.values() if p.target_tg_id == LEAD)
-    outcome = await uc.acknowledge_page(uow, clock, page_id=lead_page.number, staff_tg_id=LEAD)
+    outcome = await after_hours.acknowledge_page(
+        uow, clock, page_id=lead_page.number, staff_tg_id=LEAD
+    )
     assert outcome.value.first
     assert ev.PageAcknowledged(1, LEAD, (ENGINEER,)) in outcome.events
     assert uow.store.tickets[1].assignee_tg_id == LEAD
@@ -351,10 +354,10 @@ async def test_an_escalated_page_is_acknowledged_by_the_lead(clock):
 async def test_only_staff_may_acknowledge(clock):
     uow = await desk(clock)
     await open_ticket(uow, clock)
-    with pytest.raises(uc.AccessDenied):
-        await uc.acknowledge_page(uow, clock, page_id=1, staff_tg_id=EMPLOYEE_TG)
-    with pytest.raises(uc.NotFound):
-        await uc.acknowledge_page(uow, clock, page_id=99, staff_tg_id=ENGINEER)
+    with pytest.raises(AccessDenied):
+        await after_hours.acknowledge_page(uow, clock, page_id=1, staff_tg_id=EMPLOYEE_TG)
+    with pytest.raises(NotFound):
+        await after_hours.acknowledge_page(uow, clock, page_id=99, staff_tg_id=ENGINEER)
 
 
 def test_a_policy_must_repeat():

@@ -14,11 +14,11 @@ from domain import (
     WorkImpact,
 )
 from domain import events as ev
-from domain import services as uc
 from domain.enums import EmployeeRole
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, InviteUnusable, NotFound
 from domain.model import Attachment
 from domain.routing import Action, Do, Option
+from domain.use_cases import accounts, employee_tickets, intake, staff_tickets
 from tests.unit.fakes import (
     COLLEAGUE_TG,
     DIRECTOR_TG,
@@ -28,7 +28,7 @@ from tests.unit.fakes import (
     msk,
 )
 
-PRINTER_DOWN = uc.TicketDraft(
+PRINTER_DOWN = intake.TicketDraft(
     description="Не печатает принтер в бухгалтерии, горит красная лампочка",
     kind=TicketKind.INCIDENT,
     category=Category.PRINTER,
@@ -38,7 +38,9 @@ PRINTER_DOWN = uc.TicketDraft(
 
 
 async def open_printer_ticket(uow, clock, **kw):
-    return await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=PRINTER_DOWN, **kw)
+    return await intake.open_ticket(
+        uow, clock, employee_tg_id=EMPLOYEE_TG, draft=PRINTER_DOWN, **kw
+    )
 
 
 async def test_open_ticket_registers_priority_and_deadlines(uow, clock):
@@ -62,10 +64,10 @@ async def test_double_send_with_the_same_intake_key_creates_one_ticket(uow, cloc
 
 async def test_after_hours_request_on_friday_evening_is_due_on_monday(uow, clock):
     clock.at = msk(2026, 11, 27, 19, 0).astimezone(UTC)
-    draft = uc.TicketDraft(
+    draft = intake.TicketDraft(
         "Установите Zoom", TicketKind.REQUEST, Category.SOFTWARE, request_type=RequestType.SERVICE
     )
-    t = (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
+    t = (await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
     assert t.after_hours and t.priority is Priority.STANDARD
     assert t.reaction_due == msk(2026, 11, 30, 13, 0)  # Gold Standard: 4 h from Monday 09:00
 
@@ -82,60 +84,64 @@ async def test_round_the_clock_client_runs_high_tickets_at_night(uow, clock):
 
 async def test_preview_promises_what_registration_gives(uow, clock):
     client = await uow.clients.get(1)
-    preview = uc.preview_deadlines(client, PRINTER_DOWN, clock.now())
+    preview = intake.preview_deadlines(client, PRINTER_DOWN, clock.now())
     t = (await open_printer_ticket(uow, clock)).value
     assert (preview.reaction_due, preview.resolution_due) == (t.reaction_due, t.resolution_due)
     assert preview.priority is Priority.HIGH and not preview.after_hours
 
 
 async def test_empty_or_overlong_description_is_refused(uow, clock):
-    for text in ("   ", "x" * (uc.MAX_DESCRIPTION_LENGTH + 1)):
-        draft = uc.TicketDraft(
+    for text in ("   ", "x" * (intake.MAX_DESCRIPTION_LENGTH + 1)):
+        draft = intake.TicketDraft(
             text, TicketKind.INCIDENT, impact=WorkImpact.HAMPERED, scope=Scope.ME
         )
         with pytest.raises(InvalidInput):
-            await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)
+            await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)
     assert not uow.store.tickets
 
 
 async def test_a_photo_alone_is_a_valid_description(uow, clock):
-    draft = uc.TicketDraft(
+    draft = intake.TicketDraft(
         "",
         TicketKind.INCIDENT,
         impact=WorkImpact.HAMPERED,
         scope=Scope.ME,
         attachments=(Attachment("photo", "f1"),),
     )
-    t = (await uc.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
+    t = (await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
     messages = await uow.tickets.messages(t.number)
     assert messages[0].attachments == (Attachment("photo", "f1"),)
 
 
 async def test_unknown_person_cannot_open_a_ticket(uow, clock):
     with pytest.raises(AccessDenied):
-        await uc.open_ticket(uow, clock, employee_tg_id=STRANGER_TG, draft=PRINTER_DOWN)
+        await intake.open_ticket(uow, clock, employee_tg_id=STRANGER_TG, draft=PRINTER_DOWN)
 
 
 async def test_invite_unknown_expired_and_used_up(uow, clock):
     with pytest.raises(InviteUnusable) as unknown:
-        await uc.register_employee(uow, clock, code="nope", tg_id=5, name="A")
+        await accounts.register_employee(uow, clock, code="nope", tg_id=5, name="A")
     assert unknown.value.reason == "unknown"
-    invite = (await uc.create_invite(uow, clock, client_id=1, valid_for=timedelta(days=1))).value
-    await uc.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
+    invite = (
+        await accounts.create_invite(uow, clock, client_id=1, valid_for=timedelta(days=1))
+    ).value
+    await accounts.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
     with pytest.raises(InviteUnusable) as used:
-        await uc.register_employee(uow, clock, code=invite.code, tg_id=6, name="B")
+        await accounts.register_employee(uow, clock, code=invite.code, tg_id=6, name="B")
     assert used.value.reason == "used_up"
-    invite2 = (await uc.create_invite(uow, clock, client_id=1, valid_for=timedelta(days=1))).value
+    invite2 = (
+        await accounts.create_invite(uow, clock, client_id=1, valid_for=timedelta(days=1))
+    ).value
     clock.advance(days=1)
     with pytest.raises(InviteUnusable) as expired:
-        await uc.register_employee(uow, clock, code=invite2.code, tg_id=7, name="C")
+        await accounts.register_employee(uow, clock, code=invite2.code, tg_id=7, name="C")
     assert expired.value.reason == "expired"
 
 
 async def test_registering_twice_does_not_use_up_the_invite(uow, clock):
-    invite = (await uc.create_invite(uow, clock, client_id=1, max_uses=2)).value
-    await uc.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
-    await uc.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
+    invite = (await accounts.create_invite(uow, clock, client_id=1, max_uses=2)).value
+    await accounts.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
+    await accounts.register_employee(uow, clock, code=invite.code, tg_id=5, name="A")
     assert (await uow.invites.get(invite.code)).used == 1
 
 
@@ -143,13 +149,13 @@ async def test_whole_life_of_a_ticket(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
 
     clock.advance(minutes=20)
-    taken = await uc.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    taken = await staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
     assert taken.value.status is TicketStatus.IN_PROGRESS
     assert taken.value.assignee_tg_id == ENGINEER
     assert ev.ReactionMet(number, ENGINEER) in taken.events
 
     clock.advance(minutes=10)
-    asked = await uc.ask_client(
+    asked = await staff_tickets.ask_client(
         uow, clock, ticket_id=number, staff_tg_id=ENGINEER, question="Какая модель принтера?"
     )
     ticket = await uow.tickets.get(number)
@@ -157,7 +163,7 @@ async def test_whole_life_of_a_ticket(uow, clock):
     assert any(isinstance(e, ev.ClientQuestionAsked) for e in asked.events)
 
     clock.advance(hours=2)  # the client answers two hours later: those hours do not count
-    answered = await uc.comment_as_employee(
+    answered = await employee_tickets.comment_as_employee(
         uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, text="HP LaserJet 1020"
     )
     assert answered.events[0] == ev.EmployeeCommented(number, answered.value.id, True)
@@ -165,23 +171,25 @@ async def test_whole_life_of_a_ticket(uow, clock):
     assert ticket.status is TicketStatus.IN_PROGRESS
     assert ticket.resolution_due == msk(2026, 11, 24, 11, 0)  # 8 h + 2 h paused → next day
 
-    resolved = await uc.resolve(
+    resolved = await staff_tickets.resolve(
         uow, clock, ticket_id=number, staff_tg_id=ENGINEER, summary="Заменили картридж"
     )
     assert resolved.value.status is TicketStatus.RESOLVED
-    closed = await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    closed = await employee_tickets.confirm_resolution(
+        uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG
+    )
     assert closed.value.status is TicketStatus.CLOSED
-    rated = await uc.rate(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, score=5)
+    rated = await employee_tickets.rate(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, score=5)
     assert rated.events == (ev.TicketRated(number, 5, ""),)
     with pytest.raises(InvalidInput):
-        await uc.rate(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, score=4)
+        await employee_tickets.rate(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, score=4)
 
 
 async def test_reopen_sends_it_back_with_the_reason_and_new_deadlines(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await staff_tickets.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
     clock.advance(hours=1)
-    outcome = await uc.reopen(
+    outcome = await employee_tickets.reopen(
         uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Снова не печатает"
     )
     assert outcome.value.status is TicketStatus.REOPENED and outcome.value.resolved_at is None
@@ -192,10 +200,12 @@ async def test_reopen_sends_it_back_with_the_reason_and_new_deadlines(uow, clock
 
 async def test_a_ticket_closed_lately_may_be_reopened_and_its_closed_days_do_not_count(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
-    await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    await staff_tickets.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await employee_tickets.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
     clock.advance(days=3)  # Thursday 10:00
-    outcome = await uc.reopen(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Опять")
+    outcome = await employee_tickets.reopen(
+        uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Опять"
+    )
     ticket = outcome.value
     assert ticket.status is TicketStatus.REOPENED and ticket.closed_at is None
     assert ticket.resolution_due == msk(2026, 11, 26, 18, 0)  # the whole 8 h still ahead
@@ -206,22 +216,26 @@ async def test_a_ticket_closed_lately_may_be_reopened_and_its_closed_days_do_not
 
 async def test_a_ticket_closed_long_ago_is_not_reopened(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
-    await uc.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+    await staff_tickets.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await employee_tickets.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
     clock.advance(days=15)
     with pytest.raises(InvalidInput, match="too long ago"):
-        await uc.reopen(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Опять")
+        await employee_tickets.reopen(
+            uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG, reason="Опять"
+        )
 
 
 async def test_a_staff_answer_puts_a_new_ticket_in_work_with_the_one_who_answered(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    outcome = await uc.reply(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="Иду")
+    outcome = await staff_tickets.reply(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="Иду"
+    )
     ticket = await uow.tickets.get(number)
     assert ticket.status is TicketStatus.IN_PROGRESS and ticket.assignee_tg_id == ENGINEER
     assert ev.StatusChanged(number, TicketStatus.NEW, TicketStatus.IN_PROGRESS, ENGINEER) in (
         outcome.events
     )
-    note = await uc.reply(
+    note = await staff_tickets.reply(
         uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="!", internal=True
     )
     assert note.events == (ev.InternalNoteAdded(number, note.value.id, ENGINEER),)
@@ -230,7 +244,7 @@ async def test_a_staff_answer_puts_a_new_ticket_in_work_with_the_one_who_answere
 async def test_assigning_a_new_ticket_puts_it_in_work_and_meets_the_reaction(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
     clock.advance(minutes=20)
-    outcome = await uc.assign(
+    outcome = await staff_tickets.assign(
         uow, clock, ticket_id=number, staff_tg_id=ENGINEER, assignee_tg_id=ENGINEER
     )
     ticket = await uow.tickets.get(number)
@@ -241,12 +255,14 @@ async def test_assigning_a_new_ticket_puts_it_in_work_and_meets_the_reaction(uow
 
 async def test_a_message_is_routed_among_the_employees_own_tickets_only(uow, clock):
     theirs = (await open_printer_ticket(uow, clock)).value.number
-    colleague = await uc.open_ticket(uow, clock, employee_tg_id=COLLEAGUE_TG, draft=PRINTER_DOWN)
-    await uc.ask_client(
+    colleague = await intake.open_ticket(
+        uow, clock, employee_tg_id=COLLEAGUE_TG, draft=PRINTER_DOWN
+    )
+    await staff_tickets.ask_client(
         uow, clock, ticket_id=colleague.value.number, staff_tg_id=ENGINEER, question="?"
     )
     clock.advance(days=2)
-    routed = await uc.route_message(
+    routed = await employee_tickets.route_message(
         uow, clock, tg_id=EMPLOYEE_TG, text="Модель HP 1020", replied_to=colleague.value.number
     )
     assert routed.route == Do(Option(Action.NEW))  # not the colleague's waiting ticket
@@ -255,40 +271,40 @@ async def test_a_message_is_routed_among_the_employees_own_tickets_only(uow, clo
 
 async def test_employee_cancels_only_before_work(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    await uc.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
     with pytest.raises(InvalidTransition):
-        await uc.cancel_by_employee(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+        await employee_tickets.cancel_by_employee(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
     other = (await open_printer_ticket(uow, clock)).value.number
-    done = await uc.cancel_by_employee(uow, clock, ticket_id=other, tg_id=EMPLOYEE_TG)
+    done = await employee_tickets.cancel_by_employee(uow, clock, ticket_id=other, tg_id=EMPLOYEE_TG)
     assert done.value.status is TicketStatus.CANCELLED
 
 
 async def test_nobody_sees_or_changes_what_is_not_theirs(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
     with pytest.raises(NotFound):
-        await uc.ticket_for_employee(uow, number, COLLEAGUE_TG)
+        await employee_tickets.ticket_for_employee(uow, number, COLLEAGUE_TG)
     with pytest.raises(NotFound):
-        await uc.cancel_by_employee(uow, clock, ticket_id=number, tg_id=COLLEAGUE_TG)
+        await employee_tickets.cancel_by_employee(uow, clock, ticket_id=number, tg_id=COLLEAGUE_TG)
     with pytest.raises(AccessDenied):
-        await uc.take(uow, clock, ticket_id=number, staff_tg_id=EMPLOYEE_TG)
-    assert (await uc.ticket_for_employee(uow, number, DIRECTOR_TG)).number == number
+        await staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=EMPLOYEE_TG)
+    assert (await employee_tickets.ticket_for_employee(uow, number, DIRECTOR_TG)).number == number
     assert (await uow.tickets.get(number)).status is TicketStatus.NEW
 
 
 async def test_director_of_another_company_does_not_see_the_ticket(uow, clock):
-    other = (await uc.register_client(uow, clock, name="ЗАО Лютик")).value
+    other = (await accounts.register_client(uow, clock, name="ЗАО Лютик")).value
     invite = (
-        await uc.create_invite(uow, clock, client_id=other.id, role=EmployeeRole.DIRECTOR)
+        await accounts.create_invite(uow, clock, client_id=other.id, role=EmployeeRole.DIRECTOR)
     ).value
-    await uc.register_employee(uow, clock, code=invite.code, tg_id=7777, name="Boss")
+    await accounts.register_employee(uow, clock, code=invite.code, tg_id=7777, name="Boss")
     number = (await open_printer_ticket(uow, clock)).value.number
     with pytest.raises(NotFound):
-        await uc.ticket_for_employee(uow, number, 7777)
+        await employee_tickets.ticket_for_employee(uow, number, 7777)
 
 
 async def test_priority_override_is_recorded_and_recomputes_deadlines(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    outcome = await uc.change_priority(
+    outcome = await staff_tickets.change_priority(
         uow,
         clock,
         ticket_id=number,
@@ -305,45 +321,49 @@ async def test_priority_override_is_recorded_and_recomputes_deadlines(uow, clock
         "Есть второй принтер",
     )
     with pytest.raises(InvalidInput):
-        await uc.change_priority(
+        await staff_tickets.change_priority(
             uow, clock, ticket_id=number, staff_tg_id=ENGINEER, priority=Priority.LOW, reason=" "
         )
 
 
 async def test_first_public_reply_meets_reaction_but_an_internal_note_does_not(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    note = await uc.reply(
+    note = await staff_tickets.reply(
         uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="проверю", internal=True
     )
     assert (await uow.tickets.get(number)).first_response_at is None
     assert isinstance(note.events[0], ev.InternalNoteAdded)
     clock.advance(minutes=5)
-    answer = await uc.reply(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="Иду к вам")
+    answer = await staff_tickets.reply(
+        uow, clock, ticket_id=number, staff_tg_id=ENGINEER, text="Иду к вам"
+    )
     assert ev.ReactionMet(number, ENGINEER) in answer.events
     assert (await uow.tickets.get(number)).first_response_at == clock.now()
 
 
 async def test_work_log_bounds(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
-    await uc.log_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, minutes=30)
+    await staff_tickets.log_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, minutes=30)
     for minutes in (0, -5, 24 * 60 + 1):
         with pytest.raises(InvalidInput):
-            await uc.log_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER, minutes=minutes)
+            await staff_tickets.log_work(
+                uow, clock, ticket_id=number, staff_tg_id=ENGINEER, minutes=minutes
+            )
     assert [w.minutes for w in await uow.tickets.work_logs(number)] == [30]
 
 
 async def test_auto_close_only_from_resolved(uow, clock):
     number = (await open_printer_ticket(uow, clock)).value.number
     with pytest.raises(InvalidTransition):
-        await uc.close_unconfirmed(uow, clock, ticket_id=number)
-    await uc.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
-    outcome = await uc.close_unconfirmed(uow, clock, ticket_id=number)
+        await employee_tickets.close_unconfirmed(uow, clock, ticket_id=number)
+    await staff_tickets.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    outcome = await employee_tickets.close_unconfirmed(uow, clock, ticket_id=number)
     assert ev.TicketClosed(number, True) in outcome.events
 
 
 async def test_client_with_a_bad_calendar_is_not_registered(uow, clock):
     with pytest.raises(ValueError):
-        await uc.register_client(uow, clock, name="X", timezone="Mars/Base")
+        await accounts.register_client(uow, clock, name="X", timezone="Mars/Base")
     with pytest.raises(ValueError):
-        await uc.register_client(uow, clock, name="X", opens=time(18), closes=time(9))
+        await accounts.register_client(uow, clock, name="X", opens=time(18), closes=time(9))
     assert len(uow.store.clients) == 1

@@ -1,0 +1,98 @@
+"""After hours: "Принял" on a page of the on-duty engineer (domain/paging.py), and the duty
+rota of who is paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from domain import events as ev
+from domain.duty import DutyShift, WeeklyDuty
+from domain.enums import TicketStatus
+from domain.errors import InvalidInput, NotFound
+from domain.ports import Clock, UnitOfWork
+from domain.use_cases.common import Outcome, acting_staff, get_ticket, staff_member
+from domain.use_cases.staff_tickets import take
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    ticket_id: int
+    by_tg_id: int  # who acknowledged it (somebody else, when `first` is False)
+    first: bool
+
+
+async def acknowledge_page(
+    uow: UnitOfWork, clock: Clock, *, page_id: int, staff_tg_id: int
+) -> Outcome[Acknowledgement]:
+    """ "Принял": the presser is on it. Every page of the ticket stops, the acknowledgement
+    is recorded, and a ticket nobody has started on is taken (the employee hears who)."""
+    await acting_staff(uow, staff_tg_id)
+    page = await uow.pages.get(page_id)
+    if page is None:
+        raise NotFound(f"page {page_id} not found")
+    pages = await uow.pages.for_ticket(page.ticket_id)
+    earlier = next((p for p in pages if p.acknowledged_by is not None), None)
+    if earlier is not None:
+        assert earlier.acknowledged_by is not None
+        return Outcome(Acknowledgement(page.ticket_id, earlier.acknowledged_by, False))
+    now = clock.now()
+    ticket = await get_ticket(uow, page.ticket_id)
+    taken_by = ticket.assignee_tg_id
+    if ticket.first_response_at is not None and taken_by not in (None, staff_tg_id):
+        # Somebody took it from the card meanwhile: they are on it, the pages are over.
+        assert taken_by is not None
+        for each in pages:
+            if each.next_at is not None:
+                each.next_at = None
+                await uow.pages.update(each)
+        return Outcome(Acknowledgement(page.ticket_id, taken_by, False))
+    if not ticket.is_open:
+        raise NotFound(f"ticket {ticket.number} is finished; the page is over")
+    for each in pages:
+        each.acknowledged_by, each.acknowledged_at, each.next_at = staff_tg_id, now, None
+        await uow.pages.update(each)
+    others = tuple(sorted({p.target_tg_id for p in pages} - {staff_tg_id}))
+    events: list[ev.Event] = [ev.PageAcknowledged(page.ticket_id, staff_tg_id, others)]
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED) or (
+        ticket.is_open and ticket.assignee_tg_id is None and ticket.first_response_at is None
+    ):
+        with_take = await take(uow, clock, ticket_id=ticket.number, staff_tg_id=staff_tg_id)
+        events.extend(with_take.events)
+    return Outcome(Acknowledgement(page.ticket_id, staff_tg_id, True), tuple(events))
+
+
+async def add_duty_shift(
+    uow: UnitOfWork, *, staff_tg_id: int, starts_at: datetime, ends_at: datetime
+) -> Outcome[DutyShift]:
+    """A one-off duty shift of a staff member."""
+    await staff_member(uow, staff_tg_id)
+    try:
+        shift = DutyShift(staff_tg_id, starts_at, ends_at)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="shift") from None
+    return Outcome(await uow.duty.add_shift(shift))
+
+
+async def add_weekly_duty(
+    uow: UnitOfWork,
+    *,
+    staff_tg_id: int,
+    weekdays: frozenset[int],
+    starts: time,
+    ends: time,
+    timezone: str,
+) -> Outcome[WeeklyDuty]:
+    """A duty shift repeated every week (e.g. mon-fri 18:00-09:00)."""
+    await staff_member(uow, staff_tg_id)
+    try:
+        pattern = WeeklyDuty(staff_tg_id, frozenset(weekdays), starts, ends, timezone)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="weekly") from None
+    return Outcome(await uow.duty.add_weekly(pattern))
+
+
+async def remove_duty(uow: UnitOfWork, *, entry_id: int) -> Outcome[int]:
+    if not await uow.duty.remove(entry_id):
+        raise NotFound(f"duty entry {entry_id} not found")
+    return Outcome(entry_id)

@@ -1,0 +1,265 @@
+"""What staff do with a ticket: take it, hand it on, answer or ask the employee, resume,
+resolve, change its priority, log work time. The first response meets the reaction SLA."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from domain import events as ev
+from domain.enums import Priority, TicketStatus
+from domain.errors import InvalidInput, NotFound
+from domain.lifecycle import ActorKind
+from domain.model import Attachment, PriorityChange, Ticket, TicketMessage, WorkLog
+from domain.ports import Clock, UnitOfWork
+from domain.use_cases.common import (
+    MAX_COMMENT_LENGTH,
+    MAX_REASON_LENGTH,
+    Outcome,
+    acting_staff,
+    clean_text,
+    get_client,
+    get_ticket,
+    status_changed,
+)
+
+MAX_WORK_LOG_MINUTES = 24 * 60
+
+
+def _meet_reaction(ticket: Ticket, staff_tg_id: int, at: datetime) -> list[ev.Event]:
+    if ticket.first_response_at is not None:
+        return []
+    ticket.first_response_at = at
+    return [ev.ReactionMet(ticket.number, staff_tg_id)]
+
+
+async def take(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """The presser takes the ticket into work; this meets the reaction SLA."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    now = clock.now()
+    events: list[ev.Event] = []
+    if ticket.status is TicketStatus.IN_PROGRESS:
+        if ticket.assignee_tg_id == staff_tg_id:
+            raise InvalidInput("you already have this ticket", field="ticket")
+    else:
+        old = ticket.start_work(ActorKind.STAFF, now)
+        events.append(status_changed(ticket, old, staff_tg_id))
+        ticket.refresh_deadlines(await get_client(uow, ticket.client_id))  # a pause may have ended
+    ticket.assignee_tg_id = staff_tg_id
+    events.append(ev.TicketTaken(ticket.number, staff_tg_id))
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    return Outcome(ticket, tuple(events))
+
+
+async def assign(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, assignee_tg_id: int
+) -> Outcome[Ticket]:
+    """Hand the ticket to the second line or a named engineer."""
+    await acting_staff(uow, staff_tg_id)
+    assignee = await uow.staff.get(assignee_tg_id)
+    if assignee is None or not assignee.active:
+        raise NotFound(f"staff member {assignee_tg_id} not found")
+    ticket = await get_ticket(uow, ticket_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    events: list[ev.Event] = []
+    now = clock.now()
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):  # it is in somebody's hands
+        old = ticket.start_work(ActorKind.STAFF, now)
+        events.append(status_changed(ticket, old, staff_tg_id))
+        ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    ticket.assignee_tg_id = assignee_tg_id
+    ticket.updated_at = now
+    events.append(ev.TicketAssigned(ticket.number, assignee_tg_id, staff_tg_id))
+    # Taken into work by a named engineer, and the client told so: the reaction is met.
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    await uow.tickets.update(ticket)
+    return Outcome(ticket, tuple(events))
+
+
+async def reply(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    text: str,
+    internal: bool = False,
+    attachments: Sequence[Attachment] = (),
+    in_thread: bool = True,
+) -> Outcome[TicketMessage]:
+    """A staff answer to the employee, or an internal note; the first answer meets reaction
+    and an answer to a new or reopened ticket puts it in work, with the one who answered."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    text = clean_text(text, limit=MAX_COMMENT_LENGTH, what="reply", allow_empty=bool(attachments))
+    now = clock.now()
+    message = await uow.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket.number,
+            author="staff",
+            author_tg_id=staff_tg_id,
+            text=text,
+            internal=internal,
+            attachments=tuple(attachments),
+            created_at=now,
+        )
+    )
+    assert message.id is not None
+    if internal:
+        note = ev.InternalNoteAdded(ticket.number, message.id, staff_tg_id, in_thread)
+        return Outcome(message, (note,))
+    events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id, in_thread)]
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):
+        old = ticket.start_work(ActorKind.STAFF, now)
+        events.append(status_changed(ticket, old, staff_tg_id))
+        ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+        if ticket.assignee_tg_id is None:
+            ticket.assignee_tg_id = staff_tg_id
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    return Outcome(message, tuple(events))
+
+
+async def ask_client(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    question: str,
+    in_thread: bool = True,
+) -> Outcome[TicketMessage]:
+    """Ask the employee a question and wait for the answer: the resolution clock pauses."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    question = clean_text(question, limit=MAX_COMMENT_LENGTH, what="question")
+    now = clock.now()
+    old = ticket.wait_for_client(ActorKind.STAFF, now)
+    if ticket.assignee_tg_id is None:
+        ticket.assignee_tg_id = staff_tg_id
+    events: list[ev.Event] = [status_changed(ticket, old, staff_tg_id)]
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    message = await uow.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket.number,
+            author="staff",
+            author_tg_id=staff_tg_id,
+            text=question,
+            created_at=now,
+        )
+    )
+    assert message.id is not None
+    ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    await uow.tickets.update(ticket)
+    events.append(ev.ClientQuestionAsked(ticket.number, message.id, staff_tg_id, in_thread))
+    events.append(ev.DeadlinesChanged(ticket.number))
+    return Outcome(message, tuple(events))
+
+
+async def resume_work(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """Staff stop waiting for the client without an answer: the clock runs again."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    old = ticket.start_work(ActorKind.STAFF, clock.now())
+    ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    await uow.tickets.update(ticket)
+    return Outcome(
+        ticket, (status_changed(ticket, old, staff_tg_id), ev.DeadlinesChanged(ticket.number))
+    )
+
+
+async def resolve(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    summary: str = "",
+    in_thread: bool = True,
+) -> Outcome[Ticket]:
+    """Staff report the fix; the employee is asked to confirm it."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    summary = clean_text(summary, limit=MAX_COMMENT_LENGTH, what="summary", allow_empty=True)
+    now = clock.now()
+    old = ticket.resolve(ActorKind.STAFF, now)
+    if ticket.assignee_tg_id is None:
+        ticket.assignee_tg_id = staff_tg_id
+    events: list[ev.Event] = [status_changed(ticket, old, staff_tg_id)]
+    events.extend(_meet_reaction(ticket, staff_tg_id, now))
+    message_id = None
+    if summary:
+        message = await uow.tickets.add_message(
+            TicketMessage(
+                ticket_id=ticket.number,
+                author="staff",
+                author_tg_id=staff_tg_id,
+                text=summary,
+                created_at=now,
+            )
+        )
+        message_id = message.id
+    await uow.tickets.update(ticket)
+    events.append(ev.TicketResolved(ticket.number, staff_tg_id, message_id, in_thread))
+    return Outcome(ticket, tuple(events))
+
+
+async def change_priority(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ticket_id: int,
+    staff_tg_id: int,
+    priority: Priority,
+    reason: str,
+) -> Outcome[Ticket]:
+    """Override the assessed priority with a recorded reason; due times follow."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if not ticket.is_open:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    reason = clean_text(reason, limit=MAX_REASON_LENGTH, what="reason")
+    priority = Priority(priority)
+    if priority is ticket.priority:
+        raise InvalidInput("the ticket already has this priority", field="priority")
+    now = clock.now()
+    old = ticket.priority
+    ticket.priority = priority
+    ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    await uow.tickets.add_priority_change(
+        PriorityChange(ticket.number, old, priority, reason, staff_tg_id, now)
+    )
+    return Outcome(
+        ticket,
+        (
+            ev.PriorityChanged(ticket.number, old, priority, reason, staff_tg_id),
+            ev.DeadlinesChanged(ticket.number),
+        ),
+    )
+
+
+async def log_work(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, minutes: int, note: str = ""
+) -> Outcome[WorkLog]:
+    """Record work hours ("нормочасы") spent on the ticket."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if not 0 < minutes <= MAX_WORK_LOG_MINUTES:
+        raise InvalidInput("work time is from 1 minute to 24 hours per entry", field="minutes")
+    note = clean_text(note, limit=MAX_REASON_LENGTH, what="note", allow_empty=True)
+    entry = WorkLog(ticket.number, staff_tg_id, minutes, clock.now(), note)
+    await uow.tickets.add_work_log(entry)
+    return Outcome(entry, (ev.WorkLogged(ticket.number, staff_tg_id, minutes),))
