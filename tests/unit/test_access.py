@@ -7,7 +7,7 @@ from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
 from domain.ports import OutboxMessage
 from domain.use_cases import accounts, employee_tickets, staff_tickets
 from tests.unit.fakes import COLLEAGUE_TG, DIRECTOR_TG, EMPLOYEE_TG, ENGINEER, MANAGER
-from tests.unit.test_services import open_printer_ticket
+from tests.unit.test_use_cases import open_printer_ticket
 
 
 def queued(uow, chat_id: int, text: str = "Пароль от почты: 123") -> None:
