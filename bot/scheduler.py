@@ -56,13 +56,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.logs import bind_ticket, log_context
 from domain import events as ev
-from domain.alerts import auto_close_at, check_sla
 from domain.enums import TicketStatus
 from domain.errors import DomainError
+from domain.lifecycle import auto_close_at
 from domain.paging import Page, PagingPolicy, advance_page
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.sla import SlaMilestone
 from domain.use_cases.employee_tickets import close_unconfirmed
+from domain.use_cases.sla_checks import check_sla
 from storage import Database
 
 log = logging.getLogger(__name__)

@@ -2,15 +2,21 @@
 
 new → in progress → (waiting for client ⇄ in progress) → resolved → closed;
 resolved → reopened → in progress; closed → reopened (the employee, soon after closing); an
-open ticket → cancelled (the employee only before work).
+open ticket → cancelled (the employee only before work). A resolved ticket nobody confirms
+closes by itself after a few working days (`auto_close_at`).
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from domain.enums import TicketStatus as S
 from domain.errors import InvalidTransition
+
+if TYPE_CHECKING:
+    from domain.model import Client
 
 
 class ActorKind(StrEnum):
@@ -79,3 +85,13 @@ def check_transition(old: S, new: S, actor: ActorKind) -> None:
             old=old,
             new=new,
         )
+
+
+def auto_close_at(client: Client, resolved_at: datetime, working_days: int) -> datetime:
+    """When a resolved ticket nobody confirmed closes by itself: `working_days` full working
+    days' worth of the client's working time after it was resolved (resolved on Monday at
+    11:00 with 3 days: Thursday 11:00; resolved in the evening: three whole working days
+    from the next opening). Holidays and days off do not count."""
+    calendar = client.calendar
+    day = datetime.combine(date.min, calendar.closes) - datetime.combine(date.min, calendar.opens)
+    return calendar.add_working_time(resolved_at, day * working_days)

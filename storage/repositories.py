@@ -893,7 +893,7 @@ class SqliteSlaEventRepository(_Repository):
     ) -> list[tuple[int, SlaMilestone, datetime]]:
         """Milestones of open tickets due by `until` and not recorded yet, earliest first:
         what the SLA timers arm (not a domain port). The same rules as
-        domain.alerts.pending_milestones, one index range scan per milestone."""
+        domain.sla_milestones.pending_milestones, one index range scan per milestone."""
         only = ""
         params: dict[str, Any] = {"until": utc_text(until)}
         if ticket_ids is not None:
@@ -916,7 +916,7 @@ class SqliteSlaEventRepository(_Repository):
         ]
 
 
-# (milestone, due column, when it still applies) for open tickets; see domain/alerts.py.
+# (milestone, due column, when it still applies) for open tickets; see domain/sla_milestones.py.
 _PENDING = (
     (SlaMilestone.REACTION_WARNING, "reaction_warning_at", "t.first_response_at IS NULL"),
     (

@@ -9,4 +9,5 @@ change and what must be told about it land together.
   message they type goes
 - staff_tickets: what staff do with a ticket, from taking it to resolving it
 - after_hours: acknowledging a page of the on-duty engineer, and the duty rota
+- sla_checks: the timers' check that records SLA warnings and breaches as they fall due
 """

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from domain.alerts import pending_milestones
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import StaffRole, TicketStatus
 from domain.model import Staff, Ticket
 from domain.paging import Page, PageReason
 from domain.ports import SlaEventRecord
 from domain.sla import SlaMilestone
+from domain.sla_milestones import pending_milestones
 from storage import Database
 from tests.storage.conftest import T0, new_ticket
 

@@ -6,10 +6,17 @@ import pytest
 from domain import Category, Priority, TicketKind
 from domain import TicketStatus as S
 from domain.errors import InvalidTransition
-from domain.lifecycle import TRANSITIONS, ActorKind, can_transition, check_transition
+from domain.lifecycle import (
+    TRANSITIONS,
+    ActorKind,
+    auto_close_at,
+    can_transition,
+    check_transition,
+)
 from domain.model import Ticket
 from domain.sla import Pause
 from tests.unit.fakes import msk
+from tests.unit.test_paging import client
 
 
 def test_the_happy_path_is_allowed():
@@ -98,3 +105,13 @@ def test_the_steps_of_a_ticket_keep_its_clock_and_its_moments():
     assert ticket.pauses[-1] == Pause(at + timedelta(days=3), at + timedelta(days=4))
     assert (ticket.closed_at, ticket.resolved_at) == (None, None)
     assert ticket.updated_at == at + timedelta(days=4)
+
+
+def test_auto_close_counts_whole_working_days():
+    gold = client()
+    assert auto_close_at(gold, msk(2026, 11, 23, 11, 0), 3) == msk(2026, 11, 26, 11, 0)
+    # Resolved in the evening: three whole working days from the next morning.
+    assert auto_close_at(gold, msk(2026, 11, 27, 20, 0), 3) == msk(2026, 12, 2, 18, 0)
+    # Holidays do not count: Thursday 5 March, then Friday, Tuesday 10 and Wednesday 11.
+    assert auto_close_at(gold, msk(2026, 3, 5, 18, 0), 3) == msk(2026, 3, 11, 18, 0)
+    assert auto_close_at(gold, msk(2026, 11, 23, 11, 0), 1) == msk(2026, 11, 24, 11, 0)

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from domain import Category, Priority, Scope, TicketKind, WorkImpact
 from domain import events as ev
-from domain.alerts import auto_close_at, check_sla, pending_milestones
 from domain.sla import SlaMilestone
+from domain.sla_milestones import pending_milestones
 from domain.use_cases import employee_tickets, intake, staff_tickets
+from domain.use_cases.sla_checks import check_sla
 from tests.unit.fakes import EMPLOYEE_TG, ENGINEER, msk
-from tests.unit.test_paging import client
 
 M = SlaMilestone
 
@@ -231,13 +231,3 @@ async def test_friday_1730_before_a_holiday_is_due_on_the_next_working_day(uow, 
     assert ticket.resolution_due == msk(2026, 3, 10, 16, 30)
     clock.at = msk(2026, 3, 9, 12, 0)  # the holiday: nothing is due
     assert await check(uow, clock) == []
-
-
-def test_auto_close_counts_whole_working_days():
-    gold = client()
-    assert auto_close_at(gold, msk(2026, 11, 23, 11, 0), 3) == msk(2026, 11, 26, 11, 0)
-    # Resolved in the evening: three whole working days from the next morning.
-    assert auto_close_at(gold, msk(2026, 11, 27, 20, 0), 3) == msk(2026, 12, 2, 18, 0)
-    # Holidays do not count: Thursday 5 March, then Friday, Tuesday 10 and Wednesday 11.
-    assert auto_close_at(gold, msk(2026, 3, 5, 18, 0), 3) == msk(2026, 3, 11, 18, 0)
-    assert auto_close_at(gold, msk(2026, 11, 23, 11, 0), 1) == msk(2026, 11, 24, 11, 0)
