@@ -10,17 +10,21 @@ Four milestones (domain.sla.SlaMilestone), at the due times stored on the ticket
   has no due time);
 - resolution breach: likewise, or when it was resolved after the due time.
 
+`MILESTONE_RULES` says this once, as data: `pending_milestones` reads it for one ticket, and
+the storage layer writes it as SQL for its bulk query of the timers
+(storage/repositories.py, `SqliteSlaEventRepository.pending`), so the two cannot drift
+apart; an agreement test runs both on the same tickets (tests/storage/test_duty_and_pages.py).
+
 The timers' check (domain/use_cases/sla_checks.py) records every milestone that is due and
 not yet recorded, once; a breach is recorded with the working time overdue so far and
-settled to the final amount once the ticket is answered (resolved). The storage layer's
-bulk query for the timers mirrors `pending_milestones` for open tickets
-(storage/repositories.py, `SqliteSlaEventRepository.pending`); a late breach of a ticket
-that has just finished is recorded by the check that follows the change
-(tests/storage/test_duty_and_pages.py).
+settled to the final amount once the ticket is answered (resolved). The bulk query looks at
+open tickets only: a late breach of a ticket that has just finished is recorded by the
+check that follows the change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.enums import TicketStatus
@@ -29,52 +33,84 @@ from domain.sla import SlaClock, SlaMilestone
 
 _M = SlaMilestone
 BREACHES = frozenset({_M.REACTION_BREACH, _M.RESOLUTION_BREACH})
-_FINISHED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+# The statuses in which the resolution clock has had its answer: staff resolved the ticket.
+RESOLVED_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRule:
+    """When a milestone is still ahead of a ticket. It watches one of the two clocks, and its
+    due time is stored on the ticket; the names are the Ticket's attributes, which are the
+    tickets table's columns too."""
+
+    milestone: SlaMilestone
+    due: str  # reaction_warning_at, reaction_due, resolution_warning_at, resolution_due
+    answered_at: str  # when its clock got its answer: first_response_at, resolved_at
+    # The statuses in which the clock has its answer; None: once `answered_at` is set.
+    answered_in: frozenset[TicketStatus] | None
+
+    @property
+    def breach(self) -> bool:
+        return self.milestone in BREACHES
+
+    def answered(self, ticket: Ticket) -> bool:
+        if self.answered_in is not None:
+            return ticket.status in self.answered_in
+        return getattr(ticket, self.answered_at) is not None
+
+    def answer(self, ticket: Ticket) -> datetime | None:
+        """When the ticket answered what this milestone waits for; None while it has not."""
+        if not self.answered(ticket):
+            return None
+        answered_at: datetime | None = getattr(ticket, self.answered_at)
+        return answered_at
+
+    def ahead_of(self, ticket: Ticket) -> datetime | None:
+        """The due time if the ticket can still reach this milestone (recorded already or
+        not): while the ticket is open and unanswered; for a breach, also when the answer
+        came after the due time (so a breach missed while the bot was down is still put on
+        record). A cancelled ticket reaches none."""
+        due: datetime | None = getattr(ticket, self.due)
+        if due is None or ticket.status is TicketStatus.CANCELLED:
+            return None
+        if not self.answered(ticket):
+            return due if ticket.is_open else None
+        answer = self.answer(ticket)
+        return due if self.breach and answer is not None and answer > due else None
+
+
+MILESTONE_RULES = (
+    MilestoneRule(_M.REACTION_WARNING, "reaction_warning_at", "first_response_at", None),
+    MilestoneRule(_M.REACTION_BREACH, "reaction_due", "first_response_at", None),
+    MilestoneRule(_M.RESOLUTION_WARNING, "resolution_warning_at", "resolved_at", RESOLVED_STATUSES),
+    MilestoneRule(_M.RESOLUTION_BREACH, "resolution_due", "resolved_at", RESOLVED_STATUSES),
+)
+_RULE = {rule.milestone: rule for rule in MILESTONE_RULES}
+assert set(_RULE) == set(SlaMilestone)
 
 
 def pending_milestones(ticket: Ticket) -> list[tuple[SlaMilestone, datetime]]:
     """The milestones this ticket can still reach, with their due times, earliest first
     (whether recorded already or not)."""
-    if ticket.status is TicketStatus.CANCELLED:
-        return []
-    found: list[tuple[SlaMilestone, datetime]] = []
-    waiting = ticket.is_open and ticket.first_response_at is None
-    if waiting and ticket.reaction_warning_at is not None:
-        found.append((_M.REACTION_WARNING, ticket.reaction_warning_at))
-    due = ticket.reaction_due
-    if due is not None and (
-        waiting or (ticket.first_response_at is not None and ticket.first_response_at > due)
-    ):
-        found.append((_M.REACTION_BREACH, due))
-    working = ticket.is_open and ticket.status not in _FINISHED
-    if working and ticket.resolution_warning_at is not None:
-        found.append((_M.RESOLUTION_WARNING, ticket.resolution_warning_at))
-    due = ticket.resolution_due
-    if due is not None and (
-        working
-        or (
-            ticket.status in _FINISHED
-            and ticket.resolved_at is not None
-            and ticket.resolved_at > due
-        )
-    ):
-        found.append((_M.RESOLUTION_BREACH, due))
+    found = []
+    for rule in MILESTONE_RULES:
+        due = rule.ahead_of(ticket)
+        if due is not None:
+            found.append((rule.milestone, due))
     found.sort(key=lambda item: item[1])
     return found
 
 
 def overdue(ticket: Ticket, clock: SlaClock, milestone: SlaMilestone, now: datetime) -> timedelta:
     """Working time past the target of a breach, up to the answer or, without one, `now`."""
+    answered = _RULE[milestone].answer(ticket) or now
     if milestone is _M.REACTION_BREACH:
-        return clock.reaction_overdue(ticket.first_response_at or now)
+        return clock.reaction_overdue(answered)
     if milestone is _M.RESOLUTION_BREACH:
-        resolved = ticket.resolved_at if ticket.status in _FINISHED else None
-        return clock.resolution_overdue(resolved or now)
+        return clock.resolution_overdue(answered)
     return timedelta(0)
 
 
 def settled(ticket: Ticket, milestone: SlaMilestone) -> bool:
     """Whether the ticket gave what the breach waited for, so its overdue is final."""
-    if milestone is _M.REACTION_BREACH:
-        return ticket.first_response_at is not None
-    return ticket.status in _FINISHED and ticket.resolved_at is not None
+    return _RULE[milestone].answer(ticket) is not None

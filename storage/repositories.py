@@ -48,6 +48,7 @@ from domain.paging import Page, PageReason
 from domain.ports import OutboxMessage, SlaEventRecord
 from domain.routing import Conversation
 from domain.sla import Pause, SlaMilestone
+from domain.sla_milestones import MILESTONE_RULES, MilestoneRule
 from storage.codec import (
     clock_text,
     enum_value,
@@ -892,7 +893,7 @@ class SqliteSlaEventRepository(_Repository):
         self, until: datetime, ticket_ids: Sequence[int] | None = None
     ) -> list[tuple[int, SlaMilestone, datetime]]:
         """Milestones of open tickets due by `until` and not recorded yet, earliest first:
-        what the SLA timers arm (not a domain port). The same rules as
+        what the SLA timers arm (not a domain port). The rules of
         domain.sla_milestones.pending_milestones, one index range scan per milestone."""
         only = ""
         params: dict[str, Any] = {"until": utc_text(until)}
@@ -916,21 +917,23 @@ class SqliteSlaEventRepository(_Repository):
         ]
 
 
-# (milestone, due column, when it still applies) for open tickets; see domain/sla_milestones.py.
-_PENDING = (
-    (SlaMilestone.REACTION_WARNING, "reaction_warning_at", "t.first_response_at IS NULL"),
-    (
-        SlaMilestone.REACTION_BREACH,
-        "reaction_due",
-        "(t.first_response_at IS NULL OR t.first_response_at > t.reaction_due)",
-    ),
-    (SlaMilestone.RESOLUTION_WARNING, "resolution_warning_at", "t.status <> 'resolved'"),
-    (
-        SlaMilestone.RESOLUTION_BREACH,
-        "resolution_due",
-        "(t.status <> 'resolved' OR t.resolved_at > t.resolution_due)",
-    ),
-)
+def _still_ahead(rule: MilestoneRule) -> str:
+    """The domain's rule for one milestone (domain/sla_milestones.py, `MilestoneRule.ahead_of`)
+    written in SQL, for an open ticket `t` whose due time is set: unanswered, or, for a
+    breach, answered after the due time."""
+    answer = f"t.{rule.answered_at}"
+    late = f"{answer} > t.{rule.due}"  # NULL (no row) while there is no answer
+    if rule.answered_in is None:
+        unanswered = f"{answer} IS NULL"
+    else:
+        statuses = ", ".join(f"'{status.value}'" for status in sorted(rule.answered_in))
+        unanswered = f"t.status NOT IN ({statuses})"
+        late = f"(t.status IN ({statuses}) AND {late})"
+    return f"({unanswered} OR {late})" if rule.breach else unanswered
+
+
+# (milestone, due column, when it still applies) for open tickets, from the domain's rules.
+_PENDING = tuple((rule.milestone, rule.due, _still_ahead(rule)) for rule in MILESTONE_RULES)
 
 
 # --- the duty rota and pages ------------------------------------------------------------

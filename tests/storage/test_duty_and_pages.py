@@ -42,13 +42,16 @@ def random_ticket(rng: random.Random, client_id: int, employee_id: int) -> Ticke
     answered = status is not TicketStatus.NEW or rng.random() < 0.2
     if answered:
         ticket.first_response_at = moment()
-    if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+    # Resolved ones mostly know when; now and then a moment is left over from before a
+    # reopening, or missing: the rule decides by the status.
+    finished = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    if rng.random() < (0.9 if finished else 0.1):
         ticket.resolved_at = moment()
     return ticket
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_the_timers_query_agrees_with_the_domain(
+async def test_the_timers_query_agrees_with_the_domain_rule_on_the_same_tickets(
     db: Database, people: tuple[int, int], seed: int
 ) -> None:
     rng = random.Random(seed)
