@@ -57,7 +57,9 @@ PER_MESSAGE = 45  # tickets in one message: 45 lines of at most ~80 fit in 4096 
 
 
 @dataclass
-class _Page:
+class _Part:
+    """One message of the list; a new one starts when one is full."""
+
     tickets: list[int]
     message_id: int | None = None
     stale: bool = True  # its text in the chat lacks some of its tickets
@@ -87,7 +89,7 @@ class NewTicketsList:
         self.chat_id = chat_id
         self.outbox = OutboxDelivery(db)
         self._now = monotonic
-        self._pages: list[_Page] = []
+        self._parts: list[_Part] = []
         self._first_seen: dict[int, float] = {}
         self._next_look = float("-inf")  # when the list may next be sent or edited
         self._task: asyncio.Task[None] | None = None
@@ -103,9 +105,9 @@ class NewTicketsList:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        for page in self._pages:
-            await self._delete(page)
-        self._pages.clear()
+        for part in self._parts:
+            await self._delete(part)
+        self._parts.clear()
 
     async def _run(self) -> None:
         while True:
@@ -123,17 +125,17 @@ class NewTicketsList:
     async def refresh(self) -> None:
         """List the tickets whose cards have waited, and drop the messages whose tickets
         all have their cards."""
-        if not self._pages and not self._first_seen and not self._cards_held_back():
+        if not self._parts and not self._first_seen and not self._cards_held_back():
             return  # the cards go as they come: nothing to list
         waiting = {
             card.ticket_id: card for card in await self.outbox.cards_waiting(self.chat_id, CARD)
         }
         now = self._now()
         self._first_seen = {t: self._first_seen.get(t, now) for t in waiting}
-        for page in [p for p in self._pages if not waiting.keys() & set(p.tickets)]:
-            self._pages.remove(page)
-            await self._delete(page)
-        listed = {t for page in self._pages for t in page.tickets}
+        for part in [p for p in self._parts if not waiting.keys() & set(p.tickets)]:
+            self._parts.remove(part)
+            await self._delete(part)
+        listed = {t for part in self._parts for t in part.tickets}
         unlisted = [t for t in self._first_seen if t not in listed]
         # Once one has waited long enough, the others waiting come along in the same edit.
         if any(now - self._first_seen[t] >= LIST_AFTER for t in unlisted) and (
@@ -143,49 +145,49 @@ class NewTicketsList:
         if now < self._next_look:
             return
         shown = 0
-        for page in self._pages:
-            if page.stale and await self._show(page, waiting):
+        for part in self._parts:
+            if part.stale and await self._show(part, waiting):
                 shown += 1
         if shown:
             self._next_look = now + SECONDS_PER_PLACE * shown
 
     def _add(self, tickets: list[int]) -> None:
-        if self._pages and len(self._pages[-1].tickets) < PER_MESSAGE:
-            last = self._pages[-1]
+        if self._parts and len(self._parts[-1].tickets) < PER_MESSAGE:
+            last = self._parts[-1]
             room = PER_MESSAGE - len(last.tickets)
             last.tickets += tickets[:room]
             last.stale = True
             tickets = tickets[room:]
         for start in range(0, len(tickets), PER_MESSAGE):
-            self._pages.append(_Page(tickets[start : start + PER_MESSAGE]))
+            self._parts.append(_Part(tickets[start : start + PER_MESSAGE]))
 
-    async def _show(self, page: _Page, waiting: dict[int, WaitingCard]) -> bool:
-        """Send or edit the page; True if that took a place of the chat's minute."""
-        cards = [waiting[t] for t in page.tickets if t in waiting]
+    async def _show(self, part: _Part, waiting: dict[int, WaitingCard]) -> bool:
+        """Send or edit the part; True if that took a place of the chat's minute."""
+        cards = [waiting[t] for t in part.tickets if t in waiting]
         text, markup = self._render(cards)
-        page.stale = False
-        if text == page.shown:
+        part.stale = False
+        if text == part.shown:
             return False
         try:
             with self.throttle.paced(reserved=True):
-                if page.message_id is None:
+                if part.message_id is None:
                     sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
-                    page.message_id = sent.message_id
+                    part.message_id = sent.message_id
                 else:
                     await self.bot.edit_message_text(
-                        text, chat_id=self.chat_id, message_id=page.message_id, reply_markup=markup
+                        text, chat_id=self.chat_id, message_id=part.message_id, reply_markup=markup
                     )
         except TelegramAPIError as exc:  # shown at the next look
             log.warning("the new tickets list could not be shown: %s", exc)
-            page.stale = True
+            part.stale = True
             return True
-        page.shown = text
+        part.shown = text
         return True
 
-    async def _delete(self, page: _Page) -> None:
-        if page.message_id is not None:
+    async def _delete(self, part: _Part) -> None:
+        if part.message_id is not None:
             with contextlib.suppress(TelegramAPIError):
-                await self.bot.delete_message(self.chat_id, page.message_id)
+                await self.bot.delete_message(self.chat_id, part.message_id)
 
     def _render(self, cards: list[WaitingCard]) -> tuple[str, Any]:
         with self.i18n.context(), self.i18n.use_locale(self.locale):

@@ -30,7 +30,7 @@ class FollowUpCb(CallbackData, prefix="fu"):
 
 class ListCb(CallbackData, prefix="ls"):
     scope: str  # my, company
-    page: int
+    screen: int  # 0: the newest tickets
 
 
 class OnboardingCb(CallbackData, prefix="ob"):
@@ -54,7 +54,7 @@ FROM_LIST = "list"  # StaffCb.value of a button in the new tickets list: not on 
 class QueueCb(CallbackData, prefix="q"):
     view: str  # all, mine, unassigned, client
     value: str = ""
-    page: int = 0
+    screen: int = 0  # 0: the nearest breaches
 
 
 class PeopleCb(CallbackData, prefix="pp"):

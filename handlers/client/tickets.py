@@ -33,7 +33,7 @@ router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
-PAGE_SIZE = 5
+PER_SCREEN = 5
 # "№15" in a text of the bot's: the ticket it is about.
 TICKET_MARK = re.compile(r"№\s?(\d{1,9})\b")
 TICKET_REF = re.compile(r"^\s*(?:#|№)\s*([0-9]+)\s*$")
@@ -60,25 +60,25 @@ def list_line(ticket: Ticket, client: Client, clock: Clock) -> str:
 
 
 async def render_list(
-    uow: UnitOfWork, actor: Actor, clock: Clock, scope: str, page: int
+    uow: UnitOfWork, actor: Actor, clock: Clock, scope: str, screen: int
 ) -> tuple[str, object]:
     assert actor.employee is not None and actor.client is not None
     if scope == "company":
         tickets = await uow.tickets.list_by_client(
-            actor.client.id or 0, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+            actor.client.id or 0, limit=PER_SCREEN + 1, offset=screen * PER_SCREEN
         )
         title = _("Tickets of {company}").format(company=escape(actor.client.name))
     else:
         tickets = await uow.tickets.list_by_employee(
             actor.employee.id or 0,
-            limit=PAGE_SIZE + 1,
-            offset=page * PAGE_SIZE,
+            limit=PER_SCREEN + 1,
+            offset=screen * PER_SCREEN,
             client_id=actor.employee.client_id,  # not those left with a former company
         )
         title = _("Your tickets")
-    more = len(tickets) > PAGE_SIZE
-    tickets = list(tickets)[:PAGE_SIZE]
-    if not tickets and page == 0:
+    more = len(tickets) > PER_SCREEN
+    tickets = list(tickets)[:PER_SCREEN]
+    if not tickets and screen == 0:
         return _("No tickets yet. Describe a problem and I will register it."), main_keyboard()
     lines = [f"<b>{title}</b>", ""] + [list_line(t, actor.client, clock) for t in tickets]
     rows = [
@@ -86,10 +86,10 @@ async def render_list(
         for t in tickets
     ]
     nav = []
-    if page > 0:
-        nav.append((_("« Newer"), ListCb(scope=scope, page=page - 1).pack()))
+    if screen > 0:
+        nav.append((_("« Newer"), ListCb(scope=scope, screen=screen - 1).pack()))
     if more:
-        nav.append((_("Older »"), ListCb(scope=scope, page=page + 1).pack()))
+        nav.append((_("Older »"), ListCb(scope=scope, screen=screen + 1).pack()))
     if nav:
         rows.append(nav)
     return "\n".join(lines), inline(*rows)
@@ -105,13 +105,13 @@ def only_directors_text() -> str:
 
 
 @router.callback_query(ListCb.filter())
-async def list_page(
+async def list_turn(
     query: CallbackQuery, callback_data: ListCb, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> None:
     scope = callback_data.scope
     if scope == "company" and not (actor.employee and actor.employee.is_director):
         scope = "my"
-    text, markup = await render_list(uow, actor, clock, scope, max(callback_data.page, 0))
+    text, markup = await render_list(uow, actor, clock, scope, max(callback_data.screen, 0))
     await query.answer()
     await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
 
@@ -176,7 +176,7 @@ async def render_card(
         )
     if ticket.status is TicketStatus.CLOSED and await uow.tickets.rating(n) is None:
         rows.append(rating_row(n))
-    rows.append([(_("« My tickets"), ListCb(scope="my", page=0).pack())])
+    rows.append([(_("« My tickets"), ListCb(scope="my", screen=0).pack())])
     return "\n".join(lines), inline(*rows)
 
 

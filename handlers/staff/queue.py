@@ -26,7 +26,7 @@ router.callback_query.filter(lambda _q, actor: actor.is_staff, in_staff_place)
 # After hours: /duty and "Принял" on pages (tried when nothing here matched).
 router.include_router(duty.router)
 
-PAGE = 10
+PER_SCREEN = 10
 
 
 def left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
@@ -38,8 +38,8 @@ def left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
     return duration(left)
 
 
-async def queue_page(
-    uow: UnitOfWork, actor: Actor, clock: Clock, filter_: str, value: str, page: int
+async def queue_screen(
+    uow: UnitOfWork, actor: Actor, clock: Clock, filter_: str, value: str, screen: int
 ) -> tuple[str, object]:
     tickets = list(await uow.tickets.list_open_by_due(limit=1000))  # type: ignore[attr-defined]
     clients = {c.id: c for c in await uow.clients.list()}
@@ -66,7 +66,7 @@ async def queue_page(
     now_left = sorted(
         tickets, key=lambda t: (t.is_paused, t.time_left(clients[t.client_id], clock.now()))
     )
-    shown = now_left[page * PAGE : (page + 1) * PAGE]
+    shown = now_left[screen * PER_SCREEN : (screen + 1) * PER_SCREEN]
     if not shown:
         return _("No open tickets here."), None
     lines = [f"<b>{title}</b> ({len(now_left)})", ""]
@@ -83,9 +83,9 @@ async def queue_page(
     ]
     ids = sorted({t.client_id for t in now_left})
     nav = []
-    for label, to in (("«", page - 1), ("»", page + 1)):
-        if to >= 0 and to * PAGE < len(now_left):
-            data = page_button(filter_, value, to, ids)
+    for label, to in (("«", screen - 1), ("»", screen + 1)):
+        if to >= 0 and to * PER_SCREEN < len(now_left):
+            data = screen_button(filter_, value, to, ids)
             if data is None:
                 lines += ["", _("To turn the pages, filter by a shorter part of the name.")]
                 break
@@ -93,15 +93,15 @@ async def queue_page(
     return "\n".join(lines), inline(*[r for r in (*rows, nav) if r])
 
 
-def page_button(filter_: str, value: str, page: int, client_ids: list[int]) -> str | None:
-    """A page button's data: the filter as typed while it fits Telegram's 64 bytes of
-    callback data (and has no ":", aiogram's separator), else the clients it matched."""
+def screen_button(filter_: str, value: str, screen: int, client_ids: list[int]) -> str | None:
+    """A button's data for another screen: the filter as typed while it fits Telegram's 64
+    bytes of callback data (and has no ":", aiogram's separator), else the clients it matched."""
     candidates = [(filter_, value)]
     if filter_ == "client":
         candidates.append(("ids", ".".join(str(i) for i in client_ids)))
     for view, text in candidates:
         try:
-            return QueueCb(view=view, value=text, page=page).pack()
+            return QueueCb(view=view, value=text, screen=screen).pack()
         except ValueError:  # aiogram refuses data over 64 bytes or with its separator
             continue
     return None
@@ -120,13 +120,13 @@ async def queue(
         filter_ = "unassigned"
     elif arg:
         filter_, value = "client", arg[:60]
-    text, markup = await queue_page(uow, actor, clock, filter_, value, 0)
+    text, markup = await queue_screen(uow, actor, clock, filter_, value, 0)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
 
 @router.message(Command("mine"))
 async def mine(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
-    text, markup = await queue_page(uow, actor, clock, "mine", "", 0)
+    text, markup = await queue_screen(uow, actor, clock, "mine", "", 0)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
 
@@ -134,8 +134,8 @@ async def mine(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) ->
 async def queue_turn(
     query: CallbackQuery, callback_data: QueueCb, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> None:
-    text, markup = await queue_page(
-        uow, actor, clock, callback_data.view, callback_data.value, max(callback_data.page, 0)
+    text, markup = await queue_screen(
+        uow, actor, clock, callback_data.view, callback_data.value, max(callback_data.screen, 0)
     )
     await query.answer()
     await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
