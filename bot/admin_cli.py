@@ -28,7 +28,7 @@ checked before the database is opened, and what only the database can tell (an u
 client, manager or staff member) makes the use case raise inside the unit of work, which
 then rolls back.
 
-Everything goes through the use cases of `domain.services` and the repositories; no SQL here.
+Everything goes through the use cases of `domain.use_cases` and the repositories; no SQL here.
 """
 
 from __future__ import annotations

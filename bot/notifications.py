@@ -63,7 +63,7 @@ class Context:
     @property
     def employee_chat(self) -> int | None:
         """Where the ticket's author hears about it; None once their access is gone or they
-        moved to another company (`services.may_hear_about`)."""
+        moved to another company (`employee_tickets.may_hear_about`)."""
         return self.employee.tg_id if may_hear_about(self.ticket, self.employee) else None
 
 
