@@ -50,6 +50,7 @@ async def get_ticket(uow: UnitOfWork, ticket_id: int) -> Ticket:
 
 
 async def acting_staff(uow: UnitOfWork, tg_id: int) -> Staff:
+    """The staff member who acts; AccessDenied for anybody else."""
     staff = await uow.staff.get(tg_id)
     if staff is None or not staff.active:
         raise AccessDenied("only registered staff may do this")
@@ -57,6 +58,7 @@ async def acting_staff(uow: UnitOfWork, tg_id: int) -> Staff:
 
 
 async def staff_member(uow: UnitOfWork, tg_id: int) -> Staff:
+    """A staff member acted upon (put on duty, deactivated); NotFound unless active."""
     staff = await uow.staff.get(tg_id)
     if staff is None or not staff.active:
         raise NotFound(f"staff member {tg_id} not found")
@@ -64,6 +66,7 @@ async def staff_member(uow: UnitOfWork, tg_id: int) -> Staff:
 
 
 async def acting_employee(uow: UnitOfWork, tg_id: int) -> Employee:
+    """The client's employee who acts; AccessDenied for anybody else."""
     employee = await uow.employees.by_tg_id(tg_id)
     if employee is None or not employee.active:
         raise AccessDenied("you are not registered with any client company")
@@ -87,4 +90,5 @@ async def own_ticket(uow: UnitOfWork, ticket_id: int, tg_id: int) -> tuple[Ticke
 
 
 def status_changed(ticket: Ticket, old: TicketStatus, by_tg_id: int | None) -> ev.StatusChanged:
+    """The event of the step the ticket just made (see Ticket.start_work and the others)."""
     return ev.StatusChanged(ticket.number, old, ticket.status, by_tg_id)
