@@ -31,11 +31,11 @@ from domain.model import Attachment
 from domain.paging import after_hours_call
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
-from handlers.callbacks import IntakeCb
-from handlers.client.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.client.states import Intake
-from handlers.formatting import deadline, moment_phrase
-from handlers.texts import N_, category_name, kind_name
+from handlers.ui.callbacks import IntakeCb
+from handlers.ui.formatting import deadline, moment_phrase
+from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
+from handlers.ui.texts import N_, category_name, kind_name
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)

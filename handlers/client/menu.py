@@ -15,9 +15,9 @@ from aiogram.utils.i18n import gettext as _
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
-from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
 from handlers.client.people import people_button
 from handlers.client.states import FollowUp, Intake, TicketInput
+from handlers.ui.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)

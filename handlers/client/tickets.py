@@ -21,13 +21,13 @@ from domain.errors import DomainError, NotFound
 from domain.model import Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
-from handlers.callbacks import ListCb, TicketCb
 from handlers.client.intake import MEDIA, attachment_of, escape
-from handlers.client.keyboards import inline, main_keyboard
 from handlers.client.states import TicketInput
-from handlers.formatting import deadline, duration, stamp
-from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
-from handlers.texts import kind_name, priority_icon, priority_name, status_name
+from handlers.ui.callbacks import ListCb, TicketCb
+from handlers.ui.formatting import deadline, duration, stamp
+from handlers.ui.keyboards import inline, main_keyboard
+from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
+from handlers.ui.texts import kind_name, priority_icon, priority_name, status_name
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)

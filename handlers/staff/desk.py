@@ -24,14 +24,13 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.services import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.follow_up import replied_ticket
 from handlers.client.intake import attachment_of
-from handlers.client.keyboards import inline
 from handlers.client.tickets import TICKET_MARK
-from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.staff import in_staff_place
-from handlers.staff.cards import (
+from handlers.staff.states import StaffInput
+from handlers.ui.callbacks import FROM_LIST, StaffCb
+from handlers.ui.cards import (
     card_keyboard,
     card_with_history,
     history_button,
@@ -39,8 +38,9 @@ from handlers.staff.cards import (
     load_card,
     load_history,
 )
-from handlers.staff.states import StaffInput
-from handlers.texts import N_, priority_name
+from handlers.ui.keyboards import inline
+from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
+from handlers.ui.texts import N_, priority_name
 
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)

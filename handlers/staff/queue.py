@@ -13,12 +13,12 @@ from aiogram.utils.i18n import gettext as _
 from domain.model import Client, Ticket
 from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
-from handlers.callbacks import QueueCb, StaffCb
-from handlers.client.keyboards import inline
-from handlers.formatting import duration
-from handlers.numbers import is_number
 from handlers.staff import duty, in_staff_place
-from handlers.texts import priority_icon, staff_status_name
+from handlers.ui.callbacks import QueueCb, StaffCb
+from handlers.ui.formatting import duration
+from handlers.ui.keyboards import inline
+from handlers.ui.numbers import is_number
+from handlers.ui.texts import priority_icon, staff_status_name
 
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)

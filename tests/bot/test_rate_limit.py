@@ -1,6 +1,6 @@
 """The per-person rate limit, on a clock the test moves."""
 
-from bot.flood import RateLimit, Verdict
+from bot.telegram.rate_limit import RateLimit, Verdict
 
 
 class Clock:

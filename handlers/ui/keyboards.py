@@ -14,7 +14,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import N_
+from handlers.ui.texts import N_
 
 NEW_TICKET = N_("📝 New request")
 MY_TICKETS = N_("📋 My tickets")

@@ -6,20 +6,20 @@ import logging
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import _refuse_without_secret
+from bot.telegram.webhook import refuse_without_secret
 
 SECRET = "s3cret"
 
 
 async def test_refusals_are_logged_once_a_minute_with_a_count(caplog):
     now = [1000.0]
-    app = web.Application(middlewares=[_refuse_without_secret(SECRET, clock=lambda: now[0])])
+    app = web.Application(middlewares=[refuse_without_secret(SECRET, clock=lambda: now[0])])
 
     async def telegram(_request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
     app.router.add_post("/telegram", telegram)
-    caplog.set_level(logging.WARNING, logger="bot.app")
+    caplog.set_level(logging.WARNING, logger="bot.telegram.webhook")
 
     def refusals() -> list[str]:
         return [r.getMessage() for r in caplog.records if "without the secret" in r.getMessage()]

@@ -6,7 +6,7 @@ import html
 import pytest
 
 from bot.sandbox.formatting import parse_html
-from handlers.splitting import first_part, split_html, utf16_len
+from handlers.ui.splitting import first_part, split_html, utf16_len
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.clock import MovableClock
 from domain import Scope, SlaTier, StaffRole, TicketKind, WorkImpact
 from domain import services as uc

@@ -24,12 +24,11 @@ from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMess
 from domain.ports import Clock, OutboxMessage, UnitOfWork
 from domain.services import may_hear_about
 from domain.sla import SlaMilestone
-from handlers.callbacks import StaffCb, TicketCb
-from handlers.formatting import deadline, duration
-from handlers.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html, utf16_len
-from handlers.staff.cards import CARD_DESCRIPTION_LIMIT
-from handlers.staff.duty import PageCb
-from handlers.texts import N_, priority_name
+from handlers.ui.callbacks import PageCb, StaffCb, TicketCb
+from handlers.ui.cards import CARD_DESCRIPTION_LIMIT
+from handlers.ui.formatting import deadline, duration
+from handlers.ui.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html, utf16_len
+from handlers.ui.texts import N_, priority_name
 
 CARD, THREAD = "ticketCard", "toTicketThread"
 CLOSE_TOPIC, REOPEN_TOPIC = "closeTicketTopic", "reopenTicketTopic"
@@ -162,7 +161,7 @@ class OutboxNotifier:
         *,
         head: str = "",
     ) -> None:
-        """A text over Telegram's limit goes in several messages (handlers/splitting.py),
+        """A text over Telegram's limit goes in several messages (handlers/ui/splitting.py),
         each starting with `head` (the "№N" a reply is recognised by), the buttons on the
         last; with a key, a repeat of the first part adds none of them."""
         parts = split_html(text, MESSAGE_LIMIT - utf16_len(head))

@@ -11,8 +11,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods import BanChatMember, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.bot_api import JsonBotApiSession
 from bot.sandbox import BotApiEmulator
+from bot.telegram.session import JsonBotApiSession
 
 MARKUP = InlineKeyboardMarkup(
     inline_keyboard=[[InlineKeyboardButton(text="Да, верно", callback_data="intake:ab:kind:i")]]

@@ -1,6 +1,6 @@
 """Telegram's limits as the bot keeps them: what counts, and when a window has room."""
 
-from bot.flood_limits import Window, counts
+from bot.telegram.flood_limits import Window, counts
 
 
 def test_messages_count_anywhere_edits_only_in_groups():

@@ -36,10 +36,10 @@ def main(argv: list[str] | None = None) -> None:
         type=_moscow_time,
         help='start the sandbox clock at this Moscow time, "YYYY-MM-DD HH:MM"',
     )
-    from bot import admin_cli, backup, report_cli
+    from bot.cli import admin, backup, report
 
-    admin_cli.add_parser(commands)
-    report_cli.add_parser(commands)
+    admin.add_parser(commands)
+    report.add_parser(commands)
     backup.add_parser(commands)
     args = parser.parse_args(argv)
 
@@ -63,11 +63,11 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(run_sandbox(script=args.script, at=args.at))
     elif args.command == "report":
-        sys.exit(report_cli.dispatch(args, _settings_or_exit))
+        sys.exit(report.dispatch(args, _settings_or_exit))
     elif args.command in ("backup", "restore"):
         sys.exit(backup.dispatch(args, _settings_or_exit))
     else:
-        sys.exit(admin_cli.dispatch(args, _settings_or_exit))
+        sys.exit(admin.dispatch(args, _settings_or_exit))
 
 
 def _moscow_time(text: str) -> datetime:

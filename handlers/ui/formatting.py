@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
-from handlers.texts import N_
+from handlers.ui.texts import N_
 
 # After "by" / "до": Russian needs the genitive of the weekday.
 _BY_WEEKDAY = (

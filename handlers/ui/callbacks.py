@@ -62,3 +62,10 @@ class PeopleCb(CallbackData, prefix="pp"):
 
     action: str  # list, ask, remove
     employee: int = 0
+
+
+class PageCb(CallbackData, prefix="pg"):
+    """A page to the on-duty engineer: acknowledge it."""
+
+    page: int
+    action: str  # ack

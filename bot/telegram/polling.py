@@ -17,8 +17,8 @@ Here:
   once; a queue whose update is running holds one slot, a queue that waits holds none, and
   queues with work take turns. So a flood from one person, or a chat whose Bot API calls
   hang, keeps one slot busy, not all of them.
-- The per-person rate limit (`bot.flood`) is applied as updates arrive: a flood's excess
-  never queues.
+- The per-person rate limit (`bot.telegram.rate_limit`) is applied as updates arrive: a
+  flood's excess never queues.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
-from bot.flood import VERDICT, RateLimit, Verdict
+from bot.telegram.rate_limit import VERDICT, RateLimit, Verdict
 from storage.inbox import Inbox, InboxRow
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings, load_settings
 from domain.model import Employee
 from domain.ports import OutboxMessage
@@ -28,7 +28,7 @@ from tests.storage.conftest import new_client, new_ticket
 
 SCHEMA_VERSION = load_migrations()[-1].version
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARIABLES = ("BOT_TOKEN", "DATABASE_PATH", "TELEGRAM_API_BASE", "STAFF_CHAT_ID")
 STAFF_CHAT = -1001000000001
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.reports import Report
-from handlers.numbers import month_in_range
+from handlers.ui.numbers import month_in_range
 
 
 def _month(text: str) -> date:

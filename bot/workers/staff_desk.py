@@ -27,7 +27,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
 from domain.ports import Clock, OutboxMessage
-from handlers.staff.cards import card_keyboard, card_text, load_card, topic_name
+from handlers.ui.cards import card_keyboard, card_text, load_card, topic_name
 from storage import Database
 from storage.outbox import OutboxDelivery
 from storage.repositories import TicketPost

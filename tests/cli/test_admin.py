@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.clock import MovableClock, SystemClock
 from bot.sandbox import BotApiEmulator
 from domain import services
@@ -25,7 +25,7 @@ from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.ports import UnitOfWork
 from storage import Database
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 SETTINGS_VARIABLES = (
     "BOT_TOKEN",
@@ -452,7 +452,7 @@ def test_duty_add_a_weekly_pattern(cli, db_path):
 @pytest.mark.parametrize("hour", [10, 22])  # at 22:00 Анна starts with Иван's next day
 def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, monkeypatch, hour):
     now = datetime(2026, 11, 23, hour, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    monkeypatch.setattr("bot.admin_cli.SystemClock", lambda: MovableClock(now, ticking=False))
+    monkeypatch.setattr("bot.cli.admin.SystemClock", lambda: MovableClock(now, ticking=False))
     cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
     cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "lead")
     soon, later = now + timedelta(hours=2), now + timedelta(hours=5)
@@ -658,7 +658,7 @@ def test_missing_bot_token_from_the_shell(tmp_path):
 def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "plan.db"))
-    from bot.cli import main
+    from bot.cli.main import main
 
     with pytest.raises(SystemExit) as added:
         main(["admin", "client", "add", "--name", "ООО Ромашка"])

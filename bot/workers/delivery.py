@@ -3,7 +3,7 @@ Telegram's limits, at least once.
 
 - One message per chat at a time (storage hands out only each chat's oldest pending row),
   many chats at once.
-- Telegram's limits kept by the throttle (`bot/flood_limits.py`), so Telegram rarely has
+- Telegram's limits kept by the throttle (`bot/telegram/flood_limits.py`), so Telegram rarely has
   to say 429: a call this worker makes waits for its place in the sliding windows of its
   chat and of everything together; meanwhile other chats go on.
 - 429: wait `retry_after` (the whole chat waits, order is kept). 5xx and network errors:
@@ -40,10 +40,10 @@ from aiogram.exceptions import (
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
-from bot.flood_limits import Throttle
 from bot.logs import log_context
+from bot.telegram.flood_limits import Throttle
 from domain.ports import Clock, OutboxMessage
-from handlers.texts import N_
+from handlers.ui.texts import N_
 from storage import Database
 from storage.outbox import OutboxDelivery
 

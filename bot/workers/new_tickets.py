@@ -39,12 +39,12 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.flood_limits import Throttle
-from bot.notifications import CARD
+from bot.telegram.flood_limits import Throttle
+from bot.workers.notifier import CARD
 from domain import Priority
-from handlers.callbacks import FROM_LIST, StaffCb
-from handlers.client.keyboards import inline
-from handlers.texts import priority_icon, priority_name
+from handlers.ui.callbacks import FROM_LIST, StaffCb
+from handlers.ui.keyboards import inline
+from handlers.ui.texts import priority_icon, priority_name
 from storage import Database
 from storage.outbox import OutboxDelivery, WaitingCard
 

@@ -13,10 +13,10 @@ from aiogram.utils.i18n import gettext as _
 from domain import TicketStatus
 from domain.model import Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import UnitOfWork
-from handlers.callbacks import StaffCb
-from handlers.client.keyboards import inline
-from handlers.formatting import deadline, duration, stamp
-from handlers.texts import (
+from handlers.ui.callbacks import StaffCb
+from handlers.ui.formatting import deadline, duration, stamp
+from handlers.ui.keyboards import inline
+from handlers.ui.texts import (
     category_name,
     kind_name,
     priority_icon,
