@@ -19,6 +19,7 @@ def source_messages() -> set[str | tuple[str, str]]:
             ROOT / package, keywords=KEYWORDS
         ):
             found.add(message)
+    assert len(found) > 100, f"the sources were not found under {ROOT}"
     return found
 
 
