@@ -22,10 +22,10 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.types import TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
+from domain.ports import Person, UnitOfWork
 from handlers.actor import Actor
 from handlers.client.states import Intake
 from storage import Database
-from storage.repositories import Person
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class _Lookups:
     person: Coroutine[Any, Any, Person] | None
 
     @classmethod
-    def queue(cls, uow: Any, event: TelegramObject, data: dict[str, Any]) -> _Lookups:
+    def queue(cls, uow: UnitOfWork, event: TelegramObject, data: dict[str, Any]) -> _Lookups:
         assert isinstance(event, Update)
         user = data.get("event_from_user")
         return cls(

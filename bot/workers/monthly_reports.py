@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.reports import Report, Reports
 from domain.monthly_report import due_report_month, next_sending_moment, report_recipients
-from domain.ports import Clock, OutboxMessage
+from domain.ports import Clock, OutboxMessage, UnitOfWork
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class MonthlyReports:
         return queued
 
     async def _queue(
-        self, uow: Any, client_id: int, month: date, chat_id: int, locale: str | None
+        self, uow: UnitOfWork, client_id: int, month: date, chat_id: int, locale: str | None
     ) -> int:
         added = 0
         for part in PARTS:

@@ -26,11 +26,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
-from domain.ports import Clock, OutboxMessage
+from domain.ports import Clock, OutboxMessage, TicketPost
 from handlers.ui.cards import card_keyboard, card_text, load_card, topic_name
 from storage import Database
 from storage.outbox import OutboxDelivery
-from storage.repositories import TicketPost
 
 log = logging.getLogger(__name__)
 

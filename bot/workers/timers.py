@@ -336,8 +336,8 @@ class DeskScheduler:
         self.stats.passes += 1
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            milestones = await uow.sla_events.pending(now + self.horizon)  # type: ignore[attr-defined]
-            pages = await uow.pages.pending()  # type: ignore[attr-defined]
+            milestones = await uow.sla_events.pending(now + self.horizon)
+            pages = await uow.pages.pending()
             await uow.commit()
         due: dict[int, None] = {}
         upcoming: dict[int, tuple[SlaMilestone, datetime]] = {}
@@ -375,7 +375,7 @@ class DeskScheduler:
         """After an update: the ticket's SLA milestones and its pages."""
         await self._check_ticket(ticket_id)
         async with self.db.unit_of_work() as uow:
-            pages = await uow.pages.pending([ticket_id])  # type: ignore[attr-defined]
+            pages = await uow.pages.pending([ticket_id])
             await uow.commit()
         pending = {p.number for p in pages}
         for page_id, (owner, _armed) in list(self._pages.items()):
@@ -495,7 +495,7 @@ class DeskScheduler:
         working days (on the client's calendar) close, and the employee is asked to rate."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            resolved = await uow.tickets.list_resolved()  # type: ignore[attr-defined]
+            resolved = await uow.tickets.list_resolved()
             clients = {c.id: c for c in await uow.clients.list()}
             await uow.commit()
         days = self.auto_close_working_days
@@ -532,9 +532,7 @@ class DeskScheduler:
     async def _housekeeping(self) -> None:
         """Forget the marks of updates handled before Telegram's 24 hours (with a margin)."""
         async with self.db.unit_of_work() as uow:
-            forgotten = await uow.processed_updates.prune(  # type: ignore[attr-defined]
-                self.clock.now() - PROCESSED_UPDATES_KEPT
-            )
+            forgotten = await uow.processed_updates.prune(self.clock.now() - PROCESSED_UPDATES_KEPT)
             await uow.commit()
         self.stats.updates_forgotten += forgotten
         if forgotten:

@@ -694,21 +694,21 @@ async def input_not_understood(message: Message) -> None:
 # --- replies in the staff chat ------------------------------------------------------------
 
 
-async def ticket_of(message: Message, uow: Any) -> int | None:
+async def ticket_of(message: Message, uow: UnitOfWork) -> int | None:
     """The ticket a staff message in the staff chat is about: a reply to its card or to a
     message of its thread, or a message in its forum topic."""
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
         post = await uow.ticket_posts.by_message(message.chat.id, reply.message_id)
         if post is not None:
-            return int(post.ticket_id)
+            return post.ticket_id
         mark = TICKET_MARK.search(reply.text or reply.caption or "")
         if mark and (message.message_thread_id is None or not message.is_topic_message):
             return int(mark.group(1))
     if message.is_topic_message and message.message_thread_id:
         post = await uow.ticket_posts.by_thread(message.chat.id, message.message_thread_id)
         if post is not None:
-            return int(post.ticket_id)
+            return post.ticket_id
     return None
 
 

@@ -41,7 +41,7 @@ def left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
 async def queue_page(
     uow: UnitOfWork, actor: Actor, clock: Clock, filter_: str, value: str, page: int
 ) -> tuple[str, object]:
-    tickets = list(await uow.tickets.list_open_by_due(limit=1000))  # type: ignore[attr-defined]
+    tickets = list(await uow.tickets.list_open_by_due(limit=1000))
     clients = {c.id: c for c in await uow.clients.list()}
     if filter_ == "mine":
         tickets = [t for t in tickets if t.assignee_tg_id == actor.tg_id]
