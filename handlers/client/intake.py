@@ -19,7 +19,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
@@ -606,7 +606,7 @@ async def show_summary(
 ) -> None:
     """The card: what, kind, topic, priority in plain words, and honest deadlines."""
     await state.set_state(Intake.summary)
-    text = summary_text(data, actor.client, clock.now(), I18n.get_current().current_locale)
+    text = summary_text(data, actor.client, clock.now(), get_i18n().current_locale)
     rows = [[(_("✅ Send"), cb(data, "send"))]]
     if may_ask_for_help_now(data, actor.client, clock.now()):
         rows.append([(_("🚨 It's an emergency, I need help now"), cb(data, "send", "emergency"))])
@@ -740,7 +740,7 @@ async def register(
 async def announce(message: Message, outcome: uc.Outcome[Any], actor: Actor, clock: Clock) -> None:
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
     now, tz = clock.now(), actor.client.timezone
     deadlines = _("We will answer by {reaction} and fix it by {resolution}.").format(

@@ -53,7 +53,7 @@ async def my_tickets(
     if await state.get_state() in Intake.__all_states_names__:
         unsent = _("Your new request is not sent yet: please answer the question above.")
         text = f"{text}\n\n{unsent}" if tickets.has_any(markup) else unsent
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("company"))

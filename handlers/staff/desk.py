@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import Priority, StaffRole
@@ -85,7 +85,7 @@ async def render(uow: UnitOfWork, ticket_id: int, clock: Clock) -> tuple[str, An
     card = await load_card(uow, ticket_id)
     if card is None:
         return None
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     messages, names = await load_history(uow, ticket_id)
     text = card_with_history(card, messages, names, clock.now(), locale)
     markup = card_keyboard(card.ticket)
@@ -253,7 +253,7 @@ async def ask_for_text(
         markup = inline(
             [(_("Resolved, no comment"), StaffCb(ticket=ticket.number, action="nosummary").pack())]
         )
-    await query.message.answer(  # type: ignore[union-attr]
+    await query.message.answer(
         text + " " + _("/cancel to stop."),
         reply_markup=markup or ForceReply(selective=True),
     )
@@ -436,12 +436,12 @@ async def log_time(
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     await record_time(
-        query.message,
+        query.message,  # type: ignore[arg-type]
         actor,
         uow,
         clock,
         notifier,
-        callback_data.ticket,  # type: ignore[arg-type]
+        callback_data.ticket,
         int(callback_data.value),
         edit=True,
     )
@@ -501,7 +501,7 @@ async def show_history(
         return
     await query.answer()
     messages, names = await load_history(uow, callback_data.ticket)
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     lines = history_lines(card, messages, names, clock.now(), locale, cut=3000)
     head = _("<b>№{number}: the whole conversation</b>").format(number=card.ticket.number)
     chunk = head

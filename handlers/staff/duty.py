@@ -11,7 +11,7 @@ import html
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import services as uc
@@ -80,7 +80,7 @@ async def duty(
     """/duty: who is on duty now (until when), and who is next."""
     now = clock.now()
     rota = await uow.duty.rota(now)
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
 
     async def name(tg_id: int) -> str:
         staff = await uow.staff.get(tg_id)

@@ -31,9 +31,10 @@ class ButtonText(Filter):
     async def __call__(self, message: Message) -> bool:
         if message.text is None:
             return False
+        texts = {self.msgid}
         i18n = I18n.get_current(no_error=True)
-        locales = i18n.available_locales if i18n else ()
-        texts = {self.msgid} | {i18n.gettext(self.msgid, locale=loc) for loc in locales}  # type: ignore[union-attr]
+        if i18n is not None:
+            texts |= {i18n.gettext(self.msgid, locale=loc) for loc in i18n.available_locales}
         return message.text in texts
 
 

@@ -96,7 +96,9 @@ def _cut(
     """Where the part that starts at `start` ends, and the tags open there."""
     open_before = [list(stack)]  # open_before[i]: the tags open before tokens[start + i]
     length = 0
-    line_end = space_end = None  # (index, length) after the last line break, the last space
+    # (index, length) after the last line break, the last space
+    line_end: tuple[int, int] | None = None
+    space_end: tuple[int, int] | None = None
     for index in range(start, len(tokens)):
         token = tokens[index]
         size = utf16_len(token.visible)
@@ -129,7 +131,8 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     parts with nothing but blanks are left out."""
     tokens = _tokens(text)
     parts: list[str] = []
-    start, stack = 0, []
+    start = 0
+    stack: list[tuple[str, str]] = []
     while start < len(tokens):
         end, open_at_end = _cut(tokens, start, stack, limit)
         body = tokens[start:end]
