@@ -113,7 +113,10 @@ async def list_page(
         scope = "my"
     text, markup = await render_list(uow, actor, clock, scope, max(callback_data.page, 0))
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+    # A list with nothing on it comes with the main (reply) keyboard, which an edit cannot
+    # carry: the text alone then.
+    inline_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    await query.message.edit_text(text, reply_markup=inline_markup)  # type: ignore[union-attr]
 
 
 # --- one ticket ---------------------------------------------------------------------------
