@@ -127,7 +127,7 @@ class _Repository:
         table: str,
         written: int,
         keys: Mapping[str, object],
-        row: Mapping[str, Any],
+        row: sqlite3.Row | Mapping[str, Any],
     ) -> None:
         """Keep a row read in this transaction, unless the table was written since."""
         if cache.get((_ROWS, table), 0) == written:

@@ -335,7 +335,7 @@ def _errors_in_one_line(parser: argparse.ArgumentParser) -> None:
     def error(message: str) -> NoReturn:
         _exit_with_one_line(parser, message)
 
-    parser.error = error  # type: ignore[method-assign]
+    parser.error = error  # type: ignore[method-assign]  # this one parser's, on purpose
 
 
 def _exit_with_one_line(parser: argparse.ArgumentParser, message: str) -> NoReturn:
@@ -768,7 +768,8 @@ async def duty_list(args: argparse.Namespace, settings: Settings) -> int:
         rota = await uow.duty.rota()
         now = db.clock.now()
         names = {s.tg_id: f"{s.tg_id} {s.name}" for s in await uow.staff.list()}
-    entries = sorted([*rota.shifts, *rota.weekly], key=lambda e: e.id or 0)
+    listed: list[DutyShift | WeeklyDuty] = [*rota.shifts, *rota.weekly]
+    entries = sorted(listed, key=lambda e: e.id or 0)
     if not entries:
         _note(
             "nobody is on the duty rota: after hours the leads are paged; add a shift with: "

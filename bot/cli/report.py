@@ -27,7 +27,7 @@ def _month(text: str) -> date:
     return month
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("report", help="write a client's monthly report to files")
     parser.add_argument("--client", type=int, required=True, help="the client's id")
     parser.add_argument("--month", type=_month, help="YYYY-MM (default: this month so far)")

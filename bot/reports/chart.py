@@ -27,6 +27,7 @@ def chart(
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     weeks: list[date] = []
     monday = (start - timedelta(days=start.weekday())).date()
@@ -71,7 +72,9 @@ def chart(
     axes.set_title(_(N_("Tickets per week by priority (⚠ breaches)")))
     axes.set_xlabel(_(N_("Week from")))
     axes.set_ylabel(_(N_("Tickets")))
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     axes.legend(loc="upper left", fontsize="small")
     figure.tight_layout()
     buffer = io.BytesIO()

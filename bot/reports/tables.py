@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
 from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome
@@ -69,7 +70,7 @@ def ticket_header(_: Gettext) -> list[str]:
     ]
 
 
-def formula_like(value: object) -> bool:
+def formula_like(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 

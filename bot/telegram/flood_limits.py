@@ -274,5 +274,5 @@ class Throttle(BaseRequestMiddleware):
         """Drop the windows that hold nothing: a new one starts empty just the same."""
         for chat_id in [c for c, w in self._chats.items() if not w.busy(now)]:
             del self._chats[chat_id]
-        for chat_id in [c for c, until in self._paused_until.items() if until <= now]:
-            del self._paused_until[chat_id]
+        for paused in [c for c, until in self._paused_until.items() if until <= now]:
+            del self._paused_until[paused]

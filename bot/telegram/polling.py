@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Generic, TypeVar
 
 from aiogram import Bot, Dispatcher
@@ -62,7 +63,7 @@ T = TypeVar("T")
 class ChatQueues(Generic[T]):
     """Per-key FIFO queues sharing `slots` running places, taken in turns."""
 
-    def __init__(self, handle: Callable[[T], Awaitable[None]], slots: int) -> None:
+    def __init__(self, handle: Callable[[T], Coroutine[Any, Any, None]], slots: int) -> None:
         self._handle = handle
         self.slots = slots
         self._queues: dict[Hashable, deque[T]] = {}
@@ -99,9 +100,9 @@ class ChatQueues(Generic[T]):
             task = asyncio.create_task(self._handle(item))
             self._running[key] = task
             self._idle.clear()
-            task.add_done_callback(lambda _task, key=key: self._finished(key))
+            task.add_done_callback(functools.partial(self._finished, key))
 
-    def _finished(self, key: Hashable) -> None:
+    def _finished(self, key: Hashable, _task: asyncio.Task[None]) -> None:
         del self._running[key]
         if key in self._queues:
             self._ready.append(key)  # behind the others that wait: turns

@@ -79,7 +79,9 @@ def keep_response_types() -> None:
         for cls in vars(methods).values()
         if isinstance(cls, type) and issubclass(cls, TelegramMethod) and cls is not TelegramMethod
     }
-    _RESPONSE_TYPES.extend(Response[r] for r in returning)  # type: ignore[index]
+    # A type argument held in a variable: pydantic builds the model at run time, mypy
+    # accepts only types written out.
+    _RESPONSE_TYPES.extend(Response[r] for r in returning)  # type: ignore[valid-type]
 
 
 def hand_over_the_gil_sooner() -> None:

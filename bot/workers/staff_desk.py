@@ -77,7 +77,8 @@ class StaffDesk:
         """Post or edit the card as it is now; the card's later rows queued meanwhile (a
         take, a reply, a priority change one after another) are shown by this very edit,
         so the staff chat's minute is spent once rather than once each."""
-        ticket_id = int(row.payload["ticket_id"])
+        ticket_id = row.payload["ticket_id"]
+        assert isinstance(ticket_id, int)  # as the notifier wrote it
         await self.outbox.merge_later(row, datetime.now(UTC))
         async with self.db.unit_of_work() as uow:
             card = await load_card(uow, ticket_id)
@@ -193,7 +194,9 @@ class StaffDesk:
     async def to_thread(self, row: OutboxMessage) -> int | None:
         ticket_id = row.ticket_id or 0
         post = await self._post(ticket_id)
-        payload = dict(row.payload["payload"])
+        call = row.payload["payload"]
+        assert isinstance(call, dict)  # the Bot API call's parameters, as the notifier wrote them
+        payload = dict(call)
         if post is not None and post.thread_id is not None:
             payload["message_thread_id"] = post.thread_id
         elif post is not None:
