@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.i18n import load_catalog
@@ -60,3 +61,21 @@ def test_both_catalogs_read_without_a_warning(capsys):
         load_catalog(locale)
     captured = capsys.readouterr()
     assert "WARNING" not in captured.out + captured.err
+
+
+def test_the_texts_of_a_handler_come_from_the_bots_catalogs():
+    """aiogram's `_()` finds the current I18n with `I18n.get_current()`: the bot's own
+    subclass must be the one found there inside `context()`, and nothing after it."""
+    from aiogram.utils.i18n import I18n, get_i18n
+    from aiogram.utils.i18n import gettext as _
+
+    from bot.i18n import create_i18n
+
+    i18n = create_i18n("en")
+    with i18n.context(), i18n.use_locale("ru"):
+        assert get_i18n() is i18n
+        assert I18n.get_current() is i18n
+        assert _("{n} hour", "{n} hours", 5).format(n=5) == "5 часов"
+    assert I18n.get_current() is None
+    with pytest.raises(LookupError):
+        get_i18n()
