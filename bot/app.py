@@ -332,5 +332,8 @@ def release_routers(dp: Dispatcher) -> None:
     time; let them go so a new Dispatcher in this process (a restart in the sandbox or a
     test) can take them. aiogram has no public call for this."""
     for router in dp.sub_routers:
+        # aiogram 3 keeps the parent in the private `_parent_router`, which the public
+        # `parent_router` setter (what `include_router` calls) refuses to replace once set
+        # and nothing clears; tests/bot/test_library_internals.py checks both.
         router._parent_router = None
     dp.sub_routers.clear()

@@ -41,6 +41,11 @@ GIL_SWITCH_INTERVAL = 0.0005
 
 def _filters(router: Router) -> Iterator[FilterObject]:
     for observer in router.observers.values():
+        # A router's own filters (`router.message.filter(...)`, checked for every update
+        # that reaches it) are kept by aiogram 3 on the observer's private `_handler`, a
+        # HandlerObject that `check_root_filters` runs; nothing public lists them. Inline,
+        # they cost an employee's message 0.1 ms of CPU instead of 1.7 (bench/
+        # sync_filters.py). tests/bot/test_library_internals.py checks what this relies on.
         yield from observer._handler.filters or ()
         for handler in observer.handlers:
             yield from handler.filters or ()
