@@ -8,7 +8,6 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -19,32 +18,31 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.utils.i18n import I18n
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
 
-from bot.bot_api import JsonBotApiSession
 from bot.config import Settings, SettingsError
-from bot.delivery import DeliveryWorker
-from bot.flood import RateLimit, RateLimitMiddleware
-from bot.flood_limits import Throttle
 from bot.i18n import ActorLocaleMiddleware, create_i18n
-from bot.middlewares import (
+from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
+from bot.reports import Reports
+from bot.telegram.flood_limits import Throttle
+from bot.telegram.middlewares import (
     ActorMiddleware,
     CommitBeforeSending,
     IntakeExpiryMiddleware,
     RetryBlips,
     UnitOfWorkMiddleware,
 )
-from bot.monthly_reports import MonthlyReports
-from bot.new_tickets import NewTicketsList
-from bot.notifications import OutboxNotifier
-from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
-from bot.polling import DurablePolling
-from bot.reports import Reports
-from bot.scheduler import DeskScheduler, RearmingNotifier
-from bot.staff_desk import StaffDesk
-from bot.tuning import hand_over_the_gil_sooner, run_sync_filters_inline, warm_up
+from bot.telegram.polling import DurablePolling
+from bot.telegram.rate_limit import RateLimit, RateLimitMiddleware
+from bot.telegram.session import JsonBotApiSession
+from bot.telegram.tuning import hand_over_the_gil_sooner, run_sync_filters_inline, warm_up
+from bot.telegram.webhook import serve, webhook_application
+from bot.workers.delivery import DeliveryWorker
+from bot.workers.monthly_reports import MonthlyReports
+from bot.workers.new_tickets import NewTicketsList
+from bot.workers.notifier import OutboxNotifier
+from bot.workers.staff_desk import StaffDesk
+from bot.workers.timers import DeskScheduler, RearmingNotifier
 from domain.ports import Clock, Notifier
 from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
@@ -243,7 +241,7 @@ class FrontDesk:
 
     async def run_polling(self) -> None:
         """Long polling until stopped: each update is in the inbox before Telegram hears it
-        was received, and what the inbox held at start is handled first (bot/polling.py);
+        was received, and what the inbox held at start is handled first (bot/telegram/polling.py);
         the updates running when it stops are finished before it returns."""
         self._poller = DurablePolling(
             self.dp,
@@ -268,18 +266,9 @@ class FrontDesk:
             if settings.webhook_secret
             else secrets.token_urlsafe(32)
         )
-        # Telegram's request is answered when its update has been handled: an update in hand
-        # when the process dies is sent again, and Telegram's max_connections bounds the
-        # updates in flight as polling does.
-        webhook = SimpleRequestHandler(
-            self.dp, self.bot, handle_in_background=False, secret_token=secret
-        )
-        app = web.Application(middlewares=[_refuse_without_secret(secret)])
-        # Not `register()`: that closes the bot's session when the server stops, while the
-        # outbox still has to be flushed through it.
-        app.router.add_post(settings.webhook_path, webhook.handle)
+        app = webhook_application(self.dp, self.bot, settings.webhook_path, secret)
         await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
-        self._webhook_server = await _serve(app, settings.webhook_host, settings.webhook_port)
+        self._webhook_server = await serve(app, settings.webhook_host, settings.webhook_port)
         await self.bot.set_webhook(
             settings.webhook_url,
             secret_token=secret,
@@ -299,7 +288,7 @@ class FrontDesk:
             max_outbox_lag=self.settings.health_outbox_lag_seconds,
             started=time.time(),
         )
-        self._monitoring_server = await _serve(observability.application(), host, port)
+        self._monitoring_server = await serve(observability.application(), host, port)
         bound_host, bound_port = self._monitoring_server.addresses[0][:2]
         return f"http://{bound_host}:{bound_port}"
 
@@ -338,53 +327,13 @@ class FrontDesk:
             log.info("the front desk has stopped")
 
 
-async def _serve(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-    except BaseException:
-        await runner.cleanup()
-        raise
-    return runner
-
-
-def _refuse_without_secret(
-    secret: str, *, every: float = 60.0, clock: Callable[[], float] = time.monotonic
-) -> Middleware:
-    """Only Telegram knows the secret token set with the webhook: anyone else gets 403.
-
-    A scanner can send thousands of such requests: the first is logged, the rest of the
-    minute only counted, and the count goes with the next line."""
-    logged_at: float | None = None
-    unlogged = 0
-
-    @web.middleware
-    async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
-        nonlocal logged_at, unlogged
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not secrets.compare_digest(given.encode(), secret.encode()):
-            now = clock()
-            if logged_at is not None and now - logged_at < every:
-                unlogged += 1
-            else:
-                more = f" ({unlogged} more refused since the last such line)" if unlogged else ""
-                log.warning(
-                    "webhook request without the secret token from %s refused%s",
-                    request.remote,
-                    more,
-                )
-                logged_at, unlogged = now, 0
-            return web.Response(status=403, text="Forbidden")
-        return await handler(request)
-
-    return check
-
-
 def release_routers(dp: Dispatcher) -> None:
     """Routers live at module level (aiogram's convention) and attach to one parent at a
     time; let them go so a new Dispatcher in this process (a restart in the sandbox or a
     test) can take them. aiogram has no public call for this."""
     for router in dp.sub_routers:
+        # aiogram 3 keeps the parent in the private `_parent_router`, which the public
+        # `parent_router` setter (what `include_router` calls) refuses to replace once set
+        # and nothing clears; tests/bot/test_library_internals.py checks both.
         router._parent_router = None
     dp.sub_routers.clear()

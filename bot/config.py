@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -182,10 +182,11 @@ class SettingsError(Exception):
     """Settings are missing or wrong; the message has one line per problem."""
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings once, turning pydantic's report into one clear line per problem."""
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings once, turning pydantic's report into one clear line per problem
+    (`overrides`: values for pydantic to check, like those read from the environment)."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         lines = []
         for error in exc.errors():

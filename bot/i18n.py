@@ -7,6 +7,7 @@ forget and translators may split a locale into several `.po` files.
 
 from __future__ import annotations
 
+import contextvars
 import gettext
 import io
 from pathlib import Path
@@ -36,6 +37,20 @@ def load_catalog(locale: str, directory: Path = LOCALES_DIR) -> Catalog:
 
 
 class PoI18n(I18n):
+    """aiogram's I18n with the catalogs compiled from the `.po` files at start-up."""
+
+    # aiogram's `gettext` helpers (`_()`) find the current instance with
+    # `I18n.get_current()`, while ContextInstanceMixin gives every subclass a context
+    # variable of its own, which `I18n.context()` (the middleware's, the workers') sets
+    # through `self.set_current`: set and reset I18n's instead.
+    @classmethod
+    def set_current(cls, value: I18n) -> contextvars.Token[I18n]:
+        return I18n.set_current(value)
+
+    @classmethod
+    def reset_current(cls, token: contextvars.Token[I18n]) -> None:
+        I18n.reset_current(token)
+
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
         translations: dict[str, gettext.GNUTranslations] = {}
         for locale_dir in sorted(self.path.iterdir()):
@@ -46,11 +61,6 @@ class PoI18n(I18n):
             buffer.seek(0)
             translations[locale_dir.name] = gettext.GNUTranslations(buffer)
         return translations
-
-
-# aiogram's `gettext` helpers find the current I18n through I18n's context variable, and
-# ContextInstanceMixin gives every subclass a fresh one: share I18n's, or `_()` finds none.
-PoI18n._ContextInstanceMixin__context_instance = I18n._ContextInstanceMixin__context_instance  # type: ignore[attr-defined]
 
 
 def create_i18n(default_locale: str) -> PoI18n:

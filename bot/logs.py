@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import TextIO
 
 update_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "update_id", default=None
@@ -106,10 +107,12 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         parts = []
-        if getattr(record, "update_id", None) is not None:
-            parts.append(f"update {record.update_id}")
-        if getattr(record, "ticket", None) is not None:
-            parts.append(f"ticket {record.ticket}")
+        update_id = getattr(record, "update_id", None)  # set through `extra=`, if at all
+        if update_id is not None:
+            parts.append(f"update {update_id}")
+        ticket = getattr(record, "ticket", None)
+        if ticket is not None:
+            parts.append(f"ticket {ticket}")
         record.context = f" [{' '.join(parts)}]" if parts else ""
         return super().format(record)
 
@@ -139,11 +142,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def log_handler(
-    log_format: str, secrets: Iterable[str] = (), stream: object = None
+    log_format: str, secrets: Iterable[str] = (), stream: TextIO | None = None
 ) -> logging.Handler:
     """A handler writing to `stream` (stderr) in the given format, with the context and
     redaction filters."""
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(ContextFilter())
     handler.addFilter(RedactingFilter(secrets))

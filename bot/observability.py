@@ -46,8 +46,8 @@ from storage import Database
 from storage.monitoring import MonitoringQueries
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
-    from bot.scheduler import DeskScheduler
+    from bot.workers.delivery import DeliveryWorker
+    from bot.workers.timers import DeskScheduler
 
 log = logging.getLogger(__name__)
 

@@ -221,7 +221,8 @@ _STEMMER_LOCK = threading.Lock()  # a Snowball stemmer object keeps state while 
 def _stem(word: str) -> str:
     stemmer = _ENGLISH if "a" <= word[0] <= "z" else _RUSSIAN
     with _STEMMER_LOCK:
-        return stemmer.stemWord(word)
+        stem: str = stemmer.stemWord(word)  # snowballstemmer has no type hints
+    return stem
 
 
 _NGRAM = 4  # 3-grams, and 3- plus 4-grams, did no better in leave-one-out and typo trials
@@ -332,7 +333,7 @@ def _relevance(log_likelihoods: Sequence[float]) -> float:
     weights = list(map(math.exp, shifted))
     total = sum(weights)
     # -sum(p log p) with p = weight / total, written to need a single logarithm
-    entropy = math.log(total) - sum(map(operator.mul, weights, shifted)) / total
+    entropy: float = math.log(total) - sum(map(operator.mul, weights, shifted)) / total
     return 1.0 - entropy / math.log(len(weights))
 
 

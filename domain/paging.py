@@ -130,7 +130,7 @@ def first_targets(
         else:
             targets = sorted(people)
     if emergency and manager_tg_id in people and manager_tg_id not in targets:
-        targets.append(manager_tg_id)  # type: ignore[arg-type]
+        targets.append(manager_tg_id)
     return list(dict.fromkeys(targets)), nobody
 
 

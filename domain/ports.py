@@ -1,12 +1,17 @@
-"""Ports: what the domain needs from the outside world, as Protocols. `storage` implements
-the repositories and the unit of work; `bot` provides the clock."""
+"""Ports: what the domain, the handlers and the bot's workers need from the outside world,
+as Protocols. `storage` implements the repositories and the unit of work; `bot` provides
+the clock and the notifier.
+
+The unit of work's repositories are read-only properties: whoever holds one uses the
+repositories it came with and never swaps them, so an implementation may hold its own
+repository classes (a Protocol attribute would be mutable, and then invariant)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import StaffRole
@@ -63,6 +68,25 @@ class SlaEventRecord:
     overdue_seconds: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class TicketPost:
+    """Where a ticket's card is in the staff chat (and its forum topic, if any)."""
+
+    ticket_id: int
+    chat_id: int
+    message_id: int
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What the database knows about one Telegram user."""
+
+    employee: Employee | None
+    client: Client | None  # the employee's
+    staff: Staff | None
+
+
 class ClientRepository(Protocol):
     async def add(self, client: Client) -> Client: ...
     async def get(self, client_id: int) -> Client | None: ...
@@ -116,7 +140,20 @@ class TicketRepository(Protocol):
     async def list_by_client(
         self, client_id: int, *, open_only: bool = False, limit: int = 50, offset: int = 0
     ) -> Sequence[Ticket]: ...
-    async def list_open(self) -> Sequence[Ticket]: ...
+    async def list_open(self) -> Sequence[Ticket]:
+        """Every open ticket, oldest first."""
+        ...
+
+    async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
+        """The staff queue: open tickets, the nearest resolution due time first; tickets
+        whose clock is stopped (no due time) last."""
+        ...
+
+    async def list_resolved(self) -> Sequence[Ticket]:
+        """Resolved tickets waiting for the employee's word (the auto-close sweep), the
+        earliest resolved first."""
+        ...
+
     async def conversations(
         self, employee_id: int, client_id: int, *, also: int | None = None
     ) -> Sequence[Conversation]:
@@ -157,6 +194,14 @@ class SlaEventRepository(Protocol):
         """Settle a recorded breach to its final overdue (working seconds)."""
         ...
 
+    async def pending(
+        self, until: datetime, ticket_ids: Sequence[int] | None = None
+    ) -> Sequence[tuple[int, SlaMilestone, datetime]]:
+        """(ticket, milestone, due) of open tickets' milestones due by `until` and not
+        recorded yet, earliest first (only of `ticket_ids` when given): what the SLA timers
+        arm. The rules of domain.sla_milestones.pending_milestones."""
+        ...
+
 
 class DutyRepository(Protocol):
     async def add_shift(self, shift: DutyShift) -> DutyShift: ...
@@ -176,6 +221,56 @@ class PageRepository(Protocol):
     async def get(self, page_id: int) -> Page | None: ...
     async def update(self, page: Page) -> None: ...
     async def for_ticket(self, ticket_id: int) -> Sequence[Page]: ...
+    async def pending(self, ticket_ids: Sequence[int] | None = None) -> Sequence[Page]:
+        """Pages still to be sent (again), the earliest first (only of `ticket_ids` when
+        given)."""
+        ...
+
+
+class TicketPostRepository(Protocol):
+    """Where the tickets' cards are in the staff chat."""
+
+    async def get(self, ticket_id: int) -> TicketPost | None: ...
+    async def draft(self, ticket_id: int) -> TicketPost | None:
+        """A card on its way: where it is being posted (`message_id` 0: not known yet)."""
+        ...
+
+    async def set_draft(self, ticket_id: int, chat_id: int, thread_id: int | None) -> None:
+        """Remember, before sending, where the ticket's card is about to be posted."""
+        ...
+
+    async def set(self, post: TicketPost) -> None:
+        """Remember (or move) the ticket's card; its draft, if any, is done with."""
+        ...
+
+    async def by_message(self, chat_id: int, message_id: int) -> TicketPost | None: ...
+    async def by_thread(self, chat_id: int, thread_id: int) -> TicketPost | None:
+        """The newest ticket whose card opened this forum topic."""
+        ...
+
+
+class ProcessedUpdateRepository(Protocol):
+    """The Telegram updates already handled, so that a redelivered one is dropped."""
+
+    def seen_before(self, update_id: int) -> Coroutine[Any, Any, bool]:
+        """Remember the update; True when it was already remembered (a redelivery). Part
+        of the unit of work: if it rolls back, the update is handled again.
+
+        A coroutine, not an `async def`: the read may be queued when called and sent with
+        the next one, and a caller that ends up not needing it closes it."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget updates processed before `before` (except those still waiting to be
+        handled); how many were forgotten."""
+        ...
+
+
+class PeopleRepository(Protocol):
+    def by_tg_id(self, tg_id: int) -> Coroutine[Any, Any, Person]:
+        """The employee with their client and the staff member with this Telegram id (every
+        update asks who wrote it); a coroutine like `ProcessedUpdateRepository.seen_before`."""
+        ...
 
 
 class Notifier(Protocol):
@@ -188,15 +283,32 @@ class Notifier(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: everything a use case changes is committed together or not at all."""
 
-    clients: ClientRepository
-    employees: EmployeeRepository
-    staff: StaffRepository
-    invites: InviteRepository
-    tickets: TicketRepository
-    outbox: OutboxRepository
-    sla_events: SlaEventRepository
-    duty: DutyRepository
-    pages: PageRepository
+    @property
+    def clients(self) -> ClientRepository: ...
+    @property
+    def employees(self) -> EmployeeRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...
+    @property
+    def invites(self) -> InviteRepository: ...
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def sla_events(self) -> SlaEventRepository: ...
+    @property
+    def duty(self) -> DutyRepository: ...
+    @property
+    def pages(self) -> PageRepository: ...
+
+    # For the handlers and the bot's plumbing; the domain's use cases do not need them.
+    @property
+    def ticket_posts(self) -> TicketPostRepository: ...
+    @property
+    def processed_updates(self) -> ProcessedUpdateRepository: ...
+    @property
+    def people(self) -> PeopleRepository: ...
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
@@ -212,9 +324,14 @@ __all__ = [
     "OutboxMessage",
     "OutboxRepository",
     "PageRepository",
+    "PeopleRepository",
+    "Person",
+    "ProcessedUpdateRepository",
     "SlaEventRecord",
     "SlaEventRepository",
     "StaffRepository",
+    "TicketPost",
+    "TicketPostRepository",
     "TicketRepository",
     "UnitOfWork",
 ]

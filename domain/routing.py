@@ -254,10 +254,10 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
     candidates = waiting or [t for t in recent if _fits(message, t)]
     if candidates:
         # To a resolved ticket, more words mean it is not fixed: back to work, if so.
-        options = [
+        options = tuple(
             Option(Action.REOPEN if t.status is TicketStatus.RESOLVED else Action.ATTACH, t.number)
             for t in candidates[:MAX_OPTIONS]
-        ]
+        )
         return Ask((*options, Option(Action.NEW)))
     return Do(Option(Action.NEW))
 

@@ -38,4 +38,5 @@ class Actor:
 
     @property
     def is_lead(self) -> bool:
-        return self.is_staff and self.staff.role in (StaffRole.LEAD, StaffRole.ADMIN)  # type: ignore[union-attr]
+        staff = self.staff if self.is_staff else None
+        return staff is not None and staff.role in (StaffRole.LEAD, StaffRole.ADMIN)

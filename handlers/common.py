@@ -20,8 +20,8 @@ from aiogram.utils.i18n import gettext as _
 from domain.ports import UnitOfWork
 from domain.use_cases import accounts
 from handlers.actor import Actor
-from handlers.callbacks import LanguageCb
-from handlers.client.keyboards import inline, main_keyboard
+from handlers.ui.callbacks import LanguageCb
+from handlers.ui.keyboards import inline, main_keyboard
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)

@@ -19,8 +19,8 @@ from domain.model import Client
 from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
 from handlers.client.onboarding import stranger_text
-from handlers.numbers import is_number, month_in_range
 from handlers.staff import in_staff_place
+from handlers.ui.numbers import is_number, month_in_range
 
 router = Router(name=__name__)
 # A report is for the director's private chat, or for staff where staff work.

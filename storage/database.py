@@ -49,7 +49,7 @@ from types import TracebackType
 import aiosqlite
 
 from domain.clock import SystemClock
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from storage.session import Session
 from storage.unit_of_work import SqliteUnitOfWork
 
@@ -193,7 +193,7 @@ class Database:
         return self._task_sessions.get(task)
 
     @asynccontextmanager
-    async def unit_of_work(self, *, task_wide: bool = False) -> AsyncIterator[SqliteUnitOfWork]:
+    async def unit_of_work(self, *, task_wide: bool = False) -> AsyncIterator[UnitOfWork]:
         """Transactions for one use case: the first statement begins one (and takes the
         lock), `commit` ends it (and lets others in); leaving rolls back the uncommitted.
 

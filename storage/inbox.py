@@ -1,5 +1,5 @@
 """The inbox of long polling: updates are durable here before Telegram is told they were
-received, and leave once their handling is over (see bot/polling.py)."""
+received, and leave once their handling is over (see bot/telegram/polling.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Repositories: the domain ports of domain/ports.py over SQLite, plus two for the bot layer
-(processed updates, ticket posts).
+"""Repositories: the ports of domain/ports.py over SQLite (those of the domain's use cases,
+and those the handlers and the bot's plumbing use: processed updates, people, ticket posts).
 
 Every repository works inside the `Session` of its unit of work and never commits. `add`
 fills in the generated id (and created_at when the caller left it None, from the
@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -45,7 +44,7 @@ from domain.model import (
     WorkLog,
 )
 from domain.paging import Page, PageReason
-from domain.ports import OutboxMessage, SlaEventRecord
+from domain.ports import OutboxMessage, Person, SlaEventRecord, TicketPost
 from domain.routing import Conversation
 from domain.sla import Pause, SlaMilestone
 from domain.sla_milestones import MILESTONE_RULES, MilestoneRule
@@ -129,7 +128,7 @@ class _Repository:
         table: str,
         written: int,
         keys: Mapping[str, object],
-        row: Mapping[str, Any],
+        row: sqlite3.Row | Mapping[str, Any],
     ) -> None:
         """Keep a row read in this transaction, unless the table was written since."""
         if cache.get((_ROWS, table), 0) == written:
@@ -613,7 +612,8 @@ class SqliteTicketRepository(_Repository):
     async def list_by_assignee(
         self, staff_tg_id: int, *, open_only: bool = True, limit: int = 50, offset: int = 0
     ) -> Sequence[Ticket]:
-        """A staff member's tickets (not a domain port): open first, then newest."""
+        """A staff member's tickets (on no port: nothing but the tests asks): open first,
+        then newest."""
         return await self._list_by("assignee_tg_id", staff_tg_id, open_only, limit, offset)
 
     async def list_open(self) -> Sequence[Ticket]:
@@ -653,8 +653,8 @@ class SqliteTicketRepository(_Repository):
         ]
 
     async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
-        """The staff queue (not a domain port): open tickets, the nearest resolution due time
-        first; tickets whose clock is stopped (no due time) last."""
+        """The staff queue: open tickets, the nearest resolution due time first; tickets
+        whose clock is stopped (no due time) last."""
         return await self._tickets(
             f"SELECT * FROM tickets WHERE {OPEN_TICKET} "
             "ORDER BY resolution_due IS NULL, resolution_due, id LIMIT ? OFFSET ?",
@@ -662,8 +662,7 @@ class SqliteTicketRepository(_Repository):
         )
 
     async def list_resolved(self) -> Sequence[Ticket]:
-        """Resolved tickets waiting for the employee's word (not a domain port): the
-        auto-close sweep."""
+        """Resolved tickets waiting for the employee's word: the auto-close sweep."""
         return await self._tickets(
             "SELECT * FROM tickets WHERE status = 'resolved' ORDER BY resolved_at, id"
         )
@@ -893,7 +892,7 @@ class SqliteSlaEventRepository(_Repository):
         self, until: datetime, ticket_ids: Sequence[int] | None = None
     ) -> list[tuple[int, SlaMilestone, datetime]]:
         """Milestones of open tickets due by `until` and not recorded yet, earliest first:
-        what the SLA timers arm (not a domain port). The rules of
+        what the SLA timers arm. The rules of
         domain.sla_milestones.pending_milestones, one index range scan per milestone."""
         only = ""
         params: dict[str, Any] = {"until": utc_text(until)}
@@ -1083,7 +1082,7 @@ class SqlitePageRepository(_Repository):
         return [self._from_row(row) for row in rows]
 
     async def pending(self, ticket_ids: Sequence[int] | None = None) -> Sequence[Page]:
-        """Pages still to be sent (again), the earliest first (not a domain port)."""
+        """Pages still to be sent (again), the earliest first."""
         if ticket_ids is None:
             rows = await self._session.fetchall(
                 "SELECT * FROM pages WHERE next_at IS NOT NULL ORDER BY next_at, id"
@@ -1097,11 +1096,11 @@ class SqlitePageRepository(_Repository):
         return [self._from_row(row) for row in rows]
 
 
-# --- for the bot layer: processed updates and where ticket cards live -----------------
+# --- for the handlers and the bot: processed updates, people, where ticket cards live ---
 
 
 class SqliteProcessedUpdates(_Repository):
-    def seen_before(self, update_id: int) -> Awaitable[bool]:
+    def seen_before(self, update_id: int) -> Coroutine[Any, Any, bool]:
         """Remember the update; True when it was already remembered (a redelivery).
 
         The statement is queued at once and goes to the database with the next trip, so
@@ -1127,17 +1126,8 @@ class SqliteProcessedUpdates(_Repository):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """What the database knows about one Telegram user."""
-
-    employee: Employee | None
-    client: Client | None  # the employee's
-    staff: Staff | None
-
-
 class SqlitePeople(_Repository):
-    def by_tg_id(self, tg_id: int) -> Awaitable[Person]:
+    def by_tg_id(self, tg_id: int) -> Coroutine[Any, Any, Person]:
         """The employee with their client and the staff member, in one query (every update
         asks who wrote it); queued at once, like `SqliteProcessedUpdates.seen_before`."""
         cache = self._session.cache
@@ -1173,16 +1163,6 @@ class SqlitePeople(_Repository):
             client=None if cl["id"] is None else SqliteClientRepository._from_row(cl),
             staff=None if st["tg_id"] is None else SqliteStaffRepository._from_row(st),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class TicketPost:
-    """Where a ticket's card is in the staff chat (and its forum topic, if any)."""
-
-    ticket_id: int
-    chat_id: int
-    message_id: int
-    thread_id: int | None = None
 
 
 class SqliteTicketPosts(_Repository):

@@ -1,7 +1,7 @@
 """The unit of work over SQLite: one transaction, every repository on it.
 
-Get one from `Database.unit_of_work()`; it implements `domain.ports.UnitOfWork` and adds
-`processed_updates`, `people` and `ticket_posts` for the bot layer.
+Get one from `Database.unit_of_work()`; it implements `domain.ports.UnitOfWork` (mypy
+checks it there) and adds `session`, the transaction itself, for storage's own tests.
 """
 
 from __future__ import annotations

@@ -520,7 +520,7 @@ class BotApi:
         if kind == "photo":
             content: JsonDict = {"photo": photo_sizes(self.state.files, stored)}
         else:
-            attributes = {
+            attributes: dict[str, int | str | None] = {
                 name: params.get_int(name) for name in ("duration", "width", "height", "length")
             }
             attributes["title"] = params.get_str("title")
@@ -781,7 +781,7 @@ class BotApi:
         options = params.get_json("options", error="can't parse options JSON object")
         if not isinstance(options, list) or not 2 <= len(options) <= 12:
             raise bad_request("poll must have 2-12 options")
-        texts = [o.get("text") if isinstance(o, dict) else o for o in options]
+        texts: list[Any] = [o.get("text") if isinstance(o, dict) else o for o in options]
         if not all(isinstance(text, str) and text for text in texts):
             raise bad_request("poll options must be non-empty")
         content = {

@@ -119,7 +119,8 @@ class ChatMessage:
 
     @property
     def entities(self) -> list[JsonDict]:
-        return list(self.data.get("entities", self.data.get("caption_entities", [])))
+        data = self.data
+        return list(data["entities"] if "entities" in data else data.get("caption_entities", []))
 
     @property
     def caption(self) -> str | None:

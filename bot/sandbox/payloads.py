@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.multipart import MultipartResponseWrapper
 
 from .errors import TelegramApiError, bad_request
 
@@ -159,7 +160,7 @@ class Params:
         return logged
 
 
-async def read_multipart(reader: MultipartReader) -> Params:
+async def read_multipart(reader: MultipartReader | MultipartResponseWrapper) -> Params:
     values: dict[str, Any] = {}
     files: dict[str, UploadedFile] = {}
     while True:

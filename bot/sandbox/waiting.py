@@ -40,7 +40,7 @@ class ChangeSignal:
 
     async def wait_for(
         self,
-        condition: Callable[[], T],
+        condition: Callable[[], T | None],
         timeout: float,
         describe: Callable[[], str] | None = None,
     ) -> T:

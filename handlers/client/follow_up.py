@@ -27,10 +27,8 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
 from domain.use_cases import employee_tickets
 from handlers.actor import Actor
-from handlers.callbacks import FollowUpCb, TicketCb
 from handlers.client import intake
 from handlers.client.intake import MEDIA, attachment_as_dict, attachment_of
-from handlers.client.keyboards import inline, main_keyboard
 from handlers.client.states import FollowUp
 from handlers.client.tickets import (
     TICKET_MARK,
@@ -38,7 +36,9 @@ from handlers.client.tickets import (
     rating_row,
     replied_bot_message,
 )
-from handlers.texts import N_
+from handlers.ui.callbacks import FollowUpCb, TicketCb
+from handlers.ui.keyboards import inline, main_keyboard
+from handlers.ui.texts import N_
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)

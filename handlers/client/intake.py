@@ -19,7 +19,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
@@ -32,11 +32,11 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import intake
 from domain.use_cases.common import Outcome
 from handlers.actor import Actor
-from handlers.callbacks import IntakeCb
-from handlers.client.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.client.states import Intake
-from handlers.formatting import deadline, moment_phrase
-from handlers.texts import N_, category_name, kind_name
+from handlers.ui.callbacks import IntakeCb
+from handlers.ui.formatting import deadline, moment_phrase
+from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
+from handlers.ui.texts import N_, category_name, kind_name
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -607,7 +607,7 @@ async def show_summary(
 ) -> None:
     """The card: what, kind, topic, priority in plain words, and honest deadlines."""
     await state.set_state(Intake.summary)
-    text = summary_text(data, actor.client, clock.now(), I18n.get_current().current_locale)
+    text = summary_text(data, actor.client, clock.now(), get_i18n().current_locale)
     rows = [[(_("✅ Send"), cb(data, "send"))]]
     if may_ask_for_help_now(data, actor.client, clock.now()):
         rows.append([(_("🚨 It's an emergency, I need help now"), cb(data, "send", "emergency"))])
@@ -741,7 +741,7 @@ async def register(
 async def announce(message: Message, outcome: Outcome[Any], actor: Actor, clock: Clock) -> None:
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
     now, tz = clock.now(), actor.client.timezone
     deadlines = _("We will answer by {reaction} and fix it by {resolution}.").format(

@@ -15,9 +15,9 @@ from aiogram.utils.i18n import gettext as _
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
-from handlers.client.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
 from handlers.client.people import people_button
 from handlers.client.states import FollowUp, Intake, TicketInput
+from handlers.ui.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -53,7 +53,7 @@ async def my_tickets(
     if await state.get_state() in Intake.__all_states_names__:
         unsent = _("Your new request is not sent yet: please answer the question above.")
         text = f"{text}\n\n{unsent}" if tickets.has_any(markup) else unsent
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("company"))

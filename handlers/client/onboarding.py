@@ -16,10 +16,10 @@ from domain.errors import DomainError, InviteUnusable
 from domain.ports import Clock, UnitOfWork
 from domain.use_cases import accounts
 from handlers.actor import Actor
-from handlers.callbacks import OnboardingCb
-from handlers.client.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
 from handlers.client.states import Registration
 from handlers.commands import set_director_commands, set_staff_commands
+from handlers.ui.callbacks import OnboardingCb
+from handlers.ui.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -14,9 +14,9 @@ from domain.ports import Notifier, UnitOfWork
 from domain.use_cases import accounts
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.callbacks import PeopleCb
 from handlers.client.intake import escape
-from handlers.client.keyboards import inline
+from handlers.ui.callbacks import PeopleCb
+from handlers.ui.keyboards import inline
 
 router = Router(name=__name__)
 router.callback_query.filter(

@@ -11,8 +11,8 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
@@ -21,13 +21,13 @@ from domain.model import Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import employee_tickets
 from handlers.actor import Actor
-from handlers.callbacks import ListCb, TicketCb
 from handlers.client.intake import MEDIA, attachment_of, escape
-from handlers.client.keyboards import inline, main_keyboard
 from handlers.client.states import TicketInput
-from handlers.formatting import deadline, duration, stamp
-from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
-from handlers.texts import kind_name, priority_icon, priority_name, status_name
+from handlers.ui.callbacks import ListCb, TicketCb
+from handlers.ui.formatting import deadline, duration, stamp
+from handlers.ui.keyboards import inline, main_keyboard
+from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
+from handlers.ui.texts import kind_name, priority_icon, priority_name, status_name
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -61,7 +61,7 @@ def list_line(ticket: Ticket, client: Client, clock: Clock) -> str:
 
 async def render_list(
     uow: UnitOfWork, actor: Actor, clock: Clock, scope: str, screen: int
-) -> tuple[str, object]:
+) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
     assert actor.employee is not None and actor.client is not None
     if scope == "company":
         tickets = await uow.tickets.list_by_client(
@@ -113,7 +113,10 @@ async def list_turn(
         scope = "my"
     text, markup = await render_list(uow, actor, clock, scope, max(callback_data.screen, 0))
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+    # A list with nothing on it comes with the main (reply) keyboard, which an edit cannot
+    # carry: the text alone then.
+    inline_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    await query.message.edit_text(text, reply_markup=inline_markup)  # type: ignore[union-attr]
 
 
 # --- one ticket ---------------------------------------------------------------------------
@@ -121,10 +124,10 @@ async def list_turn(
 
 async def render_card(
     uow: UnitOfWork, ticket: Ticket, actor: Actor, clock: Clock
-) -> tuple[str, object]:
+) -> tuple[str, InlineKeyboardMarkup]:
     client = actor.client
     assert client is not None
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     now, tz = clock.now(), client.timezone
     lines = [
         f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> · {kind_name(ticket.kind)}",
@@ -201,7 +204,7 @@ async def show_ticket(
         await message.answer(_("Ticket №{number} not found.").format(number=digits))
         return
     text, markup = await render_card(uow, ticket, actor, clock)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("status"))
@@ -233,7 +236,7 @@ async def open_card(
         return
     text, markup = await render_card(uow, ticket, actor, clock)
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 async def visible_ticket(
@@ -327,7 +330,7 @@ async def cancel_ticket(
     await notifier.publish(uow, outcome.events)
     await query.answer(_("Cancelled"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 @router.callback_query(TicketCb.filter(F.action == "confirm"))
@@ -355,7 +358,7 @@ async def confirm(
     text, markup = await render_card(uow, outcome.value, actor, clock)
     await query.message.edit_text(  # type: ignore[union-attr]
         text + "\n\n" + _("How did we do? Rate from 1 to 5."), reply_markup=markup
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.callback_query(TicketCb.filter(F.action == "reopen"))

@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import Priority, StaffRole
@@ -24,14 +24,13 @@ from domain.use_cases import employee_tickets, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.callbacks import FROM_LIST, StaffCb
 from handlers.client.follow_up import replied_ticket
 from handlers.client.intake import attachment_of
-from handlers.client.keyboards import inline
 from handlers.client.tickets import TICKET_MARK
-from handlers.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.staff import in_staff_place
-from handlers.staff.cards import (
+from handlers.staff.states import StaffInput
+from handlers.ui.callbacks import FROM_LIST, StaffCb
+from handlers.ui.cards import (
     card_keyboard,
     card_with_history,
     history_button,
@@ -39,8 +38,9 @@ from handlers.staff.cards import (
     load_card,
     load_history,
 )
-from handlers.staff.states import StaffInput
-from handlers.texts import N_, priority_name
+from handlers.ui.keyboards import inline
+from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
+from handlers.ui.texts import N_, priority_name
 
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)
@@ -85,7 +85,7 @@ async def render(uow: UnitOfWork, ticket_id: int, clock: Clock) -> tuple[str, An
     card = await load_card(uow, ticket_id)
     if card is None:
         return None
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     messages, names = await load_history(uow, ticket_id)
     text = card_with_history(card, messages, names, clock.now(), locale)
     markup = card_keyboard(card.ticket)
@@ -255,7 +255,7 @@ async def ask_for_text(
         markup = inline(
             [(_("Resolved, no comment"), StaffCb(ticket=ticket.number, action="nosummary").pack())]
         )
-    await query.message.answer(  # type: ignore[union-attr]
+    await query.message.answer(
         text + " " + _("/cancel to stop."),
         reply_markup=markup or ForceReply(selective=True),
     )
@@ -438,12 +438,12 @@ async def log_time(
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     await record_time(
-        query.message,
+        query.message,  # type: ignore[arg-type]
         actor,
         uow,
         clock,
         notifier,
-        callback_data.ticket,  # type: ignore[arg-type]
+        callback_data.ticket,
         int(callback_data.value),
         edit=True,
     )
@@ -505,7 +505,7 @@ async def show_history(
         return
     await query.answer()
     messages, names = await load_history(uow, callback_data.ticket)
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
     lines = history_lines(card, messages, names, clock.now(), locale, cut=3000)
     head = _("<b>№{number}: the whole conversation</b>").format(number=card.ticket.number)
     chunk = head
@@ -698,21 +698,21 @@ async def input_not_understood(message: Message) -> None:
 # --- replies in the staff chat ------------------------------------------------------------
 
 
-async def ticket_of(message: Message, uow: Any) -> int | None:
+async def ticket_of(message: Message, uow: UnitOfWork) -> int | None:
     """The ticket a staff message in the staff chat is about: a reply to its card or to a
     message of its thread, or a message in its forum topic."""
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
         post = await uow.ticket_posts.by_message(message.chat.id, reply.message_id)
         if post is not None:
-            return int(post.ticket_id)
+            return post.ticket_id
         mark = TICKET_MARK.search(reply.text or reply.caption or "")
         if mark and (message.message_thread_id is None or not message.is_topic_message):
             return int(mark.group(1))
     if message.is_topic_message and message.message_thread_id:
         post = await uow.ticket_posts.by_thread(message.chat.id, message.message_thread_id)
         if post is not None:
-            return int(post.ticket_id)
+            return post.ticket_id
     return None
 
 

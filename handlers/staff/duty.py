@@ -1,6 +1,6 @@
 """After hours, for staff: "Принял" on a page, and /duty (who is on duty now and next).
 
-Pages themselves are sent by the scheduler (bot/scheduler.py) through the outbox; this is
+Pages themselves are sent by the scheduler (bot/workers/timers.py) through the outbox; this is
 where the person paged answers them.
 """
 
@@ -10,9 +10,8 @@ import html
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError
@@ -20,15 +19,9 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import after_hours
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.callbacks import StaffCb
-from handlers.client.keyboards import inline
-from handlers.formatting import deadline, moment_phrase
-
-
-class PageCb(CallbackData, prefix="pg"):
-    page: int
-    action: str  # ack
-
+from handlers.ui.callbacks import PageCb, StaffCb
+from handlers.ui.formatting import deadline, moment_phrase
+from handlers.ui.keyboards import inline
 
 # Included in handlers/staff/queue.py's router, which lets only staff in, and only in a
 # private chat or the staff chat.
@@ -89,7 +82,7 @@ async def duty(
     """/duty: who is on duty now (until when), and who is next."""
     now = clock.now()
     rota = await uow.duty.rota(now)
-    locale = I18n.get_current().current_locale
+    locale = get_i18n().current_locale
 
     async def name(tg_id: int) -> str:
         staff = await uow.staff.get(tg_id)

@@ -7,18 +7,18 @@ import html
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.model import Client, Ticket
 from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
-from handlers.callbacks import QueueCb, StaffCb
-from handlers.client.keyboards import inline
-from handlers.formatting import duration
-from handlers.numbers import is_number
 from handlers.staff import duty, in_staff_place
-from handlers.texts import priority_icon, staff_status_name
+from handlers.ui.callbacks import QueueCb, StaffCb
+from handlers.ui.formatting import duration
+from handlers.ui.keyboards import inline
+from handlers.ui.numbers import is_number
+from handlers.ui.texts import priority_icon, staff_status_name
 
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)
@@ -40,9 +40,9 @@ def left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
 
 async def queue_screen(
     uow: UnitOfWork, actor: Actor, clock: Clock, filter_: str, value: str, screen: int
-) -> tuple[str, object]:
-    tickets = list(await uow.tickets.list_open_by_due(limit=1000))  # type: ignore[attr-defined]
-    clients = {c.id: c for c in await uow.clients.list()}
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    tickets = list(await uow.tickets.list_open_by_due(limit=1000))
+    clients = {c.id: c for c in await uow.clients.list() if c.id is not None}  # all have one
     if filter_ == "mine":
         tickets = [t for t in tickets if t.assignee_tg_id == actor.tg_id]
         title = _("My open tickets")
@@ -81,11 +81,11 @@ async def queue_screen(
         [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
         [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[5:]],
     ]
-    ids = sorted({t.client_id for t in now_left})
+    client_ids = sorted({t.client_id for t in now_left})
     nav = []
     for label, to in (("«", screen - 1), ("»", screen + 1)):
         if to >= 0 and to * PER_SCREEN < len(now_left):
-            data = screen_button(filter_, value, to, ids)
+            data = screen_button(filter_, value, to, client_ids)
             if data is None:
                 lines += ["", _("To turn the pages, filter by a shorter part of the name.")]
                 break
@@ -121,13 +121,13 @@ async def queue(
     elif arg:
         filter_, value = "client", arg[:60]
     text, markup = await queue_screen(uow, actor, clock, filter_, value, 0)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("mine"))
 async def mine(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
     text, markup = await queue_screen(uow, actor, clock, "mine", "", 0)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(QueueCb.filter())
@@ -138,4 +138,4 @@ async def queue_turn(
         uow, actor, clock, callback_data.view, callback_data.value, max(callback_data.screen, 0)
     )
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
+    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]

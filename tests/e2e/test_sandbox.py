@@ -3,7 +3,7 @@ what each person saw."""
 
 from pathlib import Path
 
-from bot.cli import main
+from bot.cli.main import main
 
 DEMO = Path(__file__).resolve().parents[2] / "bot" / "sandbox" / "scripts" / "demo.txt"
 

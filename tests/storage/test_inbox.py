@@ -58,7 +58,7 @@ async def marked(db: Database) -> list[int]:
 async def test_the_housekeeping_forgets_marks_telegram_can_no_longer_resend(db: Database, clock):
     """Telegram keeps an unconfirmed update 24 hours; marks older than 48 hours go, and the
     inbox keeps nothing once its updates are settled."""
-    from bot.scheduler import DeskScheduler
+    from bot.workers.timers import DeskScheduler
 
     inbox = Inbox(db)
     await inbox.keep([row(1), row(2), row(9)])

@@ -1,0 +1,95 @@
+"""The report's tables as rows of values, shared by the workbook and the CSV, and the cell
+helpers both need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TypeGuard
+from zoneinfo import ZoneInfo
+
+from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome
+from domain.model import Ticket
+from handlers.ui.texts import N_, category_name, kind_name, priority_name, status_name
+
+Gettext = Callable[[str], str]
+
+OUTCOMES = {
+    TargetOutcome.MET: N_("met"),
+    TargetOutcome.BREACHED: N_("breached"),
+    TargetOutcome.PENDING: N_("pending"),
+}
+TARGETS = {SlaTarget.REACTION: N_("reaction"), SlaTarget.RESOLUTION: N_("resolution")}
+# A cell starting with one of these is a formula to Excel or LibreOffice (and a tab or a
+# carriage return lets one through in CSV): a ticket's title or a rating's comment, typed by
+# anybody, is written as text. OWASP, "CSV Injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ticket_rows(
+    _: Gettext, tickets: Sequence[Ticket], report: ComplianceReport, zone: ZoneInfo
+) -> list[list[object]]:
+    sla = {t.ticket_id: t for t in report.tickets}
+    rows: list[list[object]] = []
+    for ticket in tickets:
+        result = sla.get(ticket.number)
+        rows.append(
+            [
+                ticket.number,
+                local(ticket.registered_at, zone),
+                kind_name(ticket.kind),
+                category_name(ticket.category),
+                priority_name(ticket.priority),
+                status_name(ticket.status),
+                ticket.title,
+                local(ticket.first_response_at, zone),
+                local(ticket.resolved_at, zone),
+                _(OUTCOMES[result.reaction.outcome]) if result else "",
+                _(OUTCOMES[result.resolution.outcome]) if result else "",
+                "✓" if ticket.emergency else "",
+            ]
+        )
+    return rows
+
+
+def ticket_header(_: Gettext) -> list[str]:
+    return [
+        _(N_("Number")),
+        _(N_("Registered")),
+        _(N_("Kind")),
+        _(N_("Topic")),
+        _(N_("Priority")),
+        _(N_("Status")),
+        _(N_("Title")),
+        _(N_("First response")),
+        _(N_("Resolved")),
+        _(N_("Reaction")),
+        _(N_("Resolution")),
+        _(N_("Emergency")),
+    ]
+
+
+def formula_like(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_text(value: object) -> object:
+    """A text a spreadsheet would take for a formula, with the quote that keeps it text."""
+    return "'" + value if formula_like(value) else value
+
+
+def local(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def in_hours(amount: timedelta) -> float:
+    return round(amount.total_seconds() / 3600, 2)
+
+
+def number(value: Decimal | None) -> float | str:
+    return float(value) if value is not None else ""
+
+
+def percent(value: Decimal | None) -> str:
+    return f"{value}%" if value is not None else "—"

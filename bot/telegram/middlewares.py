@@ -1,0 +1,186 @@
+"""Outer middlewares: one unit of work per update, repeated updates dropped, the actor
+resolved from the database, an abandoned intake dropped; and the Bot API request
+middleware that commits before the bot says anything."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.fsm.context import FSMContext
+from aiogram.methods import Response, TelegramMethod
+from aiogram.types import TelegramObject, Update
+from aiogram.utils.i18n import gettext as _
+
+from domain.ports import Person, UnitOfWork
+from handlers.actor import Actor
+from handlers.client.states import Intake
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """One unit of work for the update, committed when its handling is done (a failed
+    handler rolls everything back, including the mark that the update was processed, so
+    a redelivery is handled again).
+
+    It goes before aiogram's FSM middleware and is task-wide, so that the conversation
+    state read there is part of it; it runs no statement itself: the transaction (and
+    the database lock) begins inside the FSM's per-person lock, always in that order. It
+    queues what `ActorMiddleware` asks (the mark, who wrote), so that those statements go
+    with the state read: an update that moves a conversation on takes two trips to the
+    database, that one and the commit."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.db.unit_of_work(task_wide=True) as uow:
+            data["uow"] = uow
+            data[_LOOKUPS] = lookups = _Lookups.queue(uow, event, data)
+            try:
+                result = await handler(event, data)
+            finally:
+                lookups.close()
+            await uow.commit()
+            return result
+
+
+_LOOKUPS = "frontdesk_update_lookups"
+
+
+@dataclass(slots=True)
+class _Lookups:
+    """The update's first questions to the database, queued before they are awaited."""
+
+    seen_before: Coroutine[Any, Any, bool]
+    person: Coroutine[Any, Any, Person] | None
+
+    @classmethod
+    def queue(cls, uow: UnitOfWork, event: TelegramObject, data: dict[str, Any]) -> _Lookups:
+        assert isinstance(event, Update)
+        user = data.get("event_from_user")
+        return cls(
+            uow.processed_updates.seen_before(event.update_id),
+            None if user is None else uow.people.by_tg_id(user.id),
+        )
+
+    def close(self) -> None:
+        """Let go of the answers nobody awaited (the update failed before they were)."""
+        self.seen_before.close()
+        if self.person is not None:
+            self.person.close()
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Drop an update_id seen before and resolve who wrote (after the FSM middleware)."""
+
+    def __init__(self, admin_ids: frozenset[int]) -> None:
+        self.admin_ids = admin_ids
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        lookups = data.pop(_LOOKUPS, None) or _Lookups.queue(data["uow"], event, data)
+        person = None if lookups.person is None else await lookups.person
+        if await lookups.seen_before:
+            log.info("update %s was handled before; dropped", event.update_id)
+            return None
+        user = data.get("event_from_user")
+        if person is not None and user is not None:
+            data["actor"] = Actor(
+                tg_id=user.id,
+                employee=person.employee,
+                client=person.client,
+                staff=person.staff,
+                is_admin=user.id in self.admin_ids,
+            )
+        return await handler(event, data)
+
+
+class IntakeExpiryMiddleware(BaseMiddleware):
+    """An intake left unfinished for longer than the timeout is dropped, with a short note,
+    before the person's next message or press is handled (a message then starts afresh)."""
+
+    def __init__(self, timeout_hours: float, clock: Any) -> None:
+        self.timeout = timedelta(hours=timeout_hours)
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        raw_state = data.get("raw_state")
+        if state is not None and raw_state and raw_state.startswith(f"{Intake.__name__}:"):
+            started = (await state.get_data()).get("started")
+            if started and self.clock.now() - datetime.fromisoformat(started) > self.timeout:
+                await state.clear()
+                data["raw_state"] = None
+                chat = data.get("event_chat")
+                bot = data.get("bot")
+                if chat is not None and bot is not None:
+                    await bot.send_message(
+                        chat.id,
+                        _(
+                            "Your unfinished request was dropped after {hours} hours without an "
+                            "answer. Nothing was sent."
+                        ).format(hours=int(self.timeout.total_seconds() // 3600)),
+                    )
+        return await handler(event, data)
+
+
+class CommitBeforeSending(BaseRequestMiddleware):
+    """Before the bot says anything, what the handler changed so far is committed.
+
+    The person is never told "registered" about something that could still roll back, and
+    the database is not held while a request to Telegram is in flight; what the handler
+    does after that runs in a new transaction, committed by `UnitOfWorkMiddleware`.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        session = self.db.current_session()
+        if session is not None:
+            await session.commit()
+        return await make_request(bot, method)
+
+
+class RetryBlips(BaseRequestMiddleware):
+    """A handler's own call that Telegram answered with a 5xx, or that never reached it, is
+    made again, twice, within about a second and a half: the person in front of the bot
+    does not lose an answer (or a card stuck on an old question) to a blip. Each try passes
+    the flood limits again (this sits outside the throttle). Refusals (4xx, 429) are not
+    retried; nor are the outbox's calls, which have retries of their own, nor getUpdates.
+    A send whose answer was lost may so arrive twice: better than never."""
+
+    DELAYS = (0.3, 1.0)
+
+    def __init__(self, is_outbox_call: Callable[[], bool]) -> None:
+        self.is_outbox_call = is_outbox_call
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        if self.is_outbox_call() or method.__api_method__ == "getUpdates":
+            return await make_request(bot, method)
+        for delay in self.DELAYS:
+            try:
+                return await make_request(bot, method)
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                log.warning("%s failed (%s); trying again", method.__api_method__, exc)
+                await asyncio.sleep(delay)
+        return await make_request(bot, method)

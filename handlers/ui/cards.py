@@ -1,0 +1,203 @@
+"""The staff's ticket card: everything an engineer needs at a glance, and the buttons the
+ticket's state allows. Rendered from the database each time it is shown or refreshed."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from domain import TicketStatus
+from domain.model import Client, Employee, Staff, Ticket, TicketMessage
+from domain.ports import UnitOfWork
+from handlers.ui.callbacks import StaffCb
+from handlers.ui.formatting import deadline, duration, stamp
+from handlers.ui.keyboards import inline
+from handlers.ui.texts import (
+    category_name,
+    kind_name,
+    priority_icon,
+    priority_name,
+    staff_status_name,
+    tier_name,
+)
+
+# Longer descriptions are cut on the card; the whole text follows in the ticket's thread.
+CARD_DESCRIPTION_LIMIT = 2500
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    ticket: Ticket
+    client: Client
+    employee: Employee
+    assignee: Staff | None
+    attachments: int
+
+
+async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None:
+        return None
+    client = await uow.clients.get(ticket.client_id)
+    employee = await uow.employees.get(ticket.employee_id)
+    assert client is not None and employee is not None
+    assignee = await uow.staff.get(ticket.assignee_tg_id) if ticket.assignee_tg_id else None
+    messages = await uow.tickets.messages(ticket_id)
+    files = sum(len(m.attachments) for m in messages if m.author == "employee")
+    return CardData(ticket, client, employee, assignee, files)
+
+
+def topic_name(ticket: Ticket, client: Client) -> str:
+    """ "№N · Client · title", within Telegram's 128 characters for a topic name."""
+    return f"№{ticket.number} · {client.name} · {ticket.title}"[:128]
+
+
+def _left_or_overdue(left: timedelta) -> str:
+    if left <= -_MINUTE:
+        return "🔴 " + _("overdue by {time}").format(time=duration(-left))
+    if left <= timedelta(0):  # due this very minute: the breach's timer refreshes the card
+        return "🔴 " + _("time is up")
+    return _("{time} left").format(time=duration(left))
+
+
+_MINUTE = timedelta(minutes=1)
+
+
+def card_text(card: CardData, now: datetime, locale: str) -> str:
+    t, client, employee = card.ticket, card.client, card.employee
+    tz = client.timezone
+    who = f'<a href="tg://user?id={employee.tg_id}">{html.escape(employee.name)}</a>'
+    contacts = [f"@{html.escape(employee.username)}"] if employee.username else []
+    if employee.phone:
+        contacts.append(html.escape(employee.phone))
+    lines = [
+        f"{priority_icon(t.priority)} <b>№{t.number}</b> · {priority_name(t.priority)} · "
+        f"{staff_status_name(t.status)}",
+        f"🏢 {html.escape(client.name)} ({tier_name(client.tier)})",
+        f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
+        f"{kind_name(t.kind)} · {category_name(t.category)}",
+    ]
+    if t.emergency:
+        lines.append("🚨 " + _("after-hours emergency"))
+    clock = t.sla_clock(client)
+    if t.is_open and t.status is not TicketStatus.RESOLVED:
+        if t.first_response_at is None and t.reaction_due:
+            lines.append(
+                _("Reaction by {time}").format(time=deadline(t.reaction_due, now, tz, locale))
+                + f" · {_left_or_overdue(clock.reaction_left(now))}"
+            )
+        if t.is_paused:
+            lines.append("⏸ " + _("waiting for the client: the resolution clock is paused"))
+        elif t.resolution_due:
+            lines.append(
+                _("Resolution by {time}").format(time=deadline(t.resolution_due, now, tz, locale))
+                + f" · {_left_or_overdue(clock.resolution_left(now))}"
+            )
+    if t.first_response_at is not None and clock.reaction_overdue(t.first_response_at):
+        late = clock.reaction_overdue(t.first_response_at)
+        lines.append("🔴 " + _("reaction was overdue by {time}").format(time=duration(late)))
+    finished = t.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    if finished and t.resolved_at is not None and clock.resolution_overdue(t.resolved_at):
+        late = clock.resolution_overdue(t.resolved_at)
+        lines.append("🔴 " + _("resolved late, overdue by {time}").format(time=duration(late)))
+    assignee = html.escape(card.assignee.name) if card.assignee else _("nobody yet")
+    lines.append(_("Assignee: {name}").format(name=assignee))
+    if card.attachments:
+        lines.append(_("📎 Files: {n}").format(n=card.attachments))
+    description = (
+        t.description
+        if len(t.description) <= CARD_DESCRIPTION_LIMIT
+        else t.description[:CARD_DESCRIPTION_LIMIT] + "…"
+    )
+    lines += ["", html.escape(description) or "—"]
+    return "\n".join(lines)
+
+
+def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
+    n, status = ticket.number, ticket.status
+
+    def b(text: str, action: str) -> tuple[str, str]:
+        return text, StaffCb(ticket=n, action=action).pack()
+
+    if status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
+        return inline([b(_("⏱ Log time"), "time")])
+    if status is TicketStatus.RESOLVED:
+        return inline([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
+    first: list[tuple[str, str]] = []
+    if ticket.assignee_tg_id is None:  # an assigned ticket is somebody's: no «Take»
+        first.append(b(_("🙋 Take"), "take"))
+    first.append(b(_("💬 Reply"), "reply"))
+    if status is TicketStatus.WAITING_CLIENT:
+        first.append(b(_("▶ Resume without an answer"), "resume"))
+    else:
+        first.append(b(_("❓ Ask the client"), "ask"))
+    return inline(
+        first,
+        [b(_("✅ Resolved"), "resolve")],
+        [b(_("⚡ Priority"), "prio"), b(_("👥 Assign"), "assign")],
+        [b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")],
+    )
+
+
+# The card in a private chat shows the conversation's last messages.
+HISTORY_ON_CARD = 6
+
+
+async def load_history(uow: UnitOfWork, ticket_id: int) -> tuple[list[TicketMessage], dict]:
+    """The ticket's conversation, internal notes included, and the staff names in it."""
+    messages = [m for m in await uow.tickets.messages(ticket_id) if m.text or m.attachments]
+    names: dict[int, str] = {}
+    for tg_id in {m.author_tg_id for m in messages if m.author == "staff" and m.author_tg_id}:
+        staff = await uow.staff.get(tg_id)
+        names[tg_id] = staff.name if staff else "—"
+    return messages, names
+
+
+def history_lines(
+    card: CardData,
+    messages: list[TicketMessage],
+    names: dict,
+    now: datetime,
+    locale: str,
+    *,
+    cut: int | None = 300,
+) -> list[str]:
+    """One line per message: when, who (internal notes marked), the text and its files."""
+    lines = []
+    for m in messages:
+        if m.author == "employee":
+            who = html.escape(card.employee.name)
+        else:
+            who = html.escape(names.get(m.author_tg_id, "—"))
+            if m.internal:
+                who = "📝 " + who + " " + _("(internal)")
+        text = m.text if cut is None or len(m.text) <= cut else m.text[:cut] + "…"
+        files = ("📎" * min(len(m.attachments), 3)) if m.attachments else ""
+        when = stamp(m.created_at, now, card.client.timezone, locale) if m.created_at else ""
+        said = " ".join(part for part in (html.escape(text), files) if part)
+        lines.append(f"<i>{when}</i> <b>{who}:</b> {said}")
+    return lines
+
+
+def card_with_history(
+    card: CardData, messages: list[TicketMessage], names: dict, now: datetime, locale: str
+) -> str:
+    """The card as shown in a private chat: the last messages of both sides below it."""
+    text = card_text(card, now, locale)
+    if not messages:
+        return text
+    shown = messages[-HISTORY_ON_CARD:]
+    head = _("<b>Conversation</b>")
+    if len(messages) > len(shown):
+        head += " " + _("(the last {shown} of {total})").format(
+            shown=len(shown), total=len(messages)
+        )
+    return "\n".join([text, "", head, *history_lines(card, shown, names, now, locale)])
+
+
+def history_button(ticket: Ticket) -> list[tuple[str, str]]:
+    return [(_("📜 Whole conversation"), StaffCb(ticket=ticket.number, action="history").pack())]
