@@ -1,4 +1,5 @@
-"""From domain events to outbox rows: who must hear about what, in their language.
+"""From domain events to outbox rows: each audience that hears of an event
+(`domain.recipients`) gets its notice, in its language.
 
 Runs inside the unit of work of the change (the Notifier port), so a notice exists if and
 only if its cause was committed. Rows for the staff chat use the staff desk's own methods
@@ -19,9 +20,10 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from domain import events as ev
-from domain.enums import StaffRole, TicketStatus
+from domain.enums import StaffRole
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
+from domain.recipients import Audience, Facts, deadlines_when_taken, who_hears
 from domain.services import may_hear_about
 from domain.sla import SlaMilestone
 from handlers.ui.callbacks import PageCb, StaffCb, TicketCb
@@ -53,17 +55,24 @@ def button_markup(*rows: list[tuple[str, str]]) -> dict[str, Any]:
 
 @dataclass
 class Context:
-    """What most notices need: the ticket, its client and employee, in one place."""
+    """What most notices need: the ticket, its client, employee and personal manager (if
+    any, and active), in one place."""
 
     ticket: Ticket
     client: Client
     employee: Employee
+    manager: Staff | None
 
-    @property
-    def employee_chat(self) -> int | None:
-        """Where the ticket's author hears about it; None once their access is gone or they
-        moved to another company (`services.may_hear_about`)."""
-        return self.employee.tg_id if may_hear_about(self.ticket, self.employee) else None
+    def facts(self, now: datetime) -> Facts:
+        """What `domain.recipients` needs to know to say who hears of an event."""
+        return Facts(
+            priority=self.ticket.priority,
+            assigned=bool(self.ticket.assignee_tg_id),
+            manager_hears_all=self.manager is None or self.manager.notify_all_priorities,
+            employee_hears=may_hear_about(self.ticket, self.employee),
+            emergency=self.ticket.emergency,
+            working_hours=self.client.calendar.is_working(now),
+        )
 
 
 class OutboxNotifier:
@@ -114,7 +123,31 @@ class OutboxNotifier:
         )
         client, employee = await client_read, await employee_read
         assert client is not None and employee is not None
-        return Context(ticket, client, employee)
+        manager = (
+            await uow.staff.get(client.manager_tg_id) if client.manager_tg_id is not None else None
+        )
+        return Context(ticket, client, employee, manager if manager and manager.active else None)
+
+    async def _told(
+        self, uow: UnitOfWork, event: ev.TicketEvent
+    ) -> tuple[Context, tuple[Audience, ...]]:
+        """The ticket's context, and who hears of `event` (`domain.recipients`)."""
+        c = await self._context(uow, event.ticket_id)
+        return c, who_hears(event, c.facts(self.clock.now()))
+
+    async def _people(self, uow: UnitOfWork, c: Context, told: Sequence[Audience]) -> list[Staff]:
+        """The staff members behind these audiences: active ones, each once, in order."""
+        tg_ids: list[int | None] = []
+        for audience in told:
+            if audience is Audience.ASSIGNEE:
+                tg_ids.append(c.ticket.assignee_tg_id)
+            elif audience is Audience.MANAGER:
+                tg_ids.append(c.manager.tg_id if c.manager else None)
+            elif audience is Audience.FIRST_LINE:
+                tg_ids += await self._role(uow, StaffRole.FIRST_LINE)
+            elif audience is Audience.LEADS:
+                tg_ids += await self._role(uow, StaffRole.LEAD)
+        return await self._active_staff(uow, tg_ids)
 
     def _employee_locale(self, employee: Employee) -> str:
         return employee.locale or self.settings.default_locale
@@ -251,12 +284,6 @@ class OutboxNotifier:
                 )
         return ""
 
-    async def _manager(self, uow: UnitOfWork, c: Context) -> Staff | None:
-        if c.client.manager_tg_id is None:
-            return None
-        manager = await uow.staff.get(c.client.manager_tg_id)
-        return manager if manager is not None and manager.active else None
-
     def _card_button(self, ticket_id: int, locale: str) -> dict[str, Any]:
         return button_markup(
             [(self.t(N_("Open the card"), locale), StaffCb(ticket=ticket_id, action="card").pack())]
@@ -265,7 +292,13 @@ class OutboxNotifier:
     # --- the ticket's life ---------------------------------------------------------------
 
     async def _on_TicketOpened(self, uow: UnitOfWork, event: ev.TicketOpened) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
+        if Audience.THREAD in told:
+            await self._opened_in_staff_chat(uow, c)
+        for manager in await self._people(uow, c, told):
+            await self._new_ticket_to(uow, manager, c)
+
+    async def _opened_in_staff_chat(self, uow: UnitOfWork, c: Context) -> None:
         # the card first (CARD is queued after all events), then files into its thread:
         # so the card is queued here already and the publish loop's refresh is a no-op edit
         await self._staff(uow, CARD, {"ticket_id": c.ticket.number}, c.ticket.number)
@@ -276,9 +309,8 @@ class OutboxNotifier:
             )
         files = [a for m in await uow.tickets.messages(c.ticket.number) for a in m.attachments]
         await self._files(uow, 0, files, c.ticket.number, f"№{c.ticket.number}", to_thread=True)
-        manager = await self._manager(uow, c)
-        if manager is None or (not manager.notify_all_priorities and c.ticket.priority.rank < 2):
-            return
+
+    async def _new_ticket_to(self, uow: UnitOfWork, manager: Staff, c: Context) -> None:
         locale = self._staff_locale(manager)
         with self.speaking(locale):
             priority = priority_name(c.ticket.priority)
@@ -301,6 +333,9 @@ class OutboxNotifier:
 
     async def _on_TicketTaken(self, uow: UnitOfWork, event: ev.TicketTaken) -> None:
         c = await self._context(uow, event.ticket_id)
+        facts = c.facts(self.clock.now())
+        if Audience.EMPLOYEE not in who_hears(event, facts):
+            return
         locale = self._employee_locale(c.employee)
         name = await self._staff_name(uow, event.staff_tg_id)
         text = self.t(
@@ -309,16 +344,13 @@ class OutboxNotifier:
             name=name,
             number=c.ticket.number,
         )
-        # At night an emergency is worked now: the contract's deadlines of the morning would
-        # only confuse.
-        at_night = c.ticket.emergency and not c.client.calendar.is_working(self.clock.now())
-        deadlines = "" if at_night else self._deadlines(c, locale)
-        await self._text(uow, c.employee_chat, f"{text} {deadlines}".strip(), c.ticket.number)
+        deadlines = self._deadlines(c, locale) if deadlines_when_taken(facts) else ""
+        await self._text(uow, c.employee.tg_id, f"{text} {deadlines}".strip(), c.ticket.number)
 
     async def _on_TicketAssigned(self, uow: UnitOfWork, event: ev.TicketAssigned) -> None:
-        c = await self._context(uow, event.ticket_id)
-        assignee = await uow.staff.get(event.staff_tg_id)
-        if assignee is not None and event.staff_tg_id != event.by_tg_id:
+        c, told = await self._told(uow, event)
+        assignee = await uow.staff.get(event.staff_tg_id)  # the one this is about, now
+        if assignee is not None and Audience.ASSIGNEE in told:
             locale = self._staff_locale(assignee)
             text = self.t(
                 N_("Ticket №{number} of {client} is assigned to you.\n{title}"),
@@ -334,10 +366,12 @@ class OutboxNotifier:
                 c.ticket.number,
                 self._card_button(c.ticket.number, locale),
             )
+        if Audience.EMPLOYEE not in told:
+            return
         locale = self._employee_locale(c.employee)
         await self._text(
             uow,
-            c.employee_chat,
+            c.employee.tg_id,
             self.t(
                 N_("{name} is now working on your request №{number}."),
                 locale,
@@ -348,33 +382,39 @@ class OutboxNotifier:
         )
 
     async def _on_StaffReplied(self, uow: UnitOfWork, event: ev.StaffReplied) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
         message = await self._message(uow, c.ticket.number, event.message_id)
         if message is None:
             return
+        if Audience.EMPLOYEE in told:
+            await self._answer_to_employee(uow, c, message)
+        if Audience.THREAD in told:
+            await self._mirror(uow, c.ticket.number, "✉️", N_("{name} to the client:"), message)
+
+    async def _answer_to_employee(
+        self, uow: UnitOfWork, c: Context, message: TicketMessage
+    ) -> None:
         locale = self._employee_locale(c.employee)
         head = self.t(N_("Answer on your request №{number}:"), locale, number=c.ticket.number)
         hint = self.t(N_("To add something, reply to this message."), locale)
         if message.text:
             await self._text(
                 uow,
-                c.employee_chat,
+                c.employee.tg_id,
                 f"{html.escape(message.text)}\n\n<i>{hint}</i>",
                 c.ticket.number,
                 head=f"<b>{head}</b>\n",
             )
         await self._files(
             uow,
-            c.employee_chat,
+            c.employee.tg_id,
             message.attachments,
             c.ticket.number,
             "" if message.text else f"<b>{head}</b>",
         )
-        if not event.in_thread:
-            await self._mirror(uow, c.ticket.number, "✉️", N_("{name} to the client:"), message)
 
     async def _on_InternalNoteAdded(self, uow: UnitOfWork, event: ev.InternalNoteAdded) -> None:
-        if event.in_thread:
+        if Audience.THREAD not in who_hears(event):
             return
         message = await self._message(uow, event.ticket_id, event.message_id)
         if message is not None:
@@ -396,15 +436,23 @@ class OutboxNotifier:
         await self._files(uow, 0, message.attachments, ticket_id, f"№{ticket_id}", to_thread=True)
 
     async def _on_ClientQuestionAsked(self, uow: UnitOfWork, event: ev.ClientQuestionAsked) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
         message = await self._message(uow, c.ticket.number, event.message_id)
+        if Audience.EMPLOYEE in told:
+            await self._question_to_employee(uow, c, message)
+        if Audience.THREAD in told and message is not None:
+            await self._mirror(uow, c.ticket.number, "❓", N_("{name} asks the client:"), message)
+
+    async def _question_to_employee(
+        self, uow: UnitOfWork, c: Context, message: TicketMessage | None
+    ) -> None:
         locale = self._employee_locale(c.employee)
         head = self.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
         tail = self.t(N_("Just write your answer here: we will go on as soon as you do."), locale)
         body = html.escape(message.text) if message else ""
         await self._text(
             uow,
-            c.employee_chat,
+            c.employee.tg_id,
             f"{body}\n\n{tail}",
             c.ticket.number,
             button_markup(
@@ -417,14 +465,18 @@ class OutboxNotifier:
             ),
             head=f"<b>{head}</b>\n",
         )
-        if not event.in_thread and message is not None:
-            await self._mirror(uow, c.ticket.number, "❓", N_("{name} asks the client:"), message)
 
     async def _on_EmployeeCommented(self, uow: UnitOfWork, event: ev.EmployeeCommented) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
         message = await self._message(uow, c.ticket.number, event.message_id)
         if message is None:
             return
+        if Audience.THREAD in told:
+            await self._comment_in_thread(uow, c, message)
+        for staff in await self._people(uow, c, told):
+            await self._comment_to(uow, staff, c, message, event.resumed)
+
+    async def _comment_in_thread(self, uow: UnitOfWork, c: Context, message: TicketMessage) -> None:
         locale = self.settings.default_locale
         head = self.t(
             N_("№{number} · {name}:"),
@@ -441,13 +493,6 @@ class OutboxNotifier:
                     uow, c.ticket.number, html.escape(message.text), head=f"💬 <b>{head}</b>\n"
                 )
             await self._files(uow, 0, message.attachments, c.ticket.number, head, to_thread=True)
-        manager = await self._manager(uow, c)
-        wants = manager is not None and (
-            manager.notify_all_priorities or c.ticket.priority.rank >= 2
-        )
-        people = [c.ticket.assignee_tg_id, manager.tg_id if manager and wants else None]
-        for staff in await self._active_staff(uow, people):
-            await self._comment_to(uow, staff, c, message, event.resumed)
 
     async def _comment_to(
         self, uow: UnitOfWork, staff: Staff, c: Context, message: TicketMessage, resumed: bool
@@ -474,11 +519,17 @@ class OutboxNotifier:
             await self._files(uow, staff.tg_id, message.attachments, n, head)
 
     async def _on_TicketResolved(self, uow: UnitOfWork, event: ev.TicketResolved) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
         message = await self._message(uow, c.ticket.number, event.message_id)
-        locale = self._employee_locale(c.employee)
-        if not event.in_thread and message is not None:
+        if Audience.THREAD in told and message is not None:
             await self._mirror(uow, c.ticket.number, "✅", N_("{name}, resolved:"), message)
+        if Audience.EMPLOYEE in told:
+            await self._resolved_to_employee(uow, c, message)
+
+    async def _resolved_to_employee(
+        self, uow: UnitOfWork, c: Context, message: TicketMessage | None
+    ) -> None:
+        locale = self._employee_locale(c.employee)
         resolved = self.t(N_("Your request №{number} is resolved."), locale, number=c.ticket.number)
         lines = [f"<b>{resolved}</b>"]
         if message is not None and message.text:
@@ -498,7 +549,7 @@ class OutboxNotifier:
         n = c.ticket.number
         await self._text(
             uow,
-            c.employee_chat,
+            c.employee.tg_id,
             "\n".join(lines),
             n,
             button_markup(
@@ -516,9 +567,10 @@ class OutboxNotifier:
         )
 
     async def _on_TicketClosed(self, uow: UnitOfWork, event: ev.TicketClosed) -> None:
-        c = await self._context(uow, event.ticket_id)
-        await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
-        if not event.automatically:
+        c, told = await self._told(uow, event)
+        if Audience.THREAD in told:
+            await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
+        if Audience.EMPLOYEE not in told:
             return  # the employee closed it and was answered on the spot
         locale = self._employee_locale(c.employee)
         n = c.ticket.number
@@ -532,7 +584,7 @@ class OutboxNotifier:
         )
         await self._text(
             uow,
-            c.employee_chat,
+            c.employee.tg_id,
             text,
             n,
             button_markup(
@@ -545,11 +597,11 @@ class OutboxNotifier:
         )
 
     async def _on_StatusChanged(self, uow: UnitOfWork, event: ev.StatusChanged) -> None:
-        if event.old is TicketStatus.CLOSED:  # reopened after closing: its topic opens again
+        if Audience.THREAD in who_hears(event):  # reopened after closing: its topic opens again
             await self._staff(uow, REOPEN_TOPIC, {"ticket_id": event.ticket_id}, event.ticket_id)
 
     async def _on_TicketReopened(self, uow: UnitOfWork, event: ev.TicketReopened) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
         locale = self.settings.default_locale
         reason = html.escape(event.reason)
         said = (
@@ -557,11 +609,13 @@ class OutboxNotifier:
             if reason
             else N_("№{number}: the client says it still does not work.")
         )
-        await self._thread_text(
-            uow, c.ticket.number, "↩️ " + self.t(said, locale, number=c.ticket.number, reason=reason)
-        )
-        manager = await self._manager(uow, c)
-        if manager is not None:
+        if Audience.THREAD in told:
+            await self._thread_text(
+                uow,
+                c.ticket.number,
+                "↩️ " + self.t(said, locale, number=c.ticket.number, reason=reason),
+            )
+        for manager in await self._people(uow, c, told):
             mlocale = self._staff_locale(manager)
             reopened = (
                 N_("Ticket №{number} of {client} was reopened: {reason}")
@@ -583,15 +637,17 @@ class OutboxNotifier:
             )
 
     async def _on_TicketCancelled(self, uow: UnitOfWork, event: ev.TicketCancelled) -> None:
-        c = await self._context(uow, event.ticket_id)
-        await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
-        await self._call_off_pages(uow, c)
-        if event.by_employee:
+        c, told = await self._told(uow, event)
+        if Audience.THREAD in told:
+            await self._staff(uow, CLOSE_TOPIC, {"ticket_id": c.ticket.number}, c.ticket.number)
+        if Audience.PAGED in told:
+            await self._call_off_pages(uow, c)
+        if Audience.EMPLOYEE not in told:
             return
         locale = self._employee_locale(c.employee)
         await self._text(
             uow,
-            c.employee_chat,
+            c.employee.tg_id,
             self.t(
                 N_("Request №{number} was cancelled by support: {reason}"),
                 locale,
@@ -602,7 +658,9 @@ class OutboxNotifier:
         )
 
     async def _on_PriorityChanged(self, uow: UnitOfWork, event: ev.PriorityChanged) -> None:
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
+        if Audience.EMPLOYEE not in told:
+            return
         locale = self._employee_locale(c.employee)
         with self.speaking(locale):
             priority = priority_name(event.new).lower()
@@ -614,19 +672,21 @@ class OutboxNotifier:
             reason=html.escape(event.reason),
         )
         await self._text(
-            uow, c.employee_chat, f"{text}\n{self._deadlines(c, locale)}", c.ticket.number
+            uow, c.employee.tg_id, f"{text}\n{self._deadlines(c, locale)}", c.ticket.number
         )
 
     async def _on_TicketRated(self, uow: UnitOfWork, event: ev.TicketRated) -> None:
-        c = await self._context(uow, event.ticket_id)
-        stars = "⭐" * event.score
-        comment = f": {html.escape(event.comment)}" if event.comment else ""
-        await self._thread_text(uow, c.ticket.number, f"№{c.ticket.number} {stars}{comment}")
-        if event.score > 3:
-            return
-        manager = await self._manager(uow, c)
-        if manager is None:
-            return
+        c, told = await self._told(uow, event)
+        if Audience.THREAD in told:
+            stars = "⭐" * event.score
+            comment = f": {html.escape(event.comment)}" if event.comment else ""
+            await self._thread_text(uow, c.ticket.number, f"№{c.ticket.number} {stars}{comment}")
+        for manager in await self._people(uow, c, told):
+            await self._low_rating_to(uow, manager, c, event)
+
+    async def _low_rating_to(
+        self, uow: UnitOfWork, manager: Staff, c: Context, event: ev.TicketRated
+    ) -> None:
         mlocale = self._staff_locale(manager)
         await self._text(
             uow,
@@ -690,13 +750,8 @@ class OutboxNotifier:
 
     async def _on_SlaWarning(self, uow: UnitOfWork, event: ev.SlaWarning) -> None:
         """To whoever has the ticket (the first line while nobody does) and the manager."""
-        c = await self._context(uow, event.ticket_id)
-        workers = (
-            [c.ticket.assignee_tg_id]
-            if c.ticket.assignee_tg_id
-            else await self._role(uow, StaffRole.FIRST_LINE)
-        )
-        people = await self._active_staff(uow, [*workers, c.client.manager_tg_id])
+        c, told = await self._told(uow, event)
+        people = await self._people(uow, c, told)
         reaction = event.milestone is SlaMilestone.REACTION_WARNING
         due = c.ticket.reaction_due if reaction else c.ticket.resolution_due
         await self._sla_notice(
@@ -718,9 +773,8 @@ class OutboxNotifier:
 
     async def _on_SlaBreached(self, uow: UnitOfWork, event: ev.SlaBreached) -> None:
         """To the personal manager and the leads, with the overdue when it is known."""
-        c = await self._context(uow, event.ticket_id)
-        leads = await self._role(uow, StaffRole.LEAD)
-        people = await self._active_staff(uow, [c.client.manager_tg_id, *leads])
+        c, told = await self._told(uow, event)
+        people = await self._people(uow, c, told)
         await self._sla_notice(
             uow,
             c,
@@ -740,6 +794,8 @@ class OutboxNotifier:
 
     async def _on_AfterHoursAlarm(self, uow: UnitOfWork, event: ev.AfterHoursAlarm) -> None:
         """The staff chat hears who is being paged about the ticket."""
+        if Audience.THREAD not in who_hears(event):
+            return
         people = await self._active_staff(uow, list(event.targets))
         locale = self.settings.default_locale
         names = ", ".join(html.escape(p.name) for p in people) or "—"
@@ -755,7 +811,9 @@ class OutboxNotifier:
 
     async def _on_PageSent(self, uow: UnitOfWork, event: ev.PageSent) -> None:
         """The page itself: what, for whom, and the button that stops the repeats."""
-        c = await self._context(uow, event.ticket_id)
+        c, told = await self._told(uow, event)
+        if Audience.PAGE_TARGET not in told:
+            return
         target = await uow.staff.get(event.target_tg_id)
         locale = self._staff_locale(target)
         n, client = c.ticket.number, html.escape(c.client.name)
@@ -849,6 +907,8 @@ class OutboxNotifier:
 
     async def _on_PageAcknowledged(self, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
         """The others paged about it hear that somebody is on it."""
+        if Audience.OTHERS_PAGED not in who_hears(event):
+            return
         name = await self._staff_name(uow, event.staff_tg_id)
         for staff in await self._active_staff(uow, list(event.others)):
             locale = self._staff_locale(staff)
