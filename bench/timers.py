@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.i18n import create_i18n
-from bot.workers.notifier import OutboxNotifier
+from bot.workers.notices import OutboxNotifier
 from bot.workers.timers import DeskScheduler
 from domain.enums import StaffRole
 from domain.use_cases import accounts

@@ -40,7 +40,7 @@ from bot.telegram.webhook import serve, webhook_application
 from bot.workers.delivery import DeliveryWorker
 from bot.workers.monthly_reports import MonthlyReports
 from bot.workers.new_tickets import NewTicketsList
-from bot.workers.notifier import OutboxNotifier
+from bot.workers.notices import OutboxNotifier
 from bot.workers.staff_desk import StaffDesk
 from bot.workers.timers import DeskScheduler, RearmingNotifier
 from domain.ports import Clock, Notifier

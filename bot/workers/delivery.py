@@ -43,6 +43,7 @@ from aiogram.utils.i18n import I18n
 from bot.logs import log_context
 from bot.telegram.flood_limits import Throttle
 from domain.ports import Clock, OutboxMessage
+from domain.recipients import unreachable_told_to
 from handlers.ui.texts import N_
 from storage import Database
 from storage.outbox import OutboxDelivery
@@ -263,15 +264,19 @@ class DeliveryWorker:
             await self._tell_manager_unreachable(row)
 
     async def _tell_manager_unreachable(self, row: OutboxMessage) -> None:
-        """The person cannot be reached: their client's personal manager hears of it."""
+        """The person cannot be reached: their client's personal manager hears of it
+        (`domain.recipients.unreachable_told_to`)."""
         async with self.db.unit_of_work() as uow:
             employee = await uow.employees.by_tg_id(row.chat_id)
             if employee is None:
                 return
             client = await uow.clients.get(employee.client_id)
-            if client is None or client.manager_tg_id in (None, row.chat_id):
+            if client is None:
                 return
-            manager = await uow.staff.get(client.manager_tg_id)
+            manager_tg_id = unreachable_told_to(row.chat_id, client.manager_tg_id)
+            if manager_tg_id is None:
+                return
+            manager = await uow.staff.get(manager_tg_id)
             locale = manager.locale if manager and manager.locale else self.default_locale
             ticket = f" №{row.ticket_id}" if row.ticket_id else ""
             text = self.i18n.gettext(
@@ -285,7 +290,7 @@ class DeliveryWorker:
             )
             await uow.outbox.add(
                 OutboxMessage(
-                    chat_id=client.manager_tg_id,
+                    chat_id=manager_tg_id,
                     method="sendMessage",
                     payload={"text": text, "parse_mode": "HTML"},
                     # Once a day per person, not once per lost message.

@@ -40,7 +40,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.telegram.flood_limits import Throttle
-from bot.workers.notifier import CARD
+from bot.workers.notices.outbox import CARD
 from domain import Priority
 from handlers.ui.callbacks import FROM_LIST, StaffCb
 from handlers.ui.keyboards import inline

@@ -19,7 +19,7 @@ import pytest
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.i18n import create_i18n
-from bot.workers.notifier import OutboxNotifier
+from bot.workers.notices import OutboxNotifier
 from bot.workers.timers import DeskScheduler, RearmingNotifier
 from domain import Category, Priority, Scope, SlaTier, StaffRole, TicketKind, WorkImpact
 from domain.use_cases import accounts, after_hours, employee_tickets, intake, staff_tickets

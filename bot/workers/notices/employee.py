@@ -1,0 +1,219 @@
+"""What the employee who wrote a ticket hears in their chat with the bot: who took it,
+answers and questions from staff, its new priority, that it is resolved, closed for want of
+an answer, or cancelled by support; in their language, with the buttons to go on."""
+
+from __future__ import annotations
+
+import html
+
+from bot.workers.notices.outbox import Context, OutboxWriter, button_markup
+from domain import events as ev
+from domain.model import TicketMessage
+from domain.ports import UnitOfWork
+from handlers.ui.callbacks import TicketCb
+from handlers.ui.formatting import deadline
+from handlers.ui.texts import N_, priority_name
+
+
+def deadlines(out: OutboxWriter, c: Context, locale: str) -> str:
+    """When we will answer and fix it, or only fix it once somebody answered; "" without
+    due times."""
+    now, tz = out.clock.now(), c.client.timezone
+    ticket = c.ticket
+    with out.speaking(locale):
+        if ticket.first_response_at is None and ticket.reaction_due and ticket.resolution_due:
+            return out.t(
+                N_("We will answer by {reaction} and fix it by {resolution}."),
+                locale,
+                reaction=deadline(ticket.reaction_due, now, tz, locale),
+                resolution=deadline(ticket.resolution_due, now, tz, locale),
+            )
+        if ticket.resolution_due:
+            return (
+                out.t(
+                    N_("We will fix it by {time}"),
+                    locale,
+                    time=deadline(ticket.resolution_due, now, tz, locale),
+                )
+                + "."
+            )
+    return ""
+
+
+async def taken(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.TicketTaken, *, with_deadlines: bool
+) -> None:
+    locale = out.employee_locale(c.employee)
+    name = await out.staff_name(uow, event.staff_tg_id)
+    text = out.t(
+        N_("{name} has taken your request №{number}."),
+        locale,
+        name=name,
+        number=c.ticket.number,
+    )
+    when = deadlines(out, c, locale) if with_deadlines else ""
+    await out.text(uow, c.employee.tg_id, f"{text} {when}".strip(), c.ticket.number)
+
+
+async def assigned(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.TicketAssigned
+) -> None:
+    locale = out.employee_locale(c.employee)
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        out.t(
+            N_("{name} is now working on your request №{number}."),
+            locale,
+            name=await out.staff_name(uow, event.staff_tg_id),
+            number=c.ticket.number,
+        ),
+        c.ticket.number,
+    )
+
+
+async def answer(out: OutboxWriter, uow: UnitOfWork, c: Context, message: TicketMessage) -> None:
+    """Staff's answer, words and files; a reply to it adds to the ticket."""
+    locale = out.employee_locale(c.employee)
+    head = out.t(N_("Answer on your request №{number}:"), locale, number=c.ticket.number)
+    hint = out.t(N_("To add something, reply to this message."), locale)
+    if message.text:
+        await out.text(
+            uow,
+            c.employee.tg_id,
+            f"{html.escape(message.text)}\n\n<i>{hint}</i>",
+            c.ticket.number,
+            head=f"<b>{head}</b>\n",
+        )
+    await out.files(
+        uow,
+        c.employee.tg_id,
+        message.attachments,
+        c.ticket.number,
+        "" if message.text else f"<b>{head}</b>",
+    )
+
+
+async def question(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, message: TicketMessage | None
+) -> None:
+    """A question from staff, with the button to answer it."""
+    locale = out.employee_locale(c.employee)
+    head = out.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
+    tail = out.t(N_("Just write your answer here: we will go on as soon as you do."), locale)
+    body = html.escape(message.text) if message else ""
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        f"{body}\n\n{tail}",
+        c.ticket.number,
+        button_markup(
+            [
+                (
+                    out.t(N_("💬 Answer"), locale),
+                    TicketCb(ticket=c.ticket.number, action="comment").pack(),
+                )
+            ]
+        ),
+        head=f"<b>{head}</b>\n",
+    )
+
+
+async def resolved(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, message: TicketMessage | None
+) -> None:
+    """Resolved, with the engineer's words: does it work (or it closes by itself)?"""
+    locale = out.employee_locale(c.employee)
+    said = out.t(N_("Your request №{number} is resolved."), locale, number=c.ticket.number)
+    lines = [f"<b>{said}</b>"]
+    if message is not None and message.text:
+        lines.append(html.escape(message.text))
+    days = out.settings.auto_close_working_days
+    lines += [
+        *([""] if len(lines) > 1 else []),  # a paragraph after the engineer's words
+        out.t(
+            N_(
+                "Does everything work? If we hear nothing, the request closes "
+                "in {days} working days."
+            ),
+            locale,
+            days=days,
+        ),
+    ]
+    n = c.ticket.number
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        "\n".join(lines),
+        n,
+        button_markup(
+            [
+                (
+                    out.t(N_("✅ It works"), locale),
+                    TicketCb(ticket=n, action="confirm").pack(),
+                ),
+                (
+                    out.t(N_("❌ It does not work"), locale),
+                    TicketCb(ticket=n, action="reopen").pack(),
+                ),
+            ]
+        ),
+    )
+
+
+async def closed_unanswered(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
+    """Closed because nobody answered "does it work?": how did we do?"""
+    locale = out.employee_locale(c.employee)
+    n = c.ticket.number
+    text = out.t(
+        N_(
+            "Request №{number} is closed: we did not hear back, so we take it that "
+            "everything works. If not, just write to me. How did we do?"
+        ),
+        locale,
+        number=n,
+    )
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        text,
+        n,
+        button_markup(
+            [(str(s), TicketCb(ticket=n, action="rate", value=str(s)).pack()) for s in range(1, 6)]
+        ),
+        key=f"autoclosed:{n}",
+    )
+
+
+async def cancelled(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.TicketCancelled
+) -> None:
+    locale = out.employee_locale(c.employee)
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        out.t(
+            N_("Request №{number} was cancelled by support: {reason}"),
+            locale,
+            number=c.ticket.number,
+            reason=html.escape(event.reason),
+        ),
+        c.ticket.number,
+    )
+
+
+async def priority_changed(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PriorityChanged
+) -> None:
+    """The new priority, why, and the deadlines it brings."""
+    locale = out.employee_locale(c.employee)
+    with out.speaking(locale):
+        priority = priority_name(event.new).lower()
+    text = out.t(
+        N_("The priority of your request №{number} is now {priority}: {reason}"),
+        locale,
+        number=c.ticket.number,
+        priority=priority,
+        reason=html.escape(event.reason),
+    )
+    await out.text(uow, c.employee.tg_id, f"{text}\n{deadlines(out, c, locale)}", c.ticket.number)

@@ -1,0 +1,244 @@
+"""The plumbing every notice goes through: rows into the outbox, in the unit of work of
+the change, so a notice exists if and only if its cause was committed.
+
+Texts over Telegram's limit are split, files go by their own methods, and rows for the
+staff chat use the staff desk's own methods (`ticketCard`, `toTicketThread`,
+`closeTicketTopic`, `reopenTicketTopic`), resolved when they are delivered: the card is
+rendered from the database at that moment, so it is always current.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from domain.enums import StaffRole
+from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
+from domain.ports import Clock, OutboxMessage, UnitOfWork
+from domain.recipients import Facts
+from domain.use_cases.employee_tickets import may_hear_about
+from handlers.ui.splitting import CAPTION_LIMIT, MESSAGE_LIMIT, first_part, split_html, utf16_len
+
+CARD, THREAD = "ticketCard", "toTicketThread"
+CLOSE_TOPIC, REOPEN_TOPIC = "closeTicketTopic", "reopenTicketTopic"
+# The dedup keys of the urgent notices: SLA warnings and breaches, and pages.
+URGENT_KEYS = ("sla:", "page:")
+FILE_METHODS = {
+    "photo": "sendPhoto",
+    "document": "sendDocument",
+    "voice": "sendVoice",
+    "video": "sendVideo",
+}
+
+
+def fits_a_caption(text: str) -> bool:
+    """Whether a file's caption can carry the whole text (Telegram's 1,024, as it counts)."""
+    return split_html(text, CAPTION_LIMIT) == [text]
+
+
+def button_markup(*rows: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in row] for row in rows]}
+
+
+@dataclass
+class Context:
+    """What most notices need: the ticket, its client, employee and personal manager (if
+    any, and active), in one place."""
+
+    ticket: Ticket
+    client: Client
+    employee: Employee
+    manager: Staff | None
+
+    def facts(self, now: datetime) -> Facts:
+        """What `domain.recipients` needs to know to say who hears of an event."""
+        return Facts(
+            priority=self.ticket.priority,
+            assigned=bool(self.ticket.assignee_tg_id),
+            manager_hears_all=self.manager is None or self.manager.notify_all_priorities,
+            employee_hears=may_hear_about(self.ticket, self.employee),
+            emergency=self.ticket.emergency,
+            working_hours=self.client.calendar.is_working(now),
+        )
+
+
+class OutboxWriter:
+    """Writes notices into the outbox: texts in the reader's language, split to fit, with
+    their files; and the reads most notices share."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        i18n: I18n,
+        clock: Clock,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.settings = settings
+        self.i18n = i18n
+        self.clock = clock
+        self.on_queued = on_queued
+
+    # --- language ------------------------------------------------------------------------
+
+    def t(self, msgid: str, locale: str, **values: Any) -> str:
+        return self.i18n.gettext(msgid, locale=locale).format(**values)
+
+    @contextmanager
+    def speaking(self, locale: str) -> Iterator[None]:
+        """Texts built by shared helpers (dates, names of values) in `locale`."""
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            yield
+
+    def employee_locale(self, employee: Employee) -> str:
+        return employee.locale or self.settings.default_locale
+
+    def staff_locale(self, staff: Staff | None) -> str:
+        return (staff.locale if staff and staff.locale else None) or self.settings.default_locale
+
+    # --- rows ----------------------------------------------------------------------------
+
+    async def queue(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        method: str,
+        payload: dict[str, Any],
+        ticket_id: int | None,
+        key: str | None = None,
+    ) -> bool:
+        """Whether it was queued (False: a row with the same key already was). SLA warnings
+        and breaches and pages (their keys say so) are urgent: delivered ahead of ordinary
+        notices."""
+        self.on_queued()  # the worker looks once this transaction lets it in
+        row = await uow.outbox.add(
+            OutboxMessage(
+                chat_id=chat_id,
+                method=method,
+                payload=payload,
+                dedup_key=key,
+                ticket_id=ticket_id,
+                created_at=self.clock.now(),
+                urgent=key is not None and key.startswith(URGENT_KEYS),
+            )
+        )
+        return row is not None
+
+    async def text(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        text: str,
+        ticket_id: int | None,
+        markup: dict[str, Any] | None = None,
+        key: str | None = None,
+        *,
+        head: str = "",
+    ) -> None:
+        """A text over Telegram's limit goes in several messages (handlers/ui/splitting.py),
+        each starting with `head` (the "№N" a reply is recognised by), the buttons on the
+        last; with a key, a repeat of the first part adds none of them."""
+        parts = split_html(text, MESSAGE_LIMIT - utf16_len(head))
+        for index, part in enumerate(parts):
+            payload: dict[str, Any] = {
+                "text": head + part,
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": True},
+            }
+            if markup and index == len(parts) - 1:
+                payload["reply_markup"] = markup
+            part_key = key if key is None or index == 0 else f"{key}#{index + 1}"
+            queued = await self.queue(uow, chat_id, "sendMessage", payload, ticket_id, part_key)
+            if key is not None and index == 0 and not queued:
+                return  # already queued once
+
+    async def files(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        files: Sequence[Attachment],
+        ticket_id: int,
+        caption: str = "",
+        *,
+        to_thread: bool = False,
+    ) -> None:
+        """Each file by its own method, with the caption cut to fit; `to_thread`: into the
+        ticket's thread in the staff chat (`chat_id` is not used)."""
+        for attachment in files:
+            method = FILE_METHODS.get(attachment.kind, "sendDocument")
+            field = method.removeprefix("send").lower()
+            payload: dict[str, Any] = {field: attachment.file_id}
+            if caption:
+                payload |= {"caption": first_part(caption, CAPTION_LIMIT), "parse_mode": "HTML"}
+            if to_thread:
+                await self.staff_chat(
+                    uow, THREAD, {"method": method, "payload": payload}, ticket_id
+                )
+            else:
+                await self.queue(uow, chat_id, method, payload, ticket_id)
+
+    async def staff_chat(
+        self, uow: UnitOfWork, method: str, payload: dict[str, Any], ticket_id: int
+    ) -> None:
+        """One of the staff desk's own methods, when there is a staff chat."""
+        if self.settings.staff_chat_id is not None:
+            await self.queue(uow, self.settings.staff_chat_id, method, payload, ticket_id)
+
+    async def thread_text(
+        self, uow: UnitOfWork, ticket_id: int, text: str, *, head: str = ""
+    ) -> None:
+        """Into the ticket's thread in the staff chat, in as many messages as it takes, each
+        starting with `head` (the "№N" a reply to any of them is recognised by)."""
+        for part in split_html(text, MESSAGE_LIMIT - utf16_len(head)):
+            await self.staff_chat(
+                uow,
+                THREAD,
+                {"method": "sendMessage", "payload": {"text": head + part, "parse_mode": "HTML"}},
+                ticket_id,
+            )
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def context(self, uow: UnitOfWork, ticket_id: int) -> Context:
+        ticket = await uow.tickets.get(ticket_id)
+        assert ticket is not None
+        # Both reads are queued before either is awaited: one trip to the database.
+        client_read, employee_read = (
+            uow.clients.get(ticket.client_id),
+            uow.employees.get(ticket.employee_id),
+        )
+        client, employee = await client_read, await employee_read
+        assert client is not None and employee is not None
+        manager = (
+            await uow.staff.get(client.manager_tg_id) if client.manager_tg_id is not None else None
+        )
+        return Context(ticket, client, employee, manager if manager and manager.active else None)
+
+    async def message(
+        self, uow: UnitOfWork, ticket_id: int, message_id: int | None
+    ) -> TicketMessage | None:
+        if message_id is None:
+            return None
+        return next((m for m in await uow.tickets.messages(ticket_id) if m.id == message_id), None)
+
+    async def staff_name(self, uow: UnitOfWork, tg_id: int | None) -> str:
+        staff = await uow.staff.get(tg_id) if tg_id else None
+        return html.escape(staff.name) if staff else "—"
+
+    async def active_staff(self, uow: UnitOfWork, tg_ids: Sequence[int | None]) -> list[Staff]:
+        """These people, once each, in order, if they are active staff."""
+        found: list[Staff] = []
+        for tg_id in dict.fromkeys(tg_ids):
+            staff = await uow.staff.get(tg_id) if tg_id else None
+            if staff is not None and staff.active:
+                found.append(staff)
+        return found
+
+    async def role(self, uow: UnitOfWork, role: StaffRole) -> list[int | None]:
+        return [s.tg_id for s in await uow.staff.list(role) if s.active]

@@ -1,0 +1,210 @@
+"""What staff members hear in their private chats about a ticket: the personal manager
+(new tickets, comments, reopenings, unhappy ratings), whoever has it (an assignment, the
+client's comments), and the SLA warnings and breaches; each with the button that opens
+the card. Who they are is `domain.recipients`' call; the caller passes them in."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.workers.notices.outbox import Context, OutboxWriter, button_markup, fits_a_caption
+from domain import events as ev
+from domain.model import Staff, TicketMessage
+from domain.ports import UnitOfWork
+from domain.sla import SlaMilestone
+from handlers.ui.callbacks import StaffCb
+from handlers.ui.formatting import deadline, duration
+from handlers.ui.texts import N_, priority_name
+
+_WARNINGS = {
+    SlaMilestone.REACTION_WARNING: N_(
+        "⚠️ №{number} of {client}: nobody has answered yet; the reaction is due by {time}."
+    ),
+    SlaMilestone.RESOLUTION_WARNING: N_("⚠️ №{number} of {client}: it must be resolved by {time}."),
+}
+_BREACHES = {
+    SlaMilestone.REACTION_BREACH: N_(
+        "🔴 №{number} of {client}: the reaction time is breached (it was due {time})."
+    ),
+    SlaMilestone.RESOLUTION_BREACH: N_(
+        "🔴 №{number} of {client}: the resolution time is breached (it was due {time})."
+    ),
+}
+
+
+def card_button(out: OutboxWriter, ticket_id: int, locale: str) -> dict[str, Any]:
+    return button_markup(
+        [(out.t(N_("Open the card"), locale), StaffCb(ticket=ticket_id, action="card").pack())]
+    )
+
+
+async def new_ticket(out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context) -> None:
+    locale = out.staff_locale(manager)
+    with out.speaking(locale):
+        priority = priority_name(c.ticket.priority)
+    text = out.t(
+        N_("New ticket of {client}: №{number}, {priority}.\n{title}"),
+        locale,
+        client=html.escape(c.client.name),
+        number=c.ticket.number,
+        priority=priority,
+        title=html.escape(c.ticket.title),
+    )
+    await out.text(
+        uow,
+        manager.tg_id,
+        text,
+        c.ticket.number,
+        card_button(out, c.ticket.number, locale),
+        f"opened:{c.ticket.number}",
+    )
+
+
+async def assigned(out: OutboxWriter, uow: UnitOfWork, assignee: Staff, c: Context) -> None:
+    locale = out.staff_locale(assignee)
+    text = out.t(
+        N_("Ticket №{number} of {client} is assigned to you.\n{title}"),
+        locale,
+        number=c.ticket.number,
+        client=html.escape(c.client.name),
+        title=html.escape(c.ticket.title),
+    )
+    await out.text(
+        uow,
+        assignee.tg_id,
+        text,
+        c.ticket.number,
+        card_button(out, c.ticket.number, locale),
+    )
+
+
+async def comment(
+    out: OutboxWriter,
+    uow: UnitOfWork,
+    staff: Staff,
+    c: Context,
+    message: TicketMessage,
+    *,
+    resumed: bool,
+) -> None:
+    """The client's words and files, in a staff member's private chat."""
+    locale = out.staff_locale(staff)
+    n = c.ticket.number
+    said = (
+        N_("№{number} · {name}, the answer to the question:")
+        if resumed
+        else N_("№{number} · {name}, a comment:")
+    )
+    head = "💬 <b>" + out.t(said, locale, number=n, name=html.escape(c.employee.name)) + "</b>"
+    button = card_button(out, n, locale)
+    said = f"{head}\n{html.escape(message.text)}"
+    if len(message.attachments) == 1 and message.text and fits_a_caption(said):
+        await out.files(uow, staff.tg_id, message.attachments, n, said)
+    elif message.text:
+        await out.files(uow, staff.tg_id, message.attachments, n, f"№{n}")
+        await out.text(uow, staff.tg_id, html.escape(message.text), n, button, head=head + "\n")
+    else:  # files only: the heading is their caption, no message of its own
+        await out.files(uow, staff.tg_id, message.attachments, n, head)
+
+
+async def reopened(
+    out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context, event: ev.TicketReopened
+) -> None:
+    locale = out.staff_locale(manager)
+    reason = html.escape(event.reason)
+    said = (
+        N_("Ticket №{number} of {client} was reopened: {reason}")
+        if reason
+        else N_("Ticket №{number} of {client} was reopened.")
+    )
+    await out.text(
+        uow,
+        manager.tg_id,
+        out.t(
+            said,
+            locale,
+            number=c.ticket.number,
+            client=html.escape(c.client.name),
+            reason=reason,
+        ),
+        c.ticket.number,
+        card_button(out, c.ticket.number, locale),
+    )
+
+
+async def low_rating(
+    out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context, event: ev.TicketRated
+) -> None:
+    locale = out.staff_locale(manager)
+    await out.text(
+        uow,
+        manager.tg_id,
+        out.t(
+            N_("Ticket №{number} of {client} was rated {score} of 5. {comment}"),
+            locale,
+            number=c.ticket.number,
+            client=html.escape(c.client.name),
+            score=event.score,
+            comment=html.escape(event.comment),
+        ),
+        c.ticket.number,
+        card_button(out, c.ticket.number, locale),
+        key=f"rated:{c.ticket.number}:{bool(event.comment)}",
+    )
+
+
+async def sla_warning(
+    out: OutboxWriter, uow: UnitOfWork, people: Sequence[Staff], c: Context, event: ev.SlaWarning
+) -> None:
+    """The reaction or resolution is due soon: by when."""
+    reaction = event.milestone is SlaMilestone.REACTION_WARNING
+    due = c.ticket.reaction_due if reaction else c.ticket.resolution_due
+    await _sla_notice(out, uow, people, c, _WARNINGS[event.milestone], event.milestone, due)
+
+
+async def sla_breach(
+    out: OutboxWriter, uow: UnitOfWork, people: Sequence[Staff], c: Context, event: ev.SlaBreached
+) -> None:
+    """A target was missed: when it was due, and the overdue when it is known."""
+    await _sla_notice(
+        out,
+        uow,
+        people,
+        c,
+        _BREACHES[event.milestone],
+        event.milestone,
+        event.due_at,
+        event.overdue_seconds,
+    )
+
+
+async def _sla_notice(
+    out: OutboxWriter,
+    uow: UnitOfWork,
+    people: Sequence[Staff],
+    c: Context,
+    said: str,
+    milestone: SlaMilestone,
+    due: datetime | None,
+    overdue_seconds: int = 0,
+) -> None:
+    n = c.ticket.number
+    for staff in people:
+        locale = out.staff_locale(staff)
+        with out.speaking(locale):
+            when = deadline(due, out.clock.now(), c.client.timezone, locale) if due else "—"
+            late = duration(timedelta(seconds=overdue_seconds))
+        text = out.t(said, locale, number=n, client=html.escape(c.client.name), time=when)
+        if overdue_seconds >= 60:
+            text += " " + out.t(N_("Overdue by {time}."), locale, time=late)
+        await out.text(
+            uow,
+            staff.tg_id,
+            f"{text}\n{html.escape(c.ticket.title)}",
+            n,
+            card_button(out, n, locale),
+            key=f"sla:{n}:{milestone}:{staff.tg_id}",
+        )

@@ -1,0 +1,141 @@
+"""Who is told what (DOMAIN.md, "People"): from something that happened to the audiences
+that hear of it.
+
+- The employee who wrote the ticket hears of every answer and question from staff, of
+  whoever takes it or is put on it, of its new priority, that it is resolved, closed for
+  want of an answer, or cancelled by support; never of what they did themselves, and
+  nothing more once their access is gone or they moved to another company.
+- The ticket's thread in the staff chat (its topic, with its card) gets the ticket itself,
+  what the client says, what staff wrote from their private chats, ratings, reopenings,
+  pages; its topic closes with the ticket and opens again when a closed ticket reopens.
+- The personal manager hears of their clients' new tickets and comments (or, if they
+  asked for less, of High and Highest ones only), reopenings, unhappy ratings, SLA
+  warnings and breaches, and of an employee the bot cannot reach.
+- Whoever has the ticket hears of the client's comments and its SLA warnings (while
+  nobody has it, the first line does); a ticket put on somebody by somebody else is
+  news to them.
+- The leads hear of every breach. The on-duty engineer (or whoever a page goes up to)
+  is paged; the others paged hear when somebody acknowledged, and all of them when the
+  ticket is cancelled.
+
+Pure: the caller gathers the `Facts`, then finds the people behind each audience (the
+active staff among them, each once, in the order of the audiences) and renders the texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain import events as ev
+from domain.enums import Priority, TicketStatus
+
+# A manager who does not hear of every new ticket still hears of those from High up.
+MANAGER_HEARS_FROM = Priority.HIGH
+# A rating of at most this many stars of 5 is the manager's business.
+LOW_RATING_UP_TO = 3
+
+
+class Audience(StrEnum):
+    """Who hears: the person or place; the bot finds the chats."""
+
+    EMPLOYEE = "employee"  # the ticket's author, in their chat with the bot
+    THREAD = "thread"  # the ticket's thread (topic) in the staff chat, where its card is
+    ASSIGNEE = "assignee"  # the staff member who has the ticket
+    MANAGER = "manager"  # the client's personal manager
+    FIRST_LINE = "first_line"  # every first-line engineer
+    LEADS = "leads"  # every lead
+    PAGE_TARGET = "page_target"  # the one person a page is for
+    PAGED = "paged"  # everybody paged about the ticket
+    OTHERS_PAGED = "others_paged"  # everybody paged about it but the one who acknowledged
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules need to know besides the event. The defaults are the ordinary case
+    (a Standard ticket nobody has yet, its author still a client's employee, a manager who
+    hears of everything, working hours), so that a rule reading only its event needs none."""
+
+    priority: Priority = Priority.STANDARD
+    assigned: bool = False  # somebody from staff has the ticket
+    manager_hears_all: bool = True  # the manager's setting: every new ticket, or High up
+    employee_hears: bool = True  # the author may still hear about it (`may_hear_about`)
+    emergency: bool = False  # an after-hours emergency (billable outside the plan)
+    working_hours: bool = True  # now, on the client's calendar
+
+
+ORDINARY = Facts()
+
+_E = Audience.EMPLOYEE
+_THREAD = Audience.THREAD
+
+
+def manager_hears_of(priority: Priority, *, hears_all: bool) -> bool:
+    """Whether a personal manager hears of a new ticket (or a comment on one) of this
+    priority."""
+    return hears_all or priority.rank >= MANAGER_HEARS_FROM.rank
+
+
+def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
+    """The audiences told about `event`, in the order they are told; none for an event
+    that only refreshes the ticket's card or that the actor was answered about."""
+    employee = (_E,) if facts.employee_hears else ()
+    manager = (
+        (Audience.MANAGER,)
+        if manager_hears_of(facts.priority, hears_all=facts.manager_hears_all)
+        else ()
+    )
+    match event:
+        case ev.TicketOpened():
+            return (_THREAD, *manager)
+        case ev.TicketTaken() | ev.PriorityChanged():
+            return employee
+        case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):
+            # Whoever put it on themselves knows already.
+            return ((Audience.ASSIGNEE,) if staff != by else ()) + employee
+        case ev.StaffReplied(in_thread=in_thread) | ev.ClientQuestionAsked(in_thread=in_thread):
+            # Written from a private chat: mirrored into the thread, after the employee's copy.
+            return employee + (() if in_thread else (_THREAD,))
+        case ev.InternalNoteAdded(in_thread=in_thread):
+            return () if in_thread else (_THREAD,)
+        case ev.EmployeeCommented():
+            assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
+            return (_THREAD, *assignee, *manager)
+        case ev.TicketResolved(in_thread=in_thread):
+            return (() if in_thread else (_THREAD,)) + employee
+        case ev.TicketClosed(automatically=automatically):
+            # The employee who closed it was answered on the spot.
+            return (_THREAD, *(employee if automatically else ()))
+        case ev.StatusChanged(old=old):
+            return (_THREAD,) if old is TicketStatus.CLOSED else ()  # its topic opens again
+        case ev.TicketReopened():
+            return (_THREAD, Audience.MANAGER)
+        case ev.TicketCancelled(by_employee=by_employee):
+            return (_THREAD, Audience.PAGED, *(() if by_employee else employee))
+        case ev.TicketRated(score=score):
+            return (_THREAD, *((Audience.MANAGER,) if score <= LOW_RATING_UP_TO else ()))
+        case ev.SlaWarning():
+            worker = Audience.ASSIGNEE if facts.assigned else Audience.FIRST_LINE
+            return (worker, Audience.MANAGER)
+        case ev.SlaBreached():
+            return (Audience.MANAGER, Audience.LEADS)
+        case ev.AfterHoursAlarm():
+            return (_THREAD,)
+        case ev.PageSent():
+            return (Audience.PAGE_TARGET,)
+        case ev.PageAcknowledged():
+            return (Audience.OTHERS_PAGED,)
+    return ()
+
+
+def deadlines_when_taken(facts: Facts) -> bool:
+    """Whether the employee whose ticket was taken hears its deadlines: not for an
+    emergency outside working hours, which is worked now; the contract's deadlines of the
+    morning would only confuse."""
+    return not (facts.emergency and not facts.working_hours)
+
+
+def unreachable_told_to(person_tg_id: int, manager_tg_id: int | None) -> int | None:
+    """Who hears that a client's employee cannot be reached (they blocked the bot or
+    deleted the chat): the company's personal manager, unless that is the same person."""
+    return None if manager_tg_id in (None, person_tg_id) else manager_tg_id
