@@ -72,6 +72,14 @@ async def set_plan(uow: UnitOfWork, *, client_id: int, plan: Plan) -> Outcome[Cl
     return Outcome(client)
 
 
+def new_invite_code() -> str:
+    """Twelve URL-safe characters (72 random bits), never starting with "-": a command line
+    would take such a code for an option (`frontdesk admin invite revoke -x…`)."""
+    while (code := secrets.token_urlsafe(9)).startswith("-"):
+        pass
+    return code
+
+
 async def create_invite(
     uow: UnitOfWork,
     clock: Clock,
@@ -88,7 +96,7 @@ async def create_invite(
         raise InvalidInput("an invite must allow at least one use", field="uses")
     now = clock.now()
     invite = Invite(
-        code=code or secrets.token_urlsafe(9),
+        code=code or new_invite_code(),
         client_id=client_id,
         role=EmployeeRole(role),
         max_uses=max_uses,

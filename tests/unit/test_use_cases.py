@@ -367,3 +367,9 @@ async def test_client_with_a_bad_calendar_is_not_registered(uow, clock):
     with pytest.raises(ValueError):
         await accounts.register_client(uow, clock, name="X", opens=time(18), closes=time(9))
     assert len(uow.store.clients) == 1
+
+
+def test_an_invite_code_never_reads_as_a_command_line_option():
+    codes = [accounts.new_invite_code() for _ in range(3000)]
+    assert not [c for c in codes if c.startswith("-")]
+    assert all(len(c) == 12 for c in codes) and len(set(codes)) == len(codes)
