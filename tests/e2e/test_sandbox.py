@@ -1,11 +1,14 @@
 """`frontdesk sandbox --script`: the demo plays without a token or network and prints
-what each person saw."""
+what each person saw; `frontdesk sandbox` as a terminal shows it from its first second."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.cli import main
 
-DEMO = Path(__file__).resolve().parents[2] / "bot" / "sandbox" / "scripts" / "demo.txt"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "bot" / "sandbox" / "scripts" / "demo.txt"
 
 
 def test_the_demo_script_registers_tickets_in_both_languages(capsys):
@@ -55,3 +58,32 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert at("Напоминание 2") < at("💬 №2 ваша: клиенту сообщили")
     assert "Вашей заявкой №2 занимается Олег." in out
     assert "✅ №2: Олег принял вызов и занимается заявкой." in out
+
+
+def test_the_banner_is_out_before_the_bot_is_even_imported():
+    """The bot takes seconds to import and start; the terminal is not blank meanwhile.
+    Python's import log (stderr) and the sandbox's output share one pipe, in the order
+    they were written."""
+    sandbox = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "bot", "sandbox"],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,  # the sandbox ends as soon as it has started
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    before_banner = []
+    try:
+        assert sandbox.stdout is not None
+        for line in sandbox.stdout:
+            if line.startswith(b"Front desk sandbox: "):
+                break
+            before_banner.append(line.decode(errors="replace"))
+        else:
+            raise AssertionError("no banner:\n" + "".join(before_banner[-20:]))
+    finally:
+        sandbox.kill()
+        sandbox.wait()
+    imported = "".join(before_banner)
+    assert "bot.sandbox.cli" in imported  # the log is there, and in order
+    assert "aiogram" not in imported
+    assert "bot.app" not in imported
