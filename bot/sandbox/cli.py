@@ -17,6 +17,7 @@ seconds to come up, and a blank terminal meanwhile looks like a hang.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 from datetime import datetime
@@ -30,6 +31,9 @@ BANNER = (
     "Front desk sandbox: a demo client «ООО «Ромашка»» (Gold, Moscow calendar), its manager "
     "Мария, engineer Иван, Олег on duty at night, lead Пётр and the staff chat."
 )
+# A script waits this long for the bot to go quiet after a line: longer than Telegram's
+# minute in a group, so the staff chat's limit delays a script but never cuts it short.
+SCRIPT_PATIENCE = 75.0
 
 
 class Output:
@@ -68,7 +72,14 @@ async def _main(out: Output, lines: list[str] | None, at: datetime | None) -> in
             sandbox = Sandbox(Path(workdir), out, start=at)
         else:
             start = at or demo_morning(datetime.now(MOSCOW))
-            sandbox = Sandbox(Path(workdir), out, start=start, ticking=False)
+            sandbox = Sandbox(
+                Path(workdir),
+                out,
+                start=start,
+                ticking=False,
+                patience=SCRIPT_PATIENCE,
+                progress=_to_stderr,  # the transcript stays the same, however fast the machine
+            )
         try:
             await sandbox.start()
             if lines is not None:
@@ -103,3 +114,8 @@ async def _scripted(sandbox: Sandbox, script: list[str]) -> int:
         if not await sandbox.handle(line):
             break
     return 0
+
+
+def _to_stderr(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr, flush=True)

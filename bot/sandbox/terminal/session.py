@@ -10,9 +10,18 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
+from apscheduler.schedulers.base import BaseScheduler
 
 from bot.app import FrontDesk
 from bot.clock import MovableClock
@@ -24,6 +33,7 @@ from bot.sandbox.terminal.screens import Buttons, Screen
 from domain import WorkCalendar
 
 MOSCOW = ZoneInfo(personas.TIMEZONE)
+LIMITS = "Telegram's limits, a message a second in a chat and 20 a minute in a group"
 HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
   /as employee | employee-en | newcomer | manager | engineer | duty | lead | staff-chat
@@ -41,8 +51,56 @@ Sandbox commands (anything else is sent to the bot as typed):
   /quit            leave the sandbox"""
 
 
+class SchedulerJobs:
+    """The bot's APScheduler jobs that are running or due now (a monthly report's look
+    after the clock moved, say): the bot is not quiet while there is one, and stopping it
+    then would cancel the job mid-way (APScheduler reports that with a traceback)."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self._scheduler = scheduler
+        self._running: set[str] = set()
+        scheduler.add_listener(
+            self._seen,
+            EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED,
+        )
+
+    def _seen(self, event: JobEvent) -> None:
+        if event.code == EVENT_JOB_SUBMITTED:
+            self._running.add(event.job_id)
+        else:
+            self._running.discard(event.job_id)
+
+    @property
+    def busy(self) -> bool:
+        if self._running:
+            return True
+        if not self._scheduler.running:
+            return False
+        now = datetime.now(UTC)  # APScheduler's triggers run on the wall clock
+        return any(
+            job.next_run_time is not None and job.next_run_time <= now
+            for job in self._scheduler.get_jobs()
+        )
+
+    async def finished(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) until no job is running or due. APScheduler
+        says when a job ends, not when one becomes due: this looks every 20 ms."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if not self.busy or loop.time() >= deadline:
+                return
+            await asyncio.sleep(0.02)
+
+
 class Sandbox:
-    """The whole front desk in a terminal: `handle` a line, see what it did."""
+    """The whole front desk in a terminal: `handle` a line, see what it did.
+
+    `patience` is how long a line waits for the bot to go quiet (its answers, the timers
+    that fell due, the outbox) before the screen is shown; a script waits out Telegram's
+    limits (20 messages a minute in the staff chat, one a second in a private chat), so its
+    transcript does not depend on how fast the machine is.
+    """
 
     def __init__(
         self,
@@ -51,12 +109,17 @@ class Sandbox:
         *,
         start: datetime | None = None,
         ticking: bool = True,
+        patience: float = 5.0,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.workdir = workdir
         self.out = out
+        self.patience = patience
+        self.progress = progress  # a word while a long wait goes on (not the transcript)
         self.emulator = BotApiEmulator(bot_username="frontdesk_demo_bot")
         self.clock = MovableClock(start, ticking=ticking)
         self.app: FrontDesk | None = None
+        self.jobs: SchedulerJobs | None = None
         self.screens: dict[str, Screen] = {}
         self.current = "employee"
         self.buttons: Buttons = {}  # what the last screen printed showed
@@ -73,9 +136,12 @@ class Sandbox:
             TELEGRAM_API_BASE=self.emulator.base_url,
             DATABASE_PATH=self.workdir / "sandbox.db",
             STAFF_CHAT_ID=personas.STAFF_CHAT_ID,
+            # The database goes with the sandbox: nothing to keep for a next start.
+            SHUTDOWN_FLUSH_SECONDS=0,
         )
         self.app = FrontDesk(settings, self.clock)
         await self.app.start()
+        self.jobs = SchedulerJobs(self.app.timers.scheduler)
         async with self.app.db.unit_of_work() as uow:
             self.invite_code = await personas.seed(uow, self.clock, people)
             await uow.commit()
@@ -90,6 +156,8 @@ class Sandbox:
 
     async def stop(self) -> None:
         if self.app is not None:
+            if self.jobs is not None:  # a job the last line set off finishes first
+                await self.jobs.finished(timeout=2.0)
             await self.app.stop()
         await self.emulator.stop()
 
@@ -217,28 +285,38 @@ class Sandbox:
             )
         await screen.actor.send(text, chat=screen.chat, reply_to=target)
 
-    async def settle(self, timeout: float = 5.0) -> None:
+    async def settle(self) -> None:
         """Wait until the bot has taken every update, the timers that fell due have fired,
-        and the outbox is quiet."""
+        and the outbox is quiet; say so when the outbox is still waiting after `patience`
+        (Telegram's limits hold it back: its messages arrive later)."""
         assert self.app is not None
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        started = loop.time()
+        deadline = started + self.patience
         quiet_since: float | None = None
+        told = False
         while loop.time() < deadline:
-            busy = (
+            bot_busy = (
                 self.emulator.pending_updates > 0
                 or self.emulator.long_polls_waiting == 0
                 or not await self.app.timers.settled(timeout=0.05)
-                or await self.app.delivery.outbox.depth() > 0
+                or (self.jobs is not None and self.jobs.busy)
             )
+            waiting = await self.app.delivery.outbox.depth()
             now = loop.time()
-            if busy:
+            if waiting and not bot_busy and not told and now - started > 2 and self.progress:
+                told = True
+                self.progress(f"  (⏳ {_messages(waiting)} held back by {LIMITS}: waiting…)")
+            if bot_busy or waiting:
                 quiet_since = None
             elif quiet_since is None:
                 quiet_since = now
             elif now - quiet_since >= 0.15:
                 return
             await asyncio.sleep(0.02)
+        waiting = await self.app.delivery.outbox.depth()
+        if waiting:
+            self.out(f"  (⏳ {_messages(waiting)} held back by {LIMITS}: they arrive later)")
 
     # --- output ---------------------------------------------------------------------
 
@@ -249,6 +327,10 @@ class Sandbox:
             waiting = screen.unseen()
             if waiting:
                 self.out(f"  (🔔 {len(waiting)} new for {name}: /as {name})")
+
+
+def _messages(count: int) -> str:
+    return f"{count} message" + ("s" if count > 1 else "")
 
 
 def demo_morning(now: datetime) -> datetime:
