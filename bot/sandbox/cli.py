@@ -6,9 +6,10 @@ personal manager, a first-line engineer, an on-duty engineer for the nights and 
 a lead and a staff chat (`bot/sandbox/terminal/personas.py`). You type as the client's
 employee; `/as manager`, `/as engineer`, `/as duty`, `/as lead`, `/as staff-chat` switch
 whose screen you see and who you act as; buttons are numbered and pressed with `/1`,
-`/2`...; `/time +3h` moves the sandbox clock, and the SLA timers and pages that fall due
-fire as it moves. `--script FILE` plays the same input from a file and prints the
-transcript. `--at "YYYY-MM-DD HH:MM"` starts the clock there.
+`/2`...; `/time +3h` (or `/time 22:00`, `/time sat 09:00`) moves the sandbox clock, and
+the SLA timers and pages that fall due fire as it moves. `--script FILE` plays the same
+input from a file and prints the transcript. `--at "YYYY-MM-DD HH:MM"` starts the clock
+there.
 
 The banner is printed before anything heavy is imported or started: the bot takes a few
 seconds to come up, and a blank terminal meanwhile looks like a hang.

@@ -30,6 +30,7 @@ from bot.sandbox.errors import SandboxError
 from bot.sandbox.server import BotApiEmulator
 from bot.sandbox.terminal import personas
 from bot.sandbox.terminal.screens import Buttons, Screen
+from bot.sandbox.terminal.time_moves import TimeMoveError, amount_of, span, target_of
 from domain import WorkCalendar
 
 MOSCOW = ZoneInfo(personas.TIMEZONE)
@@ -39,8 +40,10 @@ Sandbox commands (anything else is sent to the bot as typed):
   /as employee | employee-en | newcomer | manager | engineer | duty | lead | staff-chat
                    whose screen you see and who you act as
   /1, /2, ...      press the numbered button
-  /time +3h        move the sandbox clock (+30m, +2h, +1d); SLA warnings, breaches and
-                   pages that fall due on the way fire; /time alone shows it
+  /time +3h        move the sandbox clock: +30m, +1h30m, +2d (+2д, +1ч30м); or to a time:
+                   /time 22:00 (the next 22:00), /time sat 09:00 (сб 09:00),
+                   /time tomorrow 09:00; SLA warnings, breaches and pages that fall due
+                   on the way fire; /time alone shows it
   /photo [caption] send a photo      /file [caption]  send a document
   /voice           send a voice note  /sticker         send a sticker
   /contact         share your phone  /edit TEXT       edit your last message
@@ -237,20 +240,21 @@ class Sandbox:
             self.out("  (nothing here yet)")
         self.buttons = screen.render(self.out, again_last=True)
 
-    def _move_time(self, amount: str) -> bool:
+    def _move_time(self, wanted: str) -> bool:
         """Show the sandbox time, moving it first when asked; True when it moved."""
-        moved = False
-        if amount:
-            match = re.fullmatch(r"\+?(\d+)\s*([mhd])", amount)
-            if not match:
-                self.out("  (sandbox: say how far, like /time +30m, +3h or +1d)")
-                return False
-            unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-            self.clock.advance(timedelta(**{unit: int(match.group(1))}))
-            moved = True
         now = self.clock.now().astimezone(MOSCOW)
-        self.out(f"  (sandbox time: {now:%a %d %b %Y %H:%M} Moscow)")
-        return moved
+        if not wanted:
+            self.out(f"  (sandbox time: {now:%a %d %b %Y %H:%M} Moscow)")
+            return False
+        try:
+            target = target_of(wanted, now)
+        except TimeMoveError as exc:
+            self.out(f"  (sandbox: {exc})")
+            return False
+        self.clock.advance(target - now)
+        said = "" if amount_of(wanted) is not None else f", {span(target - now)} later"
+        self.out(f"  (sandbox time: {target:%a %d %b %Y %H:%M} Moscow{said})")
+        return True
 
     async def _press(self, screen: Screen, number: int) -> None:
         if number not in self.buttons:
