@@ -1,15 +1,15 @@
 """`frontdesk sandbox`: the whole front desk in a terminal, with no token and no network.
 
 The built-in Bot API emulator and the real bot run side by side on 127.0.0.1, on a
-sandbox database prepared with a demo client company (Gold tier, Moscow calendar), its
-personal manager, a first-line engineer, an on-duty engineer for the nights and weekends,
-a lead and a staff chat (`bot/sandbox/terminal/personas.py`). You type as the client's
-employee; `/as manager`, `/as engineer`, `/as duty`, `/as lead`, `/as staff-chat` switch
-whose screen you see and who you act as; buttons are numbered and pressed with `/1`,
-`/2`...; `/time +3h` (or `/time 22:00`, `/time sat 09:00`) moves the sandbox clock, and
-the SLA timers and pages that fall due fire as it moves. `--script FILE` plays the same
-input from a file and prints the transcript. `--at "YYYY-MM-DD HH:MM"` starts the clock
-there.
+sandbox database prepared with a demo client company (Gold tier, Moscow calendar) and its
+director, its personal manager, a first-line engineer, an on-duty engineer for the nights
+and weekends, a lead and a staff chat (`bot/sandbox/terminal/personas.py`). You type as
+the client's employee; `/as director`, `/as manager`, `/as engineer`, `/as duty`,
+`/as lead`, `/as staff-chat` switch whose screen you see and who you act as; buttons are
+numbered and pressed with `/1`, `/2`...; `/time +3h` (or `/time 22:00`,
+`/time sat 09:00`) moves the sandbox clock, and the SLA timers and pages that fall due
+fire as it moves. `--script FILE` plays the same input from a file and prints the
+transcript. `--at "YYYY-MM-DD HH:MM"` starts the clock there.
 
 The banner is printed before anything heavy is imported or started: the bot takes a few
 seconds to come up, and a blank terminal meanwhile looks like a hang.
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from bot.sandbox.terminal.session import Sandbox
 
 BANNER = (
-    "Front desk sandbox: a demo client «ООО «Ромашка»» (Gold, Moscow calendar), its manager "
-    "Мария, engineer Иван, Олег on duty at night, lead Пётр and the staff chat."
+    "Front desk sandbox: a demo client «ООО «Ромашка»» (Gold, Moscow calendar) with its "
+    "director Елена, its manager Мария, engineer Иван, Олег on duty at night, lead Пётр "
+    "and the staff chat."
 )
 # A script waits this long for the bot to go quiet after a line: longer than Telegram's
 # minute in a group, so the staff chat's limit delays a script but never cuts it short.

@@ -89,3 +89,22 @@ async def test_bad_time_is_one_line_of_usage_and_the_clock_stays(terminal):
     past = await terminal.type("/time today 09:00")
     assert "has passed: the sandbox clock only moves forward" in past
     assert "Mon 23 Nov 2026 10:00 Moscow" in await terminal.type("/time")
+
+
+# --- the director -----------------------------------------------------------------------
+
+
+async def test_the_director_sees_the_company_tickets_and_gets_the_report(terminal):
+    await terminal.file_a_ticket()
+    employee_report = await terminal.type("/report")
+    assert "Отчёты получает руководитель вашей компании." in employee_report
+
+    await terminal.type("/as director")
+    company = await terminal.type("/company")
+    assert "Заявки компании ООО «Ромашка»" in company
+    assert "№1 не работает 1С, не могу работать" in company  # Анна's ticket
+
+    report = await terminal.type("/report")
+    assert "ООО «Ромашка»: отчёт за ноябрь 2026" in report
+    assert "Заявок: 1 (инцидентов 1, запросов 0)" in report
+    assert "[document: report-2026-11.xlsx]" in report

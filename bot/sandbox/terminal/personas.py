@@ -1,10 +1,10 @@
 """The demo company and the people of the sandbox, and their place in the database.
 
 ООО «Ромашка» (Gold, Moscow calendar) with Анна (an employee), Anne (an employee who
-speaks English) and Олег (a newcomer with an invitation); the front desk's Мария (the
-company's personal manager), Иван (first line), Олег (second line, on duty at night and
-at weekends), Пётр (the lead) and their staff chat. Each has a screen: `/as NAME` shows
-it.
+speaks English), Елена (its director: /company and /report) and Олег (a newcomer with an
+invitation); the front desk's Мария (the company's personal manager), Иван (first
+line), Олег (second line, on duty at night and at weekends), Пётр (the lead) and their
+staff chat. Each has a screen: `/as NAME` shows it.
 """
 
 from __future__ import annotations
@@ -89,10 +89,21 @@ PERSONAS = (
     Persona(
         "lead", "Пётр", "petr_lead", "ru", "the lead", full_name="Пётр", staff_role=StaffRole.LEAD
     ),
+    Persona(
+        "director",
+        "Елена",
+        "elena_director",
+        "ru",
+        "the company's director",
+        last_name="Смирнова",
+        full_name="Елена Смирнова",
+        employee_role=EmployeeRole.DIRECTOR,
+    ),
 )
 SCREEN_ORDER = (
     "employee",
     "employee-en",
+    "director",
     "newcomer",
     "manager",
     "engineer",

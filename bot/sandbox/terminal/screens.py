@@ -87,10 +87,13 @@ class Screen:
 
 
 def describe(message: ChatMessage) -> str:
-    """A message as text: its text, or its kind and caption."""
+    """A message as text: its text, or its kind (and a document's name) and caption."""
     if message.kind in ("text", "service"):
         return message.text or message.caption or f"[{message.kind}]"
     kind = message.kind
+    document = message.data.get("document")
+    if kind == "document" and isinstance(document, dict) and document.get("file_name"):
+        kind = f"document: {document['file_name']}"
     if message.caption is None:
         return f"[{kind}]"
     return f"[{kind}] {message.caption}"

@@ -37,8 +37,8 @@ MOSCOW = ZoneInfo(personas.TIMEZONE)
 LIMITS = "Telegram's limits, a message a second in a chat and 20 a minute in a group"
 HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
-  /as employee | employee-en | newcomer | manager | engineer | duty | lead | staff-chat
-                   whose screen you see and who you act as
+  /as employee | employee-en | director | newcomer | manager | engineer | duty | lead
+      | staff-chat   whose screen you see and who you act as
   /1, /2, ...      press the numbered button
   /time +3h        move the sandbox clock: +30m, +1h30m, +2d (+2д, +1ч30м); or to a time:
                    /time 22:00 (the next 22:00), /time sat 09:00 (сб 09:00),
