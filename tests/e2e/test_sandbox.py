@@ -51,7 +51,7 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert "Реакция до 11:00 · 🔴 просрочено на 5 минут" in out
     assert "🔴 реакция просрочена на 5 минут" in out  # taken late: the card keeps the record
     # the night: the emergency button, the page, a repeat five minutes later, «Принял»
-    assert at("[2] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
+    assert at("[4] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
     assert "Дежурный инженер и ваш персональный менеджер получили сигнал." in out
     assert at("🚨 Авария в нерабочее время, №2") < at("20:10 Moscow)")
     assert at("20:10 Moscow)") < at("Напоминание 2: вызов ещё никто не принял.")

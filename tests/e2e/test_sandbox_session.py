@@ -108,3 +108,41 @@ async def test_the_director_sees_the_company_tickets_and_gets_the_report(termina
     assert "ООО «Ромашка»: отчёт за ноябрь 2026" in report
     assert "Заявок: 1 (инцидентов 1, запросов 0)" in report
     assert "[document: report-2026-11.xlsx]" in report
+
+
+# --- buttons ----------------------------------------------------------------------------
+
+
+async def test_an_older_card_keeps_its_numbers_and_can_be_pressed(terminal):
+    await terminal.file_a_ticket("не работает 1С, не могу работать")
+    await terminal.type("/as employee-en")
+    await terminal.type("Please create a mailbox for our new accountant")
+    for press in ("/1", "/1", "/1"):  # right; help or a routine task; send
+        await terminal.type(press)
+
+    chat = await terminal.type("/as staff-chat")
+    # two cards: the first keeps [1]..[8], the second's buttons go on from [9]
+    assert "[1] 🙋 Взять  [2] 💬 Ответить" in chat
+    assert "[9] 🙋 Взять  [10] 💬 Ответить" in chat
+    assert chat.index("№1 · Высокий") < chat.index("[1] 🙋 Взять") < chat.index("№2 · ")
+
+    taken = await terminal.type("/1")  # the older card's «Взять», not the newest one's
+    assert "💬 №1 теперь ваша." in taken
+    assert "Исполнитель: Иван" in taken
+    assert "[1] 💬 Ответить" in taken  # the card edited: its numbers start where they did
+    assert "№2 · " not in taken  # the other card did not change: not printed, numbers kept
+
+    assert "💬 №2 теперь ваша." in await terminal.type("/9")
+
+
+async def test_the_reply_keyboard_keeps_its_numbers_while_new_buttons_arrive(terminal):
+    filed = await terminal.file_a_ticket()
+    assert "⌨ [1] 📝 Новая заявка  [2] 📋 Мои заявки" in filed
+    listed = await terminal.type("/my")
+    assert "[3] №1 · не работает 1С" in listed
+    assert "⌨ [1] 📝 Новая заявка  [2] 📋 Мои заявки" in listed
+    assert "Ваши заявки" in await terminal.type("/2")  # the keyboard's «Мои заявки»
+
+
+async def test_a_number_that_is_not_on_the_screen_says_so(terminal):
+    assert "(sandbox: no button [7] on this screen)" in await terminal.type("/7")

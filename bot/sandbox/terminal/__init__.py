@@ -3,7 +3,7 @@ people each with a screen, and what a typed line does.
 
 - `session`     the sandbox: starting it, a line of input, waiting for the bot
 - `personas`    the demo company, its people and the front desk's staff, seeded
-- `screens`     a chat as text, its buttons numbered
+- `screens`     a chat as text, and the numbers of its buttons
 - `time_moves`  what `/time` understands
 
 The emulator (everything in `bot.sandbox` outside this package) needs nothing of the

@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.sandbox.errors import SandboxError
 from bot.sandbox.server import BotApiEmulator
 from bot.sandbox.terminal import personas
-from bot.sandbox.terminal.screens import Buttons, Screen
+from bot.sandbox.terminal.screens import Screen
 from bot.sandbox.terminal.time_moves import TimeMoveError, amount_of, span, target_of
 from domain import WorkCalendar
 
@@ -39,7 +39,8 @@ HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
   /as employee | employee-en | director | newcomer | manager | engineer | duty | lead
       | staff-chat   whose screen you see and who you act as
-  /1, /2, ...      press the numbered button
+  /1, /2, ...      press the button with that number (any button on the screen: a button
+                   keeps its number while it is there)
   /time +3h        move the sandbox clock: +30m, +1h30m, +2d (+2д, +1ч30м); or to a time:
                    /time 22:00 (the next 22:00), /time sat 09:00 (сб 09:00),
                    /time tomorrow 09:00; SLA warnings, breaches and pages that fall due
@@ -125,7 +126,6 @@ class Sandbox:
         self.jobs: SchedulerJobs | None = None
         self.screens: dict[str, Screen] = {}
         self.current = "employee"
-        self.buttons: Buttons = {}  # what the last screen printed showed
         self.invite_code = ""
 
     # --- life -----------------------------------------------------------------------
@@ -195,7 +195,7 @@ class Sandbox:
                 return True
             if command == "/screen":
                 screen.shown.clear()
-                self.buttons = screen.render(self.out)
+                screen.render(self.out)
                 return True
             if command == "/time":
                 if not self._move_time(rest):
@@ -225,7 +225,7 @@ class Sandbox:
             self.out(f"  (sandbox: {exc})")
             return True
         await self.settle()
-        self.buttons = screen.render(self.out)
+        screen.render(self.out)
         self._notice_others()
         return True
 
@@ -238,7 +238,7 @@ class Sandbox:
         self.out(f"── {name} ──")
         if not screen.view.transcript:
             self.out("  (nothing here yet)")
-        self.buttons = screen.render(self.out, again_last=True)
+        screen.render(self.out, again_last=True)
 
     def _move_time(self, wanted: str) -> bool:
         """Show the sandbox time, moving it first when asked; True when it moved."""
@@ -257,13 +257,13 @@ class Sandbox:
         return True
 
     async def _press(self, screen: Screen, number: int) -> None:
-        if number not in self.buttons:
+        button = screen.buttons.get(number)
+        if button is None:
             raise SandboxError(f"no button [{number}] on this screen")
-        message, text = self.buttons[number]
-        if message is None:
-            await screen.actor.press_keyboard_button(text)
+        if button.message is None:
+            await screen.actor.press_keyboard_button(button.text)
             return
-        press = await screen.actor.press(text, message=message)
+        press = await screen.actor.press(button.text, message=button.message)
         answer = await press.wait_answered(timeout=5)
         if answer.text:
             self.out(f"  💬 {answer.text}")
@@ -278,8 +278,8 @@ class Sandbox:
             found = [m for m in bot_messages if words in (m.text or m.caption or "")]
             target = found[-1] if found else None
         elif number.isdigit() and text:
-            button = self.buttons.get(int(number))
-            target = button[0] if button else None
+            button = screen.buttons.get(int(number))
+            target = button.message if button else None
         else:
             text = rest
             target = bot_messages[-1] if bot_messages else None
