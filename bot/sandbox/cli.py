@@ -6,10 +6,10 @@ director, its personal manager, a first-line engineer, an on-duty engineer for t
 and weekends, a lead and a staff chat (`bot/sandbox/terminal/personas.py`). You type as
 the client's employee; `/as director`, `/as manager`, `/as engineer`, `/as duty`,
 `/as lead`, `/as staff-chat` switch whose screen you see and who you act as; buttons are
-numbered and pressed with `/1`, `/2`...; `/time +3h` (or `/time 22:00`,
-`/time sat 09:00`) moves the sandbox clock, and the SLA timers and pages that fall due
-fire as it moves. `--script FILE` plays the same input from a file and prints the
-transcript. `--at "YYYY-MM-DD HH:MM"` starts the clock there.
+numbered and pressed with `/1`, `/2`...; `/time +3h` (or `/time 22:00`, `/time sat 09:00`)
+moves the sandbox clock, and the SLA timers and pages that fall due fire as it moves.
+`--script FILE` plays the same input from a file, prints the transcript, and ends with
+what the people not on screen received. `--at "YYYY-MM-DD HH:MM"` starts the clock there.
 
 The banner is printed before anything heavy is imported or started: the bot takes a few
 seconds to come up, and a blank terminal meanwhile looks like a hang.
@@ -115,6 +115,7 @@ async def _scripted(sandbox: Sandbox, script: list[str]) -> int:
         sandbox.out(f"{sandbox.current}> {line}")
         if not await sandbox.handle(line):
             break
+    sandbox.summary()
     return 0
 
 

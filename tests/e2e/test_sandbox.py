@@ -60,6 +60,37 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert "✅ №2: Олег принял вызов и занимается заявкой." in out
 
 
+def play(script: Path, capsys) -> str:
+    try:
+        main(["sandbox", "--script", str(script), "--at", "2026-11-23 10:00"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    return capsys.readouterr().out
+
+
+def test_a_script_ends_with_what_the_others_received_and_it_did_not_show(capsys, tmp_path):
+    script = tmp_path / "filed.txt"
+    script.write_text("не работает 1С, не могу работать\n/1\n/3\n/1\n/1\n", encoding="utf-8")
+    out = play(script, capsys)
+
+    transcript, _, summary = out.partition("── Not shown above: what the others received ──\n")
+    assert "Заявка №1 принята." in transcript
+    assert "Новая заявка ООО «Ромашка»: №1" not in transcript  # Мария's screen never shown
+    assert summary.splitlines() == [
+        "manager (Мария, the personal manager): 1",
+        "  🤖 Новая заявка ООО «Ромашка»: №1, Высокий.",
+        "staff-chat (the staff chat): 1",
+        "  🤖 🟠 №1 · Высокий · новая",
+    ]
+
+
+def test_a_script_that_showed_everything_says_so(capsys, tmp_path):
+    script = tmp_path / "quiet.txt"
+    script.write_text("/time\n", encoding="utf-8")
+    out = play(script, capsys)
+    assert out.rstrip().endswith("── Nobody received anything not shown above ──")
+
+
 def test_the_banner_is_out_before_the_bot_is_even_imported():
     """The bot takes seconds to import and start; the terminal is not blank meanwhile.
     Python's import log (stderr) and the sandbox's output share one pipe, in the order

@@ -100,6 +100,7 @@ PERSONAS = (
         employee_role=EmployeeRole.DIRECTOR,
     ),
 )
+STAFF_CHAT_WHO = "the staff chat"
 SCREEN_ORDER = (
     "employee",
     "employee-en",

@@ -78,6 +78,7 @@ class Screen:
     name: str
     view: ChatView
     actor: Person
+    who: str  # how the screen is named in the summary: "Мария, the personal manager"
     chat: Group | None = None  # a group: the actor writes there
     shown: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (text, markup)
     buttons: ButtonNumbers = field(default_factory=ButtonNumbers)
@@ -156,6 +157,16 @@ def describe(message: ChatMessage) -> str:
     if message.caption is None:
         return f"[{kind}]"
     return f"[{kind}] {message.caption}"
+
+
+def first_line(message: ChatMessage, width: int = 100) -> str:
+    """The message in a line: its first, and the next when the first only announces it
+    ("💬 №1 · Анна Петрова:")."""
+    lines = [line.strip() for line in describe(message).splitlines() if line.strip()] or [""]
+    line = lines[0]
+    if line.endswith(":") and len(lines) > 1:
+        line = f"{line} {lines[1]}"
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def fingerprint(message: ChatMessage) -> tuple[str, str]:

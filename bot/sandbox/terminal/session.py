@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.sandbox.errors import SandboxError
 from bot.sandbox.server import BotApiEmulator
 from bot.sandbox.terminal import personas
-from bot.sandbox.terminal.screens import Screen
+from bot.sandbox.terminal.screens import Screen, first_line
 from bot.sandbox.terminal.time_moves import TimeMoveError, amount_of, span, target_of
 from domain import WorkCalendar
 
@@ -149,11 +149,14 @@ class Sandbox:
             self.invite_code = await personas.seed(uow, self.clock, people)
             await uow.commit()
         self.app.start_polling_in_background()
+        who = {p.screen: f"{p.first_name}, {p.who}" for p in personas.PERSONAS}
         for name in personas.SCREEN_ORDER:
             if name == "staff-chat":
-                screen = Screen(name, group, people["engineer"], chat=group)
+                screen = Screen(
+                    name, group, people["engineer"], personas.STAFF_CHAT_WHO, chat=group
+                )
             else:
-                screen = Screen(name, people[name], people[name])
+                screen = Screen(name, people[name], people[name], who[name])
             screen.mark_seen()
             self.screens[name] = screen
 
@@ -331,6 +334,29 @@ class Sandbox:
             waiting = screen.unseen()
             if waiting:
                 self.out(f"  (🔔 {len(waiting)} new for {name}: /as {name})")
+
+    def summary(self) -> None:
+        """What each person received that was never on the screen shown: the end of a
+        script, so its reader misses nothing."""
+        others = [
+            screen
+            for name, screen in self.screens.items()
+            if name != self.current and screen.unseen()
+        ]
+        if not others:
+            self.out("── Nobody received anything not shown above ──")
+            return
+        self.out("── Not shown above: what the others received ──")
+        for screen in others:
+            unseen = screen.unseen()
+            self.out(f"{screen.name} ({screen.who}): {len(unseen)}")
+            for message in unseen:
+                if message.deleted:
+                    self.out("  🗑 (a message was deleted)")
+                    continue
+                edited = " ✎" if message.message_id in screen.shown else ""
+                who = "🤖" if message.from_bot else "👤"
+                self.out(f"  {who}{edited} {first_line(message)}")
 
 
 def _messages(count: int) -> str:
