@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import tempfile
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -38,15 +40,27 @@ BANNER = (
 SCRIPT_PATIENCE = 75.0
 
 
+class ReaderGone(Exception):
+    """Whoever reads the output has stopped reading (`frontdesk sandbox ... | head`)."""
+
+
 class Output:
-    """Lines to a stream, each flushed at once (a pipe would hold them back otherwise)."""
+    """Lines to a stream, each flushed at once (a pipe would hold them back otherwise);
+    a closed pipe is ReaderGone rather than a BrokenPipeError traceback."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     def __call__(self, text: str) -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        self.prompt(text + "\n")
+
+    def prompt(self, text: str) -> None:
+        """`text` as it is, no line end (the prompt before what is typed)."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            raise ReaderGone from None
 
 
 def run_sandbox(script: str | None = None, at: datetime | None = None) -> int:
@@ -60,10 +74,18 @@ def run_sandbox(script: str | None = None, at: datetime | None = None) -> int:
             print(f"frontdesk sandbox: cannot read the script {script}: {exc}", file=sys.stderr)
             return 2
     out = Output(sys.stdout)
-    out(BANNER)
-    if lines is None:
-        out("Starting the bot and the Bot API emulator on 127.0.0.1…")
-    return asyncio.run(_main(out, lines, at))
+    try:
+        out(BANNER)
+        if lines is None:
+            out("Starting the bot and the Bot API emulator on 127.0.0.1…")
+        return asyncio.run(_main(out, lines, at))
+    except ReaderGone:
+        _silence_stdout()  # the interpreter's last flush must not complain either
+        return 0
+    except KeyboardInterrupt:  # Ctrl-C: the shell's prompt on a line of its own
+        with contextlib.suppress(OSError, ValueError):
+            print(flush=True)
+        return 130
 
 
 async def _main(out: Output, lines: list[str] | None, at: datetime | None) -> int:
@@ -86,21 +108,21 @@ async def _main(out: Output, lines: list[str] | None, at: datetime | None) -> in
             await sandbox.start()
             if lines is not None:
                 return await _scripted(sandbox, lines)
-            await _interactive(sandbox)
+            await _interactive(sandbox, out)
             return 0
         finally:
             await sandbox.stop()
 
 
-async def _interactive(sandbox: Sandbox) -> None:
+async def _interactive(sandbox: Sandbox, out: Output) -> None:
     sandbox.intro()
-    loop = asyncio.get_running_loop()
+    reader = LineReader()
     while True:
-        prompt = f"{sandbox.current}> "
+        out.prompt(f"{sandbox.current}> ")
         try:
-            line = await loop.run_in_executor(None, input, prompt)
-        except (EOFError, KeyboardInterrupt):
-            sandbox.out("")
+            line = await reader.readline()
+        except EOFError:
+            out("")
             return
         if not await sandbox.handle(line):
             return
@@ -119,6 +141,58 @@ async def _scripted(sandbox: Sandbox, script: list[str]) -> int:
     return 0
 
 
+class LineReader:
+    """Lines typed, read by a daemon thread with os.read.
+
+    Not input() in a thread: that thread would hold stdin's lock, and Python aborts at
+    exit when it finds it held ("could not acquire lock for <stdin>"), so Ctrl-C would end
+    in a crash (or, with an executor thread, wait for one more Enter). os.read holds no
+    lock: Ctrl-C and a closed pipe end the sandbox at once."""
+
+    def __init__(self, fd: int = 0) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._fd = fd
+        threading.Thread(target=self._read, name="sandbox-input", daemon=True).start()
+
+    async def readline(self) -> str:
+        """The next line, without its end; EOFError when there are no more."""
+        line = await self._lines.get()
+        if line is None:
+            self._lines.put_nowait(None)  # and every time after
+            raise EOFError
+        return line
+
+    def _read(self) -> None:
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(self._fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if pending:
+                    self._put(pending)
+                self._put(None)
+                return
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                self._put(line)
+
+    def _put(self, line: bytes | None) -> None:
+        text = None if line is None else line.decode("utf-8", errors="replace").rstrip("\r")
+        with contextlib.suppress(RuntimeError):  # the sandbox has ended meanwhile
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, text)
+
+
 def _to_stderr(text: str) -> None:
     with contextlib.suppress(OSError):
         print(text, file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a closed pipe goes nowhere
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -118,3 +118,29 @@ def test_the_banner_is_out_before_the_bot_is_even_imported():
     assert "bot.sandbox.cli" in imported  # the log is there, and in order
     assert "aiogram" not in imported
     assert "bot.app" not in imported
+
+
+def test_piping_into_head_ends_quietly_and_at_once(tmp_path):
+    """`frontdesk sandbox --script FILE | head -5`: once head has its lines, the sandbox
+    stops without a BrokenPipeError, long before the script could have been played."""
+    script = tmp_path / "long.txt"
+    script.write_text("/time +1m\n" * 2000, encoding="utf-8")  # minutes to play in full
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(script)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert sandbox.stdout is not None and sandbox.stderr is not None
+    head = [sandbox.stdout.readline() for _ in range(5)]
+    sandbox.stdout.close()  # head has what it wanted and exits
+    try:
+        code = sandbox.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        sandbox.kill()
+        raise AssertionError("the sandbox went on playing for nobody") from None
+    errors = sandbox.stderr.read().decode(errors="replace")
+    assert head[0].startswith(b"Front desk sandbox: ")
+    assert b"employee> /time +1m" in b"".join(head)
+    assert code == 0
+    assert errors == ""
