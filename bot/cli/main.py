@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import setup_logging
-from storage.database import DatabaseDamaged, DatabaseLocked
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,6 +35,13 @@ def main(argv: list[str] | None = None) -> None:
         type=_moscow_time,
         help='start the sandbox clock at this Moscow time, "YYYY-MM-DD HH:MM"',
     )
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["sandbox"]:
+        # Before the other commands' imports (aiogram: seconds), so that the sandbox's
+        # banner is on the screen at once.
+        args = parser.parse_args(argv)
+        from bot.sandbox.cli import run_sandbox
+
+        sys.exit(run_sandbox(script=args.script, at=args.at))
     from bot.cli import admin, backup, report
 
     admin.add_parser(commands)
@@ -44,6 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "run":
+        from storage.database import DatabaseDamaged, DatabaseLocked  # not before `sandbox`
+
         settings = _settings_or_exit()
         if args.webhook and not settings.webhook_url:
             sys.exit("frontdesk: --webhook needs WEBHOOK_URL, the public https address to call")
@@ -58,10 +66,6 @@ def main(argv: list[str] | None = None) -> None:
             _exit_with(exc)
         except (DatabaseDamaged, DatabaseLocked) as exc:
             sys.exit(f"frontdesk: {exc}")
-    elif args.command == "sandbox":
-        from bot.sandbox.cli import run_sandbox
-
-        sys.exit(run_sandbox(script=args.script, at=args.at))
     elif args.command == "report":
         sys.exit(report.dispatch(args, _settings_or_exit))
     elif args.command in ("backup", "restore"):

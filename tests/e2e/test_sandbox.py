@@ -1,11 +1,14 @@
 """`frontdesk sandbox --script`: the demo plays without a token or network and prints
-what each person saw."""
+what each person saw; `frontdesk sandbox` as a terminal shows it from its first second."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.cli.main import main
 
-DEMO = Path(__file__).resolve().parents[2] / "bot" / "sandbox" / "scripts" / "demo.txt"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "bot" / "sandbox" / "scripts" / "demo.txt"
 
 
 def test_the_demo_script_registers_tickets_in_both_languages(capsys):
@@ -48,10 +51,96 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert "Реакция до 11:00 · 🔴 просрочено на 5 минут" in out
     assert "🔴 реакция просрочена на 5 минут" in out  # taken late: the card keeps the record
     # the night: the emergency button, the page, a repeat five minutes later, «Принял»
-    assert at("[2] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
+    assert at("[4] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
     assert "Дежурный инженер и ваш персональный менеджер получили сигнал." in out
     assert at("🚨 Авария в нерабочее время, №2") < at("20:10 Moscow)")
     assert at("20:10 Moscow)") < at("Напоминание 2: вызов ещё никто не принял.")
     assert at("Напоминание 2") < at("💬 №2 ваша: клиенту сообщили")
     assert "Вашей заявкой №2 занимается Олег." in out
     assert "✅ №2: Олег принял вызов и занимается заявкой." in out
+
+
+def play(script: Path, capsys) -> str:
+    try:
+        main(["sandbox", "--script", str(script), "--at", "2026-11-23 10:00"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    return capsys.readouterr().out
+
+
+def test_a_script_ends_with_what_the_others_received_and_it_did_not_show(capsys, tmp_path):
+    script = tmp_path / "filed.txt"
+    script.write_text("не работает 1С, не могу работать\n/1\n/3\n/1\n/1\n", encoding="utf-8")
+    out = play(script, capsys)
+
+    transcript, _, summary = out.partition("── Not shown above: what the others received ──\n")
+    assert "Заявка №1 принята." in transcript
+    assert "Новая заявка ООО «Ромашка»: №1" not in transcript  # Мария's screen never shown
+    assert summary.splitlines() == [
+        "manager (Мария, the personal manager): 1",
+        "  🤖 Новая заявка ООО «Ромашка»: №1, Высокий.",
+        "staff-chat (the staff chat): 1",
+        "  🤖 🟠 №1 · Высокий · новая",
+    ]
+
+
+def test_a_script_that_showed_everything_says_so(capsys, tmp_path):
+    script = tmp_path / "quiet.txt"
+    script.write_text("/time\n", encoding="utf-8")
+    out = play(script, capsys)
+    assert out.rstrip().endswith("── Nobody received anything not shown above ──")
+
+
+def test_the_banner_is_out_before_the_bot_is_even_imported():
+    """The bot takes seconds to import and start; the terminal is not blank meanwhile.
+    Python's import log (stderr) and the sandbox's output share one pipe, in the order
+    they were written."""
+    sandbox = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "bot", "sandbox"],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,  # the sandbox ends as soon as it has started
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    before_banner = []
+    try:
+        assert sandbox.stdout is not None
+        for line in sandbox.stdout:
+            if line.startswith(b"Front desk sandbox: "):
+                break
+            before_banner.append(line.decode(errors="replace"))
+        else:
+            raise AssertionError("no banner:\n" + "".join(before_banner[-20:]))
+    finally:
+        sandbox.kill()
+        sandbox.wait()
+    imported = "".join(before_banner)
+    assert "bot.sandbox.cli" in imported  # the log is there, and in order
+    assert "aiogram" not in imported
+    assert "bot.app" not in imported
+
+
+def test_piping_into_head_ends_quietly_and_at_once(tmp_path):
+    """`frontdesk sandbox --script FILE | head -5`: once head has its lines, the sandbox
+    stops without a BrokenPipeError, long before the script could have been played."""
+    script = tmp_path / "long.txt"
+    script.write_text("/time +1m\n" * 2000, encoding="utf-8")  # minutes to play in full
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(script)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert sandbox.stdout is not None and sandbox.stderr is not None
+    head = [sandbox.stdout.readline() for _ in range(5)]
+    sandbox.stdout.close()  # head has what it wanted and exits
+    try:
+        code = sandbox.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        sandbox.kill()
+        raise AssertionError("the sandbox went on playing for nobody") from None
+    errors = sandbox.stderr.read().decode(errors="replace")
+    assert head[0].startswith(b"Front desk sandbox: ")
+    assert b"employee> /time +1m" in b"".join(head)
+    assert code == 0
+    assert errors == ""

@@ -1,0 +1,186 @@
+"""The demo company and the people of the sandbox, and their place in the database.
+
+ООО «Ромашка» (Gold, Moscow calendar) with Анна (an employee), Anne (an employee who
+speaks English), Елена (its director: /company and /report) and Олег (a newcomer with an
+invitation); the front desk's Мария (the company's personal manager), Иван (first
+line), Олег (second line, on duty at night and at weekends), Пётр (the lead) and their
+staff chat. Each has a screen: `/as NAME` shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from bot.sandbox.people import Group, Person
+from bot.sandbox.server import BotApiEmulator
+from domain import SlaTier, StaffRole
+from domain.enums import EmployeeRole
+from domain.ports import Clock, UnitOfWork
+from domain.use_cases import accounts, after_hours
+
+STAFF_CHAT_ID = -1001234567890
+STAFF_CHAT_TITLE = "Поддержка · заявки"
+TIMEZONE = "Europe/Moscow"
+
+
+@dataclass(frozen=True)
+class Persona:
+    screen: str  # /as SCREEN
+    first_name: str
+    username: str
+    language: str
+    who: str  # what they are: "the personal manager"
+    last_name: str | None = None
+    full_name: str = ""  # as registered with the front desk
+    staff_role: StaffRole | None = None
+    employee_role: EmployeeRole | None = None  # registered with the demo company
+
+
+PERSONAS = (
+    Persona(
+        "employee",
+        "Анна",
+        "anna",
+        "ru",
+        "an employee",
+        last_name="Петрова",
+        full_name="Анна Петрова",
+        employee_role=EmployeeRole.EMPLOYEE,
+    ),
+    Persona(
+        "employee-en",
+        "Anne",
+        "anne",
+        "en",
+        "an employee who speaks English",
+        last_name="Smith",
+        full_name="Anne Smith",
+        employee_role=EmployeeRole.EMPLOYEE,
+    ),
+    Persona("newcomer", "Олег", "oleg", "ru", "someone with an invitation"),
+    Persona(
+        "manager",
+        "Мария",
+        "maria_pm",
+        "ru",
+        "the personal manager",
+        full_name="Мария",
+        staff_role=StaffRole.MANAGER,
+    ),
+    Persona(
+        "engineer",
+        "Иван",
+        "ivan_l1",
+        "ru",
+        "first line",
+        full_name="Иван",
+        staff_role=StaffRole.FIRST_LINE,
+    ),
+    Persona(
+        "duty",
+        "Олег",
+        "oleg_duty",
+        "ru",
+        "second line, on duty at night",
+        full_name="Олег",
+        staff_role=StaffRole.SECOND_LINE,
+    ),
+    Persona(
+        "lead", "Пётр", "petr_lead", "ru", "the lead", full_name="Пётр", staff_role=StaffRole.LEAD
+    ),
+    Persona(
+        "director",
+        "Елена",
+        "elena_director",
+        "ru",
+        "the company's director",
+        last_name="Смирнова",
+        full_name="Елена Смирнова",
+        employee_role=EmployeeRole.DIRECTOR,
+    ),
+)
+STAFF_CHAT_WHO = "the staff chat"
+SCREEN_ORDER = (
+    "employee",
+    "employee-en",
+    "director",
+    "newcomer",
+    "manager",
+    "engineer",
+    "duty",
+    "lead",
+    "staff-chat",
+)
+
+
+def create_people(emulator: BotApiEmulator) -> tuple[dict[str, Person], Group]:
+    """Everybody's Telegram account, and the staff chat with the staff in it."""
+    people = {
+        p.screen: emulator.create_user(
+            p.first_name, last_name=p.last_name, username=p.username, language_code=p.language
+        )
+        for p in PERSONAS
+    }
+    staff = [people[p.screen] for p in PERSONAS if p.staff_role is not None]
+    group = emulator.create_group(STAFF_CHAT_TITLE, members=staff, chat_id=STAFF_CHAT_ID)
+    return people, group
+
+
+async def seed(uow: UnitOfWork, clock: Clock, people: dict[str, Person]) -> str:
+    """The front desk's staff and duty rota, the demo company and its registered people;
+    the code of an invitation for the newcomer."""
+    for persona in PERSONAS:
+        if persona.staff_role is not None:
+            await accounts.add_staff(
+                uow,
+                clock,
+                tg_id=people[persona.screen].id,
+                name=persona.full_name,
+                role=persona.staff_role,
+            )
+    # Олег is on duty whenever the office is closed: weeknights and weekends.
+    for weekdays, starts, ends in (
+        (frozenset(range(5)), time(18), time(9)),
+        (frozenset({5, 6}), time(0), time(0)),
+    ):
+        await after_hours.add_weekly_duty(
+            uow,
+            staff_tg_id=people["duty"].id,
+            weekdays=weekdays,
+            starts=starts,
+            ends=ends,
+            timezone=TIMEZONE,
+        )
+    client = (
+        await accounts.register_client(
+            uow,
+            clock,
+            name="ООО «Ромашка»",
+            tier=SlaTier.GOLD,
+            timezone=TIMEZONE,
+            country="RU",
+            manager_tg_id=people["manager"].id,
+        )
+    ).value
+    assert client.id is not None
+    for persona in PERSONAS:
+        if persona.employee_role is None:
+            continue
+        invite = await accounts.create_invite(
+            uow, clock, client_id=client.id, role=persona.employee_role
+        )
+        person = people[persona.screen]
+        await accounts.register_employee(
+            uow,
+            clock,
+            code=invite.value.code,
+            tg_id=person.id,
+            name=persona.full_name,
+            locale=persona.language,
+            username=person.username,
+        )
+    invite = await accounts.create_invite(
+        uow, clock, client_id=client.id, role=EmployeeRole.EMPLOYEE, max_uses=5
+    )
+    return invite.value.code
