@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import re
 import sqlite3
@@ -52,6 +53,8 @@ from domain.ports import Clock
 from storage.session import Session, SystemClock
 from storage.unit_of_work import SqliteUnitOfWork
 
+log = logging.getLogger(__name__)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 _PRAGMAS = (
@@ -60,6 +63,8 @@ _PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
     "PRAGMA synchronous = NORMAL",
 )
+# How long closing waits for another connection's write lock before skipping the optimize.
+_OPTIMIZE_WAIT_MS = 200
 
 
 class DatabaseDamaged(sqlite3.DatabaseError):
@@ -145,13 +150,24 @@ class Database:
     connect = open
 
     async def close(self) -> None:
+        """Close the connection; never fails. On the way out SQLite is asked to refresh
+        the statistics its query planner uses (``PRAGMA optimize``): that needs the write
+        lock, which another process (a report, a backup, another command) may hold. Then
+        it is left for the next close: a warning, no wait beyond a moment, no error."""
         async with self._lock:
             try:
+                await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {_OPTIMIZE_WAIT_MS}")
                 await self._conn.execute_fetchall("PRAGMA optimize")
+            except Exception as exc:  # optional work: whatever it is, closing goes on
+                log.warning("closing the database %s: PRAGMA optimize skipped (%s)", self.path, exc)
             finally:
-                await self._conn.close()
-                _unlock(self._lock_fd)
-                self._lock_fd = None
+                try:
+                    await self._conn.close()
+                except Exception as exc:
+                    log.warning("closing the database %s: %s", self.path, exc)
+                finally:
+                    _unlock(self._lock_fd)
+                    self._lock_fd = None
 
     async def __aenter__(self) -> Database:
         return self
