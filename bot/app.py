@@ -44,6 +44,7 @@ from bot.polling import DurablePolling
 from bot.reports import Reports
 from bot.scheduler import DeskScheduler, RearmingNotifier
 from bot.staff_desk import StaffDesk
+from bot.startup import reach_telegram
 from bot.tuning import hand_over_the_gil_sooner, run_sync_filters_inline, warm_up
 from domain.ports import Clock, Notifier
 from handlers import setup_routers
@@ -153,7 +154,7 @@ class FrontDesk:
         self.bot.session.middleware(throttle)
         try:
             await self._check_staff_chat()
-            me = await self.bot.get_me()
+            me = await reach_telegram(self.bot, self.settings.telegram_api_base)
             i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
                 self.db,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import setup_logging
-from storage.database import DatabaseDamaged, DatabaseLocked
+from storage.database import DatabaseDamaged, DatabaseLocked, DatabaseUnwritable
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,11 +52,13 @@ def main(argv: list[str] | None = None) -> None:
             settings.log_level,
             secrets=[settings.bot_token.get_secret_value()],
         )
+        from bot.startup import StartupError
+
         try:
             asyncio.run(run(settings))
         except SettingsError as exc:
             _exit_with(exc)
-        except (DatabaseDamaged, DatabaseLocked) as exc:
+        except (DatabaseDamaged, DatabaseLocked, DatabaseUnwritable, StartupError) as exc:
             sys.exit(f"frontdesk: {exc}")
     elif args.command == "sandbox":
         from bot.sandbox.cli import run_sandbox
@@ -98,6 +100,7 @@ async def run(settings: Settings) -> None:
     outbox for the next start)."""
     from bot.app import FrontDesk
     from bot.clock import SystemClock
+    from bot.startup import listening, unless_stopped
 
     log = logging.getLogger(__name__)
     stop = asyncio.Event()
@@ -114,13 +117,16 @@ async def run(settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, on_signal)
     app = FrontDesk(settings, SystemClock())
-    await app.start()
+    if not await unless_stopped(app.start(), stop):  # stopped while waiting for Telegram
+        return
     try:
         if settings.metrics_port:
-            url = await app.serve_monitoring(settings.metrics_host, settings.metrics_port)
+            with listening("METRICS", settings.metrics_host, settings.metrics_port):
+                url = await app.serve_monitoring(settings.metrics_host, settings.metrics_port)
             log.info("health and metrics at %s/healthz and %s/metrics", url, url)
         if settings.webhook_url:
-            await app.start_webhook()
+            with listening("WEBHOOK", settings.webhook_host, settings.webhook_port):
+                await app.start_webhook()
         else:
             app.start_polling_in_background()
         log.info("the front desk is running")

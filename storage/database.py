@@ -76,6 +76,23 @@ class DatabaseLocked(sqlite3.OperationalError):
     everybody else)."""
 
 
+class DatabaseUnwritable(sqlite3.OperationalError):
+    """The file, its folder or a file beside it (the WAL, the lock) cannot be created or
+    written: a permission, a read-only or full disk."""
+
+
+# SQLite's answers that mean the file cannot be had for writing (primary result codes).
+_UNWRITABLE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -121,8 +138,28 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock | None = None) -> Database:
-        """Connect, check the file, set the pragmas and bring the schema up to date."""
+        """Connect, check the file, set the pragmas and bring the schema up to date.
+
+        A file that cannot be created or written raises `DatabaseUnwritable`, whose
+        message names the file and the reason in one line."""
         path = str(path)
+        try:
+            return await cls._open(path, clock)
+        except DatabaseLocked:
+            raise
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            where = f": {exc.filename}" if exc.filename and exc.filename != path else ""
+            raise DatabaseUnwritable(
+                f"the database {path} cannot be written ({reason}{where})"
+            ) from exc
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _UNWRITABLE_CODES:
+                raise
+            raise DatabaseUnwritable(f"the database {path} cannot be written ({exc})") from exc
+
+    @classmethod
+    async def _open(cls, path: str, clock: Clock | None) -> Database:
         lock_fd = None
         if path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
