@@ -4,14 +4,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_PATH=/data/frontdesk.db
 
+# The dependencies at the versions of the lock file (a layer of their own, rebuilt only
+# when the lock changes), then the package alone.
+COPY requirements.lock /src/
+RUN pip install -r /src/requirements.lock
+
 # The package carries its data: migrations, translations (bot/locales/*/LC_MESSAGES/*.po)
 # and the classifier's examples; see [tool.setuptools.package-data] in pyproject.toml.
-COPY pyproject.toml README.md /src/
+COPY pyproject.toml README.md LICENSE /src/
 COPY bot /src/bot
 COPY domain /src/domain
 COPY handlers /src/handlers
 COPY storage /src/storage
-RUN pip install /src \
+RUN pip install --no-deps /src \
     && rm -rf /src \
     && useradd --system --create-home --uid 10001 frontdesk \
     && mkdir /data \

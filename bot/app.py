@@ -24,6 +24,7 @@ from bot.config import Settings, SettingsError
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetricsMiddleware
 from bot.reports import Reports
+from bot.startup import reach_telegram
 from bot.telegram.flood_limits import Throttle
 from bot.telegram.middlewares import (
     ActorMiddleware,
@@ -151,7 +152,7 @@ class FrontDesk:
         self.bot.session.middleware(throttle)
         try:
             await self._check_staff_chat()
-            me = await self.bot.get_me()
+            me = await reach_telegram(self.bot, self.settings.telegram_api_base)
             i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
                 self.db,

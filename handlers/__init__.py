@@ -1,6 +1,11 @@
 """aiogram routers, in the order they are tried: specific ones first, catch-alls last."""
 
-from aiogram import Router
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # `handlers.numbers` and the like serve the command line without aiogram
+    from aiogram import Router
 
 
 def setup_routers() -> list[Router]:

@@ -9,10 +9,12 @@ The whole of it in use:
     storage = SqliteStorage(db)          # aiogram FSM storage on the same file
     delivery = OutboxDelivery(db)        # the outbox worker's queries
     await db.close()
+
+The FSM storage is imported from `storage.fsm` where it is used, not here: it imports
+aiogram, which takes seconds and which the command-line administration never needs.
 """
 
 from storage.database import Database, Migration, load_migrations
-from storage.fsm import FsmRecord, SqliteStorage
 from storage.outbox import DEFAULT_LEASE, OutboxDelivery, OutboxRow
 from storage.repositories import TicketPost
 from storage.session import Session
@@ -21,12 +23,10 @@ from storage.unit_of_work import SqliteUnitOfWork
 __all__ = [
     "DEFAULT_LEASE",
     "Database",
-    "FsmRecord",
     "Migration",
     "OutboxDelivery",
     "OutboxRow",
     "Session",
-    "SqliteStorage",
     "SqliteUnitOfWork",
     "TicketPost",
     "load_migrations",

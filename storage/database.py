@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import re
 import sqlite3
@@ -53,6 +54,8 @@ from domain.ports import Clock, UnitOfWork
 from storage.session import Session
 from storage.unit_of_work import SqliteUnitOfWork
 
+log = logging.getLogger(__name__)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 _PRAGMAS = (
@@ -61,6 +64,8 @@ _PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
     "PRAGMA synchronous = NORMAL",
 )
+# How long closing waits for another connection's write lock before skipping the optimize.
+_OPTIMIZE_WAIT_MS = 200
 
 
 class DatabaseDamaged(sqlite3.DatabaseError):
@@ -70,6 +75,23 @@ class DatabaseDamaged(sqlite3.DatabaseError):
 class DatabaseLocked(sqlite3.OperationalError):
     """Somebody else has the database: a running bot (for a restore), or a restore (for
     everybody else)."""
+
+
+class DatabaseUnwritable(sqlite3.OperationalError):
+    """The file, its folder or a file beside it (the WAL, the lock) cannot be created or
+    written: a permission, a read-only or full disk."""
+
+
+# SQLite's answers that mean the file cannot be had for writing (primary result codes).
+_UNWRITABLE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +139,28 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock | None = None) -> Database:
-        """Connect, check the file, set the pragmas and bring the schema up to date."""
+        """Connect, check the file, set the pragmas and bring the schema up to date.
+
+        A file that cannot be created or written raises `DatabaseUnwritable`, whose
+        message names the file and the reason in one line."""
         path = str(path)
+        try:
+            return await cls._open(path, clock)
+        except DatabaseLocked:
+            raise
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            where = f": {exc.filename}" if exc.filename and exc.filename != path else ""
+            raise DatabaseUnwritable(
+                f"the database {path} cannot be written ({reason}{where})"
+            ) from exc
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _UNWRITABLE_CODES:
+                raise
+            raise DatabaseUnwritable(f"the database {path} cannot be written ({exc})") from exc
+
+    @classmethod
+    async def _open(cls, path: str, clock: Clock | None) -> Database:
         lock_fd = None
         if path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -146,13 +188,24 @@ class Database:
     connect = open
 
     async def close(self) -> None:
+        """Close the connection; never fails. On the way out SQLite is asked to refresh
+        the statistics its query planner uses (``PRAGMA optimize``): that needs the write
+        lock, which another process (a report, a backup, another command) may hold. Then
+        it is left for the next close: a warning, no wait beyond a moment, no error."""
         async with self._lock:
             try:
+                await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {_OPTIMIZE_WAIT_MS}")
                 await self._conn.execute_fetchall("PRAGMA optimize")
+            except Exception as exc:  # optional work: whatever it is, closing goes on
+                log.warning("closing the database %s: PRAGMA optimize skipped (%s)", self.path, exc)
             finally:
-                await self._conn.close()
-                _unlock(self._lock_fd)
-                self._lock_fd = None
+                try:
+                    await self._conn.close()
+                except Exception as exc:
+                    log.warning("closing the database %s: %s", self.path, exc)
+                finally:
+                    _unlock(self._lock_fd)
+                    self._lock_fd = None
 
     async def __aenter__(self) -> Database:
         return self

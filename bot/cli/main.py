@@ -50,7 +50,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "run":
-        from storage.database import DatabaseDamaged, DatabaseLocked  # not before `sandbox`
+        from storage.database import (  # not before `sandbox`
+            DatabaseDamaged,
+            DatabaseLocked,
+            DatabaseUnwritable,
+        )
 
         settings = _settings_or_exit()
         if args.webhook and not settings.webhook_url:
@@ -60,11 +64,13 @@ def main(argv: list[str] | None = None) -> None:
             settings.log_level,
             secrets=[settings.bot_token.get_secret_value()],
         )
+        from bot.startup import StartupError
+
         try:
             asyncio.run(run(settings))
         except SettingsError as exc:
             _exit_with(exc)
-        except (DatabaseDamaged, DatabaseLocked) as exc:
+        except (DatabaseDamaged, DatabaseLocked, DatabaseUnwritable, StartupError) as exc:
             sys.exit(f"frontdesk: {exc}")
     elif args.command == "report":
         sys.exit(report.dispatch(args, _settings_or_exit))
@@ -101,6 +107,7 @@ async def run(settings: Settings) -> None:
     exits at once (what was committed stays committed; unsent messages wait in the
     outbox for the next start)."""
     from bot.app import FrontDesk
+    from bot.startup import listening, unless_stopped
     from domain.clock import SystemClock
 
     log = logging.getLogger(__name__)
@@ -118,13 +125,16 @@ async def run(settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, on_signal)
     app = FrontDesk(settings, SystemClock())
-    await app.start()
+    if not await unless_stopped(app.start(), stop):  # stopped while waiting for Telegram
+        return
     try:
         if settings.metrics_port:
-            url = await app.serve_monitoring(settings.metrics_host, settings.metrics_port)
+            with listening("METRICS", settings.metrics_host, settings.metrics_port):
+                url = await app.serve_monitoring(settings.metrics_host, settings.metrics_port)
             log.info("health and metrics at %s/healthz and %s/metrics", url, url)
         if settings.webhook_url:
-            await app.start_webhook()
+            with listening("WEBHOOK", settings.webhook_host, settings.webhook_port):
+                await app.start_webhook()
         else:
             app.start_polling_in_background()
         log.info("the front desk is running")

@@ -10,10 +10,13 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.reports import Report
 from handlers.ui.numbers import month_in_range
+
+if TYPE_CHECKING:  # aiogram, openpyxl and matplotlib load only when a report is made
+    from bot.reports import Report
 
 
 def _month(text: str) -> date:

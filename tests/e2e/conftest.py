@@ -13,6 +13,15 @@ from bot.sandbox import BotApiEmulator
 from tests.e2e.harness import Desk, running_desk
 
 _SANDBOX_DIR = str(Path(bot.sandbox.__file__).parent)
+_E2E_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in tests/e2e is `e2e`: `pytest -m "not e2e"` runs the fast layer.
+    (A conftest's hook sees the whole session's items, hence the check of the path.)"""
+    for item in items:
+        if _E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def _sandbox_tasks() -> list[asyncio.Task]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
-from storage import Database, SqliteStorage
+from storage import Database
+from storage.fsm import SqliteStorage
 from tests.storage.conftest import T0, MovableClock, new_client
 
 

@@ -64,6 +64,16 @@ def test_weekend_workday_transferred_across_new_year() -> None:
     assert not baku.is_working_day(date(2025, 1, 3))
 
 
+def test_russian_transfers_of_2026_and_2027_are_known() -> None:
+    """What pyproject's floor of `holidays` (0.107) is for: earlier versions do not know
+    these transfers and would count the days as ordinary ones."""
+    days_off = [(2026, 1, 9), (2026, 3, 9), (2026, 5, 11), (2026, 12, 31)]
+    days_off += [(2027, 2, 22), (2027, 5, 3), (2027, 5, 10), (2027, 6, 14), (2027, 11, 5)]
+    for day in days_off:
+        assert not MOSCOW.is_working_day(date(*day)), day
+    assert MOSCOW.is_working_day(date(2027, 2, 20))  # a Saturday, worked for 22 February
+
+
 def test_ordinary_saturday_is_not_working() -> None:
     assert not MOSCOW.is_working(msk(2024, 4, 20, 12, 0))
 
