@@ -453,7 +453,8 @@ def test_duty_add_a_weekly_pattern(cli, db_path):
 @pytest.mark.parametrize("hour", [10, 22])  # at 22:00 Анна starts with Иван's next day
 def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, monkeypatch, hour):
     now = datetime(2026, 11, 23, hour, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    monkeypatch.setattr("bot.cli.admin.SystemClock", lambda: MovableClock(now, ticking=False))
+    stopped = MovableClock(now, ticking=False)
+    monkeypatch.setattr("bot.cli.admin.common.SystemClock", lambda: stopped)
     cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
     cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "lead")
     soon, later = now + timedelta(hours=2), now + timedelta(hours=5)
