@@ -142,9 +142,12 @@ class IntakeExpiryMiddleware(BaseMiddleware):
 class CommitBeforeSending(BaseRequestMiddleware):
     """Before the bot says anything, what the handler changed so far is committed.
 
-    The person is never told "registered" about something that could still roll back, and
-    the database is not held while a request to Telegram is in flight; what the handler
-    does after that runs in a new transaction, committed by `UnitOfWorkMiddleware`.
+    The safety net under the handlers' rule (handlers/__init__.py): a change is committed
+    by `handlers.acting.perform` before the bot answers; this commits whatever else is
+    still open (a conversation's step, a read), so the database is never held while a
+    request to Telegram is in flight, and nothing is announced that could still roll back.
+    What the handler does after that runs in a new transaction, committed by
+    `UnitOfWorkMiddleware`.
     """
 
     def __init__(self, db: Database) -> None:
