@@ -21,11 +21,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain import events as ev
-from domain.errors import DomainError
 from domain.model import Attachment, title_from
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
 from domain.use_cases import employee_tickets
+from domain.use_cases.common import Outcome
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
 from handlers.client.intake import MEDIA, attachment_as_dict, attachment_of
@@ -142,30 +143,13 @@ async def carry_out(
         await chat(message, Chat(Gist.EMOJI))
         return
     attachments = tuple(Attachment(**f) for f in files)
-    try:
-        events: list[ev.Event] = []
-        if option.action is Action.REOPEN:
-            reason = text or _("(sent a file)")
-            reopened = await employee_tickets.reopen(
-                uow, clock, ticket_id=n, tg_id=actor.tg_id, reason=reason
-            )
-            events += reopened.events
-            text = ""  # the reason is the words; the files follow as a comment
-        if text or attachments:
-            comment = await employee_tickets.comment_as_employee(
-                uow, clock, ticket_id=n, tg_id=actor.tg_id, text=text, attachments=attachments
-            )
-            events += comment.events
-        if option.action is Action.CONFIRM:
-            closed = await employee_tickets.confirm_resolution(
-                uow, clock, ticket_id=n, tg_id=actor.tg_id
-            )
-            events += closed.events
-    except DomainError as exc:
-        await message.answer(domain_error_text(exc))
-        return
-    await notifier.publish(uow, events)
-    if quiet:
+    outcome = await perform(
+        follow_ticket_up(uow, clock, option.action, n, actor.tg_id, text, attachments),
+        uow,
+        notifier,
+        lambda exc: message.answer(domain_error_text(exc)),
+    )
+    if outcome is None or quiet:
         return
     if option.action is Action.CONFIRM:
         text = _("Glad it works! Request №{number} is closed. How did we do? Rate from 1 to 5.")
@@ -176,11 +160,43 @@ async def carry_out(
             "Request №{number} is back in work; your words have gone to the engineer. "
             "Sorry it is not fixed yet."
         )
-    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in events):
+    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
         text = _("Thank you! Your answer on №{number} has gone to the engineer; work goes on.")
     else:
         text = _("Added to №{number}; the engineer will see it.")
     await message.answer(text.format(number=n), reply_markup=main_keyboard())
+
+
+async def follow_ticket_up(
+    uow: UnitOfWork,
+    clock: Clock,
+    action: Action,
+    number: int,
+    tg_id: int,
+    text: str,
+    attachments: tuple[Attachment, ...],
+) -> Outcome[None]:
+    """The message on ticket `number`, as one change: a reopening (its words are the
+    reason), a comment (the words, or the files), a confirmation that it works."""
+    events: list[ev.Event] = []
+    if action is Action.REOPEN:
+        reason = text or _("(sent a file)")
+        reopened = await employee_tickets.reopen(
+            uow, clock, ticket_id=number, tg_id=tg_id, reason=reason
+        )
+        events += reopened.events
+        text = ""  # the reason is the words; the files follow as a comment
+    if text or attachments:
+        comment = await employee_tickets.comment_as_employee(
+            uow, clock, ticket_id=number, tg_id=tg_id, text=text, attachments=attachments
+        )
+        events += comment.events
+    if action is Action.CONFIRM:
+        closed = await employee_tickets.confirm_resolution(
+            uow, clock, ticket_id=number, tg_id=tg_id
+        )
+        events += closed.events
+    return Outcome(None, tuple(events))
 
 
 # --- asking where it belongs --------------------------------------------------------------
