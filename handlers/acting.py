@@ -18,16 +18,20 @@ async def perform(
     uow: UnitOfWork,
     notifier: Notifier,
     on_error: Callable[[DomainError], Awaitable[object]],
+    *,
+    then: Callable[[], Awaitable[object]] | None = None,
 ) -> Outcome[T] | None:
     """The outcome of `call`, its events published and committed; None after `on_error`
     answered.
 
     The transaction ends here: the use case's change, the notices its events put into the
     outbox and the conversation's state set so far are committed together, before the
-    handler answers. So what the person is told next ("registered", "sent to the
-    engineer") is said about committed state; what the handler does after this runs in a
-    new transaction of the same update, committed when the update is done (or, sooner, before
-    the bot's next call to Telegram).
+    handler answers; so is `then`, the conversation's next step when it may move on only
+    with the change (the intake is over once its ticket is registered, not before). What
+    the person is told next ("registered", "sent to the engineer") is so said about
+    committed state; what the handler does after this runs in a new transaction of the
+    same update, committed when the update is done (or, sooner, before the bot's next call
+    to Telegram).
 
     A use case refuses (DomainError) before it changes anything: `on_error` says why, and
     nothing is committed here.
@@ -38,5 +42,7 @@ async def perform(
         await on_error(exc)
         return None
     await notifier.publish(uow, outcome.events)
+    if then is not None:
+        await then()
     await uow.commit()
     return outcome

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,11 +27,12 @@ from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpac
 from domain import events as ev
 from domain.answers import Question, Reply, read_answer
 from domain.errors import DomainError
-from domain.model import Attachment
+from domain.model import Attachment, Ticket
 from domain.paging import after_hours_call
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import intake
 from domain.use_cases.common import Outcome
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client.states import Intake
 from handlers.ui.callbacks import IntakeCb
@@ -348,12 +350,18 @@ async def text_during_questions(
         await state.update_data(data)
         await show_summary(message, state, data, actor=actor, clock=clock)
     else:  # "отправить" on the summary
-        try:
-            outcome = await register(state, data, actor, uow, clock, notifier, emergency=False)
-        except DomainError as exc:
-            await message.answer(exc.message)
-            return
-        await announce(message, outcome, actor, clock)
+        outcome = await register(
+            state,
+            data,
+            actor,
+            uow,
+            clock,
+            notifier,
+            emergency=False,
+            on_error=lambda exc: message.answer(exc.message),
+        )
+        if outcome is not None:
+            await announce(message, outcome, actor, clock)
 
 
 @router.edited_message(StateFilter(Intake), F.text | F.caption)
@@ -705,10 +713,17 @@ async def send(
     if data is None:
         return
     emergency = callback_data.value == "emergency"
-    try:
-        outcome = await register(state, data, actor, uow, clock, notifier, emergency=emergency)
-    except DomainError as exc:
-        await query.answer(exc.message, show_alert=True)
+    outcome = await register(
+        state,
+        data,
+        actor,
+        uow,
+        clock,
+        notifier,
+        emergency=emergency,
+        on_error=lambda exc: query.answer(exc.message, show_alert=True),
+    )
+    if outcome is None:
         return
     await query.answer(_("Sent"))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
@@ -724,21 +739,26 @@ async def register(
     notifier: Notifier,
     *,
     emergency: bool,
-) -> Outcome[Any]:
-    """The ticket registered and its notices queued; the intake is over."""
-    outcome = await intake.open_ticket(
+    on_error: Callable[[DomainError], Awaitable[object]],
+) -> Outcome[Ticket] | None:
+    """The ticket registered and its notices queued, and the intake over, all committed;
+    None after `on_error` said why not (and the intake goes on)."""
+    return await perform(
+        intake.open_ticket(
+            uow,
+            clock,
+            employee_tg_id=actor.tg_id,
+            draft=_draft(data, emergency=emergency),
+            intake_key=data["intake"],
+        ),
         uow,
-        clock,
-        employee_tg_id=actor.tg_id,
-        draft=_draft(data, emergency=emergency),
-        intake_key=data["intake"],
+        notifier,
+        on_error,
+        then=state.clear,
     )
-    await notifier.publish(uow, outcome.events)
-    await state.clear()
-    return outcome
 
 
-async def announce(message: Message, outcome: Outcome[Any], actor: Actor, clock: Clock) -> None:
+async def announce(message: Message, outcome: Outcome[Ticket], actor: Actor, clock: Clock) -> None:
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
     locale = get_i18n().current_locale

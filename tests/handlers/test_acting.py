@@ -118,6 +118,28 @@ async def test_the_change_its_notices_and_the_state_are_committed_before_the_ans
     )
 
 
+async def test_the_next_step_goes_with_the_change_or_not_at_all(db: Database) -> None:
+    storage = SqliteStorage(db)
+    notifier = StaffToldNotifier()
+    refusals: list[DomainError] = []
+
+    async def answer(exc: DomainError) -> None:
+        refusals.append(exc)
+
+    async def intake_over() -> None:
+        assert notifier.published  # after the notices
+        await storage.set_state(KEY, None)
+
+    async with db.unit_of_work(task_wide=True) as uow:
+        await storage.set_state(KEY, Step.asked)
+        await uow.commit()
+        assert await perform(refuse(uow), uow, notifier, answer, then=intake_over) is None
+        assert await storage.get_state(KEY) == Step.asked.state
+        assert await perform(register_client(uow), uow, notifier, answer, then=intake_over)
+        assert await seen_by_another_task(db, storage) == (["ООО Ромашка"], [1], None, {})
+    assert len(refusals) == 1
+
+
 async def test_a_refusal_is_answered_and_nothing_is_published_or_committed(
     db: Database,
 ) -> None:
