@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
 from domain.errors import DomainError, NotFound
+from domain.lifecycle import ActorKind, can_transition
 from domain.model import Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.recipients import LOW_RATING_UP_TO
@@ -170,9 +171,9 @@ async def render_card(
     n = ticket.number
     if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
         rows.append([(_("💬 Add a comment or photo"), TicketCb(ticket=n, action="comment").pack())])
-    if ticket.status is TicketStatus.NEW:
+    if employee_may(ticket, TicketStatus.CANCELLED):  # before work starts
         rows.append([(_("✖ Cancel the request"), TicketCb(ticket=n, action="cancel").pack())])
-    if ticket.status is TicketStatus.RESOLVED:
+    if employee_may(ticket, TicketStatus.CLOSED):  # confirm a fix
         rows.append(
             [
                 (_("✅ It works"), TicketCb(ticket=n, action="confirm").pack()),
@@ -183,6 +184,11 @@ async def render_card(
         rows.append(rating_row(n))
     rows.append([(_("« My tickets"), ListCb(scope="my", screen=0).pack())])
     return "\n".join(lines), inline(*rows)
+
+
+def employee_may(ticket: Ticket, status: TicketStatus) -> bool:
+    """Whether the employee may take the ticket to `status` now (domain/lifecycle.py)."""
+    return can_transition(ticket.status, status, ActorKind.EMPLOYEE)
 
 
 def rating_row(number: int) -> list[tuple[str, str]]:
