@@ -1,4 +1,21 @@
-"""aiogram routers, in the order they are tried: specific ones first, catch-alls last."""
+"""aiogram routers, in the order they are tried: specific ones first, catch-alls last.
+
+How a handler meets the database:
+
+- One transaction per update. The unit of work (`uow`) is opened for the update before
+  any handler runs, and the conversation state (the FSM) is read and written in it;
+  handlers never open connections, and do not commit on their own.
+- A change goes through `handlers.acting.perform`: one use case, its events published
+  into the outbox, and then the commit of the change and its notices, before the bot
+  answers; or, if the use case refuses, the handler's own answer saying why (nothing
+  changed). What follows is said about committed state; what the handler still reads or
+  writes after it runs in a new transaction, committed when the update is done.
+- The safety net: before any request to Telegram, whatever is still open is committed
+  (the Bot API session's request middleware, `CommitBeforeSending` in
+  bot/telegram/middlewares.py), so the database is never held while a request to Telegram
+  is in flight, and what a handler changed without a use case (a step of a conversation)
+  is never announced before it is saved.
+"""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -24,7 +24,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Person, UnitOfWork
 from handlers.actor import Actor
-from handlers.client.states import Intake
+from handlers.client.states import Intake, IntakeDraft
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -122,8 +122,8 @@ class IntakeExpiryMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         raw_state = data.get("raw_state")
         if state is not None and raw_state and raw_state.startswith(f"{Intake.__name__}:"):
-            started = (await state.get_data()).get("started")
-            if started and self.clock.now() - datetime.fromisoformat(started) > self.timeout:
+            started = IntakeDraft.from_state(await state.get_data()).started
+            if started and self.clock.now() - started > self.timeout:
                 await state.clear()
                 data["raw_state"] = None
                 chat = data.get("event_chat")
@@ -142,9 +142,12 @@ class IntakeExpiryMiddleware(BaseMiddleware):
 class CommitBeforeSending(BaseRequestMiddleware):
     """Before the bot says anything, what the handler changed so far is committed.
 
-    The person is never told "registered" about something that could still roll back, and
-    the database is not held while a request to Telegram is in flight; what the handler
-    does after that runs in a new transaction, committed by `UnitOfWorkMiddleware`.
+    The safety net under the handlers' rule (handlers/__init__.py): a change is committed
+    by `handlers.acting.perform` before the bot answers; this commits whatever else is
+    still open (a conversation's step, a read), so the database is never held while a
+    request to Telegram is in flight, and nothing is announced that could still roll back.
+    What the handler does after that runs in a new transaction, committed by
+    `UnitOfWorkMiddleware`.
     """
 
     def __init__(self, db: Database) -> None:

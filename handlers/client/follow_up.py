@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import F, Router
@@ -21,15 +21,16 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain import events as ev
-from domain.errors import DomainError
 from domain.model import Attachment, title_from
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
 from domain.use_cases import employee_tickets
+from domain.use_cases.common import Outcome
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
-from handlers.client.intake import MEDIA, attachment_as_dict, attachment_of
-from handlers.client.states import FollowUp
+from handlers.client.intake import MEDIA, attachment_of
+from handlers.client.states import FollowUp, HeldMessage, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
     domain_error_text,
@@ -59,9 +60,9 @@ def replied_ticket(message: Message) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
-def content_of(message: Message) -> tuple[str, list[dict[str, Any]]]:
+def content_of(message: Message) -> tuple[str, list[Attachment]]:
     attachment = attachment_of(message)
-    files = [attachment_as_dict(attachment)] if attachment else []
+    files = [attachment] if attachment else []
     return (message.text or message.caption or "").strip(), files
 
 
@@ -71,7 +72,7 @@ async def route(
     uow: UnitOfWork,
     clock: Clock,
     text: str,
-    files: list[dict[str, Any]],
+    files: list[Attachment],
 ) -> employee_tickets.Routing:
     return await employee_tickets.route_message(
         uow,
@@ -128,7 +129,7 @@ async def carry_out(
     clock: Clock,
     notifier: Notifier,
     text: str,
-    files: list[dict[str, Any]],
+    files: list[Attachment],
     *,
     quiet: bool = False,
 ) -> None:
@@ -141,31 +142,13 @@ async def carry_out(
     if option.action is Action.ATTACH and not (text or files):  # a sticker: nothing to pass on
         await chat(message, Chat(Gist.EMOJI))
         return
-    attachments = tuple(Attachment(**f) for f in files)
-    try:
-        events: list[ev.Event] = []
-        if option.action is Action.REOPEN:
-            reason = text or _("(sent a file)")
-            reopened = await employee_tickets.reopen(
-                uow, clock, ticket_id=n, tg_id=actor.tg_id, reason=reason
-            )
-            events += reopened.events
-            text = ""  # the reason is the words; the files follow as a comment
-        if text or attachments:
-            comment = await employee_tickets.comment_as_employee(
-                uow, clock, ticket_id=n, tg_id=actor.tg_id, text=text, attachments=attachments
-            )
-            events += comment.events
-        if option.action is Action.CONFIRM:
-            closed = await employee_tickets.confirm_resolution(
-                uow, clock, ticket_id=n, tg_id=actor.tg_id
-            )
-            events += closed.events
-    except DomainError as exc:
-        await message.answer(domain_error_text(exc))
-        return
-    await notifier.publish(uow, events)
-    if quiet:
+    outcome = await perform(
+        follow_ticket_up(uow, clock, option.action, n, actor.tg_id, text, tuple(files)),
+        uow,
+        notifier,
+        lambda exc: message.answer(domain_error_text(exc)),
+    )
+    if outcome is None or quiet:
         return
     if option.action is Action.CONFIRM:
         text = _("Glad it works! Request №{number} is closed. How did we do? Rate from 1 to 5.")
@@ -176,11 +159,43 @@ async def carry_out(
             "Request №{number} is back in work; your words have gone to the engineer. "
             "Sorry it is not fixed yet."
         )
-    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in events):
+    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
         text = _("Thank you! Your answer on №{number} has gone to the engineer; work goes on.")
     else:
         text = _("Added to №{number}; the engineer will see it.")
     await message.answer(text.format(number=n), reply_markup=main_keyboard())
+
+
+async def follow_ticket_up(
+    uow: UnitOfWork,
+    clock: Clock,
+    action: Action,
+    number: int,
+    tg_id: int,
+    text: str,
+    attachments: tuple[Attachment, ...],
+) -> Outcome[None]:
+    """The message on ticket `number`, as one change: a reopening (its words are the
+    reason), a comment (the words, or the files), a confirmation that it works."""
+    events: list[ev.Event] = []
+    if action is Action.REOPEN:
+        reason = text or _("(sent a file)")
+        reopened = await employee_tickets.reopen(
+            uow, clock, ticket_id=number, tg_id=tg_id, reason=reason
+        )
+        events += reopened.events
+        text = ""  # the reason is the words; the files follow as a comment
+    if text or attachments:
+        comment = await employee_tickets.comment_as_employee(
+            uow, clock, ticket_id=number, tg_id=tg_id, text=text, attachments=attachments
+        )
+        events += comment.events
+    if action is Action.CONFIRM:
+        closed = await employee_tickets.confirm_resolution(
+            uow, clock, ticket_id=number, tg_id=tg_id
+        )
+        events += closed.events
+    return Outcome(None, tuple(events))
 
 
 # --- asking where it belongs --------------------------------------------------------------
@@ -246,42 +261,44 @@ async def hold_and_ask(
     ask: Ask,
     tickets: dict[int, Conversation],
     text: str,
-    files: list[dict[str, Any]],
+    files: list[Attachment],
 ) -> None:
     """Keep the message and ask where it belongs."""
     text_of_question, rows = question(ask, tickets)
-    held = {
-        "texts": [text] if text else [],
-        "files": files,
-        "album": message.media_group_id,
-        "question": text_of_question,
-        "rows": rows,
-    }
+    held = HeldMessage(
+        texts=[text] if text else [],
+        files=files,
+        album=message.media_group_id,
+        question=text_of_question,
+        rows=rows,
+    )
     await state.set_state(FollowUp.choosing)
-    await state.set_data(held)
-    await ask_held(message, state, clock, tickets)
+    await held.save(state)
+    await ask_held(message, state, clock, held, tickets)
 
 
 async def ask_held(
-    message: Message, state: FSMContext, clock: Clock, tickets: dict[int, Conversation]
+    message: Message,
+    state: FSMContext,
+    clock: Clock,
+    held: HeldMessage,
+    tickets: dict[int, Conversation],
 ) -> None:
     """Ask (again) about the held message: a new key makes an older question stale. What the
     tickets looked like is kept: if staff write or act meanwhile, the question is asked anew."""
     key = uuid.uuid4().hex[:12]
-    data = await state.get_data()
-    await forget_question(message, data)  # one live question, not two
-    asked = await message.answer(data["question"], reply_markup=question_markup(key, data["rows"]))
-    await state.update_data(
-        key=key,
-        asked_at=clock.now().isoformat(),
-        asked_in=asked.message_id,
-        situation=situation(tickets),
-    )
+    await forget_question(message, held)  # one live question, not two
+    asked = await message.answer(held.question, reply_markup=question_markup(key, held.rows))
+    held.key = key
+    held.asked_at = clock.now()
+    held.asked_in = asked.message_id
+    held.situation = situation(tickets)
+    await held.save(state)
 
 
-async def forget_question(message: Message, held: dict[str, Any]) -> None:
+async def forget_question(message: Message, held: HeldMessage) -> None:
     """The question asked about a held message loses its buttons."""
-    earlier = held.get("asked_in")
+    earlier = held.asked_in
     if earlier is not None and message.bot is not None:
         with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
             await message.bot.edit_message_reply_markup(
@@ -289,10 +306,10 @@ async def forget_question(message: Message, held: dict[str, Any]) -> None:
             )
 
 
-def situation(tickets: dict[int, Conversation]) -> list[list[Any]]:
+def situation(tickets: dict[int, Conversation]) -> list[TicketSituation]:
     """The tickets' states and staff messages: what a question about them was asked in."""
     return [
-        [n, c.status.value, c.staff_messages]
+        (n, c.status.value, c.staff_messages)
         for n, c in sorted(tickets.items())
         if c.status.is_open
     ]
@@ -312,10 +329,11 @@ async def more_while_asked(
     """More written before the choice. What plainly belongs somewhere (an answer the
     engineer awaits, thanks) goes there; the rest joins the held message, and the question
     is not asked again, unless the conversation has moved on since, or long ago."""
-    data = await state.get_data()
+    held = await HeldMessage.load(state)
     text, files = content_of(message)
-    if message.media_group_id is not None and message.media_group_id == data.get("album"):
-        await state.update_data(files=[*data["files"], *files][: intake.MAX_FILES])
+    if message.media_group_id is not None and message.media_group_id == held.album:
+        held.files = [*held.files, *files][: intake.MAX_FILES]
+        await held.save(state)
         return  # the rest of an album: it goes with its first picture, without a word
     routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
@@ -329,16 +347,15 @@ async def more_while_asked(
         # Not a new request, so the state (the held message) is left as it is.
         await carry_out(where.option, message, state, actor, uow, clock, notifier, text, files)
         return
-    data["texts"] = [*data.get("texts", []), *([text] if text else [])]
-    data["files"] = [*data.get("files", []), *files][: intake.MAX_FILES]
-    data["album"] = message.media_group_id or data.get("album")
-    asked_at = datetime.fromisoformat(data["asked_at"])
-    moved_on = situation(routing.tickets) != data.get("situation")
+    held.texts = [*held.texts, *([text] if text else [])]
+    held.files = [*held.files, *files][: intake.MAX_FILES]
+    held.album = message.media_group_id or held.album
+    moved_on = situation(routing.tickets) != held.situation
     if isinstance(where, Ask) and moved_on:
-        data["question"], data["rows"] = question(where, routing.tickets)
-    await state.set_data(data)
-    if moved_on or clock.now() - asked_at > ASK_AGAIN_AFTER:
-        await ask_held(message, state, clock, routing.tickets)
+        held.question, held.rows = question(where, routing.tickets)
+    await held.save(state)
+    if moved_on or asked_long_ago(held, clock):
+        await ask_held(message, state, clock, held, routing.tickets)
     else:
         await message.answer(_("Added that too. Please choose above where your message goes."))
 
@@ -354,12 +371,12 @@ async def chosen(
     notifier: Notifier,
 ) -> None:
     """The person said where the held message goes."""
-    data = await state.get_data()
-    offered = {(action, n) for _label, action, n in data.get("rows", [])}
+    held = await HeldMessage.load(state)
+    offered = {(action, n) for _label, action, n in held.rows}
     choice = (callback_data.action, callback_data.ticket)
     if (
         await state.get_state() != FollowUp.choosing.state
-        or data.get("key") != callback_data.key
+        or held.key != callback_data.key
         or choice not in offered
     ):
         await query.answer(_("This card is out of date."), show_alert=True)
@@ -373,8 +390,12 @@ async def chosen(
         await message.answer(_("All right, I did not send it anywhere."))
         return
     option = Option(Action(callback_data.action), callback_data.ticket or None)
-    text = "\n".join(data.get("texts", []))
-    await carry_out(option, message, state, actor, uow, clock, notifier, text, data["files"])
+    text = "\n".join(held.texts)
+    await carry_out(option, message, state, actor, uow, clock, notifier, text, held.files)
+
+
+def asked_long_ago(held: HeldMessage, clock: Clock) -> bool:
+    return held.asked_at is None or clock.now() - held.asked_at > ASK_AGAIN_AFTER
 
 
 # --- thanks and small talk --------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,13 +27,14 @@ from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpac
 from domain import events as ev
 from domain.answers import Question, Reply, read_answer
 from domain.errors import DomainError
-from domain.model import Attachment
+from domain.model import Attachment, Ticket
 from domain.paging import after_hours_call
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import intake
 from domain.use_cases.common import Outcome
+from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.client.states import Intake
+from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
@@ -67,36 +69,18 @@ def attachment_of(message: Message) -> Attachment | None:
     return None
 
 
-def cb(data: dict[str, Any], action: str, value: str = "") -> str:
-    return IntakeCb(intake=data["intake"], action=action, value=value).pack()
-
-
-def _draft(data: dict[str, Any], *, emergency: bool = False) -> intake.TicketDraft:
-    return intake.TicketDraft(
-        description=data.get("description", ""),
-        kind=TicketKind(data["kind"]),
-        category=Category(data.get("category", "other")),
-        impact=WorkImpact(data["impact"]) if data.get("impact") else None,
-        scope=Scope(data["scope"]) if data.get("scope") else None,
-        request_type=RequestType(data["rtype"]) if data.get("rtype") else None,
-        attachments=tuple(Attachment(**a) for a in data.get("attachments", [])),
-        emergency=emergency,
-    )
+def cb(draft: IntakeDraft, action: str, value: str = "") -> str:
+    return IntakeCb(intake=draft.intake, action=action, value=value).pack()
 
 
 # --- starting ---------------------------------------------------------------------------
 
 
-async def start_intake(message: Message, state: FSMContext, clock: Clock) -> dict[str, Any]:
-    data = {
-        "intake": uuid.uuid4().hex[:12],
-        "started": clock.now().isoformat(),
-        "description": "",
-        "attachments": [],
-    }
+async def start_intake(message: Message, state: FSMContext, clock: Clock) -> IntakeDraft:
+    draft = IntakeDraft(intake=uuid.uuid4().hex[:12], started=clock.now())
     await state.set_state(Intake.describe)
-    await state.set_data(data)
-    return data
+    await draft.save(state)
+    return draft
 
 
 NEW_REQUEST_PROMPT = N_(
@@ -113,11 +97,11 @@ async def begin(message: Message, state: FSMContext, clock: Clock) -> None:
 
 async def offer_to_resume(message: Message, state: FSMContext) -> None:
     """One intake at a time: "New request" during one offers to continue or start over."""
-    data = await state.get_data()
+    draft = await IntakeDraft.load(state)
     await message.answer(
         _("You have a request that is not sent yet. Continue it, or start over?"),
         reply_markup=inline(
-            [(_("Continue"), cb(data, "resume")), (_("Start over"), cb(data, "restart"))]
+            [(_("Continue"), cb(draft, "resume")), (_("Start over"), cb(draft, "restart"))]
         ),
     )
 
@@ -127,28 +111,28 @@ async def start_with(
     state: FSMContext,
     clock: Clock,
     description: str,
-    attachments: list[dict[str, Any]],
+    attachments: Sequence[Attachment],
 ) -> None:
     """A new intake from what the person already wrote (and sent): the description and
     files are there, the questions follow."""
-    data = await start_intake(message, state, clock)
-    data["attachments"] = attachments[:MAX_FILES]
-    data["album"] = message.media_group_id  # the album's other files come without a word
+    draft = await start_intake(message, state, clock)
+    draft.attachments = list(attachments[:MAX_FILES])
+    draft.album = message.media_group_id  # the album's other files come without a word
     description = description.strip()
     if description and not has_words(description):
         description = ""  # "👍" describes nothing
     if description and len(description) <= intake.MAX_DESCRIPTION_LENGTH:
-        data["description"] = description
-        data["desc_message_id"] = message.message_id
+        draft.description = description
+        draft.desc_message_id = message.message_id
     elif description:
-        await state.update_data(data)
-        await take_description(message, state, data)  # says it is too long
+        await draft.save(state)
+        await take_description(message, state, draft)  # says it is too long
         return
-    await state.update_data(data)
-    if data["description"]:
-        await ask_kind(message, state, data)
+    await draft.save(state)
+    if draft.description:
+        await ask_kind(message, state, draft)
     elif attachments:
-        await ask_for_words(message, data)
+        await ask_for_words(message, draft)
     else:
         await message.answer(_(NEW_REQUEST_PROMPT), reply_markup=main_keyboard())
 
@@ -160,7 +144,7 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-async def take_description(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+async def take_description(message: Message, state: FSMContext, draft: IntakeDraft) -> None:
     text = (message.text or "").strip()
     if not has_words(text):
         await message.answer(_("The message is empty. Please describe the problem in words."))
@@ -173,10 +157,10 @@ async def take_description(message: Message, state: FSMContext, data: dict[str, 
             ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
         )
         return
-    data["description"] = text
-    data["desc_message_id"] = message.message_id
-    await state.update_data(data)
-    await ask_kind(message, state, data)
+    draft.description = text
+    draft.desc_message_id = message.message_id
+    await draft.save(state)
+    await ask_kind(message, state, draft)
 
 
 @router.message(Intake.describe, F.text, ~F.text.startswith("/"))
@@ -184,81 +168,71 @@ async def description_typed(
     message: Message, state: FSMContext, actor: Actor, clock: Clock
 ) -> None:
     """The description after "New request", or after files were sent first."""
-    data = await state.get_data()
-    if data.get("description"):
-        await add_to_description(message, state, data, actor, clock)
+    draft = await IntakeDraft.load(state)
+    if draft.description:
+        await add_to_description(message, state, draft, actor, clock)
         return
-    await take_description(message, state, data)
+    await take_description(message, state, draft)
 
 
-async def take_file(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
+async def take_file(message: Message, state: FSMContext, draft: IntakeDraft) -> None:
     """Keep the file; with a caption and no description yet, the caption describes it."""
     attachment = attachment_of(message)
     assert attachment is not None
-    data["attachments"] = [*data.get("attachments", []), attachment_as_dict(attachment)]
+    draft.attachments.append(attachment)
     caption = (message.caption or "").strip()
-    if caption and not data.get("description"):
-        data["description"] = caption[: intake.MAX_DESCRIPTION_LENGTH]
-        data["desc_message_id"] = message.message_id
+    if caption and not draft.description:
+        draft.description = caption[: intake.MAX_DESCRIPTION_LENGTH]
+        draft.desc_message_id = message.message_id
     group = message.media_group_id
-    first_of_album = group is None or group != data.get("album")
-    data["album"] = group
-    await state.update_data(data)
+    first_of_album = group is None or group != draft.album
+    draft.album = group
+    await draft.save(state)
     if not first_of_album:
         return  # one answer per album, not one per picture
     if await state.get_state() != Intake.describe.state:
         await message.answer(_("📎 Attached: it will go with the request."))
         return
-    if data.get("description"):
-        await ask_kind(message, state, data)
+    if draft.description:
+        await ask_kind(message, state, draft)
         return
-    await ask_for_words(message, data)
+    await ask_for_words(message, draft)
 
 
-async def ask_for_words(message: Message, data: dict[str, Any]) -> None:
+async def ask_for_words(message: Message, draft: IntakeDraft) -> None:
     await message.answer(
         _(
             "Got the file. Now tell me in a few words what happened, send more files, "
             "or press «Done»."
         ),
         reply_markup=inline(
-            [(_("Done"), cb(data, "done"))], back_cancel_row(None, cb(data, "cancel"))
+            [(_("Done"), cb(draft, "done"))], back_cancel_row(None, cb(draft, "cancel"))
         ),
     )
-
-
-def attachment_as_dict(attachment: Attachment) -> dict[str, Any]:
-    return {
-        "kind": attachment.kind,
-        "file_id": attachment.file_id,
-        "file_unique_id": attachment.file_unique_id,
-        "file_name": attachment.file_name,
-        "mime_type": attachment.mime_type,
-    }
 
 
 @router.message(StateFilter(Intake), MEDIA)
 async def file_during_intake(message: Message, state: FSMContext) -> None:
     """Files are welcome at any step before sending."""
-    data = await state.get_data()
-    if len(data.get("attachments", [])) >= MAX_FILES:
+    draft = await IntakeDraft.load(state)
+    if len(draft.attachments) >= MAX_FILES:
         await message.answer(_("That is enough files for one request (20)."))
         return
-    await take_file(message, state, data)
+    await take_file(message, state, draft)
 
 
 @router.callback_query(Intake.describe, IntakeCb.filter(F.action == "done"))
 async def files_done(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
     """ "Done" with the files: go on without a description in words."""
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
-    await ask_kind(query.message, state, data, edit=True)  # type: ignore[arg-type]
+    await ask_kind(query.message, state, draft, edit=True)  # type: ignore[arg-type]
     await query.answer()
 
 
 async def add_to_description(
-    message: Message, state: FSMContext, data: dict[str, Any], actor: Actor, clock: Clock
+    message: Message, state: FSMContext, draft: IntakeDraft, actor: Actor, clock: Clock
 ) -> None:
     """Text sent in the middle of the questions adds to the description (long texts arrive
     in several messages)."""
@@ -266,7 +240,7 @@ async def add_to_description(
     if not text:
         await message.answer(_("The message is empty."))
         return
-    combined = f"{data.get('description', '')}\n{text}".strip()
+    combined = f"{draft.description}\n{text}".strip()
     if len(combined) > intake.MAX_DESCRIPTION_LENGTH:
         await message.answer(
             _(
@@ -275,28 +249,28 @@ async def add_to_description(
             ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
         )
         return
-    data["description"] = combined
-    await state.update_data(data)
+    draft.description = combined
+    await draft.save(state)
     if await state.get_state() == Intake.summary.state:
-        await show_summary(message, state, data, actor=actor, clock=clock)
+        await show_summary(message, state, draft, actor=actor, clock=clock)
         return
-    await repeat_question(message, state, data, note=_("Added to the description."))
+    await repeat_question(message, state, draft, note=_("Added to the description."))
 
 
 async def repeat_question(
-    message: Message, state: FSMContext, data: dict[str, Any], *, note: str
+    message: Message, state: FSMContext, draft: IntakeDraft, *, note: str
 ) -> None:
     """The question again, below what the person wrote, with `note` above it; the earlier
     copy loses its buttons."""
     step = await state.get_state()
     if step == Intake.kind.state:
-        await ask_kind(message, state, data, note=note)
+        await ask_kind(message, state, draft, note=note)
     elif step == Intake.impact.state:
-        await ask_impact(message, state, data, edit=False, note=note)
+        await ask_impact(message, state, draft, edit=False, note=note)
     elif step == Intake.scope.state:
-        await ask_scope(message, state, data, edit=False, note=note)
+        await ask_scope(message, state, draft, edit=False, note=note)
     elif step == Intake.request_type.state:
-        await ask_request_type(message, state, data, edit=False, note=note)
+        await ask_request_type(message, state, draft, edit=False, note=note)
 
 
 QUESTIONS = {
@@ -322,38 +296,46 @@ async def text_during_questions(
 ) -> None:
     """A typed answer to the question ("да", "нет, всё стоит", "только я", "отправить") works
     as its button; anything else adds to the description."""
-    data = await state.get_data()
+    draft = await IntakeDraft.load(state)
     step = await state.get_state()
-    question = QUESTIONS.get(step or "") or (
-        Question.KIND_GUESS if data.get("guess") else Question.KIND
-    )
+    question = QUESTIONS.get(step or "") or (Question.KIND_GUESS if draft.guess else Question.KIND)
     answer = read_answer(question, message.text or "")
     if answer is None and question is Question.KIND_GUESS:  # "сломалось" to "верно?"
         answer = read_answer(Question.KIND, message.text or "")
     if answer is None:
-        await add_to_description(message, state, data, actor, clock)
+        await add_to_description(message, state, draft, actor, clock)
     elif answer is Reply.CANCEL:
         await state.clear()
         await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
     elif isinstance(answer, TicketKind):
-        await take_kind(message, state, data, answer, edit=False)
+        await take_kind(message, state, draft, answer, edit=False)
     elif question is Question.KIND_GUESS:
-        guess = TicketKind(data["guess"])
+        assert draft.guess is not None
+        guess = draft.guess
         other = TicketKind.REQUEST if guess is TicketKind.INCIDENT else TicketKind.INCIDENT
-        await take_kind(message, state, data, guess if answer is Reply.YES else other, edit=False)
+        await take_kind(message, state, draft, guess if answer is Reply.YES else other, edit=False)
     elif isinstance(answer, WorkImpact):
-        await take_impact(message, state, data, answer, edit=False)
+        await take_impact(message, state, draft, answer, edit=False)
     elif isinstance(answer, Scope | RequestType):
-        data["scope" if isinstance(answer, Scope) else "rtype"] = answer.value
-        await state.update_data(data)
-        await show_summary(message, state, data, actor=actor, clock=clock)
+        if isinstance(answer, Scope):
+            draft.scope = answer
+        else:
+            draft.request_type = answer
+        await draft.save(state)
+        await show_summary(message, state, draft, actor=actor, clock=clock)
     else:  # "отправить" on the summary
-        try:
-            outcome = await register(state, data, actor, uow, clock, notifier, emergency=False)
-        except DomainError as exc:
-            await message.answer(exc.message)
-            return
-        await announce(message, outcome, actor, clock)
+        outcome = await register(
+            state,
+            draft,
+            actor,
+            uow,
+            clock,
+            notifier,
+            emergency=False,
+            on_error=lambda exc: message.answer(exc.message),
+        )
+        if outcome is not None:
+            await announce(message, outcome, actor, clock)
 
 
 @router.edited_message(StateFilter(Intake), F.text | F.caption)
@@ -361,17 +343,17 @@ async def description_edited(
     message: Message, state: FSMContext, actor: Actor, clock: Clock
 ) -> None:
     """Editing the description message before sending updates the description."""
-    data = await state.get_data()
-    if message.message_id != data.get("desc_message_id"):
+    draft = await IntakeDraft.load(state)
+    if message.message_id != draft.desc_message_id:
         return
     text = (message.text or message.caption or "").strip()
     if not text or len(text) > intake.MAX_DESCRIPTION_LENGTH:
         return
-    data["description"] = text
-    await state.update_data(data)
+    draft.description = text
+    await draft.save(state)
     await message.answer(_("Updated the description."))
     if await state.get_state() == Intake.summary.state:
-        await show_summary(message, state, data, actor=actor, clock=clock)
+        await show_summary(message, state, draft, actor=actor, clock=clock)
 
 
 # --- the questions --------------------------------------------------------------------------
@@ -380,19 +362,18 @@ async def description_edited(
 async def ask_kind(
     message: Message,
     state: FSMContext,
-    data: dict[str, Any],
+    draft: IntakeDraft,
     *,
     edit: bool = False,
     note: str = "",
 ) -> None:
-    result = classify(data.get("description", ""))
-    data["category"] = result.category.value
+    result = classify(draft.description)
+    draft.category = result.category
     await state.set_state(Intake.kind)
-    data.pop("guess", None)
-    await state.set_data(data)  # the whole of it: a guess from an earlier description goes
+    # What the classification is sure of now; a guess from an earlier description goes.
+    draft.guess = result.kind if result.is_confident else None
+    await draft.save(state)
     if result.is_confident:
-        data["guess"] = result.kind.value
-        await state.update_data(data)
         text = (
             _("Looks like something is broken.")
             if result.kind is TicketKind.INCIDENT
@@ -403,17 +384,17 @@ async def ask_kind(
         text += "\n\n" + _("Is that right?")
         other = TicketKind.REQUEST if result.kind is TicketKind.INCIDENT else TicketKind.INCIDENT
         rows = [
-            [(_("Yes, right"), cb(data, "kind", result.kind.value))],
-            [(kind_switch_text(other), cb(data, "kind", other.value))],
+            [(_("Yes, right"), cb(draft, "kind", result.kind.value))],
+            [(kind_switch_text(other), cb(draft, "kind", other.value))],
         ]
     else:
         text = _("What is it?")
         rows = [
-            [(_("🔧 Something is broken or does not work"), cb(data, "kind", "incident"))],
-            [(_("🙋 I need help, a service or a change"), cb(data, "kind", "request"))],
+            [(_("🔧 Something is broken or does not work"), cb(draft, "kind", "incident"))],
+            [(_("🙋 I need help, a service or a change"), cb(draft, "kind", "request"))],
         ]
-    rows.append(back_cancel_row(None, cb(data, "cancel")))
-    await say(message, text, inline(*rows), edit=edit, state=state, note=note)
+    rows.append(back_cancel_row(None, cb(draft, "cancel")))
+    await say(message, draft, text, inline(*rows), edit=edit, state=state, note=note)
 
 
 def kind_switch_text(kind: TicketKind) -> str:
@@ -423,7 +404,14 @@ def kind_switch_text(kind: TicketKind) -> str:
 
 
 async def say(
-    message: Message, text: str, markup: Any, *, edit: bool, state: FSMContext, note: str = ""
+    message: Message,
+    draft: IntakeDraft,
+    text: str,
+    markup: Any,
+    *,
+    edit: bool,
+    state: FSMContext,
+    note: str = "",
 ) -> None:
     """Ask a question of the intake: in place of the last one (a pressed button's message),
     or as a new message, and then the earlier question loses its buttons: one live question.
@@ -433,9 +421,10 @@ async def say(
     if edit:
         await message.edit_text(text, reply_markup=markup)
         return
-    earlier = (await state.get_data()).get("question_id")
+    earlier = draft.question_id
     sent = await message.answer(text, reply_markup=markup)
-    await state.update_data(question_id=sent.message_id)
+    draft.question_id = sent.message_id
+    await draft.save(state)
     if earlier is not None and message.bot is not None:
         with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
             await message.bot.edit_message_reply_markup(
@@ -445,38 +434,38 @@ async def say(
 
 @router.callback_query(Intake.kind, IntakeCb.filter(F.action == "kind"))
 async def kind_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
-    await take_kind(query.message, state, data, TicketKind(callback_data.value), edit=True)  # type: ignore[arg-type]
+    await take_kind(query.message, state, draft, TicketKind(callback_data.value), edit=True)  # type: ignore[arg-type]
     await query.answer()
 
 
 async def take_kind(
-    message: Message, state: FSMContext, data: dict[str, Any], kind: TicketKind, *, edit: bool
+    message: Message, state: FSMContext, draft: IntakeDraft, kind: TicketKind, *, edit: bool
 ) -> None:
-    data["kind"] = kind.value
-    for key in ("impact", "scope", "rtype"):
-        data.pop(key, None)
-    await state.set_data(data)  # set, not update: the answers of the other kind are gone
+    draft.kind = kind
+    draft.impact = draft.scope = draft.request_type = None  # the other kind's answers go
+    await draft.save(state)
     if kind is TicketKind.INCIDENT:
-        await ask_impact(message, state, data, edit=edit)
+        await ask_impact(message, state, draft, edit=edit)
     else:
-        await ask_request_type(message, state, data, edit=edit)
+        await ask_request_type(message, state, draft, edit=edit)
 
 
 async def ask_impact(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True, note: str = ""
+    message: Message, state: FSMContext, draft: IntakeDraft, *, edit: bool = True, note: str = ""
 ) -> None:
     await state.set_state(Intake.impact)
     await say(
         message,
+        draft,
         _("Can you work right now?"),
         inline(
-            [(_("Yes, it does not get in the way"), cb(data, "impact", WorkImpact.NOT_HINDERED))],
-            [(_("Yes, but it is hard or slow"), cb(data, "impact", WorkImpact.HAMPERED))],
-            [(_("No, work has stopped"), cb(data, "impact", WorkImpact.BLOCKED))],
-            back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
+            [(_("Yes, it does not get in the way"), cb(draft, "impact", WorkImpact.NOT_HINDERED))],
+            [(_("Yes, but it is hard or slow"), cb(draft, "impact", WorkImpact.HAMPERED))],
+            [(_("No, work has stopped"), cb(draft, "impact", WorkImpact.BLOCKED))],
+            back_cancel_row(cb(draft, "back", "kind"), cb(draft, "cancel")),
         ),
         edit=edit,
         state=state,
@@ -486,33 +475,34 @@ async def ask_impact(
 
 @router.callback_query(Intake.impact, IntakeCb.filter(F.action == "impact"))
 async def impact_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     await query.answer()
-    await take_impact(query.message, state, data, WorkImpact(callback_data.value), edit=True)  # type: ignore[arg-type]
+    await take_impact(query.message, state, draft, WorkImpact(callback_data.value), edit=True)  # type: ignore[arg-type]
 
 
 async def take_impact(
-    message: Message, state: FSMContext, data: dict[str, Any], impact: WorkImpact, *, edit: bool
+    message: Message, state: FSMContext, draft: IntakeDraft, impact: WorkImpact, *, edit: bool
 ) -> None:
-    data["impact"] = impact.value
-    await state.update_data(data)
-    await ask_scope(message, state, data, edit=edit)
+    draft.impact = impact
+    await draft.save(state)
+    await ask_scope(message, state, draft, edit=edit)
 
 
 async def ask_scope(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool, note: str = ""
+    message: Message, state: FSMContext, draft: IntakeDraft, *, edit: bool, note: str = ""
 ) -> None:
     await state.set_state(Intake.scope)
     await say(
         message,
+        draft,
         _("Who is affected?"),
         inline(
-            [(_("Only me"), cb(data, "scope", Scope.ME))],
-            [(_("Several colleagues"), cb(data, "scope", Scope.SEVERAL))],
-            [(_("The whole office"), cb(data, "scope", Scope.COMPANY))],
-            back_cancel_row(cb(data, "back", "impact"), cb(data, "cancel")),
+            [(_("Only me"), cb(draft, "scope", Scope.ME))],
+            [(_("Several colleagues"), cb(draft, "scope", Scope.SEVERAL))],
+            [(_("The whole office"), cb(draft, "scope", Scope.COMPANY))],
+            back_cancel_row(cb(draft, "back", "impact"), cb(draft, "cancel")),
         ),
         edit=edit,
         state=state,
@@ -524,26 +514,32 @@ async def ask_scope(
 async def scope_chosen(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
 ) -> None:
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
-    data["scope"] = Scope(callback_data.value).value
-    await state.update_data(data)
-    await show_summary(query.message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    draft.scope = Scope(callback_data.value)
+    await draft.save(state)
+    await show_summary(query.message, state, draft, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
     await query.answer()
 
 
 async def ask_request_type(
-    message: Message, state: FSMContext, data: dict[str, Any], *, edit: bool = True, note: str = ""
+    message: Message, state: FSMContext, draft: IntakeDraft, *, edit: bool = True, note: str = ""
 ) -> None:
     await state.set_state(Intake.request_type)
     await say(
         message,
+        draft,
         _("What kind of request is it?"),
         inline(
-            [(_("Help, a consultation or a routine task"), cb(data, "rtype", RequestType.SERVICE))],
-            [(_("Something new or different, a purchase"), cb(data, "rtype", RequestType.CHANGE))],
-            back_cancel_row(cb(data, "back", "kind"), cb(data, "cancel")),
+            [
+                (
+                    _("Help, a consultation or a routine task"),
+                    cb(draft, "rtype", RequestType.SERVICE),
+                )
+            ],
+            [(_("Something new or different, a purchase"), cb(draft, "rtype", RequestType.CHANGE))],
+            back_cancel_row(cb(draft, "back", "kind"), cb(draft, "cancel")),
         ),
         edit=edit,
         state=state,
@@ -555,33 +551,33 @@ async def ask_request_type(
 async def request_type_chosen(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
 ) -> None:
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
-    data["rtype"] = RequestType(callback_data.value).value
-    await state.update_data(data)
-    await show_summary(query.message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    draft.request_type = RequestType(callback_data.value)
+    await draft.save(state)
+    await show_summary(query.message, state, draft, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
     await query.answer()
 
 
 @router.callback_query(StateFilter(Intake), IntakeCb.filter(F.action == "back"))
 async def go_back(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
     """Back one step; the answers given so far are kept until changed."""
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     await query.answer()
     message = query.message
     target = callback_data.value
     if target == "kind":
-        await ask_kind(message, state, data, edit=True)  # type: ignore[arg-type]
+        await ask_kind(message, state, draft, edit=True)  # type: ignore[arg-type]
     elif target == "impact":
-        await ask_impact(message, state, data)  # type: ignore[arg-type]
+        await ask_impact(message, state, draft)  # type: ignore[arg-type]
     elif target == "questions":
-        if data.get("kind") == TicketKind.INCIDENT:
-            await ask_impact(message, state, data)  # type: ignore[arg-type]
+        if draft.kind is TicketKind.INCIDENT:
+            await ask_impact(message, state, draft)  # type: ignore[arg-type]
         else:
-            await ask_request_type(message, state, data)  # type: ignore[arg-type]
+            await ask_request_type(message, state, draft)  # type: ignore[arg-type]
 
 
 # --- the summary and sending ------------------------------------------------------------------
@@ -599,7 +595,7 @@ def priority_words(priority: Priority) -> str:
 async def show_summary(
     message: Message,
     state: FSMContext,
-    data: dict[str, Any],
+    draft: IntakeDraft,
     *,
     actor: Actor,
     clock: Clock,
@@ -607,29 +603,29 @@ async def show_summary(
 ) -> None:
     """The card: what, kind, topic, priority in plain words, and honest deadlines."""
     await state.set_state(Intake.summary)
-    text = summary_text(data, actor.client, clock.now(), get_i18n().current_locale)
-    rows = [[(_("✅ Send"), cb(data, "send"))]]
-    if may_ask_for_help_now(data, actor.client, clock.now()):
-        rows.append([(_("🚨 It's an emergency, I need help now"), cb(data, "send", "emergency"))])
+    text = summary_text(draft, actor.client, clock.now(), get_i18n().current_locale)
+    rows = [[(_("✅ Send"), cb(draft, "send"))]]
+    if may_ask_for_help_now(draft, actor.client, clock.now()):
+        rows.append([(_("🚨 It's an emergency, I need help now"), cb(draft, "send", "emergency"))])
     markup = inline(
         *rows,
-        [(_("✏️ Edit the description"), cb(data, "edit"))],
-        back_cancel_row(cb(data, "back", "questions"), cb(data, "cancel")),
+        [(_("✏️ Edit the description"), cb(draft, "edit"))],
+        back_cancel_row(cb(draft, "back", "questions"), cb(draft, "cancel")),
     )
-    await say(message, text, markup, edit=edit, state=state)
+    await say(message, draft, text, markup, edit=edit, state=state)
 
 
-def may_ask_for_help_now(data: dict[str, Any], client: Any, now: datetime) -> bool:
+def may_ask_for_help_now(draft: IntakeDraft, client: Any, now: datetime) -> bool:
     """After hours, a ticket that would wait for the morning may be sent as an emergency."""
-    priority = _draft(data).priority
+    priority = draft.ticket_draft().priority
     return (
         after_hours_call(client, priority, asked=False, at=now) is None
         and after_hours_call(client, priority, asked=True, at=now) is not None
     )
 
 
-def summary_text(data: dict[str, Any], client: Any, now: datetime, locale: str) -> str:
-    draft = _draft(data)
+def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: str) -> str:
+    draft = intake_draft.ticket_draft()
     preview = intake.preview_deadlines(client, draft, now)
     description = draft.description or _("(no description, files only)")
     if len(description) > 1500:
@@ -670,7 +666,7 @@ def summary_text(data: dict[str, Any], client: Any, now: datetime, locale: str) 
                 "the on-duty engineer is alerted."
             )
         )
-    elif may_ask_for_help_now(data, client, now):
+    elif may_ask_for_help_now(intake_draft, client, now):
         lines.append(
             _(
                 "If it cannot wait, press «It's an emergency»: the on-duty engineer is alerted "
@@ -701,14 +697,21 @@ async def send(
     notifier: Notifier,
 ) -> None:
     """Register the ticket; the deadlines and the staff's and manager's notices land with it."""
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     emergency = callback_data.value == "emergency"
-    try:
-        outcome = await register(state, data, actor, uow, clock, notifier, emergency=emergency)
-    except DomainError as exc:
-        await query.answer(exc.message, show_alert=True)
+    outcome = await register(
+        state,
+        draft,
+        actor,
+        uow,
+        clock,
+        notifier,
+        emergency=emergency,
+        on_error=lambda exc: query.answer(exc.message, show_alert=True),
+    )
+    if outcome is None:
         return
     await query.answer(_("Sent"))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
@@ -717,28 +720,33 @@ async def send(
 
 async def register(
     state: FSMContext,
-    data: dict[str, Any],
+    draft: IntakeDraft,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
     *,
     emergency: bool,
-) -> Outcome[Any]:
-    """The ticket registered and its notices queued; the intake is over."""
-    outcome = await intake.open_ticket(
+    on_error: Callable[[DomainError], Awaitable[object]],
+) -> Outcome[Ticket] | None:
+    """The ticket registered and its notices queued, and the intake over, all committed;
+    None after `on_error` said why not (and the intake goes on)."""
+    return await perform(
+        intake.open_ticket(
+            uow,
+            clock,
+            employee_tg_id=actor.tg_id,
+            draft=draft.ticket_draft(emergency=emergency),
+            intake_key=draft.intake,
+        ),
         uow,
-        clock,
-        employee_tg_id=actor.tg_id,
-        draft=_draft(data, emergency=emergency),
-        intake_key=data["intake"],
+        notifier,
+        on_error,
+        then=state.clear,
     )
-    await notifier.publish(uow, outcome.events)
-    await state.clear()
-    return outcome
 
 
-async def announce(message: Message, outcome: Outcome[Any], actor: Actor, clock: Clock) -> None:
+async def announce(message: Message, outcome: Outcome[Ticket], actor: Actor, clock: Clock) -> None:
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
     locale = get_i18n().current_locale
@@ -800,8 +808,8 @@ async def send_again(
 async def edit_description(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext
 ) -> None:
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     await state.set_state(Intake.editing)
     await query.answer()
@@ -812,22 +820,22 @@ async def edit_description(
 async def description_replaced(
     message: Message, state: FSMContext, actor: Actor, clock: Clock
 ) -> None:
-    data = await state.get_data()
+    draft = await IntakeDraft.load(state)
     text = (message.text or "").strip()
     if not text:
         await message.answer(_("The message is empty. Please describe the problem in words."))
         return
-    data["description"] = text[: intake.MAX_DESCRIPTION_LENGTH]
-    data["desc_message_id"] = message.message_id
-    await state.update_data(data)
-    await show_summary(message, state, data, actor=actor, clock=clock)
+    draft.description = text[: intake.MAX_DESCRIPTION_LENGTH]
+    draft.desc_message_id = message.message_id
+    await draft.save(state)
+    await show_summary(message, state, draft, actor=actor, clock=clock)
 
 
 @router.callback_query(IntakeCb.filter(F.action == "cancel"))
 async def cancel_intake(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
     """Cancel drops the unsent request."""
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     await state.clear()
     await query.answer()
@@ -839,20 +847,20 @@ async def resume(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
 ) -> None:
     """Continue the unsent request where it stopped."""
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     await query.answer()
     step = await state.get_state()
     message = query.message
     if step == Intake.summary.state:
-        await show_summary(message, state, data, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+        await show_summary(message, state, draft, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
     elif step in (Intake.impact.state, Intake.scope.state):
-        await ask_impact(message, state, data)  # type: ignore[arg-type]
+        await ask_impact(message, state, draft)  # type: ignore[arg-type]
     elif step == Intake.request_type.state:
-        await ask_request_type(message, state, data)  # type: ignore[arg-type]
-    elif data.get("description") or data.get("attachments"):
-        await ask_kind(message, state, data, edit=True)  # type: ignore[arg-type]
+        await ask_request_type(message, state, draft)  # type: ignore[arg-type]
+    elif draft.has_content:
+        await ask_kind(message, state, draft, edit=True)  # type: ignore[arg-type]
     else:
         await message.edit_text(_("Describe what happened or what you need."))  # type: ignore[union-attr]
 
@@ -862,8 +870,8 @@ async def restart(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, clock: Clock
 ) -> None:
     """Drop the unsent request and begin a new one."""
-    data = await current(query, callback_data, state)
-    if data is None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
         return
     await query.answer()
     await start_intake(query.message, state, clock)  # type: ignore[arg-type]
@@ -876,29 +884,30 @@ async def stale_button(
 ) -> None:
     """A button of a finished, cancelled or replaced intake; or of the one in progress, on
     a card still showing an earlier question (its edit failed): the question is asked."""
-    data = await state.get_data()
+    draft = await IntakeDraft.load(state)
     step = await state.get_state()
-    if data.get("intake") != callback_data.intake or step not in Intake.__all_states_names__:
+    if draft.intake != callback_data.intake or step not in Intake.__all_states_names__:
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     await query.answer()
     message = query.message
     assert isinstance(message, Message)
     if step == Intake.summary.state:
-        await show_summary(message, state, data, actor=actor, clock=clock)
+        await show_summary(message, state, draft, actor=actor, clock=clock)
     else:
-        await repeat_question(message, state, data, note="")
+        await repeat_question(message, state, draft, note="")
 
 
 async def current(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext
-) -> dict[str, Any] | None:
-    """The intake's data if the button belongs to the intake in progress; else say it is stale."""
-    data = await state.get_data()
-    if data.get("intake") != callback_data.intake:
+) -> IntakeDraft | None:
+    """The intake's draft if the button belongs to the intake in progress; else say it is
+    stale."""
+    draft = await IntakeDraft.load(state)
+    if draft.intake != callback_data.intake:
         await query.answer(_("This card is out of date."), show_alert=True)
         return None
-    return data
+    return draft
 
 
 @router.message(StateFilter(Intake), UNSUITABLE)

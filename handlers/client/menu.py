@@ -16,7 +16,7 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
 from handlers.client.people import people_button
-from handlers.client.states import FollowUp, Intake, TicketInput
+from handlers.client.states import FollowUp, HeldMessage, Intake, IntakeDraft, TicketInput
 from handlers.ui.keyboards import MY_TICKETS, NEW_TICKET, ButtonText, inline
 
 router = Router(name=__name__)
@@ -29,13 +29,14 @@ async def new_request(message: Message, state: FSMContext, clock: Clock) -> None
     """A new request, whatever was going on: an unsent one is offered to continue (an empty
     one just starts again); a message held by "к заявке или новая?" becomes its description."""
     step, data = await state.get_state(), await state.get_data()
-    if step in Intake.__all_states_names__ and (data.get("description") or data.get("attachments")):
+    if step in Intake.__all_states_names__ and IntakeDraft.from_state(data).has_content:
         await intake.offer_to_resume(message, state)
         return
-    if step == FollowUp.choosing.state and (data.get("texts") or data.get("files")):
-        await follow_up.forget_question(message, data)
+    held = HeldMessage.from_state(data)
+    if step == FollowUp.choosing.state and held.has_content:
+        await follow_up.forget_question(message, held)
         await state.clear()
-        await intake.start_with(message, state, clock, "\n".join(data["texts"]), data["files"])
+        await intake.start_with(message, state, clock, "\n".join(held.texts), held.files)
         return
     await state.clear()  # a comment asked for is no longer awaited
     await intake.begin(message, state, clock)

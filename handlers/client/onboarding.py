@@ -13,8 +13,9 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError, InviteUnusable
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import accounts
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client.states import Registration
 from handlers.commands import set_director_commands, set_staff_commands
@@ -163,21 +164,33 @@ async def ask_phone(message: Message, state: FSMContext) -> None:
 
 @router.message(Registration.phone, F.contact)
 async def phone_shared(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, i18n: I18n
+    message: Message,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    i18n: I18n,
 ) -> None:
     """The person shared their own contact: register them with it."""
     assert message.contact is not None and message.from_user is not None
     if message.contact.user_id != message.from_user.id:
         await message.answer(_("Please share your own number with the button below, or skip."))
         return
-    await finish_registration(message, state, uow, clock, i18n, phone=message.contact.phone_number)
+    await finish_registration(
+        message, state, uow, clock, notifier, i18n, phone=message.contact.phone_number
+    )
 
 
 @router.message(Registration.phone, ButtonText(SKIP))
 async def phone_skipped(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, i18n: I18n
+    message: Message,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    i18n: I18n,
 ) -> None:
-    await finish_registration(message, state, uow, clock, i18n, phone=None)
+    await finish_registration(message, state, uow, clock, notifier, i18n, phone=None)
 
 
 @router.message(Registration.phone)
@@ -195,6 +208,7 @@ async def finish_registration(
     state: FSMContext,
     uow: UnitOfWork,
     clock: Clock,
+    notifier: Notifier,
     i18n: I18n,
     *,
     phone: str | None,
@@ -202,8 +216,18 @@ async def finish_registration(
     data = await state.get_data()
     user = message.from_user
     assert user is not None
-    try:
-        outcome = await accounts.register_employee(
+    await state.clear()  # registered or not, the registration is over
+
+    async def refused(exc: DomainError) -> None:
+        text = (
+            invite_problem_text(exc.reason)
+            if isinstance(exc, InviteUnusable)
+            else _("I could not register you: {reason}").format(reason=exc.message)
+        )
+        await message.answer(text, reply_markup=ReplyKeyboardRemove())
+
+    outcome = await perform(
+        accounts.register_employee(
             uow,
             clock,
             code=data.get("code", ""),
@@ -212,19 +236,13 @@ async def finish_registration(
             locale=i18n.current_locale,
             username=user.username,
             phone=phone,
-        )
-    except InviteUnusable as exc:
-        await state.clear()
-        await message.answer(invite_problem_text(exc.reason), reply_markup=ReplyKeyboardRemove())
+        ),
+        uow,
+        notifier,
+        refused,
+    )
+    if outcome is None:
         return
-    except DomainError as exc:
-        await state.clear()
-        await message.answer(
-            _("I could not register you: {reason}").format(reason=exc.message),
-            reply_markup=ReplyKeyboardRemove(),
-        )
-        return
-    await state.clear()
     employee = outcome.value
     client = await uow.clients.get(employee.client_id)
     assert client is not None

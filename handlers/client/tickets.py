@@ -17,9 +17,12 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
 from domain.errors import DomainError, NotFound
+from domain.lifecycle import ActorKind, can_transition
 from domain.model import Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.recipients import LOW_RATING_UP_TO
 from domain.use_cases import employee_tickets
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client.intake import MEDIA, attachment_of, escape
 from handlers.client.states import TicketInput
@@ -168,9 +171,9 @@ async def render_card(
     n = ticket.number
     if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
         rows.append([(_("💬 Add a comment or photo"), TicketCb(ticket=n, action="comment").pack())])
-    if ticket.status is TicketStatus.NEW:
+    if employee_may(ticket, TicketStatus.CANCELLED):  # before work starts
         rows.append([(_("✖ Cancel the request"), TicketCb(ticket=n, action="cancel").pack())])
-    if ticket.status is TicketStatus.RESOLVED:
+    if employee_may(ticket, TicketStatus.CLOSED):  # confirm a fix
         rows.append(
             [
                 (_("✅ It works"), TicketCb(ticket=n, action="confirm").pack()),
@@ -181,6 +184,11 @@ async def render_card(
         rows.append(rating_row(n))
     rows.append([(_("« My tickets"), ListCb(scope="my", screen=0).pack())])
     return "\n".join(lines), inline(*rows)
+
+
+def employee_may(ticket: Ticket, status: TicketStatus) -> bool:
+    """Whether the employee may take the ticket to `status` now (domain/lifecycle.py)."""
+    return can_transition(ticket.status, status, ActorKind.EMPLOYEE)
 
 
 def rating_row(number: int) -> list[tuple[str, str]]:
@@ -250,6 +258,11 @@ async def visible_ticket(
         return None
 
 
+async def out_of_date(query: CallbackQuery) -> None:
+    """The button belongs to a card that shows the ticket as it no longer is."""
+    await query.answer(_("This card is out of date."), show_alert=True)
+
+
 @router.callback_query(TicketCb.filter(F.action == "comment"))
 async def ask_comment(
     query: CallbackQuery,
@@ -284,21 +297,22 @@ async def comment_received(
     number = (await state.get_data()).get("ticket")
     attachment = attachment_of(message)
     text = (message.text or message.caption or "").strip()
-    try:
-        outcome = await employee_tickets.comment_as_employee(
+    await state.clear()  # one comment was asked for, taken or not
+    outcome = await perform(
+        employee_tickets.comment_as_employee(
             uow,
             clock,
             ticket_id=int(number or 0),
             tg_id=actor.tg_id,
             text=text,
             attachments=(attachment,) if attachment else (),
-        )
-    except DomainError as exc:
-        await state.clear()
-        await message.answer(domain_error_text(exc))
+        ),
+        uow,
+        notifier,
+        lambda exc: message.answer(domain_error_text(exc)),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
-    await state.clear()
     await message.answer(
         _("Added to №{number}; the engineer will see it.").format(number=number),
         reply_markup=main_keyboard(),
@@ -318,16 +332,16 @@ async def cancel_ticket(
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
-    try:
-        outcome = await employee_tickets.cancel_by_employee(
-            uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id
-        )
-    except DomainError:
-        await query.answer(
+    outcome = await perform(
+        employee_tickets.cancel_by_employee(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id),
+        uow,
+        notifier,
+        lambda _exc: query.answer(
             _("Work on it has already started; it cannot be cancelled now."), show_alert=True
-        )
+        ),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await query.answer(_("Cancelled"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
     await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
@@ -346,14 +360,14 @@ async def confirm(
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
-    try:
-        outcome = await employee_tickets.confirm_resolution(
-            uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id
-        )
-    except DomainError:
-        await query.answer(_("This card is out of date."), show_alert=True)
+    outcome = await perform(
+        employee_tickets.confirm_resolution(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id),
+        uow,
+        notifier,
+        lambda _exc: out_of_date(query),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await query.answer(_("Thank you!"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
     await query.message.edit_text(  # type: ignore[union-attr]
@@ -377,10 +391,16 @@ async def reopen_pressed(
     if ticket is None:
         return
     if ticket.status is not TicketStatus.RESOLVED:
-        await query.answer(_("This card is out of date."), show_alert=True)
+        await out_of_date(query)
         return
-    outcome = await employee_tickets.reopen(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id)
-    await notifier.publish(uow, outcome.events)
+    outcome = await perform(
+        employee_tickets.reopen(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id),
+        uow,
+        notifier,
+        lambda _exc: out_of_date(query),
+    )
+    if outcome is None:
+        return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
     prompt = await query.message.answer(  # type: ignore[union-attr]
@@ -407,21 +427,23 @@ async def rated(
     if ticket is None:
         return
     if not is_number(callback_data.value):
-        await query.answer(_("This card is out of date."), show_alert=True)
+        await out_of_date(query)
         return
-    try:
-        outcome = await employee_tickets.rate(
+    outcome = await perform(
+        employee_tickets.rate(
             uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id, score=int(callback_data.value)
-        )
-    except DomainError as exc:
-        await query.answer(domain_error_text(exc), show_alert=True)
+        ),
+        uow,
+        notifier,
+        lambda exc: query.answer(domain_error_text(exc), show_alert=True),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await query.answer(_("Thank you!"))
     await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
     ask = (
         _("Thank you for the rating! Anything to add? Just write it.")
-        if int(callback_data.value) > 3
+        if outcome.value.score > LOW_RATING_UP_TO
         else _(
             "We are sorry it went like this. Please write what was wrong: your personal "
             "manager will read it."
@@ -442,14 +464,16 @@ async def rating_comment(
 ) -> None:
     number = int((await state.get_data()).get("ticket") or 0)
     await state.clear()
-    try:
-        outcome = await employee_tickets.comment_rating(
+    outcome = await perform(
+        employee_tickets.comment_rating(
             uow, clock, ticket_id=number, tg_id=actor.tg_id, comment=message.text or ""
-        )
-    except DomainError as exc:
-        await message.answer(domain_error_text(exc))
+        ),
+        uow,
+        notifier,
+        lambda exc: message.answer(domain_error_text(exc)),
+    )
+    if outcome is None:
         return
-    await notifier.publish(uow, outcome.events)
     await message.answer(_("Thank you, we will read it."), reply_markup=main_keyboard())
 
 
