@@ -27,9 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from domain.enums import Priority, TicketKind, TicketStatus
-from domain.model import Client, Rating, Ticket
-
-LOW_RATING_MAX = 3
+from domain.model import LOW_RATING_UP_TO, Client, Rating, Ticket
 
 _ZERO = timedelta(0)
 _TENTHS = Decimal("0.1")
@@ -137,7 +135,7 @@ class ComplianceReport:
     emergencies: tuple[AfterHoursEmergency, ...]  # cancelled ones included
     ratings_count: int
     average_rating: Decimal | None
-    low_ratings: tuple[Rating, ...]  # score <= LOW_RATING_MAX, by ticket number
+    low_ratings: tuple[Rating, ...]  # score <= LOW_RATING_UP_TO, by ticket number
 
     @property
     def total_overdue(self) -> timedelta:
@@ -234,7 +232,7 @@ def compliance_report(
         emergencies=tuple(_emergency(t) for t in in_period if t.emergency),
         ratings_count=len(rated),
         average_rating=_average(r.score for r in rated),
-        low_ratings=tuple(r for r in rated if r.score <= LOW_RATING_MAX),
+        low_ratings=tuple(r for r in rated if r.score <= LOW_RATING_UP_TO),
     )
 
 

@@ -170,6 +170,11 @@ class WorkLog:
     note: str = ""
 
 
+# A rating of at most this many stars of 5 is the personal manager's business: they hear of
+# it, and the monthly report lists it.
+LOW_RATING_UP_TO = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Rating:
     ticket_id: int

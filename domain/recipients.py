@@ -29,11 +29,10 @@ from enum import StrEnum
 
 from domain import events as ev
 from domain.enums import Priority, TicketStatus
+from domain.model import LOW_RATING_UP_TO
 
 # A manager who does not hear of every new ticket still hears of those from High up.
 MANAGER_HEARS_FROM = Priority.HIGH
-# A rating of at most this many stars of 5 is the manager's business.
-LOW_RATING_UP_TO = 3
 
 
 class Audience(StrEnum):

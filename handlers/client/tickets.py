@@ -18,9 +18,8 @@ from aiogram.utils.i18n import gettext as _
 from domain import TicketStatus
 from domain.errors import DomainError, NotFound
 from domain.lifecycle import ActorKind, can_transition
-from domain.model import Client, Ticket
+from domain.model import LOW_RATING_UP_TO, Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.recipients import LOW_RATING_UP_TO
 from domain.use_cases import employee_tickets
 from handlers.acting import perform
 from handlers.actor import Actor
