@@ -21,7 +21,8 @@ from domain.model import Client, Staff
 from domain.ports import UnitOfWork
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
-from storage import Database, SqliteStorage
+from storage import Database
+from storage.fsm import SqliteStorage
 
 KEY = StorageKey(bot_id=1, chat_id=10, user_id=10)
 
