@@ -17,8 +17,9 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, ReplyKeyboa
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.ports import UnitOfWork
+from domain.ports import Notifier, UnitOfWork
 from domain.use_cases import accounts
+from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.ui.callbacks import LanguageCb
 from handlers.ui.keyboards import inline, main_keyboard
@@ -68,19 +69,27 @@ async def choose_language(message: Message) -> None:
 
 @router.callback_query(LanguageCb.filter())
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageCb, actor: Actor, uow: UnitOfWork, i18n: I18n
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    notifier: Notifier,
+    i18n: I18n,
 ) -> None:
     """Remember the language of a registered person; answer in it at once."""
     locale = callback_data.locale
     if locale not in LANGUAGE_NAMES:
         await query.answer(_("This card is out of date."), show_alert=True)
         return
-    if actor.is_employee:
-        await accounts.update_employee_profile(uow, actor.tg_id, locale=locale)
-    elif actor.is_staff:
-        assert actor.staff is not None
-        actor.staff.locale = locale
-        await uow.staff.update(actor.staff)
+    if actor.is_employee or actor.is_staff:  # somebody else is answered, nothing is kept
+        kept = await perform(
+            accounts.set_language(uow, actor.tg_id, locale),
+            uow,
+            notifier,
+            lambda _exc: query.answer(_("This card is out of date."), show_alert=True),
+        )
+        if kept is None:
+            return
     with i18n.use_locale(locale):
         await query.answer()
         text = _("Language: {name}").format(name=LANGUAGE_NAMES[locale])

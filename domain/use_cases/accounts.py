@@ -14,7 +14,14 @@ from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
 from domain.model import Client, Employee, Invite, Plan, Staff
 from domain.ports import Clock, UnitOfWork
 from domain.sla import SlaTable
-from domain.use_cases.common import Outcome, acting_employee, clean_text, get_client, staff_member
+from domain.use_cases.common import (
+    Outcome,
+    acting_employee,
+    acting_staff,
+    clean_text,
+    get_client,
+    staff_member,
+)
 
 
 async def register_client(
@@ -168,23 +175,18 @@ async def register_employee(
     return Outcome(employee, (ev.EmployeeRegistered(invite.client_id, employee.id),))
 
 
-async def update_employee_profile(
-    uow: UnitOfWork,
-    tg_id: int,
-    *,
-    name: str | None = None,
-    phone: str | None = None,
-    locale: str | None = None,
-) -> Outcome[Employee]:
-    employee = await acting_employee(uow, tg_id)
-    if name is not None:
-        employee.name = clean_text(name, limit=200, what="name")
-    if phone is not None:
-        employee.phone = clean_text(phone, limit=32, what="phone")
-    if locale is not None:
+async def set_language(uow: UnitOfWork, tg_id: int, locale: str) -> Outcome[None]:
+    """The language a registered person reads the bot in: a client's employee, or a staff
+    member (their cards, pages and notices); AccessDenied for anybody else."""
+    employee = await uow.employees.by_tg_id(tg_id)
+    if employee is not None and employee.active:
         employee.locale = locale
-    await uow.employees.update(employee)
-    return Outcome(employee)
+        await uow.employees.update(employee)
+        return Outcome(None)
+    staff = await acting_staff(uow, tg_id)
+    staff.locale = locale
+    await uow.staff.update(staff)
+    return Outcome(None)
 
 
 async def colleagues(uow: UnitOfWork, *, director_tg_id: int) -> list[Employee]:

@@ -373,3 +373,13 @@ def test_an_invite_code_never_reads_as_a_command_line_option():
     codes = [accounts.new_invite_code() for _ in range(3000)]
     assert not [c for c in codes if c.startswith("-")]
     assert all(len(c) == 12 for c in codes) and len(set(codes)) == len(codes)
+
+
+async def test_a_registered_person_keeps_the_language_they_chose(uow, clock):
+    await accounts.set_language(uow, EMPLOYEE_TG, "en")
+    await accounts.set_language(uow, ENGINEER, "en")
+
+    assert (await uow.employees.by_tg_id(EMPLOYEE_TG)).locale == "en"
+    assert (await uow.staff.get(ENGINEER)).locale == "en"
+    with pytest.raises(AccessDenied):
+        await accounts.set_language(uow, STRANGER_TG, "en")
