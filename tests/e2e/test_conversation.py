@@ -582,6 +582,7 @@ async def test_a_photo_and_its_words_reach_the_staff_as_one_message(desk: Desk):
 
 
 @pytest.mark.expect_failures  # the injected 5xx are logged as warnings and refused calls
+@pytest.mark.slow
 async def test_an_intake_goes_on_through_telegrams_blips(desk: Desk):
     anna, _engineer, _manager = await staff_world(desk)
     await anna.send("не печатает принтер")

@@ -14,6 +14,8 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from bot.sandbox import BotApiEmulator
 from tests.e2e.harness import ADMIN_ID, STAFF_CHAT_ID, Desk, running_desk
 from tests.e2e.test_client_side import reach_summary
@@ -61,6 +63,7 @@ async def kill(process: asyncio.subprocess.Process) -> None:
 # --- nothing is lost when the bot is killed ------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_send_press_taken_while_the_database_is_locked_survives_a_kill(
     emulator: BotApiEmulator, tmp_path: Path
 ):
@@ -126,6 +129,7 @@ def inbox_rows(tmp_path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM inbox").fetchone()[0])
 
 
+@pytest.mark.slow
 def test_random_kills_during_intakes_lose_no_update_and_no_ticket():
     """bench/kills.py, small: the bot is killed at random moments while people work."""
     done = subprocess.run(
@@ -151,6 +155,7 @@ def test_random_kills_during_intakes_lose_no_update_and_no_ticket():
 # --- one chat does not hold up the others ---------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_chat_whose_calls_hang_does_not_hold_up_the_others(
     emulator: BotApiEmulator, tmp_path: Path
 ):

@@ -3,11 +3,14 @@ what each person saw."""
 
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 
 DEMO = Path(__file__).resolve().parents[2] / "bot" / "sandbox" / "scripts" / "demo.txt"
 
 
+@pytest.mark.slow
 def test_the_demo_script_registers_tickets_in_both_languages(capsys):
     try:
         main(["sandbox", "--script", str(DEMO)])
@@ -30,6 +33,7 @@ def test_a_missing_script_is_a_clear_error(capsys, tmp_path):
     assert "cannot read the script" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     script = DEMO.with_name("after_hours.txt")
     try:
