@@ -280,6 +280,7 @@ async def test_the_keyboard_buttons_at_a_comment_a_reason_and_a_rating_comment(d
     await anna.wait_for_message(contains="Опишите")
     await anna.command("cancel")
     await anna.wait_for_message(contains="Отменено")
+    await desk.settled()  # the card in the staff chat shows the reopened ticket's buttons
 
     await resolve(desk, engineer, card, "Заменили картридж ещё раз")
     resolved = await anna.wait_for_message(contains="ещё раз")
