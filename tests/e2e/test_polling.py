@@ -145,7 +145,7 @@ def test_random_kills_during_intakes_lose_no_update_and_no_ticket():
             # A step left unanswered by a kill is given up on sooner than by people: the
             # restarted bot answers within a second or two, or never.
             "--answer-timeout",
-            "5",
+            "3",
         ],
         cwd=ROOT,
         capture_output=True,
