@@ -44,58 +44,108 @@ import tempfile
 import time
 from contextlib import closing
 
-from bench.throughput import SCRIPT as SERVE_SCRIPT
 from bench.throughput import STAFF_CHAT_ID, Answers, card, new_message, prepare_world
 from bot.sandbox import BotApiEmulator, Person
 
 ROOT = Path(__file__).resolve().parent.parent
-# How long a person waits for an answer before taking the step as lost.
+SCRIPT = Path(__file__).resolve()
+# How long a person waits for an answer before taking the step as lost (--answer-timeout).
 ANSWER_TIMEOUT = 20.0
 
 
 class Bot:
-    """The bot's process: started, killed, started again."""
+    """The bot's process: started, killed, started again.
+
+    Each bot is forked from a process that has imported the bot and warmed it up once
+    (`--zygote`), as a supervisor that preloads would: a restart takes a fraction of a
+    second, where a fresh interpreter spends seconds importing aiogram. What is killed is
+    the same: a process running `FrontDesk` over the database file, with SIGKILL."""
 
     def __init__(self, emulator: BotApiEmulator, db_path: Path, in_flight: int) -> None:
         self.emulator = emulator
         self.db_path = db_path
         self.in_flight = in_flight
-        self.process: asyncio.subprocess.Process | None = None
+        self.zygote: asyncio.subprocess.Process | None = None
+        self.pid: int | None = None
         self.starts = 0
 
+    async def _line(self) -> list[str]:
+        assert self.zygote is not None and self.zygote.stdout is not None
+        line = await asyncio.wait_for(self.zygote.stdout.readline(), 60)
+        if not line:
+            raise RuntimeError("the bot's parent process ended")
+        return line.decode().split()
+
     async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(SERVE_SCRIPT),
-            "--serve",
-            "ours",
-            "--api",
-            self.emulator.base_url,
-            "--token",
-            self.emulator.token,
-            "--db",
-            str(self.db_path),
-            "--in-flight",
-            str(self.in_flight),
-            cwd=str(ROOT),
-            stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        assert self.process.stdout is not None
-        ready = await asyncio.wait_for(self.process.stdout.readline(), 60)
-        if not ready.startswith(b"ready"):
+        if self.zygote is None:
+            self.zygote = await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(SCRIPT),
+                "--zygote",
+                self.emulator.base_url,
+                self.emulator.token,
+                str(self.db_path),
+                str(self.in_flight),
+                cwd=str(ROOT),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        assert self.zygote.stdin is not None
+        self.zygote.stdin.write(b"start\n")
+        await self.zygote.stdin.drain()
+        started = await self._line()
+        if started[:1] != ["started"]:
+            raise RuntimeError(f"the bot did not start: {started}")
+        self.pid = int(started[1])
+        if (await self._line())[:1] != ["ready"]:
             raise RuntimeError("the bot did not start")
         self.starts += 1
 
+    async def _end(self, signum: int) -> None:
+        assert self.pid is not None
+        os.kill(self.pid, signum)
+        while (await self._line()) != ["exited", str(self.pid)]:
+            pass
+        self.pid = None
+
     async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
+        await self._end(signal.SIGKILL)
 
     async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            await self.process.wait()
+        if self.pid is not None:
+            await self._end(signal.SIGTERM)
+        if self.zygote is not None:
+            assert self.zygote.stdin is not None
+            self.zygote.stdin.close()
+            await self.zygote.wait()
+            self.zygote = None
+
+
+def zygote(api: str, token: str, db_path: Path, in_flight: int) -> None:
+    """Import and warm the bot up once, then fork a bot for each "start" read on stdin,
+    saying "started PID" (the bot says "ready" once it polls) and "exited PID" when it
+    has ended. Nothing here starts a thread or an event loop before forking."""
+    from bot.telegram.tuning import warm_up
+
+    from bench.throughput import serve_ours
+
+    warm_up()
+    for command in sys.stdin:
+        if command.strip() != "start":
+            continue
+        pid = os.fork()
+        if pid == 0:  # the bot
+            code = 0
+            try:
+                asyncio.run(serve_ours(api, token, db_path, in_flight))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        print("started", pid, flush=True)
+        os.waitpid(pid, 0)
+        print("exited", pid, flush=True)
 
 
 class Employee:
@@ -107,13 +157,15 @@ class Employee:
         self.stuck_at: str | None = None
 
 
-async def work(answers: Answers, who: Employee, n: int, done: asyncio.Event) -> None:
+async def work(
+    answers: Answers, who: Employee, n: int, done: asyncio.Event, answer_timeout: float
+) -> None:
     """Intakes one after another until the kills are over (at least one)."""
-    while await intake(answers, who, n) and not done.is_set():
+    while await intake(answers, who, n, answer_timeout) and not done.is_set():
         pass
 
 
-async def intake(answers: Answers, who: Employee, n: int) -> bool:
+async def intake(answers: Answers, who: Employee, n: int, answer_timeout: float) -> bool:
     person = who.person
     # A second request right after the first starts with «Новая заявка»: the same words
     # alone would be taken as more about the first (domain/routing.py).
@@ -134,7 +186,7 @@ async def intake(answers: Answers, who: Employee, n: int) -> bool:
         if name == "send":
             who.sends += 1
         try:
-            await asyncio.wait_for(answers.act(person, action, wanted), ANSWER_TIMEOUT)
+            await asyncio.wait_for(answers.act(person, action, wanted), answer_timeout)
         except TimeoutError:
             who.stuck_at = name
             return False
@@ -171,7 +223,13 @@ def cards_per_ticket(emulator: BotApiEmulator) -> dict[int, list[int]]:
     return found
 
 
-async def main(people: int, kills: int, in_flight: int, seed: int | None) -> int:
+async def main(
+    people: int,
+    kills: int,
+    in_flight: int,
+    seed: int | None,
+    answer_timeout: float = ANSWER_TIMEOUT,
+) -> int:
     if seed is not None:
         random.seed(seed)
     with tempfile.TemporaryDirectory() as folder:
@@ -186,7 +244,10 @@ async def main(people: int, kills: int, in_flight: int, seed: int | None) -> int
             try:
                 kills_over = asyncio.Event()
                 working = asyncio.gather(
-                    *(work(answers, p, n, kills_over) for n, p in enumerate(persons))
+                    *(
+                        work(answers, p, n, kills_over, answer_timeout)
+                        for n, p in enumerate(persons)
+                    )
                 )
                 for _ in range(kills):
                     await asyncio.sleep(random.uniform(0.2, 1.5))
@@ -234,12 +295,25 @@ async def main(people: int, kills: int, in_flight: int, seed: int | None) -> int
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--zygote"]:
+        zygote(sys.argv[2], sys.argv[3], Path(sys.argv[4]), int(sys.argv[5]))
+        sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=40)
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--in-flight", type=int, default=16, help="UPDATES_IN_FLIGHT (16)")
     parser.add_argument("--seed", type=int, help="for a run that can be repeated")
+    parser.add_argument(
+        "--answer-timeout",
+        type=float,
+        default=ANSWER_TIMEOUT,
+        help=f"seconds before an unanswered step counts as lost ({ANSWER_TIMEOUT:g})",
+    )
     args = parser.parse_args()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     with contextlib.suppress(KeyboardInterrupt):
-        sys.exit(asyncio.run(main(args.people, args.kills, args.in_flight, args.seed)))
+        sys.exit(
+            asyncio.run(
+                main(args.people, args.kills, args.in_flight, args.seed, args.answer_timeout)
+            )
+        )

@@ -120,6 +120,8 @@ class FrontDesk:
 
     settings: Settings
     clock: Clock
+    # Telegram's flood limits as the bot keeps them (the end-to-end tests' are faster).
+    throttle: Throttle = field(default_factory=Throttle)
     db: Database = field(init=False)
     bot: Bot = field(init=False)
     dp: Dispatcher = field(init=False)
@@ -147,7 +149,7 @@ class FrontDesk:
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
         self.bot.session.middleware(self.telegram)
-        throttle = Throttle()  # innermost: it sees every call, waits and counts
+        throttle = self.throttle  # innermost: it sees every call, waits and counts
         self.bot.session.middleware(RetryBlips(throttle.pacing))  # each try waits its place
         self.bot.session.middleware(throttle)
         try:

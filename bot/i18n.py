@@ -8,6 +8,7 @@ forget and translators may split a locale into several `.po` files.
 from __future__ import annotations
 
 import contextvars
+import functools
 import gettext
 import io
 from pathlib import Path
@@ -36,6 +37,16 @@ def load_catalog(locale: str, directory: Path = LOCALES_DIR) -> Catalog:
     return merged
 
 
+@functools.lru_cache(maxsize=16)
+def _compiled(locale: str, directory: Path, sources: tuple[tuple[str, int, int], ...]) -> bytes:
+    """The locale's catalog as a `.mo` file. Cached for as long as its `.po` files stay as
+    they were (`sources`: name, mtime, size): a desk started again in the same process
+    (the sandbox, the tests) does not parse them again."""
+    buffer = io.BytesIO()
+    write_mo(buffer, load_catalog(locale, directory))
+    return buffer.getvalue()
+
+
 class PoI18n(I18n):
     """aiogram's I18n with the catalogs compiled from the `.po` files at start-up."""
 
@@ -56,10 +67,12 @@ class PoI18n(I18n):
         for locale_dir in sorted(self.path.iterdir()):
             if not (locale_dir / "LC_MESSAGES").is_dir():
                 continue
-            buffer = io.BytesIO()
-            write_mo(buffer, load_catalog(locale_dir.name, self.path))
-            buffer.seek(0)
-            translations[locale_dir.name] = gettext.GNUTranslations(buffer)
+            sources = tuple(
+                (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                for path in sorted((locale_dir / "LC_MESSAGES").glob("*.po"))
+            )
+            mo = _compiled(locale_dir.name, self.path, sources)
+            translations[locale_dir.name] = gettext.GNUTranslations(io.BytesIO(mo))
         return translations
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import ssl
+import types
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 import bot.sandbox
 from bot.sandbox import BotApiEmulator
-from tests.e2e.harness import Desk, running_desk
+from tests.e2e.harness import FAST_FLOOD_LIMITS, Desk, running_desk
 
 _SANDBOX_DIR = str(Path(bot.sandbox.__file__).parent)
 _E2E_DIR = Path(__file__).parent
@@ -24,6 +26,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_tls_context() -> Iterator[None]:
+    """aiogram's session loads the CA bundle into a TLS context of its own for every bot
+    (40 ms here, a few hundred bots a run), and the emulator speaks plain HTTP: one
+    context serves them all."""
+    import aiogram.client.session.aiohttp as aiohttp_session
+
+    context = ssl.create_default_context()
+    with pytest.MonkeyPatch.context() as patch:
+        shared = types.SimpleNamespace(create_default_context=lambda **_: context)
+        patch.setattr(aiohttp_session, "ssl", shared)
+        yield
+
+
 def _sandbox_tasks() -> list[asyncio.Task]:
     """Running tasks whose coroutine is emulator code."""
     leftovers = []
@@ -35,13 +51,16 @@ def _sandbox_tasks() -> list[asyncio.Task]:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[BotApiEmulator]:
     """A started emulator on a free 127.0.0.1 port, stopped after the test.
 
-    Teardown also checks that the emulator left no task running and hit no
-    internal error (an emulator bug answers the bot with a 500).
+    It counts Telegram's flood limits 20 times faster (`FAST_FLOOD_LIMITS`; the desk
+    keeps the same), unless the test is marked `real_flood_limits`. Teardown also checks
+    that the emulator left no task running and hit no internal error (an emulator bug
+    answers the bot with a 500).
     """
-    emulator = BotApiEmulator()
+    real = request.node.get_closest_marker("real_flood_limits") is not None
+    emulator = BotApiEmulator(rate_limits=True if real else FAST_FLOOD_LIMITS)
     await emulator.start()
     try:
         yield emulator

@@ -110,6 +110,7 @@ async def row_status(desk: Desk, outbox_id: int | None) -> tuple[str, int]:
 
 
 @pytest.mark.expect_failures
+@pytest.mark.slow
 async def test_every_message_arrives_once_and_in_order_through_429_5xx_and_drops(desk: Desk):
     emulator = desk.emulator
     faults = emulator.faults
@@ -337,6 +338,7 @@ def between_tries(row: sqlite3.Row) -> bool:
     return timedelta(seconds=0.3) < due_in < timedelta(seconds=30)
 
 
+@pytest.mark.slow
 async def test_pending_rows_survive_the_process_being_killed(
     emulator: BotApiEmulator, tmp_path: Path
 ):
@@ -422,6 +424,8 @@ async def test_a_message_in_flight_at_a_crash_goes_at_once_after_the_restart(
 # --- Telegram's flood limits ----------------------------------------------------------
 
 
+@pytest.mark.real_flood_limits
+@pytest.mark.slow
 async def test_bursts_keep_every_window_within_its_limit_and_arrive_in_order(desk: Desk):
     emulator = desk.emulator
     emulator.enable_rate_limits(True)
@@ -463,6 +467,7 @@ async def test_bursts_keep_every_window_within_its_limit_and_arrive_in_order(des
     assert busiest.overall <= 30
 
 
+@pytest.mark.slow
 async def test_a_breach_notice_goes_ahead_of_a_burst_of_ordinary_ones(desk: Desk):
     """Telegram's 30 a second overall is the bottleneck: the manager's breach notice,
     queued last, is among the first sent, and each chat still gets its own in order."""

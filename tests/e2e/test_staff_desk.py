@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from bot.sandbox import BotApiEmulator, Person
 from domain import StaffRole, TicketKind, TicketStatus
 from domain.enums import Scope, WorkImpact
@@ -227,6 +229,8 @@ async def test_staff_work_from_their_private_chat_too(desk: Desk):
     await anna.wait_for_message(lambda m: m.kind == "photo")
 
 
+@pytest.mark.real_flood_limits
+@pytest.mark.slow
 async def test_when_many_file_at_once_every_ticket_is_in_the_staff_chat_within_seconds(
     emulator: BotApiEmulator, tmp_path
 ):
