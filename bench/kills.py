@@ -126,9 +126,8 @@ def zygote(api: str, token: str, db_path: Path, in_flight: int) -> None:
     """Import and warm the bot up once, then fork a bot for each "start" read on stdin,
     saying "started PID" (the bot says "ready" once it polls) and "exited PID" when it
     has ended. Nothing here starts a thread or an event loop before forking."""
-    from bot.telegram.tuning import warm_up
-
     from bench.throughput import serve_ours
+    from bot.telegram.tuning import warm_up
 
     warm_up()
     for command in sys.stdin:

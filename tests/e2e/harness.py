@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.flood_limits import Throttle
-
 from bot.app import FrontDesk
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.sandbox import BotApiEmulator, Group, Person, RateLimits, Window
+from bot.telegram.flood_limits import Throttle
 from domain import SlaTier, StaffRole
 from domain.duty import parse_weekly
 from domain.enums import EmployeeRole
