@@ -22,6 +22,7 @@ from domain.use_cases import accounts
 from handlers.actor import Actor
 from handlers.ui.callbacks import LanguageCb
 from handlers.ui.keyboards import inline, main_keyboard
+from handlers.ui.pressed import Pressed
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -85,9 +86,9 @@ async def language_chosen(
         await query.answer()
         text = _("Language: {name}").format(name=LANGUAGE_NAMES[locale])
         if actor.is_employee:
-            await query.message.answer(text, reply_markup=main_keyboard())  # type: ignore[union-attr]
+            await Pressed(query).answer(text, reply_markup=main_keyboard())
         else:
-            await query.message.answer(text)  # type: ignore[union-attr]
+            await Pressed(query).answer(text)
 
 
 @router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
