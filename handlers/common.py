@@ -23,6 +23,7 @@ from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.ui.callbacks import LanguageCb
 from handlers.ui.keyboards import inline, main_keyboard
+from handlers.ui.pressed import Pressed
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -94,9 +95,9 @@ async def language_chosen(
         await query.answer()
         text = _("Language: {name}").format(name=LANGUAGE_NAMES[locale])
         if actor.is_employee:
-            await query.message.answer(text, reply_markup=main_keyboard())  # type: ignore[union-attr]
+            await Pressed(query).answer(text, reply_markup=main_keyboard())
         else:
-            await query.message.answer(text)  # type: ignore[union-attr]
+            await Pressed(query).answer(text)
 
 
 @router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))

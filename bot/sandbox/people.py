@@ -34,7 +34,7 @@ from .model import (
     PersonRecord,
     poll_object,
 )
-from .state import MEMBER_STATUSES, TOPIC_ICON_COLORS, SandboxState, now
+from .state import MEMBER_STATUSES, TOPIC_ICON_COLORS, SandboxState
 
 MessagePredicate = Callable[[ChatMessage], Any]
 ThreadRef = ForumTopicRecord | int | None
@@ -258,7 +258,7 @@ class Group(ChatView):
             {
                 "chat": self._state.chat_json(chat),
                 "from": actor.to_user(),
-                "date": now(),
+                "date": self._state.now(),
                 "old_chat_member": old,
                 "new_chat_member": _bot_member(self._state, status),
             },
@@ -594,7 +594,7 @@ class Person(ChatView):
             {
                 "id": record.id,
                 "from": self.user,
-                "message": target.to_api(),
+                "message": self._state.pressed_message(target),
                 "chat_instance": self._state.chat_instance(chat_record),
                 "data": record.data,
             },
@@ -619,7 +619,7 @@ class Person(ChatView):
             {
                 "id": record.id,
                 "from": self.user,
-                "message": message.to_api(),
+                "message": self._state.pressed_message(message),
                 "chat_instance": self._state.chat_instance(chat_record),
                 "data": data,
             },
@@ -690,7 +690,7 @@ class Person(ChatView):
             {
                 "chat": self._state.chat_json(self.chat),
                 "from": self.user,
-                "date": now(),
+                "date": self._state.now(),
                 "old_chat_member": member if blocked else kicked,
                 "new_chat_member": kicked if blocked else member,
             },

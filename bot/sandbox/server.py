@@ -18,6 +18,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,9 @@ class BotApiEmulator:
     Telegram's flood limits are on (``rate_limits=False`` switches them off; pass a
     ``RateLimits`` to tune them): a bot that sends faster than Telegram allows is
     answered 429 here as it would be there. ``clock`` is the monotonic clock they use.
+    ``wall_clock`` is Telegram's time (Unix seconds): message dates, and a button pressed
+    on a message older than 48 hours comes with an InaccessibleMessage; ``follow_clock``
+    makes it follow a movable clock.
     """
 
     def __init__(
@@ -54,10 +58,11 @@ class BotApiEmulator:
         port: int = 0,
         rate_limits: bool | RateLimits = True,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         webhook_retry_delay: float = 0.2,
         shutdown_timeout: float = 2.0,
     ) -> None:
-        self.state = SandboxState(token, bot_username, bot_first_name)
+        self.state = SandboxState(token, bot_username, bot_first_name, wall_clock)
         self.faults = FaultInjector()
         limits = rate_limits if isinstance(rate_limits, RateLimits) else None
         self.rate_limiter = RateLimiter(limits, clock)
@@ -281,6 +286,11 @@ class BotApiEmulator:
         return unsubscribe
 
     # --- faults, limits, observation -----------------------------------------------
+
+    def follow_clock(self, now: Callable[[], datetime]) -> None:
+        """Take Telegram's time from ``now`` (a movable clock's ``now``): the messages
+        sent from then on are dated by it, and get old as it moves."""
+        self.state.wall_clock = lambda: now().timestamp()
 
     def enable_rate_limits(self, enabled: bool = True) -> None:
         """Switch Telegram's flood limits on or off (the windows start empty)."""

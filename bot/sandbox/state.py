@@ -39,8 +39,10 @@ TOPIC_ICON_COLORS = (7322096, 16766590, 13338331, 9367192, 16749490, 16478047)
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 
 
-def now() -> int:
-    return int(time.time())
+# Telegram delivers a button press on a message older than this (by Telegram's clock) with
+# an InaccessibleMessage: only the chat and the message_id, and a date of 0.
+# https://core.telegram.org/bots/api#maybeinaccessiblemessage
+ACCESSIBLE_FOR_SECONDS = 48 * 3600
 
 
 class SandboxState:
@@ -49,12 +51,16 @@ class SandboxState:
         token: str,
         bot_username: str,
         bot_first_name: str = "Front Desk",
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         bot_id_part = token.split(":", 1)[0]
         if not bot_id_part.isdigit() or ":" not in token:
             raise ValueError("token must look like '<bot id>:<secret>', e.g. '123456:TEST'")
         self.token = token
         self.signal = ChangeSignal()
+        # Telegram's clock: message dates, and how old a message is when a button on it
+        # is pressed.  The sandbox and the tests make it follow their movable clock.
+        self.wall_clock = wall_clock
         self.bot_id = int(bot_id_part)
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -72,6 +78,23 @@ class SandboxState:
         self._user_ids = itertools.count(1_000_001)
         self._group_ids = itertools.count(1)
         self._sequence = itertools.count(1)
+
+    # --- time -------------------------------------------------------------
+
+    def now(self) -> int:
+        """Telegram's clock, in Unix seconds."""
+        return int(self.wall_clock())
+
+    def pressed_message(self, message: ChatMessage) -> JsonDict:
+        """The ``message`` of a callback query for a button on ``message``: the Message
+        itself, or an InaccessibleMessage once it is older than Telegram lets bots see."""
+        if self.now() - message.date > ACCESSIBLE_FOR_SECONDS:
+            return {
+                "chat": self.chat_json(self.chat(message.chat_id)),
+                "message_id": message.message_id,
+                "date": 0,
+            }
+        return message.to_api()
 
     # --- identities -------------------------------------------------------
 
@@ -244,7 +267,7 @@ class SandboxState:
             "message_id": message_id,
             "from": sender.to_user() if sender else self.bot_user,
             "chat": self.chat_json(chat),
-            "date": now(),
+            "date": self.now(),
         }
         if thread_id is not None:
             data["message_thread_id"] = thread_id
@@ -317,7 +340,7 @@ class SandboxState:
             old = message.reply_markup
             if reply_markup is not None or old is None or "inline_keyboard" in old:
                 message.reply_markup = copy.deepcopy(reply_markup)
-        message.data["edit_date"] = max(now(), message.date)
+        message.data["edit_date"] = max(self.now(), message.date)
         self.signal.notify()
         self._emit("edited", message)
         return message

@@ -39,6 +39,7 @@ from handlers.client.tickets import (
 )
 from handlers.ui.callbacks import FollowUpCb, TicketCb
 from handlers.ui.keyboards import inline, main_keyboard
+from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_
 
 router = Router(name=__name__)
@@ -122,7 +123,7 @@ async def typed(
 
 async def carry_out(
     option: Option,
-    message: Message,
+    message: Message | Pressed,
     state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
@@ -383,15 +384,14 @@ async def chosen(
         return
     await state.clear()
     await query.answer()
-    message = query.message
-    assert isinstance(message, Message)
-    await message.edit_reply_markup(reply_markup=None)
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
     if callback_data.action == "drop":
-        await message.answer(_("All right, I did not send it anywhere."))
+        await pressed.answer(_("All right, I did not send it anywhere."))
         return
     option = Option(Action(callback_data.action), callback_data.ticket or None)
     text = "\n".join(held.texts)
-    await carry_out(option, message, state, actor, uow, clock, notifier, text, held.files)
+    await carry_out(option, pressed, state, actor, uow, clock, notifier, text, held.files)
 
 
 def asked_long_ago(held: HeldMessage, clock: Clock) -> bool:
@@ -425,7 +425,7 @@ CHAT_TEXTS = {
 }
 
 
-async def chat(message: Message, said: Chat) -> None:
+async def chat(message: Message | Pressed, said: Chat) -> None:
     """A friendly word, never a new request; an answer the engineer awaits is mentioned."""
     if said.gist is Gist.GREETING and said.waiting:  # no "tell me what happened": it is known
         lines = [_("Hello!")]

@@ -38,6 +38,7 @@ from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
+from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, category_name, kind_name
 
 router = Router(name=__name__)
@@ -76,7 +77,7 @@ def cb(draft: IntakeDraft, action: str, value: str = "") -> str:
 # --- starting ---------------------------------------------------------------------------
 
 
-async def start_intake(message: Message, state: FSMContext, clock: Clock) -> IntakeDraft:
+async def start_intake(state: FSMContext, clock: Clock) -> IntakeDraft:
     draft = IntakeDraft(intake=uuid.uuid4().hex[:12], started=clock.now())
     await state.set_state(Intake.describe)
     await draft.save(state)
@@ -91,7 +92,7 @@ NEW_REQUEST_PROMPT = N_(
 
 async def begin(message: Message, state: FSMContext, clock: Clock) -> None:
     """ "New request": ask the person to describe it."""
-    await start_intake(message, state, clock)
+    await start_intake(state, clock)
     await message.answer(_(NEW_REQUEST_PROMPT), reply_markup=main_keyboard())
 
 
@@ -107,7 +108,7 @@ async def offer_to_resume(message: Message, state: FSMContext) -> None:
 
 
 async def start_with(
-    message: Message,
+    message: Message | Pressed,
     state: FSMContext,
     clock: Clock,
     description: str,
@@ -115,18 +116,21 @@ async def start_with(
 ) -> None:
     """A new intake from what the person already wrote (and sent): the description and
     files are there, the questions follow."""
-    draft = await start_intake(message, state, clock)
+    draft = await start_intake(state, clock)
     draft.attachments = list(attachments[:MAX_FILES])
-    draft.album = message.media_group_id  # the album's other files come without a word
+    # The person's own message, unless a button (on the bot's message) brought it here.
+    written = message if isinstance(message, Message) else None
+    # The album's other files come without a word.
+    draft.album = written.media_group_id if written is not None else None
     description = description.strip()
     if description and not has_words(description):
         description = ""  # "👍" describes nothing
     if description and len(description) <= intake.MAX_DESCRIPTION_LENGTH:
         draft.description = description
-        draft.desc_message_id = message.message_id
+        draft.desc_message_id = written.message_id if written is not None else None
     elif description:
         await draft.save(state)
-        await take_description(message, state, draft)  # says it is too long
+        await say_too_long(message)
         return
     await draft.save(state)
     if draft.description:
@@ -140,6 +144,14 @@ async def start_with(
 # --- the description and files ------------------------------------------------------------
 
 
+async def say_too_long(message: Message | Pressed) -> None:
+    await message.answer(
+        _(
+            "That is too long for one request (at most {limit} characters). Please make it shorter."
+        ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
+    )
+
+
 def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -150,12 +162,7 @@ async def take_description(message: Message, state: FSMContext, draft: IntakeDra
         await message.answer(_("The message is empty. Please describe the problem in words."))
         return
     if len(text) > intake.MAX_DESCRIPTION_LENGTH:
-        await message.answer(
-            _(
-                "That is too long for one request (at most {limit} characters). "
-                "Please make it shorter."
-            ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
-        )
+        await say_too_long(message)
         return
     draft.description = text
     draft.desc_message_id = message.message_id
@@ -199,7 +206,7 @@ async def take_file(message: Message, state: FSMContext, draft: IntakeDraft) -> 
     await ask_for_words(message, draft)
 
 
-async def ask_for_words(message: Message, draft: IntakeDraft) -> None:
+async def ask_for_words(message: Message | Pressed, draft: IntakeDraft) -> None:
     await message.answer(
         _(
             "Got the file. Now tell me in a few words what happened, send more files, "
@@ -227,7 +234,7 @@ async def files_done(query: CallbackQuery, callback_data: IntakeCb, state: FSMCo
     draft = await current(query, callback_data, state)
     if draft is None:
         return
-    await ask_kind(query.message, state, draft, edit=True)  # type: ignore[arg-type]
+    await ask_kind(Pressed(query), state, draft, edit=True)
     await query.answer()
 
 
@@ -258,7 +265,7 @@ async def add_to_description(
 
 
 async def repeat_question(
-    message: Message, state: FSMContext, draft: IntakeDraft, *, note: str
+    message: Message | Pressed, state: FSMContext, draft: IntakeDraft, *, note: str
 ) -> None:
     """The question again, below what the person wrote, with `note` above it; the earlier
     copy loses its buttons."""
@@ -360,7 +367,7 @@ async def description_edited(
 
 
 async def ask_kind(
-    message: Message,
+    message: Message | Pressed,
     state: FSMContext,
     draft: IntakeDraft,
     *,
@@ -404,7 +411,7 @@ def kind_switch_text(kind: TicketKind) -> str:
 
 
 async def say(
-    message: Message,
+    message: Message | Pressed,
     draft: IntakeDraft,
     text: str,
     markup: Any,
@@ -437,12 +444,17 @@ async def kind_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMC
     draft = await current(query, callback_data, state)
     if draft is None:
         return
-    await take_kind(query.message, state, draft, TicketKind(callback_data.value), edit=True)  # type: ignore[arg-type]
+    await take_kind(Pressed(query), state, draft, TicketKind(callback_data.value), edit=True)
     await query.answer()
 
 
 async def take_kind(
-    message: Message, state: FSMContext, draft: IntakeDraft, kind: TicketKind, *, edit: bool
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    kind: TicketKind,
+    *,
+    edit: bool,
 ) -> None:
     draft.kind = kind
     draft.impact = draft.scope = draft.request_type = None  # the other kind's answers go
@@ -454,7 +466,12 @@ async def take_kind(
 
 
 async def ask_impact(
-    message: Message, state: FSMContext, draft: IntakeDraft, *, edit: bool = True, note: str = ""
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    *,
+    edit: bool = True,
+    note: str = "",
 ) -> None:
     await state.set_state(Intake.impact)
     await say(
@@ -479,11 +496,16 @@ async def impact_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FS
     if draft is None:
         return
     await query.answer()
-    await take_impact(query.message, state, draft, WorkImpact(callback_data.value), edit=True)  # type: ignore[arg-type]
+    await take_impact(Pressed(query), state, draft, WorkImpact(callback_data.value), edit=True)
 
 
 async def take_impact(
-    message: Message, state: FSMContext, draft: IntakeDraft, impact: WorkImpact, *, edit: bool
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    impact: WorkImpact,
+    *,
+    edit: bool,
 ) -> None:
     draft.impact = impact
     await draft.save(state)
@@ -491,7 +513,7 @@ async def take_impact(
 
 
 async def ask_scope(
-    message: Message, state: FSMContext, draft: IntakeDraft, *, edit: bool, note: str = ""
+    message: Message | Pressed, state: FSMContext, draft: IntakeDraft, *, edit: bool, note: str = ""
 ) -> None:
     await state.set_state(Intake.scope)
     await say(
@@ -519,12 +541,17 @@ async def scope_chosen(
         return
     draft.scope = Scope(callback_data.value)
     await draft.save(state)
-    await show_summary(query.message, state, draft, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    await show_summary(Pressed(query), state, draft, actor=actor, clock=clock, edit=True)
     await query.answer()
 
 
 async def ask_request_type(
-    message: Message, state: FSMContext, draft: IntakeDraft, *, edit: bool = True, note: str = ""
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    *,
+    edit: bool = True,
+    note: str = "",
 ) -> None:
     await state.set_state(Intake.request_type)
     await say(
@@ -556,7 +583,7 @@ async def request_type_chosen(
         return
     draft.request_type = RequestType(callback_data.value)
     await draft.save(state)
-    await show_summary(query.message, state, draft, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+    await show_summary(Pressed(query), state, draft, actor=actor, clock=clock, edit=True)
     await query.answer()
 
 
@@ -567,17 +594,17 @@ async def go_back(query: CallbackQuery, callback_data: IntakeCb, state: FSMConte
     if draft is None:
         return
     await query.answer()
-    message = query.message
+    message = Pressed(query)
     target = callback_data.value
     if target == "kind":
-        await ask_kind(message, state, draft, edit=True)  # type: ignore[arg-type]
+        await ask_kind(message, state, draft, edit=True)
     elif target == "impact":
-        await ask_impact(message, state, draft)  # type: ignore[arg-type]
+        await ask_impact(message, state, draft)
     elif target == "questions":
         if draft.kind is TicketKind.INCIDENT:
-            await ask_impact(message, state, draft)  # type: ignore[arg-type]
+            await ask_impact(message, state, draft)
         else:
-            await ask_request_type(message, state, draft)  # type: ignore[arg-type]
+            await ask_request_type(message, state, draft)
 
 
 # --- the summary and sending ------------------------------------------------------------------
@@ -593,7 +620,7 @@ def priority_words(priority: Priority) -> str:
 
 
 async def show_summary(
-    message: Message,
+    message: Message | Pressed,
     state: FSMContext,
     draft: IntakeDraft,
     *,
@@ -714,8 +741,9 @@ async def send(
     if outcome is None:
         return
     await query.answer(_("Sent"))
-    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
-    await announce(query.message, outcome, actor, clock)  # type: ignore[arg-type]
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
+    await announce(pressed, outcome, actor, clock)
 
 
 async def register(
@@ -746,7 +774,9 @@ async def register(
     )
 
 
-async def announce(message: Message, outcome: Outcome[Ticket], actor: Actor, clock: Clock) -> None:
+async def announce(
+    message: Message | Pressed, outcome: Outcome[Ticket], actor: Actor, clock: Clock
+) -> None:
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
     locale = get_i18n().current_locale
@@ -813,7 +843,7 @@ async def edit_description(
         return
     await state.set_state(Intake.editing)
     await query.answer()
-    await query.message.answer(_("Type the new description; it replaces the old one."))  # type: ignore[union-attr]
+    await Pressed(query).answer(_("Type the new description; it replaces the old one."))
 
 
 @router.message(Intake.editing, F.text, ~F.text.startswith("/"))
@@ -839,7 +869,7 @@ async def cancel_intake(query: CallbackQuery, callback_data: IntakeCb, state: FS
         return
     await state.clear()
     await query.answer()
-    await query.message.edit_text(_("Cancelled. Nothing was sent."))  # type: ignore[union-attr]
+    await Pressed(query).edit_text(_("Cancelled. Nothing was sent."))
 
 
 @router.callback_query(IntakeCb.filter(F.action == "resume"))
@@ -852,17 +882,17 @@ async def resume(
         return
     await query.answer()
     step = await state.get_state()
-    message = query.message
+    message = Pressed(query)
     if step == Intake.summary.state:
-        await show_summary(message, state, draft, actor=actor, clock=clock, edit=True)  # type: ignore[arg-type]
+        await show_summary(message, state, draft, actor=actor, clock=clock, edit=True)
     elif step in (Intake.impact.state, Intake.scope.state):
-        await ask_impact(message, state, draft)  # type: ignore[arg-type]
+        await ask_impact(message, state, draft)
     elif step == Intake.request_type.state:
-        await ask_request_type(message, state, draft)  # type: ignore[arg-type]
+        await ask_request_type(message, state, draft)
     elif draft.has_content:
-        await ask_kind(message, state, draft, edit=True)  # type: ignore[arg-type]
+        await ask_kind(message, state, draft, edit=True)
     else:
-        await message.edit_text(_("Describe what happened or what you need."))  # type: ignore[union-attr]
+        await message.edit_text(_("Describe what happened or what you need."))
 
 
 @router.callback_query(IntakeCb.filter(F.action == "restart"))
@@ -874,8 +904,8 @@ async def restart(
     if draft is None:
         return
     await query.answer()
-    await start_intake(query.message, state, clock)  # type: ignore[arg-type]
-    await query.message.edit_text(_(NEW_REQUEST_PROMPT))  # type: ignore[union-attr]
+    await start_intake(state, clock)
+    await Pressed(query).edit_text(_(NEW_REQUEST_PROMPT))
 
 
 @router.callback_query(IntakeCb.filter())
@@ -890,8 +920,7 @@ async def stale_button(
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     await query.answer()
-    message = query.message
-    assert isinstance(message, Message)
+    message = Pressed(query)
     if step == Intake.summary.state:
         await show_summary(message, state, draft, actor=actor, clock=clock)
     else:

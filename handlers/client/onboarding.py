@@ -21,6 +21,7 @@ from handlers.client.states import Registration
 from handlers.commands import set_director_commands, set_staff_commands
 from handlers.ui.callbacks import OnboardingCb
 from handlers.ui.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
+from handlers.ui.pressed import Pressed
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -130,14 +131,14 @@ async def start_plain(message: Message, state: FSMContext, actor: Actor, i18n: I
 async def name_confirmed(query: CallbackQuery, state: FSMContext) -> None:
     """The Telegram name is right: on to the phone number."""
     await query.answer()
-    await ask_phone(query.message, state)  # type: ignore[arg-type]
+    await ask_phone(Pressed(query), state)
 
 
 @router.callback_query(Registration.name, OnboardingCb.filter(F.action == "name_edit"))
 async def name_edit(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     await state.set_state(Registration.typing_name)
-    await query.message.answer(_("How should we call you? Type your name."))  # type: ignore[union-attr]
+    await Pressed(query).answer(_("How should we call you? Type your name."))
 
 
 @router.message(Registration.typing_name, F.text)
@@ -151,7 +152,7 @@ async def name_typed(message: Message, state: FSMContext) -> None:
     await ask_phone(message, state)
 
 
-async def ask_phone(message: Message, state: FSMContext) -> None:
+async def ask_phone(message: Message | Pressed, state: FSMContext) -> None:
     await state.set_state(Registration.phone)
     await message.answer(
         _(

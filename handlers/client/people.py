@@ -5,7 +5,7 @@ The director's own access is not theirs to remove (an administrator does that)."
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError
@@ -17,6 +17,7 @@ from handlers.actor import Actor
 from handlers.client.intake import escape
 from handlers.ui.callbacks import PeopleCb
 from handlers.ui.keyboards import inline
+from handlers.ui.pressed import Pressed
 
 router = Router(name=__name__)
 router.callback_query.filter(
@@ -39,8 +40,7 @@ def _error_text(exc: DomainError) -> str:
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
+    await Pressed(query).edit_text(text, reply_markup=markup)
 
 
 async def _people(query: CallbackQuery, actor: Actor, uow: UnitOfWork) -> list[Employee] | None:

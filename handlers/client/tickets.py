@@ -29,6 +29,7 @@ from handlers.ui.callbacks import ListCb, TicketCb
 from handlers.ui.formatting import deadline, duration, stamp
 from handlers.ui.keyboards import inline, main_keyboard
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
+from handlers.ui.pressed import Pressed
 from handlers.ui.texts import kind_name, priority_icon, priority_name, status_name
 
 router = Router(name=__name__)
@@ -118,7 +119,7 @@ async def list_turn(
     # A list with nothing on it comes with the main (reply) keyboard, which an edit cannot
     # carry: the text alone then.
     inline_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
-    await query.message.edit_text(text, reply_markup=inline_markup)  # type: ignore[union-attr]
+    await Pressed(query).edit_text(text, reply_markup=inline_markup)
 
 
 # --- one ticket ---------------------------------------------------------------------------
@@ -243,7 +244,7 @@ async def open_card(
         return
     text, markup = await render_card(uow, ticket, actor, clock)
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
+    await Pressed(query).edit_text(text, reply_markup=markup)
 
 
 async def visible_ticket(
@@ -275,7 +276,7 @@ async def ask_comment(
     if ticket is None:
         return
     await query.answer()
-    prompt = await query.message.answer(  # type: ignore[union-attr]
+    prompt = await Pressed(query).answer(
         _("Write your comment for №{number}, or send a photo or a file. /cancel to stop.").format(
             number=ticket.number
         )
@@ -343,7 +344,7 @@ async def cancel_ticket(
         return
     await query.answer(_("Cancelled"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
+    await Pressed(query).edit_text(text, reply_markup=markup)
 
 
 @router.callback_query(TicketCb.filter(F.action == "confirm"))
@@ -369,7 +370,7 @@ async def confirm(
         return
     await query.answer(_("Thank you!"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
-    await query.message.edit_text(  # type: ignore[union-attr]
+    await Pressed(query).edit_text(
         text + "\n\n" + _("How did we do? Rate from 1 to 5."), reply_markup=markup
     )
 
@@ -401,8 +402,9 @@ async def reopen_pressed(
     if outcome is None:
         return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
-    prompt = await query.message.answer(  # type: ignore[union-attr]
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
+    prompt = await pressed.answer(
         _(
             "Request №{number} is back in work. What exactly does not work? Write it, or send "
             "a photo: the engineer will see it."
@@ -439,7 +441,8 @@ async def rated(
     if outcome is None:
         return
     await query.answer(_("Thank you!"))
-    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
     ask = (
         _("Thank you for the rating! Anything to add? Just write it.")
         if outcome.value.score > LOW_RATING_UP_TO
@@ -448,7 +451,7 @@ async def rated(
             "manager will read it."
         )
     )
-    prompt = await query.message.answer(ask)  # type: ignore[union-attr]
+    prompt = await pressed.answer(ask)
     await await_input(state, TicketInput.rating_comment, ticket.number, prompt, clock)
 
 

@@ -40,6 +40,7 @@ from handlers.ui.cards import (
 )
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
+from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, priority_name
 
 router = Router(name=__name__)
@@ -68,7 +69,7 @@ async def for_button(
 
 
 async def for_message(
-    message: Message, uow: UnitOfWork, notifier: Notifier, call: Awaitable[Outcome[T]]
+    message: Message | Pressed, uow: UnitOfWork, notifier: Notifier, call: Awaitable[Outcome[T]]
 ) -> Outcome[T] | None:
     return await perform(call, uow, notifier, lambda exc: message.answer(staff_error_text(exc)))
 
@@ -97,25 +98,35 @@ async def render(uow: UnitOfWork, ticket_id: int, clock: Clock) -> tuple[str, An
 
 
 async def refresh(query: CallbackQuery, uow: UnitOfWork, ticket_id: int, clock: Clock) -> None:
-    """Show the card the button was on as it is now. The staff chat's card is edited by
+    """Show the card the button was on as it is now (rendered afresh, so a card too old for
+    Telegram to send with the press is refreshed too). The staff chat's card is edited by
     the staff desk once the change is committed: one place edits it, not two."""
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    if await uow.ticket_posts.by_message(message.chat.id, message.message_id) is not None:
+    pressed = Pressed(query)
+    if await uow.ticket_posts.by_message(pressed.chat.id, pressed.message_id) is not None:
         return
     rendered = await render(uow, ticket_id, clock)
     if rendered is not None:
-        await edit_card(message, *rendered)
+        await edit_card(pressed, *rendered)
 
 
-async def edit_card(message: Message, text: str, markup: Any) -> None:
+async def edit_card(pressed: Pressed, text: str, markup: Any) -> None:
     """Edit a card shown in a private chat; showing what it already shows is no failure."""
     try:
-        await message.edit_text(text, reply_markup=markup)
+        await pressed.edit_text(text, reply_markup=markup)
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
             raise
+
+
+async def in_ticket_topic(pressed: Pressed, uow: UnitOfWork, ticket_id: int) -> Pressed:
+    """A button on an old message in the staff chat's forum: what it writes goes to the
+    ticket's topic, as it would below a message Telegram still shows."""
+    if pressed.accessible or pressed.thread_id is not None:
+        return pressed
+    post = await uow.ticket_posts.get(ticket_id)
+    if post is not None and post.chat_id == pressed.chat.id:
+        pressed.thread_id = post.thread_id
+    return pressed
 
 
 # --- buttons ---------------------------------------------------------------------------
@@ -138,16 +149,15 @@ async def superseded_card(
 ) -> bool:
     """A card in the staff chat that is not the ticket's card any more: a process killed
     after posting it and before recording it posted another one."""
-    message = query.message
     if (
         callback_data.action not in CARD_ACTIONS
         or callback_data.value == FROM_LIST
-        or not isinstance(message, Message)
-        or message.chat.id != staff_chat_id
+        or query.message is None
+        or query.message.chat.id != staff_chat_id
     ):
         return False
     post = await uow.ticket_posts.get(callback_data.ticket)
-    return post is not None and post.message_id != message.message_id
+    return post is not None and post.message_id != query.message.message_id
 
 
 @router.callback_query(superseded_card)
@@ -159,7 +169,7 @@ async def press_on_a_superseded_card(query: CallbackQuery, callback_data: StaffC
         ),
         show_alert=True,
     )
-    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    await Pressed(query).drop_buttons()
 
 
 @router.callback_query(StaffCb.filter(F.action == "take"))
@@ -248,14 +258,15 @@ async def ask_for_text(
     await state.set_state(target)
     await state.set_data({"ticket": ticket.number})
     await query.answer()
-    assert actor.staff is not None and query.message is not None
+    assert actor.staff is not None
     text = _(prompt).format(name=actor.staff.name, number=ticket.number)
     markup = None
     if callback_data.action == "resolve":
         markup = inline(
             [(_("Resolved, no comment"), StaffCb(ticket=ticket.number, action="nosummary").pack())]
         )
-    await query.message.answer(
+    pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
+    await pressed.answer(
         text + " " + _("/cancel to stop."),
         reply_markup=markup or ForceReply(selective=True),
     )
@@ -281,7 +292,7 @@ async def resolve_without_summary(
     if outcome is None:
         return
     await query.answer(_("Resolved; the client is asked to confirm."))
-    await query.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+    await Pressed(query).drop_buttons()
 
 
 @router.callback_query(StaffCb.filter(F.action == "prio"))
@@ -298,7 +309,8 @@ async def choose_priority(query: CallbackQuery, callback_data: StaffCb, uow: Uni
         )
         for p in Priority
     ]
-    await query.message.answer(  # type: ignore[union-attr]
+    pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
+    await pressed.answer(
         _("New priority for №{number}:").format(number=ticket.number),
         reply_markup=inline(options[:2], options[2:]),
     )
@@ -316,7 +328,7 @@ async def priority_chosen(
     await state.set_data({"ticket": callback_data.ticket, "priority": callback_data.value})
     await query.answer()
     assert actor.staff is not None
-    await query.message.edit_text(  # type: ignore[union-attr]
+    await Pressed(query).edit_text(
         _(
             "{name}, why {priority} for №{number}? The client will see the reason. /cancel to stop."
         ).format(
@@ -347,7 +359,8 @@ async def choose_assignee(query: CallbackQuery, callback_data: StaffCb, uow: Uni
         ]
         for s in people[:20]
     ]
-    await query.message.answer(  # type: ignore[union-attr]
+    pressed = await in_ticket_topic(Pressed(query), uow, callback_data.ticket)
+    await pressed.answer(
         _("Assign №{number} to:").format(number=callback_data.ticket), reply_markup=inline(*rows)
     )
 
@@ -390,7 +403,7 @@ async def assigned(
         return
     assignee = await uow.staff.get(int(callback_data.value))
     await query.answer()
-    await query.message.edit_text(  # type: ignore[union-attr]
+    await Pressed(query).edit_text(
         _("№{number} is assigned to {name}.").format(
             number=callback_data.ticket, name=assignee.name if assignee else "?"
         )
@@ -398,10 +411,11 @@ async def assigned(
 
 
 @router.callback_query(StaffCb.filter(F.action == "time"))
-async def choose_time(query: CallbackQuery, callback_data: StaffCb) -> None:
+async def choose_time(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork) -> None:
     n = callback_data.ticket
     await query.answer()
-    await query.message.answer(  # type: ignore[union-attr]
+    pressed = await in_ticket_topic(Pressed(query), uow, n)
+    await pressed.answer(
         _("Work time on №{number}:").format(number=n),
         reply_markup=inline(
             [
@@ -428,7 +442,7 @@ async def log_time(
         await state.set_state(StaffInput.log_minutes)
         await state.set_data({"ticket": callback_data.ticket})
         await query.answer()
-        await query.message.edit_text(  # type: ignore[union-attr]
+        await Pressed(query).edit_text(
             _("How long did you work on №{number}? E.g. 45m, 1h30m, 2h. /cancel to stop.").format(
                 number=callback_data.ticket
             )
@@ -438,7 +452,7 @@ async def log_time(
         await query.answer(_("This card is out of date."), show_alert=True)
         return
     await record_time(
-        query.message,  # type: ignore[arg-type]
+        Pressed(query),
         actor,
         uow,
         clock,
@@ -451,7 +465,7 @@ async def log_time(
 
 
 async def record_time(
-    message: Message,
+    message: Message | Pressed,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -491,7 +505,8 @@ async def show_card(
         await query.answer(_("Ticket not found."), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(rendered[0], reply_markup=rendered[1])  # type: ignore[union-attr]
+    pressed = await in_ticket_topic(Pressed(query), uow, callback_data.ticket)
+    await pressed.answer(rendered[0], reply_markup=rendered[1])
 
 
 @router.callback_query(StaffCb.filter(F.action == "history"))
@@ -508,13 +523,14 @@ async def show_history(
     locale = get_i18n().current_locale
     lines = history_lines(card, messages, names, clock.now(), locale, cut=3000)
     head = _("<b>№{number}: the whole conversation</b>").format(number=card.ticket.number)
+    pressed = await in_ticket_topic(Pressed(query), uow, card.ticket.number)
     chunk = head
     for line in lines or [_("No messages yet.")]:
         if len(chunk) + len(line) + 1 > 4000:
-            await query.message.answer(chunk)  # type: ignore[union-attr]
+            await pressed.answer(chunk)
             chunk = ""
         chunk = f"{chunk}\n{line}" if chunk else line
-    await query.message.answer(chunk)  # type: ignore[union-attr]
+    await pressed.answer(chunk)
 
 
 @router.callback_query()

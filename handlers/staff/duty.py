@@ -22,6 +22,7 @@ from handlers.actor import Actor
 from handlers.ui.callbacks import PageCb, StaffCb
 from handlers.ui.formatting import deadline, moment_phrase
 from handlers.ui.keyboards import inline
+from handlers.ui.pressed import Pressed
 
 # Included in handlers/staff/queue.py's router, which lets only staff in, and only in a
 # private chat or the staff chat.
@@ -68,11 +69,8 @@ async def acknowledge(
             _("{name} is already on it.").format(name=staff.name if staff else "?"),
             show_alert=True,
         )
-    if query.message is not None:
-        card = StaffCb(ticket=ack.ticket_id, action="card").pack()
-        await query.message.edit_reply_markup(  # type: ignore[union-attr]
-            reply_markup=inline([(_("Open the card"), card)])
-        )
+    card = StaffCb(ticket=ack.ticket_id, action="card").pack()
+    await Pressed(query).edit_reply_markup(reply_markup=inline([(_("Open the card"), card)]))
 
 
 @router.message(Command("duty"))

@@ -18,6 +18,7 @@ from handlers.ui.callbacks import QueueCb, StaffCb
 from handlers.ui.formatting import duration
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import is_number
+from handlers.ui.pressed import Pressed
 from handlers.ui.texts import priority_icon, staff_status_name
 
 router = Router(name=__name__)
@@ -138,4 +139,4 @@ async def queue_turn(
         uow, actor, clock, callback_data.view, callback_data.value, max(callback_data.screen, 0)
     )
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
+    await Pressed(query).edit_text(text, reply_markup=markup)

@@ -219,6 +219,7 @@ async def running_desk(
     blocks the bot, kills things), a handler that raised or a Bot API call that failed
     fails the test, whatever the person saw."""
     clock = MovableClock(start, ticking=False)
+    emulator.follow_clock(clock.now)  # messages get old as the business clock moves
     group = None
     if staff_chat and STAFF_CHAT_ID in emulator.state.chats:  # the desk runs again
         group = Group(emulator.state, STAFF_CHAT_ID)

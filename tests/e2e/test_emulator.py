@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -28,6 +29,7 @@ from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
     ForceReply,
+    InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -40,6 +42,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.clock import MovableClock
 from bot.sandbox import (
     SAMPLE_PNG,
     BotApiEmulator,
@@ -544,6 +547,57 @@ async def test_inline_button_press_is_handled_and_answered(
     assert menu_message.inline_keyboard == []  # edit_text without markup dropped it
     with pytest.raises(SandboxError, match="no inline button"):
         await alice.press("Nope")
+
+
+async def test_button_on_a_message_older_than_48_hours_comes_with_an_inaccessible_message(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    """Telegram sends only the chat and the message id (date 0) of an old message whose
+    button was pressed; the bot can still edit it by chat and message id."""
+    clock = MovableClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC), ticking=False)
+    emulator.follow_clock(clock.now)
+    seen: list[Message | InaccessibleMessage | None] = []
+    dp = Dispatcher()
+
+    @dp.message(F.text == "/menu")
+    async def menu(message: Message) -> None:
+        await message.answer(
+            "Choose:",
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="Go", callback_data="go")]]
+            ),
+        )
+
+    @dp.callback_query(F.data == "go")
+    async def go(query: CallbackQuery, bot: Bot) -> None:
+        seen.append(query.message)
+        await query.answer()
+        assert query.message is not None
+        await bot.edit_message_text(
+            text="Done", chat_id=query.message.chat.id, message_id=query.message.message_id
+        )
+
+    alice = emulator.create_user()
+    async with polling(emulator, dp, bot):
+        await alice.command("menu")
+        fresh_message = await alice.wait_for_message(timeout=WAIT)
+        assert fresh_message.date == int(clock.now().timestamp())
+        clock.advance(hours=47)
+        await (await alice.press("Go")).wait_answered(timeout=WAIT)
+        await alice.wait_until(lambda t: t[-1].text == "Done", timeout=WAIT)
+        await alice.command("menu")
+        old_message = await alice.wait_for_message(timeout=WAIT)
+        clock.advance(hours=48, seconds=1)
+        press = await alice.press("Go", message=old_message)
+        await press.wait_answered(timeout=WAIT)
+        await alice.wait_until(lambda t: t[-1].text == "Done", timeout=WAIT)
+
+    fresh, old = seen
+    assert isinstance(fresh, Message) and fresh.text == "Choose:"
+    assert isinstance(old, InaccessibleMessage)
+    assert old.date == 0 and old.chat.id == alice.id
+    assert old.message_id == old_message.message_id
+    assert press.message is old_message and old_message.inline_keyboard == []
 
 
 async def test_reply_keyboards_and_force_reply(emulator: BotApiEmulator, bot: Bot) -> None:

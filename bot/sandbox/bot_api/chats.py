@@ -8,7 +8,7 @@ from .. import errors
 from ..errors import bad_request, forbidden
 from ..model import ChatRecord, JsonDict
 from ..payloads import Params
-from ..state import TOPIC_ICON_COLORS, now
+from ..state import TOPIC_ICON_COLORS
 from .core import BotApiCore, MethodHandler
 
 _ADMIN_RIGHTS = (
@@ -122,7 +122,7 @@ class ChatMethods(BotApiCore):
             {
                 "chat": self.state.chat_json(chat),
                 "from": self.state.bot_user,
-                "date": now(),
+                "date": self.state.now(),
                 "old_chat_member": old,
                 "new_chat_member": {"status": "left", "user": self.state.bot_user},
             },

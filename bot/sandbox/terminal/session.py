@@ -122,6 +122,7 @@ class Sandbox:
         self.progress = progress  # a word while a long wait goes on (not the transcript)
         self.emulator = BotApiEmulator(bot_username="frontdesk_demo_bot")
         self.clock = MovableClock(start, ticking=ticking)
+        self.emulator.follow_clock(self.clock.now)  # /time makes messages old, too
         self.app: FrontDesk | None = None
         self.jobs: SchedulerJobs | None = None
         self.screens: dict[str, Screen] = {}
