@@ -22,7 +22,7 @@ def test_the_demo_script_registers_tickets_in_both_languages(capsys):
     assert "Новая заявка ООО «Ромашка»: №1" in out  # the personal manager's screen
     # the script starts at 10:00 on a working day: Gold, High is due in 1 h and 8 h
     assert "Ответим до 11:00, решим до 18:00." in out
-    assert "осталось 5 часов" in out  # three hours later
+    assert "новая · решим до 18:00" in out  # the employee's list, three hours later
 
 
 def test_a_missing_script_is_a_clear_error(capsys, tmp_path):
