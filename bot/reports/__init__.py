@@ -19,7 +19,7 @@ from domain.billing import MonthStatement, minutes_by_month, month_start, statem
 from domain.compliance import ComplianceReport, compliance_report
 from domain.enums import TicketKind
 from domain.ports import Clock
-from handlers.ui.formatting import duration
+from handlers.ui.formatting import Measure, duration
 from handlers.ui.texts import N_
 from storage import Database
 from storage.reports import ReportData, ReportQueries
@@ -131,7 +131,8 @@ class Reports:
         if report.breaches:
             lines.append(
                 _(N_("SLA breaches: {count}, overdue {time} in all.")).format(
-                    count=len(report.breaches), time=duration(report.total_overdue)
+                    count=len(report.breaches),
+                    time=duration(report.total_overdue, Measure.WORKING, locale),
                 )
             )
         else:

@@ -46,7 +46,7 @@ def workbook(
     summary.append([_(N_("Resolution met")), report.resolution.met])
     summary.append([_(N_("Resolution breached")), report.resolution.breached])
     summary.append([_(N_("Resolution on time, %")), number(report.resolution.percent_met)])
-    summary.append([_(N_("Overdue in all, hours")), in_hours(report.total_overdue)])
+    summary.append([_(N_("Overdue in all, working hours")), in_hours(report.total_overdue)])
     summary.append([_(N_("Average rating")), number(report.average_rating)])
 
     tickets = book.create_sheet(_(N_("Tickets")))
@@ -60,9 +60,9 @@ def workbook(
             _(N_("Number")),
             _(N_("Target")),
             _(N_("Priority")),
-            _(N_("Target, hours")),
+            _(N_("Target, working hours")),
             _(N_("Due")),
-            _(N_("Overdue, hours")),
+            _(N_("Overdue, working hours")),
         ]
     )
     for b in report.breaches:

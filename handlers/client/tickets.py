@@ -26,7 +26,7 @@ from handlers.actor import Actor
 from handlers.client.intake import MEDIA, attachment_of, escape
 from handlers.client.states import TicketInput
 from handlers.ui.callbacks import ListCb, TicketCb
-from handlers.ui.formatting import deadline, duration, stamp
+from handlers.ui.formatting import deadline, stamp
 from handlers.ui.keyboards import inline, main_keyboard
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.ui.pressed import Pressed
@@ -42,19 +42,23 @@ TICKET_MARK = re.compile(r"№\s?(\d{1,9})\b")
 TICKET_REF = re.compile(r"^\s*(?:#|№)\s*([0-9]+)\s*$")
 
 
-def time_left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
+def due_text(ticket: Ticket, client: Client, clock: Clock) -> str:
+    """When we will fix it, as a moment the client can hold us to ("решим до вторника
+    16:00"), or that we are late for it: never an amount of working time, which a client
+    reads as hours of the clock."""
     if not ticket.is_open or ticket.status is TicketStatus.RESOLVED:
         return ""
-    if ticket.is_paused:
+    if ticket.is_paused or ticket.resolution_due is None:
         return _("the clock is paused")
-    left = ticket.time_left(client, clock.now())
-    if left.total_seconds() < 0:
-        return _("overdue by {time}").format(time=duration(-left))
-    return _("{time} left").format(time=duration(left))
+    now, locale = clock.now(), get_i18n().current_locale
+    by = deadline(ticket.resolution_due, now, client.timezone, locale)
+    if now >= ticket.resolution_due:
+        return _("we are late: we promised to fix it by {time}").format(time=by)
+    return _("we will fix it by {time}").format(time=by)
 
 
 def list_line(ticket: Ticket, client: Client, clock: Clock) -> str:
-    left = time_left_text(ticket, client, clock)
+    left = due_text(ticket, client, clock)
     parts = [
         f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> {escape(ticket.title)}",
         f"    {status_name(ticket.status)}" + (f" · {left}" if left else ""),
@@ -139,20 +143,25 @@ async def render_card(
     ]
     if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
         if ticket.first_response_at is None and ticket.reaction_due:
-            lines.append(
-                _("We will answer by {time}").format(
-                    time=deadline(ticket.reaction_due, now, tz, locale)
-                )
+            by = deadline(ticket.reaction_due, now, tz, locale)
+            late = now >= ticket.reaction_due
+            said = (
+                _("We are late with the answer: we promised it by {time}")
+                if late
+                else _("We will answer by {time}")
             )
+            lines.append(said.format(time=by))
         if ticket.resolution_due and not ticket.is_paused:
-            lines.append(
-                _("We will fix it by {time}").format(
-                    time=deadline(ticket.resolution_due, now, tz, locale)
-                )
+            by = deadline(ticket.resolution_due, now, tz, locale)
+            late = now >= ticket.resolution_due
+            said = (
+                _("We are late: we promised to fix it by {time}")
+                if late
+                else _("We will fix it by {time}")
             )
-        left = time_left_text(ticket, client, clock)
-        if left:
-            lines.append(left)
+            lines.append(said.format(time=by))
+        elif ticket.is_paused:
+            lines.append(_("the clock is paused"))
     lines += [
         "",
         escape(ticket.description[:1500] + ("…" if len(ticket.description) > 1500 else "")),

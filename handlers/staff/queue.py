@@ -4,10 +4,12 @@ mine, unassigned, a client) and /mine."""
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.model import Client, Ticket
@@ -15,7 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
 from handlers.staff import duty, in_staff_place
 from handlers.ui.callbacks import QueueCb, StaffCb
-from handlers.ui.formatting import duration
+from handlers.ui.formatting import deadline, duration, measure_of, stamp
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import is_number
 from handlers.ui.pressed import Pressed
@@ -30,18 +32,33 @@ router.include_router(duty.router)
 PER_SCREEN = 10
 
 
-def left_text(ticket: Ticket, client: Client, clock: Clock) -> str:
-    if ticket.is_paused:
+def left_text(ticket: Ticket, client: Client, now: datetime, locale: str) -> str:
+    """The resolution's due time and the working time left or overdue at `now`: "до
+    вторника 16:00 · осталось 5 раб. ч"."""
+    if ticket.is_paused or ticket.resolution_due is None:
         return "⏸"
-    left = ticket.time_left(client, clock.now())
+    clock = ticket.sla_clock(client)
+    measure = measure_of(clock.calendar)
+    by = _("by {time}").format(time=deadline(ticket.resolution_due, now, client.timezone, locale))
+    left = clock.resolution_left(now)
     if left.total_seconds() < 0:
-        return "🔴 −" + duration(-left)
-    return duration(left)
+        late = duration(-left, measure, locale, dense=True)
+        return f"{by} · 🔴 " + _("overdue by {time}").format(time=late)
+    return f"{by} · " + _("{time} left").format(time=duration(left, measure, locale, dense=True))
 
 
 async def queue_screen(
-    uow: UnitOfWork, actor: Actor, clock: Clock, filter_: str, value: str, screen: int
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    filter_: str,
+    value: str,
+    screen: int,
+    timezone: str = "Europe/Moscow",
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One screen of the list, headed by the moment its times were counted at (the list
+    stays in the chat, read later)."""
+    now, locale = clock.now(), get_i18n().current_locale
     tickets = list(await uow.tickets.list_open_by_due(limit=1000))
     clients = {c.id: c for c in await uow.clients.list() if c.id is not None}  # all have one
     if filter_ == "mine":
@@ -70,13 +87,14 @@ async def queue_screen(
     shown = now_left[screen * PER_SCREEN : (screen + 1) * PER_SCREEN]
     if not shown:
         return _("No open tickets here."), None
-    lines = [f"<b>{title}</b> ({len(now_left)})", ""]
+    as_of = _("as of {time}").format(time=stamp(now, now, timezone, locale))
+    lines = [f"<b>{title}</b> ({len(now_left)}) · {as_of}", ""]
     for t in shown:
         client = clients[t.client_id]
         lines.append(
             f"{priority_icon(t.priority)} <b>№{t.number}</b> {html.escape(client.name)} · "
             f"{html.escape(t.title[:40])}\n"
-            f"    {staff_status_name(t.status)} · {left_text(t, client, clock)}"
+            f"    {staff_status_name(t.status)} · {left_text(t, client, now, locale)}"
         )
     rows = [
         [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
@@ -110,7 +128,12 @@ def screen_button(filter_: str, value: str, screen: int, client_ids: list[int]) 
 
 @router.message(Command("queue"))
 async def queue(
-    message: Message, command: CommandObject, actor: Actor, uow: UnitOfWork, clock: Clock
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    default_timezone: str = "Europe/Moscow",
 ) -> None:
     """Open tickets, the nearest breach first."""
     arg = (command.args or "").strip()
@@ -121,22 +144,39 @@ async def queue(
         filter_ = "unassigned"
     elif arg:
         filter_, value = "client", arg[:60]
-    text, markup = await queue_screen(uow, actor, clock, filter_, value, 0)
+    text, markup = await queue_screen(uow, actor, clock, filter_, value, 0, default_timezone)
     await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("mine"))
-async def mine(message: Message, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
-    text, markup = await queue_screen(uow, actor, clock, "mine", "", 0)
+async def mine(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    default_timezone: str = "Europe/Moscow",
+) -> None:
+    text, markup = await queue_screen(uow, actor, clock, "mine", "", 0, default_timezone)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(QueueCb.filter())
 async def queue_turn(
-    query: CallbackQuery, callback_data: QueueCb, actor: Actor, uow: UnitOfWork, clock: Clock
+    query: CallbackQuery,
+    callback_data: QueueCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    default_timezone: str = "Europe/Moscow",
 ) -> None:
     text, markup = await queue_screen(
-        uow, actor, clock, callback_data.view, callback_data.value, max(callback_data.screen, 0)
+        uow,
+        actor,
+        clock,
+        callback_data.view,
+        callback_data.value,
+        max(callback_data.screen, 0),
+        default_timezone,
     )
     await query.answer()
     await Pressed(query).edit_text(text, reply_markup=markup)

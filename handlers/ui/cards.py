@@ -14,9 +14,10 @@ from domain import TicketStatus
 from domain.model import Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import StaffCb
-from handlers.ui.formatting import deadline, duration, stamp
+from handlers.ui.formatting import Measure, deadline, duration, measure_of, stamp
 from handlers.ui.keyboards import inline
 from handlers.ui.texts import (
+    N_,
     category_name,
     kind_name,
     priority_icon,
@@ -56,18 +57,34 @@ def topic_name(ticket: Ticket, client: Client) -> str:
     return f"№{ticket.number} · {client.name} · {ticket.title}"[:128]
 
 
-def _left_or_overdue(left: timedelta) -> str:
+def _left_or_overdue(left: timedelta, measure: Measure, locale: str) -> str:
+    """What is left of a target, or how far past it, at the moment the card is rendered."""
     if left <= -_MINUTE:
-        return "🔴 " + _("overdue by {time}").format(time=duration(-left))
-    if left <= timedelta(0):  # due this very minute: the breach's timer refreshes the card
+        late = duration(-left, measure, locale, dense=True)
+        return "🔴 " + _("overdue by {time}").format(time=late)
+    if left <= timedelta(0):
         return "🔴 " + _("time is up")
-    return _("{time} left").format(time=duration(left))
+    return _("{time} left").format(time=duration(left, measure, locale, dense=True))
+
+
+def _state(due: datetime, warning_at: datetime | None, now: datetime) -> str:
+    """Where a target stands, as the warning and the breach leave it: both refresh the
+    staff chat's card when they come, so this stays true until the next of them."""
+    if now >= due:
+        return " · 🔴 " + _("overdue")
+    if warning_at is not None and now >= warning_at:
+        return " · ⚠️ " + _("due soon")
+    return ""
 
 
 _MINUTE = timedelta(minutes=1)
 
 
-def card_text(card: CardData, now: datetime, locale: str) -> str:
+def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False) -> str:
+    """The card. Without `as_of` (the staff chat's, edited only when the ticket changes, a
+    warning or a breach comes): the due times and where each stands, never a time left,
+    which would be false an hour later. With `as_of` (a card asked for in a private chat):
+    the working time left or overdue too, with the moment it was counted at."""
     t, client, employee = card.ticket, card.client, card.employee
     tz = client.timezone
     who = f'<a href="tg://user?id={employee.tg_id}">{html.escape(employee.name)}</a>'
@@ -84,26 +101,49 @@ def card_text(card: CardData, now: datetime, locale: str) -> str:
     if t.emergency:
         lines.append("🚨 " + _("after-hours emergency"))
     clock = t.sla_clock(client)
+    measure = measure_of(clock.calendar)
+
+    def target(said: str, due: datetime, warning_at: datetime | None, left: timedelta) -> str:
+        if not as_of:  # read long after, unedited until the warning or the breach comes
+            by = deadline(due, now, tz, locale, lasting=True)
+            return _(said).format(time=by) + _state(due, warning_at, now)
+        at = stamp(now, now, tz, locale)
+        return (
+            _(said).format(time=deadline(due, now, tz, locale))
+            + f" · {_left_or_overdue(left, measure, locale)} ("
+            + _("as of {time}").format(time=at)
+            + ")"
+        )
+
     if t.is_open and t.status is not TicketStatus.RESOLVED:
         if t.first_response_at is None and t.reaction_due:
             lines.append(
-                _("Reaction by {time}").format(time=deadline(t.reaction_due, now, tz, locale))
-                + f" · {_left_or_overdue(clock.reaction_left(now))}"
+                target(
+                    N_("Reaction by {time}"),
+                    t.reaction_due,
+                    t.reaction_warning_at,
+                    clock.reaction_left(now),
+                )
             )
         if t.is_paused:
             lines.append("⏸ " + _("waiting for the client: the resolution clock is paused"))
         elif t.resolution_due:
             lines.append(
-                _("Resolution by {time}").format(time=deadline(t.resolution_due, now, tz, locale))
-                + f" · {_left_or_overdue(clock.resolution_left(now))}"
+                target(
+                    N_("Resolution by {time}"),
+                    t.resolution_due,
+                    t.resolution_warning_at,
+                    clock.resolution_left(now),
+                )
             )
+    # A missed target's overdue, once answered, is final: true however late it is read.
     if t.first_response_at is not None and clock.reaction_overdue(t.first_response_at):
-        late = clock.reaction_overdue(t.first_response_at)
-        lines.append("🔴 " + _("reaction was overdue by {time}").format(time=duration(late)))
+        late = duration(clock.reaction_overdue(t.first_response_at), measure, locale, dense=True)
+        lines.append("🔴 " + _("reaction was overdue by {time}").format(time=late))
     finished = t.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
     if finished and t.resolved_at is not None and clock.resolution_overdue(t.resolved_at):
-        late = clock.resolution_overdue(t.resolved_at)
-        lines.append("🔴 " + _("resolved late, overdue by {time}").format(time=duration(late)))
+        late = duration(clock.resolution_overdue(t.resolved_at), measure, locale, dense=True)
+        lines.append("🔴 " + _("resolved late, overdue by {time}").format(time=late))
     assignee = html.escape(card.assignee.name) if card.assignee else _("nobody yet")
     lines.append(_("Assignee: {name}").format(name=assignee))
     if card.attachments:
@@ -187,7 +227,7 @@ def card_with_history(
     card: CardData, messages: list[TicketMessage], names: dict, now: datetime, locale: str
 ) -> str:
     """The card as shown in a private chat: the last messages of both sides below it."""
-    text = card_text(card, now, locale)
+    text = card_text(card, now, locale, as_of=True)
     if not messages:
         return text
     shown = messages[-HISTORY_ON_CARD:]

@@ -4,12 +4,15 @@ time zone: "ответим до 14:30, решим до завтра 11:00", "о�
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
+from domain.calendar import WorkCalendar
 from handlers.ui.texts import N_
 
 # After "by" / "до": Russian needs the genitive of the weekday.
@@ -43,12 +46,21 @@ def _date(at: datetime, today_year: int, locale: str) -> str:
     return format_date(at.date(), pattern, locale=locale)
 
 
-def deadline(moment: datetime, now: datetime, timezone: str, locale: str) -> str:
+def deadline(
+    moment: datetime, now: datetime, timezone: str, locale: str, *, lasting: bool = False
+) -> str:
     """A due time to follow "by": "14:30" today, "tomorrow 11:00", "Monday 09:00" within a
-    week, else "2 December 09:00"."""
+    week, else "2 December 09:00". `lasting` for a text read long after it was written (a
+    card edited in place, its date not shown): no "today" or "tomorrow", which turn false at
+    midnight, nor today's weekday, read as next week's: "Tuesday 09:00" for the six days
+    after today, else the date, today's included."""
     at, today = local(moment, timezone), local(now, timezone).date()
     clock = at.strftime("%H:%M")
     days = (at.date() - today).days
+    if lasting:
+        if 0 < days < 7:
+            return _(_BY_WEEKDAY[at.weekday()]).format(time=clock)
+        return f"{_date(at, today.year, locale)} {clock}"
     if days <= 0:
         return clock if days == 0 else f"{_date(at, today.year, locale)} {clock}"
     if days == 1:
@@ -79,16 +91,61 @@ def stamp(moment: datetime, now: datetime, timezone: str, locale: str) -> str:
     return clock if at.date() == today else f"{_date(at, today.year, locale)} {clock}"
 
 
-def duration(amount: timedelta) -> str:
-    """ "1 час 20 минут", "2 дня 3 часа": the two largest units, rounded down to minutes."""
+class Measure(Enum):
+    """What an amount of time counts, so that it is written as what it is.
+
+    WORKING: hours of a client's working calendar (Mon–Fri 09:00–18:00 by default). Always
+    written in working hours and minutes, never turned into days: 64 working hours are
+    eight working days, not "2 days 16 hours".
+    CALENDAR: hours of the clock (a round-the-clock calendar's time, a stay): days, hours,
+    minutes."""
+
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+def measure_of(calendar: WorkCalendar) -> Measure:
+    """SLA time runs on the ticket's calendar: working hours, or the clock's with 24/7."""
+    return Measure.CALENDAR if calendar.round_the_clock else Measure.WORKING
+
+
+def _count(text: str, count: int, locale: str) -> str:
+    return text.format(n=format_decimal(count, locale=locale))
+
+
+def duration(amount: timedelta, measure: Measure, locale: str, *, dense: bool = False) -> str:
+    """An amount of time, rounded down to minutes, saying what it counts: "5 рабочих часов",
+    "21 рабочий час 10 минут", "40 рабочих минут"; calendar time "2 дня 3 часа", "1 час 20
+    минут". `dense` for a staff member's line: "5 раб. ч 10 мин", "2 дн. 3 ч". Numbers as
+    the locale writes them ("1 234")."""
     minutes = max(int(amount.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
+    hours, minutes = divmod(minutes, 60)
     parts = []
-    if days:
-        parts.append(ngettext("{n} day", "{n} days", days).format(n=days))
-    if hours:
-        parts.append(ngettext("{n} hour", "{n} hours", hours).format(n=hours))
-    if minutes and not days:
-        parts.append(ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
-    return " ".join(parts[:2]) or ngettext("{n} minute", "{n} minutes", 0).format(n=0)
+    if measure is Measure.WORKING:
+        if not hours:
+            said = (
+                _("{n} working min")
+                if dense
+                else ngettext("{n} working minute", "{n} working minutes", minutes)
+            )
+            return _count(said, minutes, locale)
+        said = (
+            _("{n} working h")
+            if dense
+            else ngettext("{n} working hour", "{n} working hours", hours)
+        )
+        parts.append(_count(said, hours, locale))
+    else:
+        days, hours = divmod(hours, 24)
+        if days:
+            said = _("{n} d") if dense else ngettext("{n} day", "{n} days", days)
+            parts.append(_count(said, days, locale))
+        if hours:
+            said = _("{n} h") if dense else ngettext("{n} hour", "{n} hours", hours)
+            parts.append(_count(said, hours, locale))
+        if days:  # two units at most: "2 дня 3 часа", the minutes left out
+            return " ".join(parts)
+    if minutes or not parts:
+        said = _("{n} min") if dense else ngettext("{n} minute", "{n} minutes", minutes)
+        parts.append(_count(said, minutes, locale))
+    return " ".join(parts)

@@ -62,7 +62,7 @@ def test_report_for_a_month_is_written_to_files(tmp_path, monkeypatch, capsys):
     assert done.value.code == 0
     printed = capsys.readouterr().out
     assert "ООО Ромашка: отчёт за октябрь 2026" in printed
-    assert "Нарушений SLA: 1, всего просрочено 1 час." in printed
+    assert "Нарушений SLA: 1, всего просрочено 1 рабочий час." in printed
     book = load_workbook(io.BytesIO((out / "report-2026-10.xlsx").read_bytes()))
     assert book["Нарушения"]["F2"].value == 1
     assert (out / "report-2026-10.png").read_bytes().startswith(b"\x89PNG")

@@ -41,7 +41,8 @@ def test_the_demo_script_registers_tickets_in_both_languages(capsys):
     assert "Новая заявка ООО «Ромашка»: №1" in out  # the personal manager's screen
     # the script starts at 10:00 on a working day: Gold, High is due in 1 h and 8 h
     assert "Ответим до 11:00, решим до 18:00." in out
-    assert "осталось 5 часов" in out  # three hours later
+    assert "новая · решим до 18:00" in out  # the employee's list, three hours later
+    assert "Просрочено на 2 рабочих часа." in out  # the breach, heard two hours late
 
 
 def test_a_missing_script_is_a_clear_error(capsys, tmp_path):
@@ -68,8 +69,9 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     # the day: a warning at 10:45 and a breach after 11:00, as the clock moves
     assert at("10:45 Moscow)") < at("⚠️ №1, ООО «Ромашка»: ответа ещё нет; реакция нужна до 11:00")
     assert at("11:05 Moscow)") < at("🔴 №1, ООО «Ромашка»: просрочено время реакции")
-    assert "Реакция до 11:00 · 🔴 просрочено на 5 минут" in out
-    assert "🔴 реакция просрочена на 5 минут" in out  # taken late: the card keeps the record
+    # the staff chat's card, edited at the breach: missed, not by how much, which grows
+    assert "Реакция до 7 декабря 11:00 · 🔴 просрочено\n" in out
+    assert "🔴 реакция просрочена на 5 раб. мин" in out  # taken late: the card keeps the record
     # the night: the emergency button, the page, a repeat five minutes later, «Принял»
     assert at("[4] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
     assert "Дежурный инженер и ваш персональный менеджер получили сигнал." in out

@@ -66,10 +66,12 @@ async def test_a_ticket_nobody_takes_warns_then_breaches_once_each(desk: Desk):
     assert count(manager, REACTION_BREACH) == 0
     await desk.move_clock(minutes=21)  # 11:20
     breach = await manager.wait_for_message(contains=REACTION_BREACH)
-    assert "срок был 11:00" in breach.text and "Просрочка: 20 минут" in breach.text
+    assert "срок был 11:00" in breach.text and "Просрочено на 20 рабочих минут." in breach.text
     await lead.wait_for_message(contains=REACTION_BREACH)
     assert count(engineer, REACTION_BREACH) == 0
-    assert "🔴 просрочено на 20 минут" in await card_of(desk, number)
+    # The staff chat's card stays as the breach left it until the next change: it says that
+    # the target is missed, not by how much, which grows while nobody edits it.
+    assert "Реакция до 23 ноября 11:00 · 🔴 просрочено\n" in await card_of(desk, number)
 
     await desk.move_clock(hours=2)  # more time passes: nothing is said twice
     for person in (engineer, manager):
@@ -166,3 +168,53 @@ async def test_a_timer_pending_across_a_restart_fires_once_after_it(
         await desk.move_clock(minutes=30)
     assert count(manager, REACTION_WARNING) == count(engineer, REACTION_WARNING) == 1
     assert count(manager, REACTION_BREACH) == 1
+
+
+async def send_low(anna: Person) -> int:
+    """Gold, Low: the reaction is due in 32 working hours, the resolution in 64."""
+    await anna.send("сканер медленно сканирует, работать не мешает")
+    await answer_questions(anna, impact="Да, не мешает", scope="Только меня")
+    await anna.press("✅ Отправить")
+    accepted = await anna.wait_for_message(contains="принята")
+    return int(accepted.text.split("№")[1].split()[0])
+
+
+async def test_working_time_is_shown_in_working_hours_never_as_days(desk: Desk):
+    """64 working hours from Monday 10:00 run to the Wednesday after next, nine days away:
+    "64 раб. ч", never "2 дня 16 часов"; a reaction late by four days and three hours of the
+    clock is late by "21 рабочий час"; the client sees the due time, never an amount."""
+    anna, engineer, manager = await staff_world(desk)
+    number = await send_low(anna)  # Monday 10:00
+    await desk.settled()
+
+    await engineer.command("queue")
+    queue = await engineer.wait_for_message(contains="Открытые заявки")
+    assert "на 10:00" in queue.text
+    assert "до 2 декабря 11:00 · осталось 64 раб. ч" in queue.text
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(contains="Исполнитель")
+    assert "Реакция до четверга 15:00 · осталось 32 раб. ч (на 10:00)" in card.text
+    assert "Решение до 2 декабря 11:00 · осталось 64 раб. ч (на 10:00)" in card.text
+    in_chat = await card_of(desk, number)
+    assert "Решение до 2 декабря 11:00\n" in in_chat and "осталось" not in in_chat
+    assert "дн" not in queue.text + card.text + in_chat
+
+    # The reaction was due on Thursday at 15:00; the bot hears of it on the next Monday at
+    # 18:00: 3 working hours on Thursday, 9 on Friday, 9 on Monday.
+    await desk.move_clock_to(msk(2026, 11, 30, 18, 0))
+    breach = await manager.wait_for_message(contains=REACTION_BREACH)
+    assert "Просрочено на 21 рабочий час." in breach.text
+    in_chat = await card_of(desk, number)
+    assert "Реакция до 26 ноября 15:00 · 🔴 просрочено\n" in in_chat
+    assert "Решение до среды 11:00 · ⚠️ скоро срок\n" in in_chat
+
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(
+        lambda m: "Исполнитель" in (m.text or "") and "на 18:00" in (m.text or "")
+    )
+    assert "🔴 просрочено на 21 раб. ч (на 18:00)" in card.text
+    assert "осталось 11 раб. ч (на 18:00)" in card.text
+
+    await anna.command("my")
+    mine = await anna.wait_for_message(contains="Ваши заявки")
+    assert "новая · решим до среды 11:00" in mine.text and "осталось" not in mine.text

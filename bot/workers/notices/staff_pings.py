@@ -16,7 +16,7 @@ from domain.model import Staff, TicketMessage
 from domain.ports import UnitOfWork
 from domain.sla import SlaMilestone
 from handlers.ui.callbacks import StaffCb
-from handlers.ui.formatting import deadline, duration
+from handlers.ui.formatting import deadline, duration, measure_of
 from handlers.ui.texts import N_, priority_name
 
 _WARNINGS = {
@@ -196,7 +196,8 @@ async def _sla_notice(
         locale = out.staff_locale(staff)
         with out.speaking(locale):
             when = deadline(due, out.clock.now(), c.client.timezone, locale) if due else "—"
-            late = duration(timedelta(seconds=overdue_seconds))
+            measure = measure_of(c.client.calendar_for(c.ticket.priority))
+            late = duration(timedelta(seconds=overdue_seconds), measure, locale)
         text = out.t(said, locale, number=n, client=html.escape(c.client.name), time=when)
         if overdue_seconds >= 60:
             text += " " + out.t(N_("Overdue by {time}."), locale, time=late)
