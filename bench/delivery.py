@@ -36,9 +36,9 @@ import time
 from datetime import UTC, datetime
 
 from bot.app import FrontDesk
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.sandbox import BotApiEmulator, Busiest, ChatMessage
-from domain.clock import SystemClock
 from domain.ports import OutboxMessage
 from storage.codec import parse_utc
 

@@ -33,10 +33,10 @@ import tempfile
 import time
 
 from bot.app import FrontDesk
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.sandbox import BotApiEmulator, ChatMessage
 from domain import SlaTier, TicketKind
-from domain.clock import SystemClock
 from domain.enums import Scope, WorkImpact
 from domain.use_cases import accounts, intake
 

@@ -153,8 +153,8 @@ async def echo_round(answers: Answers, person: Person, n: int) -> list[float]:
 async def prepare_world(db_path: Path, emulator: BotApiEmulator, people: int) -> list[Person]:
     """The client company, its staff group and `people` registered employees, written
     straight into the database the bot will open."""
+    from bot.clock import SystemClock
     from domain import SlaTier
-    from domain.clock import SystemClock
     from domain.enums import EmployeeRole
     from domain.use_cases import accounts
     from storage import Database
@@ -321,8 +321,8 @@ async def until_terminated() -> None:
 
 async def serve_ours(api: str, token: str, db_path: Path, in_flight: int) -> None:
     from bot.app import FrontDesk
+    from bot.clock import SystemClock
     from bot.config import Settings
-    from domain.clock import SystemClock
 
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]

@@ -1,10 +1,16 @@
-"""A movable clock for the domain's Clock port, for the sandbox and the tests (the system
-clock is domain.clock.SystemClock)."""
+"""Clocks for the domain's Clock port (domain/ports.py): the system's, the real time in
+UTC, which production passes in; and a movable one for the sandbox and the tests. The
+domain never reads the time itself."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 class MovableClock:

@@ -2,7 +2,7 @@
 
 The whole of it in use:
 
-    db = await Database.open(path)
+    db = await Database.open(path, clock=clock)
     async with db.unit_of_work() as uow:
         ...
         await uow.commit()

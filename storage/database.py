@@ -6,7 +6,7 @@ every transaction holds `Database._lock` from its first statement to its commit 
 rollback (and no longer: a unit of work that committed lets other tasks in while it
 talks to Telegram; its next statement begins a new transaction):
 
-    db = await Database.open("frontdesk.sqlite3")
+    db = await Database.open("frontdesk.sqlite3", clock=SystemClock())
     async with db.unit_of_work() as uow:      # waits for the lock
         ticket = await uow.tickets.get(7)
         ...
@@ -49,7 +49,6 @@ from types import TracebackType
 
 import aiosqlite
 
-from domain.clock import SystemClock
 from domain.ports import Clock, UnitOfWork
 from storage.session import Session
 from storage.unit_of_work import SqliteUnitOfWork
@@ -138,7 +137,7 @@ class Database:
         self.applied_migrations: list[str] = []
 
     @classmethod
-    async def open(cls, path: str | Path, *, clock: Clock | None = None) -> Database:
+    async def open(cls, path: str | Path, *, clock: Clock) -> Database:
         """Connect, check the file, set the pragmas and bring the schema up to date.
 
         A file that cannot be created or written raises `DatabaseUnwritable`, whose
@@ -160,7 +159,7 @@ class Database:
             raise DatabaseUnwritable(f"the database {path} cannot be written ({exc})") from exc
 
     @classmethod
-    async def _open(cls, path: str, clock: Clock | None) -> Database:
+    async def _open(cls, path: str, clock: Clock) -> Database:
         lock_fd = None
         if path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +180,7 @@ class Database:
             await conn.close()
             _unlock(lock_fd)
             raise
-        db = cls(conn, path, clock or SystemClock(), lock_fd)
+        db = cls(conn, path, clock, lock_fd)
         db.applied_migrations = applied
         return db
 

@@ -107,8 +107,8 @@ async def run(settings: Settings) -> None:
     exits at once (what was committed stays committed; unsent messages wait in the
     outbox for the next start)."""
     from bot.app import FrontDesk
+    from bot.clock import SystemClock
     from bot.startup import listening, unless_stopped
-    from domain.clock import SystemClock
 
     log = logging.getLogger(__name__)
     stop = asyncio.Event()

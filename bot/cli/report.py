@@ -63,9 +63,9 @@ def dispatch(args: argparse.Namespace, load_settings: Callable[[], Settings]) ->
 
 
 async def _build(settings: Settings, args: argparse.Namespace) -> Report | None:
+    from bot.clock import SystemClock
     from bot.i18n import create_i18n
     from bot.reports import Reports
-    from domain.clock import SystemClock
     from storage import Database
 
     db = await Database.open(settings.database_path, clock=SystemClock())

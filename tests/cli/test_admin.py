@@ -18,9 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.main import main
-from bot.clock import MovableClock
+from bot.clock import MovableClock, SystemClock
 from bot.sandbox import BotApiEmulator
-from domain.clock import SystemClock
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.ports import UnitOfWork
 from domain.use_cases import accounts, intake
@@ -689,7 +688,7 @@ def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
     async def read_plan():
         from storage import Database
 
-        db = await Database.open(tmp_path / "plan.db")
+        db = await Database.open(tmp_path / "plan.db", clock=SystemClock())
         async with db.unit_of_work() as uow:
             client = await uow.clients.get(int(client_id))
         await db.close()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from bot.clock import SystemClock
 from bot.config import Settings, load_settings
 from domain.model import Employee
 from domain.ports import OutboxMessage
@@ -101,7 +102,7 @@ async def add_ticket(db: Database, client_id: int, employee_id: int, description
 
 def make_database(path: Path, tickets: int) -> None:
     async def build() -> None:
-        async with await Database.open(path) as db:
+        async with await Database.open(path, clock=SystemClock()) as db:
             await add_tickets(db, tickets)
 
     asyncio.run(build())
@@ -135,7 +136,7 @@ async def test_a_backup_taken_while_the_bot_writes_is_a_sound_prefix_of_its_writ
     db_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "backup.db"
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     try:
         # A few megabytes, so that copying them takes a while.
         await add_tickets(db, 400, description="Не печатает принтер. " * 400)
@@ -238,7 +239,10 @@ def test_restore_puts_the_backup_back_and_keeps_the_database_it_replaced(
     assert contents(aside) == ([1, 2, 3], [1, 2, 3])  # its log went with it
 
     async def bot_starts_on_it() -> list[int]:
-        async with await Database.open(db_path) as db, db.unit_of_work() as uow:
+        async with (
+            await Database.open(db_path, clock=SystemClock()) as db,
+            db.unit_of_work() as uow,
+        ):
             return [t.id or 0 for t in await uow.tickets.list_open()]
 
     assert asyncio.run(bot_starts_on_it()) == [1, 2]
@@ -251,7 +255,7 @@ def the_bot_dies_after_a_third_ticket(path: Path) -> None:
     shutil.copy(path, live)
 
     async def write_and_copy() -> None:
-        async with await Database.open(live) as db:
+        async with await Database.open(live, clock=SystemClock()) as db:
             await add_tickets(db, 1)
             shutil.copy(live, path)
             shutil.copy(f"{live}-wal", f"{path}-wal")
@@ -280,7 +284,7 @@ def next_ticket(path: Path) -> int:
     """The number the bot gives the next ticket on the database at `path`."""
 
     async def open_one() -> int:
-        async with await Database.open(path) as db:
+        async with await Database.open(path, clock=SystemClock()) as db:
             async with db.unit_of_work() as uow:
                 client = (await uow.clients.list())[0]
                 employee = (await uow.employees.list_by_client(client.id or 0))[0]
@@ -392,7 +396,7 @@ def test_restore_refuses_what_is_not_a_front_desk_database(db_path, tmp_path, fr
 
 async def test_restore_refuses_while_the_bot_has_the_database_open(db_path, tmp_path, frontdesk):
     backup = tmp_path / "backup.db"
-    db = await Database.open(db_path)  # what the running bot holds
+    db = await Database.open(db_path, clock=SystemClock())  # what the running bot holds
     try:
         await add_tickets(db, 2)
         assert frontdesk("backup", "--out", str(backup)).code == 0
@@ -417,8 +421,8 @@ async def test_restore_refuses_while_the_bot_has_the_database_open(db_path, tmp_
 async def test_the_bot_does_not_start_while_a_restore_holds_the_database(db_path):
     db_path.parent.mkdir(parents=True)
     with exclusive_use(db_path), pytest.raises(DatabaseLocked, match="is being restored"):
-        await Database.open(db_path)
-    await (await Database.open(db_path)).close()
+        await Database.open(db_path, clock=SystemClock())
+    await (await Database.open(db_path, clock=SystemClock())).close()
 
 
 # --- the check at start-up --------------------------------------------------------------
@@ -442,7 +446,7 @@ async def test_a_file_that_is_not_a_database_is_refused_at_open(db_path):
     db_path.write_bytes(b"PK\x03\x04" + bytes(4096))  # a zip file, say
 
     with pytest.raises(DatabaseDamaged, match=r"is damaged \(file is not a database\)"):
-        await Database.open(db_path)
+        await Database.open(db_path, clock=SystemClock())
 
 
 # --- the settings template -------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import SystemClock
 from bot.sandbox import BotApiEmulator, ChatMessage, ChatView, RateLimits, Window
 from bot.sandbox.errors import SandboxTimeout
 from domain import StaffRole
@@ -288,7 +289,7 @@ _CRASHING_BOT = """
 import asyncio, sys
 sys.path.insert(0, sys.argv[1])
 from bot.app import FrontDesk
-from domain.clock import SystemClock
+from bot.clock import SystemClock
 from bot.config import Settings
 from domain.ports import OutboxMessage
 
@@ -403,7 +404,7 @@ async def test_a_message_in_flight_at_a_crash_goes_at_once_after_the_restart(
     sends it (and the chat's next one) at once."""
     person = emulator.create_user("Анна", language_code="ru")
     db_path = tmp_path / "frontdesk.db"
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     try:
         async with db.unit_of_work() as uow:
             for body in ("m0", "m1"):

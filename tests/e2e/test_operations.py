@@ -21,7 +21,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import FrontDesk
-from bot.clock import MovableClock
+from bot.clock import MovableClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import log_handler
 from bot.sandbox import BotApiEmulator
@@ -161,7 +161,7 @@ async def queue_notes(db: Database, count: int) -> None:
 
 
 async def pending_in(path: Path) -> int:
-    async with await Database.open(path) as db:
+    async with await Database.open(path, clock=SystemClock()) as db:
         return len(await OutboxDelivery(db).pending())
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import SystemClock
 from domain.errors import NotFound
 from domain.model import Employee
 from storage import Database, load_migrations
@@ -42,12 +43,12 @@ async def test_migrating_an_empty_file_then_reopening_applies_nothing(
 
 
 async def test_a_file_newer_than_the_code_is_refused(db_path: Path) -> None:
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     await db.close()
     with sqlite3.connect(db_path) as raw:
         raw.execute("PRAGMA user_version = 999")
     with pytest.raises(RuntimeError, match="newer than this code"):
-        await Database.open(db_path)
+        await Database.open(db_path, clock=SystemClock())
 
 
 async def test_pragmas_are_set(db: Database) -> None:
@@ -91,13 +92,13 @@ async def test_explicit_rollback_then_more_work_in_the_same_unit(db: Database) -
 
 
 async def test_commit_is_durable_across_reopening(db_path: Path) -> None:
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     async with db.unit_of_work() as uow:
         await uow.clients.add(new_client(name="Durable"))
         await uow.commit()
         await uow.clients.add(new_client(name="Not committed"))
     await db.close()
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     async with db.unit_of_work() as uow:
         assert [c.name for c in await uow.clients.list()] == ["Durable"]
     await db.close()
@@ -329,7 +330,7 @@ async def test_closing_while_another_process_holds_the_write_lock_still_closes(
 ) -> None:
     """`PRAGMA optimize` on the way out needs the write lock: three `frontdesk report` at
     once, or a bot writing, hold it. Closing skips it with a warning and frees the file."""
-    dbs = [await Database.open(db_path) for _ in range(3)]
+    dbs = [await Database.open(db_path, clock=SystemClock()) for _ in range(3)]
     for db in dbs:  # queries that use an index: optimize wants to ANALYZE their table
         async with db.transaction() as session:
             await session.fetchall("SELECT * FROM employees WHERE client_id = 1")
@@ -347,11 +348,11 @@ async def test_closing_while_another_process_holds_the_write_lock_still_closes(
     assert any("PRAGMA optimize skipped" in line for line in caplog.messages), caplog.messages
     with exclusive_use(db_path):  # every connection let go of the file
         pass
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     await db.close()
 
 
 async def test_closing_twice_is_harmless(db_path: Path) -> None:
-    db = await Database.open(db_path)
+    db = await Database.open(db_path, clock=SystemClock())
     await db.close()
     await db.close()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.clock import SystemClock
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import StaffRole, TicketStatus
 from domain.model import Staff, Ticket
@@ -101,13 +102,13 @@ async def test_an_sla_event_is_recorded_once_and_its_overdue_settled(
 
 
 async def test_two_connections_record_a_milestone_once(db_path, people) -> None:
-    other = await Database.open(db_path)
+    other = await Database.open(db_path, clock=SystemClock())
     try:
         async with other.unit_of_work() as uow:
             ticket = await uow.tickets.add(new_ticket(*people))
             await uow.commit()
         results = []
-        for database in (other, await Database.open(db_path)):
+        for database in (other, await Database.open(db_path, clock=SystemClock())):
             async with database.unit_of_work() as uow:
                 record = SlaEventRecord(ticket.number, SlaMilestone.RESOLUTION_BREACH, T0, T0)
                 results.append(await uow.sla_events.record(record))

@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.clock import SystemClock
 from bot.config import Settings
 from domain.calendar import WorkCalendar
-from domain.clock import SystemClock
 from domain.duty import parse_weekdays, parse_weekly
 from domain.errors import DomainError
 from storage import Database
