@@ -395,11 +395,12 @@ async def reopen_pressed(
     notifier: Notifier,
 ) -> None:
     """ "It does not work": back to work at once (the press says it all); what exactly is
-    wrong may follow, as a comment."""
+    wrong may follow, as a comment. Pressed after the ticket closed by itself, it reopens it
+    too, within the days a closed ticket may be reopened."""
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
-    if ticket.status is not TicketStatus.RESOLVED:
+    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
         await out_of_date(query)
         return
     outcome = await perform(

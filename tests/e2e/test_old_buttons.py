@@ -174,3 +174,15 @@ async def test_the_on_duty_engineer_accepts_an_unanswered_page_days_later(
 
 def buttons_of(message: ChatMessage) -> list[str]:
     return [b["text"] for row in message.inline_keyboard for b in row]
+
+
+async def test_still_not_working_pressed_after_it_closed_by_itself_reopens_it(friday: Desk):
+    anna, engineer, _manager = await staff_world(friday)
+    number, resolved = await a_resolved_ticket(friday, anna, engineer)
+    await friday.move_clock(days=7)
+    await anna.wait_until(lambda _t: any("закрыта" in (m.text or "") for m in anna.bot_messages))
+    assert await ticket_status(friday, number) is TicketStatus.CLOSED
+
+    await (await anna.press("❌ Не работает", message=resolved)).wait_answered()
+    await anna.wait_for_message(contains="снова в работе")
+    assert await ticket_status(friday, number) is TicketStatus.REOPENED
