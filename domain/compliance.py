@@ -10,7 +10,10 @@ is:
   target already exceeded; the overdue is working time past the target, up to the answer
   or, if there is none yet, up to `now`;
 - pending: not answered (resolved) yet and not yet overdue at `now`. Reaching the target
-  exactly is still met, so an open ticket exactly at its due time is pending.
+  exactly is still met, so an open ticket exactly at its due time is pending;
+- to be agreed: a change request's resolution whose date nobody agreed with the client
+  (domain/agreed_deadline.py): it has no target, so it is neither met nor breached, and
+  counts in no percentage, however the ticket ended.
 
 Cancelled tickets are left out of every SLA count, breach and per-kind/per-priority count,
 and counted on their own. Percentages are of the decided targets (met + breached), as a
@@ -43,6 +46,7 @@ class TargetOutcome(StrEnum):
     MET = "met"
     BREACHED = "breached"
     PENDING = "pending"
+    TO_BE_AGREED = "to_be_agreed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +54,10 @@ class TargetResult:
     """How one ticket fares against one target; `overdue` is working time, zero unless breached."""
 
     outcome: TargetOutcome
-    target: timedelta
+    target: timedelta | None  # None: a change request's resolution time, to be agreed
     overdue: timedelta
-    # None only for a resolution clock stopped while waiting for the client before its due time.
+    # None for a resolution clock stopped while waiting for the client before its due time,
+    # and for a resolution time to be agreed.
     due_at: datetime | None
 
 
@@ -85,6 +90,7 @@ class TargetCompliance:
     breached: int
     pending: int
     overdue: timedelta  # summed over the breaches
+    to_be_agreed: int = 0  # change requests whose resolution date nobody agreed
 
     @property
     def decided(self) -> int:
@@ -157,7 +163,7 @@ def ticket_sla(ticket: Ticket, client: Client, now: datetime) -> TicketSla:
         overdue=clock.reaction_overdue(responded_at or now),
     )
     resolution = _target_result(
-        clock.targets.resolution,
+        clock.resolution_target,
         deadlines.resolution_due,
         decided=ticket.resolved_at is not None,
         overdue=clock.resolution_overdue(ticket.resolved_at or now),
@@ -166,9 +172,11 @@ def ticket_sla(ticket: Ticket, client: Client, now: datetime) -> TicketSla:
 
 
 def _target_result(
-    target: timedelta, due_at: datetime | None, *, decided: bool, overdue: timedelta
+    target: timedelta | None, due_at: datetime | None, *, decided: bool, overdue: timedelta
 ) -> TargetResult:
-    if overdue > _ZERO:
+    if target is None:
+        outcome = TargetOutcome.TO_BE_AGREED
+    elif overdue > _ZERO:
         outcome = TargetOutcome.BREACHED
     elif decided:
         outcome = TargetOutcome.MET
@@ -242,7 +250,8 @@ def _breaches(results: Iterable[TicketSla]) -> Iterable[Breach]:
             (SlaTarget.REACTION, result.reaction),
             (SlaTarget.RESOLUTION, result.resolution),
         ):
-            if target.outcome is TargetOutcome.BREACHED:
+            # A target to be agreed (None) is never breached.
+            if target.outcome is TargetOutcome.BREACHED and target.target is not None:
                 yield Breach(
                     result.ticket_id,
                     kind,
@@ -264,6 +273,7 @@ def _target_compliance(results: Iterable[TargetResult]) -> TargetCompliance:
         breached=counts[TargetOutcome.BREACHED],
         pending=counts[TargetOutcome.PENDING],
         overdue=overdue,
+        to_be_agreed=counts[TargetOutcome.TO_BE_AGREED],
     )
 
 

@@ -124,6 +124,16 @@ class DeadlinesChanged(TicketEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ResolutionDateAgreed(TicketEvent):
+    """Staff set the resolution moment agreed with the client for a change request, or
+    changed it (`changed`)."""
+
+    due: datetime
+    changed: bool
+    staff_tg_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReactionMet(TicketEvent):
     staff_tg_id: int
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from domain.agreed_deadline import resolution_by_agreement
 from domain.calendar import WorkCalendar
 from domain.enums import (
     Category,
@@ -19,7 +20,14 @@ from domain.enums import (
     WorkImpact,
 )
 from domain.lifecycle import PAUSED_STATUSES, ActorKind, check_transition
-from domain.sla import DEFAULT_WARNING_FRACTION, Pause, SlaClock, SlaTable, sla_targets
+from domain.sla import (
+    DEFAULT_WARNING_FRACTION,
+    AgreedResolution,
+    Pause,
+    SlaClock,
+    SlaTable,
+    sla_targets,
+)
 
 ROUND_THE_CLOCK_PRIORITIES = frozenset({Priority.HIGH, Priority.HIGHEST})
 
@@ -162,6 +170,17 @@ class PriorityChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolutionAgreed:
+    """A change request's resolution moment, agreed with the client and set (or changed)
+    by a staff member: the ticket's history of it."""
+
+    ticket_id: int
+    due: datetime
+    staff_tg_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class WorkLog:
     ticket_id: int
     staff_tg_id: int
@@ -211,6 +230,8 @@ class Ticket:
     reaction_warning_at: datetime | None = None
     resolution_due: datetime | None = None
     resolution_warning_at: datetime | None = None
+    # A change request's resolution moment as agreed with the client, and when staff set it.
+    agreed_resolution: AgreedResolution | None = None
     updated_at: datetime | None = None
     id: int | None = None  # the ticket number shown to people (№N)
 
@@ -228,6 +249,16 @@ class Ticket:
     def is_paused(self) -> bool:
         return bool(self.pauses) and self.pauses[-1].ended_at is None
 
+    @property
+    def resolution_by_agreement(self) -> bool:
+        """A change request: its resolution time is agreed with the client."""
+        return resolution_by_agreement(self.kind, self.request_type)
+
+    @property
+    def resolution_to_be_agreed(self) -> bool:
+        """A change request whose resolution moment nobody has agreed yet."""
+        return self.resolution_by_agreement and self.agreed_resolution is None
+
     def sla_clock(self, client: Client) -> SlaClock:
         return SlaClock.of(
             client.calendar_for(self.priority),
@@ -235,6 +266,8 @@ class Ticket:
             self.registered_at,
             self.pauses,
             client.warning_fraction,
+            by_agreement=self.resolution_by_agreement,
+            agreed=self.agreed_resolution,
         )
 
     def refresh_deadlines(self, client: Client) -> None:
@@ -304,7 +337,8 @@ class Ticket:
         if self.is_paused:
             self.pauses[-1] = Pause(self.pauses[-1].started_at, max(at, self.pauses[-1].started_at))
 
-    def time_left(self, client: Client, at: datetime) -> timedelta:
+    def time_left(self, client: Client, at: datetime) -> timedelta | None:
+        """Working time left to resolve it; None while its resolution time is to be agreed."""
         return self.sla_clock(client).resolution_left(at)
 
 

@@ -2,7 +2,8 @@
 that hear of it.
 
 - The employee who wrote the ticket hears of every answer and question from staff, of
-  whoever takes it or is put on it, of its new priority, that it is resolved, closed for
+  whoever takes it or is put on it, of its new priority and of a change request's agreed
+  completion date (set or changed), that it is resolved, closed for
   want of an answer, or cancelled by support; never of what they did themselves, and
   nothing more once their access is gone or they moved to another company.
 - The ticket's thread in the staff chat (its topic, with its card) gets the ticket itself,
@@ -87,7 +88,7 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
     match event:
         case ev.TicketOpened():
             return (_THREAD, *manager)
-        case ev.TicketTaken() | ev.PriorityChanged():
+        case ev.TicketTaken() | ev.PriorityChanged() | ev.ResolutionDateAgreed():
             return employee
         case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):
             # Whoever put it on themselves knows already.

@@ -3,6 +3,13 @@
 Targets are amounts of working time on the client's calendar. The reaction clock runs
 from registration to the first staff response; the resolution clock runs from
 registration to "resolved" and stops while the ticket waits for the client.
+
+A change request's resolution time is agreed with the client case by case
+(domain/agreed_deadline.py): until staff set the agreed moment it has no resolution target
+at all (no due time, no warning, no breach, never met nor missed); from then on its target
+is the working time from registration to that moment, so that the clock counts, pauses
+and reports it as any other target. Its warning comes at the usual share of the time that
+was left when it was agreed.
 """
 
 from __future__ import annotations
@@ -92,6 +99,14 @@ class SlaDeadlines:
 
 
 @dataclass(frozen=True, slots=True)
+class AgreedResolution:
+    """The resolution moment agreed with the client, and when staff set it."""
+
+    due: datetime
+    agreed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SlaClock:
     """The SLA of one ticket: due times, warnings, whether each target was met and by how much
     it was missed, all in working time of `calendar`."""
@@ -101,6 +116,9 @@ class SlaClock:
     registered_at: datetime
     pauses: tuple[Pause, ...] = ()
     warning_fraction: float = DEFAULT_WARNING_FRACTION
+    # A change request: the resolution target is what was agreed (None: nothing yet).
+    by_agreement: bool = False
+    agreed: AgreedResolution | None = None
 
     @classmethod
     def of(
@@ -110,9 +128,32 @@ class SlaClock:
         registered_at: datetime,
         pauses: Iterable[Pause] = (),
         warning_fraction: float = DEFAULT_WARNING_FRACTION,
+        *,
+        by_agreement: bool = False,
+        agreed: AgreedResolution | None = None,
     ) -> SlaClock:
         ordered = tuple(sorted(pauses, key=lambda p: p.started_at))
-        return cls(calendar, targets, registered_at, ordered, warning_fraction)
+        return cls(
+            calendar, targets, registered_at, ordered, warning_fraction, by_agreement, agreed
+        )
+
+    @property
+    def resolution_target(self) -> timedelta | None:
+        """The working time allowed for the resolution; None while it is to be agreed."""
+        if not self.by_agreement:
+            return self.targets.resolution
+        if self.agreed is None:
+            return None
+        return self._elapsed_when_agreed() + self._left_when_agreed()
+
+    def _elapsed_when_agreed(self) -> timedelta:
+        assert self.agreed is not None
+        return self.resolution_elapsed(self.agreed.agreed_at)
+
+    def _left_when_agreed(self) -> timedelta:
+        assert self.agreed is not None
+        left = self.calendar.working_time_between(self.agreed.agreed_at, self.agreed.due)
+        return max(left, timedelta(0))
 
     @property
     def clock_starts_at(self) -> datetime:
@@ -120,15 +161,38 @@ class SlaClock:
 
     def deadlines(self) -> SlaDeadlines:
         reaction = self.targets.reaction
-        resolution = self.targets.resolution
+        resolution = self.resolution_target
+        if resolution is None:
+            warning_at, due = None, None
+        elif self.agreed is not None:
+            elapsed = self._elapsed_when_agreed()
+            warning_at = self._resolution_moment(
+                elapsed + self._left_when_agreed() * self.warning_fraction
+            )
+            due = self._agreed_moment(resolution)
+        else:
+            warning_at = self._resolution_moment(resolution * self.warning_fraction)
+            due = self._resolution_moment(resolution)
         return SlaDeadlines(
             reaction_warning_at=self.calendar.add_working_time(
                 self.registered_at, reaction * self.warning_fraction
             ),
             reaction_due=self.calendar.add_working_time(self.registered_at, reaction),
-            resolution_warning_at=self._resolution_moment(resolution * self.warning_fraction),
-            resolution_due=self._resolution_moment(resolution),
+            resolution_warning_at=warning_at,
+            resolution_due=due,
         )
+
+    def _agreed_moment(self, target: timedelta) -> datetime | None:
+        """The agreed moment itself (even outside working hours, as it was agreed), moved
+        on by the time the ticket waited for the client since."""
+        assert self.agreed is not None
+        due = self._resolution_moment(target)
+        if due is None:
+            return None
+        unmoved = self.calendar.add_working_time(
+            max(self.agreed.agreed_at, self.registered_at), self._left_when_agreed()
+        )
+        return self.agreed.due if due <= unmoved else due
 
     def _resolution_moment(self, amount: timedelta) -> datetime | None:
         """When `amount` of unpaused working time will have passed since registration."""
@@ -164,8 +228,12 @@ class SlaClock:
         return max(elapsed - self.targets.reaction, timedelta(0))
 
     def resolution_overdue(self, resolved_or_now: datetime) -> timedelta:
-        """How far past the resolution target, in working time (zero when met)."""
-        return max(self.resolution_elapsed(resolved_or_now) - self.targets.resolution, timedelta(0))
+        """How far past the resolution target, in working time (zero when met, and while
+        the target is to be agreed)."""
+        target = self.resolution_target
+        if target is None:
+            return timedelta(0)
+        return max(self.resolution_elapsed(resolved_or_now) - target, timedelta(0))
 
     def reaction_met(self, responded_at: datetime) -> bool:
         return self.reaction_overdue(responded_at) == timedelta(0)
@@ -173,9 +241,13 @@ class SlaClock:
     def resolution_met(self, resolved_at: datetime) -> bool:
         return self.resolution_overdue(resolved_at) == timedelta(0)
 
-    def resolution_left(self, at: datetime) -> timedelta:
-        """Working time left before the resolution breach (negative when overdue)."""
-        return self.targets.resolution - self.resolution_elapsed(at)
+    def resolution_left(self, at: datetime) -> timedelta | None:
+        """Working time left before the resolution breach (negative when overdue); None
+        while the target is to be agreed."""
+        target = self.resolution_target
+        if target is None:
+            return None
+        return target - self.resolution_elapsed(at)
 
     def reaction_left(self, at: datetime) -> timedelta:
         elapsed = self.calendar.working_time_between(self.registered_at, at)

@@ -38,6 +38,7 @@ from domain.model import (
     Plan,
     PriorityChange,
     Rating,
+    ResolutionAgreed,
     Staff,
     Ticket,
     TicketMessage,
@@ -46,7 +47,7 @@ from domain.model import (
 from domain.paging import Page, PageReason
 from domain.ports import OutboxMessage, Person, SlaEventRecord, TicketPost
 from domain.routing import Conversation
-from domain.sla import Pause, SlaMilestone
+from domain.sla import AgreedResolution, Pause, SlaMilestone
 from domain.sla_milestones import MILESTONE_RULES, MilestoneRule
 from storage.codec import (
     clock_text,
@@ -440,6 +441,7 @@ class SqliteInviteRepository(_Repository):
 class SqliteTicketRepository(_Repository):
     @staticmethod
     def _params(ticket: Ticket) -> dict[str, Any]:
+        agreed = ticket.agreed_resolution
         return {
             "client_id": ticket.client_id,
             "employee_id": ticket.employee_id,
@@ -463,6 +465,8 @@ class SqliteTicketRepository(_Repository):
             "reaction_warning_at": utc_text_or_none(ticket.reaction_warning_at),
             "resolution_due": utc_text_or_none(ticket.resolution_due),
             "resolution_warning_at": utc_text_or_none(ticket.resolution_warning_at),
+            "agreed_resolution_due": utc_text_or_none(agreed.due if agreed else None),
+            "resolution_agreed_at": utc_text_or_none(agreed.agreed_at if agreed else None),
             "updated_at": utc_text_or_none(ticket.updated_at),
         }
 
@@ -493,6 +497,14 @@ class SqliteTicketRepository(_Repository):
             reaction_warning_at=parse_utc_or_none(row["reaction_warning_at"]),
             resolution_due=parse_utc_or_none(row["resolution_due"]),
             resolution_warning_at=parse_utc_or_none(row["resolution_warning_at"]),
+            agreed_resolution=(
+                AgreedResolution(
+                    parse_utc(row["agreed_resolution_due"]),
+                    parse_utc(row["resolution_agreed_at"]),
+                )
+                if row["agreed_resolution_due"] and row["resolution_agreed_at"]
+                else None
+            ),
             updated_at=parse_utc(row["updated_at"]),
         )
 
@@ -745,6 +757,26 @@ class SqliteTicketRepository(_Repository):
                 utc_text(change.at),
             ),
         )
+
+    async def add_agreed_resolution(self, agreed: ResolutionAgreed) -> None:
+        await self._session.execute(
+            "INSERT INTO agreed_resolutions (ticket_id, due, staff_tg_id, at) VALUES (?, ?, ?, ?)",
+            (agreed.ticket_id, utc_text(agreed.due), agreed.staff_tg_id, utc_text(agreed.at)),
+        )
+
+    async def agreed_resolutions(self, ticket_id: int) -> Sequence[ResolutionAgreed]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM agreed_resolutions WHERE ticket_id = ? ORDER BY at, id", (ticket_id,)
+        )
+        return [
+            ResolutionAgreed(
+                ticket_id=row["ticket_id"],
+                due=parse_utc(row["due"]),
+                staff_tg_id=row["staff_tg_id"],
+                at=parse_utc(row["at"]),
+            )
+            for row in rows
+        ]
 
     async def priority_changes(self, ticket_id: int) -> Sequence[PriorityChange]:
         rows = await self._session.fetchall(

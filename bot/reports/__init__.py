@@ -128,6 +128,15 @@ class Reports:
                 resolution=percent(report.resolution.percent_met),
             ),
         ]
+        if report.resolution.to_be_agreed:
+            lines.append(
+                _(
+                    N_(
+                        "Change requests without an agreed completion date: {count}; they are "
+                        "not counted in resolution on time."
+                    )
+                ).format(count=report.resolution.to_be_agreed)
+            )
         if report.breaches:
             lines.append(
                 _(N_("SLA breaches: {count}, overdue {time} in all.")).format(

@@ -19,6 +19,7 @@ OUTCOMES = {
     TargetOutcome.MET: N_("met"),
     TargetOutcome.BREACHED: N_("breached"),
     TargetOutcome.PENDING: N_("pending"),
+    TargetOutcome.TO_BE_AGREED: N_("date to be agreed"),
 }
 TARGETS = {SlaTarget.REACTION: N_("reaction"), SlaTarget.RESOLUTION: N_("resolution")}
 # A cell starting with one of these is a formula to Excel or LibreOffice (and a tab or a

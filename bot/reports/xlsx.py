@@ -46,6 +46,7 @@ def workbook(
     summary.append([_(N_("Resolution met")), report.resolution.met])
     summary.append([_(N_("Resolution breached")), report.resolution.breached])
     summary.append([_(N_("Resolution on time, %")), number(report.resolution.percent_met)])
+    summary.append([_(N_("Resolution date to be agreed")), report.resolution.to_be_agreed])
     summary.append([_(N_("Overdue in all, working hours")), in_hours(report.total_overdue)])
     summary.append([_(N_("Average rating")), number(report.average_rating)])
 

@@ -46,7 +46,7 @@ class DeadlinePreview:
     after_hours: bool
     clock_starts_at: datetime
     reaction_due: datetime
-    resolution_due: datetime
+    resolution_due: datetime | None  # None: to be agreed with the client (a change request)
 
 
 def preview_deadlines(client: Client, draft: TicketDraft, now: datetime) -> DeadlinePreview:
@@ -61,10 +61,10 @@ def preview_deadlines(client: Client, draft: TicketDraft, now: datetime) -> Dead
         title="",
         description="",
         registered_at=now,
+        request_type=draft.request_type,
     )
     clock = probe.sla_clock(client)
     deadlines = clock.deadlines()
-    assert deadlines.resolution_due is not None
     return DeadlinePreview(
         priority=priority,
         after_hours=not clock.calendar.is_working(now),

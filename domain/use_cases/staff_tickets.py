@@ -1,5 +1,6 @@
 """What staff do with a ticket: take it, hand it on, answer or ask the employee, resume,
-resolve, change its priority, log work time. The first response meets the reaction SLA."""
+resolve, change its priority, set a change request's agreed resolution date, log work time.
+The first response meets the reaction SLA."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ from domain import events as ev
 from domain.enums import Priority, TicketStatus
 from domain.errors import InvalidInput, NotFound
 from domain.lifecycle import ActorKind
-from domain.model import Attachment, PriorityChange, Ticket, TicketMessage, WorkLog
+from domain.model import (
+    Attachment,
+    PriorityChange,
+    ResolutionAgreed,
+    Ticket,
+    TicketMessage,
+    WorkLog,
+)
 from domain.ports import Clock, UnitOfWork
+from domain.sla import AgreedResolution
 from domain.use_cases.common import (
     MAX_COMMENT_LENGTH,
     MAX_REASON_LENGTH,
@@ -246,6 +255,37 @@ async def change_priority(
         ticket,
         (
             ev.PriorityChanged(ticket.number, old, priority, reason, staff_tg_id),
+            ev.DeadlinesChanged(ticket.number),
+        ),
+    )
+
+
+async def agree_resolution(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, due: datetime
+) -> Outcome[Ticket]:
+    """Set (or change) the resolution moment agreed with the client for a change request;
+    its SLA clock, timers and the employee's messages follow it from now on."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if not ticket.resolution_by_agreement:
+        raise InvalidInput("only a change request has its resolution date agreed", field="ticket")
+    if not ticket.is_open or ticket.status is TicketStatus.RESOLVED:
+        raise InvalidInput("the ticket is already finished", field="ticket")
+    now = clock.now()
+    if due <= now:
+        raise InvalidInput("the agreed date is in the past", field="due")
+    changed = ticket.agreed_resolution is not None
+    if changed and ticket.agreed_resolution is not None and ticket.agreed_resolution.due == due:
+        raise InvalidInput("the ticket already has this date", field="due")
+    ticket.agreed_resolution = AgreedResolution(due, now)
+    ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    await uow.tickets.add_agreed_resolution(ResolutionAgreed(ticket.number, due, staff_tg_id, now))
+    return Outcome(
+        ticket,
+        (
+            ev.ResolutionDateAgreed(ticket.number, due, changed, staff_tg_id),
             ev.DeadlinesChanged(ticket.number),
         ),
     )

@@ -700,13 +700,23 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
                 "now. Work outside working hours is paid separately."
             )
         )
-    lines.append(
-        _("We will answer by {reaction} and fix it by {resolution}.").format(
-            reaction=deadline(preview.reaction_due, now, tz, locale),
-            resolution=deadline(preview.resolution_due, now, tz, locale),
-        )
-    )
+    lines.append(deadlines_text(preview.reaction_due, preview.resolution_due, now, tz, locale))
     return "\n".join(lines)
+
+
+def deadlines_text(
+    reaction: datetime, resolution: datetime | None, now: datetime, tz: str, locale: str
+) -> str:
+    """When we answer and fix it; a change request's completion date (None) is agreed
+    with the employee later, so no date is made up for it."""
+    if resolution is None:
+        return _(
+            "We will answer by {reaction}. We will agree the completion date with you."
+        ).format(reaction=deadline(reaction, now, tz, locale))
+    return _("We will answer by {reaction} and fix it by {resolution}.").format(
+        reaction=deadline(reaction, now, tz, locale),
+        resolution=deadline(resolution, now, tz, locale),
+    )
 
 
 def escape(text: str) -> str:
@@ -780,12 +790,9 @@ async def announce(
     """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
     ticket = outcome.value
     locale = get_i18n().current_locale
-    assert actor.client is not None and ticket.reaction_due and ticket.resolution_due
+    assert actor.client is not None and ticket.reaction_due
     now, tz = clock.now(), actor.client.timezone
-    deadlines = _("We will answer by {reaction} and fix it by {resolution}.").format(
-        reaction=deadline(ticket.reaction_due, now, tz, locale),
-        resolution=deadline(ticket.resolution_due, now, tz, locale),
-    )
+    deadlines = deadlines_text(ticket.reaction_due, ticket.resolution_due, now, tz, locale)
     alarm = next((e for e in outcome.events if isinstance(e, ev.AfterHoursAlarm)), None)
     if alarm is None:
         next_steps = deadlines

@@ -48,6 +48,8 @@ def due_text(ticket: Ticket, client: Client, clock: Clock) -> str:
     reads as hours of the clock."""
     if not ticket.is_open or ticket.status is TicketStatus.RESOLVED:
         return ""
+    if ticket.resolution_to_be_agreed:
+        return _("the completion date is to be agreed")
     if ticket.is_paused or ticket.resolution_due is None:
         return _("the clock is paused")
     now, locale = clock.now(), get_i18n().current_locale
@@ -151,7 +153,9 @@ async def render_card(
                 else _("We will answer by {time}")
             )
             lines.append(said.format(time=by))
-        if ticket.resolution_due and not ticket.is_paused:
+        if ticket.resolution_to_be_agreed:
+            lines.append(_("We will agree the completion date with you."))
+        elif ticket.resolution_due and not ticket.is_paused:
             by = deadline(ticket.resolution_due, now, tz, locale)
             late = now >= ticket.resolution_due
             said = (

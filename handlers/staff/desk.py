@@ -16,7 +16,8 @@ from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Messa
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import Priority, StaffRole
+from domain import Priority, StaffRole, TicketStatus
+from domain.agreed_deadline import Unreadable, read_deadline
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -38,6 +39,7 @@ from handlers.ui.cards import (
     load_card,
     load_history,
 )
+from handlers.ui.formatting import full_deadline
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.ui.pressed import Pressed
@@ -141,7 +143,7 @@ async def not_staff(query: CallbackQuery) -> None:
 # The buttons of a ticket's card (the sub-menus they open and the new tickets list have their
 # own actions or values).
 CARD_ACTIONS = frozenset({"take", "reply", "ask", "resume", "resolve", "prio", "assign", "time",
-                          "note"})  # fmt: skip
+                          "note", "agree"})  # fmt: skip
 
 
 async def superseded_card(
@@ -336,6 +338,69 @@ async def priority_chosen(
             number=callback_data.ticket,
             priority=priority_name(Priority(callback_data.value)),
         )
+    )
+
+
+AGREED_DATE_EXAMPLES = N_(
+    "For example: «16.12», «16 December», «by Friday», «Friday 15:00», «in 3 days», "
+    "«tomorrow». A date without a time means the end of the client's working day."
+)
+
+
+@router.callback_query(StaffCb.filter(F.action == "agree"))
+async def ask_for_agreed_date(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+) -> None:
+    """«📅 Agree the date» on a change request: the date agreed with the client, typed."""
+    ticket = await uow.tickets.get(callback_data.ticket)
+    if ticket is None or not ticket.is_open or ticket.status is TicketStatus.RESOLVED:
+        await query.answer(_("Not possible in the ticket's current state."), show_alert=True)
+        return
+    if not ticket.resolution_by_agreement:
+        await query.answer(
+            _("Only a change request's completion date is agreed with the client."),
+            show_alert=True,
+        )
+        return
+    await state.set_state(StaffInput.agreed_date)
+    await state.set_data({"ticket": ticket.number})
+    await query.answer()
+    assert actor.staff is not None
+    asked = (
+        N_("{name}, what is the new completion date of №{number} agreed with the client?")
+        if ticket.agreed_resolution
+        else N_("{name}, what completion date of №{number} did you agree with the client?")
+    )
+    pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
+    await pressed.answer(
+        _(asked).format(name=actor.staff.name, number=ticket.number)
+        + "\n"
+        + _(AGREED_DATE_EXAMPLES)
+        + " "
+        + _("/cancel to stop."),
+        reply_markup=inline(
+            [(_("Cancel"), StaffCb(ticket=ticket.number, action="agreecancel").pack())]
+        ),
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action == "agreecancel"))
+async def agreed_date_cancelled(
+    query: CallbackQuery, callback_data: StaffCb, state: FSMContext
+) -> None:
+    """Cancel under the question: the date stays as it was."""
+    data = await state.get_data()
+    if await state.get_state() == StaffInput.agreed_date.state and data.get("ticket") == (
+        callback_data.ticket
+    ):
+        await state.clear()
+    await query.answer()
+    await Pressed(query).edit_text(
+        _("The completion date of №{number} stays as it was.").format(number=callback_data.ticket)
     )
 
 
@@ -673,6 +738,62 @@ async def reason_typed(
     await message.answer(
         _("Priority of №{number} is now {priority}; the client is told.").format(
             number=data["ticket"], priority=priority_name(Priority(data["priority"]))
+        )
+    )
+
+
+UNREADABLE_DATE = {
+    Unreadable.NOT_A_DATE: N_("I could not read a date in that."),
+    Unreadable.PAST: N_("That moment has already passed."),
+    Unreadable.TOO_FAR: N_("That is more than a year ahead; please check the date."),
+}
+
+
+@router.message(StaffInput.agreed_date, TEXT)
+async def agreed_date_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The completion date agreed with the client, as typed: set, and the client told; a
+    date that cannot be read, or has passed, is asked for again."""
+    number = int((await state.get_data())["ticket"])
+    ticket = await uow.tickets.get(number)
+    client = await uow.clients.get(ticket.client_id) if ticket else None
+    if ticket is None or client is None:
+        await state.clear()
+        await message.answer(_("Ticket not found."))
+        return
+    now = clock.now()
+    read = read_deadline(message.text or "", now, client.calendar)
+    if read.due is None:
+        assert read.problem is not None
+        await message.answer(
+            _(UNREADABLE_DATE[read.problem])
+            + " "
+            + _(AGREED_DATE_EXAMPLES)
+            + " "
+            + _("/cancel to stop.")
+        )
+        return
+    await state.clear()
+    outcome = await for_message(
+        message,
+        uow,
+        notifier,
+        staff_tickets.agree_resolution(
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, due=read.due
+        ),
+    )
+    if outcome is None:
+        return
+    locale = get_i18n().current_locale
+    await message.answer(
+        _("№{number}: the completion date is set, by {time}; the client is told.").format(
+            number=number, time=full_deadline(read.due, now, client.timezone, locale)
         )
     )
 

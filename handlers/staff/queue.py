@@ -4,7 +4,7 @@ mine, unassigned, a client) and /mine."""
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -35,12 +35,15 @@ PER_SCREEN = 10
 def left_text(ticket: Ticket, client: Client, now: datetime, locale: str) -> str:
     """The resolution's due time and the working time left or overdue at `now`: "до
     вторника 16:00 · осталось 5 раб. ч"."""
+    if ticket.resolution_to_be_agreed:
+        return "📅 " + _("date to be agreed")
     if ticket.is_paused or ticket.resolution_due is None:
         return "⏸"
     clock = ticket.sla_clock(client)
     measure = measure_of(clock.calendar)
     by = _("by {time}").format(time=deadline(ticket.resolution_due, now, client.timezone, locale))
     left = clock.resolution_left(now)
+    assert left is not None
     if left.total_seconds() < 0:
         late = duration(-left, measure, locale, dense=True)
         return f"{by} · 🔴 " + _("overdue by {time}").format(time=late)
@@ -81,9 +84,14 @@ async def queue_screen(
         title = _("Open tickets of «{client}»").format(client=html.escape(names))
     else:
         title = _("Open tickets")
-    now_left = sorted(
-        tickets, key=lambda t: (t.is_paused, t.time_left(clients[t.client_id], clock.now()))
-    )
+
+    def by_time_left(t: Ticket) -> tuple[bool, timedelta]:
+        """Running clocks first, the nearest breach first; paused ones and change requests
+        whose date is to be agreed after them."""
+        left = t.time_left(clients[t.client_id], clock.now())
+        return (t.is_paused or left is None, left if left is not None else timedelta(0))
+
+    now_left = sorted(tickets, key=by_time_left)
     shown = now_left[screen * PER_SCREEN : (screen + 1) * PER_SCREEN]
     if not shown:
         return _("No open tickets here."), None

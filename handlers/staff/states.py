@@ -10,3 +10,4 @@ class StaffInput(StatesGroup):
     priority_reason = State()
     log_minutes = State()
     note = State()  # internal, never shown to the client
+    agreed_date = State()  # a change request's completion date, as agreed with the client

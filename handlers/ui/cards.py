@@ -103,11 +103,14 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     clock = t.sla_clock(client)
     measure = measure_of(clock.calendar)
 
-    def target(said: str, due: datetime, warning_at: datetime | None, left: timedelta) -> str:
+    def target(
+        said: str, due: datetime, warning_at: datetime | None, left: timedelta | None
+    ) -> str:
         if not as_of:  # read long after, unedited until the warning or the breach comes
             by = deadline(due, now, tz, locale, lasting=True)
             return _(said).format(time=by) + _state(due, warning_at, now)
         at = stamp(now, now, tz, locale)
+        assert left is not None
         return (
             _(said).format(time=deadline(due, now, tz, locale))
             + f" · {_left_or_overdue(left, measure, locale)} ("
@@ -125,7 +128,9 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
                     clock.reaction_left(now),
                 )
             )
-        if t.is_paused:
+        if t.resolution_to_be_agreed:  # a change request: no date until one is agreed
+            lines.append("📅 " + _("Resolution: to be agreed with the client"))
+        elif t.is_paused:
             lines.append("⏸ " + _("waiting for the client: the resolution clock is paused"))
         elif t.resolution_due:
             lines.append(
@@ -135,6 +140,7 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
                     t.resolution_warning_at,
                     clock.resolution_left(now),
                 )
+                + (" · " + _("agreed with the client") if t.agreed_resolution else "")
             )
     # A missed target's overdue, once answered, is final: true however late it is read.
     if t.first_response_at is not None and clock.reaction_overdue(t.first_response_at):
@@ -175,12 +181,16 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
         first.append(b(_("▶ Resume without an answer"), "resume"))
     else:
         first.append(b(_("❓ Ask the client"), "ask"))
-    return inline(
+    rows = [
         first,
         [b(_("✅ Resolved"), "resolve")],
         [b(_("⚡ Priority"), "prio"), b(_("👥 Assign"), "assign")],
-        [b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")],
-    )
+    ]
+    if ticket.resolution_by_agreement:  # a change request: its date is agreed with the client
+        said = _("📅 Change the date") if ticket.agreed_resolution else _("📅 Agree the date")
+        rows.append([b(said, "agree")])
+    rows.append([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
+    return inline(*rows)
 
 
 # The card in a private chat shows the conversation's last messages.

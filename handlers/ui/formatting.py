@@ -70,6 +70,27 @@ def deadline(
     return f"{_date(at, today.year, locale)} {clock}"
 
 
+# A date agreed with somebody, said in full after "by": "до пятницы, 18 декабря, 18:00".
+_BY_WEEKDAY_DATE = (
+    N_("Monday, {date}, {time}"),
+    N_("Tuesday, {date}, {time}"),
+    N_("Wednesday, {date}, {time}"),
+    N_("Thursday, {date}, {time}"),
+    N_("Friday, {date}, {time}"),
+    N_("Saturday, {date}, {time}"),
+    N_("Sunday, {date}, {time}"),
+)
+
+
+def full_deadline(moment: datetime, now: datetime, timezone: str, locale: str) -> str:
+    """A due time in full, to follow "by", true whenever it is read: "Friday, 18 December,
+    18:00" (the year too when it is not this one)."""
+    at, today = local(moment, timezone), local(now, timezone).date()
+    return _(_BY_WEEKDAY_DATE[at.weekday()]).format(
+        date=_date(at, today.year, locale), time=at.strftime("%H:%M")
+    )
+
+
 def moment_phrase(moment: datetime, now: datetime, timezone: str, locale: str) -> str:
     """A moment as a whole phrase: "today at 14:30", "on Monday at 09:00"."""
     at, today = local(moment, timezone), local(now, timezone).date()

@@ -356,3 +356,54 @@ async def test_closing_twice_is_harmless(db_path: Path) -> None:
     db = await Database.open(db_path, clock=SystemClock())
     await db.close()
     await db.close()
+
+
+async def test_open_change_requests_lose_the_resolution_date_nobody_agreed(
+    db_path: Path, clock: MovableClock
+) -> None:
+    """Migration 0007: an open change request's resolution due time came from the SLA table,
+    not from an agreement: it goes (and its timers with it); an incident's, or a finished
+    change request's, stays."""
+    before = [m for m in load_migrations() if m.name < "0007"]
+    with sqlite3.connect(db_path) as raw:
+        for migration in before:
+            raw.executescript(migration.sql)
+        raw.execute(f"PRAGMA user_version = {before[-1].version}")
+        raw.execute(
+            "INSERT INTO clients (id, name, tier, timezone, opens, closes, weekdays, "
+            "warning_fraction, created_at)"
+            " VALUES (1, 'Ромашка', 'gold', 'Europe/Moscow', '09:00', '18:00', '0,1,2,3,4', 0.75, "
+            "'2026-12-01T09:00:00+00:00')"
+        )
+        raw.execute(
+            "INSERT INTO employees (id, client_id, tg_id, name, role, created_at) "
+            "VALUES (1, 1, 5001, 'Анна', 'employee', '2026-12-01T09:00:00+00:00')"
+        )
+        for n, kind, rtype, status in (
+            (1, "request", "change", "in_progress"),
+            (2, "request", "change", "closed"),
+            (3, "incident", None, "new"),
+            (4, "request", "service", "new"),
+        ):
+            raw.execute(
+                "INSERT INTO tickets (id, client_id, employee_id, kind, category, priority, "
+                "title, description, request_type, status, registered_at, reaction_due, "
+                "resolution_due, resolution_warning_at, updated_at) VALUES (?, 1, 1, ?, "
+                "'other', 'low', 't', 'd', ?, ?, '2026-12-01T09:00:00+00:00', "
+                "'2026-12-02T09:00:00+00:00', '2026-12-09T09:00:00+00:00', "
+                "'2026-12-08T09:00:00+00:00', '2026-12-01T09:00:00+00:00')",
+                (n, kind, rtype, status),
+            )
+    db = await Database.open(db_path, clock=clock)
+    try:
+        assert db.applied_migrations[0].startswith("0007")
+        async with db.unit_of_work() as uow:
+            tickets = {n: await uow.tickets.get(n) for n in (1, 2, 3, 4)}
+        dues = {n: (t.resolution_due, t.resolution_warning_at) for n, t in tickets.items() if t}
+        assert dues[1] == (None, None)
+        assert all(due is not None and warning is not None for due, warning in
+                   (dues[2], dues[3], dues[4]))  # fmt: skip
+        assert all(t is not None and t.agreed_resolution is None for t in tickets.values())
+        assert tickets[1] is not None and tickets[1].reaction_due is not None
+    finally:
+        await db.close()

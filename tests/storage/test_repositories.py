@@ -28,13 +28,14 @@ from domain.model import (
     Plan,
     PriorityChange,
     Rating,
+    ResolutionAgreed,
     Staff,
     Ticket,
     TicketMessage,
     WorkLog,
 )
 from domain.ports import SlaEventRecord
-from domain.sla import Pause, SlaMilestone, SlaTargets
+from domain.sla import AgreedResolution, Pause, SlaMilestone, SlaTargets
 from storage import Database, TicketPost
 from tests.storage.conftest import T0, MovableClock, new_client, new_ticket
 
@@ -273,6 +274,7 @@ async def test_ticket_round_trip_with_every_field(db: Database, people: tuple[in
         reaction_warning_at=T0 + 45 * timedelta(minutes=1),
         resolution_due=T0 + 8 * HOUR,
         resolution_warning_at=T0 + 6 * HOUR,
+        agreed_resolution=AgreedResolution(T0 + 30 * HOUR, T0 + 2 * HOUR),
         updated_at=T0 + 5 * HOUR,
     )
     async with db.unit_of_work() as uow:
@@ -517,6 +519,34 @@ async def test_priority_changes_work_logs_and_rating(db: Database, people: tuple
         assert await uow.tickets.rating(n) == commented
         with pytest.raises(NotFound):
             await uow.tickets.update_rating(Rating(999, 1, "", T0))
+
+
+async def test_an_agreed_resolution_date_and_its_history(
+    db: Database, people: tuple[int, int]
+) -> None:
+    """A change request's agreed date is kept on the ticket, and every setting of it in the
+    ticket's history, in order, with who set it."""
+    client_id, employee_id = people
+    ticket = new_ticket(
+        client_id, employee_id, kind=TicketKind.REQUEST, request_type=RequestType.CHANGE
+    )
+    first = ResolutionAgreed(1, T0 + 30 * HOUR, 55, T0 + HOUR)
+    second = ResolutionAgreed(1, T0 + 50 * HOUR, 56, T0 + 2 * HOUR)
+    async with db.unit_of_work() as uow:
+        await uow.tickets.add(ticket)
+        assert (await uow.tickets.get(1)).agreed_resolution is None  # type: ignore[union-attr]
+        ticket.agreed_resolution = AgreedResolution(second.due, second.at)
+        await uow.tickets.update(ticket)
+        await uow.tickets.add_agreed_resolution(second)
+        await uow.tickets.add_agreed_resolution(first)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.tickets.get(1)
+        assert loaded is not None
+        assert loaded.agreed_resolution == AgreedResolution(T0 + 50 * HOUR, T0 + 2 * HOUR)
+        assert loaded.resolution_by_agreement and not loaded.resolution_to_be_agreed
+        assert await uow.tickets.agreed_resolutions(1) == [first, second]
+        assert await uow.tickets.agreed_resolutions(2) == []
 
 
 async def test_sla_events_are_recorded_once(db: Database, people: tuple[int, int]) -> None:

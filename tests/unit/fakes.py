@@ -55,6 +55,7 @@ class _Store:
         self.intake_keys: dict[str, int] = {}
         self.messages: list[TicketMessage] = []
         self.priority_changes: list[PriorityChange] = []
+        self.agreed_resolutions: list = []
         self.work_logs: list[WorkLog] = []
         self.ratings: dict[int, Rating] = {}
         self.outbox: list[OutboxMessage] = []
@@ -227,6 +228,12 @@ class FakeTickets:
 
     async def priority_changes(self, ticket_id: int):
         return [c for c in self.s.priority_changes if c.ticket_id == ticket_id]
+
+    async def add_agreed_resolution(self, agreed) -> None:
+        self.s.agreed_resolutions.append(agreed)
+
+    async def agreed_resolutions(self, ticket_id: int):
+        return [a for a in self.s.agreed_resolutions if a.ticket_id == ticket_id]
 
     async def add_work_log(self, entry: WorkLog) -> None:
         self.s.work_logs.append(entry)

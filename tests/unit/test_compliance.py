@@ -12,9 +12,9 @@ from domain.compliance import (
     compliance_report,
     ticket_sla,
 )
-from domain.enums import Category, Priority, SlaTier, TicketKind, TicketStatus
+from domain.enums import Category, Priority, RequestType, SlaTier, TicketKind, TicketStatus
 from domain.model import Client, Rating, Ticket
-from domain.sla import Pause, SlaTargets
+from domain.sla import AgreedResolution, Pause, SlaTargets
 from tests.unit.fakes import msk
 
 CLIENT_ID = 7
@@ -342,3 +342,77 @@ def test_another_clients_ticket_or_a_bad_period_is_refused():
         compliance_report(client(), [], [], NOVEMBER[1], NOVEMBER[0], NOW)
     with pytest.raises(ValueError):
         compliance_report(client(), [], [], *NOVEMBER, datetime(2026, 11, 30, 12, 0))
+
+
+# --- change requests: the resolution time is agreed with the client -----------------------
+
+
+def change_request(number: int, **kw) -> Ticket:
+    return ticket(number, REQ, LOW, msk(2026, 11, 2, 10, 0), request_type=RequestType.CHANGE, **kw)
+
+
+@pytest.mark.parametrize(
+    ("kw", "outcome", "overdue"),
+    [
+        pytest.param(
+            {"status": TicketStatus.IN_PROGRESS, "first_response_at": msk(2026, 11, 2, 11)},
+            TargetOutcome.TO_BE_AGREED,
+            h(0),
+            id="open for four weeks, no date agreed: neither met nor breached",
+        ),
+        pytest.param(
+            {
+                "status": TicketStatus.CLOSED,
+                "first_response_at": msk(2026, 11, 2, 11),
+                "resolved_at": msk(2026, 11, 27, 17),
+                "closed_at": msk(2026, 11, 27, 18),
+            },
+            TargetOutcome.TO_BE_AGREED,
+            h(0),
+            id="done without an agreed date: not counted",
+        ),
+        pytest.param(
+            {
+                "status": TicketStatus.CLOSED,
+                "first_response_at": msk(2026, 11, 2, 11),
+                "resolved_at": msk(2026, 11, 20, 17),
+                "closed_at": msk(2026, 11, 20, 18),
+                "agreed_resolution": AgreedResolution(msk(2026, 11, 20, 18), msk(2026, 11, 3, 10)),
+            },
+            TargetOutcome.MET,
+            h(0),
+            id="done by the agreed date: met",
+        ),
+        pytest.param(
+            {
+                "status": TicketStatus.IN_PROGRESS,
+                "first_response_at": msk(2026, 11, 2, 11),
+                "agreed_resolution": AgreedResolution(msk(2026, 11, 27, 18), msk(2026, 11, 3, 10)),
+            },
+            TargetOutcome.BREACHED,
+            h(3),  # Monday 09:00–12:00
+            id="open past the agreed date: breached by the working time since",
+        ),
+    ],
+)
+def test_a_change_requests_resolution_counts_only_against_an_agreed_date(kw, outcome, overdue):
+    result = ticket_sla(change_request(1, **kw), client(), NOW)
+    assert result.resolution.outcome is outcome
+    assert result.resolution.overdue == overdue
+    assert result.reaction.outcome is TargetOutcome.MET
+
+
+def test_the_report_counts_change_requests_without_an_agreed_date_apart():
+    tickets = [
+        change_request(1, status=TicketStatus.IN_PROGRESS, first_response_at=msk(2026, 11, 2, 11)),
+        change_request(
+            2,
+            status=TicketStatus.RESOLVED,
+            first_response_at=msk(2026, 11, 2, 11),
+            resolved_at=msk(2026, 11, 27, 17),
+        ),
+    ]
+    report = compliance_report(client(), tickets, [], *NOVEMBER, NOW)
+    assert report.resolution == TargetCompliance(0, 0, 0, h(0), to_be_agreed=2)
+    assert report.resolution.percent_met is None
+    assert report.breaches == ()

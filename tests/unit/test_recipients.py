@@ -197,6 +197,18 @@ TABLE = [
         id="priority changed: employee, with the reason",
     ),
     pytest.param(
+        ev.ResolutionDateAgreed(1, AT, changed=False, staff_tg_id=ENGINEER),
+        Facts(),
+        (EMPLOYEE,),
+        id="completion date agreed: the employee",
+    ),
+    pytest.param(
+        ev.ResolutionDateAgreed(1, AT, changed=True, staff_tg_id=ENGINEER),
+        GONE,
+        (),
+        id="completion date changed, the author gone: nobody",
+    ),
+    pytest.param(
         ev.TicketRated(1, 5, ""),
         Facts(),
         (THREAD,),

@@ -383,3 +383,79 @@ async def test_a_registered_person_keeps_the_language_they_chose(uow, clock):
     assert (await uow.staff.get(ENGINEER)).locale == "en"
     with pytest.raises(AccessDenied):
         await accounts.set_language(uow, STRANGER_TG, "en")
+
+
+# --- a change request's completion date, agreed with the client ----------------------------
+
+NEW_LAPTOP = intake.TicketDraft(
+    description="Нужно купить новый ноутбук для бухгалтера",
+    kind=TicketKind.REQUEST,
+    category=Category.OTHER,
+    request_type=RequestType.CHANGE,
+)
+
+
+async def test_a_change_request_is_registered_with_a_reaction_time_and_no_resolution_date(
+    uow, clock
+):
+    t = (await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=NEW_LAPTOP)).value
+    assert t.priority is Priority.LOW and t.resolution_to_be_agreed
+    assert t.reaction_due is not None
+    assert (t.resolution_due, t.resolution_warning_at) == (None, None)
+    client = await uow.clients.get(t.client_id)
+    assert intake.preview_deadlines(client, NEW_LAPTOP, clock.now()).resolution_due is None
+
+
+async def test_staff_agree_the_date_and_change_it_each_on_record(uow, clock):
+    t = (await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=NEW_LAPTOP)).value
+    friday = msk(2026, 11, 27, 18)
+    agreed = await staff_tickets.agree_resolution(
+        uow, clock, ticket_id=t.number, staff_tg_id=ENGINEER, due=friday
+    )
+    assert agreed.value.resolution_due == friday and not agreed.value.resolution_to_be_agreed
+    assert agreed.events == (
+        ev.ResolutionDateAgreed(t.number, friday, changed=False, staff_tg_id=ENGINEER),
+        ev.DeadlinesChanged(t.number),
+    )
+    clock.advance(hours=2)
+    monday = msk(2026, 11, 30, 18)
+    moved = await staff_tickets.agree_resolution(
+        uow, clock, ticket_id=t.number, staff_tg_id=ENGINEER, due=monday
+    )
+    assert moved.value.resolution_due == monday
+    assert moved.events[0] == ev.ResolutionDateAgreed(t.number, monday, True, ENGINEER)
+    history = await uow.tickets.agreed_resolutions(t.number)
+    assert [(a.due, a.staff_tg_id) for a in history] == [(friday, ENGINEER), (monday, ENGINEER)]
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("incident", InvalidInput),
+        ("past", InvalidInput),
+        ("same date", InvalidInput),
+        ("closed", InvalidInput),
+        ("not staff", AccessDenied),
+        ("no such ticket", NotFound),
+    ],
+)
+async def test_an_agreed_date_is_refused_where_it_does_not_belong(uow, clock, case, error):
+    draft = PRINTER_DOWN if case == "incident" else NEW_LAPTOP
+    t = (await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=draft)).value
+    due = msk(2026, 11, 27, 18)
+    if case == "same date":
+        await staff_tickets.agree_resolution(
+            uow, clock, ticket_id=t.number, staff_tg_id=ENGINEER, due=due
+        )
+    if case == "closed":
+        await staff_tickets.resolve(uow, clock, ticket_id=t.number, staff_tg_id=ENGINEER)
+    kw = {
+        "ticket_id": 99 if case == "no such ticket" else t.number,
+        "staff_tg_id": STRANGER_TG if case == "not staff" else ENGINEER,
+        "due": clock.now() - timedelta(minutes=1) if case == "past" else due,
+    }
+    before = await uow.tickets.get(t.number)
+    with pytest.raises(error):
+        await staff_tickets.agree_resolution(uow, clock, **kw)
+    after = await uow.tickets.get(t.number)
+    assert after.resolution_due == before.resolution_due

@@ -11,7 +11,7 @@ from domain import events as ev
 from domain.model import TicketMessage
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import TicketCb
-from handlers.ui.formatting import deadline
+from handlers.ui.formatting import deadline, full_deadline
 from handlers.ui.texts import N_, priority_name
 
 
@@ -21,6 +21,8 @@ def deadlines(out: OutboxWriter, c: Context, locale: str) -> str:
     now, tz = out.clock.now(), c.client.timezone
     ticket = c.ticket
     with out.speaking(locale):
+        if ticket.resolution_to_be_agreed:
+            return to_be_agreed(out, c, locale)
         if ticket.first_response_at is None and ticket.reaction_due and ticket.resolution_due:
             return out.t(
                 N_("We will answer by {reaction} and fix it by {resolution}."),
@@ -38,6 +40,39 @@ def deadlines(out: OutboxWriter, c: Context, locale: str) -> str:
                 + "."
             )
     return ""
+
+
+def to_be_agreed(out: OutboxWriter, c: Context, locale: str) -> str:
+    """A change request's deadlines before its date is agreed: when we answer, and that
+    the date will be agreed with them (never a date of the SLA table)."""
+    ticket, now = c.ticket, out.clock.now()
+    if ticket.first_response_at is None and ticket.reaction_due:
+        return out.t(
+            N_("We will answer by {reaction}. We will agree the completion date with you."),
+            locale,
+            reaction=deadline(ticket.reaction_due, now, c.client.timezone, locale),
+        )
+    return out.t(N_("We will agree the completion date with you."), locale)
+
+
+async def resolution_agreed(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.ResolutionDateAgreed
+) -> None:
+    """The completion date agreed for a change request, or its new date."""
+    locale = out.employee_locale(c.employee)
+    said = (
+        N_("The completion date of request №{number} has changed: it is now by {time}.")
+        if event.changed
+        else N_("The completion date of request №{number} is agreed: by {time}.")
+    )
+    with out.speaking(locale):
+        when = full_deadline(event.due, out.clock.now(), c.client.timezone, locale)
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        out.t(said, locale, number=c.ticket.number, time=when),
+        c.ticket.number,
+    )
 
 
 async def taken(

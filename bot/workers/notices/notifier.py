@@ -209,6 +209,14 @@ async def priority_changed(out: OutboxWriter, uow: UnitOfWork, event: ev.Priorit
         await employee.priority_changed(out, uow, c, event)
 
 
+async def resolution_date_agreed(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.ResolutionDateAgreed
+) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.resolution_agreed(out, uow, c, event)
+
+
 async def ticket_rated(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketRated) -> None:
     c, told = await _told(out, uow, event)
     if Audience.THREAD in told:
@@ -268,6 +276,7 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.TicketReopened, ticket_reopened),
         _on(ev.TicketCancelled, ticket_cancelled),
         _on(ev.PriorityChanged, priority_changed),
+        _on(ev.ResolutionDateAgreed, resolution_date_agreed),
         _on(ev.TicketRated, ticket_rated),
         _on(ev.SlaWarning, sla_warning),
         _on(ev.SlaBreached, sla_breached),
