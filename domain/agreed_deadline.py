@@ -84,6 +84,9 @@ _RELATIVE_DAYS = {
     "завтра": 1,
     "tomorrow": 1,
     "послезавтра": 2,
+    "вчера": -1,
+    "yesterday": -1,
+    "позавчера": -2,
 }
 # Words around the date that say nothing about it.
 _FILLER = re.compile(
@@ -146,7 +149,8 @@ def read_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ReadDeadl
         if datetime.combine(day, at, zone) <= local_now:
             day += timedelta(days=1)
     if at is None:
-        day = _working_day_near(day, local_now, calendar)
+        if day >= local_now.date():  # a day gone is gone, whatever day it was
+            day = _working_day_near(day, local_now, calendar)
         moment = datetime.combine(day, calendar.closes, zone)
     else:
         moment = datetime.combine(day, at, zone)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from aiogram import F, Router
@@ -342,7 +343,7 @@ async def priority_chosen(
 
 
 AGREED_DATE_EXAMPLES = N_(
-    "For example: «16.12», «16 December», «by Friday», «Friday 15:00», «in 3 days», "
+    "Write it, for example: «16.12», «16 December», «by Friday», «Friday 15:00», «in 3 days», "
     "«tomorrow». A date without a time means the end of the client's working day."
 )
 
@@ -367,7 +368,6 @@ async def ask_for_agreed_date(
         )
         return
     await state.set_state(StaffInput.agreed_date)
-    await state.set_data({"ticket": ticket.number})
     await query.answer()
     assert actor.staff is not None
     asked = (
@@ -376,7 +376,7 @@ async def ask_for_agreed_date(
         else N_("{name}, what completion date of №{number} did you agree with the client?")
     )
     pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
-    await pressed.answer(
+    prompt = await pressed.answer(
         _(asked).format(name=actor.staff.name, number=ticket.number)
         + "\n"
         + _(AGREED_DATE_EXAMPLES)
@@ -386,6 +386,8 @@ async def ask_for_agreed_date(
             [(_("Cancel"), StaffCb(ticket=ticket.number, action="agreecancel").pack())]
         ),
     )
+    # Its Cancel button goes once the date is set.
+    await state.set_data({"ticket": ticket.number, "prompt": prompt.message_id})
 
 
 @router.callback_query(StaffCb.filter(F.action == "agreecancel"))
@@ -402,6 +404,17 @@ async def agreed_date_cancelled(
     await Pressed(query).edit_text(
         _("The completion date of №{number} stays as it was.").format(number=callback_data.ticket)
     )
+
+
+async def drop_prompt_buttons(message: Message, prompt_id: object) -> None:
+    """The question's Cancel goes once it is answered; a question already gone is no
+    failure."""
+    if message.bot is None or not isinstance(prompt_id, int):
+        return
+    with suppress(TelegramBadRequest):  # deleted, or too old to edit: nothing to take away
+        await message.bot.edit_message_reply_markup(
+            chat_id=message.chat.id, message_id=prompt_id, reply_markup=None
+        )
 
 
 @router.callback_query(StaffCb.filter(F.action == "assign"))
@@ -760,7 +773,8 @@ async def agreed_date_typed(
 ) -> None:
     """The completion date agreed with the client, as typed: set, and the client told; a
     date that cannot be read, or has passed, is asked for again."""
-    number = int((await state.get_data())["ticket"])
+    data = await state.get_data()
+    number = int(data["ticket"])
     ticket = await uow.tickets.get(number)
     client = await uow.clients.get(ticket.client_id) if ticket else None
     if ticket is None or client is None:
@@ -780,6 +794,7 @@ async def agreed_date_typed(
         )
         return
     await state.clear()
+    await drop_prompt_buttons(message, data.get("prompt"))
     outcome = await for_message(
         message,
         uow,

@@ -102,7 +102,6 @@ def test_a_day_off_tomorrow_after_todays_closing_means_the_next_working_day():
     [
         ("", Unreadable.NOT_A_DATE),
         ("как договоримся", Unreadable.NOT_A_DATE),
-        ("вчера", Unreadable.NOT_A_DATE),
         ("32.12", Unreadable.NOT_A_DATE),
         ("30 февраля", Unreadable.NOT_A_DATE),
         ("25:00", Unreadable.NOT_A_DATE),
@@ -110,6 +109,9 @@ def test_a_day_off_tomorrow_after_todays_closing_means_the_next_working_day():
         ("через 0 дней", Unreadable.NOT_A_DATE),
         ("пятница 15:00 и суббота", Unreadable.NOT_A_DATE),
         ("07.12.2026", Unreadable.PAST),
+        ("вчера", Unreadable.PAST),
+        ("yesterday 15:00", Unreadable.PAST),
+        ("06.12.2026", Unreadable.PAST),  # a Sunday: not moved to a working day ahead
         ("сегодня в 9:30", Unreadable.PAST),
         ("01.12.2026", Unreadable.PAST),
         ("16.12.2062", Unreadable.TOO_FAR),
