@@ -197,6 +197,10 @@ class SlaEventRepository(Protocol):
         """Settle a recorded breach to its final overdue (working seconds)."""
         ...
 
+    async def forget(self, ticket_id: int, milestone: SlaMilestone) -> None:
+        """Unrecord a warning whose due time moved (a new agreed date), so it comes again."""
+        ...
+
     async def pending(
         self, until: datetime, ticket_ids: Sequence[int] | None = None
     ) -> Sequence[tuple[int, SlaMilestone, datetime]]:

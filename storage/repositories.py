@@ -920,6 +920,12 @@ class SqliteSlaEventRepository(_Repository):
             (seconds, ticket_id, enum_value(milestone)),
         )
 
+    async def forget(self, ticket_id: int, milestone: SlaMilestone) -> None:
+        await self._session.execute(
+            "DELETE FROM sla_events WHERE ticket_id = ? AND milestone = ?",
+            (ticket_id, enum_value(milestone)),
+        )
+
     async def pending(
         self, until: datetime, ticket_ids: Sequence[int] | None = None
     ) -> list[tuple[int, SlaMilestone, datetime]]:

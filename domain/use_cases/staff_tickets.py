@@ -20,7 +20,7 @@ from domain.model import (
     WorkLog,
 )
 from domain.ports import Clock, UnitOfWork
-from domain.sla import AgreedResolution
+from domain.sla import AgreedResolution, SlaMilestone
 from domain.use_cases.common import (
     MAX_COMMENT_LENGTH,
     MAX_REASON_LENGTH,
@@ -282,6 +282,11 @@ async def agree_resolution(
     ticket.updated_at = now
     await uow.tickets.update(ticket)
     await uow.tickets.add_agreed_resolution(ResolutionAgreed(ticket.number, due, staff_tg_id, now))
+    if changed:
+        # A new date warns again before it is due; a breach of the old one stays on record.
+        recorded = {r.milestone for r in await uow.sla_events.for_ticket(ticket.number)}
+        if SlaMilestone.RESOLUTION_BREACH not in recorded:
+            await uow.sla_events.forget(ticket.number, SlaMilestone.RESOLUTION_WARNING)
     return Outcome(
         ticket,
         (

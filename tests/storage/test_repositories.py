@@ -569,6 +569,10 @@ async def test_sla_events_are_recorded_once(db: Database, people: tuple[int, int
         assert await uow.sla_events.record(later) is False
         assert await uow.sla_events.for_ticket(ticket.number) == [warning, breach]
         assert await uow.sla_events.for_ticket(999) == []
+        # A warning whose due time moved (a new agreed date) is forgotten: it comes again.
+        await uow.sla_events.forget(ticket.number, SlaMilestone.REACTION_WARNING)
+        assert await uow.sla_events.for_ticket(ticket.number) == [breach]
+        assert await uow.sla_events.record(warning) is True
 
 
 async def test_processed_updates_seen_before_and_prune(db: Database, clock: MovableClock) -> None:

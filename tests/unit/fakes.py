@@ -287,6 +287,9 @@ class FakeSlaEvents:
         if key in self.s.sla_events:
             self.s.sla_events[key] = replace(self.s.sla_events[key], overdue_seconds=seconds)
 
+    async def forget(self, ticket_id: int, milestone) -> None:
+        self.s.sla_events.pop((ticket_id, str(milestone)), None)
+
 
 class FakeDuty:
     def __init__(self, store: _Store) -> None:

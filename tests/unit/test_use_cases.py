@@ -459,3 +459,26 @@ async def test_an_agreed_date_is_refused_where_it_does_not_belong(uow, clock, ca
         await staff_tickets.agree_resolution(uow, clock, **kw)
     after = await uow.tickets.get(t.number)
     assert after.resolution_due == before.resolution_due
+
+
+@pytest.mark.parametrize("breached", [False, True])
+async def test_a_new_date_warns_again_and_a_breach_of_the_old_one_stays(uow, clock, breached):
+    from domain.ports import SlaEventRecord
+    from domain.sla import SlaMilestone
+
+    t = (await intake.open_ticket(uow, clock, employee_tg_id=EMPLOYEE_TG, draft=NEW_LAPTOP)).value
+    friday = msk(2026, 11, 27, 18)
+    await staff_tickets.agree_resolution(
+        uow, clock, ticket_id=t.number, staff_tg_id=ENGINEER, due=friday
+    )
+    recorded = [SlaMilestone.RESOLUTION_WARNING]
+    if breached:
+        recorded.append(SlaMilestone.RESOLUTION_BREACH)
+    for milestone in recorded:
+        await uow.sla_events.record(SlaEventRecord(t.number, milestone, friday, friday, 0))
+    clock.advance(days=4, hours=9)  # Friday 19:00 ... agreed again for next Friday
+    await staff_tickets.agree_resolution(
+        uow, clock, ticket_id=t.number, staff_tg_id=ENGINEER, due=msk(2026, 12, 4, 18)
+    )
+    left = {r.milestone for r in await uow.sla_events.for_ticket(t.number)}
+    assert left == (set(recorded) if breached else set())
