@@ -795,6 +795,16 @@ async def agreed_date_typed(
         return
     await state.clear()
     await drop_prompt_buttons(message, data.get("prompt"))
+    locale = get_i18n().current_locale
+    when = full_deadline(read.due, now, client.timezone, locale)
+    if not ticket.is_open or ticket.status is TicketStatus.RESOLVED:  # finished meanwhile
+        await message.answer(_("Not possible in the ticket's current state."))
+        return
+    if ticket.agreed_resolution and ticket.agreed_resolution.due == read.due:
+        await message.answer(
+            _("№{number} already has this date: by {time}.").format(number=number, time=when)
+        )
+        return
     outcome = await for_message(
         message,
         uow,
@@ -805,10 +815,9 @@ async def agreed_date_typed(
     )
     if outcome is None:
         return
-    locale = get_i18n().current_locale
     await message.answer(
         _("№{number}: the completion date is set, by {time}; the client is told.").format(
-            number=number, time=full_deadline(read.due, now, client.timezone, locale)
+            number=number, time=when
         )
     )
 

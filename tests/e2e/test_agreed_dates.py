@@ -132,7 +132,11 @@ async def test_a_changed_date_is_told_again_and_kept_in_the_history(desk: Desk):
     assert [a.due for a in history] == [msk(2026, 12, 16, 18), msk(2026, 11, 27, 15)]
     assert ticket.resolution_due == msk(2026, 11, 27, 15)
 
-    # Cancel under the question leaves the date as it was, and so does /cancel.
+    # The same date again changes nothing and tells nobody.
+    same = await agree(desk, engineer, number, "27.11 15:00")
+    assert same == f"У №{number} уже этот срок: до пятницы, 27 ноября, 15:00."
+
+    # Cancel under the question leaves the date as it was.
     chat = desk.staff_chat
     await engineer.press("📅 Изменить срок", message=await the_card(desk, number), chat=chat)
     question = await chat.wait_for_message(contains="новый срок")
