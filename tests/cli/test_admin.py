@@ -206,13 +206,15 @@ def test_client_list(cli, db_path):
     header, *rows = result.out.splitlines()
     assert header.split() == [
         "id", "name", "tier", "time", "zone", "hours", "weekdays", "holidays", "24/7", "manager",
+        "assignee", "contract",
     ]  # fmt: skip
     assert rows[0].split() == [
         "2", "Beta", "bronze", "Asia/Jerusalem", "08:00-16:30", "mon,wed,fri", "none", "no", "-",
+        "-", "active",
     ]  # fmt: skip
     assert rows[1].split() == [
         "1", "ООО", "Ромашка", "gold", "Europe/Moscow", "09:00-18:00", "mon-fri", "RU", "yes",
-        "1001", "Иван", "Петров",
+        "1001", "Иван", "Петров", "-", "active",
     ]  # fmt: skip
 
 
