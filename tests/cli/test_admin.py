@@ -692,9 +692,9 @@ def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
 
         db = await Database.open(tmp_path / "plan.db", clock=SystemClock())
         async with db.unit_of_work() as uow:
-            client = await uow.clients.get(int(client_id))
+            (change,) = await uow.clients.plan_changes(int(client_id))
         await db.close()
-        return client.plan
+        return change.plan
 
     import asyncio
 
