@@ -41,7 +41,12 @@ async def farewell(out: OutboxWriter, uow: UnitOfWork, client: Client) -> int:
                 manager=contact(manager),
             )
         await out.text(
-            uow, employee.tg_id, text, None, key=f"farewell:{client.id}:{employee.tg_id}"
+            uow,
+            employee.tg_id,
+            text,
+            None,
+            {"remove_keyboard": True},  # the menu of requests goes with it
+            key=f"farewell:{client.id}:{employee.tg_id}",
         )
     return len(people)
 
