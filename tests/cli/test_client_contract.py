@@ -280,7 +280,10 @@ BAD_VALUES = [
     (["client", "edit", "--client", "1", "--name", " "], "the name is empty"),
     (["client", "sla", "--client", "9", *SLA], "unknown client id 9"),
     (["client", "sla", "--client", "1", *SLA[:6]],
-     "the table has no highest (it needs all four priorities) (missing: --highest)"),
+     "missing --highest: a contract's SLA table gives all four priorities "
+     "(--low, --standard, --high, --highest)"),
+    (["client", "sla", "--client", "1", "--low", "1/2", "--high", "1/2"],
+     "missing --standard, --highest: a contract's SLA table gives all four priorities"),
     (["client", "sla", "--client", "1", *SLA[:4], "--high", "1/8", "--highest", "4h/30m"],
      "highest: the resolution time must not be shorter than the reaction time"),
     (["client", "sla", "--client", "1", *SLA[:6], "--highest", "4"],

@@ -419,12 +419,16 @@ async def client_sla(args: argparse.Namespace, settings: Settings) -> int:
     table: dict[Priority, SlaTargets] | None = None
     if given:
         table = given
+        missing = [f"--{p.value}" for p in Priority if p not in table]
+        if missing:
+            raise CliError(
+                f"missing {', '.join(missing)}: a contract's SLA table gives all four "
+                "priorities (--low, --standard, --high, --highest)"
+            )
         try:
             check_sla_table(table)
         except ValueError as exc:
-            missing = [f"--{p.value}" for p in Priority if p not in table]
-            hint = f" (missing: {', '.join(missing)})" if missing else ""
-            raise CliError(f"{exc}{hint}") from None
+            raise CliError(str(exc)) from None
     async with open_database(settings) as db, db.unit_of_work() as uow:
         try:
             if given or args.reset:
