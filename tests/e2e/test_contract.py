@@ -90,4 +90,19 @@ async def test_at_the_end_of_a_contract_employees_are_told_and_file_nothing_more
     assert await ticket_count(desk) == before  # nothing registered
     async with desk.db.unit_of_work() as uow:
         ticket = await uow.tickets.get(number)
-    assert ticket is not None and ticket.is_open  # the history stays, staff may finish it
+    assert ticket is not None and ticket.is_open  # the history stays, staff finish it
+
+
+async def test_after_the_end_of_a_contract_a_reply_still_reaches_an_open_request(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await desk.staff_chat.wait_for_message(contains=f"№{number}")
+    await desk.settled()
+    await end_contract(desk, client_id=1)
+
+    await engineer.send("Какая модель принтера?", chat=desk.staff_chat, reply_to=card)
+    asked = await anna.wait_for_message(contains="Какая модель принтера?")
+    await anna.send("HP LaserJet 1020", reply_to=asked)
+
+    assert f"Добавлено к №{number}" in (await anna.wait_for_message()).text
+    await desk.staff_chat.wait_for_message(contains="HP LaserJet 1020")
