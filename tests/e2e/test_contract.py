@@ -50,7 +50,13 @@ async def test_new_tickets_go_to_the_clients_fixed_specialist_on_shift(desk: Des
     assert ticket.assignee_tg_id == SPECIALIST_ID and ticket.status is TicketStatus.NEW
     assert ticket.first_response_at is None
     await desk.settled()
-    assert not any("работает над" in t for t in texts(anna))  # nobody has reacted yet
+    assert not any("занимается" in t for t in texts(anna))  # nobody has reacted yet
+
+    await oleg.press("Открыть карточку", message=told)
+    opened = await oleg.wait_for_message(contains="Исполнитель: Олег")
+    await oleg.press("🙋 Взять", message=opened)
+    taken = await anna.wait_for_message(contains="занимается")
+    assert taken.text.startswith(f"Вашей заявкой №{number} занимается Олег.")
 
 
 async def test_at_the_end_of_a_contract_employees_are_told_and_file_nothing_more(desk: Desk):
