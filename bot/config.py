@@ -199,3 +199,13 @@ def load_settings(**overrides: Any) -> Settings:
             else:
                 lines.append(f"{name}: {message}")
         raise SettingsError("\n".join(lines)) from None
+
+
+# What stands in for BOT_TOKEN in a command that never talks to Telegram.
+NO_TOKEN = "0:not-needed"
+
+
+def load_offline_settings() -> Settings:
+    """The settings of a command that never talks to Telegram (`frontdesk report`): the
+    bot token is neither needed nor read, whatever the environment holds."""
+    return load_settings(BOT_TOKEN=NO_TOKEN)

@@ -43,3 +43,9 @@ class InviteUnusable(DomainError):
 
 class InvalidInput(DomainError):
     code = "invalid_input"
+
+
+class ContractEnded(DomainError):
+    """The client's contract has ended: no new tickets."""
+
+    code = "contract_ended"

@@ -33,6 +33,13 @@ class EmployeeRemoved(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ClientDeactivated(Event):
+    """The contract ended: its employees hear farewell, its manager gets the hand-over."""
+
+    client_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class TicketEvent(Event):
     ticket_id: int
 

@@ -57,9 +57,17 @@ class Client:
     manager_tg_id: int | None = None
     custom_sla: SlaTable | None = None
     warning_fraction: float = DEFAULT_WARNING_FRACTION
-    plan: Plan | None = None
+    plan: Plan | None = None  # the plan the contract started with (changes: plan_changes.py)
     id: int | None = None
     created_at: datetime | None = None
+    # The client's fixed specialist: new tickets go to them while they are on shift.
+    default_assignee_tg_id: int | None = None
+    # The end of the contract: no new tickets from then on; the history stays.
+    deactivated_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     @property
     def calendar(self) -> WorkCalendar:

@@ -4,7 +4,9 @@ from Gold up the client receives SLA compliance reports).
 Gold and Platinum clients get the report of the month just ended on the first working day
 of the next month at 10:00 their time, on their own calendar (a holiday or a day off moves
 it to the next working day). A bot that was down at that moment sends it as soon as it is
-back, any time in that month; after that the month is left to /report on request.
+back, any time in that month; after that the month is left to /report on request. A
+client whose contract has ended gets the report of the month it ended in, its final one,
+and none after.
 """
 
 from __future__ import annotations
@@ -48,7 +50,12 @@ def due_report_month(client: Client, now: datetime) -> date | None:
         joined = client.created_at.astimezone(ZoneInfo(client.timezone))
         if month_start(joined) >= this_month:
             return None
-    return (this_month - timedelta(days=1)).replace(day=1)
+    previous = (this_month - timedelta(days=1)).replace(day=1)
+    if client.deactivated_at is not None:
+        ended = month_start(client.deactivated_at.astimezone(ZoneInfo(client.timezone)))
+        if ended < previous:  # the month the contract ended had its final report
+            return None
+    return previous
 
 
 def next_sending_moment(client: Client, now: datetime) -> datetime | None:

@@ -29,6 +29,7 @@ from domain.model import (
     WorkLog,
 )
 from domain.paging import Page
+from domain.plan_changes import PlanChange
 from domain.routing import Conversation
 from domain.sla import SlaMilestone
 
@@ -94,6 +95,8 @@ class ClientRepository(Protocol):
     async def update(self, client: Client) -> None: ...
     async def list(self) -> Sequence[Client]: ...
     async def by_manager(self, manager_tg_id: int) -> Sequence[Client]: ...
+    async def plan_changes(self, client_id: int) -> Sequence[PlanChange]: ...
+    async def set_plan_change(self, client_id: int, change: PlanChange, at: datetime) -> None: ...
 
 
 class EmployeeRepository(Protocol):

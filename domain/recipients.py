@@ -9,6 +9,7 @@ that hear of it.
 - The ticket's thread in the staff chat (its topic, with its card) gets the ticket itself,
   what the client says, what staff wrote from their private chats, ratings, reopenings,
   pages; its topic closes with the ticket and opens again when a closed ticket reopens.
+- A client's fixed specialist hears of a new ticket put on them as it is registered.
 - The personal manager hears of their clients' new tickets and comments (or, if they
   asked for less, of High and Highest ones only), reopenings, unhappy ratings, SLA
   warnings and breaches, and of an employee the bot cannot reach.
@@ -87,7 +88,9 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
     )
     match event:
         case ev.TicketOpened():
-            return (_THREAD, *manager)
+            # Assigned on registration: the client's fixed specialist, on shift.
+            assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
+            return (_THREAD, *assignee, *manager)
         case ev.TicketTaken() | ev.PriorityChanged() | ev.ResolutionDateAgreed():
             return employee
         case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):

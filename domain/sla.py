@@ -59,6 +59,22 @@ TIER_PRICE_FACTOR: Mapping[SlaTier, float] = {
 }
 
 
+def check_sla_table(table: Mapping[Priority, SlaTargets]) -> None:
+    """A contract's own table names every priority, each with a reaction above zero and a
+    resolution no shorter than the reaction; ValueError saying what is wrong otherwise."""
+    missing = [p.value for p in Priority if p not in table]
+    if missing:
+        raise ValueError(f"the table has no {', '.join(missing)} (it needs all four priorities)")
+    for priority in Priority:
+        targets = table[priority]
+        if targets.reaction <= timedelta(0):
+            raise ValueError(f"{priority.value}: the reaction time must be above zero")
+        if targets.resolution < targets.reaction:
+            raise ValueError(
+                f"{priority.value}: the resolution time must not be shorter than the reaction time"
+            )
+
+
 def sla_targets(tier: SlaTier, priority: Priority, custom: SlaTable | None = None) -> SlaTargets:
     """The contract's own table wins where it names the priority; the tier's default otherwise."""
     if custom and priority in custom:

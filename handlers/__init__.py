@@ -27,10 +27,19 @@ if TYPE_CHECKING:  # `handlers.numbers` and the like serve the command line with
 
 def setup_routers() -> list[Router]:
     from handlers import common, reports
-    from handlers.client import follow_up, intake, menu, onboarding, people, tickets
+    from handlers.client import (
+        contract_ended,
+        follow_up,
+        intake,
+        menu,
+        onboarding,
+        people,
+        tickets,
+    )
     from handlers.staff import desk, queue
 
     return [
+        contract_ended.router,  # before anything an employee could start
         reports.router,
         queue.router,
         desk.router,

@@ -18,7 +18,21 @@ class Actor:
 
     @property
     def is_employee(self) -> bool:
-        return self.employee is not None and self.employee.active
+        return (
+            self.employee is not None
+            and self.employee.active
+            and (self.client is None or self.client.active)
+        )
+
+    @property
+    def is_former_client(self) -> bool:
+        """An employee of a company whose contract has ended: they may file nothing more."""
+        return (
+            self.employee is not None
+            and self.employee.active
+            and self.client is not None
+            and not self.client.active
+        )
 
     @property
     def is_staff(self) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.model import Client, Rating, Ticket, WorkLog
+from domain.plan_changes import PlanChange
 from storage.codec import parse_utc, utc_text
 from storage.database import Database
 from storage.repositories import SqliteClientRepository, SqliteTicketRepository
@@ -20,6 +21,7 @@ class ReportData:
     closed: Sequence[Ticket]  # closed from the start of the plan history to the period's end
     work_logs: Sequence[WorkLog]  # of the closed tickets
     ratings: Sequence[Rating]  # of the registered tickets
+    plan_changes: Sequence[PlanChange] = ()  # the client's plan from a month on
 
 
 class ReportQueries:
@@ -41,9 +43,11 @@ class ReportQueries:
     ) -> ReportData | None:
         """What a report of [start, end) needs; None for an unknown client."""
         async with self._db.transaction() as session:
-            client = await SqliteClientRepository(session).get(client_id)
+            clients = SqliteClientRepository(session)
+            client = await clients.get(client_id)
             if client is None:
                 return None
+            plan_changes = await clients.plan_changes(client_id)
             tickets = SqliteTicketRepository(session)
             registered = await tickets._tickets(
                 "SELECT * FROM tickets WHERE client_id = ? AND registered_at >= ? "
@@ -79,4 +83,5 @@ class ReportQueries:
                 Rating(r["ticket_id"], r["score"], r["comment"], parse_utc(r["at"]))
                 for r in ratings
             ],
+            plan_changes=plan_changes,
         )

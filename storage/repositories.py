@@ -45,6 +45,7 @@ from domain.model import (
     WorkLog,
 )
 from domain.paging import Page, PageReason
+from domain.plan_changes import PlanChange
 from domain.ports import OutboxMessage, Person, SlaEventRecord, TicketPost
 from domain.routing import Conversation
 from domain.sla import AgreedResolution, Pause, SlaMilestone
@@ -184,6 +185,8 @@ class SqliteClientRepository(_Repository):
             "plan_hours_included": plan.hours_included if plan else None,
             "plan_extra_hour_rate": plan.extra_hour_rate if plan else None,
             "plan_reserve_cap": plan.reserve_cap if plan else None,
+            "default_assignee_tg_id": client.default_assignee_tg_id,
+            "deactivated_at": utc_text_or_none(client.deactivated_at),
         }
 
     @staticmethod
@@ -211,6 +214,8 @@ class SqliteClientRepository(_Repository):
             warning_fraction=row["warning_fraction"],
             plan=plan,
             created_at=parse_utc(row["created_at"]),
+            default_assignee_tg_id=row["default_assignee_tg_id"],
+            deactivated_at=parse_utc_or_none(row["deactivated_at"]),
         )
 
     async def add(self, client: Client) -> Client:
@@ -245,6 +250,45 @@ class SqliteClientRepository(_Repository):
             "SELECT * FROM clients WHERE manager_tg_id = ? ORDER BY name, id", (manager_tg_id,)
         )
         return [self._from_row(row) for row in rows]
+
+    async def plan_changes(self, client_id: int) -> Sequence[PlanChange]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM client_plans WHERE client_id = ? ORDER BY from_month", (client_id,)
+        )
+        return [plan_change_from_row(row) for row in rows]
+
+    async def set_plan_change(self, client_id: int, change: PlanChange, at: datetime) -> None:
+        """The plan from `change.from_month` on; a change from the same month is replaced."""
+        plan = change.plan
+        await self._session.execute(
+            "INSERT INTO client_plans (client_id, from_month, monthly_fee, hours_included, "
+            "extra_hour_rate, reserve_cap, set_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (client_id, from_month) DO UPDATE SET monthly_fee = excluded.monthly_fee, "
+            "hours_included = excluded.hours_included, "
+            "extra_hour_rate = excluded.extra_hour_rate, reserve_cap = excluded.reserve_cap, "
+            "set_at = excluded.set_at",
+            (
+                client_id,
+                f"{change.from_month:%Y-%m}",
+                plan.monthly_fee,
+                plan.hours_included,
+                plan.extra_hour_rate,
+                plan.reserve_cap,
+                utc_text(at),
+            ),
+        )
+
+
+def plan_change_from_row(row: sqlite3.Row | Mapping[str, Any]) -> PlanChange:
+    return PlanChange(
+        datetime.strptime(row["from_month"], "%Y-%m").date(),
+        Plan(
+            monthly_fee=row["monthly_fee"],
+            hours_included=row["hours_included"],
+            extra_hour_rate=row["extra_hour_rate"],
+            reserve_cap=row["reserve_cap"],
+        ),
+    )
 
 
 # --- employees, staff, invites --------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_offline_settings, load_settings
 from bot.logs import setup_logging
 
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         except (DatabaseDamaged, DatabaseLocked, DatabaseUnwritable, StartupError) as exc:
             sys.exit(f"frontdesk: {exc}")
     elif args.command == "report":
-        sys.exit(report.dispatch(args, _settings_or_exit))
+        sys.exit(report.dispatch(args, _offline_settings_or_exit))
     elif args.command in ("backup", "restore"):
         sys.exit(backup.dispatch(args, _settings_or_exit))
     else:
@@ -92,6 +92,14 @@ def _moscow_time(text: str) -> datetime:
 def _settings_or_exit() -> Settings:
     try:
         return load_settings()
+    except SettingsError as exc:
+        _exit_with(exc)
+
+
+def _offline_settings_or_exit() -> Settings:
+    """For commands that never talk to Telegram: no BOT_TOKEN needed."""
+    try:
+        return load_offline_settings()
     except SettingsError as exc:
         _exit_with(exc)
 

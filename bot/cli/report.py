@@ -1,5 +1,6 @@
-"""`frontdesk report --client ID --month YYYY-MM --out DIR`: the client's report as files,
-and its summary on the terminal."""
+"""`frontdesk report --client ID --month YYYY-MM --out DIR`: the client's report as files
+(their paths on stdout, one a line) and its summary for the person (on stderr). It never
+talks to Telegram, so it needs no BOT_TOKEN."""
 
 from __future__ import annotations
 
@@ -56,9 +57,9 @@ def dispatch(args: argparse.Namespace, load_settings: Callable[[], Settings]) ->
     }
     for path, data in paths.items():
         path.write_bytes(data)
-    print(re.sub(r"<[^>]+>", "", report.text))
-    for path in paths:
-        print(path, file=sys.stderr)
+    print(re.sub(r"<[^>]+>", "", report.text), file=sys.stderr)
+    for path in paths:  # what a script wants: the files written, one a line
+        print(path)
     return 0
 
 

@@ -15,9 +15,10 @@ from bot.reports.chart import chart
 from bot.reports.csv_table import csv_table
 from bot.reports.tables import percent
 from bot.reports.xlsx import workbook
-from domain.billing import MonthStatement, minutes_by_month, month_start, statements
+from domain.billing import MonthStatement, minutes_by_month, month_start
 from domain.compliance import ComplianceReport, compliance_report
 from domain.enums import TicketKind
+from domain.plan_changes import plan_in_force, statements_under_plans
 from domain.ports import Clock
 from handlers.ui.formatting import Measure, duration
 from handlers.ui.texts import N_
@@ -84,15 +85,15 @@ class Reports:
         return Report(data.client.name, month, text, book, table, png)
 
     def _statement(self, data: ReportData, month: date) -> MonthStatement | None:
-        plan = data.client.plan
-        if plan is None:
+        """The month's statement under the plan of that month (domain/plan_changes.py)."""
+        if plan_in_force(data.client.plan, data.plan_changes, month) is None:
             return None
         used = minutes_by_month(data.closed, data.work_logs, data.client.timezone)
         created = data.client.created_at or datetime.combine(month, time(0))
         first = min(
             [month_start(created.astimezone(ZoneInfo(data.client.timezone))), month, *used.keys()]
         )
-        return statements(plan, used, first, month)[-1]
+        return statements_under_plans(data.client.plan, data.plan_changes, used, first, month)[-1]
 
     # --- the message -----------------------------------------------------------------
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain import events as ev
+from domain.billing import month_start
 from domain.calendar import WorkCalendar
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
 from domain.model import Client, Employee, Invite, Plan, Staff
+from domain.plan_changes import PlanChange, is_invoiced, plan_in_force
 from domain.ports import Clock, UnitOfWork
-from domain.sla import SlaTable
+from domain.sla import SlaTable, check_sla_table
 from domain.use_cases.common import (
     Outcome,
     acting_employee,
@@ -67,16 +70,155 @@ async def register_client(
     return Outcome(client, (ev.ClientRegistered(client.id),))
 
 
-async def set_plan(uow: UnitOfWork, *, client_id: int, plan: Plan) -> Outcome[Client]:
-    """The client's monthly subscription: fee, hours included, extra rate, reserve cap."""
+class Keep:
+    """Leave the field as it is (for fields where None means "none")."""
+
+
+KEEP = Keep()
+
+
+async def edit_client(
+    uow: UnitOfWork,
+    *,
+    client_id: int,
+    name: str | None = None,
+    tier: SlaTier | None = None,
+    timezone: str | None = None,
+    hours: tuple[time, time] | None = None,
+    weekdays: frozenset[int] | None = None,
+    country: str | Keep | None = KEEP,
+    round_the_clock: bool | None = None,
+    manager_tg_id: int | Keep | None = KEEP,
+    warning_fraction: float | None = None,
+    default_assignee_tg_id: int | Keep | None = KEEP,
+) -> Outcome[Client]:
+    """Change a client's contract terms; what is not given stays. New tickets get the new
+    terms; open tickets keep the deadlines they were given."""
+    client = await get_client(uow, client_id)
+    if name is not None:
+        client.name = clean_text(name, limit=200, what="name")
+    if tier is not None:
+        client.tier = SlaTier(tier)
+    if timezone is not None:
+        client.timezone = timezone
+    if hours is not None:
+        client.opens, client.closes = hours
+    if weekdays is not None:
+        client.weekdays = frozenset(weekdays)
+    if not isinstance(country, Keep):
+        client.country = country
+    if round_the_clock is not None:
+        client.round_the_clock = round_the_clock
+    if warning_fraction is not None:
+        if not 0 < warning_fraction < 1:
+            raise InvalidInput(
+                "the warning share must be between 0 and 1 (0.75, or 75%)", field="warning"
+            )
+        client.warning_fraction = warning_fraction
+    if not isinstance(manager_tg_id, Keep):
+        if manager_tg_id is not None:
+            await _active_staff_member(uow, manager_tg_id, "manager")
+        client.manager_tg_id = manager_tg_id
+    if not isinstance(default_assignee_tg_id, Keep):
+        if default_assignee_tg_id is not None:
+            await _active_staff_member(uow, default_assignee_tg_id, "assignee")
+        client.default_assignee_tg_id = default_assignee_tg_id
+    client.calendar  # noqa: B018  # validates the calendar; raises ValueError
+    await uow.clients.update(client)
+    return Outcome(client)
+
+
+async def _active_staff_member(uow: UnitOfWork, tg_id: int, field: str) -> Staff:
+    staff = await uow.staff.get(tg_id)
+    if staff is None or not staff.active:
+        raise NotFound(f"staff member {tg_id} not found", field=field)
+    return staff
+
+
+async def set_sla(uow: UnitOfWork, *, client_id: int, table: SlaTable | None) -> Outcome[Client]:
+    """The contract's own SLA table (all four priorities), or None: the tier's table again.
+    New tickets get it; open tickets keep the deadlines they were given."""
+    if table is not None:
+        try:
+            check_sla_table(table)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="sla") from None
+    client = await get_client(uow, client_id)
+    client.custom_sla = dict(table) if table is not None else None
+    await uow.clients.update(client)
+    return Outcome(client)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSet:
+    client: Client
+    change: PlanChange
+    previous: Plan | None  # the plan that month had before
+
+
+async def set_plan(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    client_id: int,
+    plan: Plan,
+    from_month: date | None = None,
+    force: bool = False,
+) -> Outcome[PlanSet]:
+    """The client's monthly subscription (fee, hours included, extra rate, reserve cap)
+    from `from_month` on (this month of the client's calendar when None); the months before
+    keep theirs. A month already invoiced is refused unless `force`."""
     if plan.monthly_fee < 0 or plan.hours_included < 0 or plan.extra_hour_rate < 0:
         raise InvalidInput("a plan's amounts cannot be negative", field="plan")
     if plan.reserve_cap < 0:
         raise InvalidInput("the reserve cap cannot be negative", field="plan")
     client = await get_client(uow, client_id)
-    client.plan = plan
+    zone = ZoneInfo(client.timezone)
+    now = clock.now()
+    this_month = month_start(now.astimezone(zone))
+    month = month_start(from_month) if from_month is not None else this_month
+    since = month_start((client.created_at or now).astimezone(zone))
+    if not force and is_invoiced(month, this_month=this_month, client_since=since):
+        raise InvalidInput(
+            f"{month:%Y-%m} is invoiced already: a plan from then would rewrite its statement; "
+            f"give --from {this_month:%Y-%m} or later, or --force to correct it",
+            field="from",
+        )
+    changes = await uow.clients.plan_changes(client_id)
+    previous = plan_in_force(client.plan, changes, month)
+    change = PlanChange(month, plan)
+    await uow.clients.set_plan_change(client_id, change, now)
+    return Outcome(PlanSet(client, change, previous))
+
+
+@dataclass(frozen=True, slots=True)
+class Deactivation:
+    client: Client
+    employees: int  # who hear farewell
+    open_tickets: int  # they stay with staff to finish
+
+
+async def deactivate_client(
+    uow: UnitOfWork, clock: Clock, *, client_id: int
+) -> Outcome[Deactivation]:
+    """The end of a contract: no new tickets from its employees (they are told why and who
+    to contact), a farewell to each of them, the hand-over checklist to the personal
+    manager; its tickets, reports and people stay on record. Open tickets stay with staff."""
+    client = await get_client(uow, client_id)
+    if client.deactivated_at is not None:
+        raise InvalidInput(
+            f"the contract of {client.name} has ended already, "
+            f"on {client.deactivated_at:%Y-%m-%d %H:%M} UTC",
+            field="client",
+        )
+    client.deactivated_at = clock.now()
     await uow.clients.update(client)
-    return Outcome(client)
+    employees = [e for e in await uow.employees.list_by_client(client_id) if e.active]
+    open_tickets = [t for t in await uow.tickets.list_open() if t.client_id == client_id]
+    return Outcome(
+        Deactivation(client, len(employees), len(open_tickets)),
+        (ev.ClientDeactivated(client_id),),
+    )
 
 
 def new_invite_code() -> str:
@@ -119,6 +261,10 @@ async def check_invite(uow: UnitOfWork, clock: Clock, code: str) -> Invite:
     if invite is None:
         raise InviteUnusable("this invite code is unknown", reason="unknown")
     reason = invite.unusable_reason(clock.now())
+    if reason is None:
+        client = await uow.clients.get(invite.client_id)
+        if client is not None and not client.active:
+            reason = "revoked"  # the contract has ended: nobody joins it any more
     if reason is not None:
         raise InviteUnusable(f"this invite code is {reason.replace('_', ' ')}", reason=reason)
     return invite
@@ -150,6 +296,10 @@ async def register_employee(
     invite = await check_invite(uow, clock, code)
     name = clean_text(name, limit=200, what="name")
     existing = await uow.employees.by_tg_id(tg_id)
+    if existing is not None and existing.active and existing.client_id != invite.client_id:
+        former = await uow.clients.get(existing.client_id)
+        if former is not None and not former.active:  # their company's contract has ended
+            existing.active = False
     if existing is not None and existing.active:
         if existing.client_id != invite.client_id:
             raise InvalidInput("you are already registered with another company", field="invite")

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain import events as ev
+from domain.assignment import default_assignee
 from domain.enums import Category, Priority, RequestType, Scope, TicketKind, WorkImpact
+from domain.errors import ContractEnded
 from domain.model import Attachment, Client, Ticket, TicketMessage, title_from
 from domain.paging import after_hours_call, raise_alarm
 from domain.ports import Clock, UnitOfWork
@@ -96,6 +98,8 @@ async def open_ticket(
         allow_empty=bool(draft.attachments),
     )
     client = await get_client(uow, employee.client_id)
+    if not client.active:
+        raise ContractEnded(f"the contract of {client.name} has ended", client_id=client.id)
     now = clock.now()
     priority = draft.priority
     assert employee.id is not None
@@ -118,6 +122,10 @@ async def open_ticket(
     call = after_hours_call(client, priority, asked=draft.emergency, at=now)
     ticket.emergency = call is not None and call.emergency
     ticket.refresh_deadlines(client)
+    if client.default_assignee_tg_id is not None:
+        specialist = await uow.staff.get(client.default_assignee_tg_id)
+        rota = await uow.duty.rota(now)
+        ticket.assignee_tg_id = default_assignee(client, specialist, now, rota.on_duty_ids(now))
     ticket = await uow.tickets.add(ticket, intake_key=intake_key)
     if draft.attachments:
         await uow.tickets.add_message(

@@ -174,7 +174,9 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
     if status is TicketStatus.RESOLVED:
         return inline([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
     first: list[tuple[str, str]] = []
-    if ticket.assignee_tg_id is None:  # an assigned ticket is somebody's: no «Take»
+    # An assigned ticket is somebody's: no «Take»; but one put on the client's fixed
+    # specialist at registration is not in work yet, and taking it is the reaction.
+    if ticket.assignee_tg_id is None or status is TicketStatus.NEW:
         first.append(b(_("🙋 Take"), "take"))
     first.append(b(_("💬 Reply"), "reply"))
     if status is TicketStatus.WAITING_CLIENT:

@@ -206,13 +206,15 @@ def test_client_list(cli, db_path):
     header, *rows = result.out.splitlines()
     assert header.split() == [
         "id", "name", "tier", "time", "zone", "hours", "weekdays", "holidays", "24/7", "manager",
+        "assignee", "contract",
     ]  # fmt: skip
     assert rows[0].split() == [
         "2", "Beta", "bronze", "Asia/Jerusalem", "08:00-16:30", "mon,wed,fri", "none", "no", "-",
+        "-", "active",
     ]  # fmt: skip
     assert rows[1].split() == [
         "1", "ООО", "Ромашка", "gold", "Europe/Moscow", "09:00-18:00", "mon-fri", "RU", "yes",
-        "1001", "Иван", "Петров",
+        "1001", "Иван", "Петров", "-", "active",
     ]  # fmt: skip
 
 
@@ -690,9 +692,9 @@ def test_client_plan_is_set_and_used_by_reports(tmp_path, monkeypatch, capsys):
 
         db = await Database.open(tmp_path / "plan.db", clock=SystemClock())
         async with db.unit_of_work() as uow:
-            client = await uow.clients.get(int(client_id))
+            (change,) = await uow.clients.plan_changes(int(client_id))
         await db.close()
-        return client.plan
+        return change.plan
 
     import asyncio
 

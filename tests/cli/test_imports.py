@@ -19,6 +19,8 @@ COMMANDS = [
     ["admin", "staff", "list"],
     ["admin", "duty", "list"],
     ["admin", "invite", "list", "--client", "1"],
+    ["admin", "client", "sla", "--client", "1"],
+    ["admin", "client", "edit", "--client", "1", "--name", "X"],
     ["backup", "--help"],
     ["report", "--help"],
 ]

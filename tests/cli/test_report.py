@@ -51,18 +51,30 @@ async def october_history(
     return client.id
 
 
-def test_report_for_a_month_is_written_to_files(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("token", [None, "not a token"])
+def test_report_for_a_month_is_written_to_files(tmp_path, monkeypatch, capsys, token):
+    """No BOT_TOKEN needed (the report never talks to Telegram); the paths of the files
+    written go to stdout, one a line, the summary to the person on stderr."""
     db_path = tmp_path / "frontdesk.db"
     client_id = asyncio.run(october_history(db_path))
-    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    if token is None:
+        monkeypatch.delenv("BOT_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("BOT_TOKEN", token)
     monkeypatch.setenv("DATABASE_PATH", str(db_path))
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as done:
         main(["report", "--client", str(client_id), "--month", "2026-10", "--out", str(out)])
     assert done.value.code == 0
-    printed = capsys.readouterr().out
-    assert "ООО Ромашка: отчёт за октябрь 2026" in printed
-    assert "Нарушений SLA: 1, всего просрочено 1 рабочий час." in printed
+    printed = capsys.readouterr()
+    assert printed.out.splitlines() == [
+        str(out / "report-2026-10.xlsx"),
+        str(out / "report-2026-10-tickets.csv"),
+        str(out / "report-2026-10.png"),
+    ]
+    assert "ООО Ромашка: отчёт за октябрь 2026" in printed.err
+    assert "Нарушений SLA: 1, всего просрочено 1 рабочий час." in printed.err
     book = load_workbook(io.BytesIO((out / "report-2026-10.xlsx").read_bytes()))
     assert book["Нарушения"]["F2"].value == 1
     assert (out / "report-2026-10.png").read_bytes().startswith(b"\x89PNG")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
@@ -20,6 +20,7 @@ from domain.model import (
     WorkLog,
 )
 from domain.paging import Page
+from domain.plan_changes import PlanChange
 from domain.ports import OutboxMessage, SlaEventRecord
 from domain.routing import Conversation
 
@@ -63,6 +64,7 @@ class _Store:
         self.sla_events: dict[tuple[int, str], SlaEventRecord] = {}
         self.duty: dict[int, DutyShift | WeeklyDuty] = {}
         self.pages: dict[int, Page] = {}
+        self.plan_changes: dict[int, dict[date, PlanChange]] = {}
 
 
 class FakeClients:
@@ -87,6 +89,13 @@ class FakeClients:
         return [
             copy.deepcopy(c) for c in self.s.clients.values() if c.manager_tg_id == manager_tg_id
         ]
+
+    async def plan_changes(self, client_id: int) -> list[PlanChange]:
+        changes = self.s.plan_changes.get(client_id, {})
+        return [changes[month] for month in sorted(changes)]
+
+    async def set_plan_change(self, client_id: int, change: PlanChange, at: datetime) -> None:
+        self.s.plan_changes.setdefault(client_id, {})[change.from_month] = change
 
 
 class FakeEmployees:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from domain.enums import EmployeeRole, SlaTier
 from domain.model import Client, Employee
 from domain.monthly_report import (
@@ -77,6 +79,19 @@ def test_a_client_who_came_this_month_has_no_report_of_the_last_one():
     assert due_report_month(newcomer, msk(2026, 12, 1, 11, 0)) is None
     came_last_month = client(created_at=msk(2026, 11, 30, 17, 0))
     assert due_report_month(came_last_month, msk(2026, 12, 1, 11, 0)) == date(2026, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("ended", "now", "due"),
+    [
+        (msk(2026, 11, 20, 12, 0), msk(2026, 12, 1, 11, 0), date(2026, 11, 1)),  # the final one
+        (msk(2026, 11, 20, 12, 0), msk(2027, 1, 11, 11, 0), None),  # none after it
+        (msk(2026, 12, 1, 10, 30), msk(2026, 12, 1, 11, 0), date(2026, 11, 1)),  # ended lately
+        (msk(2026, 12, 1, 10, 30), msk(2027, 1, 11, 11, 0), date(2026, 12, 1)),  # its last month
+    ],
+)
+def test_a_client_whose_contract_ended_gets_the_final_report_and_none_after(ended, now, due):
+    assert due_report_month(client(deactivated_at=ended), now) == due
 
 
 def test_the_next_moment_is_this_months_until_it_passes():

@@ -34,6 +34,12 @@ TABLE = [
     pytest.param(ev.TicketOpened(1), Facts(), (THREAD, MANAGER), id="new ticket: card, manager"),
     pytest.param(
         ev.TicketOpened(1),
+        Facts(assigned=True),
+        (THREAD, ASSIGNEE, MANAGER),
+        id="new ticket put on the client's fixed specialist: they hear of it",
+    ),
+    pytest.param(
+        ev.TicketOpened(1),
         Facts(priority=P.STANDARD, manager_hears_all=False),
         (THREAD,),
         id="new Standard ticket: not to a manager who wants High and up",
@@ -280,6 +286,8 @@ SILENT = [
     pytest.param(ev.ClientRegistered(1), id="client registered"),
     pytest.param(ev.EmployeeRegistered(1, 2), id="employee registered"),
     pytest.param(ev.EmployeeRemoved(1, 2), id="employee removed"),
+    # Not about a ticket: its employees and manager are told by bot/workers/notices/contract.py.
+    pytest.param(ev.ClientDeactivated(1), id="contract ended: no ticket's audiences"),
     pytest.param(ev.DeadlinesChanged(1), id="deadlines changed: the card shows them"),
     pytest.param(ev.ReactionMet(1, ENGINEER), id="reaction met: the response is the news"),
     pytest.param(ev.WorkLogged(1, ENGINEER, 30), id="work logged: for the card and the report"),

@@ -1,9 +1,10 @@
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
 
 from domain import Priority, SlaTier, WorkCalendar, sla_targets
-from domain.sla import Pause, SlaClock, SlaTargets
+from domain.sla import Pause, SlaClock, SlaTargets, check_sla_table
 from tests.unit.fakes import msk
 
 CAL = WorkCalendar("Europe/Moscow", time(9), time(18), frozenset(range(5)), "RU")
@@ -107,3 +108,34 @@ def test_round_the_clock_calendar_counts_nights():
     clock = SlaClock.of(always, sla_targets(SlaTier.GOLD, Priority.HIGHEST), msk(2026, 11, 28, 23))
     assert clock.deadlines().reaction_due == msk(2026, 11, 28, 23, 30)
     assert clock.deadlines().resolution_due == msk(2026, 11, 29, 5, 0)
+
+
+# --- a contract's own table -------------------------------------------------------------
+
+_FULL = {p: SlaTargets(timedelta(hours=2), timedelta(hours=8)) for p in Priority}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({}, None),
+        ({Priority.HIGHEST: SlaTargets(timedelta(hours=1), timedelta(hours=1))}, None),  # equal
+        ({Priority.HIGHEST: None}, "the table has no highest (it needs all four priorities)"),
+        ({Priority.LOW: None, Priority.HIGH: None}, "the table has no low, high"),
+        (
+            {Priority.HIGH: SlaTargets(timedelta(hours=4), timedelta(hours=2))},
+            "high: the resolution time must not be shorter than the reaction time",
+        ),
+        (
+            {Priority.LOW: SlaTargets(timedelta(0), timedelta(hours=2))},
+            "low: the reaction time must be above zero",
+        ),
+    ],
+)
+def test_a_contracts_own_table_names_every_priority_and_resolves_after_reacting(changes, problem):
+    table = {p: t for p, t in (_FULL | changes).items() if t is not None}
+    if problem is None:
+        check_sla_table(table)
+    else:
+        with pytest.raises(ValueError, match=re.escape(problem)):
+            check_sla_table(table)

@@ -4,6 +4,16 @@ the duty rota.
     frontdesk admin client add --name NAME [--tier T] [--timezone TZ] [--hours 09:00-18:00]
                                [--weekdays mon-fri] [--country RU|none] [--24x7] [--manager TG_ID]
     frontdesk admin client list
+    frontdesk admin client edit --client ID [--name NAME] [--tier T] [--timezone TZ]
+                               [--hours HH:MM-HH:MM] [--weekdays DAYS] [--country CODE|none]
+                               [--24x7 | --no-24x7] [--manager TG_ID|none]
+                               [--warning-share 0.75|75%] [--default-assignee TG_ID|none]
+    frontdesk admin client sla --client ID [--low R/S --standard R/S --high R/S --highest R/S
+                                            | --reset]
+    frontdesk admin client plan --client ID --fee RUB --hours H --extra-rate RUB
+                                [--reserve-cap H] [--from YYYY-MM] [--force]
+                                (also: frontdesk admin plan ...)
+    frontdesk admin client deactivate --client ID [--yes]
     frontdesk admin invite --client ID [--uses N] [--expires 7d|12h|30m|never]
                            [--role employee|director] [--bot-username NAME]
     frontdesk admin invite list --client ID
@@ -37,7 +47,14 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from bot.cli.admin.clients import client_add_arguments, client_list, plan_arguments
+from bot.cli.admin.clients import (
+    client_add_arguments,
+    client_deactivate_arguments,
+    client_edit_arguments,
+    client_list,
+    client_sla_arguments,
+    plan_arguments,
+)
 from bot.cli.admin.common import (
     CliError,
     errors_in_one_line,
@@ -63,7 +80,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     client = subcommands(groups.add_parser("client", help="client companies"))
     client_add_arguments(client.add_parser("add", help="register a client company"))
     handled_by(client.add_parser("list", help="list the client companies"), client_list)
-    plan_arguments(client.add_parser("plan", help="set a client's monthly plan"))
+    client_edit_arguments(client.add_parser("edit", help="change a client's contract terms"))
+    client_sla_arguments(client.add_parser("sla", help="show or set a contract's own SLA table"))
+    plan_arguments(client.add_parser("plan", help="set a client's monthly plan from a month on"))
+    client_deactivate_arguments(
+        client.add_parser("deactivate", help="end a client's contract: no new tickets")
+    )
+    plan_arguments(groups.add_parser("plan", help="the same as: client plan"))
 
     invite = groups.add_parser("invite", help="create an invite link for a client's employees")
     invite_arguments(invite)

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.workers.notices import employee, pages, staff_chat, staff_pings
+from bot.workers.notices import contract, employee, pages, staff_chat, staff_pings
 from bot.workers.notices.outbox import Context, OutboxWriter
 from domain import events as ev
 from domain.enums import StaffRole
@@ -92,8 +92,11 @@ async def ticket_opened(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketOpen
     c, told = await _told(out, uow, event)
     if Audience.THREAD in told:
         await staff_chat.opened(out, uow, c)
-    for manager in await _people(out, uow, c, told):
-        await staff_pings.new_ticket(out, uow, manager, c)
+    for person in await _people(out, uow, c, told):
+        if Audience.ASSIGNEE in told and person.tg_id == c.ticket.assignee_tg_id:
+            await staff_pings.assigned(out, uow, person, c)  # the client's fixed specialist
+        else:
+            await staff_pings.new_ticket(out, uow, person, c)
 
 
 async def ticket_taken(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketTaken) -> None:
@@ -251,6 +254,16 @@ async def page_acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAc
         await pages.acknowledged(out, uow, event)
 
 
+async def client_deactivated(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.ClientDeactivated
+) -> None:
+    client = await uow.clients.get(event.client_id)
+    if client is None:
+        return
+    told = await contract.farewell(out, uow, client)
+    await contract.hand_over(out, uow, client, told)
+
+
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -283,6 +296,7 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.AfterHoursAlarm, after_hours_alarm),
         _on(ev.PageSent, page_sent),
         _on(ev.PageAcknowledged, page_acknowledged),
+        _on(ev.ClientDeactivated, client_deactivated),
     ]
 )
 
