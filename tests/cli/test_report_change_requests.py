@@ -61,13 +61,12 @@ def test_a_change_request_without_an_agreed_date_is_neither_on_time_nor_late(
 ):
     db_path = tmp_path / "frontdesk.db"
     client_id = asyncio.run(two_purchases(db_path))
-    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
     monkeypatch.setenv("DATABASE_PATH", str(db_path))
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as done:
         main(["report", "--client", str(client_id), "--month", "2026-10", "--out", str(out)])
     assert done.value.code == 0
-    printed = capsys.readouterr().out
+    printed = capsys.readouterr().err  # the summary; stdout carries only the file paths
     assert "Реакция в срок: 100.0%; решение в срок: 0.0%." in printed.replace(",", ".")
     assert "Запросов на изменение без согласованного срока: 1;" in printed
     assert "Нарушений SLA: 1, всего просрочено 3 рабочих часа." in printed
