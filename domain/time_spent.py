@@ -49,8 +49,8 @@ def _amount(number: str) -> Decimal:
 def read_time_spent(text: str) -> int | SpentProblem:
     """Minutes worked, or the problem with the text."""
     said = " ".join(text.lower().replace("ё", "е").split())
-    for words, amount in _WORDS:
-        said = words.sub(amount, said)
+    for words, instead in _WORDS:
+        said = words.sub(instead, said)
     if clock := _CLOCK.match(said):
         minutes = Decimal(int(clock["hours"]) * 60 + int(clock["minutes"]))
     elif (match := _AMOUNT.match(said)) and (match["hours"] or match["minutes"]):

@@ -185,3 +185,19 @@ def time_spent(minutes: int, locale: str) -> str:
     if rest or not hours:
         parts.append(_count(_("{n} min"), rest, locale))
     return " ".join(parts)
+
+
+# --- short texts ----------------------------------------------------------------------------
+
+
+def few_words(text: str, limit: int) -> str:
+    """A text on one line within `limit` characters, cut after a whole word with "…"
+    ("не печатает принтер в…" never, "не печатает принтер…"); a single word longer than
+    the limit is the only one cut inside."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]  # room for "…"
+    if line[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,.;:-–—") + "…"

@@ -280,7 +280,7 @@ async def test_language_follows_telegram_and_can_be_switched(desk: Desk):
     anna = desk.person("Anna", language_code="en")
     await desk.register(anna, client)
     await anna.command("my")
-    assert "No tickets yet" in (await anna.wait_for_message()).text
+    assert "No requests yet" in (await anna.wait_for_message()).text
     await anna.command("language")
     await anna.wait_for_message(contains="Choose the language")
     await anna.press("Русский")
