@@ -36,7 +36,7 @@ _CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")
 # Words for amounts, said before the numbers are read.
 _WORDS = (
     (re.compile(r"\bполчаса\b"), "30 мин"),
-    (re.compile(r"\bполтора\s+(?:часа|ч)\b"), "90 мин"),
+    (re.compile(r"^полтора(?:\s+(?:часа|ч))?$"), "90 мин"),
     (re.compile(r"\bhalf\s+an\s+hour\b"), "30 min"),
     (re.compile(r"^(?:an?\s+|one\s+|один\s+)?(?:hour|час)$"), "1 ч"),
 )

@@ -3,6 +3,7 @@ time zone: "ответим до 14:30, решим до завтра 11:00", "о�
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -190,14 +191,27 @@ def time_spent(minutes: int, locale: str) -> str:
 # --- short texts ----------------------------------------------------------------------------
 
 
+# Words that lead into the next one: a cut text does not end on them ("принтер в…").
+_LEADING_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "в во на и с со к ко по о об у за из от до а но не для при без про "
+        "a an the of to in on at and or for with by from not my your our their",
+    )
+)
+
+
 def few_words(text: str, limit: int) -> str:
-    """A text on one line within `limit` characters, cut after a whole word with "…"
-    ("не печатает принтер в…" never, "не печатает принтер…"); a single word longer than
-    the limit is the only one cut inside."""
+    """A text on one line within `limit` characters, cut after a whole word with "…":
+    "не печатает принтер…", never "не печатает прин…" nor "не печатает принтер в…". A
+    single word longer than the limit is the only one cut inside."""
     line = " ".join(text.split())
     if len(line) <= limit:
         return line
     head = line[: limit - 1]  # room for "…"
     if line[limit - 1] != " " and " " in head:
         head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,.;:-–—") + "…"
+    words = head.rstrip(" ,.;:-–—").split(" ")
+    while len(words) > 1 and words[-1].lower() in _LEADING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(" ,.;:-–—") + "…"

@@ -73,7 +73,7 @@ def priority_icon(priority: Priority) -> str:
         Priority.LOW: "⚪",
         Priority.STANDARD: "🔵",
         Priority.HIGH: "🟠",
-        Priority.HIGHEST: "⚡",  # 🔴 means overdue, and only that
+        Priority.HIGHEST: "🔥",  # 🔴 means overdue, and only that (⚡ is the Priority button)
     }[priority]
 
 

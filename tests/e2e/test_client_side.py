@@ -322,7 +322,7 @@ async def test_an_intake_abandoned_for_a_day_is_dropped_with_a_note(desk: Desk):
     await anna.wait_for_message(contains="сломалось")
     desk.clock.advance(hours=25)
     await anna.send("не работает почта")
-    note = await anna.wait_for_message(contains="удалил")
+    note = await anna.wait_for_message(contains="удалена")
     assert "24" in note.text
     fresh = await anna.wait_for_message(contains="Верно?")
     assert fresh is not None

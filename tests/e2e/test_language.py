@@ -61,7 +61,7 @@ async def test_an_english_speaking_employee_reads_request_numbers_with_a_hash(de
     listing = await boris.wait_for_message(contains="Your requests")
     assert "#1" in listing.text
     # the button cuts the long description after a whole word
-    assert buttons(boris)[0] == "#1 · Please install Zoom on my…"
+    assert buttons(boris)[0] == "#1 · Please install Zoom…"
 
     assert "№" not in everything_seen(boris)
 
@@ -96,4 +96,3 @@ async def test_an_engineer_logs_work_time_typed_as_it_is_said(desk: Desk):
     await chat.wait_for_message(contains=f"Записано 30 мин по №{number}; всего 2 ч.")
     async with desk.db.unit_of_work() as uow:
         assert [w.minutes for w in await uow.tickets.work_logs(number)] == [90, 30]
-
