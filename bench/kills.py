@@ -209,7 +209,7 @@ def read_outcome(db_path: Path) -> tuple[set[int], dict[int, int], int]:
     return processed, tickets, inbox
 
 
-CARD = re.compile(r"^[⚪🔵🟠🔴] №(\d+) · ")
+CARD = re.compile(r"^[⚪🔵🟠🔥] №(\d+) · ")
 
 
 def cards_per_ticket(emulator: BotApiEmulator) -> dict[int, list[int]]:

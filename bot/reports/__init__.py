@@ -13,14 +13,13 @@ from aiogram.utils.i18n import I18n
 
 from bot.reports.chart import chart
 from bot.reports.csv_table import csv_table
-from bot.reports.tables import percent
 from bot.reports.xlsx import workbook
 from domain.billing import MonthStatement, minutes_by_month, month_start
 from domain.compliance import ComplianceReport, compliance_report
 from domain.enums import TicketKind
 from domain.plan_changes import plan_in_force, statements_under_plans
 from domain.ports import Clock
-from handlers.ui.formatting import Measure, duration
+from handlers.ui.formatting import Measure, duration, number, percent, rating
 from handlers.ui.texts import N_
 from storage import Database
 from storage.reports import ReportData, ReportQueries
@@ -119,14 +118,14 @@ class Reports:
                     "{cancelled}."
                 )
             ).format(
-                count=report.registered - report.cancelled,
-                incidents=report.by_kind.get(TicketKind.INCIDENT, 0),
-                requests=report.by_kind.get(TicketKind.REQUEST, 0),
-                cancelled=report.cancelled,
+                count=number(report.registered - report.cancelled, locale),
+                incidents=number(report.by_kind.get(TicketKind.INCIDENT, 0), locale),
+                requests=number(report.by_kind.get(TicketKind.REQUEST, 0), locale),
+                cancelled=number(report.cancelled, locale),
             ),
             _(N_("Reaction on time: {percent}; resolution on time: {resolution}.")).format(
-                percent=percent(report.reaction.percent_met),
-                resolution=percent(report.resolution.percent_met),
+                percent=percent(report.reaction.percent_met, locale),
+                resolution=percent(report.resolution.percent_met, locale),
             ),
         ]
         if report.resolution.to_be_agreed:
@@ -141,7 +140,7 @@ class Reports:
         if report.breaches:
             lines.append(
                 _(N_("SLA breaches: {count}, overdue {time} in all.")).format(
-                    count=len(report.breaches),
+                    count=number(len(report.breaches), locale),
                     time=duration(report.total_overdue, Measure.WORKING, locale),
                 )
             )
@@ -149,12 +148,15 @@ class Reports:
             lines.append(_(N_("No SLA breaches.")))
         if report.emergencies:
             lines.append(
-                _(N_("After-hours emergencies: {count}.")).format(count=len(report.emergencies))
+                _(N_("After-hours emergencies: {count}.")).format(
+                    count=number(len(report.emergencies), locale)
+                )
             )
         if report.average_rating is not None:
             lines.append(
                 _(N_("Average rating: {rating} of 5 ({count} ratings).")).format(
-                    rating=report.average_rating, count=report.ratings_count
+                    rating=rating(report.average_rating, locale),
+                    count=number(report.ratings_count, locale),
                 )
             )
         if statement is not None:
@@ -165,11 +167,11 @@ class Reports:
                         "extra {extra} ({cost} RUB)."
                     )
                 ).format(
-                    used=statement.hours_used,
-                    included=statement.included_hours,
-                    reserve=statement.taken_from_reserve_hours,
-                    extra=statement.extra_hours,
-                    cost=statement.extra_cost,
+                    used=number(statement.hours_used, locale),
+                    included=number(statement.included_hours, locale),
+                    reserve=number(statement.taken_from_reserve_hours, locale),
+                    extra=number(statement.extra_hours, locale),
+                    cost=number(statement.extra_cost, locale),
                 )
             )
         lines.append(_(N_("Details are in the files below.")))

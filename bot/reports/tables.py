@@ -90,7 +90,3 @@ def in_hours(amount: timedelta) -> float:
 
 def number(value: Decimal | None) -> float | str:
     return float(value) if value is not None else ""
-
-
-def percent(value: Decimal | None) -> str:
-    return f"{value}%" if value is not None else "—"

@@ -121,12 +121,16 @@ def workbook(
             (N_("Total due, RUB"), statement.total_due),
         ):
             hours.append([_(label), float(value) if isinstance(value, Decimal) else value])
+        for _label, amount in hours.iter_rows():
+            amount.number_format = "#,##0" if isinstance(amount.value, int) else "#,##0.0#"
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if formula_like(cell.value):
                     cell.data_type = "s"  # openpyxl makes "=..." a formula
                     cell.quotePrefix = True  # and Excel keeps it text when edited
+                elif isinstance(cell.value, float):  # shown in the reader's own format
+                    cell.number_format = "#,##0.0#"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for column in sheet.columns:

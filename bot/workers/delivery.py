@@ -278,7 +278,11 @@ class DeliveryWorker:
                 return
             manager = await uow.staff.get(manager_tg_id)
             locale = manager.locale if manager and manager.locale else self.default_locale
-            ticket = f" №{row.ticket_id}" if row.ticket_id else ""
+            ticket = (
+                " " + self.i18n.gettext("№{number}", locale=locale).format(number=row.ticket_id)
+                if row.ticket_id
+                else ""
+            )
             text = self.i18n.gettext(
                 N_(
                     "Could not deliver a message{ticket} to {name} ({client}): they blocked "

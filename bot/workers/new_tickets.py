@@ -43,6 +43,7 @@ from bot.telegram.flood_limits import Throttle
 from bot.workers.notices.outbox import CARD
 from domain import Priority
 from handlers.ui.callbacks import FROM_LIST, StaffCb
+from handlers.ui.formatting import few_words
 from handlers.ui.keyboards import inline
 from handlers.ui.texts import priority_icon, priority_name
 from storage import Database
@@ -64,10 +65,6 @@ class _Part:
     message_id: int | None = None
     stale: bool = True  # its text in the chat lacks some of its tickets
     shown: str = field(default="", repr=False)
-
-
-def _few_words(title: str, limit: int = 32) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 class NewTicketsList:
@@ -199,8 +196,8 @@ class NewTicketsList:
                 priority = Priority(card.priority)
                 lines.append(
                     f"{priority_icon(priority)} <b>№{card.ticket_id}</b> · "
-                    f"{html.escape(_few_words(card.client, 24))} · {priority_name(priority)} · "
-                    f"{html.escape(_few_words(card.title))}"
+                    f"{html.escape(few_words(card.client, 24))} · {priority_name(priority)} · "
+                    f"{html.escape(few_words(card.title, 32))}"
                 )
                 data = StaffCb(ticket=card.ticket_id, action="take", value=FROM_LIST).pack()
                 buttons.append((f"🙋 №{card.ticket_id}", data))

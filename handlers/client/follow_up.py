@@ -21,7 +21,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain import events as ev
-from domain.model import Attachment, title_from
+from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
 from domain.use_cases import employee_tickets
@@ -38,9 +38,10 @@ from handlers.client.tickets import (
     replied_bot_message,
 )
 from handlers.ui.callbacks import FollowUpCb, TicketCb
+from handlers.ui.formatting import few_words
 from handlers.ui.keyboards import inline, main_keyboard
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import N_
+from handlers.ui.texts import N_, ticket_no
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -204,8 +205,8 @@ async def follow_ticket_up(
 
 def short(ticket: Conversation | None, number: int) -> str:
     """ "№5 · не печатает принтер…": the number and a few words, for a button."""
-    title = title_from(ticket.title, 28) if ticket is not None else ""
-    return f"№{number} · {title}" if title else f"№{number}"
+    title = few_words(ticket.title, 28) if ticket is not None else ""
+    return f"{ticket_no(number)} · {title}" if title else ticket_no(number)
 
 
 def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tuple[str, str, int]]]:

@@ -36,7 +36,7 @@ from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
-from handlers.ui.formatting import deadline, moment_phrase
+from handlers.ui.formatting import deadline, moment_phrase, number
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, category_name, kind_name
@@ -148,7 +148,7 @@ async def say_too_long(message: Message | Pressed) -> None:
     await message.answer(
         _(
             "That is too long for one request (at most {limit} characters). Please make it shorter."
-        ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
+        ).format(limit=number(intake.MAX_DESCRIPTION_LENGTH, get_i18n().current_locale))
     )
 
 
@@ -253,7 +253,7 @@ async def add_to_description(
             _(
                 "The description would be too long (at most {limit} characters); "
                 "this part was not added."
-            ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
+            ).format(limit=number(intake.MAX_DESCRIPTION_LENGTH, get_i18n().current_locale))
         )
         return
     draft.description = combined

@@ -26,19 +26,19 @@ from handlers.actor import Actor
 from handlers.client.intake import MEDIA, attachment_of, escape
 from handlers.client.states import TicketInput
 from handlers.ui.callbacks import ListCb, TicketCb
-from handlers.ui.formatting import deadline, stamp
+from handlers.ui.formatting import deadline, few_words, stamp
 from handlers.ui.keyboards import inline, main_keyboard
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import kind_name, priority_icon, priority_name, status_name
+from handlers.ui.texts import kind_name, priority_icon, priority_name, status_name, ticket_no
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 PER_SCREEN = 5
-# "№15" in a text of the bot's: the ticket it is about.
-TICKET_MARK = re.compile(r"№\s?(\d{1,9})\b")
+# "№15" in a text of the bot's (in English "#15"): the ticket it is about.
+TICKET_MARK = re.compile(r"(?:№\s?|#)(\d{1,9})\b")
 TICKET_REF = re.compile(r"^\s*(?:#|№)\s*([0-9]+)\s*$")
 
 
@@ -62,7 +62,8 @@ def due_text(ticket: Ticket, client: Client, clock: Clock) -> str:
 def list_line(ticket: Ticket, client: Client, clock: Clock) -> str:
     left = due_text(ticket, client, clock)
     parts = [
-        f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> {escape(ticket.title)}",
+        f"{priority_icon(ticket.priority)} <b>{ticket_no(ticket.number)}</b> "
+        f"{escape(ticket.title)}",
         f"    {status_name(ticket.status)}" + (f" · {left}" if left else ""),
     ]
     return "\n".join(parts)
@@ -91,7 +92,12 @@ async def render_list(
         return _("No tickets yet. Describe a problem and I will register it."), main_keyboard()
     lines = [f"<b>{title}</b>", ""] + [list_line(t, actor.client, clock) for t in tickets]
     rows = [
-        [(f"№{t.number} · {t.title[:30]}", TicketCb(ticket=t.number, action="open").pack())]
+        [
+            (
+                f"{ticket_no(t.number)} · {few_words(t.title, 30)}",
+                TicketCb(ticket=t.number, action="open").pack(),
+            )
+        ]
         for t in tickets
     ]
     nav = []
@@ -139,7 +145,8 @@ async def render_card(
     locale = get_i18n().current_locale
     now, tz = clock.now(), client.timezone
     lines = [
-        f"{priority_icon(ticket.priority)} <b>№{ticket.number}</b> · {kind_name(ticket.kind)}",
+        f"{priority_icon(ticket.priority)} <b>{ticket_no(ticket.number)}</b> · "
+        f"{kind_name(ticket.kind)}",
         _("Status: {status}").format(status=status_name(ticket.status)),
         _("Priority: {priority}").format(priority=priority_name(ticket.priority)),
     ]
@@ -222,7 +229,7 @@ async def show_ticket(
         with suppress(NotFound):
             ticket = await employee_tickets.ticket_for_employee(uow, int(digits), actor.tg_id)
     if ticket is None:
-        await message.answer(_("Ticket №{number} not found.").format(number=digits))
+        await message.answer(_("Request №{number} not found.").format(number=digits))
         return
     text, markup = await render_card(uow, ticket, actor, clock)
     await message.answer(text, reply_markup=markup)
@@ -267,7 +274,7 @@ async def visible_ticket(
     try:
         return await employee_tickets.ticket_for_employee(uow, callback_data.ticket, actor.tg_id)
     except NotFound:
-        await query.answer(_("Ticket not found."), show_alert=True)
+        await query.answer(_("Request not found."), show_alert=True)
         return None
 
 
@@ -528,7 +535,7 @@ def replied_bot_message(message: Message) -> Message | None:
 
 def domain_error_text(exc: DomainError) -> str:
     if exc.code == "not_found":
-        return _("Ticket not found.")
+        return _("Request not found.")
     if exc.code == "invalid_transition":
         return _("This cannot be done with the ticket now.")
     field = exc.details.get("field")

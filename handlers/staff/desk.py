@@ -4,7 +4,6 @@ employee. Only registered staff may act; the presser is checked, not just the ch
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable
 from contextlib import suppress
 from typing import Any, TypeVar
@@ -22,6 +21,7 @@ from domain.agreed_deadline import Unreadable, read_deadline
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.time_spent import SpentProblem, read_time_spent
 from domain.use_cases import employee_tickets, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -40,7 +40,7 @@ from handlers.ui.cards import (
     load_card,
     load_history,
 )
-from handlers.ui.formatting import full_deadline
+from handlers.ui.formatting import full_deadline, time_spent
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.ui.pressed import Pressed
@@ -521,9 +521,10 @@ async def log_time(
         await state.set_data({"ticket": callback_data.ticket})
         await query.answer()
         await Pressed(query).edit_text(
-            _("How long did you work on №{number}? E.g. 45m, 1h30m, 2h. /cancel to stop.").format(
-                number=callback_data.ticket
-            )
+            _(
+                "How long did you work on №{number}? For example: 45 min, 1.5 h, 1h 30m. "
+                "/cancel to stop."
+            ).format(number=callback_data.ticket)
         )
         return
     if not is_number(callback_data.value):
@@ -564,8 +565,9 @@ async def record_time(
     if outcome is None:
         return
     total = sum(w.minutes for w in await uow.tickets.work_logs(ticket_id))
-    text = _("Logged {minutes} min on №{number}; {total} min in all.").format(
-        minutes=minutes, number=ticket_id, total=total
+    locale = get_i18n().current_locale
+    text = _("Logged {time} on №{number}; {total} in all.").format(
+        time=time_spent(minutes, locale), number=ticket_id, total=time_spent(total, locale)
     )
     if edit:
         await message.edit_text(text)
@@ -822,15 +824,15 @@ async def agreed_date_typed(
     )
 
 
-DURATION = re.compile(r"^\s*(?:(\d{1,2})\s*[hч]\s*)?(?:(\d{1,4})\s*(?:m|мин|м)?\s*)?$", re.I)
-
-
-def parse_minutes(text: str) -> int | None:
-    """ "45m", "1h30m", "2h", "90" → minutes."""
-    match = DURATION.match(text)
-    if not match or not (match.group(1) or match.group(2)):
-        return None
-    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+TIME_SPENT_RETRY = {
+    SpentProblem.UNREADABLE: N_(
+        "I could not read that as time. Write it like 45 min, 1.5 h or 1h 30m, or /cancel."
+    ),
+    SpentProblem.NOTHING: N_("That is no time at all. How long did you work? For example: 45 min."),
+    SpentProblem.TOO_MUCH: N_(
+        "One entry holds at most 24 hours: log each day on its own. How long was it?"
+    ),
+}
 
 
 @router.message(StaffInput.log_minutes, TEXT)
@@ -842,9 +844,9 @@ async def minutes_typed(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    minutes = parse_minutes(message.text or "")
-    if minutes is None or minutes == 0:
-        await message.answer(_("Say how long, e.g. 45m, 1h30m or 2h."))
+    minutes = read_time_spent(message.text or "")
+    if isinstance(minutes, SpentProblem):
+        await message.answer(_(TIME_SPENT_RETRY[minutes]))
         return
     number = int((await state.get_data())["ticket"])
     await state.clear()

@@ -17,11 +17,11 @@ from domain.ports import Clock, UnitOfWork
 from handlers.actor import Actor
 from handlers.staff import duty, in_staff_place
 from handlers.ui.callbacks import QueueCb, StaffCb
-from handlers.ui.formatting import deadline, duration, measure_of, stamp
+from handlers.ui.formatting import deadline, duration, few_words, measure_of, stamp
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import is_number
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import priority_icon, staff_status_name
+from handlers.ui.texts import priority_icon, staff_status_name, ticket_no
 
 router = Router(name=__name__)
 router.message.filter(lambda _m, actor: actor.is_staff, in_staff_place)
@@ -100,13 +100,13 @@ async def queue_screen(
     for t in shown:
         client = clients[t.client_id]
         lines.append(
-            f"{priority_icon(t.priority)} <b>№{t.number}</b> {html.escape(client.name)} · "
-            f"{html.escape(t.title[:40])}\n"
+            f"{priority_icon(t.priority)} <b>{ticket_no(t.number)}</b> "
+            f"{html.escape(client.name)} · {html.escape(few_words(t.title, 40))}\n"
             f"    {staff_status_name(t.status)} · {left_text(t, client, now, locale)}"
         )
     rows = [
-        [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
-        [(f"№{t.number}", StaffCb(ticket=t.number, action="card").pack()) for t in shown[5:]],
+        [(ticket_no(t.number), StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
+        [(ticket_no(t.number), StaffCb(ticket=t.number, action="card").pack()) for t in shown[5:]],
     ]
     client_ids = sorted({t.client_id for t in now_left})
     nav = []

@@ -23,6 +23,7 @@ from handlers.ui.texts import (
     priority_icon,
     priority_name,
     staff_status_name,
+    ticket_no,
     tier_name,
 )
 
@@ -92,7 +93,7 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     if employee.phone:
         contacts.append(html.escape(employee.phone))
     lines = [
-        f"{priority_icon(t.priority)} <b>№{t.number}</b> · {priority_name(t.priority)} · "
+        f"{priority_icon(t.priority)} <b>{ticket_no(t.number)}</b> · {priority_name(t.priority)} · "
         f"{staff_status_name(t.status)}",
         f"🏢 {html.escape(client.name)} ({tier_name(client.tier)})",
         f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),

@@ -3,14 +3,16 @@ time zone: "ответим до 14:30, решим до завтра 11:00", "о�
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from domain.calendar import WorkCalendar
 from handlers.ui.texts import N_
@@ -170,3 +172,67 @@ def duration(amount: timedelta, measure: Measure, locale: str, *, dense: bool = 
         said = _("{n} min") if dense else ngettext("{n} minute", "{n} minutes", minutes)
         parts.append(_count(said, minutes, locale))
     return " ".join(parts)
+
+
+# --- numbers ----------------------------------------------------------------------------
+# Every number people read goes through Babel in their locale: "16 000", "66,7 %", "2,0 из 5"
+# in Russian, "16,000", "66.7%", "2.0 of 5" in English. (Ticket numbers are names, not
+# amounts: "№16000" is written as it is.)
+
+
+def number(value: int | float | Decimal, locale: str) -> str:
+    """A count or an amount, with the locale's grouping and decimal sign, at most two
+    decimals: "16 000", "12,5", "0,25"."""
+    return format_decimal(value, format="#,##0.##", locale=locale)
+
+
+def percent(value: Decimal | float | None, locale: str) -> str:
+    """A percentage given as 0–100, with one decimal at most: "66,7 %", "100 %"; "—" for
+    none."""
+    if value is None:
+        return "—"
+    share = Decimal(str(value)).quantize(Decimal("0.1")) / 100
+    return format_percent(share, locale=locale, decimal_quantization=False)
+
+
+def rating(value: Decimal | float, locale: str) -> str:
+    """An average rating, always with one decimal: "4,5", "2,0"."""
+    return format_decimal(value, format="0.0", locale=locale)
+
+
+def time_spent(minutes: int, locale: str) -> str:
+    """Work logged, in hours and minutes however many: "1 ч 30 мин", "26 ч", "45 min"."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    parts = [_count(_("{n} h"), hours, locale)] if hours else []
+    if rest or not hours:
+        parts.append(_count(_("{n} min"), rest, locale))
+    return " ".join(parts)
+
+
+# --- short texts ----------------------------------------------------------------------------
+
+
+# Words that lead into the next one: a cut text does not end on them ("принтер в…").
+_LEADING_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "в во на и с со к ко по о об у за из от до а но не для при без про "
+        "a an the of to in on at and or for with by from not my your our their",
+    )
+)
+
+
+def few_words(text: str, limit: int) -> str:
+    """A text on one line within `limit` characters, cut after a whole word with "…":
+    "не печатает принтер…", never "не печатает прин…" nor "не печатает принтер в…". A
+    single word longer than the limit is the only one cut inside."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]  # room for "…"
+    if line[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    words = head.rstrip(" ,.;:-–—").split(" ")
+    while len(words) > 1 and words[-1].lower() in _LEADING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(" ,.;:-–—") + "…"

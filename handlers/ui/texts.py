@@ -12,6 +12,11 @@ def N_(text: str) -> str:
     return text
 
 
+def ticket_no(number: int) -> str:
+    """A ticket's number as the reader writes it: "№12" in Russian, "#12" in English."""
+    return _("№{number}").format(number=number)
+
+
 def kind_name(kind: TicketKind) -> str:
     return _("incident") if kind is TicketKind.INCIDENT else _("request")
 
@@ -68,7 +73,7 @@ def priority_icon(priority: Priority) -> str:
         Priority.LOW: "⚪",
         Priority.STANDARD: "🔵",
         Priority.HIGH: "🟠",
-        Priority.HIGHEST: "🔴",
+        Priority.HIGHEST: "🔥",  # 🔴 means overdue, and only that (⚡ is the Priority button)
     }[priority]
 
 

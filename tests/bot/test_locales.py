@@ -46,6 +46,26 @@ def test_translations_keep_the_placeholders():
             assert set(PLACEHOLDER.findall(text)) == expected, (message.id, text)
 
 
+def test_english_readers_see_hash_numbers_never_the_numero_sign():
+    """The msgids are the English texts and may say "№{number}", as Russian does; English
+    readers read "#12": an English text given for each of them, with the same placeholders."""
+    catalog = load_catalog("en")
+    shown = []
+    for message in source_messages():
+        ids = message if isinstance(message, tuple) else (message,)
+        entry = catalog.get(ids[0])
+        strings = entry.string if entry is not None else None
+        texts = strings if isinstance(strings, tuple) else (strings,)
+        for msgid, text in zip(ids, texts if any(texts) else ids, strict=False):
+            shown.append(text or msgid)
+    with_sign = [text for text in shown if "№" in text]
+    assert not with_sign, f"English texts with №: {with_sign}"
+    for message in catalog:
+        if message.id and message.string and not isinstance(message.id, tuple):
+            expected = set(PLACEHOLDER.findall(message.id))
+            assert set(PLACEHOLDER.findall(message.string)) == expected, message.id
+
+
 def test_russian_plurals_follow_the_numbers():
     from bot.i18n import create_i18n
 

@@ -152,7 +152,7 @@ async def test_a_page_repeats_until_acknowledged_and_the_employee_hears_who_is_o
     assert "№1 ваша" in (answer.text or "")
     told = await w.anna.wait_for_message(contains="Олег")
     assert "№1" in told.text and "Решим до" not in told.text  # tonight, not by the contract
-    others = await w.manager.wait_for_message(contains="Олег принял вызов")
+    others = await w.manager.wait_for_message(contains="вызов принят, заявкой занимается Олег")
     assert "№1" in others.text
     assert buttons(w.duty) == ["Открыть карточку"]  # the pressed page lost its button
     taken = await ticket(evening)
@@ -189,7 +189,7 @@ async def test_nobody_answers_the_page_goes_to_the_leads_then_the_admins(evening
     assert "№1 ваша" in ((await late.wait_answered()).text or "")
     await w.anna.wait_for_message(contains="Олег")
     for person in (w.manager, w.lead, w.admin):
-        await person.wait_for_message(contains="Олег принял вызов")
+        await person.wait_for_message(contains="вызов принят, заявкой занимается Олег")
     await evening.move_clock(minutes=30)
     assert count(w.admin, PAGE) == 1 and count(w.lead, PAGE) == 3
 
@@ -303,7 +303,7 @@ async def test_pages_and_the_employee_speak_english_too(evening: Desk):
     ]
     await (await w.duty.press("✅ Acknowledge", message=page)).wait_answered()
     told = await w.anna.wait_for_message(contains="Олег")
-    assert "has taken your request №1" in told.text
+    assert "has taken your request #1" in told.text
 
 
 async def test_a_request_cancelled_at_night_stops_the_pages(evening: Desk):

@@ -280,7 +280,7 @@ async def test_language_follows_telegram_and_can_be_switched(desk: Desk):
     anna = desk.person("Anna", language_code="en")
     await desk.register(anna, client)
     await anna.command("my")
-    assert "No tickets yet" in (await anna.wait_for_message()).text
+    assert "No requests yet" in (await anna.wait_for_message()).text
     await anna.command("language")
     await anna.wait_for_message(contains="Choose the language")
     await anna.press("Русский")
@@ -322,7 +322,7 @@ async def test_an_intake_abandoned_for_a_day_is_dropped_with_a_note(desk: Desk):
     await anna.wait_for_message(contains="сломалось")
     desk.clock.advance(hours=25)
     await anna.send("не работает почта")
-    note = await anna.wait_for_message(contains="удалил")
+    note = await anna.wait_for_message(contains="удалена")
     assert "24" in note.text
     fresh = await anna.wait_for_message(contains="Верно?")
     assert fresh is not None

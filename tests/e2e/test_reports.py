@@ -43,12 +43,16 @@ async def test_a_director_and_a_manager_get_the_report_with_its_files(desk: Desk
         )
         await staff_tickets.resolve(uow, desk.clock, ticket_id=number, staff_tg_id=MANAGER_ID)
         await employee_tickets.confirm_resolution(uow, desk.clock, ticket_id=number, tg_id=anna.id)
+        await employee_tickets.rate(uow, desk.clock, ticket_id=number, tg_id=anna.id, score=4)
         await uow.commit()
 
     await director.command("report")
     text = await director.wait_for_message(contains="отчёт")
     assert "ООО Ромашка" in text.text and "Нарушений SLA: 1" in text.text
-    assert "Часы: 1.50 из 10.00" in text.text
+    # numbers as Russian writes them: a decimal comma, a space before "%"
+    assert "Реакция в срок: 0\xa0%; решение в срок: 100\xa0%." in text.text
+    assert "Средняя оценка: 4,0 из 5" in text.text
+    assert "Часы: 1,5 из 10 включённых" in text.text
     workbook_message = await director.wait_for_message(lambda m: m.kind == "document")
     assert workbook_message.data["document"]["file_name"].endswith(".xlsx")
     book = load_workbook(io.BytesIO(file_bytes(desk, workbook_message)))

@@ -11,7 +11,7 @@ from domain import events as ev
 from domain.model import TicketMessage
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import TicketCb
-from handlers.ui.formatting import deadline, full_deadline
+from handlers.ui.formatting import deadline, full_deadline, number
 from handlers.ui.texts import N_, priority_name
 
 
@@ -166,13 +166,12 @@ async def resolved(
     days = out.settings.auto_close_working_days
     lines += [
         *([""] if len(lines) > 1 else []),  # a paragraph after the engineer's words
-        out.t(
-            N_(
-                "Does everything work? If we hear nothing, the request closes "
-                "in {days} working days."
-            ),
+        out.ngettext(
+            "Does everything work? If we hear nothing, the request closes in {days} working day.",
+            "Does everything work? If we hear nothing, the request closes in {days} working days.",
+            days,
             locale,
-            days=days,
+            days=number(days, locale),
         ),
     ]
     n = c.ticket.number

@@ -90,6 +90,11 @@ class OutboxWriter:
     def t(self, msgid: str, locale: str, **values: Any) -> str:
         return self.i18n.gettext(msgid, locale=locale).format(**values)
 
+    def ngettext(self, singular: str, plural: str, n: int, locale: str, **values: Any) -> str:
+        """A text with a count in it, in the form the count takes in `locale` ("через
+        1 рабочий день", "через 3 рабочих дня", "через 5 рабочих дней")."""
+        return self.i18n.gettext(singular, plural, n, locale=locale).format(**values)
+
     @contextmanager
     def speaking(self, locale: str) -> Iterator[None]:
         """Texts built by shared helpers (dates, names of values) in `locale`."""

@@ -104,7 +104,8 @@ async def comment(
     if len(message.attachments) == 1 and message.text and fits_a_caption(said):
         await out.files(uow, staff.tg_id, message.attachments, n, said)
     elif message.text:
-        await out.files(uow, staff.tg_id, message.attachments, n, f"№{n}")
+        mark = out.t("№{number}", locale, number=n)
+        await out.files(uow, staff.tg_id, message.attachments, n, mark)
         await out.text(uow, staff.tg_id, html.escape(message.text), n, button, head=head + "\n")
     else:  # files only: the heading is their caption, no message of its own
         await out.files(uow, staff.tg_id, message.attachments, n, head)
