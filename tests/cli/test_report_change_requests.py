@@ -67,7 +67,7 @@ def test_a_change_request_without_an_agreed_date_is_neither_on_time_nor_late(
         main(["report", "--client", str(client_id), "--month", "2026-10", "--out", str(out)])
     assert done.value.code == 0
     printed = capsys.readouterr().err  # the summary; stdout carries only the file paths
-    assert "Реакция в срок: 100.0%; решение в срок: 0.0%." in printed.replace(",", ".")
+    assert "Реакция в срок: 100\xa0%; решение в срок: 0\xa0%." in printed
     assert "Запросов на изменение без согласованного срока: 1;" in printed
     assert "Нарушений SLA: 1, всего просрочено 3 рабочих часа." in printed
     rows = list(
