@@ -6,9 +6,11 @@ where the person paged answers them.
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import get_i18n
@@ -70,7 +72,9 @@ async def acknowledge(
             show_alert=True,
         )
     card = StaffCb(ticket=ack.ticket_id, action="card").pack()
-    await Pressed(query).edit_reply_markup(reply_markup=inline([(_("Open the card"), card)]))
+    # A copy already edited to say who took it has this markup: Telegram says "not modified".
+    with contextlib.suppress(TelegramBadRequest):
+        await Pressed(query).edit_reply_markup(reply_markup=inline([(_("Open the card"), card)]))
 
 
 @router.message(Command("duty"))

@@ -21,7 +21,7 @@ from tests.unit.fakes import msk
 
 EMPLOYEE, THREAD, ASSIGNEE = Audience.EMPLOYEE, Audience.THREAD, Audience.ASSIGNEE
 MANAGER, FIRST_LINE, LEADS = Audience.MANAGER, Audience.FIRST_LINE, Audience.LEADS
-PAGE_TARGET, PAGED, OTHERS_PAGED = Audience.PAGE_TARGET, Audience.PAGED, Audience.OTHERS_PAGED
+PAGE_TARGET, PAGED = Audience.PAGE_TARGET, Audience.PAGED
 S, P, M = TicketStatus, Priority, SlaMilestone
 ENGINEER, LEAD, DUTY, MANAGER_TG, EMPLOYEE_TG = 501, 503, 504, 502, 1001
 AT = msk(2026, 11, 23, 10, 45)
@@ -32,6 +32,18 @@ HIGH_ONLY = Facts(manager_hears_all=False)  # a manager who asked to hear of Hig
 # (what happened, the facts, who is told, in order)
 TABLE = [
     pytest.param(ev.TicketOpened(1), Facts(), (THREAD, MANAGER), id="new ticket: card, manager"),
+    pytest.param(
+        ev.TicketOpened(1),
+        Facts(priority=P.HIGHEST, emergency=True, working_hours=False),
+        (THREAD,),
+        id="new after-hours emergency: the manager's page is their one message",
+    ),
+    pytest.param(
+        ev.TicketOpened(1),
+        Facts(priority=P.HIGHEST, emergency=True, working_hours=True),
+        (THREAD, MANAGER),
+        id="an emergency opened at night, heard of in the morning: a new ticket as any",
+    ),
     pytest.param(
         ev.TicketOpened(1),
         Facts(priority=P.STANDARD, manager_hears_all=False),
@@ -257,10 +269,22 @@ TABLE = [
         id="page: to its target only",
     ),
     pytest.param(
+        ev.PageEscalated(1, level=1, targets=(LEAD,)),
+        Facts(emergency=True, working_hours=False),
+        (EMPLOYEE,),
+        id="escalated: the employee hears we still try (once: the notice's key)",
+    ),
+    pytest.param(
+        ev.PageEscalated(1, level=1, targets=(LEAD,)),
+        GONE,
+        (),
+        id="escalated: not to an author who lost access",
+    ),
+    pytest.param(
         ev.PageAcknowledged(1, DUTY, others=(MANAGER_TG,)),
         Facts(),
-        (OTHERS_PAGED,),
-        id="acknowledged: the others paged",
+        (PAGED,),
+        id="acknowledged: every copy of the page says who took it",
     ),
 ]
 

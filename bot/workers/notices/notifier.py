@@ -238,8 +238,14 @@ async def page_sent(out: OutboxWriter, uow: UnitOfWork, event: ev.PageSent) -> N
         await pages.page(out, uow, c, event)
 
 
+async def page_escalated(out: OutboxWriter, uow: UnitOfWork, event: ev.PageEscalated) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.still_reaching(out, uow, c, event)
+
+
 async def page_acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
-    if Audience.OTHERS_PAGED in who_hears(event):
+    if Audience.PAGED in who_hears(event):
         await pages.acknowledged(out, uow, event)
 
 
@@ -273,6 +279,7 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.SlaBreached, sla_breached),
         _on(ev.AfterHoursAlarm, after_hours_alarm),
         _on(ev.PageSent, page_sent),
+        _on(ev.PageEscalated, page_escalated),
         _on(ev.PageAcknowledged, page_acknowledged),
     ]
 )

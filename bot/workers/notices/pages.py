@@ -1,26 +1,27 @@
 """After-hours pages, in the private chats of the people paged: the page itself (what,
-for whom, the button that stops the repeats), that somebody acknowledged it, and that the
-alert is off because the ticket was cancelled."""
+for whom, the button that stops the repeats), every copy edited once somebody acknowledged
+it, and that the alert is off because the ticket was cancelled."""
 
 from __future__ import annotations
 
 import html
 
+from bot.workers.delivery import EDIT_SENT
 from bot.workers.notices.outbox import Context, OutboxWriter, button_markup
 from domain import events as ev
+from domain.paging import PageReason
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import PageCb, StaffCb
+from handlers.ui.formatting import local
 from handlers.ui.texts import N_, priority_name
 
 
-async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSent) -> None:
-    """The page itself: what, for whom, and the button that stops the repeats."""
-    target = await uow.staff.get(event.target_tg_id)
-    locale = out.staff_locale(target)
+def _page_lines(out: OutboxWriter, c: Context, locale: str, emergency: bool) -> list[str]:
+    """What the page is about: the kind of alert, the ticket and who to call back."""
     n, client = c.ticket.number, html.escape(c.client.name)
     with out.speaking(locale):
         priority = priority_name(c.ticket.priority)
-    if event.emergency:
+    if emergency:
         head = out.t(
             N_(
                 "🚨 After-hours emergency, №{number} of {client} ({priority}): the client "
@@ -47,13 +48,31 @@ async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSen
         who.append(f"@{html.escape(c.employee.username)}")
     if c.employee.phone:
         who.append(html.escape(c.employee.phone))
-    lines = [f"<b>{head}</b>", html.escape(c.ticket.title), "👤 " + " · ".join(who)]
+    return [f"<b>{head}</b>", html.escape(c.ticket.title), "👤 " + " · ".join(who)]
+
+
+def _card_row(out: OutboxWriter, locale: str, number: int) -> list[tuple[str, str]]:
+    return [(out.t(N_("Open the card"), locale), StaffCb(ticket=number, action="card").pack())]
+
+
+def _copy_key(page_id: int, attempt: int) -> str:
+    """The outbox key of one copy of a page (its `attempt`-th send)."""
+    return f"page:{page_id}:{attempt}"
+
+
+async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSent) -> None:
+    """The page itself: what, for whom, and the button that stops the repeats. The personal
+    manager gets one message per page: a repeat edits it in place rather than adding one."""
+    target = await uow.staff.get(event.target_tg_id)
+    locale = out.staff_locale(target)
+    n = c.ticket.number
+    lines = _page_lines(out, c, locale, event.emergency)
     if event.attempt > 1:
         lines.append(
             out.t(
                 N_("Reminder {attempt}: nobody has acknowledged it yet."),
                 locale,
-                attempt=event.attempt,
+                attempt=event.attempt - 1,  # the first send is not a reminder
             )
         )
     elif event.level > 0:
@@ -64,22 +83,28 @@ async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSen
             locale,
         )
     )
-    await out.text(
-        uow,
-        event.target_tg_id,
-        "\n".join(lines),
-        n,
-        button_markup(
-            [
-                (
-                    out.t(N_("✅ Acknowledge"), locale),
-                    PageCb(page=event.page_id, action="ack").pack(),
-                )
-            ],
-            [(out.t(N_("Open the card"), locale), StaffCb(ticket=n, action="card").pack())],
-        ),
-        key=f"page:{event.page_id}:{event.attempt}",
+    markup = button_markup(
+        [(out.t(N_("✅ Acknowledge"), locale), PageCb(page=event.page_id, action="ack").pack())],
+        _card_row(out, locale, n),
     )
+    manager = c.manager is not None and event.target_tg_id == c.manager.tg_id
+    if manager and event.level == 0 and event.attempt > 1:
+        await out.queue(
+            uow,
+            event.target_tg_id,
+            EDIT_SENT,
+            {
+                "of": _copy_key(event.page_id, 1),
+                "text": "\n".join(lines),
+                "parse_mode": "HTML",
+                "reply_markup": markup,
+            },
+            n,
+            key=_copy_key(event.page_id, event.attempt),
+        )
+        return
+    key = _copy_key(event.page_id, event.attempt)
+    await out.text(uow, event.target_tg_id, "\n".join(lines), n, markup, key=key)
 
 
 async def alert_off(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
@@ -104,19 +129,32 @@ async def alert_off(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
 
 
 async def acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
-    """The others paged about it hear that somebody is on it."""
+    """Every copy of the page (the on-duty engineer's and their reminders, the manager's,
+    the leads' and admins') is edited to say who took it and when, and loses «Acknowledge»;
+    the repeats stop, so nobody needs another message."""
+    c = await out.context(uow, event.ticket_id)
     name = await out.staff_name(uow, event.staff_tg_id)
-    for staff in await out.active_staff(uow, list(event.others)):
-        locale = out.staff_locale(staff)
-        await out.text(
-            uow,
-            staff.tg_id,
-            out.t(
-                N_("✅ №{number}: {name} acknowledged the alert and is on it."),
-                locale,
-                number=event.ticket_id,
-                name=name,
-            ),
-            event.ticket_id,
-            key=f"acknowledged:{event.ticket_id}:{staff.tg_id}",
-        )
+    now = out.clock.now()
+    for each in await uow.pages.for_ticket(event.ticket_id):
+        target = await uow.staff.get(each.target_tg_id)
+        if target is None or each.id is None:
+            continue
+        locale = out.staff_locale(target)
+        at = f"{local(now, c.client.timezone):%H:%M}"
+        lines = _page_lines(out, c, locale, each.reason is PageReason.EMERGENCY)
+        lines.append(out.t(N_("✅ Acknowledged by {name} at {time}."), locale, name=name, time=at))
+        copies = 1 if c.manager is not None and each.target_tg_id == c.manager.tg_id else None
+        for attempt in range(1, (copies or each.attempt) + 1):
+            await out.queue(
+                uow,
+                each.target_tg_id,
+                EDIT_SENT,
+                {
+                    "of": _copy_key(each.number, attempt),
+                    "text": "\n".join(lines),
+                    "parse_mode": "HTML",
+                    "reply_markup": button_markup(_card_row(out, locale, event.ticket_id)),
+                },
+                event.ticket_id,
+                key=f"page-done:{each.number}:{attempt}",
+            )
