@@ -360,6 +360,24 @@ async def test_staff_see_who_is_on_duty_and_employees_do_not(evening: Desk):
     assert "Олег" not in answer.text and "дежур" not in answer.text.lower()
 
 
+async def test_leads_see_the_gaps_in_the_rota(evening: Desk):
+    w = await world(evening)  # Олег: weeknights only, so the weekends are nobody's
+    await w.lead.command("duty")
+    duty = await w.lead.wait_for_message(contains="Дежурит сейчас")
+    assert "в ближайшие две недели никто не дежурит" in duty.text
+    assert "• суббота, 28 ноября 09:00 – понедельник, 30 ноября 09:00" in duty.text
+    assert "• суббота, 5 декабря 09:00 – понедельник, 7 декабря 09:00" in duty.text
+
+    await w.engineer.command("duty")  # the first line only needs who is on duty
+    plain = await w.engineer.wait_for_message(contains="Дежурит сейчас")
+    assert "никто не дежурит" not in plain.text
+
+    await evening.add_weekly_duty(LEAD_ID, "sat,sun 09:00-09:00")
+    await w.lead.command("duty")
+    covered = await w.lead.wait_for_message(contains="Дежурит сейчас")
+    assert "никто не дежурит" not in covered.text
+
+
 async def test_duty_that_carries_on_without_a_break_reads_as_one(evening: Desk):
     w = await world(evening)  # Олег: mon-fri 18:00-09:00
     await evening.add_duty(DUTY_ID, msk(2026, 11, 24, 9, 0), msk(2026, 11, 24, 18, 0))
