@@ -721,9 +721,9 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
     if call is not None and call.emergency:
         lines.append(
             _(
-                "Work has stopped and it is outside working hours: we can call the on-duty "
-                "engineer now; work outside working hours is paid separately, beyond the plan. "
-                "If it can wait until the morning, there is no extra charge."
+                "Work has stopped: we can call the on-duty engineer now; work outside working "
+                "hours is paid separately, beyond the plan. If it can wait until the morning, "
+                "there is no extra charge."
             )
         )
         lines.append(contract_deadlines(preview.reaction_due, preview.resolution_due, now, tz))

@@ -13,7 +13,7 @@ import pytest
 from bot.sandbox import BotApiEmulator, ChatMessage, Person
 from domain import TicketStatus
 from tests.e2e.harness import Desk, buttons, msk, running_desk
-from tests.e2e.test_after_hours import ACK, EMERGENCY, PAGE, send, summary, world
+from tests.e2e.test_after_hours import ACK, PAGE, call_now, summary, world
 from tests.e2e.test_client_side import send_ticket
 from tests.e2e.test_conversation import a_resolved_ticket, ask_the_client, card_of, take
 from tests.e2e.test_staff_desk import staff_world, ticket_status
@@ -132,7 +132,7 @@ async def test_the_on_duty_engineer_presses_accept_on_fridays_page_on_monday(
     async with running_desk(emulator, tmp_path, start=FRIDAY_EVENING) as desk:
         w = await world(desk)
         await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
-        await send(w.anna)  # the whole office stands: the on-duty engineer is paged at once
+        await call_now(w.anna)  # the whole office stands: the on-duty engineer is called
         page = await w.duty.wait_for_message(contains=PAGE)
         card = await desk.staff_chat.wait_for_message(contains="Исполнитель")
         await (
@@ -157,7 +157,7 @@ async def test_the_on_duty_engineer_accepts_an_unanswered_page_days_later(
     async with running_desk(emulator, tmp_path, start=FRIDAY_EVENING) as desk:
         w = await world(desk)
         await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-        await send(w.anna, EMERGENCY)
+        await call_now(w.anna)
         page = await w.duty.wait_for_message(contains=PAGE)
         await over_the_weekend(desk)
 
