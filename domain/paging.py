@@ -168,6 +168,23 @@ def next_level(
     return None
 
 
+def paged_to_know(
+    target_tg_id: int, level: int, manager_tg_id: int | None, responders: Iterable[int]
+) -> bool:
+    """Whether a page is the personal manager's copy, to know rather than to act (they are
+    not on duty, nor standing in for the rota): its repeats edit it in place instead of
+    ringing again, so the manager gets one message per page."""
+    return level == 0 and target_tg_id == manager_tg_id and target_tg_id not in set(responders)
+
+
+async def responders_now(uow: UnitOfWork, now: datetime) -> list[int]:
+    """Who a page of level 0 calls to act at `now`: the on-duty engineers, or whoever stands
+    in for them (`first_targets` without the manager)."""
+    rota = await uow.duty.rota(now)
+    people = _active(await uow.staff.list())
+    return first_targets(rota.on_duty_ids(now), people, None, emergency=False)[0]
+
+
 def page_is_over(ticket: Ticket | None) -> bool:
     """Somebody is on it (first response), or there is nothing left to do."""
     return (

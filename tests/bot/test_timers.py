@@ -370,5 +370,7 @@ async def test_a_page_repeats_until_acknowledged(world):
     assert world.timers.armed == 0
     await world.move_to(msk(2026, 11, 23, 23, 0))
     assert len(await world.sent("page:")) == 4  # the manager's repeat edits her page
-    # every copy is edited to say who took it: the engineer's two, the manager's one
-    assert sorted(await world.chats("page-done:")) == sorted([ENGINEER, ENGINEER, MANAGER])
+    # every copy is edited to say who took it: the engineer's two, the manager's one (her
+    # repeat was an edit in place: the edit of a second copy finds none sent, and does nothing)
+    assert sorted(await world.chats("page-done:")) == sorted([ENGINEER, ENGINEER, MANAGER, MANAGER])
+    assert sorted(await world.chats("page:")) == [MANAGER, MANAGER, ENGINEER, ENGINEER]

@@ -20,6 +20,7 @@ from domain.paging import (
     may_ask_for_help_now,
     needs_confirmation,
     next_level,
+    paged_to_know,
     responder,
 )
 from domain.use_cases import accounts, after_hours, employee_tickets, intake, staff_tickets
@@ -136,6 +137,20 @@ def test_who_the_employee_is_told_is_called(nobody_on_duty, roles, expected):
 @pytest.mark.parametrize(("level", "expected"), [(1, Responder.SHIFT_LEAD), (2, Responder.SUPPORT)])
 def test_who_the_employee_is_told_is_called_next(level, expected):
     assert escalated_to(level) is expected
+
+
+@pytest.mark.parametrize(
+    ("target", "level", "responders", "expected"),
+    [
+        (MANAGER, 0, [ENGINEER], True),  # paged to know: one message, edited in place
+        (MANAGER, 0, [MANAGER], False),  # on duty themselves: the repeats ring
+        (MANAGER, 0, [LEAD, MANAGER], False),  # a lead standing in for a gap in the rota
+        (ENGINEER, 0, [ENGINEER], False),
+        (MANAGER, 1, [ENGINEER], False),  # gone up the chain to them as a lead
+    ],
+)
+def test_the_managers_copy_of_a_page_is_to_know(target, level, responders, expected):
+    assert paged_to_know(target, level, MANAGER, responders) is expected
 
 
 def people(*pairs: tuple[int, StaffRole], inactive: tuple[int, ...] = ()) -> dict[int, Staff]:

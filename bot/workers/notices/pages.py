@@ -9,7 +9,7 @@ import html
 from bot.workers.delivery import EDIT_SENT
 from bot.workers.notices.outbox import Context, OutboxWriter, button_markup
 from domain import events as ev
-from domain.paging import PageReason
+from domain.paging import PageReason, paged_to_know, responders_now
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import PageCb, StaffCb
 from handlers.ui.formatting import local
@@ -87,8 +87,13 @@ async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSen
         [(out.t(N_("✅ Acknowledge"), locale), PageCb(page=event.page_id, action="ack").pack())],
         _card_row(out, locale, n),
     )
-    manager = c.manager is not None and event.target_tg_id == c.manager.tg_id
-    if manager and event.level == 0 and event.attempt > 1:
+    manager = c.client.manager_tg_id
+    if event.attempt > 1 and paged_to_know(
+        event.target_tg_id,
+        event.level,
+        manager,
+        await responders_now(uow, out.clock.now()) if event.target_tg_id == manager else (),
+    ):
         await out.queue(
             uow,
             event.target_tg_id,
@@ -100,7 +105,7 @@ async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSen
                 "reply_markup": markup,
             },
             n,
-            key=_copy_key(event.page_id, event.attempt),
+            key=f"{_copy_key(event.page_id, event.attempt)}:in-place",
         )
         return
     key = _copy_key(event.page_id, event.attempt)
@@ -143,8 +148,9 @@ async def acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowl
         at = f"{local(now, c.client.timezone):%H:%M}"
         lines = _page_lines(out, c, locale, each.reason is PageReason.EMERGENCY)
         lines.append(out.t(N_("✅ Acknowledged by {name} at {time}."), locale, name=name, time=at))
-        copies = 1 if c.manager is not None and each.target_tg_id == c.manager.tg_id else None
-        for attempt in range(1, (copies or each.attempt) + 1):
+        # Every copy sent (a repeat that edited the manager's copy in place has another key:
+        # nothing was sent under this one, and the edit is skipped).
+        for attempt in range(1, each.attempt + 1):
             await out.queue(
                 uow,
                 each.target_tg_id,
