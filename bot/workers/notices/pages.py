@@ -5,6 +5,7 @@ it, and that the alert is off because the ticket was cancelled."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from bot.workers.delivery import EDIT_SENT
 from bot.workers.notices.outbox import Context, OutboxWriter, button_markup
@@ -114,23 +115,27 @@ async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSen
 
 async def alert_off(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
     """Whoever was paged about a ticket that is now cancelled hears that the alert is off
-    (the pages themselves stop at their next due time)."""
+    (the pages themselves stop at their next due time), and every copy of the page says so
+    and loses «Acknowledge»."""
     pages = await uow.pages.for_ticket(c.ticket.number)
+
+    def off(locale: str) -> str:
+        return "🔕 " + out.t(
+            N_("№{number} of {client} is cancelled: the alert is off."),
+            locale,
+            number=c.ticket.number,
+            client=html.escape(c.client.name),
+        )
+
     for staff in await out.active_staff(uow, [p.target_tg_id for p in pages]):
-        locale = out.staff_locale(staff)
         await out.text(
             uow,
             staff.tg_id,
-            "🔕 "
-            + out.t(
-                N_("№{number} of {client} is cancelled: the alert is off."),
-                locale,
-                number=c.ticket.number,
-                client=html.escape(c.client.name),
-            ),
+            off(out.staff_locale(staff)),
             c.ticket.number,
             key=f"page-off:{c.ticket.number}:{staff.tg_id}",
         )
+    await _edit_copies(out, uow, c, off, "page-cancelled")
 
 
 async def acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
@@ -139,15 +144,26 @@ async def acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowl
     the repeats stop, so nobody needs another message."""
     c = await out.context(uow, event.ticket_id)
     name = await out.staff_name(uow, event.staff_tg_id)
-    now = out.clock.now()
-    for each in await uow.pages.for_ticket(event.ticket_id):
+    at = f"{local(out.clock.now(), c.client.timezone):%H:%M}"
+
+    def taken(locale: str) -> str:
+        return out.t(N_("✅ Acknowledged by {name} at {time}."), locale, name=name, time=at)
+
+    await _edit_copies(out, uow, c, taken, "page-done")
+
+
+async def _edit_copies(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, status: Callable[[str], str], kind: str
+) -> None:
+    """Every copy of every page of the ticket: what it was about, then `status` (in the
+    reader's language) in place of the call to press «Acknowledge», which goes."""
+    for each in await uow.pages.for_ticket(c.ticket.number):
         target = await uow.staff.get(each.target_tg_id)
         if target is None or each.id is None:
             continue
         locale = out.staff_locale(target)
-        at = f"{local(now, c.client.timezone):%H:%M}"
         lines = _page_lines(out, c, locale, each.reason is PageReason.EMERGENCY)
-        lines.append(out.t(N_("✅ Acknowledged by {name} at {time}."), locale, name=name, time=at))
+        lines.append(status(locale))
         # Every copy sent (a repeat that edited the manager's copy in place has another key:
         # nothing was sent under this one, and the edit is skipped).
         for attempt in range(1, each.attempt + 1):
@@ -159,8 +175,8 @@ async def acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowl
                     "of": _copy_key(each.number, attempt),
                     "text": "\n".join(lines),
                     "parse_mode": "HTML",
-                    "reply_markup": button_markup(_card_row(out, locale, event.ticket_id)),
+                    "reply_markup": button_markup(_card_row(out, locale, c.ticket.number)),
                 },
-                event.ticket_id,
-                key=f"page-done:{each.number}:{attempt}",
+                c.ticket.number,
+                key=f"{kind}:{each.number}:{attempt}",
             )
