@@ -90,11 +90,15 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
             # An after-hours emergency pages the manager: that page is their one message.
             paged = facts.emergency and not facts.working_hours
             return (_THREAD, *(() if paged else manager))
-        case ev.TicketTaken() | ev.PriorityChanged():
+        case ev.TicketTaken():
+            # A page still ringing about it says who has it now (not after «Принял»).
+            return (Audience.PAGED, *employee)
+        case ev.PriorityChanged():
             return employee
         case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):
             # Whoever put it on themselves knows already.
-            return ((Audience.ASSIGNEE,) if staff != by else ()) + employee
+            assignee = (Audience.ASSIGNEE,) if staff != by else ()
+            return (*assignee, Audience.PAGED, *employee)
         case ev.StaffReplied(in_thread=in_thread) | ev.ClientQuestionAsked(in_thread=in_thread):
             # Written from a private chat: mirrored into the thread, after the employee's copy.
             return employee + (() if in_thread else (_THREAD,))

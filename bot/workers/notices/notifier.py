@@ -99,12 +99,16 @@ async def ticket_opened(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketOpen
 async def ticket_taken(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketTaken) -> None:
     c = await out.context(uow, event.ticket_id)
     facts = c.facts(out.clock.now())
+    if Audience.PAGED in who_hears(event, facts):
+        await pages.taken_elsewhere(out, uow, c, event.staff_tg_id)
     if Audience.EMPLOYEE in who_hears(event, facts):
         await employee.taken(out, uow, c, event, with_deadlines=deadlines_when_taken(facts))
 
 
 async def ticket_assigned(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketAssigned) -> None:
     c, told = await _told(out, uow, event)
+    if Audience.PAGED in told:
+        await pages.taken_elsewhere(out, uow, c, event.staff_tg_id)
     assignee = await uow.staff.get(event.staff_tg_id)  # the one this is about, now
     if assignee is not None and Audience.ASSIGNEE in told:
         await staff_pings.assigned(out, uow, assignee, c)

@@ -152,6 +152,24 @@ async def acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowl
     await _edit_copies(out, uow, c, taken, "page-done")
 
 
+async def taken_elsewhere(out: OutboxWriter, uow: UnitOfWork, c: Context, staff_tg_id: int) -> None:
+    """Somebody took the ticket from its card (or was put on it) while its pages still
+    ring: every copy says who has it and loses «Acknowledge» (the repeats stop by
+    themselves). Not after «Принял», which edited them already."""
+    pages = await uow.pages.for_ticket(c.ticket.number)
+    if not any(p.next_at is not None for p in pages) or any(
+        p.acknowledged_by is not None for p in pages
+    ):
+        return
+    name = await out.staff_name(uow, staff_tg_id)
+    at = f"{local(out.clock.now(), c.client.timezone):%H:%M}"
+
+    def taken(locale: str) -> str:
+        return out.t(N_("✅ In work: {name}, since {time}."), locale, name=name, time=at)
+
+    await _edit_copies(out, uow, c, taken, "page-taken")
+
+
 async def _edit_copies(
     out: OutboxWriter, uow: UnitOfWork, c: Context, status: Callable[[str], str], kind: str
 ) -> None:
