@@ -395,7 +395,7 @@ async def description_edited(
     draft.description = text
     await draft.save(state)
     await message.answer(_("Updated the description."))
-    if await state.get_state() == Intake.summary.state:
+    if await state.get_state() in (Intake.summary.state, Intake.emergency.state):
         await show_summary(message, state, draft, actor=actor, clock=clock)
 
 
@@ -1015,6 +1015,8 @@ async def resume(
     message = Pressed(query)
     if step == Intake.summary.state:
         await show_summary(message, state, draft, actor=actor, clock=clock, edit=True)
+    elif step == Intake.emergency.state:
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=True)
     elif step in (Intake.impact.state, Intake.scope.state):
         await ask_impact(message, state, draft)
     elif step == Intake.request_type.state:
@@ -1053,6 +1055,8 @@ async def stale_button(
     message = Pressed(query)
     if step == Intake.summary.state:
         await show_summary(message, state, draft, actor=actor, clock=clock)
+    elif step == Intake.emergency.state:
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:
         await repeat_question(message, state, draft, note="")
 
