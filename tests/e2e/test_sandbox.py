@@ -88,6 +88,15 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert at("[4] 🌙 Подождёт до утра") < at("Заявка №3 принята.")
     assert "Возьмём её в работу завтра в 09:00, с началом рабочего дня." in out
     assert "Авария в нерабочее время, №3" not in out
+    # 23:00: nobody answers; the lead is called and the employee hears it once; Пётр takes it
+    assert at("23:16 Moscow)") < at(
+        "На вызов по заявке №4 пока никто не ответил. Мы продолжаем: сейчас вызываем "
+        "руководителя смены."
+    )
+    assert out.count("пока никто не ответил") == 1
+    assert at("Никто не принял вызов вовремя") < at("✅ Вызов принят: Пётр, 23:16.")
+    assert out.count("✅ Вызов принят: Пётр, 23:16.") == 5  # his own, Олег's three, Мария's
+    assert "Вашей заявкой №4 занимается Пётр." in out
 
 
 def play(script: Path, capsys) -> str:
