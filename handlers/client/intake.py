@@ -924,12 +924,15 @@ async def announce(
             next_steps = (
                 _("Your company has round-the-clock support.") + " " + called + "\n" + deadlines
             )
+    # An emergency's text already says they will hear here who is helping them.
+    closing = (
+        "" if alarm is not None and alarm.emergency else _("I will write here about every step.")
+    )
     await message.answer(
         _("Request №{number} is registered.").format(number=ticket.number)
         + "\n"
         + next_steps
-        + "\n\n"
-        + _("I will write here about every step."),
+        + ("\n\n" + closing if closing else ""),
         reply_markup=main_keyboard(),
     )
 
