@@ -177,8 +177,8 @@ async def _edit_copies(
     reader's language) in place of the call to press «Acknowledge», which goes."""
     for each in await uow.pages.for_ticket(c.ticket.number):
         target = await uow.staff.get(each.target_tg_id)
-        if target is None or each.id is None:
-            continue
+        if target is None or not target.active or each.id is None:
+            continue  # nothing more is sent to somebody who left
         locale = out.staff_locale(target)
         lines = _page_lines(out, c, locale, each.reason is PageReason.EMERGENCY)
         lines.append(status(locale))
