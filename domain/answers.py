@@ -23,11 +23,12 @@ class Question(StrEnum):
     SCOPE = "scope"  # "Кого это затрагивает?"
     REQUEST_TYPE = "request_type"  # help/routine, or something new/a purchase
     SUMMARY = "summary"  # the card: send or cancel
+    EMERGENCY = "emergency"  # after hours: "call the on-duty engineer now?" yes, or wait
 
 
 class Reply(StrEnum):
-    YES = "yes"  # the guess is right / send it
-    NO = "no"  # the guess is wrong
+    YES = "yes"  # the guess is right / send it / call now
+    NO = "no"  # the guess is wrong / it can wait until the morning
     CANCEL = "cancel"
 
 
@@ -43,6 +44,8 @@ _YES = ("да", "ага", "угу", "верно", "правильно", "точ�
         "correct", "ок", "окей", "ok")  # fmt: skip
 _NO = ("нет", "неверно", "не так", "неправильно", "no", "wrong", "nope")
 _SEND = ("отправ", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
+_WAITS = ("подожд", "подожде", "до утра", "утром", "wait", "morning")
+_CALL = ("вызыва", "вызови", "вызвать", "срочно", "сейчас", "call", "now", "urgent")
 _CANCEL = ("отмен", "не надо", "не нужно", "cancel")
 _BROKEN = ("слома", "не работа", "не печата", "не включа", "не откры", "ошибк", "глюч",
            "завис", "упал", "broken", "not working", "error", "doesnt work")  # fmt: skip
@@ -83,6 +86,12 @@ def read_answer(question: Question, text: str) -> Answer | None:
     said = _normal(text)
     if not said or len(said.split()) > MAX_WORDS or len(text) > MAX_CHARACTERS:
         return None
+    if question is Question.EMERGENCY:  # "не надо" here means "do not call", not "cancel"
+        if _has(said, ("отмен", "cancel")):
+            return Reply.CANCEL
+        if _has(said, _NO) or _has(said, _WAITS) or _has(said, ("не надо", "не нужно")):
+            return Reply.NO
+        return Reply.YES if _has(said, _YES) or _has(said, _CALL) else None
     if _has(said, _CANCEL):
         return Reply.CANCEL
     if question is Question.SUMMARY:

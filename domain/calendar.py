@@ -144,6 +144,18 @@ class WorkCalendar:
             total += min(closing, b) - max(opening, a)
         return total
 
+    def working_hours(self, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+        """The working intervals within [since, until), in UTC, in order (24/7: all of it)."""
+        since, until = _to_utc(since), _to_utc(until)
+        if self.round_the_clock:
+            return [(since, until)] if since < until else []
+        found = []
+        for opening, closing in self._shifts_from(since):
+            if opening >= until:
+                break
+            found.append((max(opening, since), min(closing, until)))
+        return found
+
     def _shifts_from(self, at: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working hours in UTC, day after day, from the first one that ends after `at`."""
         day = at.astimezone(self._zone).date()

@@ -7,6 +7,9 @@ START on; a shift whose end is at or before its start ends on the next day, so
 09:00, and "sat,sun 00:00-00:00" covers the whole weekend. Several people may be on duty at
 once; nobody on duty is a valid state (the paging policy then turns to the leads).
 
+Gaps: after-hours time (outside a client's working hours) that no shift covers. A page then
+goes to the leads, so the rota's gaps are worth knowing in advance (`uncovered`).
+
 What people are told ("on duty until ...", "next: ...") is a person's unbroken duty: their
 shifts that overlap or follow each other back to back read as one `DutyStretch`, so
 "sat,sun 00:00-00:00" is on duty until Monday, not "until Sunday, and next: the same person".
@@ -162,6 +165,66 @@ class DutyRota:
             ends_at = max(mine)
             if ends_at > endless_after:
                 return DutyStretch(person, starts_at, None)
+
+
+# How far ahead the rota's gaps are looked for.
+GAPS_AHEAD = timedelta(days=14)
+
+
+@dataclass(frozen=True, slots=True)
+class DutyGap:
+    """After-hours time nobody is on duty for: [starts_at, ends_at)."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
+Interval = tuple[datetime, datetime]
+
+
+def _subtract(spans: list[Interval], holes: Iterable[Interval]) -> list[Interval]:
+    """`spans` (sorted, disjoint) without the parts any of `holes` covers."""
+    for hole_start, hole_end in holes:
+        rest: list[Interval] = []
+        for start, end in spans:
+            if hole_end <= start or end <= hole_start:
+                rest.append((start, end))
+                continue
+            if start < hole_start:
+                rest.append((start, hole_start))
+            if hole_end < end:
+                rest.append((hole_end, end))
+        spans = rest
+    return spans
+
+
+def uncovered(
+    rota: DutyRota,
+    working_hours: Iterable[Interval],
+    since: datetime,
+    until: datetime,
+) -> list[DutyGap]:
+    """The after-hours time between `since` and `until` that nobody is on duty for, in order.
+
+    `working_hours`: the working intervals of the calendar (the client's, from
+    `WorkCalendar.working_hours`) that fall in that time; everything else is after hours.
+    Pure: the caller gives the calendar's intervals, so this file needs no calendar."""
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    after_hours = _subtract([(since, until)], working_hours)
+    shifts = ((s.starts_at, s.ends_at) for s in rota.around(since, until - since))
+    return [DutyGap(start, end) for start, end in _subtract(after_hours, shifts) if end > start]
+
+
+def merge_gaps(*gap_lists: Iterable[DutyGap]) -> list[DutyGap]:
+    """Gaps of several calendars as one list: overlapping or touching gaps are joined."""
+    merged: list[DutyGap] = []
+    for gap in sorted((g for gaps in gap_lists for g in gaps), key=lambda g: g.starts_at):
+        if merged and gap.starts_at <= merged[-1].ends_at:
+            last = merged[-1]
+            merged[-1] = DutyGap(last.starts_at, max(last.ends_at, gap.ends_at))
+        else:
+            merged.append(gap)
+    return merged
 
 
 def parse_weekly(text: str) -> tuple[frozenset[int], time, time]:

@@ -185,6 +185,9 @@ class AfterHoursAlarm(TicketEvent):
     emergency: bool  # billable work outside the plan (no 24/7 support for it)
     targets: tuple[int, ...]
     nobody_on_duty: bool
+    # Who is called to work on it: the on-duty engineers, or whoever stands in for them
+    # (the personal manager, paged to know, is not among them unless on duty).
+    responders: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,15 @@ class PageSent(TicketEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class PageEscalated(TicketEvent):
+    """Nobody at a level answered in time: the page goes up the chain (the first time: the
+    employee hears that we are still reaching somebody, and who next)."""
+
+    level: int  # the level it went up to: 1 the leads, 2 the admins
+    targets: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PageAcknowledged(TicketEvent):
     staff_tg_id: int
-    others: tuple[int, ...]  # the other people paged about it, to be told
+    others: tuple[int, ...]  # the other people paged about it

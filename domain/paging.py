@@ -87,19 +87,41 @@ class AfterHoursCall:
 
 
 def after_hours_call(
-    client: Client, priority: Priority, *, asked: bool, at: datetime
+    client: Client, priority: Priority, *, asked: bool, at: datetime, waits: bool = False
 ) -> AfterHoursCall | None:
     """Whether a ticket registered at `at` pages anybody (None: it waits for the clock).
 
-    `asked`: the employee pressed "It's an emergency" on the after-hours summary card.
+    `asked`: the employee confirmed "It's an emergency" on the after-hours summary card.
+    `waits`: the employee said it can wait until the morning ("Подождёт до утра"): no
+    billable emergency, not even for a Highest incident (24/7 support still pages: it is
+    paid for already).
     """
     if client.calendar.is_working(at):
         return None  # the first line is at work
     if client.round_the_clock and priority in ROUND_THE_CLOCK_PRIORITIES:
         return AfterHoursCall(PageReason.ROUND_THE_CLOCK)
+    if waits:
+        return None
     if priority is Priority.HIGHEST or asked:
         return AfterHoursCall(PageReason.EMERGENCY)
     return None
+
+
+def needs_confirmation(client: Client, priority: Priority, *, at: datetime) -> bool:
+    """Whether sending now would be a billable emergency by itself (a Highest incident after
+    hours without 24/7 support): the employee confirms it with one more tap, or says it
+    can wait until the morning."""
+    call = after_hours_call(client, priority, asked=False, at=at)
+    return call is not None and call.emergency
+
+
+def may_ask_for_help_now(client: Client, priority: Priority, *, at: datetime) -> bool:
+    """Whether the summary offers "It's an emergency": a ticket that would wait for the
+    morning, after hours."""
+    return (
+        after_hours_call(client, priority, asked=False, at=at) is None
+        and after_hours_call(client, priority, asked=True, at=at) is not None
+    )
 
 
 def _active(staff: Iterable[Staff]) -> dict[int, Staff]:
@@ -146,6 +168,23 @@ def next_level(
     return None
 
 
+def paged_to_know(
+    target_tg_id: int, level: int, manager_tg_id: int | None, responders: Iterable[int]
+) -> bool:
+    """Whether a page is the personal manager's copy, to know rather than to act (they are
+    not on duty, nor standing in for the rota): its repeats edit it in place instead of
+    ringing again, so the manager gets one message per page."""
+    return level == 0 and target_tg_id == manager_tg_id and target_tg_id not in set(responders)
+
+
+async def responders_now(uow: UnitOfWork, now: datetime) -> list[int]:
+    """Who a page of level 0 calls to act at `now`: the on-duty engineers, or whoever stands
+    in for them (`first_targets` without the manager)."""
+    rota = await uow.duty.rota(now)
+    people = _active(await uow.staff.list())
+    return first_targets(rota.on_duty_ids(now), people, None, emergency=False)[0]
+
+
 def page_is_over(ticket: Ticket | None) -> bool:
     """Somebody is on it (first response), or there is nothing left to do."""
     return (
@@ -154,6 +193,30 @@ def page_is_over(ticket: Ticket | None) -> bool:
         or ticket.status is TicketStatus.RESOLVED
         or ticket.first_response_at is not None
     )
+
+
+class Responder(StrEnum):
+    """Who the employee is told is being called: the on-duty engineer (by name), or, when
+    the rota has a gap, the shift lead, or else the support team."""
+
+    DUTY_ENGINEER = "duty_engineer"
+    SHIFT_LEAD = "shift_lead"
+    SUPPORT = "support"
+
+
+def responder(*, nobody_on_duty: bool, roles: Iterable[StaffRole]) -> Responder:
+    """Who answers a page of level 0, by what `first_targets` found: the on-duty engineer;
+    with nobody on duty, the leads (the shift lead), else whoever else was paged."""
+    if not nobody_on_duty:
+        return Responder.DUTY_ENGINEER
+    if StaffRole.LEAD in set(roles):
+        return Responder.SHIFT_LEAD
+    return Responder.SUPPORT
+
+
+def escalated_to(level: int) -> Responder:
+    """Who a page goes to once the level below did not answer (`ESCALATION`)."""
+    return Responder.SHIFT_LEAD if ESCALATION[level - 1] is StaffRole.LEAD else Responder.SUPPORT
 
 
 # --- use cases ---------------------------------------------------------------------------
@@ -166,9 +229,9 @@ async def raise_alarm(
     now = clock.now()
     rota = await uow.duty.rota(now)
     people = _active(await uow.staff.list())
-    targets, nobody = first_targets(
-        rota.on_duty_ids(now), people, client.manager_tg_id, call.emergency
-    )
+    on_duty = rota.on_duty_ids(now)
+    responders, nobody = first_targets(on_duty, people, None, emergency=False)
+    targets, _ = first_targets(on_duty, people, client.manager_tg_id, call.emergency)
     for target in targets:
         await uow.pages.add(
             Page(
@@ -179,7 +242,9 @@ async def raise_alarm(
                 created_at=now,
             )
         )
-    return [ev.AfterHoursAlarm(ticket.number, call.emergency, tuple(targets), nobody)]
+    return [
+        ev.AfterHoursAlarm(ticket.number, call.emergency, tuple(targets), nobody, tuple(responders))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +304,11 @@ async def advance_page(
         )
         if added is not None:
             fresh.append(added)
-    return PageStep(page, tuple(fresh)), tuple(_sent(p) for p in fresh)
+    sent = tuple(_sent(p) for p in fresh)
+    if not fresh:
+        return PageStep(page), ()
+    escalated = ev.PageEscalated(page.ticket_id, level, tuple(p.target_tg_id for p in fresh))
+    return PageStep(page, tuple(fresh)), (escalated, *sent)
 
 
 def _sent(page: Page) -> ev.PageSent:

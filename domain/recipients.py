@@ -17,8 +17,10 @@ that hear of it.
   nobody has it, the first line does); a ticket put on somebody by somebody else is
   news to them.
 - The leads hear of every breach. The on-duty engineer (or whoever a page goes up to)
-  is paged; the others paged hear when somebody acknowledged, and all of them when the
-  ticket is cancelled.
+  is paged; every copy of the page is edited to say who acknowledged it, and all of them
+  hear when the ticket is cancelled. A manager paged about an after-hours emergency gets
+  the page instead of the "new ticket" notice. The employee hears, once, when a page
+  nobody answered goes up the chain.
 
 Pure: the caller gathers the `Facts`, then finds the people behind each audience (the
 active staff among them, each once, in the order of the audiences) and renders the texts.
@@ -48,7 +50,6 @@ class Audience(StrEnum):
     LEADS = "leads"  # every lead
     PAGE_TARGET = "page_target"  # the one person a page is for
     PAGED = "paged"  # everybody paged about the ticket
-    OTHERS_PAGED = "others_paged"  # everybody paged about it but the one who acknowledged
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +91,18 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
         case ev.TicketOpened():
             # Assigned on registration: the client's fixed specialist, on shift.
             assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
-            return (_THREAD, *assignee, *manager)
-        case ev.TicketTaken() | ev.PriorityChanged() | ev.ResolutionDateAgreed():
+            # An after-hours emergency pages the manager: that page is their one message.
+            paged = facts.emergency and not facts.working_hours
+            return (_THREAD, *assignee, *(() if paged else manager))
+        case ev.TicketTaken():
+            # A page still ringing about it says who has it now (not after «Принял»).
+            return (Audience.PAGED, *employee)
+        case ev.PriorityChanged() | ev.ResolutionDateAgreed():
             return employee
         case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):
             # Whoever put it on themselves knows already.
-            return ((Audience.ASSIGNEE,) if staff != by else ()) + employee
+            assignee = (Audience.ASSIGNEE,) if staff != by else ()
+            return (*assignee, Audience.PAGED, *employee)
         case ev.StaffReplied(in_thread=in_thread) | ev.ClientQuestionAsked(in_thread=in_thread):
             # Written from a private chat: mirrored into the thread, after the employee's copy.
             return employee + (() if in_thread else (_THREAD,))
@@ -126,8 +133,12 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
             return (_THREAD,)
         case ev.PageSent():
             return (Audience.PAGE_TARGET,)
+        case ev.PageEscalated():
+            # Told once, at the first escalation (the notice's key), that we still try.
+            return employee
         case ev.PageAcknowledged():
-            return (Audience.OTHERS_PAGED,)
+            # Every copy of the page, the presser's too, is edited to say who took it.
+            return (Audience.PAGED,)
     return ()
 
 

@@ -120,6 +120,17 @@ class OutboxDelivery:
                 (utc_text(at), sent_message_id, outbox_id),
             )
 
+    async def sent_message_id(self, chat_id: int, dedup_key: str) -> int | None:
+        """The Telegram message id of the row with this key, once it was sent to this chat
+        (None: never written, not sent yet, or given up)."""
+        async with self._db.transaction() as session:
+            row = await session.fetchone(
+                "SELECT sent_message_id FROM outbox WHERE dedup_key = ? AND chat_id = ? "
+                "AND status = 'sent'",
+                (dedup_key, chat_id),
+            )
+        return row[0] if row else None
+
     async def merge_later(self, row: OutboxMessage, at: datetime) -> int:
         """The chat's later pending rows of the same method and ticket go with `row`: for a
         row that shows the ticket as it is when delivered (its card), one delivery covers

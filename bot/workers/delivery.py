@@ -51,6 +51,9 @@ from storage.outbox import OutboxDelivery
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 30
+# An edit of a message the outbox sent earlier, named by that row's key (its Telegram id is
+# known only once it is sent; a chat's rows go in order, so it is sent by then).
+EDIT_SENT = "editSent"
 MAX_BACKOFF = 300.0
 
 
@@ -88,7 +91,9 @@ class DeliveryWorker:
         self.business_clock = business_clock
         self.batch = batch
         # The outbox's own methods (the staff desk's card and thread), resolved at delivery.
-        self.custom_methods: dict[str, Callable[[OutboxMessage], Awaitable[Any]]] = {}
+        self.custom_methods: dict[str, Callable[[OutboxMessage], Awaitable[Any]]] = {
+            EDIT_SENT: self._edit_sent
+        }
         self._ahead = timedelta(0)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -242,6 +247,18 @@ class DeliveryWorker:
             message_id = result.message_id if isinstance(result, Message) else None
             await self.outbox.mark_sent(row.id, message_id, self.now())
             self.delivered += 1
+
+    async def _edit_sent(self, row: OutboxMessage) -> Any:
+        """`editSent`: {"of": the key of the row sent, "text", "reply_markup"?}; nothing to do
+        when that message never went out."""
+        payload: dict[str, Any] = dict(row.payload)
+        message_id = await self.outbox.sent_message_id(row.chat_id, str(payload.pop("of")))
+        if message_id is None:
+            return None
+        payload.setdefault("reply_markup", {"inline_keyboard": []})
+        return await self.bot(
+            methods.EditMessageText(chat_id=row.chat_id, message_id=message_id, **payload)
+        )
 
     async def _retry_later(self, row: OutboxMessage, error: str) -> None:
         assert row.id is not None

@@ -4,10 +4,11 @@ rota of who is paged."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from domain import events as ev
-from domain.duty import DutyShift, WeeklyDuty
+from domain.calendar import WorkCalendar
+from domain.duty import GAPS_AHEAD, DutyGap, DutyShift, WeeklyDuty, merge_gaps, uncovered
 from domain.enums import TicketStatus
 from domain.errors import InvalidInput, NotFound
 from domain.ports import Clock, UnitOfWork
@@ -96,3 +97,23 @@ async def remove_duty(uow: UnitOfWork, *, entry_id: int) -> Outcome[int]:
     if not await uow.duty.remove(entry_id):
         raise NotFound(f"duty entry {entry_id} not found")
     return Outcome(entry_id)
+
+
+def default_calendar(timezone: str) -> WorkCalendar:
+    """A new client's calendar (Mon–Fri 09:00–18:00, Russia's holidays) in `timezone`."""
+    return WorkCalendar(timezone, time(9), time(18), frozenset(range(5)), "RU")
+
+
+async def duty_gaps(
+    uow: UnitOfWork, clock: Clock, *, fallback: WorkCalendar, ahead: timedelta = GAPS_AHEAD
+) -> list[DutyGap]:
+    """After-hours time in the next two weeks that nobody on the rota covers, for any
+    client's calendar (`fallback` while there is no client): an emergency then pages the
+    leads."""
+    now = clock.now()
+    until = now + ahead
+    rota = await uow.duty.rota(now)
+    calendars = {client.calendar for client in await uow.clients.list()} or {fallback}
+    return merge_gaps(
+        *(uncovered(rota, c.working_hours(now, until), now, until) for c in calendars)
+    )

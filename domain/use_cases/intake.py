@@ -31,7 +31,8 @@ class TicketDraft:
     scope: Scope | None = None
     request_type: RequestType | None = None
     attachments: tuple[Attachment, ...] = ()
-    emergency: bool = False  # the employee asked for help now, after hours
+    emergency: bool = False  # the employee asked for help now, after hours (and confirmed)
+    waits: bool = False  # the employee said it can wait until the morning: nobody is paged
 
     @property
     def priority(self) -> Priority:
@@ -119,7 +120,7 @@ async def open_ticket(
     )
     ticket.after_hours = not client.calendar_for(priority).is_working(now)
     # Outside working hours some tickets cannot wait: they page the on-duty engineer.
-    call = after_hours_call(client, priority, asked=draft.emergency, at=now)
+    call = after_hours_call(client, priority, asked=draft.emergency, at=now, waits=draft.waits)
     ticket.emergency = call is not None and call.emergency
     ticket.refresh_deadlines(client)
     if client.default_assignee_tg_id is not None:

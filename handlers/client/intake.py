@@ -28,7 +28,13 @@ from domain import events as ev
 from domain.answers import Question, Reply, read_answer
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
-from domain.paging import after_hours_call
+from domain.paging import (
+    Responder,
+    after_hours_call,
+    may_ask_for_help_now,
+    needs_confirmation,
+    responder,
+)
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import intake
 from domain.use_cases.common import Outcome
@@ -261,6 +267,10 @@ async def add_to_description(
     if await state.get_state() == Intake.summary.state:
         await show_summary(message, state, draft, actor=actor, clock=clock)
         return
+    if await state.get_state() == Intake.emergency.state:
+        note = _("Added to the description.")
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False, note=note)
+        return
     await repeat_question(message, state, draft, note=_("Added to the description."))
 
 
@@ -285,11 +295,19 @@ QUESTIONS = {
     Intake.scope.state: Question.SCOPE,
     Intake.request_type.state: Question.REQUEST_TYPE,
     Intake.summary.state: Question.SUMMARY,
+    Intake.emergency.state: Question.EMERGENCY,
 }
 
 
 @router.message(
-    StateFilter(Intake.kind, Intake.impact, Intake.scope, Intake.request_type, Intake.summary),
+    StateFilter(
+        Intake.kind,
+        Intake.impact,
+        Intake.scope,
+        Intake.request_type,
+        Intake.summary,
+        Intake.emergency,
+    ),
     F.text,
     ~F.text.startswith("/"),
 )
@@ -330,6 +348,24 @@ async def text_during_questions(
             draft.request_type = answer
         await draft.save(state)
         await show_summary(message, state, draft, actor=actor, clock=clock)
+    elif question is Question.EMERGENCY:  # "да" calls now, "нет" / "подождёт" waits
+        outcome = await register(
+            state,
+            draft,
+            actor,
+            uow,
+            clock,
+            notifier,
+            emergency=answer is Reply.YES,
+            waits=answer is Reply.NO,
+            on_error=lambda exc: message.answer(exc.message),
+        )
+        if outcome is not None:
+            await announce(message, outcome, actor, uow, clock)
+    elif actor.client is not None and needs_confirmation(
+        actor.client, draft.ticket_draft().priority, at=clock.now()
+    ):  # "отправить" on the summary of a call that would be billed: confirm it first
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:  # "отправить" on the summary
         outcome = await register(
             state,
@@ -342,7 +378,7 @@ async def text_during_questions(
             on_error=lambda exc: message.answer(exc.message),
         )
         if outcome is not None:
-            await announce(message, outcome, actor, clock)
+            await announce(message, outcome, actor, uow, clock)
 
 
 @router.edited_message(StateFilter(Intake), F.text | F.caption)
@@ -359,7 +395,7 @@ async def description_edited(
     draft.description = text
     await draft.save(state)
     await message.answer(_("Updated the description."))
-    if await state.get_state() == Intake.summary.state:
+    if await state.get_state() in (Intake.summary.state, Intake.emergency.state):
         await show_summary(message, state, draft, actor=actor, clock=clock)
 
 
@@ -588,7 +624,9 @@ async def request_type_chosen(
 
 
 @router.callback_query(StateFilter(Intake), IntakeCb.filter(F.action == "back"))
-async def go_back(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+async def go_back(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
     """Back one step; the answers given so far are kept until changed."""
     draft = await current(query, callback_data, state)
     if draft is None:
@@ -600,6 +638,8 @@ async def go_back(query: CallbackQuery, callback_data: IntakeCb, state: FSMConte
         await ask_kind(message, state, draft, edit=True)
     elif target == "impact":
         await ask_impact(message, state, draft)
+    elif target == "summary":
+        await show_summary(message, state, draft, actor=actor, clock=clock, edit=True)
     elif target == "questions":
         if draft.kind is TicketKind.INCIDENT:
             await ask_impact(message, state, draft)
@@ -630,25 +670,24 @@ async def show_summary(
 ) -> None:
     """The card: what, kind, topic, priority in plain words, and honest deadlines."""
     await state.set_state(Intake.summary)
-    text = summary_text(draft, actor.client, clock.now(), get_i18n().current_locale)
-    rows = [[(_("✅ Send"), cb(draft, "send"))]]
-    if may_ask_for_help_now(draft, actor.client, clock.now()):
-        rows.append([(_("🚨 It's an emergency, I need help now"), cb(draft, "send", "emergency"))])
+    now = clock.now()
+    assert actor.client is not None
+    text = summary_text(draft, actor.client, now, get_i18n().current_locale)
+    priority = draft.ticket_draft().priority
+    emergency_row = [(_("🚨 It's an emergency, I need help now"), cb(draft, "send", "emergency"))]
+    if needs_confirmation(actor.client, priority, at=now):
+        # Sending would be billable by itself: the person chooses, and confirms a call.
+        rows = [emergency_row, [(_("🌙 It can wait until the morning"), cb(draft, "send", "wait"))]]
+    else:
+        rows = [[(_("✅ Send"), cb(draft, "send"))]]
+        if may_ask_for_help_now(actor.client, priority, at=now):
+            rows.append(emergency_row)
     markup = inline(
         *rows,
         [(_("✏️ Edit the description"), cb(draft, "edit"))],
         back_cancel_row(cb(draft, "back", "questions"), cb(draft, "cancel")),
     )
     await say(message, draft, text, markup, edit=edit, state=state)
-
-
-def may_ask_for_help_now(draft: IntakeDraft, client: Any, now: datetime) -> bool:
-    """After hours, a ticket that would wait for the morning may be sent as an emergency."""
-    priority = draft.ticket_draft().priority
-    return (
-        after_hours_call(client, priority, asked=False, at=now) is None
-        and after_hours_call(client, priority, asked=True, at=now) is not None
-    )
 
 
 def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: str) -> str:
@@ -682,18 +721,21 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
     if call is not None and call.emergency:
         lines.append(
             _(
-                "Work has stopped and it is outside working hours: as soon as you send it, the "
-                "on-duty engineer is alerted. Work outside working hours is paid separately."
+                "Work has stopped: we can call the on-duty engineer now; work outside working "
+                "hours is paid separately, beyond the plan. If it can wait until the morning, "
+                "there is no extra charge."
             )
         )
-    elif call is not None:
+        lines.append(contract_deadlines(preview.reaction_due, preview.resolution_due, now, tz))
+        return "\n".join(lines)
+    if call is not None:
         lines.append(
             _(
                 "Your company has round-the-clock support: as soon as you send it, "
                 "the on-duty engineer is alerted."
             )
         )
-    elif may_ask_for_help_now(intake_draft, client, now):
+    elif may_ask_for_help_now(client, preview.priority, at=now):
         lines.append(
             _(
                 "If it cannot wait, press «It's an emergency»: the on-duty engineer is alerted "
@@ -719,11 +761,66 @@ def deadlines_text(
     )
 
 
+def contract_deadlines(
+    reaction: datetime, resolution: datetime | None, now: datetime, tz: str
+) -> str:
+    """The working-hours deadlines as what they are tonight: the contract's fallback."""
+    locale = get_i18n().current_locale
+    if resolution is None:
+        return _(
+            "Under the contract, at the latest: an answer by {reaction}; the completion date "
+            "is agreed with you."
+        ).format(reaction=deadline(reaction, now, tz, locale))
+    return _(
+        "Under the contract, at the latest: an answer by {reaction}, a fix by {resolution}."
+    ).format(
+        reaction=deadline(reaction, now, tz, locale),
+        resolution=deadline(resolution, now, tz, locale),
+    )
+
+
+async def ask_emergency(
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    *,
+    actor: Actor,
+    clock: Clock,
+    edit: bool,
+    note: str = "",
+) -> None:
+    """One more tap before a billable call after hours, with the price rule said again;
+    or it waits for the morning at no extra charge. Nothing is paged until then."""
+    await state.set_state(Intake.emergency)
+    assert actor.client is not None
+    now = clock.now()
+    preview = intake.preview_deadlines(actor.client, draft.ticket_draft(), now)
+    start = moment_phrase(
+        preview.clock_starts_at, now, actor.client.timezone, get_i18n().current_locale
+    )
+    text = (
+        _("<b>Call the on-duty engineer now?</b>")
+        + "\n"
+        + _(
+            "Work outside working hours is paid separately, beyond the plan. If it can wait, "
+            "your request is taken up {start}, at no extra charge."
+        ).format(start=start)
+    )
+    markup = inline(
+        [(_("🚨 Yes, call now"), cb(draft, "send", "confirmed"))],
+        [(_("🌙 No, it can wait until the morning"), cb(draft, "send", "wait"))],
+        back_cancel_row(cb(draft, "back", "summary"), cb(draft, "cancel")),
+    )
+    await say(message, draft, text, markup, edit=edit, state=state, note=note)
+
+
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@router.callback_query(Intake.summary, IntakeCb.filter(F.action == "send"))
+@router.callback_query(
+    StateFilter(Intake.summary, Intake.emergency), IntakeCb.filter(F.action == "send")
+)
 async def send(
     query: CallbackQuery,
     callback_data: IntakeCb,
@@ -733,11 +830,21 @@ async def send(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    """Register the ticket; the deadlines and the staff's and manager's notices land with it."""
+    """Register the ticket; the deadlines and the staff's and manager's notices land with it.
+    A call after hours that would be billed is confirmed first ("emergency", or "send" of a
+    Highest incident); "confirmed" calls, "wait" lets it wait for the morning."""
     draft = await current(query, callback_data, state)
     if draft is None:
         return
-    emergency = callback_data.value == "emergency"
+    choice = callback_data.value
+    assert actor.client is not None
+    if choice == "emergency" or (
+        choice == ""
+        and needs_confirmation(actor.client, draft.ticket_draft().priority, at=clock.now())
+    ):
+        await ask_emergency(Pressed(query), state, draft, actor=actor, clock=clock, edit=True)
+        await query.answer()
+        return
     outcome = await register(
         state,
         draft,
@@ -745,7 +852,8 @@ async def send(
         uow,
         clock,
         notifier,
-        emergency=emergency,
+        emergency=choice == "confirmed",
+        waits=choice == "wait",
         on_error=lambda exc: query.answer(exc.message, show_alert=True),
     )
     if outcome is None:
@@ -753,7 +861,7 @@ async def send(
     await query.answer(_("Sent"))
     pressed = Pressed(query)
     await pressed.drop_buttons()
-    await announce(pressed, outcome, actor, clock)
+    await announce(pressed, outcome, actor, uow, clock)
 
 
 async def register(
@@ -765,6 +873,7 @@ async def register(
     notifier: Notifier,
     *,
     emergency: bool,
+    waits: bool = False,
     on_error: Callable[[DomainError], Awaitable[object]],
 ) -> Outcome[Ticket] | None:
     """The ticket registered and its notices queued, and the intake over, all committed;
@@ -774,7 +883,7 @@ async def register(
             uow,
             clock,
             employee_tg_id=actor.tg_id,
-            draft=draft.ticket_draft(emergency=emergency),
+            draft=draft.ticket_draft(emergency=emergency, waits=waits),
             intake_key=draft.intake,
         ),
         uow,
@@ -785,46 +894,77 @@ async def register(
 
 
 async def announce(
-    message: Message | Pressed, outcome: Outcome[Ticket], actor: Actor, clock: Clock
+    message: Message | Pressed,
+    outcome: Outcome[Ticket],
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
 ) -> None:
-    """ "Request №N is registered", the deadlines or who is alerted, and what comes next."""
+    """ "Request №N is registered", the deadlines or who is being called, and what comes next."""
     ticket = outcome.value
     locale = get_i18n().current_locale
     assert actor.client is not None and ticket.reaction_due
     now, tz = clock.now(), actor.client.timezone
     deadlines = deadlines_text(ticket.reaction_due, ticket.resolution_due, now, tz, locale)
     alarm = next((e for e in outcome.events if isinstance(e, ev.AfterHoursAlarm)), None)
-    if alarm is None:
-        next_steps = deadlines
-    elif alarm.emergency:
-        # The contract's deadlines start in the morning; what matters tonight is who is coming.
-        alerted = (
-            _("The on-duty engineer and your personal manager have been alerted.")
-            if actor.client.manager_tg_id in alarm.targets
-            else _("The on-duty engineer has been alerted.")
-        )
+    if alarm is None and ticket.after_hours and not ticket.emergency:
+        start = actor.client.calendar_for(ticket.priority).next_working_moment(now)
         next_steps = (
-            alerted
-            + " "
-            + _(
-                "As soon as somebody is on it, I will tell you here who is helping you. "
-                "Work outside working hours is paid separately, beyond the plan."
+            _("Your request will be taken up {start}, when the working day starts.").format(
+                start=moment_phrase(start, now, tz, locale)
             )
-        )
-    else:
-        next_steps = (
-            _("Your company has round-the-clock support: the on-duty engineer has been alerted.")
             + " "
             + deadlines
         )
+    elif alarm is None:
+        next_steps = deadlines
+    else:
+        called = await who_is_called(alarm, uow)
+        if alarm.emergency:
+            # What matters tonight is who is coming; the contract's deadlines start in the
+            # morning and are only the fallback.
+            manager = actor.client.manager_tg_id in alarm.targets
+            next_steps = "\n".join(
+                [
+                    called + (" " + _("Your personal manager knows too.") if manager else ""),
+                    _(
+                        "As soon as somebody is on it, I will tell you here who is helping you. "
+                        "Work outside working hours is paid separately, beyond the plan."
+                    ),
+                    contract_deadlines(ticket.reaction_due, ticket.resolution_due, now, tz),
+                ]
+            )
+        else:
+            next_steps = (
+                _("Your company has round-the-clock support.") + " " + called + "\n" + deadlines
+            )
+    # An emergency's text already says they will hear here who is helping them.
+    closing = (
+        "" if alarm is not None and alarm.emergency else _("I will write here about every step.")
+    )
     await message.answer(
         _("Request №{number} is registered.").format(number=ticket.number)
         + "\n"
         + next_steps
-        + "\n\n"
-        + _("I will write here about every step."),
+        + ("\n\n" + closing if closing else ""),
         reply_markup=main_keyboard(),
     )
+
+
+async def who_is_called(alarm: ev.AfterHoursAlarm, uow: UnitOfWork) -> str:
+    """Who was actually paged: the on-duty engineer by name, or whoever stands in for a gap
+    in the rota (`domain.paging.responder`)."""
+    people = [await uow.staff.get(tg) for tg in alarm.responders]
+    found = [p for p in people if p is not None]
+    kind = responder(nobody_on_duty=alarm.nobody_on_duty, roles=[p.role for p in found])
+    if kind is Responder.DUTY_ENGINEER:
+        names = ", ".join(escape(p.name) for p in found)
+        return _("🚨 We are calling the on-duty engineer: {names} is on duty now.").format(
+            names=names
+        )
+    if kind is Responder.SHIFT_LEAD:
+        return _("🚨 Nobody is on duty at this hour, so we are calling the shift lead.")
+    return _("🚨 Nobody is on duty at this hour, so we are calling the heads of support.")
 
 
 @router.callback_query(IntakeCb.filter(F.action == "send"))
@@ -892,6 +1032,8 @@ async def resume(
     message = Pressed(query)
     if step == Intake.summary.state:
         await show_summary(message, state, draft, actor=actor, clock=clock, edit=True)
+    elif step == Intake.emergency.state:
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=True)
     elif step in (Intake.impact.state, Intake.scope.state):
         await ask_impact(message, state, draft)
     elif step == Intake.request_type.state:
@@ -930,6 +1072,8 @@ async def stale_button(
     message = Pressed(query)
     if step == Intake.summary.state:
         await show_summary(message, state, draft, actor=actor, clock=clock)
+    elif step == Intake.emergency.state:
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:
         await repeat_question(message, state, draft, note="")
 

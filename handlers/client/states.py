@@ -38,6 +38,7 @@ class Intake(StatesGroup):
     scope = State()  # who is affected?
     request_type = State()  # service or change
     summary = State()  # the card: send, edit, cancel
+    emergency = State()  # after hours: call the on-duty engineer now (billable), or wait?
     editing = State()  # typing a new description
 
 
@@ -74,7 +75,7 @@ class IntakeDraft:
         """Something to send: a description or files."""
         return bool(self.description or self.attachments)
 
-    def ticket_draft(self, *, emergency: bool = False) -> TicketDraft:
+    def ticket_draft(self, *, emergency: bool = False, waits: bool = False) -> TicketDraft:
         """What the domain registers; the kind is known by the summary."""
         assert self.kind is not None, "the kind is asked before the summary"
         return TicketDraft(
@@ -86,6 +87,7 @@ class IntakeDraft:
             request_type=self.request_type,
             attachments=tuple(self.attachments),
             emergency=emergency,
+            waits=waits,
         )
 
     @classmethod

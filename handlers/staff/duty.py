@@ -6,21 +6,26 @@ where the person paged answers them.
 
 from __future__ import annotations
 
+import contextlib
 import html
+from datetime import datetime
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
 
+from domain.duty import DutyGap
 from domain.errors import DomainError
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import after_hours
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.ui.callbacks import PageCb, StaffCb
-from handlers.ui.formatting import deadline, moment_phrase
+from handlers.ui.formatting import deadline, local, moment_phrase
 from handlers.ui.keyboards import inline
 from handlers.ui.pressed import Pressed
 
@@ -70,14 +75,21 @@ async def acknowledge(
             show_alert=True,
         )
     card = StaffCb(ticket=ack.ticket_id, action="card").pack()
-    await Pressed(query).edit_reply_markup(reply_markup=inline([(_("Open the card"), card)]))
+    # A copy already edited to say who took it has this markup: Telegram says "not modified".
+    with contextlib.suppress(TelegramBadRequest):
+        await Pressed(query).edit_reply_markup(reply_markup=inline([(_("Open the card"), card)]))
 
 
 @router.message(Command("duty"))
 async def duty(
-    message: Message, uow: UnitOfWork, clock: Clock, default_timezone: str = "Europe/Moscow"
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    default_timezone: str = "Europe/Moscow",
 ) -> None:
-    """/duty: who is on duty now (until when), and who is next."""
+    """/duty: who is on duty now (until when), and who is next; to the leads, the
+    after-hours time nobody covers in the next two weeks."""
     now = clock.now()
     rota = await uow.duty.rota(now)
     locale = get_i18n().current_locale
@@ -115,4 +127,30 @@ async def duty(
         )
     elif not current:
         lines.append(_("No duty shifts are planned."))
+    if actor.is_lead:
+        fallback = after_hours.default_calendar(default_timezone)
+        gaps = await after_hours.duty_gaps(uow, clock, fallback=fallback)
+        if gaps:
+            lines += [
+                "",
+                "⚠️ "
+                + _(
+                    "Nobody is on duty after hours at these times in the next two weeks "
+                    "(emergencies then go to the leads):"
+                ),
+            ]
+            lines += [f"• {gap_text(g, default_timezone, locale)}" for g in gaps]
     await message.answer("\n".join(lines))
+
+
+def gap_text(gap: DutyGap, timezone: str, locale: str) -> str:
+    """ "Monday, 30 November 00:00–09:00", or "Saturday, 28 November 09:00 – Monday,
+    30 November 09:00"."""
+
+    def day(at: datetime) -> str:
+        return format_date(at.date(), "EEEE, d MMMM", locale=locale)
+
+    starts, ends = local(gap.starts_at, timezone), local(gap.ends_at, timezone)
+    if starts.date() == ends.date():
+        return f"{day(starts)} {starts:%H:%M}–{ends:%H:%M}"
+    return f"{day(starts)} {starts:%H:%M} – {day(ends)} {ends:%H:%M}"

@@ -369,5 +369,8 @@ async def test_a_page_repeats_until_acknowledged(world):
     await world.act(after_hours.acknowledge_page, page_id=page.number, staff_tg_id=ENGINEER)
     assert world.timers.armed == 0
     await world.move_to(msk(2026, 11, 23, 23, 0))
-    assert len(await world.sent("page:")) == 4
-    assert await world.chats("acknowledged:") == [MANAGER]
+    assert len(await world.sent("page:")) == 4  # the manager's repeat edits her page
+    # every copy is edited to say who took it: the engineer's two, the manager's one (her
+    # repeat was an edit in place: the edit of a second copy finds none sent, and does nothing)
+    assert sorted(await world.chats("page-done:")) == sorted([ENGINEER, ENGINEER, MANAGER, MANAGER])
+    assert sorted(await world.chats("page:")) == [MANAGER, MANAGER, ENGINEER, ENGINEER]

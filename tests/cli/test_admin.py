@@ -490,6 +490,29 @@ def test_duty_list_shows_who_is_on_duty_now_next_and_every_entry(cli, db_path, m
     assert lines[7].split()[:3] == ["4", "1003", "Олег"] and lines[7].endswith("on duty now")
 
 
+def test_duty_list_warns_of_after_hours_nobody_covers(cli, db_path, monkeypatch):
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # a Monday
+    monkeypatch.setattr("bot.cli.admin.common.SystemClock", lambda: MovableClock(now))
+    cli("staff", "add", "--tg-id", "1001", "--name", "Иван", "--role", "second_line")
+    cli("staff", "add", "--tg-id", "1002", "--name", "Анна", "--role", "second_line")
+    cli("duty", "add", "--staff", "1001", "--weekly", "mon-fri 18:00-09:00")
+    weekend = cli("duty", "add", "--staff", "1002", "--weekly", "sat,sun 00:00-00:00")
+
+    result = cli("duty", "list")
+
+    assert result.code == 0
+    # Sunday's shift ends at midnight: Monday 00:00-09:00 is nobody's, twice in two weeks
+    assert result.err == (
+        "warning: nobody is on duty for these after-hours times in the next 14 days "
+        "(an emergency then pages the leads):\n"
+        "  Mon 2026-11-30 00:00-09:00 Europe/Moscow\n"
+        "  Mon 2026-12-07 00:00-09:00 Europe/Moscow\n"
+    )
+    cli("duty", "remove", weekend.out.strip())
+    cli("duty", "add", "--staff", "1002", "--weekly", "sat,sun 09:00-09:00")
+    assert cli("duty", "list").err == ""  # the whole week is covered
+
+
 def test_duty_list_when_nobody_is_on_the_rota(cli, db_path):
     result = cli("duty", "list")
 

@@ -1,7 +1,9 @@
-"""After hours, end to end: what waits for the morning and what cannot wait. An emergency
-pages the on-duty engineer and the personal manager, repeats every 5 minutes until somebody
-presses "Принял", and goes up to the leads and then the admins when nobody does; the
-employee is told honestly what happens and who is on it."""
+"""After hours, end to end: what waits for the morning and what cannot wait. A billable
+emergency is confirmed with one more tap that repeats the price rule (or it waits for the
+morning at no extra charge); it pages the on-duty engineer and the personal manager, repeats
+every 5 minutes until somebody presses "Принял", and goes up to the leads and then the
+admins when nobody does. The employee is told honestly who is being called, that we still
+try when nobody answers, and who is on it; every copy of the page then says who took it."""
 
 from __future__ import annotations
 
@@ -21,8 +23,13 @@ from tests.e2e.test_staff_desk import texts
 MONDAY_EVENING = msk(2026, 11, 23, 20, 0)
 ENGINEER_ID, MANAGER_ID, DUTY_ID, LEAD_ID, ADMIN_STAFF_ID = 601, 602, 603, 604, 605
 EMERGENCY = "🚨 Это авария, нужна помощь сейчас"
+WAIT = "🌙 Подождёт до утра"
+CALL = "🚨 Да, вызвать сейчас"
+NO_CALL = "🌙 Нет, подождёт до утра"
+CONFIRM = "Вызвать дежурного инженера сейчас?"
 PAGE = "Авария в нерабочее время"
 ACK = "✅ Принял"
+TAKEN_BY_OLEG = "Вызов принят: Олег, "
 
 
 @dataclass
@@ -86,6 +93,19 @@ async def send(anna: Person, button: str = "✅ Отправить") -> str:
     return registered.text or ""
 
 
+async def confirmation(anna: Person, button: str = EMERGENCY) -> str:
+    """The emergency button: the summary turns into the question with the price rule."""
+    await anna.press(button)
+    transcript = await anna.wait_until(lambda t: CONFIRM in (t[-1].text or ""))
+    return transcript[-1].text or ""
+
+
+async def call_now(anna: Person, button: str = EMERGENCY) -> str:
+    """The emergency button, then the one more tap that confirms the billable call."""
+    await confirmation(anna, button)
+    return await send(anna, CALL)
+
+
 def count(person: Person, text: str) -> int:
     return sum(text in t for t in texts(person))
 
@@ -115,10 +135,21 @@ async def test_a_normal_ticket_waits_for_the_morning_and_offers_the_emergency_bu
 async def test_the_emergency_button_pages_the_duty_engineer_and_the_manager(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-    registered = await send(w.anna, EMERGENCY)
-    # honest: who is alerted, that they will write here, and that it is paid separately
-    assert "Дежурный инженер и ваш персональный менеджер" in registered
+    question = await confirmation(w.anna)
+    # one more tap, with the price rule said again; nothing is paged until then
+    assert "оплачивается отдельно, сверх тарифа" in question
+    assert "завтра в 09:00, без доплаты" in question
+    assert buttons(w.anna) == [CALL, NO_CALL, "« Назад", "✖ Отмена"]
+    await evening.move_clock(minutes=10)
+    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 0
+
+    registered = await send(w.anna, CALL)
+    # honest: who is called by name, that they will write here, that it is paid separately,
+    # and the contract's deadlines only as the fallback
+    assert "Вызываем дежурного инженера: сейчас дежурит Олег." in registered
+    assert "Ваш персональный менеджер тоже в курсе." in registered
     assert "оплачивается отдельно" in registered and "Ответим до" not in registered
+    assert "Крайние сроки по договору: ответ до завтра 13:00, решение до среды 16:00." in registered
 
     page = await w.duty.wait_for_message(contains=PAGE)
     assert "№1" in page.text and "ООО Ромашка" in page.text and "Анна" in page.text
@@ -129,6 +160,8 @@ async def test_the_emergency_button_pages_the_duty_engineer_and_the_manager(even
     assert "Олег" in alarm.text and "Мария" in alarm.text
     assert (await ticket(evening)).emergency
     await evening.settled()
+    # the manager's page is their one message about it: no separate "new ticket"
+    assert len(w.manager.bot_messages) == 1
     card = next(m for m in evening.staff_chat.bot_messages if "Исполнитель" in (m.text or ""))
     assert "🚨 авария в нерабочее время" in card.text
 
@@ -138,31 +171,46 @@ async def test_a_page_repeats_until_acknowledged_and_the_employee_hears_who_is_o
 ):
     w = await world(evening)
     await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-    await send(w.anna, EMERGENCY)
-    await w.duty.wait_for_message(contains=PAGE)
+    await call_now(w.anna)
+    first = await w.duty.wait_for_message(contains=PAGE)
+    assert "Напоминание" not in first.text
+    manager_page = await w.manager.wait_for_message(contains=PAGE)
+    manager_ack = manager_page.inline_keyboard[0][0]["callback_data"]
     await evening.move_clock(minutes=4)
     assert count(w.duty, PAGE) == 1
-    await evening.move_clock(minutes=1)  # 20:05: the first repeat
-    reminder = await w.duty.wait_for_message(contains="Напоминание 2")
+    await evening.move_clock(minutes=1)  # 20:05: the first repeat, numbered from 1
+    reminder = await w.duty.wait_for_message(contains="Напоминание 1:")
     assert PAGE in reminder.text
-    await w.manager.wait_for_message(contains="Напоминание 2")
+    # the manager's page is edited in place: one message, however many repeats
+    await w.manager.wait_until(lambda _t: "Напоминание 1:" in (manager_page.text or ""))
+    assert len(w.manager.bot_messages) == 1
 
     press = await w.duty.press(ACK, message=reminder)
     answer = await press.wait_answered()
     assert "№1 ваша" in (answer.text or "")
     told = await w.anna.wait_for_message(contains="Олег")
     assert "№1" in told.text and "Решим до" not in told.text  # tonight, not by the contract
-    others = await w.manager.wait_for_message(contains="вызов принят, заявкой занимается Олег")
-    assert "№1" in others.text
-    assert buttons(w.duty) == ["Открыть карточку"]  # the pressed page lost its button
     taken = await ticket(evening)
     assert taken.status is TicketStatus.IN_PROGRESS and taken.assignee_tg_id == DUTY_ID
 
+    # every copy of the page now says who took it and when, and offers no «Принял»
+    await evening.settled()
+    copies = [*w.duty.bot_messages, manager_page]
+    assert len(copies) == 3
+    for copy in copies:
+        assert TAKEN_BY_OLEG + "20:05" in (copy.text or ""), copy.text
+        assert [b["text"] for row in copy.inline_keyboard or [] for b in row] == [
+            "Открыть карточку"
+        ]
+        assert "Нажмите «Принял»" not in (copy.text or "")
+    assert len(w.manager.bot_messages) == 1  # edited, not told again
+
     await evening.move_clock(minutes=30)  # no more repeats, nobody else is paged
-    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 2
+    assert count(w.duty, PAGE) == 2 and count(w.manager, PAGE) == 1
     assert count(w.lead, PAGE) == 0
 
-    late = await w.manager.press(ACK)  # Мария presses on her page, too late
+    # Мария presses «Принял» on her old page (a client that kept the button), too late
+    late = await w.manager.press_with_data(manager_page, manager_ack)
     assert "Олег уже занимается этой заявкой" in ((await late.wait_answered()).text or "")
     assert (await ticket(evening)).assignee_tg_id == DUTY_ID
 
@@ -170,39 +218,99 @@ async def test_a_page_repeats_until_acknowledged_and_the_employee_hears_who_is_o
 async def test_nobody_answers_the_page_goes_to_the_leads_then_the_admins(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-    await send(w.anna, EMERGENCY)
+    await call_now(w.anna)
     await w.duty.wait_for_message(contains=PAGE)
     await evening.move_clock(minutes=5)  # 20:05: the second try
     await evening.move_clock(minutes=5)  # 20:10: the third
     assert count(w.duty, PAGE) == 3 and count(w.lead, PAGE) == 0
+    assert count(w.anna, "никто не ответил") == 0
     await evening.move_clock(minutes=5)  # 20:15: three tries unanswered: the leads
     up = await w.lead.wait_for_message(contains=PAGE)
     assert "Никто не принял вызов вовремя" in up.text
+    # the employee hears, once, that we are still reaching somebody, and who next
+    still = await w.anna.wait_for_message(contains="пока никто не ответил")
+    assert "№1" in still.text and "вызываем руководителя смены" in still.text
     assert count(w.duty, PAGE) == 3 and count(w.admin, PAGE) == 0
     for _ in range(3):  # the lead is reminded too, then it goes to the admins
         await evening.move_clock(minutes=5)
     assert count(w.lead, PAGE) == 3
     await w.admin.wait_for_message(contains=PAGE)
     assert count(w.engineer, PAGE) == 0
+    await evening.settled()
+    assert count(w.anna, "пока никто не ответил") == 1  # not again for the admins
 
     late = await w.duty.press(ACK)  # the on-duty engineer wakes up after all
     assert "№1 ваша" in ((await late.wait_answered()).text or "")
     await w.anna.wait_for_message(contains="Олег")
-    for person in (w.manager, w.lead, w.admin):
-        await person.wait_for_message(contains="вызов принят, заявкой занимается Олег")
+    await evening.settled()
+    for person in (w.duty, w.manager, w.lead, w.admin):  # every copy, every level
+        pages = [m.text or "" for m in person.bot_messages if PAGE in (m.text or "")]
+        assert pages and all(TAKEN_BY_OLEG + "20:30" in t for t in pages), person
     await evening.move_clock(minutes=30)
     assert count(w.admin, PAGE) == 1 and count(w.lead, PAGE) == 3
 
 
-async def test_a_highest_incident_pages_without_the_button(evening: Desk):
+async def test_a_highest_incident_is_called_in_with_one_more_tap(evening: Desk):
     w = await world(evening)
     card = await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
-    assert EMERGENCY not in buttons(w.anna)
-    assert "дежурный инженер получит сигнал" in card and "оплачивается отдельно" in card
-    registered = await send(w.anna)
-    assert "Дежурный инженер" in registered
+    assert buttons(w.anna)[:2] == [EMERGENCY, WAIT]
+    assert "можем вызвать дежурного инженера" in card and "оплачивается отдельно" in card
+    assert "Крайние сроки по договору: ответ до завтра 09:30" in card  # the fallback only
+    question = await confirmation(w.anna)
+    assert "сверх тарифа" in question
+    await evening.settled()
+    assert count(w.duty, PAGE) == 0
+    registered = await send(w.anna, CALL)
+    assert "сейчас дежурит Олег" in registered
     await w.duty.wait_for_message(contains=PAGE)
     await w.manager.wait_for_message(contains=PAGE)
+
+
+async def test_a_highest_incident_that_can_wait_until_the_morning_pages_nobody(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    registered = await send(w.anna, WAIT)
+    assert "Возьмём её в работу завтра в 09:00" in registered
+    assert "Ответим до завтра 09:30" in registered and "дежурн" not in registered
+    await evening.move_clock(minutes=30)
+    for person in (w.duty, w.manager, w.lead, w.admin):
+        assert count(person, PAGE) == 0
+    found = await ticket(evening)
+    assert not found.emergency  # no extra charge
+    assert found.status is TicketStatus.NEW
+
+
+async def test_typed_yes_and_no_answer_the_call_question(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await w.anna.send("отправить")  # sending a Highest incident asks first
+    await w.anna.wait_for_message(contains=CONFIRM)
+    await w.anna.send("нет, подождёт")
+    registered = await w.anna.wait_for_message(contains="принята")
+    assert "завтра в 09:00" in registered.text
+    await evening.settled()
+    assert count(w.duty, PAGE) == 0
+
+    await w.anna.command("new")  # a new problem, not a word more about №1
+    await w.anna.wait_for_message(contains="Опишите")
+    await summary(w.anna, "сервер снова упал, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await confirmation(w.anna)
+    await w.anna.send("да")
+    registered = await w.anna.wait_for_message(contains="принята")
+    assert "сейчас дежурит Олег" in registered.text
+    page = await w.duty.wait_for_message(contains=PAGE)
+    assert "№2" in page.text
+
+
+async def test_a_lower_priority_emergency_needs_the_confirmation_tap(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await confirmation(w.anna)
+    registered = await send(w.anna, NO_CALL)  # she thinks again: it can wait
+    assert "Возьмём её в работу завтра в 09:00" in registered
+    await evening.move_clock(minutes=15)
+    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 0
+    assert not (await ticket(evening)).emergency
 
 
 async def test_a_round_the_clock_client_pages_the_duty_engineer_at_once(evening: Desk):
@@ -214,7 +322,8 @@ async def test_a_round_the_clock_client_pages_the_duty_engineer_at_once(evening:
     assert "оплачивается отдельно" not in card
     registered = await send(w.anna)
     # the High ticket runs on the round-the-clock clock: an answer within the hour
-    assert "дежурный инженер получил сигнал" in registered and "Ответим до 21:00" in registered
+    assert "круглосуточная поддержка" in registered and "сейчас дежурит Олег" in registered
+    assert "Ответим до 21:00" in registered and "оплачивается" not in registered
     page = await w.duty.wait_for_message(contains="Круглосуточная поддержка")
     assert "№1" in page.text
     await evening.settled()
@@ -229,7 +338,9 @@ async def test_a_round_the_clock_client_pages_the_duty_engineer_at_once(evening:
 async def test_nobody_on_duty_pages_the_leads(evening: Desk):
     w = await world(evening, on_duty=False)
     await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
-    await send(w.anna)
+    registered = await call_now(w.anna)
+    # the employee is told who is actually called: a gap in the rota is no "on-duty engineer"
+    assert "вызываем руководителя смены" in registered and "дежурит" not in registered
     await w.lead.wait_for_message(contains=PAGE)
     await w.manager.wait_for_message(contains=PAGE)
     alarm = await evening.staff_chat.wait_for_message(contains="вызываем")
@@ -249,6 +360,24 @@ async def test_staff_see_who_is_on_duty_and_employees_do_not(evening: Desk):
     assert "Олег" not in answer.text and "дежур" not in answer.text.lower()
 
 
+async def test_leads_see_the_gaps_in_the_rota(evening: Desk):
+    w = await world(evening)  # Олег: weeknights only, so the weekends are nobody's
+    await w.lead.command("duty")
+    duty = await w.lead.wait_for_message(contains="Дежурит сейчас")
+    assert "в ближайшие две недели никто не дежурит" in duty.text
+    assert "• суббота, 28 ноября 09:00 – понедельник, 30 ноября 09:00" in duty.text
+    assert "• суббота, 5 декабря 09:00 – понедельник, 7 декабря 09:00" in duty.text
+
+    await w.engineer.command("duty")  # the first line only needs who is on duty
+    plain = await w.engineer.wait_for_message(contains="Дежурит сейчас")
+    assert "никто не дежурит" not in plain.text
+
+    await evening.add_weekly_duty(LEAD_ID, "sat,sun 09:00-09:00")
+    await w.lead.command("duty")
+    covered = await w.lead.wait_for_message(contains="Дежурит сейчас")
+    assert "никто не дежурит" not in covered.text
+
+
 async def test_duty_that_carries_on_without_a_break_reads_as_one(evening: Desk):
     w = await world(evening)  # Олег: mon-fri 18:00-09:00
     await evening.add_duty(DUTY_ID, msk(2026, 11, 24, 9, 0), msk(2026, 11, 24, 18, 0))
@@ -265,7 +394,7 @@ async def test_duty_that_carries_on_without_a_break_reads_as_one(evening: Desk):
 async def test_a_forged_or_stale_acknowledge_is_refused_politely(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-    await send(w.anna, EMERGENCY)
+    await call_now(w.anna)
     page = await w.duty.wait_for_message(contains=PAGE)
 
     stale = await w.duty.press_with_data(page, "pg:999:ack")
@@ -274,7 +403,7 @@ async def test_a_forged_or_stale_acknowledge_is_refused_politely(evening: Desk):
     assert "не действует" in ((await forged.wait_answered()).text or "")
     await evening.settled()
     assert (await ticket(evening)).status is TicketStatus.NEW
-    assert count(w.anna, "Олег") == 0
+    assert count(w.anna, "Олег") == 1  # who is called, on registering; nobody took it
 
 
 async def test_pages_and_the_employee_speak_english_too(evening: Desk):
@@ -294,8 +423,12 @@ async def test_pages_and_the_employee_speak_english_too(evening: Desk):
     card = await shown(w.anna, "Your request")
     assert "«It's an emergency»" in card
     await w.anna.press("🚨 It's an emergency, I need help now")
+    await w.anna.wait_until(lambda t: "Call the on-duty engineer now?" in (t[-1].text or ""))
+    assert "paid separately, beyond the plan" in (w.anna.last_bot_message.text or "")
+    await w.anna.press("🚨 Yes, call now")
     registered = await w.anna.wait_for_message(contains="registered")
-    assert "on-duty engineer and your personal manager" in registered.text
+    assert "We are calling the on-duty engineer: Олег is on duty now." in registered.text
+    assert "Your personal manager knows too." in registered.text
     page = await w.duty.wait_for_message(contains="After-hours emergency")
     assert [b["text"] for row in page.inline_keyboard for b in row] == [
         "✅ Acknowledge",
@@ -304,13 +437,15 @@ async def test_pages_and_the_employee_speak_english_too(evening: Desk):
     await (await w.duty.press("✅ Acknowledge", message=page)).wait_answered()
     told = await w.anna.wait_for_message(contains="Олег")
     assert "has taken your request #1" in told.text
+    await w.duty.wait_until(lambda _t: "Acknowledged by Олег at 20:00." in (page.text or ""))
 
 
 async def test_a_request_cancelled_at_night_stops_the_pages(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-    await send(w.anna, EMERGENCY)
+    await call_now(w.anna)
     page = await w.duty.wait_for_message(contains=PAGE)
+    ack = page.inline_keyboard[0][0]["callback_data"]
     await w.anna.press_keyboard_button("📋 Мои заявки")
     await w.anna.wait_for_message(contains="Ваши заявки")
     await w.anna.press("№1 · не печатает принтер")
@@ -324,15 +459,20 @@ async def test_a_request_cancelled_at_night_stops_the_pages(evening: Desk):
     await evening.move_clock(minutes=15)
     assert count(w.duty, PAGE) == count(w.manager, PAGE) == 1
     assert count(w.lead, PAGE) == 0
-    late = await w.duty.press(ACK, message=page)
+    # the page itself says so too, and offers no «Принял»
+    assert "заявка отменена, вызов снят" in (page.text or "") and ACK not in str(
+        page.inline_keyboard
+    )
+    late = await w.duty.press_with_data(page, ack)  # a client that kept the old button
     assert "неактуален" in ((await late.wait_answered()).text or "")
 
 
 async def test_taking_the_ticket_from_the_card_stops_the_pages(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
-    await send(w.anna)
+    await call_now(w.anna)
     page = await w.duty.wait_for_message(contains=PAGE)
+    ack = page.inline_keyboard[0][0]["callback_data"]
     card = await evening.staff_chat.wait_for_message(contains="Исполнитель")
     await (
         await w.engineer.press("🙋 Взять", message=card, chat=evening.staff_chat)
@@ -340,7 +480,10 @@ async def test_taking_the_ticket_from_the_card_stops_the_pages(evening: Desk):
     await w.anna.wait_for_message(contains="Иван")
     await evening.move_clock(minutes=20)
     assert count(w.duty, PAGE) == count(w.manager, PAGE) == 1 and count(w.lead, PAGE) == 0
-    late = await w.duty.press(ACK, message=page)
+    # the page says who has it now and asks nobody to acknowledge it
+    assert "✅ В работе: Иван, с 20:00." in (page.text or "")
+    assert ACK not in str(page.inline_keyboard)
+    late = await w.duty.press_with_data(page, ack)  # a client that kept the old button
     assert "Иван уже занимается этой заявкой" in ((await late.wait_answered()).text or "")
 
 
@@ -350,16 +493,16 @@ async def test_a_page_pending_across_a_restart_repeats_once(
     async with running_desk(emulator, tmp_path, start=MONDAY_EVENING) as desk:
         w = await world(desk)
         await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
-        await send(w.anna)
+        await call_now(w.anna)
         await w.duty.wait_for_message(contains=PAGE)
         await desk.move_clock(minutes=2)
     # Down from 20:02 to 20:07: the repeat due at 20:05 goes out as soon as the bot is back.
     async with running_desk(emulator, tmp_path, start=msk(2026, 11, 23, 20, 7)) as desk:
-        await w.duty.wait_for_message(contains="Напоминание 2")
+        await w.duty.wait_for_message(contains="Напоминание 1:")
         await desk.settled()
     async with running_desk(emulator, tmp_path, start=msk(2026, 11, 23, 20, 8)) as desk:
         await desk.settled()
-        assert count(w.duty, PAGE) == count(w.manager, PAGE) == 2
+        assert count(w.duty, PAGE) == 2 and count(w.manager, PAGE) == 1  # hers is edited
         await desk.move_clock(minutes=4)  # 20:12: five minutes after the repeat
-        await w.duty.wait_for_message(contains="Напоминание 3")
+        await w.duty.wait_for_message(contains="Напоминание 2:")
         assert count(w.duty, PAGE) == 3

@@ -72,14 +72,31 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     # the staff chat's card, edited at the breach: missed, not by how much, which grows
     assert "Реакция до 7 декабря 11:00 · 🔴 просрочено\n" in out
     assert "🔴 реакция просрочена на 5 раб. мин" in out  # taken late: the card keeps the record
-    # the night: the emergency button, the page, a repeat five minutes later, «Принял»
-    assert at("[4] 🚨 Это авария, нужна помощь сейчас") < at("Заявка №2 принята.")
-    assert "Дежурный инженер и ваш персональный менеджер получили сигнал." in out
+    # the night: the emergency button, one more tap that says the price again, the page, a
+    # repeat five minutes later numbered from 1, «Принял»
+    assert at("[4] 🚨 Это авария, нужна помощь сейчас") < at("Вызвать дежурного инженера сейчас?")
+    assert at("[3] 🚨 Да, вызвать сейчас") < at("Заявка №2 принята.")
+    assert "🚨 Вызываем дежурного инженера: сейчас дежурит Олег." in out
     assert at("🚨 Авария в нерабочее время, №2") < at("20:10 Moscow)")
-    assert at("20:10 Moscow)") < at("Напоминание 2: вызов ещё никто не принял.")
-    assert at("Напоминание 2") < at("💬 №2 ваша: клиенту сообщили")
+    assert at("20:10 Moscow)") < at("Напоминание 1: вызов ещё никто не принял.")
+    assert at("Напоминание 1") < at("💬 №2 ваша: клиенту сообщили")
     assert "Вашей заявкой №2 занимается Олег." in out
-    assert "✅ №2: вызов принят, заявкой занимается Олег." in out
+    # every copy of the page says who took it; the manager had one message about it
+    assert at("💬 №2 ваша") < at("✅ Вызов принят: Олег, 20:10.")
+    assert "Новая заявка ООО «Ромашка»: №2" not in out
+    # a Highest incident at 22:00 that can wait until the morning: nobody is paged
+    assert at("[4] 🌙 Подождёт до утра") < at("Заявка №3 принята.")
+    assert "Возьмём её в работу завтра в 09:00, с началом рабочего дня." in out
+    assert "Авария в нерабочее время, №3" not in out
+    # 23:00: nobody answers; the lead is called and the employee hears it once; Пётр takes it
+    assert at("23:16 Moscow)") < at(
+        "На вызов по заявке №4 пока никто не ответил. Мы продолжаем: сейчас вызываем "
+        "руководителя смены."
+    )
+    assert out.count("пока никто не ответил") == 1
+    assert at("Никто не принял вызов вовремя") < at("✅ Вызов принят: Пётр, 23:16.")
+    assert out.count("✅ Вызов принят: Пётр, 23:16.") == 5  # his own, Олег's three, Мария's
+    assert "Вашей заявкой №4 занимается Пётр." in out
 
 
 def play(script: Path, capsys) -> str:

@@ -274,3 +274,20 @@ async def test_an_urgent_row_waits_for_the_chats_message_on_its_way(
     assert await delivery.claim_due(now) == []  # one message per chat at a time
     await delivery.mark_sent(a1 or 0, 1, now)
     assert [m.id for m in await delivery.claim_due(now)] == [u1]
+
+
+async def test_the_telegram_id_of_a_sent_row_is_found_by_its_key_for_an_edit(
+    db: Database, clock: MovableClock
+) -> None:
+    sent, pending, failed = await write(
+        db, note(7, "page", "page:1:1"), note(7, "page", "page:1:2"), note(8, "x", "page:2:1")
+    )
+    delivery = OutboxDelivery(db)
+    assert sent is not None and failed is not None and pending is not None
+    await delivery.mark_sent(sent, 501, clock.now())
+    await delivery.mark_failed(failed, "403 blocked")
+    assert await delivery.sent_message_id(7, "page:1:1") == 501
+    assert await delivery.sent_message_id(8, "page:1:1") is None  # another chat's key
+    assert await delivery.sent_message_id(7, "page:1:2") is None  # not sent yet
+    assert await delivery.sent_message_id(8, "page:2:1") is None  # given up
+    assert await delivery.sent_message_id(7, "page:9:1") is None  # never written

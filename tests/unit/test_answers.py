@@ -51,6 +51,17 @@ Q = Question
         (Q.SUMMARY, "отмена", Reply.CANCEL),
         (Q.SUMMARY, "не надо", Reply.CANCEL),
         (Q.SUMMARY, "ещё сканер не сканирует", None),
+        # "call the on-duty engineer now?": yes calls, no (or "it can wait") waits
+        (Q.EMERGENCY, "да", Reply.YES),
+        (Q.EMERGENCY, "да, вызывайте", Reply.YES),
+        (Q.EMERGENCY, "срочно", Reply.YES),
+        (Q.EMERGENCY, "нет", Reply.NO),
+        (Q.EMERGENCY, "нет, подождёт", Reply.NO),
+        (Q.EMERGENCY, "подождёт до утра", Reply.NO),
+        (Q.EMERGENCY, "не надо", Reply.NO),  # "do not call", not "cancel the request"
+        (Q.EMERGENCY, "сейчас не надо", Reply.NO),
+        (Q.EMERGENCY, "отмена", Reply.CANCEL),
+        (Q.EMERGENCY, "и ещё сканер", None),
         (Q.SCOPE, "", None),
         (Q.KIND, "Не работает 1С: " + "а" * 4000, None),  # a long text split by Telegram
     ],

@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.duty import DutyRota, DutyShift, WeeklyDuty, parse_weekdays, parse_weekly
+from domain.calendar import WorkCalendar
+from domain.duty import (
+    DutyRota,
+    DutyShift,
+    WeeklyDuty,
+    merge_gaps,
+    parse_weekdays,
+    parse_weekly,
+    uncovered,
+)
 from tests.unit.fakes import msk
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -228,3 +237,106 @@ def test_entries_check_themselves():
 def test_a_pattern_describes_itself_as_typed():
     assert weekly(ANNA, "mon-fri 18:00-09:00").describe() == "mon-fri 18:00-09:00"
     assert weekly(ANNA, "sat,sun 00:00-00:00").describe() == "sat,sun 00:00-00:00"
+
+
+# --- gaps: after-hours time nobody is on duty for ------------------------------------------
+
+MOSCOW_OFFICE = WorkCalendar("Europe/Moscow", time(9), time(18), frozenset(range(5)), "RU")
+MONDAY_MORNING = msk(2026, 11, 23, 10, 0)
+README_ROTA = (weekly(ANNA, "mon-fri 18:00-09:00"), weekly(BORIS, "sat,sun 00:00-00:00"))
+WHOLE_WEEK = (weekly(ANNA, "mon-fri 18:00-09:00"), weekly(BORIS, "sat,sun 09:00-09:00"))
+
+
+def gaps(rota: DutyRota, since: datetime = MONDAY_MORNING, days: int = 14, calendar=None):
+    calendar = calendar or MOSCOW_OFFICE
+    until = since + timedelta(days=days)
+    found = uncovered(rota, calendar.working_hours(since, until), since, until)
+    return [(g.starts_at.astimezone(MSK), g.ends_at.astimezone(MSK)) for g in found]
+
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.mark.parametrize(
+    ("rota", "expected"),
+    [
+        pytest.param(
+            DutyRota(weekly=README_ROTA),
+            [
+                (msk(2026, 11, 30, 0, 0), msk(2026, 11, 30, 9, 0)),
+                (msk(2026, 12, 7, 0, 0), msk(2026, 12, 7, 9, 0)),
+            ],
+            id="weeknights and 'sat,sun 00:00-00:00': Monday 00:00-09:00 is nobody's",
+        ),
+        pytest.param(DutyRota(weekly=WHOLE_WEEK), [], id="weekends 09:00-09:00: no gap"),
+        pytest.param(
+            DutyRota(weekly=WHOLE_WEEK[:1]),
+            [
+                (msk(2026, 11, 28, 9, 0), msk(2026, 11, 30, 9, 0)),
+                (msk(2026, 12, 5, 9, 0), msk(2026, 12, 7, 9, 0)),
+            ],
+            id="weeknights only: the weekends after Saturday morning",
+        ),
+        pytest.param(
+            DutyRota(
+                shifts=(DutyShift(VERA, msk(2026, 11, 30, 0, 0), msk(2026, 11, 30, 9, 0)),),
+                weekly=README_ROTA,
+            ),
+            [(msk(2026, 12, 7, 0, 0), msk(2026, 12, 7, 9, 0))],
+            id="a one-off shift fills one Monday morning",
+        ),
+        pytest.param(
+            DutyRota(
+                shifts=(DutyShift(VERA, msk(2026, 11, 30, 3, 0), msk(2026, 11, 30, 4, 0)),),
+                weekly=README_ROTA,
+            ),
+            [
+                (msk(2026, 11, 30, 0, 0), msk(2026, 11, 30, 3, 0)),
+                (msk(2026, 11, 30, 4, 0), msk(2026, 11, 30, 9, 0)),
+                (msk(2026, 12, 7, 0, 0), msk(2026, 12, 7, 9, 0)),
+            ],
+            id="a shift inside a gap splits it",
+        ),
+    ],
+)
+def test_uncovered_after_hours_in_the_next_two_weeks(rota, expected):
+    assert gaps(rota) == expected
+
+
+def test_with_nobody_on_the_rota_all_after_hours_is_a_gap():
+    found = gaps(DutyRota())
+    assert found[0] == (msk(2026, 11, 23, 18, 0), msk(2026, 11, 24, 9, 0))
+    assert (msk(2026, 11, 27, 18, 0), msk(2026, 11, 30, 9, 0)) in found  # the weekend, whole
+    assert len(found) == 10  # 4 weeknights and a weekend, twice
+
+
+def test_working_hours_are_no_gap_and_a_holiday_is_after_hours():
+    # 2027: 1-8 January are days off in Russia; weeknight and weekend shifts leave the days
+    found = gaps(DutyRota(weekly=WHOLE_WEEK), since=msk(2026, 12, 28, 10, 0))
+    assert (msk(2027, 1, 5, 9, 0), msk(2027, 1, 5, 18, 0)) in found
+    assert not any(start.date() == datetime(2026, 12, 29).date() for start, _ in found)
+
+
+def test_the_gaps_of_several_calendars_are_merged():
+    yekaterinburg = WorkCalendar(
+        "Asia/Yekaterinburg", time(9), time(18), frozenset(range(5)), "RU"
+    )  # two hours ahead of Moscow: its morning starts at 07:00 Moscow time
+    rota = DutyRota(weekly=(weekly(ANNA, "mon-fri 18:00-09:00"),))  # weeknights, Moscow
+    moscow = uncovered(
+        rota,
+        MOSCOW_OFFICE.working_hours(MONDAY_MORNING, MONDAY_MORNING + timedelta(days=1)),
+        MONDAY_MORNING,
+        MONDAY_MORNING + timedelta(days=1),
+    )
+    ekb = uncovered(
+        rota,
+        yekaterinburg.working_hours(MONDAY_MORNING, MONDAY_MORNING + timedelta(days=1)),
+        MONDAY_MORNING,
+        MONDAY_MORNING + timedelta(days=1),
+    )
+    assert moscow == []
+    # Yekaterinburg's 16:00-18:00 Moscow time is after its hours, before the shift
+    assert [(g.starts_at.astimezone(MSK), g.ends_at.astimezone(MSK)) for g in ekb] == [
+        (msk(2026, 11, 23, 16, 0), msk(2026, 11, 23, 18, 0))
+    ]
+    assert merge_gaps(moscow, ekb, ekb) == ekb

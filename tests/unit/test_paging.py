@@ -12,10 +12,16 @@ from domain.model import Client, Staff
 from domain.paging import (
     PageReason,
     PagingPolicy,
+    Responder,
     advance_page,
     after_hours_call,
+    escalated_to,
     first_targets,
+    may_ask_for_help_now,
+    needs_confirmation,
     next_level,
+    paged_to_know,
+    responder,
 )
 from domain.use_cases import accounts, after_hours, employee_tickets, intake, staff_tickets
 from tests.unit.fakes import FakeClock, FakeUnitOfWork, msk
@@ -76,6 +82,75 @@ def test_after_hours_matrix(at, round_the_clock, priority, asked, expected):
     assert (call.reason if call else None) == expected
     if call is not None:
         assert call.emergency == (expected is PageReason.EMERGENCY)
+
+
+@pytest.mark.parametrize(
+    ("round_the_clock", "priority", "expected"),
+    [
+        (False, Priority.HIGHEST, None),  # happy to wait: no page, no extra charge
+        (False, Priority.STANDARD, None),
+        (True, Priority.HIGHEST, PageReason.ROUND_THE_CLOCK),  # paid for already: paged
+        (True, Priority.STANDARD, None),
+    ],
+)
+def test_a_ticket_that_can_wait_until_the_morning_pages_nobody_it_would_bill(
+    round_the_clock, priority, expected
+):
+    for asked in (False, True):
+        call = after_hours_call(
+            client(round_the_clock), priority, asked=asked, at=NIGHT, waits=True
+        )
+        assert (call.reason if call else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("round_the_clock", "priority", "at", "confirm", "offer"),
+    [
+        # a Highest incident after hours would bill by itself: one more tap
+        (False, Priority.HIGHEST, NIGHT, True, False),
+        (False, Priority.HIGH, NIGHT, False, True),  # waits; "It's an emergency" offered
+        (False, Priority.LOW, SATURDAY, False, True),
+        (False, Priority.HIGHEST, MONDAY_NOON, False, False),  # the first line is at work
+        (True, Priority.HIGHEST, NIGHT, False, False),  # 24/7: paged, covered by the contract
+        (True, Priority.STANDARD, NIGHT, False, True),
+    ],
+)
+def test_what_the_summary_asks_after_hours(round_the_clock, priority, at, confirm, offer):
+    assert needs_confirmation(client(round_the_clock), priority, at=at) is confirm
+    assert may_ask_for_help_now(client(round_the_clock), priority, at=at) is offer
+
+
+@pytest.mark.parametrize(
+    ("nobody_on_duty", "roles", "expected"),
+    [
+        (False, [StaffRole.SECOND_LINE], Responder.DUTY_ENGINEER),
+        (False, [StaffRole.LEAD], Responder.DUTY_ENGINEER),  # a lead on the rota is on duty
+        (True, [StaffRole.LEAD, StaffRole.LEAD], Responder.SHIFT_LEAD),  # a gap in the rota
+        (True, [StaffRole.ADMIN], Responder.SUPPORT),  # no leads: the admins
+        (True, [StaffRole.SECOND_LINE], Responder.SUPPORT),  # nobody but staff at large
+    ],
+)
+def test_who_the_employee_is_told_is_called(nobody_on_duty, roles, expected):
+    assert responder(nobody_on_duty=nobody_on_duty, roles=roles) is expected
+
+
+@pytest.mark.parametrize(("level", "expected"), [(1, Responder.SHIFT_LEAD), (2, Responder.SUPPORT)])
+def test_who_the_employee_is_told_is_called_next(level, expected):
+    assert escalated_to(level) is expected
+
+
+@pytest.mark.parametrize(
+    ("target", "level", "responders", "expected"),
+    [
+        (MANAGER, 0, [ENGINEER], True),  # paged to know: one message, edited in place
+        (MANAGER, 0, [MANAGER], False),  # on duty themselves: the repeats ring
+        (MANAGER, 0, [LEAD, MANAGER], False),  # a lead standing in for a gap in the rota
+        (ENGINEER, 0, [ENGINEER], False),
+        (MANAGER, 1, [ENGINEER], False),  # gone up the chain to them as a lead
+    ],
+)
+def test_the_managers_copy_of_a_page_is_to_know(target, level, responders, expected):
+    assert paged_to_know(target, level, MANAGER, responders) is expected
 
 
 def people(*pairs: tuple[int, StaffRole], inactive: tuple[int, ...] = ()) -> dict[int, Staff]:
@@ -209,7 +284,7 @@ async def test_highest_incident_at_night_without_24x7_is_an_emergency(clock):
     outcome = await open_ticket(uow, clock)
     ticket = outcome.value
     assert ticket.emergency and ticket.after_hours
-    assert ev.AfterHoursAlarm(1, True, (ENGINEER, MANAGER), False) in outcome.events
+    assert ev.AfterHoursAlarm(1, True, (ENGINEER, MANAGER), False, (ENGINEER,)) in outcome.events
     assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0), (MANAGER, 1, 0)]
 
 
@@ -232,14 +307,25 @@ async def test_round_the_clock_client_pages_only_the_engineer_and_is_not_billabl
     uow = await desk(clock, round_the_clock=True)
     outcome = await open_ticket(uow, clock)
     assert not outcome.value.emergency
-    assert ev.AfterHoursAlarm(1, False, (ENGINEER,), False) in outcome.events
+    assert ev.AfterHoursAlarm(1, False, (ENGINEER,), False, (ENGINEER,)) in outcome.events
     assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0)]
+
+
+async def test_going_up_the_chain_says_so_once_per_level(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    escalations = []
+    for _ in range(8):
+        escalations += [e for e in await tick(uow, clock) if isinstance(e, ev.PageEscalated)]
+        clock.advance(minutes=5)
+    assert escalations == [ev.PageEscalated(1, 1, (LEAD,)), ev.PageEscalated(1, 2, (ADMIN,))]
 
 
 async def test_nobody_on_duty_the_leads_are_paged(clock):
     uow = await desk(clock, on_duty=False)
     outcome = await open_ticket(uow, clock)
-    assert ev.AfterHoursAlarm(1, True, (LEAD, MANAGER), True) in outcome.events
+    # the employee is told the shift lead is called, not the on-duty engineer
+    assert ev.AfterHoursAlarm(1, True, (LEAD, MANAGER), True, (LEAD,)) in outcome.events
 
 
 async def test_a_page_repeats_every_five_minutes_then_goes_up_the_chain(clock):

@@ -21,7 +21,7 @@ from tests.unit.fakes import msk
 
 EMPLOYEE, THREAD, ASSIGNEE = Audience.EMPLOYEE, Audience.THREAD, Audience.ASSIGNEE
 MANAGER, FIRST_LINE, LEADS = Audience.MANAGER, Audience.FIRST_LINE, Audience.LEADS
-PAGE_TARGET, PAGED, OTHERS_PAGED = Audience.PAGE_TARGET, Audience.PAGED, Audience.OTHERS_PAGED
+PAGE_TARGET, PAGED = Audience.PAGE_TARGET, Audience.PAGED
 S, P, M = TicketStatus, Priority, SlaMilestone
 ENGINEER, LEAD, DUTY, MANAGER_TG, EMPLOYEE_TG = 501, 503, 504, 502, 1001
 AT = msk(2026, 11, 23, 10, 45)
@@ -37,6 +37,18 @@ TABLE = [
         Facts(assigned=True),
         (THREAD, ASSIGNEE, MANAGER),
         id="new ticket put on the client's fixed specialist: they hear of it",
+    ),
+    pytest.param(
+        ev.TicketOpened(1),
+        Facts(priority=P.HIGHEST, emergency=True, working_hours=False),
+        (THREAD,),
+        id="new after-hours emergency: the manager's page is their one message",
+    ),
+    pytest.param(
+        ev.TicketOpened(1),
+        Facts(priority=P.HIGHEST, emergency=True, working_hours=True),
+        (THREAD, MANAGER),
+        id="an emergency opened at night, heard of in the morning: a new ticket as any",
     ),
     pytest.param(
         ev.TicketOpened(1),
@@ -56,24 +68,29 @@ TABLE = [
         (THREAD, MANAGER),
         id="new Low ticket: to a manager who hears of everything",
     ),
-    pytest.param(ev.TicketTaken(1, ENGINEER), Facts(), (EMPLOYEE,), id="taken: employee"),
-    pytest.param(ev.TicketTaken(1, ENGINEER), GONE, (), id="taken: not to a former employee"),
+    pytest.param(
+        ev.TicketTaken(1, ENGINEER),
+        Facts(),
+        (PAGED, EMPLOYEE),
+        id="taken: employee; a page still ringing about it says who has it",
+    ),
+    pytest.param(ev.TicketTaken(1, ENGINEER), GONE, (PAGED,), id="taken: not to a former employee"),
     pytest.param(
         ev.TicketAssigned(1, ENGINEER, by_tg_id=LEAD),
         Facts(),
-        (ASSIGNEE, EMPLOYEE),
+        (ASSIGNEE, PAGED, EMPLOYEE),
         id="assigned by a lead: assignee, then employee",
     ),
     pytest.param(
         ev.TicketAssigned(1, ENGINEER, by_tg_id=ENGINEER),
         Facts(),
-        (EMPLOYEE,),
+        (PAGED, EMPLOYEE),
         id="assigned to oneself: only the employee",
     ),
     pytest.param(
         ev.TicketAssigned(1, ENGINEER, by_tg_id=LEAD),
         GONE,
-        (ASSIGNEE,),
+        (ASSIGNEE, PAGED),
         id="assigned, author gone: only the assignee",
     ),
     pytest.param(
@@ -275,10 +292,22 @@ TABLE = [
         id="page: to its target only",
     ),
     pytest.param(
+        ev.PageEscalated(1, level=1, targets=(LEAD,)),
+        Facts(emergency=True, working_hours=False),
+        (EMPLOYEE,),
+        id="escalated: the employee hears we still try (once: the notice's key)",
+    ),
+    pytest.param(
+        ev.PageEscalated(1, level=1, targets=(LEAD,)),
+        GONE,
+        (),
+        id="escalated: not to an author who lost access",
+    ),
+    pytest.param(
         ev.PageAcknowledged(1, DUTY, others=(MANAGER_TG,)),
         Facts(),
-        (OTHERS_PAGED,),
-        id="acknowledged: the others paged",
+        (PAGED,),
+        id="acknowledged: every copy of the page says who took it",
     ),
 ]
 

@@ -20,7 +20,7 @@ from bot.cli.admin.common import (
 )
 from bot.cli.admin.staff import staff_name
 from bot.config import Settings
-from domain.duty import DutyRota, DutyShift, WeeklyDuty
+from domain.duty import GAPS_AHEAD, DutyGap, DutyRota, DutyShift, WeeklyDuty
 from domain.errors import NotFound
 from domain.use_cases import after_hours
 
@@ -107,6 +107,9 @@ async def duty_list(args: argparse.Namespace, settings: Settings) -> int:
         rota = await uow.duty.rota()
         now = db.clock.now()
         names = {s.tg_id: f"{s.tg_id} {s.name}" for s in await uow.staff.list()}
+        gaps = await after_hours.duty_gaps(
+            uow, db.clock, fallback=after_hours.default_calendar(timezone)
+        )
     listed: list[DutyShift | WeeklyDuty] = [*rota.shifts, *rota.weekly]
     entries = sorted(listed, key=lambda e: e.id or 0)
     if not entries:
@@ -140,7 +143,24 @@ async def duty_list(args: argparse.Namespace, settings: Settings) -> int:
         for entry in entries
     ]
     print_table(("id", "staff", "duty", "status"), rows)
+    if gaps:
+        days = GAPS_AHEAD.days
+        tell(
+            f"warning: nobody is on duty for these after-hours times in the next {days} days "
+            "(an emergency then pages the leads):"
+        )
+        for gap in gaps:
+            tell(f"  {gap_text(gap, timezone)}")
     return 0
+
+
+def gap_text(gap: DutyGap, timezone: str) -> str:
+    """ "Mon 2026-11-30 00:00-09:00 Europe/Moscow", or with both dates when it spans days."""
+    zone = ZoneInfo(timezone)
+    starts, ends = gap.starts_at.astimezone(zone), gap.ends_at.astimezone(zone)
+    until = f"{ends:%H:%M}" if ends.date() == starts.date() else f" {ends:%a %Y-%m-%d %H:%M}"
+    separator = "-" if ends.date() == starts.date() else " -"
+    return f"{starts:%a %Y-%m-%d %H:%M}{separator}{until} {timezone}"
 
 
 async def duty_remove_command(args: argparse.Namespace, settings: Settings) -> int:

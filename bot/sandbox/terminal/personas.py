@@ -139,10 +139,11 @@ async def seed(uow: UnitOfWork, clock: Clock, people: dict[str, Person]) -> str:
                 name=persona.full_name,
                 role=persona.staff_role,
             )
-    # Олег is on duty whenever the office is closed: weeknights and weekends.
+    # Олег is on duty whenever the office is closed: weeknights, and from Saturday morning
+    # to Monday morning (a weekend shift of 00:00-00:00 would leave Monday 00:00-09:00 open).
     for weekdays, starts, ends in (
         (frozenset(range(5)), time(18), time(9)),
-        (frozenset({5, 6}), time(0), time(0)),
+        (frozenset({5, 6}), time(9), time(9)),
     ):
         await after_hours.add_weekly_duty(
             uow,

@@ -9,6 +9,7 @@ import html
 from bot.workers.notices.outbox import Context, OutboxWriter, button_markup
 from domain import events as ev
 from domain.model import TicketMessage
+from domain.paging import Responder, escalated_to
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import TicketCb
 from handlers.ui.formatting import deadline, full_deadline, number
@@ -88,6 +89,36 @@ async def taken(
     )
     when = deadlines(out, c, locale) if with_deadlines else ""
     await out.text(uow, c.employee.tg_id, f"{text} {when}".strip(), c.ticket.number)
+
+
+async def still_reaching(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageEscalated
+) -> None:
+    """A page nobody answered went up the chain: the employee hears, once, that we are
+    still reaching somebody and who next, rather than silence."""
+    locale = out.employee_locale(c.employee)
+    who = {
+        Responder.SHIFT_LEAD: N_(
+            "Nobody has answered our call about your request №{number} "
+            "yet. We keep trying: we are calling the shift lead now."
+        ),
+        Responder.SUPPORT: N_(
+            "Nobody has answered our call about your request №{number} "
+            "yet. We keep trying: we are calling the heads of support now."
+        ),
+    }.get(escalated_to(event.level))
+    if who is None:
+        return
+    text = (
+        out.t(who, locale, number=c.ticket.number)
+        + " "
+        + out.t(
+            N_("As soon as somebody is on it, I will tell you here who is helping you."), locale
+        )
+    )
+    await out.text(
+        uow, c.employee.tg_id, text, c.ticket.number, key=f"still-reaching:{c.ticket.number}"
+    )
 
 
 async def assigned(

@@ -102,12 +102,16 @@ async def ticket_opened(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketOpen
 async def ticket_taken(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketTaken) -> None:
     c = await out.context(uow, event.ticket_id)
     facts = c.facts(out.clock.now())
+    if Audience.PAGED in who_hears(event, facts):
+        await pages.taken_elsewhere(out, uow, c, event.staff_tg_id)
     if Audience.EMPLOYEE in who_hears(event, facts):
         await employee.taken(out, uow, c, event, with_deadlines=deadlines_when_taken(facts))
 
 
 async def ticket_assigned(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketAssigned) -> None:
     c, told = await _told(out, uow, event)
+    if Audience.PAGED in told:
+        await pages.taken_elsewhere(out, uow, c, event.staff_tg_id)
     assignee = await uow.staff.get(event.staff_tg_id)  # the one this is about, now
     if assignee is not None and Audience.ASSIGNEE in told:
         await staff_pings.assigned(out, uow, assignee, c)
@@ -249,8 +253,14 @@ async def page_sent(out: OutboxWriter, uow: UnitOfWork, event: ev.PageSent) -> N
         await pages.page(out, uow, c, event)
 
 
+async def page_escalated(out: OutboxWriter, uow: UnitOfWork, event: ev.PageEscalated) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.still_reaching(out, uow, c, event)
+
+
 async def page_acknowledged(out: OutboxWriter, uow: UnitOfWork, event: ev.PageAcknowledged) -> None:
-    if Audience.OTHERS_PAGED in who_hears(event):
+    if Audience.PAGED in who_hears(event):
         await pages.acknowledged(out, uow, event)
 
 
@@ -295,6 +305,7 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.SlaBreached, sla_breached),
         _on(ev.AfterHoursAlarm, after_hours_alarm),
         _on(ev.PageSent, page_sent),
+        _on(ev.PageEscalated, page_escalated),
         _on(ev.PageAcknowledged, page_acknowledged),
         _on(ev.ClientDeactivated, client_deactivated),
     ]
