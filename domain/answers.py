@@ -3,8 +3,8 @@
 People answer "Можете сейчас работать?" with "нет, всё стоит" rather than pressing «Нет,
 работа стоит», and "отправляй" rather than «✅ Отправить». `read_answer` maps such a text to
 the option it names, or None when it names none (then the text adds to the description).
-Pure and table-tested; the words are Russian and English, with the usual typos tolerated by
-matching word beginnings.
+A question ("отправить?", "верно?") agrees to nothing. Pure and table-tested; the words are
+Russian and English, with the usual typos tolerated by matching word beginnings.
 """
 
 from __future__ import annotations
@@ -13,25 +13,31 @@ import re
 import unicodedata
 from enum import StrEnum
 
-from domain.enums import RequestType, Scope, TicketKind, WorkImpact
+from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 
 class Question(StrEnum):
-    KIND_GUESS = "kind_guess"  # "Похоже, что-то сломалось. Верно?"
+    KIND_GUESS = "kind_guess"  # "Похоже, что-то сломалось. Тема: принтер. Верно?"
+    TOPIC = "topic"  # "Какая тема?"
     KIND = "kind"  # "Что у вас?": broken, or help/a change
     IMPACT = "impact"  # "Можете сейчас работать?"
     SCOPE = "scope"  # "Кого это затрагивает?"
     REQUEST_TYPE = "request_type"  # help/routine, or something new/a purchase
     SUMMARY = "summary"  # the card: send or cancel
+    SECOND = "second"  # "Добавить к этой заявке или это отдельная?"
+    CANCEL_TICKET = "cancel_ticket"  # "Отменить заявку №5?": yes or no
 
 
 class Reply(StrEnum):
     YES = "yes"  # the guess is right / send it
     NO = "no"  # the guess is wrong
+    TOPIC = "topic"  # the guessed topic is wrong
+    ADD = "add"  # the second problem adds to this request
+    SEPARATE = "separate"  # the second problem is a separate request
     CANCEL = "cancel"
 
 
-Answer = Reply | TicketKind | WorkImpact | Scope | RequestType
+Answer = Reply | TicketKind | WorkImpact | Scope | RequestType | Category
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -58,6 +64,48 @@ _SEVERAL = ("несколько", "коллег", "пару", "пара", "дв�
             "several", "colleagues", "few")  # fmt: skip
 _COMPANY = ("весь офис", "все", "всех", "всю", "вся компания", "всю компанию", "всем",
             "офис", "компан", "everyone", "whole office", "all", "company")  # fmt: skip
+# The guess is wrong about the topic, or about the kind ("это не поломка, а просьба").
+_WRONG_TOPIC = ("тема", "тему", "теме", "темы", "topic", "subject")
+_NOT_BROKEN = ("не полом", "не слома", "не инцидент", "не авари", "ничего не слома",
+               "not broken", "nothing broken", "not an incident")  # fmt: skip
+_NOT_REQUEST = ("не просьб", "не запрос", "не заявк", "не помощ", "not a request")
+_BROKEN_NOUNS = ("полом", "инцидент", "авари")
+_REQUEST_NOUNS = ("просьб", "запрос", "заявк")
+# "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
+_KEEP = ("не отмен", "оставь", "оставит", "не надо", "не нужно", "передумал", "keep", "dont")
+_DO_CANCEL = ("отмен", "отзыва", "cancel")
+# "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
+_KEEP = ("не отмен", "оставь", "оставит", "не надо", "не нужно", "передумал", "keep", "dont")
+_DO_CANCEL = ("отмен", "отзыва", "cancel")
+# "Добавить к этой заявке или это отдельная?"
+_ADD = ("добав", "дабав", "к этой", "к той", "к первой", "в эту", "в ту", "эту же", "та же",
+        "туда же", "вместе", "одна и та же", "то же самое", "одно и то же", "одна проблема",
+        "к заявке", "add", "same", "this one", "together")  # fmt: skip
+_SEPARATE = ("отдельн", "атдельн", "отдел", "нова", "нову", "новая", "другая", "другую",
+             "вторая", "вторую", "разные", "separate", "new", "another", "second",
+             "different")  # fmt: skip
+# The topics as people name them.
+_TOPICS: tuple[tuple[Category, tuple[str, ...]], ...] = (
+    (Category.PRINTER, ("принт", "принтр", "печат", "мфу", "сканер", "скан", "картридж",
+                        "printer", "print", "scanner")),
+    (Category.ONE_C, ("1с", "1c", "одинэс", "1ск", "1ска", "1ске")),
+    (Category.EMAIL, ("почт", "email", "e mail", "mail", "outlook", "аутлук", "письм")),
+    (Category.INTERNET_NETWORK, ("интер", "интир", "инет", "сеть", "сети", "сетев", "wifi",
+                                 "wi fi", "вайфай", "вай фай", "vpn", "впн", "network",
+                                 "internet")),
+    (Category.COMPUTER_HARDWARE, ("компьют", "компут", "комп", "ноутбук", "ноут", "монитор",
+                                  "клавиатур", "мышь", "мышк", "пк", "computer", "laptop",
+                                  "monitor", "keyboard", "hardware")),
+    (Category.ACCOUNTS_ACCESS, ("учетн", "учетк", "доступ", "парол", "логин", "account",
+                                "access", "password", "login")),
+    (Category.SOFTWARE, ("программ", "прога", "прогу", "софт", "приложен", "software",
+                         "program", "app")),
+    (Category.PHONE, ("телефон", "тел", "звонк", "атс", "phone", "call")),
+    (Category.NEW_WORKPLACE_PURCHASE, ("рабочее место", "рабочего места", "закуп", "покуп",
+                                       "купить", "workplace", "purchase", "buy")),
+    (Category.SERVER, ("сервер", "server")),
+    (Category.OTHER, ("друг", "проч", "ничего из", "other", "something else", "none")),
+)  # fmt: skip
 _SERVICE = ("помощ", "консульт", "настро", "рутин", "обычн", "help", "consult", "routine")
 _CHANGE = ("ново", "новы", "нова", "нову", "покуп", "закуп", "купить", "измен", "new",
            "purchase", "buy", "change")  # fmt: skip
@@ -83,14 +131,25 @@ def read_answer(question: Question, text: str) -> Answer | None:
     said = _normal(text)
     if not said or len(said.split()) > MAX_WORDS or len(text) > MAX_CHARACTERS:
         return None
+    if question is Question.CANCEL_TICKET:  # here "отменить" is the yes
+        if _has(said, _KEEP) or _has(said, _NO):
+            return Reply.NO
+        yes = _has(said, _YES) or _has(said, _DO_CANCEL)
+        return Reply.YES if yes and "?" not in text else None
     if _has(said, _CANCEL):
         return Reply.CANCEL
+    asks = "?" in text  # "отправить?" asks, it does not agree
     if question is Question.SUMMARY:
-        return Reply.YES if _has(said, _SEND) else None
+        return Reply.YES if _has(said, _SEND) and not asks else None
     if question is Question.KIND_GUESS:
-        if _has(said, _NO):
-            return Reply.NO
-        return Reply.YES if _has(said, _YES) else None
+        return _guess_corrected(said, asks)
+    if question is Question.TOPIC:
+        return read_topic(said)
+    if question is Question.SECOND:
+        add, separate = _has(said, _ADD), _has(said, _SEPARATE)
+        if add != separate:
+            return Reply.ADD if add else Reply.SEPARATE
+        return None
     if question is Question.KIND:
         if len(said.split()) > 4:  # "и ещё почта не работает" tells more, it picks nothing
             return None
@@ -121,3 +180,29 @@ def read_answer(question: Question, text: str) -> Answer | None:
         if service != change:
             return RequestType.SERVICE if service else RequestType.CHANGE
     return None
+
+
+def _guess_corrected(said: str, asks: bool) -> Answer | None:
+    """An answer to "Похоже, что-то сломалось. Тема: принтер. Верно?": yes, no, the topic is
+    wrong, or the kind it really is ("это не поломка, а просьба")."""
+    if _has(said, _WRONG_TOPIC):
+        return Reply.TOPIC
+    if _has(said, _NOT_BROKEN):
+        return TicketKind.REQUEST
+    if _has(said, _NOT_REQUEST):
+        return TicketKind.INCIDENT
+    broken, request = _has(said, _BROKEN_NOUNS), _has(said, _REQUEST_NOUNS)
+    if broken != request:
+        return TicketKind.INCIDENT if broken else TicketKind.REQUEST
+    if _has(said, _NO):
+        return Reply.NO
+    return Reply.YES if _has(said, _YES) and not asks else None
+
+
+def read_topic(text: str) -> Category | None:
+    """The one topic a short text names ("интернет", "это про почту", "1ска"), or None."""
+    said = _normal(text)
+    if not said or len(said.split()) > MAX_WORDS:
+        return None
+    named = [category for category, words in _TOPICS if _has(said, words)]
+    return named[0] if len(named) == 1 else None

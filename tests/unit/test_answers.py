@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.answers import Question, Reply, read_answer
-from domain.enums import RequestType, Scope, TicketKind, WorkImpact
+from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 Q = Question
 
@@ -20,6 +20,36 @@ Q = Question
         (Q.KIND_GUESS, "нет, не так", Reply.NO),
         (Q.KIND_GUESS, "yes", Reply.YES),
         (Q.KIND_GUESS, "и ещё почта не работает", None),
+        (Q.KIND_GUESS, "верно?", None),  # a question agrees to nothing
+        (Q.KIND_GUESS, "тема другая", Reply.TOPIC),
+        (Q.KIND_GUESS, "нет, тема не та", Reply.TOPIC),
+        (Q.KIND_GUESS, "это не поломка, а просьба", TicketKind.REQUEST),
+        (Q.KIND_GUESS, "не сломалось, нужна помощь", TicketKind.REQUEST),
+        (Q.KIND_GUESS, "это не просьба", TicketKind.INCIDENT),
+        (Q.KIND_GUESS, "это поломка", TicketKind.INCIDENT),
+        (Q.TOPIC, "интернет", Category.INTERNET_NETWORK),
+        (Q.TOPIC, "интирнет", Category.INTERNET_NETWORK),
+        (Q.TOPIC, "это про почту", Category.EMAIL),
+        (Q.TOPIC, "1ска", Category.ONE_C),
+        (Q.TOPIC, "принтер", Category.PRINTER),
+        (Q.TOPIC, "другое", Category.OTHER),
+        (Q.TOPIC, "принтер и почта", None),  # two topics: which one?
+        (Q.TOPIC, "не знаю", None),
+        (Q.SECOND, "добавить", Reply.ADD),
+        (Q.SECOND, "дабавь", Reply.ADD),
+        (Q.SECOND, "к этой", Reply.ADD),
+        (Q.SECOND, "отдельная", Reply.SEPARATE),
+        (Q.SECOND, "атдельная", Reply.SEPARATE),
+        (Q.SECOND, "это новая", Reply.SEPARATE),
+        (Q.SECOND, "не знаю", None),
+        (Q.CANCEL_TICKET, "да", Reply.YES),
+        (Q.CANCEL_TICKET, "да, отменяйте", Reply.YES),
+        (Q.CANCEL_TICKET, "отменить", Reply.YES),
+        (Q.CANCEL_TICKET, "нет, оставьте", Reply.NO),
+        (Q.CANCEL_TICKET, "не надо", Reply.NO),
+        (Q.CANCEL_TICKET, "не отменяйте", Reply.NO),
+        (Q.CANCEL_TICKET, "отменить?", None),
+        (Q.CANCEL_TICKET, "а когда придут?", None),
         (Q.KIND, "сломалось", TicketKind.INCIDENT),
         (Q.KIND, "что-то не работает", TicketKind.INCIDENT),
         (Q.KIND, "нужна помощь", TicketKind.REQUEST),
@@ -48,6 +78,7 @@ Q = Question
         (Q.SUMMARY, "отправить", Reply.YES),
         (Q.SUMMARY, "отправляй", Reply.YES),
         (Q.SUMMARY, "да", Reply.YES),
+        (Q.SUMMARY, "отправить?", None),  # asks, it does not agree
         (Q.SUMMARY, "отмена", Reply.CANCEL),
         (Q.SUMMARY, "не надо", Reply.CANCEL),
         (Q.SUMMARY, "ещё сканер не сканирует", None),
