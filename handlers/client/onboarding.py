@@ -147,14 +147,18 @@ async def start_plain(message: Message, state: FSMContext, actor: Actor, i18n: I
 async def name_confirmed(query: CallbackQuery, state: FSMContext) -> None:
     """The Telegram name is right: on to the phone number."""
     await query.answer()
-    await ask_phone(Pressed(query), state)
+    pressed = Pressed(query)
+    await pressed.drop_buttons()  # answered: the question's buttons go
+    await ask_phone(pressed, state)
 
 
 @router.callback_query(Registration.name, OnboardingCb.filter(F.action == "name_edit"))
 async def name_edit(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     await state.set_state(Registration.typing_name)
-    await Pressed(query).answer(_("How should we call you? Type your name."))
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
+    await pressed.answer(_("How should we call you? Type your name."))
 
 
 @router.message(Registration.name, ~F.text.startswith("/"))
