@@ -14,11 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.classification import CONFIDENCE_THRESHOLD, classify
+from domain.classification import classify
 from domain.enums import Category
 
 MAX_NAME_LENGTH = 100
 MAX_NAME_WORDS = 3
+# A text the classifier takes for a problem this surely ("зависает", "глючит") is no name;
+# names themselves score up to about 0.7 ("Олег Иванович" a request at 0.67).
+PROBLEM_CONFIDENCE = 0.8
 
 _YES = frozenset({"да", "ага", "угу", "верно", "правильно", "конечно", "точно", "yes",
                   "yep", "yeah", "right", "correct", "sure", "ok", "ок", "окей"})  # fmt: skip
@@ -87,7 +90,7 @@ def _name_in(text: str, *, strict: bool) -> str:
         result = classify(rest)
         if result.category_confidence >= 0.5 and result.category is not Category.OTHER:
             return ""
-        if result.confidence >= CONFIDENCE_THRESHOLD:
+        if result.confidence >= PROBLEM_CONFIDENCE:
             return ""
     if rest.islower():
         rest = " ".join(w[:1].upper() + w[1:] for w in words)

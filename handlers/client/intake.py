@@ -658,7 +658,7 @@ async def ask_topic(
 ) -> None:
     """The topics as buttons (typing one works too: "интернет", "это про почту")."""
     await state.set_state(Intake.topic)
-    buttons = [(category_name(c).capitalize(), cb(draft, "topic", c.value)) for c in TOPICS]
+    buttons = [(upper_first(category_name(c)), cb(draft, "topic", c.value)) for c in TOPICS]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     await say(
         message,
@@ -669,6 +669,11 @@ async def ask_topic(
         state=state,
         note=note,
     )
+
+
+def upper_first(text: str) -> str:
+    """ "принтер" → "Принтер" on a button; "1С" stays "1С"."""
+    return text[:1].upper() + text[1:]
 
 
 @router.callback_query(Intake.kind, IntakeCb.filter(F.action == "topics"))

@@ -77,6 +77,7 @@ Q = Question
         (Q.REQUEST_TYPE, "нужно купить новый ноутбук", RequestType.CHANGE),
         (Q.SUMMARY, "отправить", Reply.YES),
         (Q.SUMMARY, "отправляй", Reply.YES),
+        (Q.SUMMARY, "атправить", Reply.YES),  # as typed in a hurry
         (Q.SUMMARY, "да", Reply.YES),
         (Q.SUMMARY, "отправить?", None),  # asks, it does not agree
         (Q.SUMMARY, "отмена", Reply.CANCEL),

@@ -31,6 +31,8 @@ def name(text: str) -> NameReply:
         ("call me Ollie", name("Ollie")),
         ("а что это за бот?", UNCLEAR),
         ("не печатает принтер", UNCLEAR),  # a problem, not a name
+        ("зависает", UNCLEAR),
+        ("меня зовут Олег Иванович", name("Олег Иванович")),
         ("принтер", UNCLEAR),
         ("привет", UNCLEAR),
         ("Здравствуйте", UNCLEAR),
@@ -47,6 +49,7 @@ def test_an_answer_to_the_name_offered(text: str, reply: NameReply) -> None:
     ("text", "reply"),
     [
         ("Ольга", name("Ольга")),
+        ("Олег Иванович", name("Олег Иванович")),
         ("Иван Петров", name("Иван Петров")),
         ("меня зовут Ольга", name("Ольга")),
         ("да", UNCLEAR),  # asked for a name, "да" is none
