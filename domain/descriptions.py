@@ -19,13 +19,16 @@ import re
 import unicodedata
 
 from domain.classification import classify
-from domain.enums import Category
+from domain.enums import Category, TicketKind
 
 # The topic is stated (and kept) when the classifier is at least this sure of it.
 TOPIC_CONFIDENCE = 0.5
 # A text typed during the questions is another problem when the classifier is this sure it
 # is about another topic than the request's...
 ANOTHER_TOPIC_CONFIDENCE = 0.6
+# ...or this sure it is of another kind (a request while a breakdown is described), when it
+# begins as people add a second thing ("а ещё", "и также", "кстати")...
+ANOTHER_KIND_CONFIDENCE = 0.8
 # ...and it is a message of this many words: fewer tell too little ("почта"), more are the
 # continuation of a long description Telegram split into several messages.
 ANOTHER_PROBLEM_WORDS = (3, 60)
@@ -50,6 +53,11 @@ _VAGUE_WORDS = frozenset(
      "again", "nothing", "all", "please", "now", "сейчас", "случилось", "вас", "вы",
      "хелп", "алло", "эй"}
 )  # fmt: skip
+# How people begin a second thing: "а ещё …", "и также …", "кстати, …".
+_ALSO = re.compile(
+    r"^\W*(?:а|и|and)?\s*(?:ещ[её]|также|кроме того|кстати|помимо этого|also|by the way)\b",
+    re.IGNORECASE,
+)
 # Words that say plainly that what follows is a second problem.
 _ANOTHER_PHRASES = ("еще одна", "еще один", "еще проблема", "еще вопрос", "другая проблема",
                     "другой вопрос", "отдельн", "another problem", "another issue",
@@ -85,11 +93,13 @@ def topic_of(text: str) -> Category:
     return result.category if result.category_confidence >= TOPIC_CONFIDENCE else Category.OTHER
 
 
-def another_problem(text: str, topic: Category) -> bool:
-    """Whether `text`, typed while a request about `topic` is being written, is plainly
-    another problem: it says so ("ещё одна проблема", "отдельно"), or it is about another
-    topic the classifier is sure of while the request has a topic of its own (about no
-    topic yet, "не печатает принтер" explains "ничего не работает")."""
+def another_problem(text: str, topic: Category, kind: TicketKind | None = None) -> bool:
+    """Whether `text`, typed while a request about `topic` (of `kind`, when known) is being
+    written, is plainly another problem: it says so ("ещё одна проблема", "отдельно"); or
+    it is about another topic the classifier is sure of while the request has a topic of
+    its own (about no topic yet, "не печатает принтер" explains "ничего не работает"); or
+    it begins as a second thing does ("а ещё нужно поставить Zoom") and is surely of the
+    other kind."""
     words = _words(text)
     fewest, most = ANOTHER_PROBLEM_WORDS
     if not fewest <= len(words) <= most:
@@ -97,13 +107,18 @@ def another_problem(text: str, topic: Category) -> bool:
     joined = " ".join(words)
     if any(f" {p}" in f" {joined}" for p in _ANOTHER_PHRASES):
         return True
+    result = classify(text)
+    if (
+        kind is not None
+        and _ALSO.match(text)
+        and result.kind is not kind
+        and result.confidence >= ANOTHER_KIND_CONFIDENCE
+    ):
+        return True
     if topic is Category.OTHER:
         return False
-    result = classify(text)
-    return result.category_confidence >= ANOTHER_TOPIC_CONFIDENCE and result.category not in (
-        topic,
-        Category.OTHER,
-    )
+    surely = result.category_confidence >= ANOTHER_TOPIC_CONFIDENCE
+    return surely and result.category not in (topic, Category.OTHER)
 
 
 def on_its_own(text: str) -> str:

@@ -345,8 +345,11 @@ async def text_during_questions(
             await place_extra(message, state, draft, actor, uow, clock, notifier, separate=separate)
         else:
             await ask_second(message, state, draft)
+    elif answer is None and question is Question.KIND and bare_yes_or_no(text):
+        # "нет" to "Что у вас?" describes nothing: the question again, the text not added
+        await repeat_question(message, state, draft, note=_("Please choose one of the two."))
     elif answer is None:
-        if another_problem(text, draft.category):
+        if another_problem(text, draft.category, draft.kind or draft.guess):
             draft.extra, draft.extra_step = text.strip(), step or ""
             await ask_second(message, state, draft)
         else:
@@ -371,6 +374,11 @@ async def text_during_questions(
         await show_summary(message, state, draft, actor=actor, clock=clock)
     else:  # "отправить" on the summary
         await send_typed(message, state, draft, actor, uow, clock, notifier)
+
+
+def bare_yes_or_no(text: str) -> bool:
+    """ "да", "нет": an answer to a question that was not asked."""
+    return read_answer(Question.KIND_GUESS, text) in (Reply.YES, Reply.NO) and len(text) <= 12
 
 
 async def send_typed(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.descriptions import another_problem, on_its_own, says_what, topic_of
-from domain.enums import Category
+from domain.enums import Category, TicketKind
 
 C = Category
 
@@ -79,6 +79,26 @@ def test_another_problem_typed_during_the_questions(
     text: str, topic: Category, another: bool
 ) -> None:
     assert another_problem(text, topic) is another
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "kind", "another"),
+    [
+        # begun as a second thing, and surely of the other kind: asked about
+        ("а ещё нужно поставить Zoom новой сотруднице", C.SOFTWARE, TicketKind.INCIDENT, True),
+        ("а ещё нужно купить картридж", C.PRINTER, TicketKind.INCIDENT, True),
+        ("а ещё не открывается почта", C.EMAIL, TicketKind.REQUEST, True),
+        # more about the same breakdown
+        ("и ещё он мигает красным", C.PRINTER, TicketKind.INCIDENT, False),
+        ("а ещё горит красная лампа", C.PRINTER, TicketKind.INCIDENT, False),
+        # not begun as a second thing: the same topic, more words
+        ("нужно поставить Zoom новой сотруднице", C.SOFTWARE, TicketKind.INCIDENT, False),
+    ],
+)
+def test_a_second_thing_of_the_other_kind_is_another_problem(
+    text: str, topic: Category, kind: TicketKind, another: bool
+) -> None:
+    assert another_problem(text, topic, kind) is another
 
 
 @pytest.mark.parametrize(
