@@ -1309,10 +1309,13 @@ async def stale_button(
         await repeat_question(message, state, draft, note="")
 
 
-# Buttons that act from any message of the intake: its other buttons act only from the
-# message with the live question (an earlier card, e.g. a summary whose description was
-# replaced, would send what it no longer shows).
-ANYWHERE = frozenset({"cancel", "resume", "restart", "done"})
+# The buttons of the intake's questions and summary card: they act only from the message
+# with the live question (an earlier card, e.g. a summary whose description was replaced,
+# would send what it no longer shows). Others (cancel, resume, restart, done) act from
+# any message of the intake.
+ON_THE_QUESTION = frozenset(
+    {"kind", "topics", "topic", "impact", "scope", "rtype", "second", "back", "send", "edit"}
+)
 
 
 async def current(
@@ -1326,7 +1329,7 @@ async def current(
         return None
     pressed_on = query.message.message_id if query.message is not None else None
     if (
-        callback_data.action not in ANYWHERE
+        callback_data.action in ON_THE_QUESTION
         and draft.question_id is not None
         and pressed_on != draft.question_id
     ):
