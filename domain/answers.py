@@ -47,13 +47,14 @@ MAX_CHARACTERS = 60
 
 _YES = ("да", "ага", "угу", "верно", "правильно", "точно", "конечно", "yes", "yep", "right",
         "correct", "ок", "окей", "ok")  # fmt: skip
-_NO = ("нет", "неверно", "не так", "неправильно", "no", "wrong", "nope")
+_NO = ("нет", "неа", "нит", "неверно", "не так", "неправильно", "no", "wrong", "nope")
 _SEND = ("отправ", "атправ", "отпрв", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
 _CANCEL = ("отмен", "не надо", "не нужно", "cancel")
-_BROKEN = ("слома", "не работа", "не печата", "не включа", "не откры", "ошибк", "глюч",
-           "завис", "упал", "broken", "not working", "error", "doesnt work")  # fmt: skip
-_REQUEST = ("помощ", "помоч", "нужн", "надо", "установ", "настро", "заявк", "запрос", "help",
-            "need", "request", "install")  # fmt: skip
+_BROKEN = ("слома", "слама", "полом", "не работ", "не печата", "не включа", "не откры",
+           "ошибк", "глюч", "завис", "упал", "broken", "not working", "error",
+           "doesnt work")  # fmt: skip
+_REQUEST = ("помощ", "помоч", "памощ", "памоч", "просьб", "нужн", "надо", "установ", "настро",
+            "заявк", "запрос", "help", "need", "request", "install")  # fmt: skip
 _BLOCKED = ("не могу", "нельзя", "невозможно", "стоит", "встал", "нет", "no", "cannot", "cant",
             "stopped", "не работаю")  # fmt: skip
 _HAMPERED = ("трудно", "с трудом", "тяжело", "медленно", "тормоз", "мешает", "неудобно",
@@ -72,11 +73,13 @@ _NOT_REQUEST = ("не просьб", "не запрос", "не заявк", "н
 _BROKEN_NOUNS = ("полом", "инцидент", "авари")
 _REQUEST_NOUNS = ("просьб", "запрос", "заявк")
 # "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
-_KEEP = ("не отмен", "оставь", "оставит", "не надо", "не нужно", "передумал", "keep", "dont")
-_DO_CANCEL = ("отмен", "отзыва", "cancel")
+_KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
+         "передумал", "keep", "dont")  # fmt: skip
+_DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
 # "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
-_KEEP = ("не отмен", "оставь", "оставит", "не надо", "не нужно", "передумал", "keep", "dont")
-_DO_CANCEL = ("отмен", "отзыва", "cancel")
+_KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
+         "передумал", "keep", "dont")  # fmt: skip
+_DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
 # "Добавить к этой заявке или это отдельная?"
 _ADD = ("добав", "дабав", "к этой", "к той", "к первой", "в эту", "в ту", "эту же", "та же",
         "туда же", "вместе", "одна и та же", "то же самое", "одно и то же", "одна проблема",
@@ -105,6 +108,17 @@ _TOPICS: tuple[tuple[Category, tuple[str, ...]], ...] = (
                                        "купить", "workplace", "purchase", "buy")),
     (Category.SERVER, ("сервер", "server")),
     (Category.OTHER, ("друг", "проч", "ничего из", "other", "something else", "none")),
+)  # fmt: skip
+# The topics' own words, for a typo one letter off ("прнтер", "пачта", "тилефон").
+_TOPIC_WORDS: tuple[tuple[Category, str], ...] = (
+    (Category.PRINTER, "принтер"), (Category.PRINTER, "сканер"),
+    (Category.PRINTER, "картридж"), (Category.EMAIL, "почта"), (Category.EMAIL, "почту"),
+    (Category.INTERNET_NETWORK, "интернет"), (Category.COMPUTER_HARDWARE, "компьютер"),
+    (Category.COMPUTER_HARDWARE, "ноутбук"), (Category.COMPUTER_HARDWARE, "монитор"),
+    (Category.SOFTWARE, "программа"), (Category.SOFTWARE, "программы"),
+    (Category.PHONE, "телефон"), (Category.PHONE, "телефония"), (Category.SERVER, "сервер"),
+    (Category.SERVER, "сервак"), (Category.ACCOUNTS_ACCESS, "доступ"),
+    (Category.ACCOUNTS_ACCESS, "пароль"),
 )  # fmt: skip
 _SERVICE = ("помощ", "консульт", "настро", "рутин", "обычн", "help", "consult", "routine")
 _CHANGE = ("ново", "новы", "нова", "нову", "покуп", "закуп", "купить", "измен", "new",
@@ -153,6 +167,10 @@ def read_answer(question: Question, text: str) -> Answer | None:
     if question is Question.KIND:
         if len(said.split()) > 4:  # "и ещё почта не работает" tells more, it picks nothing
             return None
+        if _has(said, _NOT_BROKEN):  # "это не поломка"
+            return TicketKind.REQUEST
+        if _has(said, _NOT_REQUEST):
+            return TicketKind.INCIDENT
         broken, request = _has(said, _BROKEN), _has(said, _REQUEST)
         if broken != request:
             return TicketKind.INCIDENT if broken else TicketKind.REQUEST
@@ -205,4 +223,30 @@ def read_topic(text: str) -> Category | None:
     if not said or len(said.split()) > MAX_WORDS:
         return None
     named = [category for category, words in _TOPICS if _has(said, words)]
+    if not named:  # a typo: a word one letter off a topic's word
+        named = list(
+            dict.fromkeys(
+                category
+                for word in said.split()
+                if len(word) >= 4
+                for category, known in _TOPIC_WORDS
+                if _one_off(word, known)
+            )
+        )
     return named[0] if len(named) == 1 else None
+
+
+def _one_off(word: str, known: str) -> bool:
+    """The two words differ by one letter missing, extra, changed, or two swapped."""
+    if word == known or abs(len(word) - len(known)) > 1:
+        return word == known
+    if len(word) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        if len(diff) != 2 or diff[1] != diff[0] + 1:
+            return False
+        i = diff[0]
+        return word[i] == known[i + 1] and word[i + 1] == known[i]
+    short, long_ = (word, known) if len(word) < len(known) else (known, word)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

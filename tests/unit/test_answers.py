@@ -21,6 +21,7 @@ Q = Question
         (Q.KIND_GUESS, "yes", Reply.YES),
         (Q.KIND_GUESS, "и ещё почта не работает", None),
         (Q.KIND_GUESS, "верно?", None),  # a question agrees to nothing
+        (Q.KIND_GUESS, "неа", Reply.NO),
         (Q.KIND_GUESS, "тема другая", Reply.TOPIC),
         (Q.KIND_GUESS, "нет, тема не та", Reply.TOPIC),
         (Q.KIND_GUESS, "это не поломка, а просьба", TicketKind.REQUEST),
@@ -34,6 +35,12 @@ Q = Question
         (Q.TOPIC, "принтер", Category.PRINTER),
         (Q.TOPIC, "другое", Category.OTHER),
         (Q.TOPIC, "принтер и почта", None),  # two topics: which one?
+        (Q.TOPIC, "прнтер", Category.PRINTER),  # a letter missing, changed, swapped
+        (Q.TOPIC, "пачта", Category.EMAIL),
+        (Q.TOPIC, "тилефон", Category.PHONE),
+        (Q.TOPIC, "програма", Category.SOFTWARE),
+        (Q.TOPIC, "интренет", Category.INTERNET_NETWORK),
+        (Q.TOPIC, "дочка", None),
         (Q.TOPIC, "не знаю", None),
         (Q.SECOND, "добавить", Reply.ADD),
         (Q.SECOND, "дабавь", Reply.ADD),
@@ -49,11 +56,18 @@ Q = Question
         (Q.CANCEL_TICKET, "не надо", Reply.NO),
         (Q.CANCEL_TICKET, "не отменяйте", Reply.NO),
         (Q.CANCEL_TICKET, "отменить?", None),
+        (Q.CANCEL_TICKET, "атменить", Reply.YES),
+        (Q.CANCEL_TICKET, "не нада", Reply.NO),
         (Q.CANCEL_TICKET, "а когда придут?", None),
         (Q.KIND, "сломалось", TicketKind.INCIDENT),
         (Q.KIND, "что-то не работает", TicketKind.INCIDENT),
         (Q.KIND, "нужна помощь", TicketKind.REQUEST),
         (Q.KIND, "хз", None),
+        (Q.KIND, "сламалось", TicketKind.INCIDENT),  # typed in a hurry
+        (Q.KIND, "не работет", TicketKind.INCIDENT),
+        (Q.KIND, "нужна памощь", TicketKind.REQUEST),
+        (Q.KIND, "просьба", TicketKind.REQUEST),
+        (Q.KIND, "это не поломка", TicketKind.REQUEST),
         (Q.KIND, "и ещё почта не работает", None),  # more of the description
         (Q.IMPACT, "нет работа стоит", WorkImpact.BLOCKED),
         (Q.IMPACT, "не могу", WorkImpact.BLOCKED),
