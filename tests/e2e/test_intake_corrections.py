@@ -323,3 +323,34 @@ async def test_works_as_a_question_does_not_close_the_ticket(desk: Desk):
     await anna.send("работает?")
     await anna.wait_for_message()
     assert await ticket_status(desk, number) is TicketStatus.RESOLVED
+
+
+# --- old and forged buttons -----------------------------------------------------------------
+
+
+async def test_forged_topic_and_cancel_buttons_change_nothing(desk: Desk):
+    from handlers.ui.callbacks import IntakeCb, TicketCb
+    from tests.e2e.test_conversation import card_of, take
+
+    anna, engineer, _manager = await staff_world(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Тема другая")
+    await shown(anna, "Выберите тему")
+    topics = anna.last_bot_message
+    intake = IntakeCb.unpack(topics.inline_button("Принтер")["callback_data"]).intake
+    forged = IntakeCb(intake=intake, action="topic", value="no-such-topic").pack()
+    answer = await (await anna.press_with_data(topics, forged)).wait_answered()
+    assert "не действует" in (answer.text or "")
+    await anna.press("Почта")  # the real one still works
+    await shown(anna, "Можете сейчас работать?")
+
+    await anna.send("/cancel")
+    number = await send_ticket(anna)
+    await take(desk, engineer, await card_of(desk, number))
+    await anna.command("status", str(number))
+    card = await anna.wait_for_message(contains="Статус")
+    yes = TicketCb(ticket=number, action="cancel_yes").pack()
+    refused = await (await anna.press_with_data(card, yes)).wait_answered()
+    assert "Работа уже началась" in (refused.text or "")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
