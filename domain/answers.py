@@ -3,8 +3,8 @@
 People answer "Можете сейчас работать?" with "нет, всё стоит" rather than pressing «Нет,
 работа стоит», and "отправляй" rather than «✅ Отправить». `read_answer` maps such a text to
 the option it names, or None when it names none (then the text adds to the description).
-Pure and table-tested; the words are Russian and English, with the usual typos tolerated by
-matching word beginnings.
+A question ("отправить?", "верно?") agrees to nothing. Pure and table-tested; the words are
+Russian and English, with the usual typos tolerated by matching word beginnings.
 """
 
 from __future__ import annotations
@@ -13,26 +13,32 @@ import re
 import unicodedata
 from enum import StrEnum
 
-from domain.enums import RequestType, Scope, TicketKind, WorkImpact
+from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 
 class Question(StrEnum):
-    KIND_GUESS = "kind_guess"  # "Похоже, что-то сломалось. Верно?"
+    KIND_GUESS = "kind_guess"  # "Похоже, что-то сломалось. Тема: принтер. Верно?"
+    TOPIC = "topic"  # "Какая тема?"
     KIND = "kind"  # "Что у вас?": broken, or help/a change
     IMPACT = "impact"  # "Можете сейчас работать?"
     SCOPE = "scope"  # "Кого это затрагивает?"
     REQUEST_TYPE = "request_type"  # help/routine, or something new/a purchase
     SUMMARY = "summary"  # the card: send or cancel
     EMERGENCY = "emergency"  # after hours: "call the on-duty engineer now?" yes, or wait
+    SECOND = "second"  # "Добавить к этой заявке или это отдельная?"
+    CANCEL_TICKET = "cancel_ticket"  # "Отменить заявку №5?": yes or no
 
 
 class Reply(StrEnum):
     YES = "yes"  # the guess is right / send it / call now
     NO = "no"  # the guess is wrong / it can wait until the morning
+    TOPIC = "topic"  # the guessed topic is wrong
+    ADD = "add"  # the second problem adds to this request
+    SEPARATE = "separate"  # the second problem is a separate request
     CANCEL = "cancel"
 
 
-Answer = Reply | TicketKind | WorkImpact | Scope | RequestType
+Answer = Reply | TicketKind | WorkImpact | Scope | RequestType | Category
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -42,15 +48,16 @@ MAX_CHARACTERS = 60
 
 _YES = ("да", "ага", "угу", "верно", "правильно", "точно", "конечно", "yes", "yep", "right",
         "correct", "ок", "окей", "ok")  # fmt: skip
-_NO = ("нет", "неверно", "не так", "неправильно", "no", "wrong", "nope")
-_SEND = ("отправ", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
+_NO = ("нет", "неа", "нит", "неверно", "не так", "неправильно", "no", "wrong", "nope")
+_SEND = ("отправ", "атправ", "отпрв", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
 _WAITS = ("подожд", "подожде", "до утра", "утром", "wait", "morning")
 _CALL = ("вызыва", "вызови", "вызвать", "срочно", "сейчас", "call", "now", "urgent")
 _CANCEL = ("отмен", "не надо", "не нужно", "cancel")
-_BROKEN = ("слома", "не работа", "не печата", "не включа", "не откры", "ошибк", "глюч",
-           "завис", "упал", "broken", "not working", "error", "doesnt work")  # fmt: skip
-_REQUEST = ("помощ", "помоч", "нужн", "надо", "установ", "настро", "заявк", "запрос", "help",
-            "need", "request", "install")  # fmt: skip
+_BROKEN = ("слома", "слама", "полом", "не работ", "не печата", "не включа", "не откры",
+           "ошибк", "глюч", "завис", "упал", "broken", "not working", "error",
+           "doesnt work")  # fmt: skip
+_REQUEST = ("помощ", "помоч", "памощ", "памоч", "просьб", "нужн", "надо", "установ", "настро",
+            "заявк", "запрос", "help", "need", "request", "install")  # fmt: skip
 _BLOCKED = ("не могу", "нельзя", "невозможно", "стоит", "встал", "нет", "no", "cannot", "cant",
             "stopped", "не работаю")  # fmt: skip
 _HAMPERED = ("трудно", "с трудом", "тяжело", "медленно", "тормоз", "мешает", "неудобно",
@@ -61,6 +68,61 @@ _SEVERAL = ("несколько", "коллег", "пару", "пара", "дв�
             "several", "colleagues", "few")  # fmt: skip
 _COMPANY = ("весь офис", "все", "всех", "всю", "вся компания", "всю компанию", "всем",
             "офис", "компан", "everyone", "whole office", "all", "company")  # fmt: skip
+# The guess is wrong about the topic, or about the kind ("это не поломка, а просьба").
+_WRONG_TOPIC = ("тема", "тему", "теме", "темы", "topic", "subject")
+_NOT_BROKEN = ("не полом", "не слома", "не инцидент", "не авари", "ничего не слома",
+               "not broken", "nothing broken", "not an incident")  # fmt: skip
+_NOT_REQUEST = ("не просьб", "не запрос", "не заявк", "не помощ", "not a request")
+_BROKEN_NOUNS = ("полом", "инцидент", "авари")
+_REQUEST_NOUNS = ("просьб", "запрос", "заявк")
+# "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
+_KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
+         "передумал", "keep", "dont")  # fmt: skip
+_DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
+# "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
+_KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
+         "передумал", "keep", "dont")  # fmt: skip
+_DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
+# "Добавить к этой заявке или это отдельная?"
+_ADD = ("добав", "дабав", "к этой", "к той", "к первой", "в эту", "в ту", "эту же", "та же",
+        "туда же", "вместе", "одна и та же", "то же самое", "одно и то же", "одна проблема",
+        "к заявке", "add", "same", "this one", "together")  # fmt: skip
+_SEPARATE = ("отдельн", "атдельн", "отдел", "нова", "нову", "новая", "другая", "другую",
+             "вторая", "вторую", "разные", "separate", "new", "another", "second",
+             "different")  # fmt: skip
+# The topics as people name them.
+_TOPICS: tuple[tuple[Category, tuple[str, ...]], ...] = (
+    (Category.PRINTER, ("принт", "принтр", "печат", "мфу", "сканер", "скан", "картридж",
+                        "printer", "print", "scanner")),
+    (Category.ONE_C, ("1с", "1c", "одинэс", "1ск", "1ска", "1ске")),
+    (Category.EMAIL, ("почт", "email", "e mail", "mail", "outlook", "аутлук", "письм")),
+    (Category.INTERNET_NETWORK, ("интер", "интир", "инет", "сеть", "сети", "сетев", "wifi",
+                                 "wi fi", "вайфай", "вай фай", "vpn", "впн", "network",
+                                 "internet")),
+    (Category.COMPUTER_HARDWARE, ("компьют", "компут", "комп", "ноутбук", "ноут", "монитор",
+                                  "клавиатур", "мышь", "мышк", "пк", "computer", "laptop",
+                                  "monitor", "keyboard", "hardware")),
+    (Category.ACCOUNTS_ACCESS, ("учетн", "учетк", "доступ", "парол", "логин", "account",
+                                "access", "password", "login")),
+    (Category.SOFTWARE, ("программ", "прога", "прогу", "софт", "приложен", "software",
+                         "program", "app")),
+    (Category.PHONE, ("телефон", "тел", "звонк", "атс", "phone", "call")),
+    (Category.NEW_WORKPLACE_PURCHASE, ("рабочее место", "рабочего места", "закуп", "покуп",
+                                       "купить", "workplace", "purchase", "buy")),
+    (Category.SERVER, ("сервер", "server")),
+    (Category.OTHER, ("друг", "проч", "ничего из", "other", "something else", "none")),
+)  # fmt: skip
+# The topics' own words, for a typo one letter off ("прнтер", "пачта", "тилефон").
+_TOPIC_WORDS: tuple[tuple[Category, str], ...] = (
+    (Category.PRINTER, "принтер"), (Category.PRINTER, "сканер"),
+    (Category.PRINTER, "картридж"), (Category.EMAIL, "почта"), (Category.EMAIL, "почту"),
+    (Category.INTERNET_NETWORK, "интернет"), (Category.COMPUTER_HARDWARE, "компьютер"),
+    (Category.COMPUTER_HARDWARE, "ноутбук"), (Category.COMPUTER_HARDWARE, "монитор"),
+    (Category.SOFTWARE, "программа"), (Category.SOFTWARE, "программы"),
+    (Category.PHONE, "телефон"), (Category.PHONE, "телефония"), (Category.SERVER, "сервер"),
+    (Category.SERVER, "сервак"), (Category.ACCOUNTS_ACCESS, "доступ"),
+    (Category.ACCOUNTS_ACCESS, "пароль"),
+)  # fmt: skip
 _SERVICE = ("помощ", "консульт", "настро", "рутин", "обычн", "help", "consult", "routine")
 _CHANGE = ("ново", "новы", "нова", "нову", "покуп", "закуп", "купить", "измен", "new",
            "purchase", "buy", "change")  # fmt: skip
@@ -86,23 +148,39 @@ def read_answer(question: Question, text: str) -> Answer | None:
     said = _normal(text)
     if not said or len(said.split()) > MAX_WORDS or len(text) > MAX_CHARACTERS:
         return None
+    if question is Question.CANCEL_TICKET:  # here "отменить" is the yes
+        if _has(said, _KEEP) or _has(said, _NO):
+            return Reply.NO
+        yes = _has(said, _YES) or _has(said, _DO_CANCEL)
+        return Reply.YES if yes and "?" not in text else None
     if question is Question.EMERGENCY:  # "не надо" here means "do not call", not "cancel"
         if _has(said, ("отмен", "cancel")):
             return Reply.CANCEL
         if _has(said, _NO) or _has(said, _WAITS) or _has(said, ("не надо", "не нужно")):
             return Reply.NO
-        return Reply.YES if _has(said, _YES) or _has(said, _CALL) else None
+        call = _has(said, _YES) or _has(said, _CALL)
+        return Reply.YES if call and "?" not in text else None
     if _has(said, _CANCEL):
         return Reply.CANCEL
+    asks = "?" in text  # "отправить?" asks, it does not agree
     if question is Question.SUMMARY:
-        return Reply.YES if _has(said, _SEND) else None
+        return Reply.YES if _has(said, _SEND) and not asks else None
     if question is Question.KIND_GUESS:
-        if _has(said, _NO):
-            return Reply.NO
-        return Reply.YES if _has(said, _YES) else None
+        return _guess_corrected(said, asks)
+    if question is Question.TOPIC:
+        return read_topic(said)
+    if question is Question.SECOND:
+        add, separate = _has(said, _ADD), _has(said, _SEPARATE)
+        if add != separate:
+            return Reply.ADD if add else Reply.SEPARATE
+        return None
     if question is Question.KIND:
         if len(said.split()) > 4:  # "и ещё почта не работает" tells more, it picks nothing
             return None
+        if _has(said, _NOT_BROKEN):  # "это не поломка"
+            return TicketKind.REQUEST
+        if _has(said, _NOT_REQUEST):
+            return TicketKind.INCIDENT
         broken, request = _has(said, _BROKEN), _has(said, _REQUEST)
         if broken != request:
             return TicketKind.INCIDENT if broken else TicketKind.REQUEST
@@ -130,3 +208,55 @@ def read_answer(question: Question, text: str) -> Answer | None:
         if service != change:
             return RequestType.SERVICE if service else RequestType.CHANGE
     return None
+
+
+def _guess_corrected(said: str, asks: bool) -> Answer | None:
+    """An answer to "Похоже, что-то сломалось. Тема: принтер. Верно?": yes, no, the topic is
+    wrong, or the kind it really is ("это не поломка, а просьба")."""
+    if _has(said, _WRONG_TOPIC):
+        return Reply.TOPIC
+    if _has(said, _NOT_BROKEN):
+        return TicketKind.REQUEST
+    if _has(said, _NOT_REQUEST):
+        return TicketKind.INCIDENT
+    broken, request = _has(said, _BROKEN_NOUNS), _has(said, _REQUEST_NOUNS)
+    if broken != request:
+        return TicketKind.INCIDENT if broken else TicketKind.REQUEST
+    if _has(said, _NO):
+        return Reply.NO
+    return Reply.YES if _has(said, _YES) and not asks else None
+
+
+def read_topic(text: str) -> Category | None:
+    """The one topic a short text names ("интернет", "это про почту", "1ска"), or None."""
+    said = _normal(text)
+    if not said or len(said.split()) > MAX_WORDS:
+        return None
+    named = [category for category, words in _TOPICS if _has(said, words)]
+    if not named:  # a typo: a word one letter off a topic's word
+        named = list(
+            dict.fromkeys(
+                category
+                for word in said.split()
+                if len(word) >= 4
+                for category, known in _TOPIC_WORDS
+                if _one_off(word, known)
+            )
+        )
+    return named[0] if len(named) == 1 else None
+
+
+def _one_off(word: str, known: str) -> bool:
+    """The two words differ by one letter missing, extra, changed, or two swapped."""
+    if word == known or abs(len(word) - len(known)) > 1:
+        return word == known
+    if len(word) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        if len(diff) != 2 or diff[1] != diff[0] + 1:
+            return False
+        i = diff[0]
+        return word[i] == known[i + 1] and word[i + 1] == known[i]
+    short, long_ = (word, known) if len(word) < len(known) else (known, word)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

@@ -16,6 +16,8 @@ that hear of it.
 - Whoever has the ticket hears of the client's comments and its SLA warnings (while
   nobody has it, the first line does); a ticket put on somebody by somebody else is
   news to them.
+- A ticket the employee cancels is news to the personal manager who heard of it (its
+  priority was one they hear of) and to whoever has it.
 - The leads hear of every breach. The on-duty engineer (or whoever a page goes up to)
   is paged; every copy of the page is edited to say who acknowledged it, and all of them
   hear when the ticket is cancelled. A manager paged about an after-hours emergency gets
@@ -120,8 +122,11 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
             return (_THREAD,) if old is TicketStatus.CLOSED else ()  # its topic opens again
         case ev.TicketReopened():
             return (_THREAD, Audience.MANAGER)
-        case ev.TicketCancelled(by_employee=by_employee):
-            return (_THREAD, Audience.PAGED, *(() if by_employee else employee))
+        case ev.TicketCancelled(by_employee=True):
+            assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
+            return (_THREAD, Audience.PAGED, *manager, *assignee)
+        case ev.TicketCancelled():  # by support: the employee hears why
+            return (_THREAD, Audience.PAGED, *employee)
         case ev.TicketRated(score=score):
             return (_THREAD, *((Audience.MANAGER,) if score <= LOW_RATING_UP_TO else ()))
         case ev.SlaWarning():

@@ -45,7 +45,7 @@ class Gist(StrEnum):
     YES = "yes"  # "да", "конечно", "можно": an answer to a yes-or-no question
     OK = "ok"  # "ок", "хорошо", "понятно": heard, nothing more
     EMOJI = "emoji"  # no words at all: "👍", "))"
-    WORKS = "works"  # "заработало", "всё работает, спасибо"
+    WORKS = "works"  # "заработало", "всё работает, спасибо" (not "работает?": a question)
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
@@ -107,6 +107,8 @@ def gist_of(text: str) -> Gist:
     if any(phrase in joined for phrase in _STILL_PHRASES):
         return Gist.STILL_FAILS
     works = any(_starts(w, _WORKS) for w in words) or any(p in joined for p in _WORKS_PHRASES)
+    if works and "?" in text:  # "работает?", "всё ок?": a question, not a confirmation
+        return Gist.CONTENT
     if works and negated and len(words) <= 4:  # "не работает", "нет, всё ещё не работает"
         return Gist.STILL_FAILS
     if works and not negated and len(words) <= 8 and not _RESERVATIONS & set(words):

@@ -1,7 +1,9 @@
 """The intake: from the first words of a worried employee to a registered ticket.
 
-describe → kind (what I understood, or a plain question) → impact and scope (incident)
-or request type → summary card → send. Every step has Back; /cancel works anywhere.
+describe (asked what happened when the first words name nothing) → kind and topic (what I
+understood, each correctable, or a plain question) → impact and scope (incident) or request
+type → summary card → send. Every step has Back; /cancel works anywhere. Another problem
+typed meanwhile is asked about: added to this request, or registered separately after it.
 Files (photos, screenshots, documents, voice) are welcome at any step before sending.
 A pressed answer is acknowledged (the button's spinner stops) once the next question is on
 screen: the step's state changes are then written together, before the bot speaks.
@@ -26,6 +28,7 @@ from aiogram.utils.i18n import gettext as _
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
 from domain.answers import Question, Reply, read_answer
+from domain.descriptions import another_problem, on_its_own, says_what, topic_of
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
 from domain.paging import (
@@ -119,9 +122,11 @@ async def start_with(
     clock: Clock,
     description: str,
     attachments: Sequence[Attachment],
+    *,
+    note: str = "",
 ) -> None:
     """A new intake from what the person already wrote (and sent): the description and
-    files are there, the questions follow."""
+    files are there, the questions follow (below `note`, when there is one)."""
     draft = await start_intake(state, clock)
     draft.attachments = list(attachments[:MAX_FILES])
     # The person's own message, unless a button (on the bot's message) brought it here.
@@ -140,7 +145,7 @@ async def start_with(
         return
     await draft.save(state)
     if draft.description:
-        await ask_kind(message, state, draft)
+        await ask_kind(message, state, draft, note=note)
     elif attachments:
         await ask_for_words(message, draft)
     else:
@@ -282,6 +287,10 @@ async def repeat_question(
     step = await state.get_state()
     if step == Intake.kind.state:
         await ask_kind(message, state, draft, note=note)
+    elif step == Intake.topic.state:
+        await ask_topic(message, state, draft, edit=False, note=note)
+    elif step == Intake.second.state:
+        await ask_second(message, state, draft, note=note)
     elif step == Intake.impact.state:
         await ask_impact(message, state, draft, edit=False, note=note)
     elif step == Intake.scope.state:
@@ -291,6 +300,8 @@ async def repeat_question(
 
 
 QUESTIONS = {
+    Intake.topic.state: Question.TOPIC,
+    Intake.second.state: Question.SECOND,
     Intake.impact.state: Question.IMPACT,
     Intake.scope.state: Question.SCOPE,
     Intake.request_type.state: Question.REQUEST_TYPE,
@@ -302,11 +313,13 @@ QUESTIONS = {
 @router.message(
     StateFilter(
         Intake.kind,
+        Intake.topic,
         Intake.impact,
         Intake.scope,
         Intake.request_type,
         Intake.summary,
         Intake.emergency,
+        Intake.second,
     ),
     F.text,
     ~F.text.startswith("/"),
@@ -319,26 +332,49 @@ async def text_during_questions(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    """A typed answer to the question ("да", "нет, всё стоит", "только я", "отправить") works
-    as its button; anything else adds to the description."""
+    """A typed answer to the question ("да", "нет, всё стоит", "только я", "отправить", "тема
+    другая", "интернет", "отдельная") works as its button; another problem is asked about;
+    anything else adds to the description."""
     draft = await IntakeDraft.load(state)
     step = await state.get_state()
+    text = message.text or ""
     question = QUESTIONS.get(step or "") or (Question.KIND_GUESS if draft.guess else Question.KIND)
-    answer = read_answer(question, message.text or "")
+    answer = read_answer(question, text)
     if answer is None and question is Question.KIND_GUESS:  # "сломалось" to "верно?"
-        answer = read_answer(Question.KIND, message.text or "")
-    if answer is None:
-        await add_to_description(message, state, draft, actor, clock)
-    elif answer is Reply.CANCEL:
+        answer = read_answer(Question.KIND, text)
+    if answer is Reply.CANCEL:
         await state.clear()
         await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
+    elif question is Question.TOPIC:
+        if isinstance(answer, Category):
+            await take_topic(message, state, draft, answer, edit=False)
+        else:
+            note = _("I did not recognise the topic. Please choose it below.")
+            await ask_topic(message, state, draft, edit=False, note=note)
+    elif question is Question.SECOND:
+        if answer in (Reply.ADD, Reply.SEPARATE):
+            separate = answer is Reply.SEPARATE
+            await place_extra(message, state, draft, actor, uow, clock, notifier, separate=separate)
+        else:
+            await ask_second(message, state, draft)
+    elif answer is None and question is Question.KIND and bare_yes_or_no(text):
+        # "нет" to "Что у вас?" describes nothing: the question again, the text not added
+        await repeat_question(message, state, draft, note=_("Please choose one of the two."))
+    elif answer is None:
+        if another_problem(text, draft.category, draft.kind or draft.guess):
+            draft.extra, draft.extra_step = text.strip(), step or ""
+            await ask_second(message, state, draft)
+        else:
+            await add_to_description(message, state, draft, actor, clock)
     elif isinstance(answer, TicketKind):
         await take_kind(message, state, draft, answer, edit=False)
+    elif answer is Reply.TOPIC:
+        await ask_topic(message, state, draft, edit=False)
+    elif question is Question.KIND_GUESS and answer is Reply.NO:
+        await guess_wrong(message, state, draft, edit=False)
     elif question is Question.KIND_GUESS:
         assert draft.guess is not None
-        guess = draft.guess
-        other = TicketKind.REQUEST if guess is TicketKind.INCIDENT else TicketKind.INCIDENT
-        await take_kind(message, state, draft, guess if answer is Reply.YES else other, edit=False)
+        await take_kind(message, state, draft, draft.guess, edit=False)
     elif isinstance(answer, WorkImpact):
         await take_impact(message, state, draft, answer, edit=False)
     elif isinstance(answer, Scope | RequestType):
@@ -362,23 +398,43 @@ async def text_during_questions(
         )
         if outcome is not None:
             await announce(message, outcome, actor, uow, clock)
+            await start_queued(message, state, clock, draft)
     elif actor.client is not None and needs_confirmation(
         actor.client, draft.ticket_draft().priority, at=clock.now()
     ):  # "отправить" on the summary of a call that would be billed: confirm it first
         await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:  # "отправить" on the summary
-        outcome = await register(
-            state,
-            draft,
-            actor,
-            uow,
-            clock,
-            notifier,
-            emergency=False,
-            on_error=lambda exc: message.answer(exc.message),
-        )
-        if outcome is not None:
-            await announce(message, outcome, actor, uow, clock)
+        await send_typed(message, state, draft, actor, uow, clock, notifier)
+
+
+def bare_yes_or_no(text: str) -> bool:
+    """ "да", "нет": an answer to a question that was not asked."""
+    return read_answer(Question.KIND_GUESS, text) in (Reply.YES, Reply.NO) and len(text) <= 12
+
+
+async def send_typed(
+    message: Message,
+    state: FSMContext,
+    draft: IntakeDraft,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """ "Отправить" typed on the summary: as its button (never an emergency)."""
+    outcome = await register(
+        state,
+        draft,
+        actor,
+        uow,
+        clock,
+        notifier,
+        emergency=False,
+        on_error=lambda exc: message.answer(exc.message),
+    )
+    if outcome is not None:
+        await announce(message, outcome, actor, uow, clock)
+        await start_queued(message, state, clock, draft)
 
 
 @router.edited_message(StateFilter(Intake), F.text | F.caption)
@@ -399,6 +455,126 @@ async def description_edited(
         await show_summary(message, state, draft, actor=actor, clock=clock)
 
 
+# --- another problem typed in the middle ---------------------------------------------------
+
+
+async def ask_second(
+    message: Message | Pressed, state: FSMContext, draft: IntakeDraft, *, note: str = ""
+) -> None:
+    """ "Добавить к этой заявке или это отдельная?" about the text kept in `draft.extra`."""
+    await state.set_state(Intake.second)
+    await draft.save(state)
+    quoted = draft.extra if len(draft.extra) <= 200 else draft.extra[:200] + "…"
+    await say(
+        message,
+        draft,
+        _(
+            "This sounds like another problem:\n«{text}»\n\nAdd it to this request, or is it a "
+            "separate one?"
+        ).format(text=escape(quoted)),
+        inline(
+            [(_("Add to this request"), cb(draft, "second", "add"))],
+            [(_("A separate request"), cb(draft, "second", "separate"))],
+        ),
+        edit=False,
+        state=state,
+        note=note,
+    )
+
+
+@router.callback_query(Intake.second, IntakeCb.filter(F.action == "second"))
+async def second_placed(
+    query: CallbackQuery,
+    callback_data: IntakeCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
+        return
+    await query.answer()
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
+    await place_extra(
+        pressed,
+        state,
+        draft,
+        actor,
+        uow,
+        clock,
+        notifier,
+        separate=callback_data.value == "separate",
+    )
+
+
+async def place_extra(
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    *,
+    separate: bool,
+) -> None:
+    """Added: it joins the description and the interrupted question comes back. Separate:
+    on the summary the first request is registered at once and the second begins; earlier,
+    the first one's questions go on and the second begins when it is sent."""
+    text, step = draft.extra, draft.extra_step or Intake.kind.state
+    draft.extra, draft.extra_step = "", ""
+    await state.set_state(step)
+    if not separate:
+        combined = f"{draft.description}\n{text}".strip()
+        note = _("Added to the description.")
+        if len(combined) > intake.MAX_DESCRIPTION_LENGTH:
+            note = _(
+                "The description would be too long (at most {limit} characters); "
+                "this part was not added."
+            ).format(limit=intake.MAX_DESCRIPTION_LENGTH)
+        else:
+            draft.description = combined
+        await draft.save(state)
+        if step == Intake.summary.state:
+            await show_summary(message, state, draft, actor=actor, clock=clock)
+        else:
+            await repeat_question(message, state, draft, note=note)
+        return
+    if step == Intake.summary.state:
+        if actor.client is not None and needs_confirmation(
+            actor.client, draft.ticket_draft().priority, at=clock.now()
+        ):  # sending it would call someone at night: that is asked first, the second waits
+            draft.queued = f"{draft.queued}\n{text}".strip()
+            await draft.save(state)
+            await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
+            return
+        outcome = await register(
+            state,
+            draft,
+            actor,
+            uow,
+            clock,
+            notifier,
+            emergency=False,
+            on_error=lambda exc: message.answer(exc.message),
+        )
+        if outcome is not None:
+            await announce(message, outcome, actor, uow, clock)
+            await start_separate(message, state, clock, text)
+        return
+    draft.queued = f"{draft.queued}\n{text}".strip()
+    await draft.save(state)
+    await repeat_question(
+        message,
+        state,
+        draft,
+        note=_("Fine: it will be a separate request, right after this one is sent."),
+    )
+
+
 # --- the questions --------------------------------------------------------------------------
 
 
@@ -410,8 +586,12 @@ async def ask_kind(
     edit: bool = False,
     note: str = "",
 ) -> None:
+    if not draft.attachments and not draft.asked_what and not says_what(draft.description):
+        await ask_what_happened(message, state, draft, edit=edit)
+        return
     result = classify(draft.description)
-    draft.category = result.category
+    if not draft.topic_fixed:  # a topic the person chose stays
+        draft.category = topic_of(draft.description)
     await state.set_state(Intake.kind)
     # What the classification is sure of now; a guess from an earlier description goes.
     draft.guess = result.kind if result.is_confident else None
@@ -422,14 +602,16 @@ async def ask_kind(
             if result.kind is TicketKind.INCIDENT
             else _("Looks like you need help or a change.")
         )
-        if result.category is not Category.OTHER:
-            text += "\n" + _("Topic: {category}").format(category=category_name(result.category))
+        if draft.category is not Category.OTHER:
+            text += "\n" + _("Topic: {category}").format(category=category_name(draft.category))
         text += "\n\n" + _("Is that right?")
         other = TicketKind.REQUEST if result.kind is TicketKind.INCIDENT else TicketKind.INCIDENT
         rows = [
             [(_("Yes, right"), cb(draft, "kind", result.kind.value))],
             [(kind_switch_text(other), cb(draft, "kind", other.value))],
         ]
+        if draft.category is not Category.OTHER:
+            rows.append([(_("The topic is different"), cb(draft, "topics"))])
     else:
         text = _("What is it?")
         rows = [
@@ -441,9 +623,147 @@ async def ask_kind(
 
 
 def kind_switch_text(kind: TicketKind) -> str:
+    """The button that corrects the kind guessed (the other one is `kind`)."""
     if kind is TicketKind.INCIDENT:
-        return _("No, something is broken")
-    return _("No, I need help or a change")
+        return _("It is not a request: something is broken")
+    return _("It is not a breakdown but a request")
+
+
+WHAT_HAPPENED = N_(
+    "What happened? Describe it in a few words, for example: «the printer does not print» "
+    "or «please install a program»."
+)
+
+
+async def ask_what_happened(
+    message: Message | Pressed, state: FSMContext, draft: IntakeDraft, *, edit: bool
+) -> None:
+    """ "Помогите", "срочно", "не работает" name nothing: ask what is wrong, once, before
+    anything is guessed; the next words describe it."""
+    draft.asked_what = True
+    draft.description, draft.desc_message_id = "", None
+    await state.set_state(Intake.describe)
+    await draft.save(state)
+    await say(
+        message,
+        draft,
+        _(WHAT_HAPPENED),
+        inline(back_cancel_row(None, cb(draft, "cancel"))),
+        edit=edit,
+        state=state,
+    )
+
+
+async def guess_wrong(
+    message: Message | Pressed, state: FSMContext, draft: IntakeDraft, *, edit: bool
+) -> None:
+    """ "Нет" to what was understood: with a topic stated, ask which part is wrong (the kind
+    or the topic); without one, the kind was wrong."""
+    assert draft.guess is not None
+    other = TicketKind.REQUEST if draft.guess is TicketKind.INCIDENT else TicketKind.INCIDENT
+    if draft.category is Category.OTHER:
+        await take_kind(message, state, draft, other, edit=edit)
+        return
+    await state.set_state(Intake.kind)
+    await say(
+        message,
+        draft,
+        _("What is not right: what happened, or the topic?"),
+        inline(
+            [(kind_switch_text(other), cb(draft, "kind", other.value))],
+            [(_("The topic is different"), cb(draft, "topics"))],
+            back_cancel_row(cb(draft, "back", "kind"), cb(draft, "cancel")),
+        ),
+        edit=edit,
+        state=state,
+    )
+
+
+TOPICS = (
+    Category.PRINTER,
+    Category.ONE_C,
+    Category.EMAIL,
+    Category.INTERNET_NETWORK,
+    Category.COMPUTER_HARDWARE,
+    Category.ACCOUNTS_ACCESS,
+    Category.SOFTWARE,
+    Category.PHONE,
+    Category.SERVER,
+    Category.NEW_WORKPLACE_PURCHASE,
+    Category.OTHER,
+)
+
+
+async def ask_topic(
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    *,
+    edit: bool = True,
+    note: str = "",
+) -> None:
+    """The topics as buttons (typing one works too: "интернет", "это про почту")."""
+    await state.set_state(Intake.topic)
+    buttons = [(upper_first(category_name(c)), cb(draft, "topic", c.value)) for c in TOPICS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    await say(
+        message,
+        draft,
+        _("What is it about? Choose the topic or type it."),
+        inline(*rows, back_cancel_row(cb(draft, "back", "kind"), cb(draft, "cancel"))),
+        edit=edit,
+        state=state,
+        note=note,
+    )
+
+
+def upper_first(text: str) -> str:
+    """ "принтер" → "Принтер" on a button; "1С" stays "1С"."""
+    return text[:1].upper() + text[1:]
+
+
+@router.callback_query(Intake.kind, IntakeCb.filter(F.action == "topics"))
+async def topics_asked(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    """ "Тема другая": the topics to choose from."""
+    draft = await current(query, callback_data, state)
+    if draft is None:
+        return
+    await query.answer()
+    await ask_topic(Pressed(query), state, draft)
+
+
+@router.callback_query(Intake.topic, IntakeCb.filter(F.action == "topic"))
+async def topic_chosen(query: CallbackQuery, callback_data: IntakeCb, state: FSMContext) -> None:
+    draft = await current(query, callback_data, state)
+    if draft is None:
+        return
+    try:
+        category = Category(callback_data.value)
+    except ValueError:  # a forged button
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return
+    await query.answer()
+    await take_topic(Pressed(query), state, draft, category, edit=True)
+
+
+async def take_topic(
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    category: Category,
+    *,
+    edit: bool,
+) -> None:
+    """The topic is the person's; what happened is what was understood (Back corrects it),
+    or asked when nothing was."""
+    draft.category, draft.topic_fixed = category, True
+    await draft.save(state)
+    note = _("Topic: {category}").format(category=category_name(category))
+    if draft.guess is None:
+        await state.set_state(Intake.kind)
+        await ask_kind(message, state, draft, edit=edit, note=note)
+        return
+    await take_kind(message, state, draft, draft.guess, edit=edit, note=note)
 
 
 async def say(
@@ -455,14 +775,20 @@ async def say(
     edit: bool,
     state: FSMContext,
     note: str = "",
+    replaced: str = "",
 ) -> None:
     """Ask a question of the intake: in place of the last one (a pressed button's message),
-    or as a new message, and then the earlier question loses its buttons: one live question.
-    A `note` ("Added to the description.") goes above the question, in the same message."""
+    or as a new message, and then the earlier question loses its buttons: one live question
+    (its buttons, if Telegram kept them, are refused: `current`). A `note` ("Added to the
+    description.") goes above the question, in the same message; `replaced` is what the
+    earlier message says instead, when what it showed is no longer true (a summary card)."""
     if note:
         text = f"{note}\n\n{text}"
-    if edit:
+    if edit and isinstance(message, Pressed):
         await message.edit_text(text, reply_markup=markup)
+        if draft.question_id != message.message_id:
+            draft.question_id = message.message_id
+            await draft.save(state)
         return
     earlier = draft.question_id
     sent = await message.answer(text, reply_markup=markup)
@@ -470,9 +796,14 @@ async def say(
     await draft.save(state)
     if earlier is not None and message.bot is not None:
         with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
-            await message.bot.edit_message_reply_markup(
-                chat_id=message.chat.id, message_id=earlier, reply_markup=None
-            )
+            if replaced:
+                await message.bot.edit_message_text(
+                    text=replaced, chat_id=message.chat.id, message_id=earlier, reply_markup=None
+                )
+            else:
+                await message.bot.edit_message_reply_markup(
+                    chat_id=message.chat.id, message_id=earlier, reply_markup=None
+                )
 
 
 @router.callback_query(Intake.kind, IntakeCb.filter(F.action == "kind"))
@@ -491,14 +822,15 @@ async def take_kind(
     kind: TicketKind,
     *,
     edit: bool,
+    note: str = "",
 ) -> None:
     draft.kind = kind
     draft.impact = draft.scope = draft.request_type = None  # the other kind's answers go
     await draft.save(state)
     if kind is TicketKind.INCIDENT:
-        await ask_impact(message, state, draft, edit=edit)
+        await ask_impact(message, state, draft, edit=edit, note=note)
     else:
-        await ask_request_type(message, state, draft, edit=edit)
+        await ask_request_type(message, state, draft, edit=edit, note=note)
 
 
 async def ask_impact(
@@ -650,7 +982,13 @@ async def go_back(
 # --- the summary and sending ------------------------------------------------------------------
 
 
-def priority_words(priority: Priority) -> str:
+def priority_words(priority: Priority, request_type: RequestType | None = None) -> str:
+    """The priority and why, as the employee's answers gave it: an incident's by how it
+    hinders work, a request's by what is asked for (help, or something new)."""
+    if request_type is RequestType.SERVICE:
+        return _("standard — help or a routine task")
+    if request_type is RequestType.CHANGE:
+        return _("low — something new, a change or a purchase")
     return {
         Priority.LOW: _("low — it does not stop your work"),
         Priority.STANDARD: _("standard — it makes work harder"),
@@ -668,7 +1006,13 @@ async def show_summary(
     clock: Clock,
     edit: bool = False,
 ) -> None:
-    """The card: what, kind, topic, priority in plain words, and honest deadlines."""
+    """The card: what, kind, topic, priority in plain words, and honest deadlines. A card
+    shown anew (the description changed) replaces the earlier one, which says so."""
+    earlier_was_summary = await state.get_state() in (
+        Intake.summary.state,
+        Intake.editing.state,
+        Intake.second.state,
+    )
     await state.set_state(Intake.summary)
     now = clock.now()
     assert actor.client is not None
@@ -687,7 +1031,16 @@ async def show_summary(
         [(_("✏️ Edit the description"), cb(draft, "edit"))],
         back_cancel_row(cb(draft, "back", "questions"), cb(draft, "cancel")),
     )
-    await say(message, draft, text, markup, edit=edit, state=state)
+    replaced = _("⤵️ The request has changed: its current card is below.")
+    await say(
+        message,
+        draft,
+        text,
+        markup,
+        edit=edit,
+        state=state,
+        replaced=replaced if earlier_was_summary and not edit else "",
+    )
 
 
 def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: str) -> str:
@@ -707,7 +1060,12 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
         "",
         _("Kind: {kind}").format(kind=kind_name(draft.kind)),
         _("Topic: {category}").format(category=category_name(draft.category)),
-        _("Priority: {priority}").format(priority=priority_words(preview.priority)),
+        _("Priority: {priority}").format(
+            priority=priority_words(
+                preview.priority,
+                draft.request_type if draft.kind is TicketKind.REQUEST else None,
+            )
+        ),
         "",
     ]
     tz = client.timezone
@@ -862,6 +1220,26 @@ async def send(
     pressed = Pressed(query)
     await pressed.drop_buttons()
     await announce(pressed, outcome, actor, uow, clock)
+    await start_queued(pressed, state, clock, draft)
+
+
+async def start_queued(
+    message: Message | Pressed, state: FSMContext, clock: Clock, draft: IntakeDraft
+) -> None:
+    """The separate request the person typed meanwhile begins once this one is registered,
+    with their words as its description."""
+    if draft.queued:
+        await start_separate(message, state, clock, draft.queued)
+
+
+async def start_separate(
+    message: Message | Pressed, state: FSMContext, clock: Clock, text: str
+) -> None:
+    """The second problem typed during the first request's intake, now a request of its own."""
+    text = on_its_own(text)
+    quoted = escape(text if len(text) <= 200 else text[:200] + "…")
+    note = _("Now the separate request: «{text}».").format(text=quoted)
+    await start_with(message, state, clock, text, [], note=note)
 
 
 async def register(
@@ -1004,6 +1382,8 @@ async def description_replaced(
         return
     draft.description = text[: intake.MAX_DESCRIPTION_LENGTH]
     draft.desc_message_id = message.message_id
+    if not draft.topic_fixed:  # the topic is the new description's
+        draft.category = topic_of(draft.description)
     await draft.save(state)
     await show_summary(message, state, draft, actor=actor, clock=clock)
 
@@ -1038,6 +1418,10 @@ async def resume(
         await ask_impact(message, state, draft)
     elif step == Intake.request_type.state:
         await ask_request_type(message, state, draft)
+    elif step == Intake.topic.state:
+        await ask_topic(message, state, draft)
+    elif step == Intake.second.state:
+        await ask_second(message, state, draft)
     elif draft.has_content:
         await ask_kind(message, state, draft, edit=True)
     else:
@@ -1078,14 +1462,33 @@ async def stale_button(
         await repeat_question(message, state, draft, note="")
 
 
+# The buttons of the intake's questions and summary card: they act only from the message
+# with the live question (an earlier card, e.g. a summary whose description was replaced,
+# would send what it no longer shows). Others (cancel, resume, restart, done) act from
+# any message of the intake.
+ON_THE_QUESTION = frozenset(
+    {"kind", "topics", "topic", "impact", "scope", "rtype", "second", "back", "send", "edit"}
+)
+
+
 async def current(
     query: CallbackQuery, callback_data: IntakeCb, state: FSMContext
 ) -> IntakeDraft | None:
-    """The intake's draft if the button belongs to the intake in progress; else say it is
-    stale."""
+    """The intake's draft if the button belongs to the intake in progress and to its live
+    question; else say it is stale."""
     draft = await IntakeDraft.load(state)
     if draft.intake != callback_data.intake:
         await query.answer(_("This card is out of date."), show_alert=True)
+        return None
+    pressed_on = query.message.message_id if query.message is not None else None
+    if (
+        callback_data.action in ON_THE_QUESTION
+        and draft.question_id is not None
+        and pressed_on != draft.question_id
+    ):
+        await query.answer(
+            _("This card has been replaced: please use the newest one below."), show_alert=True
+        )
         return None
     return draft
 

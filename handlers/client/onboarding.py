@@ -4,6 +4,7 @@ People the bot does not know are told how to get access; nothing of theirs is st
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
@@ -13,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError, InviteUnusable
+from domain.names import Said, read_name_reply
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import accounts
 from handlers.acting import perform
@@ -101,16 +103,30 @@ async def begin_registration(
     assert client is not None and message.from_user is not None
     name = message.from_user.full_name
     await state.set_state(Registration.name)
-    await state.set_data({"code": invite.code, "name": name})
+    await state.set_data({"code": invite.code, "name": name, "company": client.name})
     await message.answer(
-        _(
-            "Hello! This is the IT support desk of {company}.\n\nMay I call you <b>{name}</b>?"
-        ).format(company=client.name, name=name),
-        reply_markup=inline(
-            [(_("Yes, that is me"), OnboardingCb(action="name_ok").pack())],
-            [(_("Type another name"), OnboardingCb(action="name_edit").pack())],
-        ),
+        _("Hello! This is the IT support desk of {company}.").format(company=escape(client.name))
+        + "\n\n"
+        + name_question(name),
+        reply_markup=name_buttons(),
     )
+
+
+def name_question(name: str, note: str = "") -> str:
+    """ "Как к вам обращаться? Олег — верно?" (the buttons: `name_buttons`)."""
+    text = _("How shall we address you? <b>{name}</b>, is that right?").format(name=escape(name))
+    return f"{note}\n\n{text}" if note else text
+
+
+def name_buttons() -> Any:
+    return inline(
+        [(_("Yes, right"), OnboardingCb(action="name_ok").pack())],
+        [(_("Type another name"), OnboardingCb(action="name_edit").pack())],
+    )
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @router.message(CommandStart(deep_link=False))
@@ -131,36 +147,66 @@ async def start_plain(message: Message, state: FSMContext, actor: Actor, i18n: I
 async def name_confirmed(query: CallbackQuery, state: FSMContext) -> None:
     """The Telegram name is right: on to the phone number."""
     await query.answer()
-    await ask_phone(Pressed(query), state)
+    pressed = Pressed(query)
+    await pressed.drop_buttons()  # answered: the question's buttons go
+    await ask_phone(pressed, state)
 
 
 @router.callback_query(Registration.name, OnboardingCb.filter(F.action == "name_edit"))
 async def name_edit(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     await state.set_state(Registration.typing_name)
-    await Pressed(query).answer(_("How should we call you? Type your name."))
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
+    await pressed.answer(_("How should we call you? Type your name."))
+
+
+@router.message(Registration.name, ~F.text.startswith("/"))
+async def name_answered(message: Message, state: FSMContext) -> None:
+    """Typed instead of pressed: "да" goes on, "нет" asks for the name, a name ("нет, Оля",
+    "меня зовут Ольга") is taken; anything else asks again, and the invitation stays open."""
+    reply = read_name_reply(message.text or "")
+    if reply.said is Said.YES:
+        await ask_phone(message, state)
+    elif reply.said is Said.NO:
+        await state.set_state(Registration.typing_name)
+        await message.answer(_("How should we call you? Type your name."))
+    elif reply.said is Said.NAME:
+        await state.update_data(name=reply.name)
+        await ask_phone(
+            message, state, note=_("Nice to meet you, {name}!").format(name=escape(reply.name))
+        )
+    else:
+        name = (await state.get_data()).get("name") or ""
+        note = _(
+            "Sorry, I did not get that. To finish registering, tell me how to address you: "
+            "press «Yes, right» or type your name."
+        )
+        await message.answer(name_question(name, note), reply_markup=name_buttons())
 
 
 @router.message(Registration.typing_name, F.text)
 async def name_typed(message: Message, state: FSMContext) -> None:
     """A name typed by the person replaces the one from Telegram."""
-    name = " ".join((message.text or "").split())
-    if not name or len(name) > 100 or name.startswith("/"):
+    text = " ".join((message.text or "").split())
+    if not text or len(text) > 100 or text.startswith("/"):
         await message.answer(_("Please type your name in up to 100 characters."))
         return
-    await state.update_data(name=name)
+    reply = read_name_reply(text, asked_to_type=True)
+    if reply.said is not Said.NAME:
+        await message.answer(_("Please type just your name, the way we should address you."))
+        return
+    await state.update_data(name=reply.name)
     await ask_phone(message, state)
 
 
-async def ask_phone(message: Message | Pressed, state: FSMContext) -> None:
+async def ask_phone(message: Message | Pressed, state: FSMContext, note: str = "") -> None:
     await state.set_state(Registration.phone)
-    await message.answer(
-        _(
-            "Would you share your phone number? The engineer may call you when that is quicker. "
-            "You can skip this."
-        ),
-        reply_markup=phone_keyboard(),
+    text = _(
+        "Would you share your phone number? The engineer may call you when that is quicker. "
+        "You can skip this."
     )
+    await message.answer(f"{note}\n\n{text}" if note else text, reply_markup=phone_keyboard())
 
 
 @router.message(Registration.phone, F.contact)

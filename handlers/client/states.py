@@ -33,18 +33,21 @@ class Registration(StatesGroup):
 
 class Intake(StatesGroup):
     describe = State()  # the first text or files
-    kind = State()  # broken, or help/change?
+    kind = State()  # broken, or help/change? (and is the topic right?)
+    topic = State()  # the topic, when the one understood is wrong
     impact = State()  # can you work?
     scope = State()  # who is affected?
     request_type = State()  # service or change
     summary = State()  # the card: send, edit, cancel
     emergency = State()  # after hours: call the on-duty engineer now (billable), or wait?
     editing = State()  # typing a new description
+    second = State()  # another problem typed meanwhile: add it, or a separate request?
 
 
 class TicketInput(StatesGroup):
     comment = State()  # a comment or photo for a ticket (also: what still does not work)
     rating_comment = State()
+    cancelling = State()  # "Отменить заявку №N?": yes or no may be typed
 
 
 class FollowUp(StatesGroup):
@@ -69,6 +72,11 @@ class IntakeDraft:
     scope: Scope | None = None  # incidents: who is affected?
     request_type: RequestType | None = None  # requests: service or change?
     question_id: int | None = None  # the message with the live question (and its buttons)
+    topic_fixed: bool = False  # the person chose the topic: a longer description keeps it
+    asked_what: bool = False  # "Что случилось?" was asked (the first words named nothing)
+    extra: str = ""  # another problem typed meanwhile, until they say where it goes
+    extra_step: str = ""  # the step it interrupted
+    queued: str = ""  # a separate request, started as soon as this one is registered
 
     @property
     def has_content(self) -> bool:
@@ -106,6 +114,11 @@ class IntakeDraft:
             scope=_choice(Scope, data.get("scope")),
             request_type=_choice(RequestType, data.get("rtype")),
             question_id=data.get("question_id"),
+            topic_fixed=bool(data.get("topic_fixed")),
+            asked_what=bool(data.get("asked_what")),
+            extra=data.get("extra") or "",
+            extra_step=data.get("extra_step") or "",
+            queued=data.get("queued") or "",
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -123,6 +136,11 @@ class IntakeDraft:
             scope=_value(self.scope),
             rtype=_value(self.request_type),
             question_id=self.question_id,
+            topic_fixed=self.topic_fixed or None,
+            asked_what=self.asked_what or None,
+            extra=self.extra or None,
+            extra_step=self.extra_step or None,
+            queued=self.queued or None,
         )
 
     @classmethod

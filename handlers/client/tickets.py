@@ -8,6 +8,7 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -16,6 +17,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
+from domain.answers import Question, Reply, read_answer
 from domain.errors import DomainError, NotFound
 from domain.lifecycle import ActorKind, can_transition
 from domain.model import LOW_RATING_UP_TO, Client, Ticket
@@ -257,11 +259,19 @@ async def hash_number(
 
 @router.callback_query(TicketCb.filter(F.action == "open"))
 async def open_card(
-    query: CallbackQuery, callback_data: TicketCb, actor: Actor, uow: UnitOfWork, clock: Clock
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
 ) -> None:
+    """A ticket's card (also «No, keep it» to "Cancel request №N?")."""
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
+    if await state.get_state() == TicketInput.cancelling.state:
+        await state.clear()  # the question is gone from the screen
     text, markup = await render_card(uow, ticket, actor, clock)
     await query.answer()
     await Pressed(query).edit_text(text, reply_markup=markup)
@@ -340,9 +350,51 @@ async def comment_received(
 
 
 @router.callback_query(TicketCb.filter(F.action == "cancel"))
-async def cancel_ticket(
+async def cancel_asked(
     query: CallbackQuery,
     callback_data: TicketCb,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> None:
+    """ "Cancel the request": asked once more, on the card ("да" typed works too)."""
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    if not employee_may(ticket, TicketStatus.CANCELLED):
+        await query.answer(cannot_cancel_text(), show_alert=True)
+        return
+    await query.answer()
+    text, _markup = await render_card(uow, ticket, actor, clock)
+    n = ticket.number
+    pressed = Pressed(query)
+    await pressed.edit_text(
+        text + "\n\n" + cancel_question(n),
+        reply_markup=inline(
+            [(_("✖ Yes, cancel it"), TicketCb(ticket=n, action="cancel_yes").pack())],
+            [(_("« No, keep it"), TicketCb(ticket=n, action="open").pack())],
+        ),
+    )
+    await state.set_state(TicketInput.cancelling)
+    await state.set_data(
+        {"ticket": n, "prompt": pressed.message_id, "asked_at": clock.now().isoformat()}
+    )
+
+
+def cancel_question(number: int) -> str:
+    return _("Cancel request №{number}? Nobody will work on it then.").format(number=number)
+
+
+def cannot_cancel_text() -> str:
+    return _("Work on it has already started; it cannot be cancelled now.")
+
+
+@router.callback_query(TicketCb.filter(F.action == "cancel_yes"))
+async def cancel_confirmed(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -352,19 +404,82 @@ async def cancel_ticket(
     ticket = await visible_ticket(query, callback_data, actor, uow)
     if ticket is None:
         return
+    if await state.get_state() == TicketInput.cancelling.state:
+        await state.clear()
     outcome = await perform(
         employee_tickets.cancel_by_employee(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id),
         uow,
         notifier,
-        lambda _exc: query.answer(
-            _("Work on it has already started; it cannot be cancelled now."), show_alert=True
-        ),
+        lambda _exc: query.answer(cannot_cancel_text(), show_alert=True),
     )
     if outcome is None:
         return
     await query.answer(_("Cancelled"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
     await Pressed(query).edit_text(text, reply_markup=markup)
+
+
+@router.message(TicketInput.cancelling, F.text, ~F.text.startswith("/"))
+async def cancel_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """ "Да, отменяйте" or "нет, оставьте" typed to "Cancel request №N?"; anything else is
+    no answer to it, and goes where it belongs."""
+    data = await state.get_data()
+    number = int(data.get("ticket") or 0)
+    answer = read_answer(Question.CANCEL_TICKET, message.text or "")
+    if answer is None:
+        from handlers.client import follow_up  # it builds on this module
+
+        await state.clear()
+        await follow_up.typed(message, state, actor, uow, clock, notifier)
+        return
+    await state.clear()
+    if answer is Reply.NO:
+        with suppress(NotFound):
+            ticket = await employee_tickets.ticket_for_employee(uow, number, actor.tg_id)
+            await card_again(message, data.get("prompt"), ticket, actor, uow, clock)
+        await message.answer(
+            _("Fine, request №{number} stays as it is.").format(number=number),
+            reply_markup=main_keyboard(),
+        )
+        return
+    outcome = await perform(
+        employee_tickets.cancel_by_employee(uow, clock, ticket_id=number, tg_id=actor.tg_id),
+        uow,
+        notifier,
+        lambda _exc: message.answer(cannot_cancel_text()),
+    )
+    if outcome is not None:
+        await card_again(message, data.get("prompt"), outcome.value, actor, uow, clock)
+        await message.answer(
+            _("Request №{number} is cancelled.").format(number=number),
+            reply_markup=main_keyboard(),
+        )
+
+
+async def card_again(
+    message: Message,
+    card_id: int | None,
+    ticket: Ticket,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> None:
+    """The card that asked "Cancel request №N?" shows the ticket as it is now, once the
+    question is answered by typing."""
+    if card_id is None or message.bot is None:
+        return
+    text, markup = await render_card(uow, ticket, actor, clock)
+    with suppress(TelegramBadRequest):  # too old to edit, or deleted
+        await message.bot.edit_message_text(
+            text=text, chat_id=message.chat.id, message_id=card_id, reply_markup=markup
+        )
 
 
 @router.callback_query(TicketCb.filter(F.action == "confirm"))

@@ -451,6 +451,8 @@ async def test_a_request_cancelled_at_night_stops_the_pages(evening: Desk):
     await w.anna.press("№1 · не печатает принтер")
     await w.anna.wait_until(lambda t: "Статус" in (t[-1].text or ""))
     await w.anna.press("✖ Отменить заявку")
+    await w.anna.wait_until(lambda t: "Отменить заявку №1?" in (t[-1].text or ""))
+    await w.anna.press("✖ Да, отменить")
     await w.anna.wait_until(lambda t: "отменена" in (t[-1].text or ""))
 
     off = await w.duty.wait_for_message(contains="вызов снят")

@@ -96,7 +96,7 @@ async def test_used_up_and_unknown_codes_get_a_clear_answer(desk: Desk):
     second, third = desk.person("Вера"), desk.person("Глеб")
     await second.command("start", code)
     await second.wait_for_message(contains="?")
-    await second.press("Да, это я")
+    await second.press("Да, верно")
     await second.wait_for_message(contains="номером")
     await second.press_keyboard_button("Пропустить")
     await second.wait_for_message(contains="Готово")
@@ -237,6 +237,10 @@ async def test_my_tickets_list_card_and_cancel_before_work(desk: Desk):
     card = await anna.wait_until(lambda t: "Статус" in (t[-1].text or ""))
     assert "Ответим до" in card[-1].text
     await anna.press("✖ Отменить заявку")
+    await anna.wait_until(lambda t: f"Отменить заявку №{number}?" in (t[-1].text or ""))
+    async with desk.db.unit_of_work() as uow:  # asked, not done yet
+        assert (await uow.tickets.get(number)).status is TicketStatus.NEW
+    await anna.press("✖ Да, отменить")
     await anna.wait_until(lambda t: "отменена" in (t[-1].text or ""))
     async with desk.db.unit_of_work() as uow:
         assert (await uow.tickets.get(number)).status is TicketStatus.CANCELLED

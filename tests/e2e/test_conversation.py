@@ -466,7 +466,9 @@ async def test_typed_answers_to_the_intakes_questions_work_as_its_buttons(desk: 
     await anna.wait_for_message(contains="Можете сейчас работать?")
     await anna.send("нет, работа стоит")
     await anna.wait_for_message(contains="Кого это затрагивает?")
-    await anna.send("ещё и почта не приходит")  # not an answer: it adds to the description
+    await anna.send("ещё и почта не приходит")  # not an answer: another problem?
+    await anna.wait_for_message(contains="Добавить её к этой заявке или это отдельная?")
+    await anna.send("дабавить")  # typed, with a typo: it adds to the description
     again = await anna.wait_for_message(contains="Добавил к описанию")
     assert "Кого это затрагивает?" in again.text  # the question again, below what she wrote
     await anna.send("только я")

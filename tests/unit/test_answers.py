@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.answers import Question, Reply, read_answer
-from domain.enums import RequestType, Scope, TicketKind, WorkImpact
+from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 Q = Question
 
@@ -20,10 +20,54 @@ Q = Question
         (Q.KIND_GUESS, "нет, не так", Reply.NO),
         (Q.KIND_GUESS, "yes", Reply.YES),
         (Q.KIND_GUESS, "и ещё почта не работает", None),
+        (Q.KIND_GUESS, "верно?", None),  # a question agrees to nothing
+        (Q.KIND_GUESS, "неа", Reply.NO),
+        (Q.KIND_GUESS, "тема другая", Reply.TOPIC),
+        (Q.KIND_GUESS, "нет, тема не та", Reply.TOPIC),
+        (Q.KIND_GUESS, "это не поломка, а просьба", TicketKind.REQUEST),
+        (Q.KIND_GUESS, "не сломалось, нужна помощь", TicketKind.REQUEST),
+        (Q.KIND_GUESS, "это не просьба", TicketKind.INCIDENT),
+        (Q.KIND_GUESS, "это поломка", TicketKind.INCIDENT),
+        (Q.TOPIC, "интернет", Category.INTERNET_NETWORK),
+        (Q.TOPIC, "интирнет", Category.INTERNET_NETWORK),
+        (Q.TOPIC, "это про почту", Category.EMAIL),
+        (Q.TOPIC, "1ска", Category.ONE_C),
+        (Q.TOPIC, "принтер", Category.PRINTER),
+        (Q.TOPIC, "другое", Category.OTHER),
+        (Q.TOPIC, "принтер и почта", None),  # two topics: which one?
+        (Q.TOPIC, "прнтер", Category.PRINTER),  # a letter missing, changed, swapped
+        (Q.TOPIC, "пачта", Category.EMAIL),
+        (Q.TOPIC, "тилефон", Category.PHONE),
+        (Q.TOPIC, "програма", Category.SOFTWARE),
+        (Q.TOPIC, "интренет", Category.INTERNET_NETWORK),
+        (Q.TOPIC, "дочка", None),
+        (Q.TOPIC, "не знаю", None),
+        (Q.SECOND, "добавить", Reply.ADD),
+        (Q.SECOND, "дабавь", Reply.ADD),
+        (Q.SECOND, "к этой", Reply.ADD),
+        (Q.SECOND, "отдельная", Reply.SEPARATE),
+        (Q.SECOND, "атдельная", Reply.SEPARATE),
+        (Q.SECOND, "это новая", Reply.SEPARATE),
+        (Q.SECOND, "не знаю", None),
+        (Q.CANCEL_TICKET, "да", Reply.YES),
+        (Q.CANCEL_TICKET, "да, отменяйте", Reply.YES),
+        (Q.CANCEL_TICKET, "отменить", Reply.YES),
+        (Q.CANCEL_TICKET, "нет, оставьте", Reply.NO),
+        (Q.CANCEL_TICKET, "не надо", Reply.NO),
+        (Q.CANCEL_TICKET, "не отменяйте", Reply.NO),
+        (Q.CANCEL_TICKET, "отменить?", None),
+        (Q.CANCEL_TICKET, "атменить", Reply.YES),
+        (Q.CANCEL_TICKET, "не нада", Reply.NO),
+        (Q.CANCEL_TICKET, "а когда придут?", None),
         (Q.KIND, "сломалось", TicketKind.INCIDENT),
         (Q.KIND, "что-то не работает", TicketKind.INCIDENT),
         (Q.KIND, "нужна помощь", TicketKind.REQUEST),
         (Q.KIND, "хз", None),
+        (Q.KIND, "сламалось", TicketKind.INCIDENT),  # typed in a hurry
+        (Q.KIND, "не работет", TicketKind.INCIDENT),
+        (Q.KIND, "нужна памощь", TicketKind.REQUEST),
+        (Q.KIND, "просьба", TicketKind.REQUEST),
+        (Q.KIND, "это не поломка", TicketKind.REQUEST),
         (Q.KIND, "и ещё почта не работает", None),  # more of the description
         (Q.IMPACT, "нет работа стоит", WorkImpact.BLOCKED),
         (Q.IMPACT, "не могу", WorkImpact.BLOCKED),
@@ -47,7 +91,9 @@ Q = Question
         (Q.REQUEST_TYPE, "нужно купить новый ноутбук", RequestType.CHANGE),
         (Q.SUMMARY, "отправить", Reply.YES),
         (Q.SUMMARY, "отправляй", Reply.YES),
+        (Q.SUMMARY, "атправить", Reply.YES),  # as typed in a hurry
         (Q.SUMMARY, "да", Reply.YES),
+        (Q.SUMMARY, "отправить?", None),  # asks, it does not agree
         (Q.SUMMARY, "отмена", Reply.CANCEL),
         (Q.SUMMARY, "не надо", Reply.CANCEL),
         (Q.SUMMARY, "ещё сканер не сканирует", None),

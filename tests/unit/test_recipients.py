@@ -210,8 +210,20 @@ TABLE = [
     pytest.param(
         ev.TicketCancelled(1, by_employee=True, reason=""),
         Facts(),
+        (THREAD, PAGED, MANAGER),
+        id="cancelled by the employee: topic, alert off, the manager who heard of it",
+    ),
+    pytest.param(
+        ev.TicketCancelled(1, by_employee=True, reason=""),
+        Facts(priority=P.LOW, manager_hears_all=False),
         (THREAD, PAGED),
-        id="cancelled by the employee: topic and alert off only",
+        id="cancelled by the employee: a manager never told of it is not told now",
+    ),
+    pytest.param(
+        ev.TicketCancelled(1, by_employee=True, reason=""),
+        Facts(priority=P.HIGH, manager_hears_all=False, assigned=True),
+        (THREAD, PAGED, MANAGER, ASSIGNEE),
+        id="cancelled by the employee: the manager (High) and whoever has it",
     ),
     pytest.param(
         ev.PriorityChanged(1, P.LOW, P.HIGH, "весь офис", ENGINEER),

@@ -47,6 +47,10 @@ S = TicketStatus
         ("всё работает", Gist.WORKS),
         ("Всё ок, спасибо", Gist.WORKS),
         ("it works, thanks", Gist.WORKS),
+        # a question is not a confirmation: the person asks whether it works now
+        ("работает?", Gist.CONTENT),
+        ("Всё ок? Можно печатать?", Gist.CONTENT),
+        ("it works now?", Gist.CONTENT),
         ("всё равно не печатает", Gist.STILL_FAILS),
         ("не помогло", Gist.STILL_FAILS),
         ("не работает", Gist.STILL_FAILS),

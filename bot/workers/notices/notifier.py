@@ -204,10 +204,15 @@ async def ticket_cancelled(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketC
     c, told = await _told(out, uow, event)
     if Audience.THREAD in told:
         await staff_chat.close_topic(out, uow, c.ticket.number)
+    paged: set[int] = set()
     if Audience.PAGED in told:
         await pages.alert_off(out, uow, c)
+        paged = {p.target_tg_id for p in await uow.pages.for_ticket(c.ticket.number)}
     if Audience.EMPLOYEE in told:
         await employee.cancelled(out, uow, c, event)
+    for staff in await _people(out, uow, c, told):
+        if staff.tg_id not in paged:  # the page's "alert is off" told them already
+            await staff_pings.cancelled(out, uow, staff, c, event)
 
 
 async def priority_changed(out: OutboxWriter, uow: UnitOfWork, event: ev.PriorityChanged) -> None:

@@ -136,6 +136,31 @@ async def reopened(
     )
 
 
+async def cancelled(
+    out: OutboxWriter, uow: UnitOfWork, staff: Staff, c: Context, event: ev.TicketCancelled
+) -> None:
+    """The employee withdrew a ticket the manager heard of, or that somebody has."""
+    locale = out.staff_locale(staff)
+    await out.text(
+        uow,
+        staff.tg_id,
+        out.t(
+            N_(
+                "✖ Ticket №{number} of {client} is cancelled at the employee's request "
+                "({name}).\n{title}"
+            ),
+            locale,
+            number=c.ticket.number,
+            client=html.escape(c.client.name),
+            name=html.escape(c.employee.name),
+            title=html.escape(c.ticket.title),
+        ),
+        c.ticket.number,
+        card_button(out, c.ticket.number, locale),
+        f"cancelled:{c.ticket.number}:{staff.tg_id}",
+    )
+
+
 async def low_rating(
     out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context, event: ev.TicketRated
 ) -> None:
