@@ -8,6 +8,7 @@ from bot.i18n import create_i18n
 from bot.workers.notices.notifier import OutboxNotifier
 from domain import StaffRole, TicketStatus
 from domain.use_cases import accounts
+from handlers.ui.callbacks import TicketCb
 from tests.e2e.harness import Desk
 from tests.e2e.test_client_side import send_ticket
 from tests.e2e.test_staff_desk import staff_world, texts
@@ -89,8 +90,9 @@ async def test_at_the_end_of_a_contract_employees_are_told_and_file_nothing_more
     assert "больше не принимаю" in (await anna.wait_for_message()).text
     await anna.send("📝 Новая заявка")
     assert "больше не принимаю" in (await anna.wait_for_message()).text
-    old_card = next(m for m in reversed(anna.bot_messages) if m.inline_keyboard)
-    await anna.press(old_card.inline_keyboard[0][0]["text"], message=old_card)
+    # a button of one of her request's messages, pressed after the end: "cancel it"
+    old_message = next(m for m in reversed(anna.bot_messages) if f"№{number}" in (m.text or ""))
+    await anna.press_with_data(old_message, TicketCb(ticket=number, action="cancel").pack())
     assert "больше не принимаю" in (await anna.wait_for_message()).text
     await desk.settled()
     assert await ticket_count(desk) == before  # nothing registered
