@@ -1,10 +1,10 @@
 """The personal manager's daily digest: what can wait for the morning, in one message at the
 start of their working day, instead of a message each.
 
-- When: once a day, from the opening of a working day on the calendar of the manager's
-  first client (the lowest id) until its closing; a bot down at the opening sends it when
-  it is back, the same day. Recorded, so a restart never sends it twice; nothing is sent
-  when it would be empty.
+- When: once a day, at the opening of a working day on the calendar of the manager's
+  first client (the lowest id); a bot down at the opening sends it when it is back within
+  the first hour (later, the day has no digest: what is urgent is heard as it happens).
+  Recorded, so a restart never sends it twice; nothing is sent when it would be empty.
 - What, for the manager's clients:
   - breached: open tickets past a due time they have not met (the reaction while nobody
     answered; the resolution while the clock runs);
@@ -28,6 +28,8 @@ from domain.enums import TicketStatus
 from domain.follow_ups import waiting_since, working_days
 from domain.model import LOW_RATING_UP_TO, Client, Rating, Ticket
 
+# The digest goes within this long after the opening of the manager's day, or not that day.
+DIGEST_WITHIN = timedelta(hours=1)
 # The waiting tickets the digest lists: waiting this many working days or more.
 WAITING_LONG_DAYS = 2
 
@@ -62,10 +64,13 @@ class Digest:
 
 
 def digest_day(calendar: WorkCalendar, now: datetime) -> date | None:
-    """The local day whose digest goes now: today's, within its working hours."""
-    if not calendar.is_working(now):
+    """The local day whose digest goes now: today's, in the first hour of a working day
+    (`DIGEST_WITHIN`), so that a bot back from a stop at 09:30 still sends it; later it waits
+    for the next morning (what is urgent is heard as it happens)."""
+    if calendar.round_the_clock or not calendar.is_working(now):
         return None
-    return now.astimezone(ZoneInfo(calendar.timezone)).date()
+    day = now.astimezone(ZoneInfo(calendar.timezone)).date()
+    return day if now < opening(calendar, day) + DIGEST_WITHIN else None
 
 
 def opening(calendar: WorkCalendar, day: date) -> datetime:

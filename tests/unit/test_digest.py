@@ -28,12 +28,13 @@ TUESDAY_9 = msk(2026, 11, 24, 9, 0)
     [
         pytest.param(msk(2026, 11, 24, 8, 59), None, id="before the opening: not yet"),
         pytest.param(TUESDAY_9, TUESDAY_9.date(), id="at the opening"),
-        pytest.param(msk(2026, 11, 24, 15, 0), TUESDAY_9.date(), id="later that day (a restart)"),
+        pytest.param(msk(2026, 11, 24, 9, 59), TUESDAY_9.date(), id="back from a stop by 09:59"),
+        pytest.param(msk(2026, 11, 24, 10, 0), None, id="an hour gone: tomorrow's"),
         pytest.param(msk(2026, 11, 24, 18, 0), None, id="after the close: tomorrow's"),
         pytest.param(msk(2026, 11, 28, 10, 0), None, id="Saturday: none"),
     ],
 )
-def test_the_digest_goes_in_the_working_day_of_the_managers_first_client(
+def test_the_digest_goes_in_the_morning_of_the_managers_first_client(
     now: datetime, day: object
 ) -> None:
     assert digest_day(client().calendar, now) == day
