@@ -121,6 +121,7 @@ async def no_longer_needed(
     if ticket.status is not TicketStatus.WAITING_CLIENT:
         raise InvalidInput("the ticket is not waiting for your answer", field="ticket")
     old = ticket.close(ActorKind.EMPLOYEE, clock.now())
+    ticket.resolved_at = ticket.closed_at  # decided: nothing is left to do, the clock stops
     await uow.tickets.update(ticket)
     return Outcome(
         ticket,
@@ -137,6 +138,7 @@ async def close_unanswered(
     if ticket.status is not TicketStatus.WAITING_CLIENT:
         raise InvalidInput("the ticket is not waiting for the client any more", field="ticket")
     old = ticket.close(ActorKind.STAFF, clock.now())
+    ticket.resolved_at = ticket.closed_at  # decided: nothing is left to do, the clock stops
     await uow.tickets.update(ticket)
     return Outcome(
         ticket,
