@@ -229,7 +229,7 @@ async def priority_changed(
 
 _APOLOGIES = {
     SlaMilestone.REACTION_BREACH: N_(
-        "We are sorry: we promised to answer on your request №{number} by {time}, and we "
+        "We are sorry: we promised to reply to your request №{number} by {time}, and we "
         "are late. The shift lead knows and is making sure somebody takes it up now; I will "
         "write here who is helping you."
     ),
