@@ -51,6 +51,7 @@ class Entry:
     at: datetime  # the due time (breached, at risk), the wait's start, the rating's moment
     score: int = 0  # a low rating's stars
     comment: str = ""
+    reaction: bool = False  # breached or at risk: the reaction (nobody answered yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,21 +97,22 @@ def ratings_window(calendar: WorkCalendar, day: date) -> tuple[datetime, datetim
     return opening(calendar, previous_working_day(calendar, day)), opening(calendar, day)
 
 
-def unmet_due_times(ticket: Ticket) -> tuple[datetime, ...]:
-    """The due times the open ticket has still to meet: the reaction while nobody answered,
-    the resolution while its clock runs (not while it waits for the client)."""
-    due: list[datetime] = []
+def unmet_due_times(ticket: Ticket) -> tuple[tuple[datetime, bool], ...]:
+    """The due times the open ticket has still to meet, each with whether it is the
+    reaction's: the reaction while nobody answered, the resolution while its clock runs (not
+    while it waits for the client); earliest first."""
+    due: list[tuple[datetime, bool]] = []
     if not ticket.is_open:
         return ()
     if ticket.first_response_at is None and ticket.reaction_due is not None:
-        due.append(ticket.reaction_due)
+        due.append((ticket.reaction_due, True))
     if (
         ticket.resolution_due is not None
         and not ticket.is_paused
         and ticket.status is not TicketStatus.RESOLVED
     ):
-        due.append(ticket.resolution_due)
-    return tuple(due)
+        due.append((ticket.resolution_due, False))
+    return tuple(sorted(due))
 
 
 def build_digest(
@@ -130,12 +132,14 @@ def build_digest(
         client = clients.get(ticket.client_id)
         if client is None or not ticket.is_open:
             continue
-        due = sorted(unmet_due_times(ticket))
+        due = unmet_due_times(ticket)
         end_of_day = closing(client.calendar, day)
-        if due and due[0] <= now:
-            entries.append(Entry(Section.BREACHED, ticket.number, due[0]))
-        elif due and due[0] <= end_of_day:
-            entries.append(Entry(Section.AT_RISK, ticket.number, due[0]))
+        if due and due[0][0] <= now:
+            at, reaction = due[0]
+            entries.append(Entry(Section.BREACHED, ticket.number, at, reaction=reaction))
+        elif due and due[0][0] <= end_of_day:
+            at, reaction = due[0]
+            entries.append(Entry(Section.AT_RISK, ticket.number, at, reaction=reaction))
         since = waiting_since(ticket)
         long = working_days(client, waiting_long_days)
         if since is not None and client.calendar.working_time_between(since, now) >= long:

@@ -248,7 +248,10 @@ async def test_the_manager_gets_one_digest_at_the_start_of_the_day(
         await desk.move_clock_to(msk(2026, 11, 24, 9, 0))
         digest = await w.manager.wait_for_message(contains=DIGEST)
         assert "🔴 Просрочены:" in digest.text
-        assert "№1 · ООО Ромашка · не печатает принтер — срок был 23 ноября 14:00" in digest.text
+        assert (
+            "№1 · ООО Ромашка · не печатает принтер — ответа нет, срок был 23 ноября 14:00"
+            in digest.text
+        )
         await desk.move_clock_to(msk(2026, 11, 24, 9, 20))
     # the bot restarts within the hour: no second digest
     async with running_desk(emulator, tmp_path, start=msk(2026, 11, 24, 9, 30)) as desk:

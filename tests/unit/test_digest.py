@@ -127,6 +127,15 @@ def test_what_the_digest_lists(t: Ticket, sections: tuple[Section, ...]) -> None
     assert tuple(e.section for e in digest.entries) == sections
 
 
+def test_the_digest_says_which_deadline_it_is():
+    tickets = [
+        ticket(1, resolution_due=msk(2026, 11, 23, 17, 0)),
+        ticket(2, status=S.NEW, first_response_at=None, reaction_due=msk(2026, 11, 24, 8, 0)),
+    ]
+    digest = build_digest(MANAGER, TUESDAY_9.date(), TUESDAY_9, {1: client()}, tickets, [])
+    assert [(e.ticket_id, e.reaction) for e in digest.entries] == [(1, False), (2, True)]
+
+
 def test_low_ratings_only():
     ratings = [
         Rating(8, 2, "долго", msk(2026, 11, 23, 15, 0)),

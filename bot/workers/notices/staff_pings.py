@@ -307,13 +307,17 @@ async def digest(out: OutboxWriter, uow: UnitOfWork, manager: Staff, event: ev.D
             )
             with out.speaking(locale):
                 if section is Section.BREACHED:
-                    what = out.t(
-                        N_("was due {time}"), locale, time=stamp(entry.at, now, tz, locale)
+                    said = (
+                        N_("nobody has answered, it was due {time}")
+                        if entry.reaction
+                        else N_("not resolved, it was due {time}")
                     )
+                    what = out.t(said, locale, time=stamp(entry.at, now, tz, locale))
                 elif section is Section.AT_RISK:
-                    what = out.t(
-                        N_("due by {time}"), locale, time=deadline(entry.at, now, tz, locale)
+                    said = (
+                        N_("to answer by {time}") if entry.reaction else N_("to resolve by {time}")
                     )
+                    what = out.t(said, locale, time=deadline(entry.at, now, tz, locale))
                 elif section is Section.WAITING:
                     what = out.t(N_("asked {time}"), locale, time=stamp(entry.at, now, tz, locale))
                 else:
