@@ -8,7 +8,7 @@ repository classes (a Protocol attribute would be mutable, and then invariant)."
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -211,14 +211,18 @@ class FollowUpRepository(Protocol):
         """Record a follow-up once; False when this ticket has it with this key already."""
         ...
 
-    async def recorded(self, ticket_id: int, key: str) -> frozenset[str]:
-        """The kinds recorded for this ticket with this key."""
+    async def recorded(self, ticket_ids: Sequence[int]) -> Mapping[int, frozenset[tuple[str, str]]]:
+        """The (kind, key) recorded for each of these tickets (those with none left out)."""
         ...
 
-    async def candidates(self, priorities: Sequence[str]) -> Sequence[tuple[Ticket, datetime]]:
-        """Tickets in work of these priorities and tickets waiting for the client, each with
-        its last news to the employee: staff wrote to them, its status or priority changed,
-        or the last status line."""
+    async def candidates(
+        self, priorities: Sequence[str], quiet_before: datetime, waiting_before: datetime
+    ) -> Sequence[tuple[Ticket, datetime]]:
+        """Tickets in work of these priorities without news since `quiet_before`, and
+        tickets waiting for the client since `waiting_before` or earlier, each with its last
+        news to the employee: staff wrote to them, its status or priority changed, or the
+        last status line. (Bounds in real time, which runs at least as fast as working
+        time: what they leave out cannot be due.)"""
         ...
 
     async def record_digest(self, manager_tg_id: int, day: date, at: datetime) -> bool:

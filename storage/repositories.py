@@ -826,31 +826,43 @@ class SqliteFollowUps(_Repository):
         )
         return row is not None
 
-    async def recorded(self, ticket_id: int, key: str) -> frozenset[str]:
+    async def recorded(self, ticket_ids: Sequence[int]) -> Mapping[int, frozenset[tuple[str, str]]]:
+        if not ticket_ids:
+            return {}
+        ids = ", ".join(str(int(n)) for n in ticket_ids)
         rows = await self._session.fetchall(
-            "SELECT kind FROM follow_ups WHERE ticket_id = ? AND key = ?", (ticket_id, key)
+            f"SELECT ticket_id, kind, key FROM follow_ups WHERE ticket_id IN ({ids})"
         )
-        return frozenset(row["kind"] for row in rows)
+        found: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for row in rows:
+            found[row["ticket_id"]].add((row["kind"], row["key"]))
+        return {number: frozenset(done) for number, done in found.items()}
 
-    async def candidates(self, priorities: Sequence[str]) -> Sequence[tuple[Ticket, datetime]]:
+    async def candidates(
+        self, priorities: Sequence[str], quiet_before: datetime, waiting_before: datetime
+    ) -> Sequence[tuple[Ticket, datetime]]:
         marks = ", ".join("?" for _ in priorities) or "NULL"
-        where = f"status = 'waiting_client' OR (status = 'in_progress' AND priority IN ({marks}))"
-        tickets = await self._tickets(
-            f"SELECT * FROM tickets WHERE {where} ORDER BY id", tuple(priorities)
-        )
-        if not tickets:
-            return []
         rows = await self._session.fetchall(
-            "SELECT t.id, max(t.updated_at, coalesce(t.first_response_at, ''), "
-            "  coalesce((SELECT max(m.created_at) FROM ticket_messages AS m "
-            "            WHERE m.ticket_id = t.id AND m.author = 'staff' AND m.internal = 0), ''),"
-            "  coalesce((SELECT max(f.sent_at) FROM follow_ups AS f "
-            "            WHERE f.ticket_id = t.id AND f.kind = 'status_line'), '')) AS news "
-            f"FROM tickets AS t WHERE {where}",
-            tuple(priorities),
+            "SELECT id, news FROM ("
+            "  SELECT t.id, t.status, max(t.updated_at, coalesce(t.first_response_at, ''), "
+            "    coalesce((SELECT max(m.created_at) FROM ticket_messages AS m WHERE "
+            "              m.ticket_id = t.id AND m.author = 'staff' AND m.internal = 0), ''),"
+            "    coalesce((SELECT max(f.sent_at) FROM follow_ups AS f "
+            "              WHERE f.ticket_id = t.id AND f.kind = 'status_line'), '')) AS news, "
+            "    (SELECT max(p.started_at) FROM ticket_pauses AS p "
+            "     WHERE p.ticket_id = t.id AND p.ended_at IS NULL) AS waiting "
+            "  FROM tickets AS t WHERE t.status = 'waiting_client' "
+            f"    OR (t.status = 'in_progress' AND t.priority IN ({marks}))"
+            ") WHERE (status = 'in_progress' AND news <= ?) "
+            "   OR (status = 'waiting_client' AND waiting <= ?) ORDER BY id",
+            (*priorities, utc_text(quiet_before), utc_text(waiting_before)),
         )
+        if not rows:
+            return []
         news = {row["id"]: parse_utc(row["news"]) for row in rows}
-        return [(t, news[t.number]) for t in tickets if t.number in news]
+        ids = ", ".join(str(int(n)) for n in news)
+        tickets = await self._tickets(f"SELECT * FROM tickets WHERE id IN ({ids}) ORDER BY id")
+        return [(t, news[t.number]) for t in tickets]
 
     async def record_digest(self, manager_tg_id: int, day: date, at: datetime) -> bool:
         row = await self._session.fetchone(

@@ -5,6 +5,7 @@ employee and staff answer to a reminder."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from domain import events as ev
 from domain.digest import build_digest, digest_day, first_client, ratings_window
@@ -17,6 +18,7 @@ from domain.follow_ups import (
     status_line_now,
     waiting_since,
     waiting_steps_due,
+    working_days,
 )
 from domain.lifecycle import ActorKind
 from domain.model import Client, Ticket
@@ -35,10 +37,18 @@ async def send_follow_ups(uow: UnitOfWork, clock: Clock, *, policy: FollowUpPoli
     once; how many were."""
     now = clock.now()
     priorities = [str(p) for p, _ in policy.status_line_every]
-    candidates = await uow.follow_ups.candidates(priorities)
-    if not candidates:
-        return Outcome(0)
     clients: dict[int | None, Client] = {c.id: c for c in await uow.clients.list()}
+    if not clients:
+        return Outcome(0)
+    # Working time runs no faster than real time: a ticket with news within the shortest
+    # interval, or waiting less than the shortest first reminder, cannot be due; the query
+    # leaves them out (one pass a minute over every open ticket would hold the database).
+    every = [policy.every(p) for p, _ in policy.status_line_every]
+    quiet = min((e for e in every if e is not None), default=timedelta(0))
+    first = min(working_days(c, policy.reminders[0]) for c in clients.values())
+    candidates = await uow.follow_ups.candidates(priorities, now - quiet, now - first)
+    waiting = [t.number for t, _ in candidates if t.status is TicketStatus.WAITING_CLIENT]
+    recorded = await uow.follow_ups.recorded(waiting)
     events: list[ev.Event] = []
     for ticket, last_news in candidates:
         client = clients.get(ticket.client_id)
@@ -50,12 +60,18 @@ async def send_follow_ups(uow: UnitOfWork, clock: Clock, *, policy: FollowUpPoli
             key = due.isoformat()
             if await uow.follow_ups.record(ticket.number, FollowUp.STATUS_LINE, key, now):
                 events.append(ev.StatusLineDue(ticket.number))
-        events.extend(await _waiting(uow, ticket, client, clock, policy))
+        done = recorded.get(ticket.number, frozenset())
+        events.extend(await _waiting(uow, ticket, client, clock, policy, done))
     return Outcome(len(events), tuple(events))
 
 
 async def _waiting(
-    uow: UnitOfWork, ticket: Ticket, client: Client, clock: Clock, policy: FollowUpPolicy
+    uow: UnitOfWork,
+    ticket: Ticket,
+    client: Client,
+    clock: Clock,
+    policy: FollowUpPolicy,
+    recorded: frozenset[tuple[str, str]],
 ) -> list[ev.Event]:
     """A wait's steps that are due and not recorded: after a long stop, the latest reminder
     only, and staff asked if that is due too."""
@@ -64,8 +80,7 @@ async def _waiting(
     if since is None or not steps:
         return []
     key = since.isoformat()
-    done = await uow.follow_ups.recorded(ticket.number, key)
-    new = [step for step in steps if step not in done]
+    new = [step for step in steps if (str(step), key) not in recorded]
     if not new:
         return []
     for step in new:

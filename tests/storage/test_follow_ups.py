@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from domain.enums import Priority, TicketStatus
 from domain.follow_ups import FollowUp
 from domain.model import Rating, TicketMessage
+from domain.sla import Pause
 from storage import Database
 from tests.storage.conftest import T0, new_ticket
 
@@ -21,8 +22,9 @@ async def test_a_follow_up_and_a_digest_are_recorded_once(
         key = T0.isoformat()
         assert await uow.follow_ups.record(ticket.number, FollowUp.FIRST_REMINDER, key, T0)
         assert not await uow.follow_ups.record(ticket.number, FollowUp.FIRST_REMINDER, key, T0)
-        assert await uow.follow_ups.recorded(ticket.number, key) == {FollowUp.FIRST_REMINDER}
-        assert await uow.follow_ups.recorded(ticket.number, "another wait") == frozenset()
+        assert await uow.follow_ups.recorded([ticket.number, 999]) == {
+            ticket.number: {(FollowUp.FIRST_REMINDER, key)}
+        }
         day = date(2025, 3, 4)
         assert not await uow.follow_ups.digest_recorded(501, day)
         assert await uow.follow_ups.record_digest(501, day, T0)
@@ -51,18 +53,30 @@ async def test_the_news_of_a_ticket_is_the_latest_word_to_its_employee(
             new_ticket(client_id, employee_id, status=TicketStatus.IN_PROGRESS, updated_at=T0)
         )  # Standard: no status lines
         waiting = await uow.tickets.add(
-            new_ticket(client_id, employee_id, status=TicketStatus.WAITING_CLIENT, updated_at=T0)
+            new_ticket(
+                client_id,
+                employee_id,
+                status=TicketStatus.WAITING_CLIENT,
+                updated_at=T0,
+                pauses=[Pause(T0)],
+            )
         )
         for at, internal in ((T0 + hour, False), (T0 + 3 * hour, True)):  # a note is not news
             await uow.tickets.add_message(
                 TicketMessage(high.number, "staff", 601, "Смотрю", internal, created_at=at)
             )
+        later = T0 + 5 * hour
         found = dict(
-            (t.number, news) for t, news in await uow.follow_ups.candidates(["high", "highest"])
+            (t.number, news)
+            for t, news in await uow.follow_ups.candidates(["high", "highest"], later, later)
         )
         assert found == {high.number: T0 + hour, waiting.number: T0}
+        # news since the bound, or a wait shorter than it: left out
+        assert await uow.follow_ups.candidates(["high"], T0, T0 - hour) == []
         await uow.follow_ups.record(high.number, FollowUp.STATUS_LINE, "x", T0 + 2 * hour)
-        found = dict((t.number, news) for t, news in await uow.follow_ups.candidates(["high"]))
+        found = dict(
+            (t.number, news) for t, news in await uow.follow_ups.candidates(["high"], later, T0)
+        )
         assert found[high.number] == T0 + 2 * hour
         await uow.commit()
 
