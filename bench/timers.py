@@ -4,7 +4,7 @@ Creates a temporary SQLite database with one client and 100,000 open tickets who
 due times are spread over the next two weeks, plus a burst of 3,000 tickets whose reaction
 warnings all fall due within a few seconds of each other shortly after start-up. Then it
 starts the real DeskScheduler with the real OutboxNotifier (each warning writes messages
-for the first line and the personal manager into the outbox) and prints:
+for the first line into the outbox) and prints:
 
 - the start-up re-arm time: reading every open ticket's next milestones from the database
   and arming those due within the horizon (goal: under 3 s);

@@ -191,6 +191,7 @@ class FrontDesk:
                 self.clock,
                 notifier,
                 auto_close_working_days=self.settings.auto_close_working_days,
+                follow_ups=self.settings.follow_up_policy,
             )
             self.rate_limit = RateLimit(
                 self.settings.rate_limit_updates, self.settings.rate_limit_seconds

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.enums import Priority
+from domain.follow_ups import FollowUpPolicy
+
 TELEGRAM_API = "https://api.telegram.org"
 SUPPORTED_LOCALES = ("ru", "en")
 # Telegram calls webhooks over HTTPS on these ports only.
@@ -49,6 +52,19 @@ class Settings(BaseSettings):
     rate_limit_seconds: float = Field(60, gt=0, validation_alias="RATE_LIMIT_SECONDS")
     # A resolved ticket the employee does not answer closes after this many working days.
     auto_close_working_days: int = Field(3, ge=1, validation_alias="AUTO_CLOSE_WORKING_DAYS")
+    # A Highest / High ticket in work without news for this many working hours gets a status
+    # line to the employee (0: none for that priority).
+    status_line_hours_highest: float = Field(2, ge=0, validation_alias="STATUS_LINE_HOURS_HIGHEST")
+    status_line_hours_high: float = Field(4, ge=0, validation_alias="STATUS_LINE_HOURS_HIGH")
+    # A ticket waiting for the employee's answer: reminders after these many working days,
+    # then whoever has it is asked whether to close it.
+    waiting_first_reminder_days: int = Field(
+        1, ge=1, validation_alias="WAITING_FIRST_REMINDER_DAYS"
+    )
+    waiting_second_reminder_days: int = Field(
+        3, ge=2, validation_alias="WAITING_SECOND_REMINDER_DAYS"
+    )
+    waiting_ask_staff_days: int = Field(4, ge=3, validation_alias="WAITING_ASK_STAFF_DAYS")
 
     # Webhook mode (`frontdesk run --webhook`, or WEBHOOK_URL set): Telegram calls
     # WEBHOOK_URL (a reverse proxy's public https address), which forwards to the bot
@@ -131,6 +147,29 @@ class Settings(BaseSettings):
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
         return level
+
+    @model_validator(mode="after")
+    def _follow_ups(self) -> Settings:
+        first, second = self.waiting_first_reminder_days, self.waiting_second_reminder_days
+        if not first < second < self.waiting_ask_staff_days:
+            raise ValueError(
+                "WAITING_FIRST_REMINDER_DAYS < WAITING_SECOND_REMINDER_DAYS < "
+                "WAITING_ASK_STAFF_DAYS: the reminders come first, then staff are asked"
+            )
+        return self
+
+    @property
+    def follow_up_policy(self) -> FollowUpPolicy:
+        """When the employee hears of a ticket without news (domain/follow_ups.py)."""
+        every = (
+            (Priority.HIGHEST, self.status_line_hours_highest),
+            (Priority.HIGH, self.status_line_hours_high),
+        )
+        return FollowUpPolicy(
+            status_line_every=tuple((p, hours) for p, hours in every if hours > 0),
+            reminders=(self.waiting_first_reminder_days, self.waiting_second_reminder_days),
+            ask_staff_after=self.waiting_ask_staff_days,
+        )
 
     @model_validator(mode="after")
     def _webhook(self) -> Settings:

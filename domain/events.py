@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.digest import Digest
 from domain.enums import Priority, TicketStatus
 from domain.sla import SlaMilestone
 
@@ -146,6 +147,23 @@ class ReactionMet(TicketEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingResumed(TicketEvent):
+    """Staff went on without the employee's answer: the resolution clock runs again, its due
+    time later by the wait."""
+
+    staff_tg_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingClosed(TicketEvent):
+    """A ticket waiting for the employee's answer was closed: they said it is no longer
+    needed, or staff closed it when nobody answered."""
+
+    by_employee: bool
+    staff_tg_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkLogged(TicketEvent):
     staff_tg_id: int
     minutes: int
@@ -214,3 +232,36 @@ class PageEscalated(TicketEvent):
 class PageAcknowledged(TicketEvent):
     staff_tg_id: int
     others: tuple[int, ...]  # the other people paged about it
+
+
+# --- nobody left in silence (domain/follow_ups.py, domain/digest.py) -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLineDue(TicketEvent):
+    """A High or Highest ticket in work went `every` working hours without news: the
+    employee gets a short status line (recorded once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingReminderDue(TicketEvent):
+    """The employee has not answered the question for a while: reminded (1: the first
+    reminder, 2: the second), once per wait."""
+
+    reminder: int
+    waiting_since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingTooLong(TicketEvent):
+    """Nobody answered after the reminders: whoever has the ticket is asked whether to close
+    it or to keep waiting."""
+
+    waiting_since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DailyDigest(Event):
+    """The personal manager's digest of the day (recorded once a day, never empty)."""
+
+    digest: Digest

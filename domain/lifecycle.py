@@ -1,6 +1,7 @@
 """The ticket's life (DOMAIN.md): which status may follow which, and who may move it.
 
-new → in progress → (waiting for client ⇄ in progress) → resolved → closed;
+new → in progress → (waiting for client ⇄ in progress) → resolved → closed; waiting for
+client → closed (no longer needed, or nobody answered);
 resolved → reopened → in progress; closed → reopened (the employee, soon after closing); an
 open ticket → cancelled (the employee only before work). A resolved ticket nobody confirms
 closes by itself after a few working days (`auto_close_at`).
@@ -42,6 +43,9 @@ TRANSITIONS: dict[tuple[S, S], frozenset[ActorKind]] = {
     (S.WAITING_CLIENT, S.IN_PROGRESS): frozenset({_E, _ST}),
     (S.WAITING_CLIENT, S.RESOLVED): frozenset({_ST}),
     (S.WAITING_CLIENT, S.CANCELLED): frozenset({_ST}),
+    # "No longer needed", said by the employee when reminded, or staff closing a ticket
+    # nobody answered after the reminders (domain/follow_ups.py).
+    (S.WAITING_CLIENT, S.CLOSED): frozenset({_E, _ST}),
     (S.RESOLVED, S.CLOSED): frozenset({_E, _ST, _SYS}),
     (S.RESOLVED, S.REOPENED): frozenset({_E, _ST}),
     (S.CLOSED, S.REOPENED): frozenset({_E}),  # "it broke again" soon after closing

@@ -8,9 +8,9 @@ repository classes (a Protocol attribute would be mutable, and then invariant)."
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
@@ -213,6 +213,41 @@ class SlaEventRepository(Protocol):
         ...
 
 
+class FollowUpRepository(Protocol):
+    """What keeps the employee and the manager told without telling them twice
+    (domain/follow_ups.py, domain/digest.py)."""
+
+    async def record(self, ticket_id: int, kind: str, key: str, at: datetime) -> bool:
+        """Record a follow-up once; False when this ticket has it with this key already."""
+        ...
+
+    async def recorded(self, ticket_ids: Sequence[int]) -> Mapping[int, frozenset[tuple[str, str]]]:
+        """The (kind, key) recorded for each of these tickets (those with none left out)."""
+        ...
+
+    async def candidates(
+        self, priorities: Sequence[str], quiet_before: datetime, waiting_before: datetime
+    ) -> Sequence[tuple[Ticket, datetime]]:
+        """Tickets in work of these priorities without news since `quiet_before`, and
+        tickets waiting for the client since `waiting_before` or earlier, each with its last
+        news to the employee: staff wrote to them, its status or priority changed, or the
+        last status line. (Bounds in real time, which runs at least as fast as working
+        time: what they leave out cannot be due.)"""
+        ...
+
+    async def record_digest(self, manager_tg_id: int, day: date, at: datetime) -> bool:
+        """Record the manager's digest of `day` once; False when it was already."""
+        ...
+
+    async def digest_recorded(self, manager_tg_id: int, day: date) -> bool: ...
+
+    async def ratings_between(
+        self, client_ids: Sequence[int], since: datetime, until: datetime
+    ) -> Sequence[Rating]:
+        """Ratings of these clients' tickets given within [since, until)."""
+        ...
+
+
 class DutyRepository(Protocol):
     async def add_shift(self, shift: DutyShift) -> DutyShift: ...
     async def add_weekly(self, pattern: WeeklyDuty) -> WeeklyDuty: ...
@@ -311,6 +346,8 @@ class UnitOfWork(Protocol):
     def duty(self) -> DutyRepository: ...
     @property
     def pages(self) -> PageRepository: ...
+    @property
+    def follow_ups(self) -> FollowUpRepository: ...
 
     # For the handlers and the bot's plumbing; the domain's use cases do not need them.
     @property
@@ -329,6 +366,7 @@ __all__ = [
     "Clock",
     "DutyRepository",
     "EmployeeRepository",
+    "FollowUpRepository",
     "InviteRepository",
     "Notifier",
     "OutboxMessage",

@@ -11,13 +11,19 @@ that hear of it.
   pages; its topic closes with the ticket and opens again when a closed ticket reopens.
 - A client's fixed specialist hears of a new ticket put on them as it is registered.
 - The personal manager hears of their clients' new tickets and comments (or, if they
-  asked for less, of High and Highest ones only), reopenings, unhappy ratings, SLA
-  warnings and breaches, and of an employee the bot cannot reach.
+  asked for less, of High and Highest ones only) but not of an emergency they are paged
+  about, reopenings, unhappy ratings (once, however many words follow the stars), breaches
+  of High and Highest tickets in working hours, and of an employee the bot cannot reach.
+  What can wait (warnings, other breaches, long waits, yesterday's low ratings) is in
+  their daily digest (domain/digest.py), one message at the start of their day.
 - Whoever has the ticket hears of the client's comments and its SLA warnings (while
-  nobody has it, the first line does); a ticket put on somebody by somebody else is
-  news to them.
+  nobody has it, the first line does), and is asked whether to close a ticket nobody
+  answers; a ticket put on somebody by somebody else is news to them.
 - A ticket the employee cancels is news to the personal manager who heard of it (its
   priority was one they hear of) and to whoever has it.
+- The employee hears, besides, of a missed deadline (once each, with an apology, unless
+  what it waited for came meanwhile), status lines of a High or Highest ticket in work,
+  reminders of a question they have not answered, and that staff went on without it.
 - The leads hear of every breach. The on-duty engineer (or whoever a page goes up to)
   is paged; every copy of the page is edited to say who acknowledged it, and all of them
   hear when the ticket is cancelled. A manager paged about an after-hours emergency gets
@@ -66,6 +72,8 @@ class Facts:
     employee_hears: bool = True  # the author may still hear about it (`may_hear_about`)
     emergency: bool = False  # an after-hours emergency (billable outside the plan)
     working_hours: bool = True  # now, on the client's calendar
+    # A breach recorded late: what the deadline waited for (an answer, the fix) came already.
+    breach_met: bool = False
 
 
 ORDINARY = Facts()
@@ -130,10 +138,21 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
         case ev.TicketRated(score=score):
             return (_THREAD, *((Audience.MANAGER,) if score <= LOW_RATING_UP_TO else ()))
         case ev.SlaWarning():
-            worker = Audience.ASSIGNEE if facts.assigned else Audience.FIRST_LINE
-            return (worker, Audience.MANAGER)
+            return (Audience.ASSIGNEE if facts.assigned else Audience.FIRST_LINE,)
         case ev.SlaBreached():
-            return (Audience.MANAGER, Audience.LEADS)
+            apology = () if facts.breach_met else employee
+            now = facts.working_hours and facts.priority.rank >= MANAGER_HEARS_FROM.rank
+            return (*apology, *((Audience.MANAGER,) if now else ()), Audience.LEADS)
+        case ev.StatusLineDue() | ev.WaitingReminderDue() | ev.WaitingResumed():
+            return employee
+        case ev.WaitingTooLong():
+            return (Audience.ASSIGNEE if facts.assigned else _THREAD,)
+        case ev.WaitingClosed(by_employee=by_employee):
+            if by_employee:  # they were answered on the spot
+                return (_THREAD, *((Audience.ASSIGNEE,) if facts.assigned else ()))
+            return (_THREAD, *employee)
+        case ev.DailyDigest():
+            return (Audience.MANAGER,)
         case ev.AfterHoursAlarm():
             return (_THREAD,)
         case ev.PageSent():

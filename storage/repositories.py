@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
@@ -887,6 +887,89 @@ class SqliteTicketRepository(_Repository):
         if row is None:
             return None
         return Rating(row["ticket_id"], row["score"], row["comment"], parse_utc(row["at"]))
+
+
+class SqliteFollowUps(_Repository):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._tickets = SqliteTicketRepository(session)._tickets
+
+    async def record(self, ticket_id: int, kind: str, key: str, at: datetime) -> bool:
+        row = await self._session.fetchone(
+            "INSERT INTO follow_ups (ticket_id, kind, key, sent_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (ticket_id, kind, key) DO NOTHING RETURNING ticket_id",
+            (ticket_id, kind, key, utc_text(at)),
+        )
+        return row is not None
+
+    async def recorded(self, ticket_ids: Sequence[int]) -> Mapping[int, frozenset[tuple[str, str]]]:
+        if not ticket_ids:
+            return {}
+        ids = ", ".join(str(int(n)) for n in ticket_ids)
+        rows = await self._session.fetchall(
+            f"SELECT ticket_id, kind, key FROM follow_ups WHERE ticket_id IN ({ids})"
+        )
+        found: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for row in rows:
+            found[row["ticket_id"]].add((row["kind"], row["key"]))
+        return {number: frozenset(done) for number, done in found.items()}
+
+    async def candidates(
+        self, priorities: Sequence[str], quiet_before: datetime, waiting_before: datetime
+    ) -> Sequence[tuple[Ticket, datetime]]:
+        marks = ", ".join("?" for _ in priorities) or "NULL"
+        rows = await self._session.fetchall(
+            "SELECT id, news FROM ("
+            "  SELECT t.id, t.status, max(t.updated_at, coalesce(t.first_response_at, ''), "
+            "    coalesce((SELECT max(m.created_at) FROM ticket_messages AS m WHERE "
+            "              m.ticket_id = t.id AND m.author = 'staff' AND m.internal = 0), ''),"
+            "    coalesce((SELECT max(f.sent_at) FROM follow_ups AS f "
+            "              WHERE f.ticket_id = t.id AND f.kind = 'status_line'), '')) AS news, "
+            "    (SELECT max(p.started_at) FROM ticket_pauses AS p "
+            "     WHERE p.ticket_id = t.id AND p.ended_at IS NULL) AS waiting "
+            "  FROM tickets AS t WHERE t.status = 'waiting_client' "
+            f"    OR (t.status = 'in_progress' AND t.priority IN ({marks}))"
+            ") WHERE (status = 'in_progress' AND news <= ?) "
+            "   OR (status = 'waiting_client' AND waiting <= ?) ORDER BY id",
+            (*priorities, utc_text(quiet_before), utc_text(waiting_before)),
+        )
+        if not rows:
+            return []
+        news = {row["id"]: parse_utc(row["news"]) for row in rows}
+        ids = ", ".join(str(int(n)) for n in news)
+        tickets = await self._tickets(f"SELECT * FROM tickets WHERE id IN ({ids}) ORDER BY id")
+        return [(t, news[t.number]) for t in tickets]
+
+    async def record_digest(self, manager_tg_id: int, day: date, at: datetime) -> bool:
+        row = await self._session.fetchone(
+            "INSERT INTO digests (manager_tg_id, day, sent_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (manager_tg_id, day) DO NOTHING RETURNING manager_tg_id",
+            (manager_tg_id, day.isoformat(), utc_text(at)),
+        )
+        return row is not None
+
+    async def digest_recorded(self, manager_tg_id: int, day: date) -> bool:
+        row = await self._session.fetchone(
+            "SELECT 1 FROM digests WHERE manager_tg_id = ? AND day = ?",
+            (manager_tg_id, day.isoformat()),
+        )
+        return row is not None
+
+    async def ratings_between(
+        self, client_ids: Sequence[int], since: datetime, until: datetime
+    ) -> Sequence[Rating]:
+        if not client_ids:
+            return []
+        marks = ", ".join("?" for _ in client_ids)
+        rows = await self._session.fetchall(
+            "SELECT r.* FROM ratings AS r JOIN tickets AS t ON t.id = r.ticket_id "
+            f"WHERE t.client_id IN ({marks}) AND r.at >= ? AND r.at < ? ORDER BY r.at",
+            (*client_ids, utc_text(since), utc_text(until)),
+        )
+        return [
+            Rating(row["ticket_id"], row["score"], row["comment"], parse_utc(row["at"]))
+            for row in rows
+        ]
 
 
 # --- outbox and SLA events ------------------------------------------------------------

@@ -10,6 +10,7 @@ from storage.repositories import (
     SqliteClientRepository,
     SqliteDutyRepository,
     SqliteEmployeeRepository,
+    SqliteFollowUps,
     SqliteInviteRepository,
     SqliteOutboxRepository,
     SqlitePageRepository,
@@ -38,6 +39,7 @@ class SqliteUnitOfWork:
         self.sla_events = SqliteSlaEventRepository(session)
         self.duty = SqliteDutyRepository(session)
         self.pages = SqlitePageRepository(session)
+        self.follow_ups = SqliteFollowUps(session)
         self.processed_updates = SqliteProcessedUpdates(session)
         self.people = SqlitePeople(session)
         self.ticket_posts = SqliteTicketPosts(session)

@@ -17,7 +17,10 @@ Jobs (module-level functions, primitive arguments, deterministic ids):
 - ``page:{id}``: each pending page, at its next_at.
 - ``sla-refill``: every `refill_every` seconds (less than the horizon), arms the next
   horizon and catches up on anything a lost job missed. ``auto-close``: every `sweep_every`
-  seconds, closes resolved tickets the employee did not answer in time.
+  seconds (and whenever the business clock moves), closes resolved tickets the employee did
+  not answer in time, sends the status lines and waiting reminders that are due
+  (domain/follow_ups.py) and the personal managers' digests of the day (domain/digest.py),
+  each recorded once.
 - ``housekeeping``: at start and every `housekeep_every` seconds (an hour), forgets the
   marks of updates handled more than `PROCESSED_UPDATES_KEPT` (48 h) ago: Telegram keeps
   an unconfirmed update for 24 hours, so none of those can come again.
@@ -58,11 +61,13 @@ from bot.logs import bind_ticket, log_context
 from domain import events as ev
 from domain.enums import TicketStatus
 from domain.errors import DomainError
+from domain.follow_ups import FollowUpPolicy
 from domain.lifecycle import auto_close_at
 from domain.paging import Page, PagingPolicy, advance_page
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.sla import SlaMilestone
 from domain.use_cases.employee_tickets import close_unconfirmed
+from domain.use_cases.follow_ups import send_digests, send_follow_ups
 from domain.use_cases.sla_checks import check_sla
 from storage import Database
 
@@ -137,6 +142,8 @@ class TimerStats:
     breaches: int = 0  # and breaches
     pages_sent: int = 0
     auto_closed: int = 0
+    follow_ups: int = 0  # status lines, reminders, staff asked about a long wait
+    digests: int = 0  # managers' digests sent
     updates_forgotten: int = 0  # processed-update marks pruned
     passes: int = 0
     errors: int = 0
@@ -158,6 +165,7 @@ class DeskScheduler:
         notifier: Notifier,
         *,
         auto_close_working_days: int = 3,
+        follow_ups: FollowUpPolicy | None = None,
         paging: PagingPolicy | None = None,
         horizon: timedelta = DEFAULT_HORIZON,
         refill_every: float | None = None,
@@ -168,6 +176,7 @@ class DeskScheduler:
         self.clock = clock
         self.notifier = notifier
         self.auto_close_working_days = auto_close_working_days
+        self.follow_ups = follow_ups or FollowUpPolicy()
         self.paging = paging or PagingPolicy()
         self.horizon = horizon
         # Refill well before the horizon runs out: nothing due within it is ever missed.
@@ -320,6 +329,7 @@ class DeskScheduler:
                 if self._sweep:
                     self._sweep = False
                     await self._sweep_resolved()
+                    await self._follow_up()
                 if self._housekeep:
                     self._housekeep = False
                     await self._housekeeping()
@@ -527,6 +537,24 @@ class DeskScheduler:
             await uow.commit()
         self.stats.auto_closed += 1
         self._disarm_sla(ticket_id)
+
+    # --- nobody left in silence -------------------------------------------------------------
+
+    async def _follow_up(self) -> None:
+        """Status lines and waiting reminders that are due, then the managers' digests of
+        the day: each recorded once in the transaction that queues it."""
+        async with self.db.unit_of_work() as uow:
+            outcome = await send_follow_ups(uow, self.clock, policy=self.follow_ups)
+            if outcome.events:
+                await self.notifier.publish(uow, outcome.events)
+            await uow.commit()
+        self.stats.follow_ups += outcome.value
+        async with self.db.unit_of_work() as uow:
+            digests = await send_digests(uow, self.clock)
+            if digests.events:
+                await self.notifier.publish(uow, digests.events)
+            await uow.commit()
+        self.stats.digests += digests.value
 
     # --- housekeeping -----------------------------------------------------------------------
 

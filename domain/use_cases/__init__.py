@@ -10,4 +10,6 @@ change and what must be told about it land together.
 - staff_tickets: what staff do with a ticket, from taking it to resolving it
 - after_hours: acknowledging a page of the on-duty engineer, and the duty rota
 - sla_checks: the timers' check that records SLA warnings and breaches as they fall due
+- follow_ups: status lines and reminders as they fall due, the managers' daily digests, and
+  the answers to a reminder (no longer needed; close it or keep waiting)
 """

@@ -177,14 +177,20 @@ async def ask_client(
 async def resume_work(
     uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
 ) -> Outcome[Ticket]:
-    """Staff stop waiting for the client without an answer: the clock runs again."""
+    """Staff stop waiting for the client without an answer: the clock runs again, and the
+    employee hears it, with the resolution's new due time."""
     await acting_staff(uow, staff_tg_id)
     ticket = await get_ticket(uow, ticket_id)
     old = ticket.start_work(ActorKind.STAFF, clock.now())
     ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
     await uow.tickets.update(ticket)
     return Outcome(
-        ticket, (status_changed(ticket, old, staff_tg_id), ev.DeadlinesChanged(ticket.number))
+        ticket,
+        (
+            status_changed(ticket, old, staff_tg_id),
+            ev.WaitingResumed(ticket.number, staff_tg_id),
+            ev.DeadlinesChanged(ticket.number),
+        ),
     )
 
 

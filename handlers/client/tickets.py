@@ -1,5 +1,6 @@
 """ "My tickets": the list, a ticket's card with its conversation, and what the employee can
-do with it: comment or add a photo, cancel before work, confirm or reopen, rate."""
+do with it: comment or add a photo, cancel before work, confirm or reopen, rate, say a
+request waiting for their answer is no longer needed."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from domain.errors import DomainError, NotFound
 from domain.lifecycle import ActorKind, can_transition
 from domain.model import LOW_RATING_UP_TO, Client, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.use_cases import employee_tickets
+from domain.use_cases import employee_tickets, follow_ups
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client.intake import MEDIA, attachment_of, escape
@@ -507,6 +508,46 @@ async def confirm(
     text, markup = await render_card(uow, outcome.value, actor, clock)
     await Pressed(query).edit_text(
         text + "\n\n" + _("How did we do? Rate from 1 to 5."), reply_markup=markup
+    )
+
+
+@router.callback_query(TicketCb.filter(F.action == "notneeded"))
+async def no_longer_needed(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """ "No longer needed" on a reminder of an unanswered question: the request closes."""
+    ticket = await visible_ticket(query, callback_data, actor, uow)
+    if ticket is None:
+        return
+    pressed = Pressed(query)
+    if ticket.status is not TicketStatus.WAITING_CLIENT:
+        await query.answer(
+            _("Request №{number} is no longer waiting for your answer.").format(
+                number=ticket.number
+            ),
+            show_alert=True,
+        )
+        await pressed.drop_buttons()
+        return
+    outcome = await perform(
+        follow_ups.no_longer_needed(uow, clock, ticket_id=ticket.number, tg_id=actor.tg_id),
+        uow,
+        notifier,
+        lambda _exc: out_of_date(query),
+    )
+    if outcome is None:
+        return
+    await query.answer()
+    await pressed.drop_buttons()
+    await pressed.answer(
+        _("Request №{number} is closed. Thank you for letting us know!").format(
+            number=ticket.number
+        )
     )
 
 

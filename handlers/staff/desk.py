@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.time_spent import SpentProblem, read_time_spent
-from domain.use_cases import employee_tickets, staff_tickets
+from domain.use_cases import employee_tickets, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
@@ -220,6 +220,42 @@ async def resume(
         return
     await query.answer()
     await refresh(query, uow, callback_data.ticket, clock)
+
+
+@router.callback_query(StaffCb.filter(F.action.in_({"wclose", "wkeep"})))
+async def long_wait(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Asked about a ticket whose client has not answered after two reminders: close it
+    (the client is told) or keep waiting (nothing changes)."""
+    n = callback_data.ticket
+    pressed = Pressed(query)
+    ticket = await uow.tickets.get(n)
+    if ticket is None or ticket.status is not TicketStatus.WAITING_CLIENT:
+        await query.answer(
+            _("№{number} is no longer waiting for the client.").format(number=n), show_alert=True
+        )
+        await pressed.drop_buttons()
+        return
+    if callback_data.action == "wkeep":
+        await query.answer(_("We keep waiting for the client on №{number}.").format(number=n))
+        await pressed.drop_buttons()
+        return
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        follow_ups.close_unanswered(uow, clock, ticket_id=n, staff_tg_id=actor.tg_id),
+    )
+    if outcome is None:
+        return
+    await query.answer(_("№{number} is closed; the client is told.").format(number=n))
+    await pressed.drop_buttons()
 
 
 PROMPTS = {

@@ -15,7 +15,7 @@ class IntakeCb(CallbackData, prefix="in"):
 
 class TicketCb(CallbackData, prefix="tk"):
     ticket: int
-    action: str  # open, comment, cancel, confirm, reopen, rate
+    action: str  # open, comment, cancel, confirm, reopen, rate, notneeded
     value: str = ""
 
 
@@ -44,7 +44,7 @@ class LanguageCb(CallbackData, prefix="lang"):
 class StaffCb(CallbackData, prefix="st"):
     ticket: int
     action: str  # take, reply, ask, resume, resolve, prio, setprio, assign, assignto, time,
-    #              logtime, note, card, nosummary
+    #              logtime, note, card, nosummary, wclose, wkeep (a long wait)
     value: str = ""
 
 

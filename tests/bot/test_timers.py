@@ -175,19 +175,22 @@ async def test_warning_and_breach_fire_once_at_their_moments_to_the_right_people
     await world.move_to(msk(2026, 11, 23, 10, 44))
     assert await world.sent("sla:") == []
     await world.move_to(msk(2026, 11, 23, 10, 45))
-    # Nobody has taken it: the first line, and the personal manager.
+    # Nobody has taken it: the first line (the personal manager reads it in the digest).
     warnings = await world.sent("sla:")
-    assert sorted(chat for chat, _ in warnings) == [FIRST_LINE, FIRST_LINE_2, MANAGER]
+    assert sorted(chat for chat, _ in warnings) == [FIRST_LINE, FIRST_LINE_2]
     assert all("ответа ещё нет; реакция нужна до 11:00" in text for _, text in warnings)
 
     await world.move_to(msk(2026, 11, 23, 11, 0))
-    breaches = (await world.sent("sla:"))[3:]
+    breaches = (await world.sent("sla:"))[2:]
     assert sorted(chat for chat, _ in breaches) == [MANAGER, LEAD]  # the manager and the leads
     assert all("просрочено время реакции" in text for _, text in breaches)
+    (apology,) = await world.sent("apology:")  # and the employee, once
+    assert apology[0] == EMPLOYEE_TG and "Простите" in apology[1]
 
     world.timers.request_full_pass()
     await world.move_to(msk(2026, 11, 23, 11, 30))
-    assert len(await world.sent("sla:")) == 5
+    assert len(await world.sent("sla:")) == 4
+    assert len(await world.sent("apology:")) == 1
     assert await world.recorded() == {"reaction_warning": 0, "reaction_breach": 0}
 
 
@@ -195,9 +198,10 @@ async def test_a_warning_goes_to_whoever_took_the_ticket(world):
     number = await world.open()
     await world.act(staff_tickets.take, ticket_id=number, staff_tg_id=ENGINEER)
     await world.move_to(msk(2026, 11, 23, 16, 0))
-    assert sorted(await world.chats("sla:")) == [MANAGER, ENGINEER]
+    assert sorted(await world.chats("sla:")) == [ENGINEER]
     await world.move_to(msk(2026, 11, 23, 18, 0))
-    assert sorted((await world.chats("sla:"))[2:]) == [MANAGER, LEAD]
+    # Breached at the close of the day: the lead now, the manager in the morning's digest.
+    assert sorted((await world.chats("sla:"))[1:]) == [LEAD]
     assert set(await world.recorded()) == {"resolution_warning", "resolution_breach"}
 
 
@@ -233,13 +237,13 @@ async def test_a_restart_in_the_middle_of_a_pending_timer_fires_it_once(world):
     await world.stop()
     world.clock.set(msk(2026, 11, 23, 10, 50))  # past the warning while the bot is down
     await world.start()
-    assert sorted(await world.chats("sla:")) == [FIRST_LINE, FIRST_LINE_2, MANAGER]
+    assert sorted(await world.chats("sla:")) == [FIRST_LINE, FIRST_LINE_2]
     assert world.timers.stats.backlog_at_start == 1
     await world.stop()
     await world.start()  # once more: nothing new
-    assert len(await world.sent("sla:")) == 3
+    assert len(await world.sent("sla:")) == 2
     await world.move_to(msk(2026, 11, 23, 11, 0))
-    assert len(await world.sent("sla:")) == 5
+    assert len(await world.sent("sla:")) == 4
 
 
 async def test_two_schedulers_on_one_database_notify_once(world):
@@ -249,7 +253,8 @@ async def test_two_schedulers_on_one_database_notify_once(world):
     await world.settle()
     assert world.timers.armed == second.armed == 1
     await world.move_to(msk(2026, 11, 23, 11, 5))
-    assert len(await world.sent("sla:")) == 5
+    assert len(await world.sent("sla:")) == 4
+    assert len(await world.sent("apology:")) == 1
     assert world.timers.stats.recorded + second.stats.recorded == 2
     assert len(await world.recorded()) == 2
 
@@ -272,9 +277,9 @@ async def test_waiting_for_the_client_moves_the_resolution_timers(world):
     await world.move_to(msk(2026, 11, 24, 13, 59))
     assert await world.sent("sla:") == []
     await world.move_to(msk(2026, 11, 24, 14, 0))
-    assert sorted(await world.chats("sla:")) == [MANAGER, ENGINEER]
+    assert sorted(await world.chats("sla:")) == [ENGINEER]
     await world.move_to(msk(2026, 11, 24, 16, 0))
-    assert len(await world.sent("sla:")) == 4
+    assert sorted((await world.chats("sla:"))[1:]) == [MANAGER, LEAD]
 
 
 async def test_a_priority_change_rearms_the_timers(world):

@@ -99,6 +99,26 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     assert "Вашей заявкой №4 занимается Пётр." in out
 
 
+@pytest.mark.slow
+def test_the_managers_day_counts_what_each_person_got(capsys):
+    script = DEMO.with_name("manager_day.txt")
+    try:
+        main(["sandbox", "--script", str(script)])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+    evening, morning = out.split("── Private messages from the bot, by person ──")[1:3]
+    # the day: three new tickets, a low rating once, the night's page, its repeat and
+    # "Олег принял вызов" (11 before the manager's budget: warnings, a Standard breach, the
+    # rating twice, a "new ticket" beside the page)
+    assert "manager (Мария, the personal manager): 7\n" in evening
+    assert "manager (Мария, the personal manager): 8\n" in morning  # and the digest
+    assert out.count("Ваши клиенты сегодня") == 1
+    assert "По заявке №1 работа идёт: занимается Иван." in out
+    assert "We are sorry: we promised to reply to your request №3 by 14:00" in out
+    assert "Напоминаю о заявке №2" in out
+
+
 def play(script: Path, capsys) -> str:
     try:
         main(["sandbox", "--script", str(script), "--at", "2026-11-23 10:00"])

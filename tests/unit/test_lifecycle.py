@@ -115,3 +115,9 @@ def test_auto_close_counts_whole_working_days():
     # Holidays do not count: Thursday 5 March, then Friday, Tuesday 10 and Wednesday 11.
     assert auto_close_at(gold, msk(2026, 3, 5, 18, 0), 3) == msk(2026, 3, 11, 18, 0)
     assert auto_close_at(gold, msk(2026, 11, 23, 11, 0), 1) == msk(2026, 11, 24, 11, 0)
+
+
+@pytest.mark.parametrize("actor", [ActorKind.EMPLOYEE, ActorKind.STAFF])
+def test_a_ticket_waiting_for_an_answer_closes_when_no_longer_needed(actor: ActorKind) -> None:
+    check_transition(S.WAITING_CLIENT, S.CLOSED, actor)
+    assert not can_transition(S.WAITING_CLIENT, S.CLOSED, ActorKind.SYSTEM)

@@ -7,6 +7,7 @@ import inspect
 import pytest
 
 from domain import events as ev
+from domain.digest import Digest
 from domain.enums import Priority, TicketStatus
 from domain.recipients import (
     Audience,
@@ -270,26 +271,79 @@ TABLE = [
     pytest.param(
         ev.SlaWarning(1, M.REACTION_WARNING, AT),
         Facts(),
-        (FIRST_LINE, MANAGER),
-        id="warning, nobody has it: first line and manager",
+        (FIRST_LINE,),
+        id="warning, nobody has it: the first line (the manager's digest has it)",
     ),
     pytest.param(
         ev.SlaWarning(1, M.RESOLUTION_WARNING, AT),
-        Facts(assigned=True),
-        (ASSIGNEE, MANAGER),
-        id="warning, somebody has it: they and the manager",
-    ),
-    pytest.param(
-        ev.SlaWarning(1, M.REACTION_WARNING, AT),
-        Facts(manager_hears_all=False, priority=P.LOW),
-        (FIRST_LINE, MANAGER),
-        id="warning: to the manager, whatever their setting",
+        Facts(assigned=True, priority=P.HIGHEST),
+        (ASSIGNEE,),
+        id="warning, somebody has it: they alone",
     ),
     pytest.param(
         ev.SlaBreached(1, M.REACTION_BREACH, AT, 0),
-        Facts(assigned=True),
+        Facts(assigned=True, priority=P.HIGH),
+        (EMPLOYEE, MANAGER, LEADS),
+        id="High breach by day: an apology, the manager and leads, not the assignee",
+    ),
+    pytest.param(
+        ev.SlaBreached(1, M.RESOLUTION_BREACH, AT, 0),
+        Facts(priority=P.STANDARD),
+        (EMPLOYEE, LEADS),
+        id="Standard breach: the manager reads it in the digest",
+    ),
+    pytest.param(
+        ev.SlaBreached(1, M.RESOLUTION_BREACH, AT, 0),
+        Facts(priority=P.HIGHEST, working_hours=False),
+        (EMPLOYEE, LEADS),
+        id="Highest breach after hours: the manager reads it in the morning's digest",
+    ),
+    pytest.param(
+        ev.SlaBreached(1, M.REACTION_BREACH, AT, 0),
+        Facts(priority=P.HIGH, breach_met=True),
         (MANAGER, LEADS),
-        id="breach: manager and leads, not the assignee",
+        id="breach recorded after the answer came: no apology after 'Иван is on it'",
+    ),
+    pytest.param(
+        ev.SlaBreached(1, M.REACTION_BREACH, AT, 0),
+        Facts(employee_hears=False),
+        (LEADS,),
+        id="breach: no apology to a former employee",
+    ),
+    pytest.param(ev.StatusLineDue(1), Facts(), (EMPLOYEE,), id="status line: the employee"),
+    pytest.param(ev.StatusLineDue(1), GONE, (), id="status line: not to a former employee"),
+    pytest.param(
+        ev.WaitingReminderDue(1, 1, AT), Facts(), (EMPLOYEE,), id="reminder: the employee"
+    ),
+    pytest.param(
+        ev.WaitingResumed(1, ENGINEER), Facts(), (EMPLOYEE,), id="went on without an answer"
+    ),
+    pytest.param(
+        ev.WaitingTooLong(1, AT),
+        Facts(assigned=True),
+        (ASSIGNEE,),
+        id="nobody answers: whoever has it is asked whether to close",
+    ),
+    pytest.param(
+        ev.WaitingTooLong(1, AT), Facts(), (THREAD,), id="nobody answers, nobody has it: thread"
+    ),
+    pytest.param(
+        ev.WaitingClosed(1, by_employee=True),
+        Facts(assigned=True),
+        (THREAD, ASSIGNEE),
+        id="no longer needed: the topic closes, whoever has it hears",
+    ),
+    pytest.param(
+        ev.WaitingClosed(1, by_employee=False, staff_tg_id=ENGINEER),
+        Facts(assigned=True),
+        (THREAD, EMPLOYEE),
+        id="closed by staff after a long wait: the employee hears",
+    ),
+    pytest.param(
+        ev.DailyDigest(Digest(MANAGER_TG, AT.date(), ())),
+        Facts(),
+        (MANAGER,),
+        id="daily digest: the manager",
     ),
     pytest.param(
         ev.AfterHoursAlarm(1, emergency=True, targets=(DUTY, MANAGER_TG), nobody_on_duty=False),

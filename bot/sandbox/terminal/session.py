@@ -52,6 +52,7 @@ Sandbox commands (anything else is sent to the bot as typed):
   /reply N TEXT    reply to the bot's message with the button numbered N
   /reply "WORDS" TEXT  reply to the bot's latest message that says WORDS
   /screen          show the whole screen again
+  /count           how many messages the bot has sent each person in private so far
   /quit            leave the sandbox"""
 
 
@@ -201,6 +202,9 @@ class Sandbox:
                 screen.shown.clear()
                 screen.render(self.out)
                 return True
+            if command == "/count":
+                self.count()
+                return True
             if command == "/time":
                 if not self._move_time(rest):
                     return True
@@ -335,6 +339,19 @@ class Sandbox:
             waiting = screen.unseen()
             if waiting:
                 self.out(f"  (🔔 {len(waiting)} new for {name}: /as {name})")
+
+    def count(self) -> None:
+        """How many messages the bot sent each person in their private chat (edits and
+        answers to buttons are not messages), the people who got none left out."""
+        counts = [
+            (screen, len(screen.view.bot_messages))
+            for name, screen in self.screens.items()
+            if name != "staff-chat"
+        ]
+        self.out("── Private messages from the bot, by person ──")
+        for screen, count in counts:
+            if count:
+                self.out(f"  {screen.name} ({screen.who}): {count}")
 
     def summary(self) -> None:
         """What each person received that was never on the screen shown: the end of a

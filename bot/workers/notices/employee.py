@@ -1,6 +1,8 @@
 """What the employee who wrote a ticket hears in their chat with the bot: who took it,
 answers and questions from staff, its new priority, that it is resolved, closed for want of
-an answer, or cancelled by support; in their language, with the buttons to go on."""
+an answer, or cancelled by support; an apology for a missed deadline, a status line while a
+High or Highest ticket is worked, reminders of a question they have not answered, that
+staff went on without it; in their language, with the buttons to go on."""
 
 from __future__ import annotations
 
@@ -8,12 +10,16 @@ import html
 
 from bot.workers.notices.outbox import Context, OutboxWriter, button_markup
 from domain import events as ev
-from domain.model import TicketMessage
+from domain.model import TicketMessage, title_from
 from domain.paging import Responder, escalated_to
 from domain.ports import UnitOfWork
+from domain.sla import SlaMilestone
 from handlers.ui.callbacks import TicketCb
 from handlers.ui.formatting import deadline, full_deadline, number
 from handlers.ui.texts import N_, priority_name
+
+# A reminder quotes the question it waits for up to this many characters.
+QUOTED_QUESTION = 160
 
 
 def deadlines(out: OutboxWriter, c: Context, locale: str) -> str:
@@ -282,3 +288,167 @@ async def priority_changed(
         reason=html.escape(event.reason),
     )
     await out.text(uow, c.employee.tg_id, f"{text}\n{deadlines(out, c, locale)}", c.ticket.number)
+
+
+# --- nobody left in silence --------------------------------------------------------------
+
+_APOLOGIES = {
+    SlaMilestone.REACTION_BREACH: N_(
+        "We are sorry: we promised to reply to your request №{number} by {time}, and we "
+        "are late. The shift lead knows and is making sure somebody takes it up now; I will "
+        "write here who is helping you."
+    ),
+    SlaMilestone.RESOLUTION_BREACH: N_(
+        "We are sorry: we promised to fix your request №{number} by {time}, and it is not "
+        "fixed yet. The shift lead is now involved. We will write as soon as there is a "
+        "result."
+    ),
+}
+
+
+async def breach_apology(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.SlaBreached
+) -> None:
+    """A deadline we missed: an apology, and what happens now; once per deadline."""
+    locale = out.employee_locale(c.employee)
+    n = c.ticket.number
+    with out.speaking(locale):
+        when = deadline(event.due_at, out.clock.now(), c.client.timezone, locale)
+    text = out.t(_APOLOGIES[event.milestone], locale, number=n, time=when)
+    if event.milestone is SlaMilestone.RESOLUTION_BREACH and c.ticket.assignee_tg_id:
+        text = out.t(
+            N_(
+                "We are sorry: we promised to fix your request №{number} by {time}, and it is "
+                "not fixed yet. {name} is still working on it, and the shift lead is now "
+                "involved. We will write as soon as there is a result."
+            ),
+            locale,
+            number=n,
+            time=when,
+            name=await out.staff_name(uow, c.ticket.assignee_tg_id),
+        )
+    await out.text(uow, c.employee.tg_id, text, n, key=f"apology:{n}:{event.milestone}")
+
+
+async def status_line(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
+    """A High or Highest ticket in work without news for a while: it is being worked."""
+    locale = out.employee_locale(c.employee)
+    n = c.ticket.number
+    if c.ticket.assignee_tg_id:
+        text = out.t(
+            N_(
+                "Your request №{number} is being worked on: {name} is on it. We will write as "
+                "soon as there is a result."
+            ),
+            locale,
+            number=n,
+            name=await out.staff_name(uow, c.ticket.assignee_tg_id),
+        )
+    else:
+        text = out.t(
+            N_(
+                "Your request №{number} is being worked on. We will write as soon as there is "
+                "a result."
+            ),
+            locale,
+            number=n,
+        )
+    await out.text(uow, c.employee.tg_id, text, n)
+
+
+async def waiting_reminder(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.WaitingReminderDue
+) -> None:
+    """The question they have not answered, briefly, with the buttons to answer it or to
+    say the request is no longer needed."""
+    locale = out.employee_locale(c.employee)
+    n = c.ticket.number
+    asked = [
+        m
+        for m in await uow.tickets.messages(n)
+        if m.author == "staff" and not m.internal and m.text
+    ]
+    question = title_from(asked[-1].text, QUOTED_QUESTION) if asked else ""
+    said = (
+        N_("A reminder about your request №{number}: we are waiting for your answer.")
+        if event.reminder == 1
+        else N_(
+            "Your request №{number} is still waiting for your answer: we cannot go on without it."
+        )
+    )
+    lines = [out.t(said, locale, number=n)]
+    if question:
+        quoted = html.escape(question)
+        lines.append(out.t(N_("Our question: «{question}»"), locale, question=quoted))
+    lines.append(
+        out.t(
+            N_(
+                "Just write your answer here. If the request is no longer needed, press the button."
+            ),
+            locale,
+        )
+    )
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        "\n".join(lines),
+        n,
+        button_markup(
+            [
+                (out.t(N_("💬 Answer"), locale), TicketCb(ticket=n, action="comment").pack()),
+                (
+                    out.t(N_("🚫 No longer needed"), locale),
+                    TicketCb(ticket=n, action="notneeded").pack(),
+                ),
+            ]
+        ),
+        key=f"reminder:{n}:{event.waiting_since.isoformat()}:{event.reminder}",
+    )
+
+
+async def resumed(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
+    """Staff went on without their answer: the resolution's new due time."""
+    locale = out.employee_locale(c.employee)
+    n = c.ticket.number
+    if c.ticket.resolution_due is None:
+        text = out.t(
+            N_(
+                "We are going on with your request №{number} without waiting for your answer. "
+                "If you want to add something, just write here."
+            ),
+            locale,
+            number=n,
+        )
+    else:
+        with out.speaking(locale):
+            when = deadline(c.ticket.resolution_due, out.clock.now(), c.client.timezone, locale)
+        text = out.t(
+            N_(
+                "We are going on with your request №{number} without waiting for your answer. "
+                "The deadline moved by the time we waited: we will fix it by {time}. If you "
+                "want to add something, just write here."
+            ),
+            locale,
+            number=n,
+            time=when,
+        )
+    await out.text(uow, c.employee.tg_id, text, n)
+
+
+async def closed_unanswered_question(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
+    """Staff closed the request after the reminders went unanswered."""
+    locale = out.employee_locale(c.employee)
+    n = c.ticket.number
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        out.t(
+            N_(
+                "We closed your request №{number}: our question stayed unanswered. If it is "
+                "still needed, just write to me."
+            ),
+            locale,
+            number=n,
+        ),
+        n,
+    )

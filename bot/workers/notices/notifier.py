@@ -12,6 +12,7 @@ only if its cause was committed.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from aiogram.utils.i18n import I18n
@@ -24,6 +25,7 @@ from domain.enums import StaffRole
 from domain.model import Staff
 from domain.ports import Clock, UnitOfWork
 from domain.recipients import Audience, deadlines_when_taken, who_hears
+from domain.sla_milestones import settled
 from handlers.ui.texts import N_
 
 _E = TypeVar("_E", bound=ev.Event)
@@ -65,7 +67,10 @@ async def _told(
 ) -> tuple[Context, tuple[Audience, ...]]:
     """The ticket's context, and who hears of `event` (`domain.recipients`)."""
     c = await out.context(uow, event.ticket_id)
-    return c, who_hears(event, c.facts(out.clock.now()))
+    facts = c.facts(out.clock.now())
+    if isinstance(event, ev.SlaBreached):  # recorded late: what it waited for came already
+        facts = replace(facts, breach_met=settled(c.ticket, event.milestone))
+    return c, who_hears(event, facts)
 
 
 async def _people(
@@ -244,7 +249,55 @@ async def sla_warning(out: OutboxWriter, uow: UnitOfWork, event: ev.SlaWarning) 
 
 async def sla_breached(out: OutboxWriter, uow: UnitOfWork, event: ev.SlaBreached) -> None:
     c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.breach_apology(out, uow, c, event)
     await staff_pings.sla_breach(out, uow, await _people(out, uow, c, told), c, event)
+
+
+async def waiting_resumed(out: OutboxWriter, uow: UnitOfWork, event: ev.WaitingResumed) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.resumed(out, uow, c)
+
+
+async def waiting_closed(out: OutboxWriter, uow: UnitOfWork, event: ev.WaitingClosed) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.THREAD in told:
+        await staff_chat.close_topic(out, uow, c.ticket.number)
+    if Audience.EMPLOYEE in told:
+        await employee.closed_unanswered_question(out, uow, c)
+    people = await _people(out, uow, c, told)
+    if people:
+        await staff_pings.no_longer_needed(out, uow, people, c)
+
+
+async def status_line_due(out: OutboxWriter, uow: UnitOfWork, event: ev.StatusLineDue) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.status_line(out, uow, c)
+
+
+async def waiting_reminder_due(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.WaitingReminderDue
+) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.waiting_reminder(out, uow, c, event)
+
+
+async def waiting_too_long(out: OutboxWriter, uow: UnitOfWork, event: ev.WaitingTooLong) -> None:
+    c, told = await _told(out, uow, event)
+    people = await _people(out, uow, c, told)
+    await staff_pings.waiting_too_long(
+        out, uow, people, c, event, in_thread=Audience.THREAD in told or not people
+    )
+
+
+async def daily_digest(out: OutboxWriter, uow: UnitOfWork, event: ev.DailyDigest) -> None:
+    if Audience.MANAGER not in who_hears(event):
+        return
+    for manager in await out.active_staff(uow, [event.digest.manager_tg_id]):
+        await staff_pings.digest(out, uow, manager, event)
 
 
 async def after_hours_alarm(out: OutboxWriter, uow: UnitOfWork, event: ev.AfterHoursAlarm) -> None:
@@ -313,6 +366,12 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.PageEscalated, page_escalated),
         _on(ev.PageAcknowledged, page_acknowledged),
         _on(ev.ClientDeactivated, client_deactivated),
+        _on(ev.WaitingResumed, waiting_resumed),
+        _on(ev.WaitingClosed, waiting_closed),
+        _on(ev.StatusLineDue, status_line_due),
+        _on(ev.WaitingReminderDue, waiting_reminder_due),
+        _on(ev.WaitingTooLong, waiting_too_long),
+        _on(ev.DailyDigest, daily_digest),
     ]
 )
 

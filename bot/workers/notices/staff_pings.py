@@ -1,7 +1,8 @@
 """What staff members hear in their private chats about a ticket: the personal manager
-(new tickets, comments, reopenings, unhappy ratings), whoever has it (an assignment, the
-client's comments), and the SLA warnings and breaches; each with the button that opens
-the card. Who they are is `domain.recipients`' call; the caller passes them in."""
+(new tickets, comments, reopenings, unhappy ratings, the daily digest), whoever has it (an
+assignment, the client's comments, a question nobody answers), and the SLA warnings and
+breaches; each with the button that opens the card. Who they are is `domain.recipients`'
+call; the caller passes them in."""
 
 from __future__ import annotations
 
@@ -10,13 +11,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.workers.notices.outbox import Context, OutboxWriter, button_markup, fits_a_caption
+from bot.workers.notices.outbox import (
+    THREAD,
+    Context,
+    OutboxWriter,
+    button_markup,
+    fits_a_caption,
+)
 from domain import events as ev
+from domain.digest import SECTIONS, Section
 from domain.model import Staff, TicketMessage
 from domain.ports import UnitOfWork
 from domain.sla import SlaMilestone
 from handlers.ui.callbacks import StaffCb
-from handlers.ui.formatting import deadline, duration, measure_of
+from handlers.ui.formatting import deadline, duration, measure_of, stamp
 from handlers.ui.texts import N_, priority_name
 
 _WARNINGS = {
@@ -178,7 +186,9 @@ async def low_rating(
         ),
         c.ticket.number,
         card_button(out, c.ticket.number, locale),
-        key=f"rated:{c.ticket.number}:{bool(event.comment)}",
+        # Once per rating: the words that follow the stars go to the ticket's thread and
+        # the next digest, not in a second message.
+        key=f"rated:{c.ticket.number}",
     )
 
 
@@ -235,3 +245,116 @@ async def _sla_notice(
             card_button(out, n, locale),
             key=f"sla:{n}:{milestone}:{staff.tg_id}",
         )
+
+
+async def waiting_too_long(
+    out: OutboxWriter,
+    uow: UnitOfWork,
+    people: Sequence[Staff],
+    c: Context,
+    event: ev.WaitingTooLong,
+    *,
+    in_thread: bool,
+) -> None:
+    """Nobody answered the question after two reminders: close the ticket or keep
+    waiting? To whoever has it in private, or into its thread when nobody does."""
+    n = c.ticket.number
+
+    def asked(locale: str) -> tuple[str, dict[str, Any]]:
+        with out.speaking(locale):
+            when = stamp(event.waiting_since, out.clock.now(), c.client.timezone, locale)
+        text = out.t(
+            N_(
+                "№{number} of {client}: the question to the client was asked {time} and is "
+                "still unanswered after two reminders. Close the ticket or keep waiting?"
+            ),
+            locale,
+            number=n,
+            client=html.escape(c.client.name),
+            time=when,
+        )
+        markup = button_markup(
+            [
+                (out.t(N_("🔒 Close"), locale), StaffCb(ticket=n, action="wclose").pack()),
+                (out.t(N_("⏳ Keep waiting"), locale), StaffCb(ticket=n, action="wkeep").pack()),
+            ]
+        )
+        return f"{text}\n{html.escape(c.ticket.title)}", markup
+
+    key = f"waiting:{n}:{event.waiting_since.isoformat()}"
+    for staff in people:
+        body, markup = asked(out.staff_locale(staff))
+        await out.text(uow, staff.tg_id, body, n, markup, key=f"{key}:{staff.tg_id}")
+    if in_thread:
+        body, markup = asked(out.settings.default_locale)
+        payload = {"text": body, "parse_mode": "HTML", "reply_markup": markup}
+        await out.staff_chat(uow, THREAD, {"method": "sendMessage", "payload": payload}, n)
+
+
+async def no_longer_needed(
+    out: OutboxWriter, uow: UnitOfWork, people: Sequence[Staff], c: Context
+) -> None:
+    """The employee closed a ticket that waited for their answer: no longer needed."""
+    n = c.ticket.number
+    for staff in people:
+        locale = out.staff_locale(staff)
+        text = out.t(
+            N_("№{number} of {client}: the client says it is no longer needed; it is closed."),
+            locale,
+            number=n,
+            client=html.escape(c.client.name),
+        )
+        await out.text(uow, staff.tg_id, f"{text}\n{html.escape(c.ticket.title)}", n)
+
+
+_SECTIONS = {
+    Section.BREACHED: N_("🔴 Overdue:"),
+    Section.AT_RISK: N_("⚠️ Due today:"),
+    Section.WAITING: N_("⏸ Waiting long for the client's answer:"),
+    Section.LOW_RATING: N_("⭐ Low ratings since the last working day:"),
+}
+
+
+async def digest(out: OutboxWriter, uow: UnitOfWork, manager: Staff, event: ev.DailyDigest) -> None:
+    """The manager's digest of the day: one message, a line per ticket, by section."""
+    locale = out.staff_locale(manager)
+    now = out.clock.now()
+    lines = [f"<b>{out.t(N_('Your clients today: what needs your attention'), locale)}</b>"]
+    for section in SECTIONS:
+        entries = event.digest.section(section)
+        if not entries:
+            continue
+        lines += ["", f"<b>{out.t(_SECTIONS[section], locale)}</b>"]
+        for entry in entries:
+            c = await out.context(uow, entry.ticket_id)
+            tz = c.client.timezone
+            head = (
+                f"№{entry.ticket_id} · {html.escape(c.client.name)} · {html.escape(c.ticket.title)}"
+            )
+            with out.speaking(locale):
+                if section is Section.BREACHED:
+                    said = (
+                        N_("nobody has answered, it was due {time}")
+                        if entry.reaction
+                        else N_("not resolved, it was due {time}")
+                    )
+                    what = out.t(said, locale, time=stamp(entry.at, now, tz, locale))
+                elif section is Section.AT_RISK:
+                    said = (
+                        N_("to answer by {time}") if entry.reaction else N_("to resolve by {time}")
+                    )
+                    what = out.t(said, locale, time=deadline(entry.at, now, tz, locale))
+                elif section is Section.WAITING:
+                    what = out.t(N_("asked {time}"), locale, time=stamp(entry.at, now, tz, locale))
+                else:
+                    what = out.t(N_("{score} of 5"), locale, score=entry.score)
+                    if entry.comment:
+                        what += f": «{html.escape(entry.comment)}»"
+            lines.append(f"{head} — {what}")
+    await out.text(
+        uow,
+        manager.tg_id,
+        "\n".join(lines),
+        None,
+        key=f"digest:{manager.tg_id}:{event.digest.day.isoformat()}",
+    )
