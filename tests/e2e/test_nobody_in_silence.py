@@ -14,7 +14,7 @@ import pytest
 from bot.sandbox import BotApiEmulator, Person
 from domain import TicketStatus
 from tests.e2e.harness import Desk, buttons, msk, running_desk
-from tests.e2e.test_after_hours import World, count, send, summary, ticket, world
+from tests.e2e.test_after_hours import World, call_now, count, send, summary, ticket, world
 from tests.e2e.test_staff_desk import texts
 
 STATUS_LINE = "работа идёт: занимается Иван"
@@ -291,7 +291,7 @@ async def test_an_emergency_reaches_the_manager_as_a_page_not_also_as_a_new_tick
     async with running_desk(emulator, tmp_path, start=msk(2026, 11, 23, 20, 0)) as evening:
         w = await world(evening)
         await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
-        await send(w.anna, "🚨 Это авария, нужна помощь сейчас")
+        await call_now(w.anna)
         await w.manager.wait_for_message(contains="Авария в нерабочее время")
         await evening.settled()
         assert count(w.manager, "Новая заявка") == 0
