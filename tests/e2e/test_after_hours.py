@@ -175,7 +175,10 @@ async def test_a_page_repeats_until_acknowledged_and_the_employee_hears_who_is_o
     first = await w.duty.wait_for_message(contains=PAGE)
     assert "Напоминание" not in first.text
     manager_page = await w.manager.wait_for_message(contains=PAGE)
-    manager_ack = manager_page.inline_keyboard[0][0]["callback_data"]
+    # hers is to know, not to act: no «Принял», or she would take the engineer's ticket
+    assert "Для сведения: инженеры уже вызваны" in manager_page.text
+    assert [b["text"] for row in manager_page.inline_keyboard for b in row] == ["Открыть карточку"]
+    manager_ack = first.inline_keyboard[0][0]["callback_data"]
     await evening.move_clock(minutes=4)
     assert count(w.duty, PAGE) == 1
     await evening.move_clock(minutes=1)  # 20:05: the first repeat, numbered from 1
@@ -209,7 +212,7 @@ async def test_a_page_repeats_until_acknowledged_and_the_employee_hears_who_is_o
     assert count(w.duty, PAGE) == 2 and count(w.manager, PAGE) == 1
     assert count(w.lead, PAGE) == 0
 
-    # Мария presses «Принял» on her old page (a client that kept the button), too late
+    # Мария presses «Принял» anyway (a forged press with the engineer's button), too late
     late = await w.manager.press_with_data(manager_page, manager_ack)
     assert "Олег уже занимается этой заявкой" in ((await late.wait_answered()).text or "")
     assert (await ticket(evening)).assignee_tg_id == DUTY_ID

@@ -78,23 +78,40 @@ async def page(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.PageSen
         )
     elif event.level > 0:
         lines.append(out.t(N_("Nobody acknowledged it in time: it comes to you."), locale))
-    lines.append(
-        out.t(
-            N_("Press «Acknowledge» when you are on it: the client will hear who is helping."),
-            locale,
-        )
-    )
-    markup = button_markup(
-        [(out.t(N_("✅ Acknowledge"), locale), PageCb(page=event.page_id, action="ack").pack())],
-        _card_row(out, locale, n),
-    )
     manager = c.client.manager_tg_id
-    if event.attempt > 1 and paged_to_know(
-        event.target_tg_id,
-        event.level,
-        manager,
-        await responders_now(uow, out.clock.now()) if event.target_tg_id == manager else (),
-    ):
+    # The personal manager's copy is to know, not to act (unless they are the ones called):
+    # no «Acknowledge» on it, or they would take the ticket instead of the engineer.
+    to_know = event.target_tg_id == manager and paged_to_know(
+        event.target_tg_id, event.level, manager, await responders_now(uow, out.clock.now())
+    )
+    if to_know:
+        lines.append(
+            out.t(
+                N_(
+                    "For your information: the engineers are being called; "
+                    "who takes it will show here."
+                ),
+                locale,
+            )
+        )
+        markup = button_markup(_card_row(out, locale, n))
+    else:
+        lines.append(
+            out.t(
+                N_("Press «Acknowledge» when you are on it: the client will hear who is helping."),
+                locale,
+            )
+        )
+        markup = button_markup(
+            [
+                (
+                    out.t(N_("✅ Acknowledge"), locale),
+                    PageCb(page=event.page_id, action="ack").pack(),
+                )
+            ],
+            _card_row(out, locale, n),
+        )
+    if event.attempt > 1 and to_know:
         await out.queue(
             uow,
             event.target_tg_id,
