@@ -35,6 +35,7 @@ class Reply(StrEnum):
     TOPIC = "topic"  # the guessed topic is wrong
     ADD = "add"  # the second problem adds to this request
     SEPARATE = "separate"  # the second problem is a separate request
+    EMERGENCY = "emergency"  # on the summary after hours: "это авария, вызывайте"
     CANCEL = "cancel"
 
 
@@ -52,6 +53,9 @@ _NO = ("нет", "неа", "нит", "неверно", "не так", "непр�
 _SEND = ("отправ", "атправ", "отпрв", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
 _WAITS = ("подожд", "подожде", "до утра", "утром", "wait", "morning")
 _CALL = ("вызыва", "вызови", "вызвать", "срочно", "сейчас", "call", "now", "urgent")
+_ALARM = ("авари", "вызыва", "вызови", "вызвать", "вызов", "дежурн", "emergency", "call now")
+# A number typed instead of pressing: the options in the order of their buttons.
+_NUMBERED: dict[Question, tuple[Answer, ...]] = {}
 _CANCEL = ("отмен", "не надо", "не нужно", "cancel")
 _BROKEN = ("слома", "слама", "полом", "не работ", "не печата", "не включа", "не откры",
            "ошибк", "глюч", "завис", "упал", "broken", "not working", "error",
@@ -163,8 +167,17 @@ def read_answer(question: Question, text: str) -> Answer | None:
     if _has(said, _CANCEL):
         return Reply.CANCEL
     asks = "?" in text  # "отправить?" asks, it does not agree
+    if question in _NUMBERED and said.isdigit():  # "2" for the second button
+        options = _NUMBERED[question]
+        return options[int(said) - 1] if 1 <= int(said) <= len(options) else None
     if question is Question.SUMMARY:
-        return Reply.YES if _has(said, _SEND) and not asks else None
+        if asks:
+            return None
+        if _has(said, _WAITS):  # "подождёт до утра"
+            return Reply.NO
+        if _has(said, _ALARM):
+            return Reply.EMERGENCY
+        return Reply.YES if _has(said, _SEND) else None
     if question is Question.KIND_GUESS:
         return _guess_corrected(said, asks)
     if question is Question.TOPIC:
@@ -208,6 +221,32 @@ def read_answer(question: Question, text: str) -> Answer | None:
         if service != change:
             return RequestType.SERVICE if service else RequestType.CHANGE
     return None
+
+
+_NUMBERED.update(
+    {
+        Question.KIND: (TicketKind.INCIDENT, TicketKind.REQUEST),
+        Question.IMPACT: (WorkImpact.NOT_HINDERED, WorkImpact.HAMPERED, WorkImpact.BLOCKED),
+        Question.SCOPE: (Scope.ME, Scope.SEVERAL, Scope.COMPANY),
+        Question.REQUEST_TYPE: (RequestType.SERVICE, RequestType.CHANGE),
+    }
+)
+
+
+def meant_as_an_answer(text: str) -> bool:
+    """A few words typed where a question waits that answer some question of the intake but
+    not this one ("весь офис" to "Можете работать?", "атправить", "2", "где заявка?"): said
+    as an answer rather than more of the description ("горит красная лампа")."""
+    said = _normal(text)
+    words = said.split()
+    if not words or len(words) > 3 or len(text.strip()) > 30:
+        return False
+    if said.isdigit() or "?" in text:
+        return True
+    answers = [read_answer(q, text) for q in (Question.SUMMARY, Question.SCOPE)]
+    if len(words) <= 2:
+        answers.append(read_answer(Question.IMPACT, text))
+    return any(a is not None for a in answers)
 
 
 def _guess_corrected(said: str, asks: bool) -> Answer | None:

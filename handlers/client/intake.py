@@ -27,7 +27,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
-from domain.answers import Question, Reply, read_answer
+from domain.answers import Question, Reply, meant_as_an_answer, read_answer
 from domain.descriptions import another_problem, on_its_own, says_what, topic_of
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
@@ -364,6 +364,8 @@ async def text_during_questions(
         if another_problem(text, draft.category, draft.kind or draft.guess):
             draft.extra, draft.extra_step = text.strip(), step or ""
             await ask_second(message, state, draft)
+        elif meant_as_an_answer(text):  # "весь офис" to "Можете работать?": not described
+            await not_understood(message, state, draft, actor=actor, clock=clock)
         else:
             await add_to_description(message, state, draft, actor, clock)
     elif isinstance(answer, TicketKind):
@@ -384,6 +386,10 @@ async def text_during_questions(
             draft.request_type = answer
         await draft.save(state)
         await show_summary(message, state, draft, actor=actor, clock=clock)
+    elif question is Question.SUMMARY and answer in (Reply.NO, Reply.EMERGENCY):
+        await summary_choice_typed(
+            message, state, draft, actor, uow, clock, notifier, call=answer is Reply.EMERGENCY
+        )
     elif question is Question.EMERGENCY:  # "да" calls now, "нет" / "подождёт" waits
         outcome = await register(
             state,
@@ -405,6 +411,60 @@ async def text_during_questions(
         await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:  # "отправить" on the summary
         await send_typed(message, state, draft, actor, uow, clock, notifier)
+
+
+async def not_understood(
+    message: Message, state: FSMContext, draft: IntakeDraft, *, actor: Actor, clock: Clock
+) -> None:
+    """A few words that answer nothing: said so, and the question again; nothing is added
+    to the description, and nothing is sent."""
+    step = await state.get_state()
+    if step == Intake.summary.state:
+        note = _("Your request is not sent yet: please choose below what to do with it.")
+        await show_summary(message, state, draft, actor=actor, clock=clock, note=note)
+    elif step == Intake.emergency.state:
+        note = _("I did not understand the answer; nobody is called yet.")
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False, note=note)
+    else:
+        note = _("I did not understand the answer. Please choose an option below.")
+        await repeat_question(message, state, draft, note=note)
+
+
+async def summary_choice_typed(
+    message: Message,
+    state: FSMContext,
+    draft: IntakeDraft,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    *,
+    call: bool,
+) -> None:
+    """ "Это авария" or "подождёт до утра" typed on an after-hours summary, as its buttons;
+    in working hours neither is a choice, and the summary is shown again."""
+    assert actor.client is not None
+    now, priority = clock.now(), draft.ticket_draft().priority
+    confirm = needs_confirmation(actor.client, priority, at=now)
+    if not (confirm or may_ask_for_help_now(actor.client, priority, at=now)):
+        await not_understood(message, state, draft, actor=actor, clock=clock)
+    elif call:
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
+    else:
+        outcome = await register(
+            state,
+            draft,
+            actor,
+            uow,
+            clock,
+            notifier,
+            emergency=False,
+            waits=confirm,
+            on_error=lambda exc: message.answer(exc.message),
+        )
+        if outcome is not None:
+            await announce(message, outcome, actor, uow, clock)
+            await start_queued(message, state, clock, draft)
 
 
 def bare_yes_or_no(text: str) -> bool:
@@ -1005,6 +1065,7 @@ async def show_summary(
     actor: Actor,
     clock: Clock,
     edit: bool = False,
+    note: str = "",
 ) -> None:
     """The card: what, kind, topic, priority in plain words, and honest deadlines. A card
     shown anew (the description changed) replaces the earlier one, which says so."""
@@ -1039,7 +1100,9 @@ async def show_summary(
         markup,
         edit=edit,
         state=state,
-        replaced=replaced if earlier_was_summary and not edit else "",
+        note=note,
+        # a card shown again with a note (an answer not understood) changed nothing
+        replaced=replaced if earlier_was_summary and not edit and not note else "",
     )
 
 

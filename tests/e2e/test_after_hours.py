@@ -283,6 +283,28 @@ async def test_a_highest_incident_that_can_wait_until_the_morning_pages_nobody(e
     assert found.status is TicketStatus.NEW
 
 
+async def test_the_summarys_own_choices_typed_work_as_its_buttons(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await w.anna.send("подождёт до утра")  # the button's words, typed on the summary
+    registered = await w.anna.wait_for_message(contains="принята")
+    assert "Возьмём её в работу завтра в 09:00" in registered.text
+    await evening.settled()
+    assert count(w.duty, PAGE) == 0 and not (await ticket(evening)).emergency
+
+    await w.anna.command("new")
+    await w.anna.wait_for_message(contains="Опишите")
+    await summary(w.anna, "сервер снова упал, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await w.anna.send("авария, вызывайте")
+    await w.anna.wait_for_message(contains=CONFIRM)
+    await w.anna.send("ну что там??")  # nobody is called until she says so
+    await w.anna.wait_for_message(contains="пока никого не вызываем")
+    await evening.settled()
+    assert count(w.duty, PAGE) == 0
+    await w.anna.send("да")
+    await w.duty.wait_for_message(contains=PAGE)
+
+
 async def test_typed_yes_and_no_answer_the_call_question(evening: Desk):
     w = await world(evening)
     await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")

@@ -6,7 +6,7 @@ registration; by pressing or by typing, with typos."""
 from __future__ import annotations
 
 from bot.sandbox import Person
-from domain import Category, Priority, RequestType, TicketKind, TicketStatus
+from domain import Category, Priority, RequestType, Scope, TicketKind, TicketStatus, WorkImpact
 from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_client_side import send_ticket, shown
 from tests.e2e.test_conversation import a_resolved_ticket
@@ -190,6 +190,34 @@ async def test_more_about_the_same_problem_is_added_without_a_question(desk: Des
     again = await anna.wait_for_message(contains="Добавил к описанию")
     assert "Можете сейчас работать?" in again.text
     assert not any("другая проблема" in (m.text or "") for m in anna.bot_messages)
+
+
+async def test_answers_typed_in_the_wrong_place_are_not_taken_for_the_description(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.send("весь офис")  # the next question's answer, too early
+    again = await anna.wait_for_message(contains="Не понял ответ")
+    assert "Можете сейчас работать?" in again.text
+    await anna.send("2")  # the second button, typed
+    await shown(anna, "Кого это затрагивает?")
+    await anna.send("атправить")  # not yet: there is no summary to send
+    await anna.wait_for_message(contains="Не понял ответ")
+    await anna.send("весь офис")
+    await shown(anna, "Ваша заявка")
+    await anna.send("ну что там??")
+    pending = await anna.wait_for_message(contains="Заявка ещё не отправлена")
+    assert "Ваша заявка" in pending.text and "✅ Отправить" in buttons(anna)
+    assert not any(
+        "заменена" in (m.text or "") or "изменилась" in (m.text or "") for m in anna.bot_messages
+    )  # nothing changed, nothing replaced
+    await anna.send("атправить")
+    await anna.wait_for_message(contains="принята")
+    ticket = await only_ticket(desk)
+    assert ticket.description == "не печатает принтер"  # none of those answers went into it
+    assert (ticket.impact, ticket.scope) == (WorkImpact.HAMPERED, Scope.COMPANY)
 
 
 # --- the summary card replaced --------------------------------------------------------------

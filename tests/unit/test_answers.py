@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.answers import Question, Reply, read_answer
+from domain.answers import Question, Reply, meant_as_an_answer, read_answer
 from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 Q = Question
@@ -108,9 +108,43 @@ Q = Question
         (Q.EMERGENCY, "сейчас не надо", Reply.NO),
         (Q.EMERGENCY, "отмена", Reply.CANCEL),
         (Q.EMERGENCY, "и ещё сканер", None),
+        (Q.EMERGENCY, "ну что там??", None),
+        # a number typed instead of pressing: the button in that place
+        (Q.KIND, "1", TicketKind.INCIDENT),
+        (Q.KIND, "2", TicketKind.REQUEST),
+        (Q.IMPACT, "3", WorkImpact.BLOCKED),
+        (Q.SCOPE, "2", Scope.SEVERAL),
+        (Q.SCOPE, "4", None),
+        (Q.REQUEST_TYPE, "2", RequestType.CHANGE),
+        # the after-hours summary's own buttons, typed
+        (Q.SUMMARY, "подождёт до утра", Reply.NO),
+        (Q.SUMMARY, "это авария, вызывайте", Reply.EMERGENCY),
+        (Q.SUMMARY, "атправить", Reply.YES),
+        (Q.SUMMARY, "где моя заявка?", None),
         (Q.SCOPE, "", None),
         (Q.KIND, "Не работает 1С: " + "а" * 4000, None),  # a long text split by Telegram
     ],
 )
 def test_a_typed_answer_names_the_option(question: Question, text: str, answer: object) -> None:
     assert read_answer(question, text) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("весь офис", True),  # the next question's answer, typed too early
+        ("атправить", True),
+        ("2", True),
+        ("где моя заявка?", True),
+        ("ну что там??", True),
+        ("с трудом", True),
+        ("горит красная лампа", False),  # more about the problem
+        ("HP LaserJet 1020", False),
+        ("сканер тоже", False),
+        ("не печатает принтер, а нужно срочно распечатать договор", False),
+    ],
+)
+def test_a_few_words_that_answer_some_question_are_not_a_description(
+    text: str, meant: bool
+) -> None:
+    assert meant_as_an_answer(text) is meant
