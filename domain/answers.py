@@ -266,6 +266,35 @@ def _guess_corrected(said: str, asks: bool) -> Answer | None:
     return Reply.YES if _has(said, _YES) and not asks else None
 
 
+# Words that give a score from 1 to 5, by the first letters of the word.
+_SCORES = (
+    (5, ("пять", "пятер", "отличн", "супер", "прекрасн", "excellent", "great", "five")),
+    (4, ("четыр", "четвер", "хорош", "good", "four")),
+    (3, ("три", "тройк", "троечк", "нормальн", "средн", "удовлетвор", "so so", "okay",
+         "three")),
+    (2, ("два", "двойк", "плохо", "bad", "poor", "two")),
+    (1, ("один", "единиц", "ужасн", "отвратительн", "terrible", "awful", "one")),
+)  # fmt: skip
+
+
+def read_score(text: str) -> int | None:
+    """A rating typed instead of pressed: "5", "5/5", "5 из 5", "на пятёрку", "хорошо",
+    "ну на троечку"; None for anything else (a question, more words, two numbers)."""
+    said = _normal(text)
+    words = said.split()
+    if not words or len(words) > 4 or "?" in text:
+        return None
+    digits = [int(w) for w in words if w.isdigit()]
+    if digits:
+        score = digits[0]
+        rest = digits[1:]  # "5 из 5", "5/5"
+        return score if 1 <= score <= 5 and all(r == 5 for r in rest) else None
+    if _has(said, ("не ",)) or any(w in ("не", "not") for w in words):  # "не очень хорошо"
+        return None
+    found = {score for score, stems in _SCORES if _has(said, stems)}
+    return found.pop() if len(found) == 1 else None
+
+
 def read_topic(text: str) -> Category | None:
     """The one topic a short text names ("интернет", "это про почту", "1ска"), or None."""
     said = _normal(text)

@@ -33,6 +33,7 @@ from handlers.client.intake import MEDIA, attachment_of
 from handlers.client.states import FollowUp, HeldMessage, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
+    await_rating,
     domain_error_text,
     rating_row,
     replied_bot_message,
@@ -154,7 +155,8 @@ async def carry_out(
         return
     if option.action is Action.CONFIRM:
         text = _("Glad it works! Request №{number} is closed. How did we do? Rate from 1 to 5.")
-        await message.answer(text.format(number=n), reply_markup=inline(rating_row(n)))
+        sent = await message.answer(text.format(number=n), reply_markup=inline(rating_row(n)))
+        await await_rating(state, n, sent.message_id, clock)
         return
     if option.action is Action.REOPEN:
         text = _(

@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.answers import read_score
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
@@ -85,7 +86,13 @@ async def input_no_longer_awaited(
 ) -> None:
     """A comment, reason or rating comment asked for an hour ago, or a reply to another
     message: that step is over, and the message goes where it belongs."""
-    if await tickets.still_awaited(message, state, clock):
+    awaited = await tickets.still_awaited(message, state, clock)
+    if (
+        await state.get_state() == TicketInput.rating.state
+        and read_score(message.text or "") is None
+    ):
+        awaited = False  # under the rating question, but no score: an ordinary message
+    if awaited:
         raise SkipHandler  # the step's own handler takes it
     await state.clear()
     await follow_up.typed(message, state, actor, uow, clock, notifier)

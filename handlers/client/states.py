@@ -46,6 +46,7 @@ class Intake(StatesGroup):
 
 class TicketInput(StatesGroup):
     comment = State()  # a comment or photo for a ticket (also: what still does not work)
+    rating = State()  # "Rate from 1 to 5": a score may be typed ("5", "отлично")
     rating_comment = State()
     cancelling = State()  # "Отменить заявку №N?": yes or no may be typed
 

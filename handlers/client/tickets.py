@@ -18,10 +18,10 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
-from domain.answers import Question, Reply, read_answer
+from domain.answers import Question, Reply, read_answer, read_score
 from domain.errors import DomainError, NotFound
 from domain.lifecycle import ActorKind, can_transition
-from domain.model import LOW_RATING_UP_TO, Client, Ticket
+from domain.model import LOW_RATING_UP_TO, Client, Rating, Ticket
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import employee_tickets, follow_ups
 from handlers.acting import perform
@@ -487,6 +487,7 @@ async def card_again(
 async def confirm(
     query: CallbackQuery,
     callback_data: TicketCb,
+    state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -506,9 +507,11 @@ async def confirm(
         return
     await query.answer(_("Thank you!"))
     text, markup = await render_card(uow, outcome.value, actor, clock)
-    await Pressed(query).edit_text(
+    pressed = Pressed(query)
+    await pressed.edit_text(
         text + "\n\n" + _("How did we do? Rate from 1 to 5."), reply_markup=markup
     )
+    await await_rating(state, ticket.number, pressed.message_id, clock)
 
 
 @router.callback_query(TicketCb.filter(F.action == "notneeded"))
@@ -620,16 +623,64 @@ async def rated(
     await query.answer(_("Thank you!"))
     pressed = Pressed(query)
     await pressed.drop_buttons()
+    await ask_rating_comment(pressed, state, outcome.value, clock)
+
+
+async def ask_rating_comment(
+    message: Message | Pressed, state: FSMContext, rating: Rating, clock: Clock
+) -> None:
+    """Thanks for the score, and a comment may follow (asked for when it is low)."""
     ask = (
         _("Thank you for the rating! Anything to add? Just write it.")
-        if outcome.value.score > LOW_RATING_UP_TO
+        if rating.score > LOW_RATING_UP_TO
         else _(
             "We are sorry it went like this. Please write what was wrong: your personal "
             "manager will read it."
         )
     )
-    prompt = await pressed.answer(ask)
-    await await_input(state, TicketInput.rating_comment, ticket.number, prompt, clock)
+    prompt = await message.answer(ask)
+    await await_input(state, TicketInput.rating_comment, rating.ticket_id, prompt, clock)
+
+
+async def await_rating(state: FSMContext, number: int, prompt_id: int, clock: Clock) -> None:
+    """The rating question was just asked: a score typed next ("5", "отлично") answers it."""
+    await state.set_state(TicketInput.rating)
+    await state.set_data(
+        {"ticket": number, "prompt": prompt_id, "asked_at": clock.now().isoformat()}
+    )
+
+
+@router.message(TicketInput.rating, F.text, ~F.text.startswith("/"))
+async def rating_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """A score typed under the rating question (anything else has been routed as an
+    ordinary message by `menu.input_no_longer_awaited`)."""
+    data = await state.get_data()
+    number, prompt = int(data.get("ticket") or 0), data.get("prompt")
+    score = read_score(message.text or "")
+    await state.clear()
+    if score is None:
+        return
+    outcome = await perform(
+        employee_tickets.rate(uow, clock, ticket_id=number, tg_id=actor.tg_id, score=score),
+        uow,
+        notifier,
+        lambda exc: message.answer(domain_error_text(exc)),
+    )
+    if outcome is None:
+        return
+    if prompt is not None and message.bot is not None:
+        with suppress(TelegramBadRequest):  # the score buttons go: it is rated
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=int(prompt), reply_markup=None
+            )
+    await ask_rating_comment(message, state, outcome.value, clock)
 
 
 @router.message(TicketInput.rating_comment, F.text, ~F.text.startswith("/"))

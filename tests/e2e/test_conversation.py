@@ -129,6 +129,31 @@ async def test_thanks_it_works_after_resolved_closes_the_ticket_and_asks_for_a_r
     await desk.staff_chat.wait_for_message(contains="спасибо, заработало")
 
 
+async def test_a_typed_score_under_the_rating_question_rates_it(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number, _resolved = await a_resolved_ticket(desk, anna, engineer)
+    await anna.send("спасибо работает")
+    closed = await anna.wait_for_message(contains="Оцените")
+    await anna.send("5")  # typed, not pressed: no new request
+    await anna.wait_for_message(contains="Спасибо за оценку")
+    async with desk.db.unit_of_work() as uow:
+        rating = await uow.tickets.rating(number)
+    assert rating is not None and rating.score == 5
+    assert not any("Что у вас?" in (m.text or "") for m in anna.bot_messages)
+    assert not (closed.inline_keyboard or [])  # the score buttons went with the score
+
+
+async def test_words_that_are_no_score_under_the_rating_question_go_as_usual(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number, resolved = await a_resolved_ticket(desk, anna, engineer)
+    await anna.press("✅ Всё работает", message=resolved)
+    await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
+    await anna.send("не работает почта у директора")  # a new problem, not a score
+    await anna.wait_for_message(contains="Верно?")
+    async with desk.db.unit_of_work() as uow:
+        assert await uow.tickets.rating(number) is None
+
+
 async def test_still_not_working_after_resolved_reopens_it_with_those_words(desk: Desk):
     anna, engineer, manager = await staff_world(desk)
     number, _resolved = await a_resolved_ticket(desk, anna, engineer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.answers import Question, Reply, meant_as_an_answer, read_answer
+from domain.answers import Question, Reply, meant_as_an_answer, read_answer, read_score
 from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 Q = Question
@@ -148,3 +148,31 @@ def test_a_few_words_that_answer_some_question_are_not_a_description(
     text: str, meant: bool
 ) -> None:
     assert meant_as_an_answer(text) is meant
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("5", 5),
+        ("5/5", 5),
+        ("5 из 5", 5),
+        ("2 из 5", 2),
+        ("на 4", 4),
+        ("оценка 3", 3),
+        ("на пятёрку", 5),
+        ("отлично!", 5),
+        ("хорошо", 4),
+        ("ну на троечку", 3),
+        ("плохо", 2),
+        ("ужасно", 1),
+        ("great", 5),
+        ("6", None),
+        ("0", None),
+        ("не очень хорошо", None),  # not a plain word of praise
+        ("когда будет готово?", None),
+        ("спасибо, работает", None),
+        ("и ещё принтер не печатает", None),
+    ],
+)
+def test_a_typed_score_under_the_rating_question(text: str, score: int | None) -> None:
+    assert read_score(text) == score
