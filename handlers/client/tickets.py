@@ -62,12 +62,12 @@ def due_text(ticket: Ticket, client: Client, clock: Clock) -> str:
     return _("we will fix it by {time}").format(time=by)
 
 
-def list_line(ticket: Ticket, client: Client, clock: Clock) -> str:
+def list_line(ticket: Ticket, client: Client, clock: Clock, *, own: bool = True) -> str:
     left = due_text(ticket, client, clock)
     parts = [
         f"{priority_icon(ticket.priority)} <b>{ticket_no(ticket.number)}</b> "
         f"{escape(ticket.title)}",
-        f"    {status_name(ticket.status)}" + (f" · {left}" if left else ""),
+        f"    {status_name(ticket.status, own=own)}" + (f" · {left}" if left else ""),
     ]
     return "\n".join(parts)
 
@@ -93,7 +93,10 @@ async def render_list(
     tickets = list(tickets)[:PER_SCREEN]
     if not tickets and screen == 0:
         return _("No tickets yet. Describe a problem and I will register it."), main_keyboard()
-    lines = [f"<b>{title}</b>", ""] + [list_line(t, actor.client, clock) for t in tickets]
+    mine = actor.employee.id if actor.employee else None
+    lines = [f"<b>{title}</b>", ""] + [
+        list_line(t, actor.client, clock, own=t.employee_id == mine) for t in tickets
+    ]
     rows = [
         [
             (
@@ -150,7 +153,12 @@ async def render_card(
     lines = [
         f"{priority_icon(ticket.priority)} <b>{ticket_no(ticket.number)}</b> · "
         f"{kind_name(ticket.kind)}",
-        _("Status: {status}").format(status=status_name(ticket.status)),
+        _("Status: {status}").format(
+            status=status_name(
+                ticket.status,
+                own=actor.employee is not None and ticket.employee_id == actor.employee.id,
+            )
+        ),
         _("Priority: {priority}").format(priority=priority_name(ticket.priority)),
     ]
     if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:

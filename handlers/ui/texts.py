@@ -30,7 +30,13 @@ def priority_name(priority: Priority) -> str:
     }[priority]
 
 
-def status_name(status: TicketStatus) -> str:
+def status_name(status: TicketStatus, *, own: bool = True) -> str:
+    """The status as the employee reads it; `own=False` for a director looking at a
+    colleague's request: what it waits for is the colleague's answer, not theirs."""
+    if not own and status is TicketStatus.WAITING_CLIENT:
+        return _("waiting for your colleague's answer")
+    if not own and status is TicketStatus.RESOLVED:
+        return _("resolved, waiting for your colleague to confirm")
     return {
         TicketStatus.NEW: _("new"),
         TicketStatus.IN_PROGRESS: _("in progress"),

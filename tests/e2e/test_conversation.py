@@ -9,6 +9,7 @@ import pytest
 from bot.sandbox import Person
 from bot.sandbox.model import ChatMessage
 from domain import TicketStatus
+from domain.enums import EmployeeRole
 from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_client_side import answer_questions, send_ticket, shown
 from tests.e2e.test_staff_desk import MANAGER_ID, staff_world, texts, ticket_status
@@ -627,3 +628,20 @@ async def test_an_intake_goes_on_through_telegrams_blips(desk: Desk):
     await shown(anna, "Ваша заявка")
     await anna.press("✅ Отправить")
     await anna.wait_for_message(contains="принята")
+
+
+async def test_a_director_reads_a_colleagues_request_as_waiting_for_the_colleague(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number, _resolved = await a_resolved_ticket(desk, anna, engineer)
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    assert client is not None
+    director = desk.person("Елена")
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    await director.command("company")
+    listing = await director.wait_for_message(contains=f"№{number}")
+    assert "решена, ждём подтверждения от сотрудника" in listing.text
+    assert "вашего подтверждения" not in listing.text  # it is Анна who confirms
+    await anna.command("my")
+    own = await anna.wait_for_message(contains=f"№{number}")
+    assert "решена, ждём вашего подтверждения" in own.text
