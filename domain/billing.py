@@ -382,7 +382,9 @@ def month_bill(
     are shown as logged without a plan); `emergency_rate` is the client's own, else the
     extra hour rate of the month's plan is used."""
     plan = statement.plan if statement else None
-    rate = emergency_rate if emergency_rate is not None else (plan.extra_hour_rate if plan else None)
+    rate = emergency_rate
+    if rate is None and plan is not None:
+        rate = plan.extra_hour_rate
     return MonthBill(
         month=month_start(month),
         statement=statement,

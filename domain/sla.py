@@ -51,6 +51,7 @@ DEFAULT_SLA_TABLES: Mapping[SlaTier, SlaTable] = {
     },
 }
 
+
 def check_sla_table(table: Mapping[Priority, SlaTargets]) -> None:
     """A contract's own table names every priority, each with a reaction above zero and a
     resolution no shorter than the reaction; ValueError saying what is wrong otherwise."""
