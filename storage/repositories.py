@@ -20,9 +20,9 @@ from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import (
     Category,
     EmployeeRole,
+    PenaltyBasis,
     Priority,
     RequestType,
-    PenaltyBasis,
     Scope,
     SlaTier,
     StaffRole,
