@@ -48,6 +48,13 @@ class SlaTier(StrEnum):
     PLATINUM = "platinum"
 
 
+class PenaltyBasis(StrEnum):
+    """What an SLA penalty is proportional to (seed 001)."""
+
+    OVERDUE_HOUR = "hour"  # each working hour past a target
+    OVERDUE_TICKET = "ticket"  # each ticket with a missed target
+
+
 class TicketStatus(StrEnum):
     NEW = "new"
     IN_PROGRESS = "in_progress"

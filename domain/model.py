@@ -10,6 +10,7 @@ from domain.calendar import WorkCalendar
 from domain.enums import (
     Category,
     EmployeeRole,
+    PenaltyBasis,
     Priority,
     RequestType,
     Scope,
@@ -40,6 +41,19 @@ class Plan:
     hours_included: float
     extra_hour_rate: int
     reserve_cap: float
+    # Seed 003: the first months of the plan without the monthly fee, "pay only for closed
+    # tasks": every hour logged on them is paid at the extra hour rate (domain/billing.py).
+    fee_free_months: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRule:
+    """Seed 001: a breach of the SLA is penalised in proportion to the working time overdue
+    or to the number of overdue tickets (domain/billing.py: `penalty`)."""
+
+    basis: PenaltyBasis
+    amount: int  # RUB per working hour overdue, or per ticket with a breach
+    cap_share: float | None = None  # at most this share of the month's plan fee; None: no cap
 
 
 @dataclass(slots=True)
@@ -64,6 +78,10 @@ class Client:
     default_assignee_tg_id: int | None = None
     # The end of the contract: no new tickets from then on; the history stays.
     deactivated_at: datetime | None = None
+    # After-hours emergencies are paid separately, beyond the plan: RUB an hour (None: the
+    # plan's extra hour rate).
+    emergency_hour_rate: int | None = None
+    penalty: PenaltyRule | None = None  # None: breaches are not penalised
 
     @property
     def active(self) -> bool:

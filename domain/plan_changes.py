@@ -10,6 +10,8 @@ Rules of this module:
   statements of the months before it as they were.
 - The reserve of unused hours goes on across a change, cut to the new plan's cap; a month
   without a plan has no statement and empties the reserve.
+- A plan's fee-free months (seed 003) are its first months in force: from its change's
+  month, or for the starting plan from the client's first month.
 - A month is invoiced once it has ended, if the client was with us in it (its statement
   has been issued). A change from an invoiced month would rewrite its statement: refused,
   unless the operator insists (a correction agreed with the client).
@@ -49,17 +51,39 @@ def plan_in_force(starting: Plan | None, changes: Sequence[PlanChange], month: d
     return current
 
 
+def plan_since(starting_since: date, changes: Sequence[PlanChange], month: date) -> date:
+    """The first month of the plan in force in `month`: its change's, else `starting_since`
+    (the client's first month, when the starting plan came into force)."""
+    month = month_start(month)
+    since = month_start(starting_since)
+    for change in changes:
+        if since < change.from_month <= month:
+            since = change.from_month
+    return since
+
+
+def is_fee_free(plan: Plan, since: date, month: date) -> bool:
+    """Whether `month` is one of the first `plan.fee_free_months` of a plan in force from
+    `since` (seed 003: "the first two months without the monthly fee")."""
+    return 0 <= len(months_between(since, month)) - 1 < plan.fee_free_months
+
+
 def statements_under_plans(
     starting: Plan | None,
     changes: Sequence[PlanChange],
     minutes_by_month: Mapping[date, int],
     first_month: date,
     last_month: date,
+    *,
+    starting_since: date | None = None,
 ) -> list[MonthStatement | None]:
     """Statements month by month from `first_month` to `last_month`, each with the plan of
-    its month (None for a month without a plan); the reserve starts empty."""
+    its month (None for a month without a plan); the reserve starts empty. The starting
+    plan is in force from `starting_since` (default `first_month`), which counts its
+    fee-free months."""
     result: list[MonthStatement | None] = []
     reserve = 0
+    since_start = month_start(starting_since or first_month)
     for month in months_between(first_month, last_month):
         plan = plan_in_force(starting, changes, month)
         if plan is None:
@@ -67,7 +91,10 @@ def statements_under_plans(
             reserve = 0
             continue
         reserve = min(reserve, hours_to_minutes(plan.reserve_cap))
-        statement = month_statement(plan, month, minutes_by_month.get(month, 0), reserve)
+        fee_free = is_fee_free(plan, plan_since(since_start, changes, month), month)
+        statement = month_statement(
+            plan, month, minutes_by_month.get(month, 0), reserve, fee_free=fee_free
+        )
         result.append(statement)
         reserve = statement.reserve_at_end_minutes
     return result

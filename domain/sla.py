@@ -51,13 +51,6 @@ DEFAULT_SLA_TABLES: Mapping[SlaTier, SlaTable] = {
     },
 }
 
-TIER_PRICE_FACTOR: Mapping[SlaTier, float] = {
-    SlaTier.BRONZE: 1.0,
-    SlaTier.SILVER: 1.25,
-    SlaTier.GOLD: 1.5,
-    SlaTier.PLATINUM: 2.0,
-}
-
 
 def check_sla_table(table: Mapping[Priority, SlaTargets]) -> None:
     """A contract's own table names every priority, each with a reaction above zero and a

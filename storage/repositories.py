@@ -20,6 +20,7 @@ from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import (
     Category,
     EmployeeRole,
+    PenaltyBasis,
     Priority,
     RequestType,
     Scope,
@@ -35,6 +36,7 @@ from domain.model import (
     Client,
     Employee,
     Invite,
+    PenaltyRule,
     Plan,
     PriorityChange,
     Rating,
@@ -168,7 +170,7 @@ def _assignments(columns: Sequence[str]) -> str:
 class SqliteClientRepository(_Repository):
     @staticmethod
     def _params(client: Client) -> dict[str, Any]:
-        plan = client.plan
+        plan, penalty = client.plan, client.penalty
         return {
             "name": client.name,
             "tier": enum_value(client.tier),
@@ -185,8 +187,13 @@ class SqliteClientRepository(_Repository):
             "plan_hours_included": plan.hours_included if plan else None,
             "plan_extra_hour_rate": plan.extra_hour_rate if plan else None,
             "plan_reserve_cap": plan.reserve_cap if plan else None,
+            "plan_fee_free_months": plan.fee_free_months if plan else 0,
             "default_assignee_tg_id": client.default_assignee_tg_id,
             "deactivated_at": utc_text_or_none(client.deactivated_at),
+            "emergency_hour_rate": client.emergency_hour_rate,
+            "penalty_basis": enum_value(penalty.basis) if penalty else None,
+            "penalty_amount": penalty.amount if penalty else None,
+            "penalty_cap_share": penalty.cap_share if penalty else None,
         }
 
     @staticmethod
@@ -198,6 +205,12 @@ class SqliteClientRepository(_Repository):
                 hours_included=row["plan_hours_included"],
                 extra_hour_rate=row["plan_extra_hour_rate"],
                 reserve_cap=row["plan_reserve_cap"],
+                fee_free_months=row["plan_fee_free_months"],
+            )
+        penalty = None
+        if row["penalty_basis"] is not None:
+            penalty = PenaltyRule(
+                PenaltyBasis(row["penalty_basis"]), row["penalty_amount"], row["penalty_cap_share"]
             )
         return Client(
             id=row["id"],
@@ -216,6 +229,8 @@ class SqliteClientRepository(_Repository):
             created_at=parse_utc(row["created_at"]),
             default_assignee_tg_id=row["default_assignee_tg_id"],
             deactivated_at=parse_utc_or_none(row["deactivated_at"]),
+            emergency_hour_rate=row["emergency_hour_rate"],
+            penalty=penalty,
         )
 
     async def add(self, client: Client) -> Client:
@@ -262,11 +277,12 @@ class SqliteClientRepository(_Repository):
         plan = change.plan
         await self._session.execute(
             "INSERT INTO client_plans (client_id, from_month, monthly_fee, hours_included, "
-            "extra_hour_rate, reserve_cap, set_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "extra_hour_rate, reserve_cap, fee_free_months, set_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (client_id, from_month) DO UPDATE SET monthly_fee = excluded.monthly_fee, "
             "hours_included = excluded.hours_included, "
             "extra_hour_rate = excluded.extra_hour_rate, reserve_cap = excluded.reserve_cap, "
-            "set_at = excluded.set_at",
+            "fee_free_months = excluded.fee_free_months, set_at = excluded.set_at",
             (
                 client_id,
                 f"{change.from_month:%Y-%m}",
@@ -274,6 +290,7 @@ class SqliteClientRepository(_Repository):
                 plan.hours_included,
                 plan.extra_hour_rate,
                 plan.reserve_cap,
+                plan.fee_free_months,
                 utc_text(at),
             ),
         )
@@ -287,6 +304,7 @@ def plan_change_from_row(row: sqlite3.Row | Mapping[str, Any]) -> PlanChange:
             hours_included=row["hours_included"],
             extra_hour_rate=row["extra_hour_rate"],
             reserve_cap=row["reserve_cap"],
+            fee_free_months=row["fee_free_months"],
         ),
     )
 

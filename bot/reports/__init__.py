@@ -5,8 +5,10 @@ of tickets per week by priority with breaches marked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
@@ -14,9 +16,9 @@ from aiogram.utils.i18n import I18n
 from bot.reports.chart import chart
 from bot.reports.csv_table import csv_table
 from bot.reports.xlsx import workbook
-from domain.billing import MonthStatement, minutes_by_month, month_start
+from domain.billing import MonthBill, minutes_by_month, month_bill, month_start
 from domain.compliance import ComplianceReport, compliance_report
-from domain.enums import TicketKind
+from domain.enums import PenaltyBasis, TicketKind
 from domain.plan_changes import plan_in_force, statements_under_plans
 from domain.ports import Clock
 from handlers.ui.formatting import Measure, duration, number, percent, rating
@@ -74,25 +76,40 @@ class Reports:
         compliance = compliance_report(
             data.client, data.registered, data.ratings, start, end, min(now, end)
         )
-        statement = self._statement(data, month)
+        bill = self._bill(data, month, compliance)
         with self.i18n.context(), self.i18n.use_locale(locale):
-            text = self._text(data, month, compliance, statement, locale)
+            text = self._text(data, month, compliance, bill, locale)
             _ = self.i18n.gettext
-            book = workbook(_, data, compliance, statement)
-            table = csv_table(_, data.registered, compliance, ZoneInfo(timezone))
+            book = workbook(_, data, compliance, bill)
+            table = csv_table(_, data.registered, compliance, ZoneInfo(timezone), bill)
             png = chart(_, data.registered, compliance, start, end)
         return Report(data.client.name, month, text, book, table, png)
 
-    def _statement(self, data: ReportData, month: date) -> MonthStatement | None:
-        """The month's statement under the plan of that month (domain/plan_changes.py)."""
-        if plan_in_force(data.client.plan, data.plan_changes, month) is None:
-            return None
-        used = minutes_by_month(data.closed, data.work_logs, data.client.timezone)
-        created = data.client.created_at or datetime.combine(month, time(0))
-        first = min(
-            [month_start(created.astimezone(ZoneInfo(data.client.timezone))), month, *used.keys()]
+    def _bill(self, data: ReportData, month: date, compliance: ComplianceReport) -> MonthBill:
+        """The month's bill (domain/billing.py): the statement under the plan of that month
+        (domain/plan_changes.py), the after-hours emergencies apart, the SLA penalty."""
+        client, zone = data.client, ZoneInfo(data.client.timezone)
+        used = minutes_by_month(data.closed, data.work_logs, client.timezone)
+        emergencies = minutes_by_month(
+            data.closed, data.work_logs, client.timezone, emergencies=True
         )
-        return statements_under_plans(data.client.plan, data.plan_changes, used, first, month)[-1]
+        statement = None
+        if plan_in_force(client.plan, data.plan_changes, month) is not None:
+            created = client.created_at or datetime.combine(month, time(0), tzinfo=zone)
+            since = month_start(created.astimezone(zone))
+            first = min([since, month, *used.keys()])
+            statement = statements_under_plans(
+                client.plan, data.plan_changes, used, first, month, starting_since=since
+            )[-1]
+        return month_bill(
+            month,
+            statement,
+            plan_minutes=used.get(month, 0),
+            emergency_minutes=emergencies.get(month, 0),
+            emergency_rate=client.emergency_hour_rate,
+            penalty_rule=client.penalty,
+            breaches=compliance.breaches,
+        )
 
     # --- the message -----------------------------------------------------------------
 
@@ -101,7 +118,7 @@ class Reports:
         data: ReportData,
         month: date,
         report: ComplianceReport,
-        statement: MonthStatement | None,
+        bill: MonthBill,
         locale: str,
     ) -> str:
         _ = self.i18n.gettext
@@ -159,20 +176,100 @@ class Reports:
                     count=number(report.ratings_count, locale),
                 )
             )
-        if statement is not None:
-            lines.append(
-                _(
-                    N_(
-                        "Hours: {used} of {included} included; from the reserve {reserve}; "
-                        "extra {extra} ({cost} RUB)."
-                    )
-                ).format(
-                    used=number(statement.hours_used, locale),
-                    included=number(statement.included_hours, locale),
-                    reserve=number(statement.taken_from_reserve_hours, locale),
-                    extra=number(statement.extra_hours, locale),
-                    cost=number(statement.extra_cost, locale),
-                )
-            )
+        lines.extend(statement_lines(_, bill, locale))
         lines.append(_(N_("Details are in the files below.")))
         return "\n".join(lines)
+
+
+def statement_lines(_: Callable[[str], str], bill: MonthBill, locale: str) -> list[str]:
+    """The month's bill as the report's message says it: the plan's hours, the
+    emergencies billed apart, hours without a plan, the penalty, the total."""
+    lines = []
+    statement = bill.statement
+    if statement is not None and statement.fee_free:
+        lines.append(
+            _(
+                N_("Hours: {used}; a month without the monthly fee, every hour paid: {cost} RUB.")
+            ).format(
+                used=number(statement.hours_used, locale), cost=number(statement.extra_cost, locale)
+            )
+        )
+    elif statement is not None:
+        lines.append(
+            _(
+                N_(
+                    "Hours: {used} of {included} included; from the reserve {reserve}; "
+                    "extra {extra} ({cost} RUB)."
+                )
+            ).format(
+                used=number(statement.hours_used, locale),
+                included=number(statement.included_hours, locale),
+                reserve=number(statement.taken_from_reserve_hours, locale),
+                extra=number(statement.extra_hours, locale),
+                cost=number(statement.extra_cost, locale),
+            )
+        )
+    elif bill.unplanned_minutes:
+        lines.append(
+            _(
+                N_(
+                    "Hours worked: {hours}. The contract has no plan with hours; nothing is "
+                    "charged for them."
+                )
+            ).format(hours=number(bill.unplanned_hours, locale))
+        )
+    if bill.emergency_minutes and bill.emergency_rate is not None:
+        lines.append(
+            _(
+                N_(
+                    "After-hours emergencies, billed apart from the plan: {hours} h at {rate} RUB "
+                    "an hour, {cost} RUB."
+                )
+            ).format(
+                hours=number(bill.emergency_hours, locale),
+                rate=number(bill.emergency_rate, locale),
+                cost=number(bill.emergency_cost or 0, locale),
+            )
+        )
+    elif bill.emergency_minutes:
+        lines.append(
+            _(
+                N_(
+                    "After-hours emergencies, billed apart from the plan: {hours} h; the contract "
+                    "sets no hourly rate for them."
+                )
+            ).format(hours=number(bill.emergency_hours, locale))
+        )
+    penalty = bill.penalty
+    if penalty is not None and penalty.uncapped:
+        if penalty.rule.basis is PenaltyBasis.OVERDUE_HOUR:
+            said = _(
+                N_(
+                    "SLA penalty: {amount} RUB ({rate} RUB per working hour overdue, {overdue} "
+                    "in all)."
+                )
+            ).format(
+                amount=number(penalty.amount, locale),
+                rate=number(penalty.rule.amount, locale),
+                overdue=duration(
+                    timedelta(minutes=penalty.overdue_minutes), Measure.WORKING, locale
+                ),
+            )
+        else:
+            said = _(
+                N_("SLA penalty: {amount} RUB (overdue tickets: {count}, {rate} RUB each).")
+            ).format(
+                amount=number(penalty.amount, locale),
+                count=number(penalty.overdue_tickets, locale),
+                rate=number(penalty.rule.amount, locale),
+            )
+        if penalty.capped and penalty.rule.cap_share is not None:
+            said += " " + _(
+                N_("Under the contract it is at most {share} of the monthly fee.")
+            ).format(share=percent(Decimal(str(penalty.rule.cap_share)) * 100, locale))
+        lines.append(said)
+    if bill.total_due is not None:
+        lines.append(
+            _(N_("To pay for the month: {total} RUB.")).format(total=number(bill.total_due, locale))
+        )
+    return lines

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
+from domain.billing import MonthBill, minutes_to_hours
 from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome
 from domain.model import Ticket
 from handlers.ui.texts import N_, category_name, kind_name, priority_name, status_name
@@ -90,3 +91,44 @@ def in_hours(amount: timedelta) -> float:
 
 def number(value: Decimal | None) -> float | str:
     return float(value) if value is not None else ""
+
+
+def statement_rows(_: Gettext, bill: MonthBill) -> list[list[object]]:
+    """The month's bill as label and value rows, shared by the workbook's "Hours" sheet and
+    the end of the CSV: the plan's statement (or the hours without a plan), the
+    emergencies billed apart, the penalty and the total. Hours are Decimal, money int."""
+    rows: list[list[object]] = []
+    statement = bill.statement
+    if statement is None:
+        rows.append([_(N_("No plan with hours in the contract."))])
+        rows.append([_(N_("Hours worked, not billed against a plan")), bill.unplanned_hours])
+    else:
+        if statement.fee_free:
+            rows.append([_(N_("A month without the monthly fee: every hour is paid"))])
+        for label, value in (
+            (N_("Monthly fee, RUB"), 0 if statement.fee_free else statement.plan.monthly_fee),
+            (N_("Hours included"), statement.included_hours),
+            (N_("Hours used"), statement.hours_used),
+            (N_("Reserve at the start"), statement.reserve_at_start_hours),
+            (N_("Taken from the reserve"), statement.taken_from_reserve_hours),
+            (N_("Unused, added to the reserve"), statement.unused_added_to_reserve_hours),
+            (N_("Reserve at the end"), statement.reserve_at_end_hours),
+            (N_("Extra hours"), statement.extra_hours),
+            (N_("Extra hour rate, RUB"), statement.plan.extra_hour_rate),
+            (N_("Extra hours, RUB"), statement.extra_cost),
+        ):
+            rows.append([_(label), value])
+    rows.append([_(N_("After-hours emergencies, hours (billed apart)")), bill.emergency_hours])
+    if bill.emergency_rate is not None:
+        rows.append([_(N_("Emergency hour rate, RUB")), bill.emergency_rate])
+        rows.append([_(N_("After-hours emergencies, RUB")), bill.emergency_cost])
+    penalty = bill.penalty
+    if penalty is not None:
+        rows.append([_(N_("Overdue, working hours")), minutes_to_hours(penalty.overdue_minutes)])
+        rows.append([_(N_("Tickets with a missed target")), penalty.overdue_tickets])
+        if penalty.capped:
+            rows.append([_(N_("SLA penalty before the cap, RUB")), penalty.uncapped])
+        rows.append([_(N_("SLA penalty, RUB")), penalty.amount])
+    if bill.total_due is not None:
+        rows.append([_(N_("Total due, RUB")), bill.total_due])
+    return rows

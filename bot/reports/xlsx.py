@@ -14,19 +14,18 @@ from bot.reports.tables import (
     in_hours,
     local,
     number,
+    statement_rows,
     ticket_header,
     ticket_rows,
 )
-from domain.billing import MonthStatement
+from domain.billing import MonthBill
 from domain.compliance import ComplianceReport
 from domain.enums import Priority
 from handlers.ui.texts import N_, priority_name, tier_name
 from storage.reports import ReportData
 
 
-def workbook(
-    _: Gettext, data: ReportData, report: ComplianceReport, statement: MonthStatement | None
-) -> bytes:
+def workbook(_: Gettext, data: ReportData, report: ComplianceReport, bill: MonthBill) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -105,24 +104,15 @@ def workbook(
         ratings.append([r.ticket_id, r.score, r.comment])
 
     hours = book.create_sheet(_(N_("Hours")))
-    if statement is None:
-        hours.append([_(N_("No plan with hours in the contract."))])
-    else:
-        for label, value in (
-            (N_("Monthly fee, RUB"), statement.plan.monthly_fee),
-            (N_("Hours included"), statement.included_hours),
-            (N_("Hours used"), statement.hours_used),
-            (N_("Reserve at the start"), statement.reserve_at_start_hours),
-            (N_("Taken from the reserve"), statement.taken_from_reserve_hours),
-            (N_("Unused, added to the reserve"), statement.unused_added_to_reserve_hours),
-            (N_("Reserve at the end"), statement.reserve_at_end_hours),
-            (N_("Extra hours"), statement.extra_hours),
-            (N_("Extra hours, RUB"), statement.extra_cost),
-            (N_("Total due, RUB"), statement.total_due),
-        ):
-            hours.append([_(label), float(value) if isinstance(value, Decimal) else value])
-        for _label, amount in hours.iter_rows():
-            amount.number_format = "#,##0" if isinstance(amount.value, int) else "#,##0.0#"
+    for row in statement_rows(_, bill):
+        hours.append(row)
+    for row in hours.iter_rows(min_col=2, max_col=2):
+        for amount in row:
+            if isinstance(amount.value, Decimal):
+                amount.value = float(amount.value)
+                amount.number_format = "#,##0.0#"
+            elif isinstance(amount.value, int) and not isinstance(amount.value, bool):
+                amount.number_format = "#,##0"
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:

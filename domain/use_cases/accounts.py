@@ -13,7 +13,7 @@ from domain.billing import month_start
 from domain.calendar import WorkCalendar
 from domain.enums import EmployeeRole, SlaTier, StaffRole
 from domain.errors import AccessDenied, InvalidInput, InviteUnusable, NotFound
-from domain.model import Client, Employee, Invite, Plan, Staff
+from domain.model import Client, Employee, Invite, PenaltyRule, Plan, Staff
 from domain.plan_changes import PlanChange, is_invoiced, plan_in_force
 from domain.ports import Clock, UnitOfWork
 from domain.sla import SlaTable, check_sla_table
@@ -91,10 +91,26 @@ async def edit_client(
     manager_tg_id: int | Keep | None = KEEP,
     warning_fraction: float | None = None,
     default_assignee_tg_id: int | Keep | None = KEEP,
+    emergency_hour_rate: int | Keep | None = KEEP,
+    penalty: PenaltyRule | Keep | None = KEEP,
 ) -> Outcome[Client]:
     """Change a client's contract terms; what is not given stays. New tickets get the new
-    terms; open tickets keep the deadlines they were given."""
+    terms; open tickets keep the deadlines they were given. The billing terms (the
+    emergency rate, the penalty rule) apply to every statement issued from then on."""
     client = await get_client(uow, client_id)
+    if not isinstance(emergency_hour_rate, Keep):
+        if emergency_hour_rate is not None and emergency_hour_rate < 0:
+            raise InvalidInput("the emergency hour rate cannot be negative", field="emergency")
+        client.emergency_hour_rate = emergency_hour_rate
+    if not isinstance(penalty, Keep):
+        if penalty is not None and penalty.amount < 0:
+            raise InvalidInput("a penalty cannot be negative", field="penalty")
+        share = penalty.cap_share if penalty is not None else None
+        if share is not None and not 0 <= share <= 1:
+            raise InvalidInput(
+                "the penalty's cap is a share of the monthly fee from 0 to 100%", field="penalty"
+            )
+        client.penalty = penalty
     if name is not None:
         client.name = clean_text(name, limit=200, what="name")
     if tier is not None:
@@ -172,6 +188,8 @@ async def set_plan(
         raise InvalidInput("a plan's amounts cannot be negative", field="plan")
     if plan.reserve_cap < 0:
         raise InvalidInput("the reserve cap cannot be negative", field="plan")
+    if plan.fee_free_months < 0:
+        raise InvalidInput("the months without the fee cannot be negative", field="plan")
     client = await get_client(uow, client_id)
     zone = ZoneInfo(client.timezone)
     now = clock.now()

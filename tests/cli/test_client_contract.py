@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import MovableClock, SystemClock
-from domain.enums import Priority, SlaTier
-from domain.model import Plan
+from domain.enums import PenaltyBasis, Priority, SlaTier
+from domain.model import PenaltyRule, Plan
 from domain.plan_changes import PlanChange
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.use_cases import accounts
@@ -95,6 +95,34 @@ def test_client_edit_changes_what_is_given_and_says_what_changed(cli, beta):  # 
     assert (edited.manager_tg_id, edited.default_assignee_tg_id) == (1002, 1002)
     assert edited.warning_fraction == pytest.approx(0.8)
     assert edited.timezone == "Europe/Moscow"  # not given: kept
+
+
+def test_client_edit_sets_the_emergency_rate_and_the_penalty(cli, beta):  # noqa: F811
+    result = cli("client", "edit", "--client", "1", "--emergency-rate", "3000",
+                 "--penalty", "500/hour", "--penalty-cap", "10%")  # fmt: skip
+
+    assert (result.code, result.out) == (0, "1\n")
+    assert result.err == (
+        "client 1 (Beta): emergency rate the plan's extra rate → 3000 RUB/h, "
+        "penalty none → 500 RUB per working hour overdue, at most 10% of the fee; "
+        "every report from now on bills by them\n"
+    )
+    edited = client(beta)
+    assert edited.emergency_hour_rate == 3000
+    assert edited.penalty == PenaltyRule(PenaltyBasis.OVERDUE_HOUR, 500, 0.1)
+
+    per_ticket = cli("client", "edit", "--client", "1", "--penalty", "1500/ticket")
+    assert per_ticket.code == 0
+    assert (
+        "penalty 500 RUB per working hour overdue, at most 10% of the fee → 1500 RUB per "
+        "overdue ticket, at most 10% of the fee" in per_ticket.err
+    )  # the cap is kept
+    assert cli("client", "edit", "--client", "1", "--penalty-cap", "none").code == 0
+    assert client(beta).penalty == PenaltyRule(PenaltyBasis.OVERDUE_TICKET, 1500)
+
+    off = cli("client", "edit", "--client", "1", "--penalty", "none", "--emergency-rate", "none")
+    assert off.code == 0
+    assert (client(beta).penalty, client(beta).emergency_hour_rate) == (None, None)
 
 
 def test_client_edit_clears_the_manager_and_the_default_assignee(cli, beta):  # noqa: F811
@@ -204,6 +232,35 @@ def test_a_plan_change_of_an_invoiced_month_needs_force(cli, db_path):  # noqa: 
     assert plan_changes(db_path, old) == [PlanChange(LAST_MONTH, Plan(30000, 15, 2000, 0))]
 
 
+def test_a_plan_with_months_without_the_fee(cli, beta):  # noqa: F811
+    result = cli("plan", "--client", "1", "--fee", "20000", "--hours", "10", "--extra-rate",
+                 "2000", "--reserve-cap", "10", "--fee-free-months", "2")  # fmt: skip
+
+    assert result.code == 0
+    assert result.err == (
+        f"client 1 (Beta) from {THIS_MONTH:%Y-%m} on: 20000 RUB a month, 10 h included, "
+        "2000 RUB per extra hour, reserve up to 10 h; the first 2 months without the fee, "
+        "every hour paid\n"
+    )
+    assert plan_changes(beta) == [PlanChange(THIS_MONTH, Plan(20000, 10, 2000, 10, 2))]
+
+
+@pytest.mark.parametrize(
+    ("tier", "fee", "said"),
+    [("bronze", 20000, "20000 × 1 for bronze"), ("gold", 30000, "20000 × 1.5 for gold"),
+     ("silver", 25000, "20000 × 1.25 for silver"), ("platinum", 40000, "20000 × 2 for platinum")],
+)  # fmt: skip
+def test_a_plans_fee_from_the_bronze_price_and_the_tier(cli, beta, tier, fee, said):  # noqa: F811
+    cli("client", "edit", "--client", "1", "--tier", tier)
+
+    result = cli("plan", "--client", "1", "--base-fee", "20000", "--hours", "10",
+                 "--extra-rate", "2000")  # fmt: skip
+
+    assert result.code == 0
+    assert f"{fee} RUB a month ({said}), 10 h included" in result.err
+    assert plan_changes(beta) == [PlanChange(THIS_MONTH, Plan(fee, 10, 2000, 0))]
+
+
 # --- deactivate -------------------------------------------------------------------------
 
 
@@ -300,6 +357,23 @@ BAD_VALUES = [
      "argument --from: expected a month from 2000-01 to "),
     (["plan", "--client", "1", *PLAN, "--from", "1999-12"], "expected a month from 2000-01 to "),
     (["plan", "--client", "1", *PLAN, "--from", "december"], "like 2026-12 (YYYY-MM)"),
+    (["client", "plan", "--client", "1", *PLAN, "--fee-free-months", "-1"],
+     "argument --fee-free-months: expected a number of months from 0 to 120, got '-1'"),
+    (["client", "plan", "--client", "1", *PLAN, "--base-fee", "2"],
+     "argument --base-fee: not allowed with argument --fee"),
+    (["client", "plan", "--client", "9", "--base-fee", "2", *PLAN[2:]], "unknown client id 9"),
+    (["client", "edit", "--client", "1", "--emergency-rate", "дорого"],
+     "argument --emergency-rate: expected whole roubles an hour or none, got 'дорого'"),
+    (["client", "edit", "--client", "1", "--penalty", "500"],
+     "argument --penalty: expected RUB per working hour overdue or per overdue ticket, "
+     "like 500/hour or 1500/ticket, or none; got '500'"),
+    (["client", "edit", "--client", "1", "--penalty", "500/day"], "like 500/hour or 1500/ticket"),
+    (["client", "edit", "--client", "1", "--penalty", "0/hour"], "like 500/hour or 1500/ticket"),
+    (["client", "edit", "--client", "1", "--penalty-cap", "150%"],
+     "argument --penalty-cap: expected a share of the monthly fee above 0 and up to 100%, "
+     "like 10% or 0.1, or none; got '150%'"),
+    (["client", "edit", "--client", "1", "--penalty-cap", "10%"],
+     "there is no penalty to cap: give --penalty too, like --penalty 500/hour"),
     (["client", "deactivate", "--client", "9", "--yes"], "unknown client id 9"),
     (["client", "deactivate"], "the following arguments are required: --client"),
 ]  # fmt: skip

@@ -95,8 +95,13 @@ def test_the_after_hours_script_shows_a_breach_and_an_acknowledged_page(capsys):
     )
     assert out.count("пока никто не ответил") == 1
     assert at("Никто не принял вызов вовремя") < at("✅ Вызов принят: Пётр, 23:16.")
-    assert out.count("✅ Вызов принят: Пётр, 23:16.") == 5  # his own, Олег's three, Мария's
+    night = out[: out.rindex("employee> /as lead")]  # before Пётр comes back to log his time
+    assert night.count("✅ Вызов принят: Пётр, 23:16.") == 5  # his own, Олег's three, Мария's
     assert "Вашей заявкой №4 занимается Пётр." in out
+    # the month's report: the night's two hours apart from the plan, at the contract's rate
+    assert at("Записано 2 ч по №4") < at("отчёт за")
+    assert "Аварии в нерабочее время, отдельно от тарифа: 2 ч по 3\xa0000 ₽ за час" in out
+    assert "Итого к оплате за месяц: 26\xa0000 ₽." in out
 
 
 @pytest.mark.slow

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.model import Plan
+from domain.enums import PenaltyBasis
+from domain.model import PenaltyRule, Plan
 from domain.plan_changes import PlanChange
 from storage import Database
 from storage.database import load_migrations
@@ -31,6 +32,33 @@ async def test_the_fixed_specialist_and_the_end_of_the_contract_round_trip(db: D
         loaded = await uow.clients.get(client.id or 0)
     assert loaded == client
     assert loaded is not None and not loaded.active
+
+
+async def test_the_billing_terms_round_trip(db: Database, clock: MovableClock) -> None:
+    """The emergency rate, the penalty rule and a plan's fee-free months (billing_terms)."""
+    async with db.unit_of_work() as uow:
+        client = await uow.clients.add(new_client())
+        assert client.id is not None
+        assert (client.emergency_hour_rate, client.penalty) == (None, None)
+        client.emergency_hour_rate = 3_000
+        client.penalty = PenaltyRule(PenaltyBasis.OVERDUE_HOUR, 500, 0.1)
+        client.plan = Plan(20_000, 10, 2_000, 10, fee_free_months=2)
+        await uow.clients.update(client)
+        await uow.clients.set_plan_change(
+            client.id, PlanChange(date(2026, 6, 1), Plan(3, 3.5, 3, 0, 1)), clock.now()
+        )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.clients.get(client.id) == client
+        assert await uow.clients.plan_changes(client.id) == [
+            PlanChange(date(2026, 6, 1), Plan(3, 3.5, 3, 0, 1))
+        ]
+        client.penalty = PenaltyRule(PenaltyBasis.OVERDUE_TICKET, 1_000)
+        await uow.clients.update(client)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        loaded = await uow.clients.get(client.id)
+    assert loaded is not None and loaded.penalty == PenaltyRule(PenaltyBasis.OVERDUE_TICKET, 1_000)
 
 
 async def test_plan_changes_are_kept_by_month_and_a_change_of_the_same_month_replaces_it(
@@ -101,6 +129,8 @@ def test_a_month_is_stored_as_yyyy_mm_only(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     with pytest.raises(sqlite3.IntegrityError):
         raw.execute(
-            "INSERT INTO client_plans VALUES (1, '2026-3', 1, 1, 1, 1, '2026-03-01T00:00:00Z')"
+            "INSERT INTO client_plans (client_id, from_month, monthly_fee, hours_included, "
+            "extra_hour_rate, reserve_cap, set_at) "
+            "VALUES (1, '2026-3', 1, 1, 1, 1, '2026-03-01T00:00:00Z')"
         )
     raw.close()

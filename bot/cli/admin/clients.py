@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.cli.admin.common import (
@@ -23,15 +24,19 @@ from bot.cli.admin.common import (
     weekday_set,
 )
 from bot.config import Settings
+from domain.billing import TIER_PRICE_FACTOR, tier_fee
 from domain.duty import weekdays_text
-from domain.enums import Priority, SlaTier
+from domain.enums import PenaltyBasis, Priority, SlaTier
 from domain.errors import InvalidInput, NotFound
-from domain.model import Client, Plan
+from domain.model import Client, PenaltyRule, Plan
 from domain.ports import UnitOfWork
 from domain.sla import SlaTargets, check_sla_table, sla_targets
 from domain.use_cases import accounts
 from domain.use_cases.accounts import KEEP
 from domain.use_cases.common import get_client
+
+# What `client edit` says it changed that bills rather than deadlines.
+BILLING_TERMS = frozenset({"emergency rate", "penalty"})
 
 CLIENT_COLUMNS = (
     "id",
@@ -155,6 +160,29 @@ def client_edit_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="TG_ID|none",
         help="the client's fixed specialist: its new tickets go to them while on shift",
     )
+    parser.add_argument(
+        "--emergency-rate",
+        type=rate_or_none,
+        default=KEEP,
+        metavar="RUB|none",
+        help="price of an hour of an after-hours emergency, billed apart from the plan; "
+        "none: the plan's extra hour rate",
+    )
+    parser.add_argument(
+        "--penalty",
+        type=penalty_rule,
+        default=KEEP,
+        metavar="RUB/hour|RUB/ticket|none",
+        help="the SLA penalty: RUB per working hour overdue (500/hour) or per ticket with a "
+        "missed target (1500/ticket); none: no penalty (the default)",
+    )
+    parser.add_argument(
+        "--penalty-cap",
+        type=share_or_none,
+        default=KEEP,
+        metavar="SHARE|none",
+        help="the penalty is at most this share of the month's fee: 10%% or 0.1; none: no cap",
+    )
     handled_by(parser, client_edit)
 
 
@@ -183,7 +211,15 @@ def client_deactivate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def plan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--client", type=positive_int, required=True, metavar="ID")
-    parser.add_argument("--fee", type=positive_int, required=True, help="monthly fee, RUB")
+    fee = parser.add_mutually_exclusive_group(required=True)
+    fee.add_argument("--fee", type=positive_int, help="monthly fee, RUB")
+    fee.add_argument(
+        "--base-fee",
+        type=positive_int,
+        metavar="RUB",
+        help="the Bronze price: the fee is this times the client's tier factor "
+        "(silver ×1.25, gold ×1.5, platinum ×2)",
+    )
     parser.add_argument(
         "--hours", type=_hours_amount, required=True, help="work hours included a month"
     )
@@ -195,6 +231,14 @@ def plan_arguments(parser: argparse.ArgumentParser) -> None:
         type=_hours_amount,
         default=0.0,
         help="unused hours carried over, at most this many (default 0)",
+    )
+    parser.add_argument(
+        "--fee-free-months",
+        type=_month_count,
+        default=0,
+        metavar="N",
+        help="the plan's first N months without the fee: every hour is paid at the extra "
+        "rate (default 0)",
     )
     parser.add_argument(
         "--from",
@@ -245,6 +289,64 @@ def warning_share(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"expected a share of the SLA time above 0 and below 1, like 0.75 or 75%, got {text!r}"
         )
+    return value
+
+
+def rate_or_none(text: str) -> int | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"expected whole roubles an hour or none, got {text!r}")
+    return value
+
+
+def penalty_rule(text: str) -> PenaltyRule | None:
+    """ "500/hour", "1500/ticket" or "none"."""
+    if text.strip().lower() == "none":
+        return None
+    amount, _slash, basis = text.strip().lower().partition("/")
+    bases = {"hour": PenaltyBasis.OVERDUE_HOUR, "ticket": PenaltyBasis.OVERDUE_TICKET}
+    try:
+        value = int(amount)
+    except ValueError:
+        value = -1
+    if basis not in bases or not 0 < value <= 10_000_000:
+        raise argparse.ArgumentTypeError(
+            f"expected RUB per working hour overdue or per overdue ticket, like 500/hour or "
+            f"1500/ticket, or none; got {text!r}"
+        )
+    return PenaltyRule(bases[basis], value)
+
+
+def share_or_none(text: str) -> float | None:
+    if text.strip().lower() == "none":
+        return None
+    value_text = text.strip()
+    try:
+        value = float(value_text.removesuffix("%").replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if value_text.endswith("%"):
+        value /= 100
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a share of the monthly fee above 0 and up to 100%, like 10% or 0.1, "
+            f"or none; got {text!r}"
+        )
+    return value
+
+
+def _month_count(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 120:
+        raise argparse.ArgumentTypeError(f"expected a number of months from 0 to 120, got {text!r}")
     return value
 
 
@@ -308,9 +410,12 @@ async def client_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def client_plan(args: argparse.Namespace, settings: Settings) -> int:
-    plan = Plan(args.fee, args.hours, args.extra_rate, args.reserve_cap)
     async with open_database(settings) as db, db.unit_of_work() as uow:
         try:
+            fee = args.fee
+            if args.base_fee is not None:
+                fee = tier_fee(args.base_fee, (await get_client(uow, args.client)).tier)
+            plan = Plan(fee, args.hours, args.extra_rate, args.reserve_cap, args.fee_free_months)
             outcome = await accounts.set_plan(
                 uow,
                 db.clock,
@@ -326,18 +431,37 @@ async def client_plan(args: argparse.Namespace, settings: Settings) -> int:
     client = done.client
     print(client.id)
     was = f" (was: {_plan_text(done.previous)})" if done.previous else ""
+    derived = (
+        f" ({args.base_fee} × {TIER_PRICE_FACTOR[client.tier]:g} for {client.tier.value})"
+        if args.base_fee is not None
+        else ""
+    )
     tell(
         f"client {client.id} ({client.name}) from {done.change.from_month:%Y-%m} on: "
-        f"{_plan_text(plan)}{was}"
+        f"{_plan_text(plan, derived)}{was}"
     )
     return 0
 
 
-def _plan_text(plan: Plan) -> str:
-    return (
-        f"{plan.monthly_fee} RUB a month, {plan.hours_included:g} h included, "
+def _plan_text(plan: Plan, derived: str = "") -> str:
+    text = (
+        f"{plan.monthly_fee} RUB a month{derived}, {plan.hours_included:g} h included, "
         f"{plan.extra_hour_rate} RUB per extra hour, reserve up to {plan.reserve_cap:g} h"
     )
+    if plan.fee_free_months:
+        text += (
+            f"; the first {counted(plan.fee_free_months, 'month', 'months')} without the fee, "
+            "every hour paid"
+        )
+    return text
+
+
+def _penalty_text(rule: PenaltyRule | None) -> str:
+    if rule is None:
+        return "none"
+    per = "working hour overdue" if rule.basis is PenaltyBasis.OVERDUE_HOUR else "overdue ticket"
+    cap = f", at most {rule.cap_share:.0%} of the fee" if rule.cap_share is not None else ""
+    return f"{rule.amount} RUB per {per}{cap}"
 
 
 def _unknown_client(client_id: int) -> CliError:
@@ -359,18 +483,25 @@ async def client_edit(args: argparse.Namespace, settings: Settings) -> int:
         ("country", args.country),
         ("manager_tg_id", args.manager),
         ("default_assignee_tg_id", args.default_assignee),
+        ("emergency_hour_rate", args.emergency_rate),
     ):
         if not isinstance(value, accounts.Keep):
             changes[name] = value
-    if not changes:
+    penalty_changes = not isinstance(args.penalty, accounts.Keep) or not isinstance(
+        args.penalty_cap, accounts.Keep
+    )
+    if not changes and not penalty_changes:
         raise CliError(
             "nothing to change: give --name, --tier, --timezone, --hours, --weekdays, "
-            "--country, --24x7 or --no-24x7, --manager, --warning-share or --default-assignee"
+            "--country, --24x7 or --no-24x7, --manager, --warning-share, --default-assignee, "
+            "--emergency-rate, --penalty or --penalty-cap"
         )
     async with open_database(settings) as db, db.unit_of_work() as uow:
         before = await uow.clients.get(args.client)
         if before is None:
             raise _unknown_client(args.client)
+        if penalty_changes:
+            changes["penalty"] = _new_penalty(before.penalty, args.penalty, args.penalty_cap)
         before_text = _terms(before, await _staff_names(uow, [before]))
         try:
             client = (
@@ -384,16 +515,32 @@ async def client_edit(args: argparse.Namespace, settings: Settings) -> int:
         after_text = _terms(client, await _staff_names(uow, [client]))
         await uow.commit()
     print(client.id)
-    changed = [
-        f"{what} {before_text[what]} → {after_text[what]}"
-        for what in after_text
-        if before_text[what] != after_text[what]
-    ]
-    tell(
-        f"client {client.id} ({client.name}): {', '.join(changed) or 'nothing changed'}; "
-        "new tickets get these terms, open tickets keep their deadlines"
-    )
+    changed = [what for what in after_text if before_text[what] != after_text[what]]
+    tails = []
+    if not changed or any(what not in BILLING_TERMS for what in changed):
+        tails.append("new tickets get these terms, open tickets keep their deadlines")
+    if any(what in BILLING_TERMS for what in changed):
+        tails.append("every report from now on bills by them")
+    said = ", ".join(f"{what} {before_text[what]} → {after_text[what]}" for what in changed)
+    tell(f"client {client.id} ({client.name}): {said or 'nothing changed'}; " + "; ".join(tails))
     return 0
+
+
+def _new_penalty(
+    before: PenaltyRule | None,
+    rule: PenaltyRule | accounts.Keep | None,
+    cap: float | accounts.Keep | None,
+) -> PenaltyRule | None:
+    """The rule after `--penalty` and `--penalty-cap`: a new rule keeps the cap it had
+    unless a cap is given; a cap alone needs a rule to cap."""
+    current = before if isinstance(rule, accounts.Keep) else rule
+    if current is None:
+        if isinstance(cap, accounts.Keep) or cap is None or not isinstance(rule, accounts.Keep):
+            return None
+        raise CliError("there is no penalty to cap: give --penalty too, like --penalty 500/hour")
+    if isinstance(cap, accounts.Keep):
+        cap = before.cap_share if before is not None else None
+    return replace(current, cap_share=cap)
 
 
 def _terms(client: Client, names: dict[int, str]) -> dict[str, str]:
@@ -409,6 +556,12 @@ def _terms(client: Client, names: dict[int, str]) -> dict[str, str]:
         "manager": names.get(client.manager_tg_id or 0, "none"),
         "warning share": f"{client.warning_fraction:.0%}",
         "default assignee": names.get(client.default_assignee_tg_id or 0, "none"),
+        "emergency rate": (
+            f"{client.emergency_hour_rate} RUB/h"
+            if client.emergency_hour_rate is not None
+            else "the plan's extra rate"
+        ),
+        "penalty": _penalty_text(client.penalty),
     }
 
 

@@ -15,6 +15,7 @@ from datetime import time
 from bot.sandbox.people import Group, Person
 from bot.sandbox.server import BotApiEmulator
 from domain import SlaTier, StaffRole
+from domain.billing import START_PLAN
 from domain.enums import EmployeeRole
 from domain.ports import Clock, UnitOfWork
 from domain.use_cases import accounts, after_hours
@@ -162,9 +163,12 @@ async def seed(uow: UnitOfWork, clock: Clock, people: dict[str, Person]) -> str:
             timezone=TIMEZONE,
             country="RU",
             manager_tg_id=people["manager"].id,
+            plan=START_PLAN,  # seed 003's "Старт": 20,000 a month, 10 hours included
         )
     ).value
     assert client.id is not None
+    # an hour of a night emergency is paid apart from the plan, at its own rate
+    await accounts.edit_client(uow, client_id=client.id, emergency_hour_rate=3_000)
     for persona in PERSONAS:
         if persona.employee_role is None:
             continue
