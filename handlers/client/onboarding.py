@@ -19,7 +19,8 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import accounts
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.client.states import Registration
+from handlers.client.intake import offer_to_resume
+from handlers.client.states import Intake, IntakeDraft, Registration
 from handlers.commands import set_director_commands, set_staff_commands
 from handlers.ui.callbacks import OnboardingCb
 from handlers.ui.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
@@ -133,6 +134,12 @@ def escape(text: str) -> str:
 async def start_plain(message: Message, state: FSMContext, actor: Actor, i18n: I18n) -> None:
     """/start without a code: a known person sees the menu, a stranger how to get in."""
     if actor.is_employee:
+        step, data = await state.get_state(), await state.get_data()
+        if step in Intake.__all_states_names__ and IntakeDraft.from_state(data).has_content:
+            # the menu below, and the unsent request is offered to continue, never dropped
+            await message.answer(help_text(actor), reply_markup=main_keyboard())
+            await offer_to_resume(message, state)
+            return
         await state.clear()
         await message.answer(help_text(actor), reply_markup=main_keyboard())
     elif actor.is_staff:

@@ -204,6 +204,20 @@ async def test_a_new_request_while_one_is_unsent_offers_to_continue_or_restart(d
     await shown(anna, "Верно?")
 
 
+async def test_start_in_the_middle_of_a_request_keeps_it_and_offers_to_continue(desk: Desk):
+    client = await desk.add_client()
+    anna = desk.person("Анна")
+    await desk.register(anna, client)
+    await anna.send("не работает сканер")
+    await shown(anna, "Верно?")
+    await anna.command("start")  # habit, not a wish to lose what she wrote
+    offer = await anna.wait_for_message(contains="неотправленная")
+    await anna.press("Продолжить", message=offer)
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+
+
 async def test_commands_in_a_group_from_a_non_employee_get_a_short_answer(desk: Desk):
     outsider = desk.person("Иван")
     group = desk.emulator.create_group("Курилка", members=[outsider])
