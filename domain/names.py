@@ -95,3 +95,41 @@ def _name_in(text: str, *, strict: bool) -> str:
     if rest.islower():
         rest = " ".join(w[:1].upper() + w[1:] for w in words)
     return rest
+
+
+class PhoneSaid(StrEnum):
+    """What a newcomer typed where the bot asks for their phone number."""
+
+    NUMBER = "number"  # "+7 916 123-45-67"
+    SKIP = "skip"  # "не надо", "нет", "пропустить"
+    PROBLEM = "problem"  # "не работает интернет": they came to report it
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneReply:
+    said: PhoneSaid
+    phone: str = ""
+
+
+_PHONE_CHARS = re.compile(r"^\+?[\d\s()\-]{10,24}$")
+_SKIP_PHONE = ("не надо", "не нужно", "не хочу", "нет", "неа", "пропуст", "потом", "skip",
+               "no", "later")  # fmt: skip
+
+
+def read_phone_answer(text: str) -> PhoneReply:
+    """A phone number typed (10 to 15 digits, spaces, dashes and brackets allowed), a wish to
+    skip, or a problem described at once (two words or more that name no number)."""
+    text = text.strip()
+    if _PHONE_CHARS.match(text):
+        digits = re.sub(r"\D", "", text)
+        if 10 <= len(digits) <= 15:
+            return PhoneReply(PhoneSaid.NUMBER, ("+" if text.startswith("+") else "") + digits)
+    said = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+    bare = " ".join(re.sub(r"[^\w\s]", " ", said).split())
+    if any(bare == p or bare.startswith(p + " ") or (len(p) > 3 and bare.startswith(p))
+           for p in _SKIP_PHONE):  # fmt: skip
+        return PhoneReply(PhoneSaid.SKIP)
+    if len(bare.split()) >= 2 and "?" not in text:
+        return PhoneReply(PhoneSaid.PROBLEM)
+    return PhoneReply(PhoneSaid.UNCLEAR)

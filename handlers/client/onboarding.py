@@ -14,12 +14,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError, InviteUnusable
-from domain.names import Said, read_name_reply
+from domain.names import PhoneSaid, Said, read_name_reply, read_phone_answer
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import accounts
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.client.intake import offer_to_resume
+from handlers.client.intake import offer_to_resume, start_with
 from handlers.client.states import Intake, IntakeDraft, Registration
 from handlers.commands import set_director_commands, set_staff_commands
 from handlers.ui.callbacks import OnboardingCb
@@ -247,6 +247,29 @@ async def phone_skipped(
     await finish_registration(message, state, uow, clock, notifier, i18n, phone=None)
 
 
+@router.message(Registration.phone, F.text, ~F.text.startswith("/"))
+async def phone_typed(
+    message: Message,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    i18n: I18n,
+) -> None:
+    """Typed instead of pressed: a number registers with it, "не надо" skips, and a problem
+    described at once registers without a number and becomes the first request."""
+    text = message.text or ""
+    reply = read_phone_answer(text)
+    if reply.said is PhoneSaid.UNCLEAR:
+        await phone_other(message)
+        return
+    registered = await finish_registration(
+        message, state, uow, clock, notifier, i18n, phone=reply.phone or None
+    )
+    if registered and reply.said is PhoneSaid.PROBLEM:
+        await start_with(message, state, clock, text.strip(), [])
+
+
 @router.message(Registration.phone)
 async def phone_other(message: Message) -> None:
     await message.answer(
@@ -266,7 +289,8 @@ async def finish_registration(
     i18n: I18n,
     *,
     phone: str | None,
-) -> None:
+) -> bool:
+    """Register the newcomer; False when the invitation no longer works."""
     data = await state.get_data()
     user = message.from_user
     assert user is not None
@@ -296,7 +320,7 @@ async def finish_registration(
         refused,
     )
     if outcome is None:
-        return
+        return False
     employee = outcome.value
     client = await uow.clients.get(employee.client_id)
     assert client is not None
@@ -311,6 +335,7 @@ async def finish_registration(
     )
     if employee.is_director and message.bot is not None:
         await set_director_commands(message.bot, i18n, user.id, i18n.current_locale)
+    return True
 
 
 @router.message(StateFilter(None), F.text.regexp(INVITE_CODE), lambda m, actor: not actor.is_known)

@@ -330,6 +330,39 @@ async def test_registration_asks_how_to_address_and_keeps_the_invitation(desk: D
     assert employee.name == "Олег Иванович"
 
 
+async def test_a_problem_typed_at_the_phone_question_registers_and_becomes_a_request(
+    desk: Desk,
+):
+    client = await desk.add_client("ООО Ромашка")
+    code = await desk.invite(client)
+    oleg = desk.person("Олег")
+    await oleg.command("start", code)
+    await oleg.wait_for_message(contains="Как к вам обращаться?")
+    await oleg.send("да")
+    await oleg.wait_for_message(contains="номером")
+    await oleg.send("не работает интернет во всём офисе")  # what he came for
+    await oleg.wait_for_message(contains="Готово")
+    await shown(oleg, "Верно?")  # the intake of what he wrote, without typing it again
+    async with desk.db.unit_of_work() as uow:
+        employee = await uow.employees.by_tg_id(oleg.id)
+    assert employee is not None and employee.phone is None
+
+
+async def test_a_typed_phone_number_is_taken(desk: Desk):
+    client = await desk.add_client("ООО Ромашка")
+    code = await desk.invite(client)
+    oleg = desk.person("Олег")
+    await oleg.command("start", code)
+    await oleg.wait_for_message(contains="Как к вам обращаться?")
+    await oleg.send("да")
+    await oleg.wait_for_message(contains="номером")
+    await oleg.send("+7 916 123-45-67")
+    await oleg.wait_for_message(contains="Готово")
+    async with desk.db.unit_of_work() as uow:
+        employee = await uow.employees.by_tg_id(oleg.id)
+    assert employee is not None and employee.phone == "+79161234567"
+
+
 async def test_a_typed_yes_accepts_the_name_offered(desk: Desk):
     client = await desk.add_client("ООО Ромашка")
     code = await desk.invite(client)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.names import NameReply, Said, read_name_reply
+from domain.names import NameReply, PhoneSaid, Said, read_name_reply, read_phone_answer
 
 YES, NO, UNCLEAR = NameReply(Said.YES), NameReply(Said.NO), NameReply(Said.UNCLEAR)
 
@@ -59,3 +59,23 @@ def test_an_answer_to_the_name_offered(text: str, reply: NameReply) -> None:
 )
 def test_a_name_typed_when_asked_for_one(text: str, reply: NameReply) -> None:
     assert read_name_reply(text, asked_to_type=True) == reply
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "phone"),
+    [
+        ("+7 916 123-45-67", PhoneSaid.NUMBER, "+79161234567"),
+        ("8 (916) 123 45 67", PhoneSaid.NUMBER, "89161234567"),
+        ("12345", PhoneSaid.UNCLEAR, ""),  # too short for a number
+        ("не надо", PhoneSaid.SKIP, ""),
+        ("нет, не хочу", PhoneSaid.SKIP, ""),
+        ("Пропустить", PhoneSaid.SKIP, ""),
+        ("потом", PhoneSaid.SKIP, ""),
+        ("не работает интернет", PhoneSaid.PROBLEM, ""),  # came to report it
+        ("а зачем?", PhoneSaid.UNCLEAR, ""),
+        ("ок", PhoneSaid.UNCLEAR, ""),
+    ],
+)
+def test_what_a_newcomer_types_for_the_phone_number(text: str, said: PhoneSaid, phone: str) -> None:
+    reply = read_phone_answer(text)
+    assert (reply.said, reply.phone) == (said, phone)
