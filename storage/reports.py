@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.model import Client, Rating, Ticket, WorkLog
@@ -17,11 +17,14 @@ from storage.repositories import SqliteClientRepository, SqliteTicketRepository
 @dataclass(frozen=True, slots=True)
 class ReportData:
     client: Client
-    registered: Sequence[Ticket]  # registered within the period
+    # closed or cancelled within the period, or open at its end (domain/report_tickets.py
+    # tells which is which)
+    tickets: Sequence[Ticket]
     closed: Sequence[Ticket]  # closed from the start of the plan history to the period's end
-    work_logs: Sequence[WorkLog]  # of the closed tickets
-    ratings: Sequence[Rating]  # of the registered tickets
+    work_logs: Sequence[WorkLog]  # of the closed tickets and of `tickets`
+    ratings: Sequence[Rating]  # of `tickets`
     plan_changes: Sequence[PlanChange] = ()  # the client's plan from a month on
+    staff_names: Mapping[int, str] = field(default_factory=dict)  # by Telegram id
 
 
 class ReportQueries:
@@ -38,6 +41,13 @@ class ReportQueries:
             rows = await session.fetchall("SELECT id FROM clients ORDER BY id")
         return [int(row["id"]) for row in rows]
 
+    async def done_reading(self) -> None:
+        """End the transaction the reads joined (an update's unit of work), so that the
+        report is rendered with the database free for everybody else."""
+        session = self._db.current_session()
+        if session is not None:
+            await session.commit()
+
     async def period(
         self, client_id: int, start: datetime, end: datetime, history_from: datetime
     ) -> ReportData | None:
@@ -49,10 +59,10 @@ class ReportQueries:
                 return None
             plan_changes = await clients.plan_changes(client_id)
             tickets = SqliteTicketRepository(session)
-            registered = await tickets._tickets(
-                "SELECT * FROM tickets WHERE client_id = ? AND registered_at >= ? "
-                "AND registered_at < ? ORDER BY id",
-                (client_id, utc_text(start), utc_text(end)),
+            in_period = await tickets._tickets(
+                "SELECT * FROM tickets WHERE client_id = ? AND registered_at < ? "
+                "AND (closed_at IS NULL OR closed_at >= ?) ORDER BY id",
+                (client_id, utc_text(end), utc_text(start)),
             )
             closed = await tickets._tickets(
                 "SELECT * FROM tickets WHERE client_id = ? AND status = 'closed' "
@@ -62,16 +72,17 @@ class ReportQueries:
             logs = await session.fetchall(
                 "SELECT * FROM work_logs WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY at, id",
-                (json.dumps([t.number for t in closed]),),
+                (json.dumps(sorted({t.number for t in [*closed, *in_period]})),),
             )
+            staff = await session.fetchall("SELECT tg_id, name FROM staff")
             ratings = await session.fetchall(
                 "SELECT * FROM ratings WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY ticket_id",
-                (json.dumps([t.number for t in registered]),),
+                (json.dumps([t.number for t in in_period]),),
             )
         return ReportData(
             client=client,
-            registered=registered,
+            tickets=in_period,
             closed=closed,
             work_logs=[
                 WorkLog(
@@ -84,4 +95,5 @@ class ReportQueries:
                 for r in ratings
             ],
             plan_changes=plan_changes,
+            staff_names={int(r["tg_id"]): str(r["name"]) for r in staff},
         )
