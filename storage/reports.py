@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.enums import TicketStatus
 from domain.model import Client, Rating, Ticket, WorkLog
 from domain.plan_changes import PlanChange
 from storage.codec import parse_utc, utc_text
@@ -64,10 +65,24 @@ class ReportQueries:
                 "AND (closed_at IS NULL OR closed_at >= ?) ORDER BY id",
                 (client_id, utc_text(end), utc_text(start)),
             )
-            closed = await tickets._tickets(
+            # closed before the period; those closed within it are among `in_period`
+            closed_before = await tickets._tickets(
                 "SELECT * FROM tickets WHERE client_id = ? AND status = 'closed' "
                 "AND closed_at >= ? AND closed_at < ? ORDER BY id",
-                (client_id, utc_text(history_from), utc_text(end)),
+                (client_id, utc_text(history_from), utc_text(start)),
+            )
+            closed = sorted(
+                [
+                    *closed_before,
+                    *(
+                        t
+                        for t in in_period
+                        if t.status is TicketStatus.CLOSED
+                        and t.closed_at is not None
+                        and t.closed_at < end
+                    ),
+                ],
+                key=lambda t: t.number,
             )
             logs = await session.fetchall(
                 "SELECT * FROM work_logs WHERE ticket_id IN (SELECT value FROM json_each(?)) "

@@ -51,11 +51,8 @@ def workbook(
     from openpyxl.styles import Alignment, Font
 
     zone = ZoneInfo(client.timezone)
-    closed_minutes = minutes_by_ticket(
-        log
-        for log in sections.work_logs
-        if log.ticket_id in {t.number for t in sections.tickets.closed}
-    )
+    closed = {t.number for t in sections.tickets.closed}
+    closed_minutes = minutes_by_ticket(log for log in sections.work_logs if log.ticket_id in closed)
     book = Workbook()
     summary = book.active
     summary.title = _(N_("Summary"))
