@@ -264,6 +264,13 @@ class FrontDesk:
         )
         await self._poller.run()
 
+    @property
+    def updates_in_hand(self) -> int:
+        """Updates taken from Telegram and not handled to the end yet (long polling)."""
+        if self._poller is None:
+            return 0
+        return self._poller.queues.running + self._poller.queues.waiting
+
     def start_polling_in_background(self) -> None:
         self._polling = asyncio.create_task(self.run_polling(), name="polling")
 

@@ -154,17 +154,25 @@ class Reports:
                 requests=number(report.by_kind.get(TicketKind.REQUEST, 0), locale),
                 cancelled=number(report.cancelled, locale),
             ),
-            _(
-                N_(
-                    "Still open at the month's end: {count}; they count in the month they are "
-                    "closed."
-                )
-            ).format(count=number(len(sections.tickets.open_at_end), locale)),
             _(N_("Reaction on time: {percent}; resolution on time: {resolution}.")).format(
                 percent=percent(report.reaction.percent_met, locale),
                 resolution=percent(report.resolution.percent_met, locale),
             ),
         ]
+        still_open = len(sections.tickets.open_at_end)
+        if still_open:
+            over = sections.now >= sections.end
+            lines.insert(
+                2,
+                _(
+                    N_(
+                        "Still open at the month's end: {count}; each counts in the month it "
+                        "is closed."
+                    )
+                    if over
+                    else N_("Open now: {count}; each counts in the month it is closed.")
+                ).format(count=number(still_open, locale)),
+            )
         if report.resolution.to_be_agreed:
             lines.append(
                 _(

@@ -281,7 +281,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
 def test_the_message_states_the_month_in_the_readers_numbers(report: Report):
     assert report.text.splitlines()[1:3] == [
         "Закрыто заявок за месяц: 1 (инцидентов 1, запросов 0); отменено: 1.",
-        "Не закрыто на конец месяца: 1; они войдут в отчёт того месяца, в котором будут закрыты.",
+        "Не закрыто на конец месяца: 1; каждая заявка войдёт в отчёт месяца, в котором её закроют.",
     ]
     assert "Реакция в срок: 100\xa0%; решение в срок: 100\xa0%." in report.text
     assert "Средняя оценка: 5,0 из 5 (оценок: 1)." in report.text
