@@ -36,7 +36,12 @@ from bot.telegram.middlewares import (
 from bot.telegram.polling import DurablePolling
 from bot.telegram.rate_limit import RateLimit, RateLimitMiddleware
 from bot.telegram.session import JsonBotApiSession
-from bot.telegram.tuning import hand_over_the_gil_sooner, run_sync_filters_inline, warm_up
+from bot.telegram.tuning import (
+    freeze_what_start_up_built,
+    hand_over_the_gil_sooner,
+    run_sync_filters_inline,
+    warm_up,
+)
 from bot.telegram.webhook import serve, webhook_application
 from bot.workers.delivery import DeliveryWorker
 from bot.workers.monthly_reports import MonthlyReports
@@ -210,6 +215,7 @@ class FrontDesk:
             await set_bot_commands(self.bot, i18n)
             await self._set_staff_menus(i18n)
             await self.delivery.release_leases()
+            freeze_what_start_up_built()
         except BaseException:
             await self.bot.session.close()
             await self.db.close()
@@ -257,6 +263,13 @@ class FrontDesk:
             polling_timeout=10,
         )
         await self._poller.run()
+
+    @property
+    def updates_in_hand(self) -> int:
+        """Updates taken from Telegram and not handled to the end yet (long polling)."""
+        if self._poller is None:
+            return 0
+        return self._poller.queues.running + self._poller.queues.waiting
 
     def start_polling_in_background(self) -> None:
         self._polling = asyncio.create_task(self.run_polling(), name="polling")

@@ -1,6 +1,8 @@
 """SLA compliance of one client over a period (DOMAIN.md, "SLA tiers").
 
-The report covers the client's tickets REGISTERED within a half-open period [start, end).
+The report covers the client's tickets REGISTERED within a half-open period [start, end),
+or, with `by_closing=True`, those CLOSED (or cancelled) within it: the monthly report's
+rule (domain/report_tickets.py).
 Each ticket has two targets, reaction and resolution, taken from its SLA clock (the
 client's tier or its own table, its calendar, the ticket's priority and pauses). A target
 is:
@@ -31,6 +33,7 @@ from enum import StrEnum
 
 from domain.enums import Priority, TicketKind, TicketStatus
 from domain.model import LOW_RATING_UP_TO, Client, Rating, Ticket
+from domain.report_tickets import ended_within
 
 _ZERO = timedelta(0)
 _TENTHS = Decimal("0.1")
@@ -130,7 +133,7 @@ class ComplianceReport:
     period_start: datetime
     period_end: datetime
     now: datetime
-    registered: int  # every ticket registered in the period, cancelled ones included
+    registered: int  # every ticket in the period (registered, or closed), cancelled ones included
     cancelled: int
     by_kind: Mapping[TicketKind, int]  # cancelled left out; every kind present
     by_priority: Mapping[Priority, int]  # cancelled left out; every priority present
@@ -192,11 +195,14 @@ def compliance_report(
     period_start: datetime,
     period_end: datetime,
     now: datetime,
+    *,
+    by_closing: bool = False,
 ) -> ComplianceReport:
-    """SLA compliance of `client` for the tickets registered in [period_start, period_end).
+    """SLA compliance of `client` for the tickets registered in [period_start, period_end)
+    (`by_closing`: closed or cancelled in it).
 
-    `tickets` must all be the client's (other tickets raise ValueError); those registered
-    outside the period are ignored, as are ratings of tickets not in the report.
+    `tickets` must all be the client's (other tickets raise ValueError); those outside the
+    period are ignored, as are ratings of tickets not in the report.
     """
     _require_aware(period_start, "period_start")
     _require_aware(period_end, "period_end")
@@ -207,7 +213,10 @@ def compliance_report(
     for ticket in tickets:
         if client.id is not None and ticket.client_id != client.id:
             raise ValueError(f"ticket {ticket.id} belongs to client {ticket.client_id}")
-        if period_start <= ticket.registered_at < period_end:
+        if by_closing:
+            if ended_within(ticket, period_start, period_end):
+                in_period.append(ticket)
+        elif period_start <= ticket.registered_at < period_end:
             in_period.append(ticket)
     in_period.sort(key=lambda t: t.number)
 

@@ -5,7 +5,11 @@ Engineers write the time the way they say it: "1,5 часа", "1.5 ч", "90 ми
 alone is hours, as nobody logs a minute and a half). `read_time_spent` gives the minutes,
 rounded to the nearest one, or what is wrong with the text: unreadable, nothing (zero), or
 more than one entry may hold (a day of work at most: each day is logged on its own).
-Pure and table-tested.
+
+What was done may follow the time, for the client's report ("кто, по какой задаче, когда
+и что делал"): "1ч 30м заменил картридж", "45 мин — перезагрузил роутер".
+`read_work_entry` takes the longest beginning that reads as time, and the rest (without
+a leading dash, colon or comma) as the note. Pure and table-tested.
 """
 
 from __future__ import annotations
@@ -72,3 +76,20 @@ def read_time_spent(text: str) -> int | SpentProblem:
     if whole > MOST_IN_ONE_ENTRY:
         return SpentProblem.TOO_MUCH
     return whole
+
+
+_NOTE_START = " \t-–—:,."
+
+
+def read_work_entry(text: str) -> tuple[int, str] | SpentProblem:
+    """Minutes worked and what was done (maybe ""), or the problem with the time."""
+    words = text.split()
+    for count in range(len(words), 0, -1):
+        last = words[count - 1].rstrip(_NOTE_START)  # "1,5 часа: ..."
+        read = read_time_spent(" ".join([*words[: count - 1], last]))
+        if read is SpentProblem.UNREADABLE:
+            continue
+        if isinstance(read, SpentProblem):
+            return read
+        return read, " ".join(words[count:]).lstrip(_NOTE_START).strip()
+    return SpentProblem.UNREADABLE

@@ -64,7 +64,8 @@ async def report(
     i18n: I18n,
     clock: Clock,
 ) -> None:
-    """The report as a short message, an XLSX workbook, a CSV of tickets and a chart."""
+    """The report as a short message, an XLSX workbook, CSVs of the tickets and of the work
+    log, and a chart."""
     words = (command.args or "").split()
     month, bad_month = parse_month_argument(words)
     if bad_month:
@@ -110,4 +111,7 @@ async def report(
     await message.answer(built.text)
     await message.answer_document(BufferedInputFile(built.xlsx, f"{built.file_stem}.xlsx"))
     await message.answer_document(BufferedInputFile(built.csv, f"{built.file_stem}-tickets.csv"))
+    await message.answer_document(
+        BufferedInputFile(built.work_csv, f"{built.file_stem}-work-log.csv")
+    )
     await message.answer_photo(BufferedInputFile(built.png, f"{built.file_stem}.png"))

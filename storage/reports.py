@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.enums import TicketStatus
 from domain.model import Client, Rating, Ticket, WorkLog
 from domain.plan_changes import PlanChange
 from storage.codec import parse_utc, utc_text
@@ -17,11 +18,14 @@ from storage.repositories import SqliteClientRepository, SqliteTicketRepository
 @dataclass(frozen=True, slots=True)
 class ReportData:
     client: Client
-    registered: Sequence[Ticket]  # registered within the period
+    # closed or cancelled within the period, or open at its end (domain/report_tickets.py
+    # tells which is which)
+    tickets: Sequence[Ticket]
     closed: Sequence[Ticket]  # closed from the start of the plan history to the period's end
-    work_logs: Sequence[WorkLog]  # of the closed tickets
-    ratings: Sequence[Rating]  # of the registered tickets
+    work_logs: Sequence[WorkLog]  # of the closed tickets and of `tickets`
+    ratings: Sequence[Rating]  # of `tickets`
     plan_changes: Sequence[PlanChange] = ()  # the client's plan from a month on
+    staff_names: Mapping[int, str] = field(default_factory=dict)  # by Telegram id
 
 
 class ReportQueries:
@@ -38,6 +42,13 @@ class ReportQueries:
             rows = await session.fetchall("SELECT id FROM clients ORDER BY id")
         return [int(row["id"]) for row in rows]
 
+    async def done_reading(self) -> None:
+        """End the transaction the reads joined (an update's unit of work), so that the
+        report is rendered with the database free for everybody else."""
+        session = self._db.current_session()
+        if session is not None:
+            await session.commit()
+
     async def period(
         self, client_id: int, start: datetime, end: datetime, history_from: datetime
     ) -> ReportData | None:
@@ -49,29 +60,44 @@ class ReportQueries:
                 return None
             plan_changes = await clients.plan_changes(client_id)
             tickets = SqliteTicketRepository(session)
-            registered = await tickets._tickets(
-                "SELECT * FROM tickets WHERE client_id = ? AND registered_at >= ? "
-                "AND registered_at < ? ORDER BY id",
-                (client_id, utc_text(start), utc_text(end)),
+            in_period = await tickets._tickets(
+                "SELECT * FROM tickets WHERE client_id = ? AND registered_at < ? "
+                "AND (closed_at IS NULL OR closed_at >= ?) ORDER BY id",
+                (client_id, utc_text(end), utc_text(start)),
             )
-            closed = await tickets._tickets(
+            # closed before the period; those closed within it are among `in_period`
+            closed_before = await tickets._tickets(
                 "SELECT * FROM tickets WHERE client_id = ? AND status = 'closed' "
                 "AND closed_at >= ? AND closed_at < ? ORDER BY id",
-                (client_id, utc_text(history_from), utc_text(end)),
+                (client_id, utc_text(history_from), utc_text(start)),
+            )
+            closed = sorted(
+                [
+                    *closed_before,
+                    *(
+                        t
+                        for t in in_period
+                        if t.status is TicketStatus.CLOSED
+                        and t.closed_at is not None
+                        and t.closed_at < end
+                    ),
+                ],
+                key=lambda t: t.number,
             )
             logs = await session.fetchall(
                 "SELECT * FROM work_logs WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY at, id",
-                (json.dumps([t.number for t in closed]),),
+                (json.dumps(sorted({t.number for t in [*closed, *in_period]})),),
             )
+            staff = await session.fetchall("SELECT tg_id, name FROM staff")
             ratings = await session.fetchall(
                 "SELECT * FROM ratings WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY ticket_id",
-                (json.dumps([t.number for t in registered]),),
+                (json.dumps([t.number for t in in_period]),),
             )
         return ReportData(
             client=client,
-            registered=registered,
+            tickets=in_period,
             closed=closed,
             work_logs=[
                 WorkLog(
@@ -84,4 +110,5 @@ class ReportQueries:
                 for r in ratings
             ],
             plan_changes=plan_changes,
+            staff_names={int(r["tg_id"]): str(r["name"]) for r in staff},
         )

@@ -53,6 +53,7 @@ def dispatch(args: argparse.Namespace, load_settings: Callable[[], Settings]) ->
     paths = {
         out / f"{report.file_stem}.xlsx": report.xlsx,
         out / f"{report.file_stem}-tickets.csv": report.csv,
+        out / f"{report.file_stem}-work-log.csv": report.work_csv,
         out / f"{report.file_stem}.png": report.png,
     }
     for path, data in paths.items():

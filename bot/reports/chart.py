@@ -1,4 +1,7 @@
-"""The report's chart: tickets per week by priority, breaches marked, as a PNG."""
+"""The report's chart: tickets closed per week by priority, breaches marked, as a PNG.
+
+Drawn with matplotlib's object interface (a `Figure` of its own, no pyplot): pyplot keeps
+global state, and a report is drawn in a worker thread, maybe two at once."""
 
 from __future__ import annotations
 
@@ -23,10 +26,8 @@ PRIORITY_COLOURS = {
 def chart(
     _: Gettext, tickets: Sequence[Ticket], report: ComplianceReport, start: datetime, end: datetime
 ) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     weeks: list[date] = []
@@ -39,12 +40,15 @@ def chart(
     breached_weeks = [0] * len(weeks)
     breached = {b.ticket_id for b in report.breaches}
     for ticket in tickets:
-        local = ticket.registered_at.astimezone(zone).date()
+        assert ticket.closed_at is not None  # the month's tickets are those closed in it
+        local = ticket.closed_at.astimezone(zone).date()
         index = min((local - weeks[0]).days // 7, len(weeks) - 1)
         counts[ticket.priority][index] += 1
         if ticket.number in breached:
             breached_weeks[index] += 1
-    figure, axes = plt.subplots(figsize=(8, 4.5), dpi=100)
+    figure = Figure(figsize=(8, 4.5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
     labels = [f"{w:%d.%m}" for w in weeks]
     bottom = [0] * len(weeks)
     for priority in Priority:
@@ -69,7 +73,7 @@ def chart(
                 textcoords="offset points",
             )
     axes.set_ylim(0, max([*bottom, 1]) * 1.2 + 0.5)  # room for the breach marks
-    axes.set_title(_(N_("Tickets per week by priority (⚠ breaches)")))
+    axes.set_title(_(N_("Tickets closed per week by priority (⚠ breaches)")))
     axes.set_xlabel(_(N_("Week from")))
     axes.set_ylabel(_(N_("Tickets")))
     locator = axes.yaxis.get_major_locator()
@@ -79,5 +83,4 @@ def chart(
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    plt.close(figure)
     return buffer.getvalue()

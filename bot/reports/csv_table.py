@@ -1,36 +1,58 @@
-"""The report's tickets as a CSV file Excel opens as UTF-8."""
+"""The report's tables as CSV files Excel opens as UTF-8: the tickets (closed in the month,
+then those open at its end) and the work log."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.reports.tables import Gettext, csv_text, statement_rows, ticket_header, ticket_rows
+from bot.reports.tables import (
+    Gettext,
+    Sections,
+    as_text,
+    csv_text,
+    statement_rows,
+    ticket_header,
+    ticket_rows,
+    work_log_header,
+    work_log_rows,
+)
 from domain.billing import MonthBill
 from domain.compliance import ComplianceReport
-from domain.model import Ticket
+from domain.model import Client
 from handlers.ui.texts import N_
 
 
 def csv_table(
     _: Gettext,
-    tickets: Sequence[Ticket],
+    sections: Sections,
     report: ComplianceReport,
-    zone: ZoneInfo,
+    client: Client,
     bill: MonthBill | None = None,
 ) -> bytes:
-    """The tickets, then (after an empty line) the month's statement, a label and a value a
-    line."""
+    """The tickets, the first column saying which part of the month each is in; then, after
+    an empty line, the month's statement, a label and a value a line."""
+    rows: list[list[object]] = [[_(N_("Section")), *ticket_header(_)]]
+    for label, tickets in (
+        (N_("closed in the month"), sections.tickets.closed),
+        (N_("open at the month's end"), sections.tickets.open_at_end),
+    ):
+        rows += [[_(label), *row] for row in ticket_rows(_, tickets, sections, report, client)]
+    if bill is not None:
+        rows += [[], [_(N_("Statement"))], *(list(row) for row in statement_rows(_, bill))]
+    return _csv(rows)
+
+
+def csv_work_log(_: Gettext, sections: Sections, client: Client) -> bytes:
+    rows: list[list[object]] = [list(work_log_header(_))]
+    rows += work_log_rows(_, sections, ZoneInfo(client.timezone))
+    return _csv(rows)
+
+
+def _csv(rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(ticket_header(_))
-    for row in ticket_rows(_, tickets, report, zone):
-        writer.writerow([csv_text(value) for value in row])
-    if bill is not None:
-        writer.writerow([])
-        writer.writerow([_(N_("Statement"))])
-        for row in statement_rows(_, bill):
-            writer.writerow([csv_text(value) for value in row])
+    for row in rows:
+        writer.writerow([csv_text(as_text(value)) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8

@@ -3,16 +3,19 @@ helpers both need."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
 from domain.billing import MonthBill, minutes_to_hours
-from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome
-from domain.model import Ticket
-from handlers.ui.texts import N_, category_name, kind_name, priority_name, status_name
+from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome, ticket_sla
+from domain.enums import TicketStatus
+from domain.model import Client, Ticket, WorkLog
+from domain.report_tickets import MonthTickets, minutes_by_ticket, status_at_end
+from handlers.ui.texts import N_, category_name, kind_name, priority_name, report_status_name
 
 Gettext = Callable[[str], str]
 
@@ -29,27 +32,51 @@ TARGETS = {SlaTarget.REACTION: N_("reaction"), SlaTarget.RESOLUTION: N_("resolut
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """The month's tickets as the report lists them (domain/report_tickets.py)."""
+
+    tickets: MonthTickets
+    work_logs: tuple[WorkLog, ...]  # of the listed tickets
+    staff_names: Mapping[int, str]
+    end: datetime  # the month's end
+    now: datetime
+
+
 def ticket_rows(
-    _: Gettext, tickets: Sequence[Ticket], report: ComplianceReport, zone: ZoneInfo
+    _: Gettext,
+    tickets: Sequence[Ticket],
+    sections: Sections,
+    report: ComplianceReport,
+    client: Client,
 ) -> list[list[object]]:
+    """One row a ticket: moments as aware datetimes in the client's zone, hours as Decimal."""
+    zone = ZoneInfo(client.timezone)
     sla = {t.ticket_id: t for t in report.tickets}
+    minutes = minutes_by_ticket(sections.work_logs)
+    at = min(sections.now, sections.end)
     rows: list[list[object]] = []
     for ticket in tickets:
-        result = sla.get(ticket.number)
+        # a ticket still open: where it stood against its targets at the month's end
+        result = sla.get(ticket.number) or ticket_sla(ticket, client, at)
+        status = status_at_end(ticket, sections.end, sections.now)
         rows.append(
             [
                 ticket.number,
                 local(ticket.registered_at, zone),
+                local(ticket.closed_at, zone) if status is TicketStatus.CLOSED else None,
                 kind_name(ticket.kind),
                 category_name(ticket.category),
                 priority_name(ticket.priority),
-                status_name(ticket.status),
+                report_status_name(status),
                 ticket.title,
-                local(ticket.first_response_at, zone),
-                local(ticket.resolved_at, zone),
+                staff_name(_, ticket.assignee_tg_id, sections.staff_names),
+                local(ticket.first_response_at, zone, before=sections.end),
+                local(ticket.resolved_at, zone, before=sections.end),
                 _(OUTCOMES[result.reaction.outcome]) if result else "",
                 _(OUTCOMES[result.resolution.outcome]) if result else "",
                 "✓" if ticket.emergency else "",
+                minutes_to_hours(minutes.get(ticket.number, 0)),
             ]
         )
     return rows
@@ -59,17 +86,56 @@ def ticket_header(_: Gettext) -> list[str]:
     return [
         _(N_("Number")),
         _(N_("Registered")),
+        _(N_("Closed")),
         _(N_("Kind")),
         _(N_("Topic")),
         _(N_("Priority")),
         _(N_("Status")),
         _(N_("Title")),
+        _(N_("Assignee")),
         _(N_("First response")),
         _(N_("Resolved")),
         _(N_("Reaction")),
         _(N_("Resolution")),
         _(N_("Emergency")),
+        _(N_("Hours logged")),
     ]
+
+
+def work_log_rows(_: Gettext, sections: Sections, zone: ZoneInfo) -> list[list[object]]:
+    """Who worked on which ticket, when, how long and what they did; by moment."""
+    titles = {t.number: t.title for t in sections.tickets.listed}
+    closed = {t.number for t in sections.tickets.closed}
+    return [
+        [
+            log.ticket_id,
+            titles.get(log.ticket_id, ""),
+            local(log.at, zone),
+            staff_name(_, log.staff_tg_id, sections.staff_names),
+            minutes_to_hours(log.minutes),
+            log.note,
+            _(N_("closed in the month")) if log.ticket_id in closed else _(N_("still open")),
+        ]
+        for log in sections.work_logs
+    ]
+
+
+def work_log_header(_: Gettext) -> list[str]:
+    return [
+        _(N_("Number")),
+        _(N_("Title")),
+        _(N_("When")),
+        _(N_("Who")),
+        _(N_("Hours")),
+        _(N_("What was done")),
+        _(N_("Ticket")),
+    ]
+
+
+def staff_name(_: Gettext, tg_id: int | None, names: Mapping[int, str]) -> str:
+    if tg_id is None:
+        return ""
+    return names.get(tg_id) or _(N_("staff member {id}")).format(id=tg_id)
 
 
 def formula_like(value: object) -> TypeGuard[str]:
@@ -81,8 +147,20 @@ def csv_text(value: object) -> object:
     return "'" + value if formula_like(value) else value
 
 
-def local(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+def local(
+    moment: datetime | None, zone: ZoneInfo, *, before: datetime | None = None
+) -> datetime | None:
+    """The moment in the client's zone; None for none, or for one at or after `before`."""
+    if moment is None or (before is not None and moment >= before):
+        return None
+    return moment.astimezone(zone)
+
+
+def as_text(value: object) -> object:
+    """A cell as the CSV writes it: moments as "2026-11-05 10:30", nothing as empty."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value
 
 
 def in_hours(amount: timedelta) -> float:

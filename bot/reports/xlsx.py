@@ -1,15 +1,19 @@
-"""The report as an XLSX workbook: a sheet per section (summary, tickets, breaches,
-emergencies, ratings, hours)."""
+"""The report as an XLSX workbook: a sheet per section (summary, the tickets closed in the
+month, those open at its end, the work log, breaches, emergencies, ratings, hours). Numbers
+stay numbers and moments stay dates, each with a display format; Excel or LibreOffice
+shows them in the reader's own locale."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.reports.tables import (
     TARGETS,
     Gettext,
+    Sections,
     formula_like,
     in_hours,
     local,
@@ -17,26 +21,49 @@ from bot.reports.tables import (
     statement_rows,
     ticket_header,
     ticket_rows,
+    work_log_header,
+    work_log_rows,
 )
-from domain.billing import MonthBill
+from domain.billing import MonthBill, minutes_to_hours
 from domain.compliance import ComplianceReport
 from domain.enums import Priority
+from domain.model import Client
+from domain.report_tickets import minutes_by_ticket
 from handlers.ui.texts import N_, priority_name, tier_name
-from storage.reports import ReportData
+
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+HOURS_FORMAT = "#,##0.00"
+SCOPE_RULE = N_(
+    "The report covers the tickets closed in the month: they are counted, checked against "
+    "the SLA and billed here, whenever they were registered. Tickets still open at the "
+    "month's end are listed on a sheet of their own and billed in the month they are closed."
+)
 
 
-def workbook(_: Gettext, data: ReportData, report: ComplianceReport, bill: MonthBill) -> bytes:
+def workbook(
+    _: Gettext,
+    client: Client,
+    sections: Sections,
+    report: ComplianceReport,
+    bill: MonthBill,
+    ratings: list[tuple[int, int, str]],
+) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
-    zone = ZoneInfo(data.client.timezone)
+    zone = ZoneInfo(client.timezone)
+    closed = {t.number for t in sections.tickets.closed}
+    closed_minutes = minutes_by_ticket(log for log in sections.work_logs if log.ticket_id in closed)
     book = Workbook()
     summary = book.active
     summary.title = _(N_("Summary"))
-    summary.append([_(N_("Client")), data.client.name])
-    summary.append([_(N_("SLA tier")), tier_name(data.client.tier)])
-    summary.append([_(N_("Tickets")), report.registered - report.cancelled])
+    summary.append([_(SCOPE_RULE)])
+    summary.append([])
+    summary.append([_(N_("Client")), client.name])
+    summary.append([_(N_("SLA tier")), tier_name(client.tier)])
+    summary.append([_(N_("Closed in the month")), report.registered - report.cancelled])
     summary.append([_(N_("Cancelled")), report.cancelled])
+    summary.append([_(N_("Open at the month's end")), len(sections.tickets.open_at_end)])
     for priority in Priority:
         summary.append([priority_name(priority), report.by_priority.get(priority, 0)])
     summary.append([_(N_("Reaction met")), report.reaction.met])
@@ -48,11 +75,26 @@ def workbook(_: Gettext, data: ReportData, report: ComplianceReport, bill: Month
     summary.append([_(N_("Resolution date to be agreed")), report.resolution.to_be_agreed])
     summary.append([_(N_("Overdue in all, working hours")), in_hours(report.total_overdue)])
     summary.append([_(N_("Average rating")), number(report.average_rating)])
+    summary.append(
+        [
+            _(N_("Hours logged on the closed tickets")),
+            minutes_to_hours(sum(closed_minutes.values())),
+        ]
+    )
 
-    tickets = book.create_sheet(_(N_("Tickets")))
-    tickets.append(ticket_header(_))
-    for row in ticket_rows(_, data.registered, report, zone):
-        tickets.append(row)
+    for title, listed in (
+        (N_("Closed in the month"), sections.tickets.closed),
+        (N_("Open at month end"), sections.tickets.open_at_end),
+    ):
+        sheet = book.create_sheet(_(title))
+        sheet.append(ticket_header(_))
+        for row in ticket_rows(_, listed, sections, report, client):
+            sheet.append(row)
+
+    work = book.create_sheet(_(N_("Work log")))
+    work.append(work_log_header(_))
+    for row in work_log_rows(_, sections, zone):
+        work.append(row)
 
     breaches = book.create_sheet(_(N_("Breaches")))
     breaches.append(
@@ -98,10 +140,10 @@ def workbook(_: Gettext, data: ReportData, report: ComplianceReport, bill: Month
             ]
         )
 
-    ratings = book.create_sheet(_(N_("Ratings")))
-    ratings.append([_(N_("Number")), _(N_("Rating")), _(N_("Comment"))])
-    for r in sorted(data.ratings, key=lambda r: r.ticket_id):
-        ratings.append([r.ticket_id, r.score, r.comment])
+    ratings_sheet = book.create_sheet(_(N_("Ratings")))
+    ratings_sheet.append([_(N_("Number")), _(N_("Rating")), _(N_("Comment"))])
+    for rated in ratings:
+        ratings_sheet.append(list(rated))
 
     hours = book.create_sheet(_(N_("Hours")))
     for row in statement_rows(_, bill):
@@ -119,13 +161,29 @@ def workbook(_: Gettext, data: ReportData, report: ComplianceReport, bill: Month
                 if formula_like(cell.value):
                     cell.data_type = "s"  # openpyxl makes "=..." a formula
                     cell.quotePrefix = True  # and Excel keeps it text when edited
+                elif isinstance(cell.value, datetime):  # openpyxl takes no time zone
+                    cell.value = cell.value.replace(tzinfo=None)
+                    cell.number_format = MOMENT_FORMAT
+                elif isinstance(cell.value, Decimal):  # hours: two decimals
+                    cell.number_format = HOURS_FORMAT
                 elif isinstance(cell.value, float):  # shown in the reader's own format
                     cell.number_format = "#,##0.0#"
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        if sheet is not summary:
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
         for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
+            cells = column[2:] if sheet is summary else column  # the rule is a paragraph
+            width = max(len(_width_text(c.value)) for c in cells)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    summary.merge_cells("A1:B1")
+    summary["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    summary.row_dimensions[1].height = 75
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _width_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return "2026-11-05 10:30"
+    return str(value if value is not None else "")

@@ -16,11 +16,18 @@
   with every update queued behind it, waits too. A shorter interval lets it back sooner:
   in bench/throughput.py, interleaved runs, more updates per second in 12 pairs of 13 and a
   lower p99 (README, Performance).
+- What start-up built (aiogram's models, the routers, the translations, the classifier)
+  lives as long as the process. The garbage collector's full collections walk every
+  object it tracks, and a report's workbook allocates enough to set off several: each
+  stopped the whole bot for 0.2–0.4 s (bench/report_lag.py). Frozen after start-up,
+  those objects are left out of the walk (`gc.freeze`, as CPython's documentation
+  suggests for long-lived servers); a full collection then takes 25–60 ms.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import sys
 from collections.abc import Callable, Iterator
@@ -92,6 +99,19 @@ def keep_response_types() -> None:
 def hand_over_the_gil_sooner() -> None:
     """Shorten the interpreter's switch interval (for the whole process)."""
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+
+
+_frozen = False
+
+
+def freeze_what_start_up_built() -> None:
+    """Leave what exists now out of the garbage collector's full collections (once per
+    process: the tests start many desks in one)."""
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
 
 
 def warm_up() -> None:

@@ -6,7 +6,7 @@ Sent once, even across restarts: the report is queued as outbox rows whose dedup
 the client, the month, the reader and the part, so queueing it again is a no-op; the rows
 are delivered like every other message (in order, within Telegram's limits, retried). A row
 names the report, not its bytes: the delivery worker builds it when it sends (and keeps
-the last few built, since one report is four messages).
+the last few built, since one report is five messages).
 
 When: "first working day" depends on each client's calendar (holidays, transferred days
 off), which a cron expression cannot say, so the APScheduler job is a date job armed at the
@@ -35,7 +35,7 @@ from storage import Database
 log = logging.getLogger(__name__)
 
 METHOD = "monthlyReport"
-PARTS = ("text", "xlsx", "csv", "png")
+PARTS = ("text", "xlsx", "csv", "work_csv", "png")
 LOOK_JOB, HOURLY_JOB = "monthly-reports", "monthly-reports-hourly"
 
 
@@ -138,7 +138,7 @@ class MonthlyReports:
     # --- what -----------------------------------------------------------------------------
 
     async def deliver(self, row: OutboxMessage) -> Message | None:
-        """Send one part of a queued report: the message, the workbook, the CSV, the chart."""
+        """Send one part of a queued report: the message, the workbook, the CSVs, the chart."""
         payload = row.payload
         client_id, locale = int(str(payload["client_id"])), str(payload["locale"])
         month = datetime.strptime(str(payload["month"]), "%Y-%m").date()
@@ -153,6 +153,9 @@ class MonthlyReports:
             return await self.bot.send_document(row.chat_id, document)
         if part == "csv":
             document = BufferedInputFile(report.csv, f"{stem}-tickets.csv")
+            return await self.bot.send_document(row.chat_id, document)
+        if part == "work_csv":
+            document = BufferedInputFile(report.work_csv, f"{stem}-work-log.csv")
             return await self.bot.send_document(row.chat_id, document)
         if part == "png":
             return await self.bot.send_photo(

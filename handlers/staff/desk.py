@@ -21,7 +21,7 @@ from domain.agreed_deadline import Unreadable, read_deadline
 from domain.errors import DomainError
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.time_spent import SpentProblem, read_time_spent
+from domain.time_spent import SpentProblem, read_work_entry
 from domain.use_cases import employee_tickets, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -558,8 +558,8 @@ async def log_time(
         await query.answer()
         await Pressed(query).edit_text(
             _(
-                "How long did you work on №{number}? For example: 45 min, 1.5 h, 1h 30m. "
-                "/cancel to stop."
+                "How long did you work on №{number}, and what did you do? For example: 45 min, "
+                "1.5 h, 1h 30m replaced the cartridge. /cancel to stop."
             ).format(number=callback_data.ticket)
         )
         return
@@ -588,6 +588,7 @@ async def record_time(
     ticket_id: int,
     minutes: int,
     *,
+    note: str = "",
     edit: bool = False,
 ) -> None:
     outcome = await for_message(
@@ -595,7 +596,7 @@ async def record_time(
         uow,
         notifier,
         staff_tickets.log_work(
-            uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes
+            uow, clock, ticket_id=ticket_id, staff_tg_id=actor.tg_id, minutes=minutes, note=note
         ),
     )
     if outcome is None:
@@ -880,13 +881,14 @@ async def minutes_typed(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    minutes = read_time_spent(message.text or "")
-    if isinstance(minutes, SpentProblem):
-        await message.answer(_(TIME_SPENT_RETRY[minutes]))
+    entry = read_work_entry(message.text or "")
+    if isinstance(entry, SpentProblem):
+        await message.answer(_(TIME_SPENT_RETRY[entry]))
         return
+    minutes, note = entry
     number = int((await state.get_data())["ticket"])
     await state.clear()
-    await record_time(message, actor, uow, clock, notifier, number, minutes)
+    await record_time(message, actor, uow, clock, notifier, number, minutes, note=note)
 
 
 @router.message(StateFilter(StaffInput), ~F.text.startswith("/"))

@@ -48,6 +48,19 @@ def status_name(status: TicketStatus, *, own: bool = True) -> str:
     }[status]
 
 
+def report_status_name(status: TicketStatus) -> str:
+    """The status as the report's reader (the client's director or accountant) reads it."""
+    return {
+        TicketStatus.NEW: _("registered, not in work yet"),
+        TicketStatus.IN_PROGRESS: _("in work"),
+        TicketStatus.WAITING_CLIENT: _("waiting for the client's answer"),
+        TicketStatus.RESOLVED: _("resolved, awaiting the client's confirmation"),
+        TicketStatus.REOPENED: _("reopened, in work"),
+        TicketStatus.CLOSED: _("closed"),
+        TicketStatus.CANCELLED: _("cancelled"),
+    }[status]
+
+
 def staff_status_name(status: TicketStatus) -> str:
     """The status as staff say it: "waiting for the client", not "waiting for your answer"."""
     if status is TicketStatus.WAITING_CLIENT:

@@ -1,5 +1,5 @@
-"""`frontdesk report` writes the month's workbook, tickets table and chart, and prints the
-summary."""
+"""`frontdesk report` writes the month's workbook, tickets and work log tables and chart,
+and prints the summary."""
 
 import asyncio
 import csv
@@ -39,10 +39,9 @@ async def october_history(
         await staff_tickets.take(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
         clock.advance(hours=1)
         await staff_tickets.resolve(uow, clock, ticket_id=ticket.number, staff_tg_id=1)
+        # closed in October: the month's report is of the tickets closed in it
+        await employee_tickets.confirm_resolution(uow, clock, ticket_id=ticket.number, tg_id=100)
         if rating_comment is not None:
-            await employee_tickets.confirm_resolution(
-                uow, clock, ticket_id=ticket.number, tg_id=100
-            )
             await employee_tickets.rate(
                 uow, clock, ticket_id=ticket.number, tg_id=100, score=1, comment=rating_comment
             )
@@ -71,6 +70,7 @@ def test_report_for_a_month_is_written_to_files(tmp_path, monkeypatch, capsys, t
     assert printed.out.splitlines() == [
         str(out / "report-2026-10.xlsx"),
         str(out / "report-2026-10-tickets.csv"),
+        str(out / "report-2026-10-work-log.csv"),
         str(out / "report-2026-10.png"),
     ]
     assert "ООО Ромашка: отчёт за октябрь 2026" in printed.err
@@ -104,14 +104,14 @@ def test_a_title_or_comment_shaped_like_a_formula_stays_text(tmp_path, monkeypat
     with pytest.raises(SystemExit):
         main(["report", "--client", str(client_id), "--month", "2026-10", "--out", str(out)])
     book = load_workbook(io.BytesIO((out / "report-2026-10.xlsx").read_bytes()))
-    cell = next(c for row in book["Заявки"].iter_rows() for c in row if c.value == title)
+    cell = next(c for row in book["Закрытые в месяце"].iter_rows() for c in row if c.value == title)
     assert cell.data_type == "s" and cell.quotePrefix
     rating = book["Оценки"]["C2"]
     assert rating.value == comment and rating.data_type == "s" and rating.quotePrefix
     rows = list(
         csv.reader(io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")))
     )
-    assert rows[1][6] == "'" + title
+    assert rows[0][8] == "Заголовок" and rows[1][8] == "'" + title
     assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row)
 
 

@@ -13,15 +13,16 @@ from openpyxl import load_workbook
 from bot.cli.main import main
 from bot.clock import MovableClock
 from domain import Category, RequestType, SlaTier, StaffRole, TicketKind
-from domain.use_cases import accounts, intake, staff_tickets
+from domain.use_cases import accounts, employee_tickets, intake, staff_tickets
 from storage import Database
 
 MSK = ZoneInfo("Europe/Moscow")
 
 
 async def two_purchases(path) -> int:
-    """October: a laptop bought with no date agreed, finished a month later; a monitor
-    agreed for Friday 9 October and delivered on Monday 12th, three working hours late."""
+    """October: a laptop bought with no date agreed, finished on the 30th; a monitor
+    agreed for Friday 9 October and delivered on Monday 12th, three working hours late.
+    Both confirmed by the employee in October: the month's report is of the closed."""
     clock = MovableClock(datetime(2026, 10, 5, 10, 0, tzinfo=MSK), ticking=False)
     db = await Database.open(path, clock=clock)
     async with db.unit_of_work() as uow:
@@ -49,8 +50,10 @@ async def two_purchases(path) -> int:
         )
         clock.advance(days=7, hours=2)  # Monday 12 October, 12:00
         await staff_tickets.resolve(uow, clock, ticket_id=monitor, staff_tg_id=1)
-        clock.advance(days=24)
+        await employee_tickets.confirm_resolution(uow, clock, ticket_id=monitor, tg_id=100)
+        clock.advance(days=18)
         await staff_tickets.resolve(uow, clock, ticket_id=laptop, staff_tg_id=1)
+        await employee_tickets.confirm_resolution(uow, clock, ticket_id=laptop, tg_id=100)
         await uow.commit()
     await db.close()
     return client.id

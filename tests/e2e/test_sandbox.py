@@ -209,3 +209,19 @@ def test_piping_into_head_ends_quietly_and_at_once(tmp_path):
     assert b"employee> /time +1m" in b"".join(head)
     assert code == 0
     assert errors == ""
+
+
+@pytest.mark.slow
+def test_the_month_report_script_shows_a_ticket_counted_in_the_month_it_closed(capsys):
+    script = DEMO.with_name("month_report.txt")
+    try:
+        main(["sandbox", "--script", str(script), "--at", "2026-11-27 11:00"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+    november, december = out.split("отчёт за ноябрь 2026")[-1], out.split("отчёт за декабрь")[-1]
+    assert "Закрыто заявок за месяц: 0" in november
+    assert "Не закрыто на конец месяца: 1;" in november
+    assert "Закрыто заявок за месяц: 1 (инцидентов 1, запросов 0)" in december
+    assert "[document: report-2026-12-work-log.csv]" in december
+    assert "Записано 45 мин по №1; всего 45 мин." in out

@@ -416,3 +416,39 @@ def test_the_report_counts_change_requests_without_an_agreed_date_apart():
     assert report.resolution == TargetCompliance(0, 0, 0, h(0), to_be_agreed=2)
     assert report.resolution.percent_met is None
     assert report.breaches == ()
+
+
+def test_by_closing_the_period_holds_the_tickets_closed_or_cancelled_in_it():
+    """The monthly report's rule: a ticket registered in October and closed in November is
+    November's, with its October reaction breach; one closed in December is not."""
+    october = msk(2026, 10, 30, 10, 0)  # Friday: Gold, High, 1 h to answer
+    late = ticket(
+        1,
+        INC,
+        HIGH,
+        october,
+        status=TicketStatus.CLOSED,
+        first_response_at=october + h(3),
+        resolved_at=october + h(3),  # confirmed by the employee on Monday
+        closed_at=msk(2026, 11, 2, 12, 0),
+    )
+    cancelled = ticket(
+        2, INC, HIGH, october, status=TicketStatus.CANCELLED, closed_at=msk(2026, 11, 5, 9, 0)
+    )
+    december = ticket(
+        3,
+        INC,
+        HIGH,
+        msk(2026, 11, 30, 10, 0),
+        status=TicketStatus.CLOSED,
+        first_response_at=msk(2026, 11, 30, 10, 30),
+        resolved_at=msk(2026, 12, 1, 10, 0),
+        closed_at=msk(2026, 12, 1, 12, 0),
+    )
+    tickets = [late, cancelled, december]
+    by_closing = compliance_report(client(), tickets, [], *NOVEMBER, NOW, by_closing=True)
+    assert (by_closing.registered, by_closing.cancelled) == (2, 1)
+    assert [t.ticket_id for t in by_closing.tickets] == [1]
+    assert [(b.ticket_id, b.kind) for b in by_closing.breaches] == [(1, SlaTarget.REACTION)]
+    by_registration = compliance_report(client(), tickets, [], *NOVEMBER, NOW)
+    assert [t.ticket_id for t in by_registration.tickets] == [3]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.time_spent import MOST_IN_ONE_ENTRY, SpentProblem, read_time_spent
+from domain.time_spent import MOST_IN_ONE_ENTRY, SpentProblem, read_time_spent, read_work_entry
 from domain.use_cases.staff_tickets import MAX_WORK_LOG_MINUTES
 
 P = SpentProblem
@@ -76,3 +76,22 @@ def test_time_spent_is_read_as_people_type_it(text: str, read: int | SpentProble
 
 def test_one_entry_holds_what_the_use_case_accepts() -> None:
     assert MOST_IN_ONE_ENTRY == MAX_WORK_LOG_MINUTES
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("1ч 30м заменил картридж", (90, "заменил картридж")),
+        ("45 мин — перезагрузил роутер", (45, "перезагрузил роутер")),
+        ("1,5 часа: настроил почту, проверил", (90, "настроил почту, проверил")),
+        ("90 - obновил драйвер", (90, "obновил драйвер")),
+        ("1 час 30 минут", (90, "")),
+        ("полчаса звонил поставщику", (30, "звонил поставщику")),
+        ("1h 30m replaced the cartridge", (90, "replaced the cartridge")),
+        ("заменил картридж", P.UNREADABLE),
+        ("0 мин ничего", P.NOTHING),
+        ("25 часов работы", P.TOO_MUCH),
+    ],
+)
+def test_what_was_done_may_follow_the_time(text, read):
+    assert read_work_entry(text) == read

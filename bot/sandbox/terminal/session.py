@@ -311,6 +311,7 @@ class Sandbox:
             bot_busy = (
                 self.emulator.pending_updates > 0
                 or self.emulator.long_polls_waiting == 0
+                or self.app.updates_in_hand > 0  # a report renders in a worker thread
                 or not await self.app.timers.settled(timeout=0.05)
                 or (self.jobs is not None and self.jobs.busy)
             )
