@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.estimates import Estimate
 from domain.model import Client, Rating, Ticket, WorkLog
 from domain.plan_changes import PlanChange
 from storage.codec import parse_utc, utc_text
@@ -22,6 +23,8 @@ class ReportData:
     work_logs: Sequence[WorkLog]  # of the closed tickets
     ratings: Sequence[Rating]  # of the registered tickets
     plan_changes: Sequence[PlanChange] = ()  # the client's plan from a month on
+    # Each ticket's latest estimate and the name of whoever decided on it.
+    estimates: Mapping[int, tuple[Estimate, str]] = field(default_factory=dict)
 
 
 class ReportQueries:
@@ -64,6 +67,14 @@ class ReportQueries:
                 "ORDER BY at, id",
                 (json.dumps([t.number for t in closed]),),
             )
+            estimates = await tickets.latest_estimates([t.number for t in (*registered, *closed)])
+            deciders = {
+                row["id"]: row["name"]
+                for row in await session.fetchall(
+                    "SELECT id, name FROM employees WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([e.decided_by_employee_id for e in estimates.values()]),),
+                )
+            }
             ratings = await session.fetchall(
                 "SELECT * FROM ratings WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY ticket_id",
@@ -84,4 +95,7 @@ class ReportQueries:
                 for r in ratings
             ],
             plan_changes=plan_changes,
+            estimates={
+                n: (e, deciders.get(e.decided_by_employee_id, "")) for n, e in estimates.items()
+            },
         )

@@ -79,7 +79,7 @@ class Reports:
             text = self._text(data, month, compliance, statement, locale)
             _ = self.i18n.gettext
             book = workbook(_, data, compliance, statement)
-            table = csv_table(_, data.registered, compliance, ZoneInfo(timezone))
+            table = csv_table(_, data.registered, compliance, ZoneInfo(timezone), data.estimates)
             png = chart(_, data.registered, compliance, start, end)
         return Report(data.client.name, month, text, book, table, png)
 

@@ -3,14 +3,18 @@ helpers both need."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import get_i18n
+
 from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome
+from domain.estimates import Estimate
 from domain.model import Ticket
+from handlers.ui.formatting import estimate_size
 from handlers.ui.texts import N_, category_name, kind_name, priority_name, status_name
 
 Gettext = Callable[[str], str]
@@ -29,7 +33,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def ticket_rows(
-    _: Gettext, tickets: Sequence[Ticket], report: ComplianceReport, zone: ZoneInfo
+    _: Gettext,
+    tickets: Sequence[Ticket],
+    report: ComplianceReport,
+    zone: ZoneInfo,
+    estimates: Mapping[int, tuple[Estimate, str]] | None = None,
 ) -> list[list[object]]:
     sla = {t.ticket_id: t for t in report.tickets}
     rows: list[list[object]] = []
@@ -49,9 +57,28 @@ def ticket_rows(
                 _(OUTCOMES[result.reaction.outcome]) if result else "",
                 _(OUTCOMES[result.resolution.outcome]) if result else "",
                 "✓" if ticket.emergency else "",
+                estimate_cell(_, (estimates or {}).get(ticket.number), zone),
             ]
         )
     return rows
+
+
+def estimate_cell(_: Gettext, noted: tuple[Estimate, str] | None, zone: ZoneInfo) -> str:
+    """The ticket's latest estimate and who approved it when: "~3 ч, согласована
+    2026-12-05 (Анна Петрова)"."""
+    if noted is None:
+        return ""
+    estimate, decider = noted
+    size = estimate_size(estimate.minutes, estimate.amount, get_i18n().current_locale)
+    if estimate.decided_at is None:
+        return _(N_("{size}, waiting for approval")).format(size=size)
+    said = (
+        N_("{size}, approved {date} ({name})")
+        if estimate.approved
+        else N_("{size}, not approved {date} ({name})")
+    )
+    day = estimate.decided_at.astimezone(zone).strftime("%Y-%m-%d")
+    return _(said).format(size=size, date=day, name=decider)
 
 
 def ticket_header(_: Gettext) -> list[str]:
@@ -68,6 +95,7 @@ def ticket_header(_: Gettext) -> list[str]:
         _(N_("Reaction")),
         _(N_("Resolution")),
         _(N_("Emergency")),
+        _(N_("Estimate")),
     ]
 
 

@@ -52,7 +52,7 @@ def workbook(
 
     tickets = book.create_sheet(_(N_("Tickets")))
     tickets.append(ticket_header(_))
-    for row in ticket_rows(_, data.registered, report, zone):
+    for row in ticket_rows(_, data.registered, report, zone, data.estimates):
         tickets.append(row)
 
     breaches = book.create_sheet(_(N_("Breaches")))
