@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from domain.billing import cost_of_minutes
 from domain.model import Plan
+from domain.time_spent import SpentProblem, read_time_spent
 
 # An estimate of a task is at most this: longer work is split into tasks and estimated
 # one by one.
@@ -61,6 +62,16 @@ class Estimate:
     @property
     def approved(self) -> bool:
         return self.decision is Decision.APPROVED
+
+
+def read_estimate(text: str) -> int | SpentProblem:
+    """The minutes of work an estimate typed as people say it holds ("3 часа", "2ч 30м",
+    "полтора часа"; domain/time_spent.py), up to 200 hours. A bare whole number is hours
+    here: nobody estimates a task at "3" minutes."""
+    said = text.strip()
+    if said.isdigit() and len(said) <= 3:
+        said += " ч"
+    return read_time_spent(said, most=MOST_IN_ONE_ESTIMATE)
 
 
 def billed_separately(*, emergency: bool, plan: Plan | None) -> bool:

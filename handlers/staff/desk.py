@@ -19,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from domain import Priority, StaffRole, TicketStatus
 from domain.agreed_deadline import Unreadable, read_deadline
 from domain.errors import DomainError
-from domain.estimates import MOST_IN_ONE_ESTIMATE
+from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.time_spent import SpentProblem, read_time_spent
@@ -660,7 +660,7 @@ async def estimate_typed(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    minutes = read_time_spent(message.text or "", most=MOST_IN_ONE_ESTIMATE)
+    minutes = read_estimate(message.text or "")
     if isinstance(minutes, SpentProblem):
         await message.answer(_(ESTIMATE_RETRY[minutes]))
         return
