@@ -13,12 +13,14 @@ from bot.sandbox import Person
 from domain import TicketStatus
 from domain.enums import EmployeeRole
 from domain.model import Plan
+from domain.use_cases import employee_tickets, staff_tickets
+from handlers.ui.callbacks import TicketCb
 from tests.e2e.harness import Desk
 from tests.e2e.test_agreed_dates import the_card
 from tests.e2e.test_client_side import send_ticket
 from tests.e2e.test_reports import file_bytes
 from tests.e2e.test_sla_timers import card_of
-from tests.e2e.test_staff_desk import staff_world
+from tests.e2e.test_staff_desk import ENGINEER_ID, staff_world
 
 START = Plan(20_000, 10, 2_000, 10)
 
@@ -119,3 +121,73 @@ async def test_an_estimate_approved_by_typing_pauses_the_clock_and_reaches_the_r
     row = next(r for r in rows[1:] if r[0] == number)
     day = desk.clock.now().strftime("%Y-%m-%d")
     assert row[column] == f"~3 ч, согласована {day} (Анна)"
+
+
+async def test_work_billed_separately_is_for_the_director_who_declines_and_work_goes_on(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+        assert client is not None
+        client.plan = Plan(0, 0, 2_000, 0)  # every hour paid: billed separately
+        await uow.clients.update(client)
+        await uow.commit()
+    director = desk.person("Елена")
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    number = await send_ticket(anna)
+    await engineer.press("🙋 Взять", message=await the_card(desk, number), chat=desk.staff_chat)
+    await anna.wait_for_message(contains="занимается Иван")
+
+    said = await estimate(desk, engineer, number, "2ч 30м")
+    assert "согласует Елена" in said
+    asked = await director.wait_for_message(contains="Согласовать?")
+    assert asked.text == (
+        f"💰 Оценка по заявке №{number}: ~2 ч 30 мин (≈ 5\xa0000 ₽), оплачивается отдельно, "
+        "сверх тарифа. Согласовать?\n«не печатает принтер»\nАвтор заявки: Анна."
+    )
+    told = await anna.wait_for_message(contains="согласует Елена")
+    assert told.text.startswith(f"💰 Оценка по вашей заявке №{number}: ~2 ч 30 мин (≈ 5\xa0000 ₽).")
+    assert not told.inline_keyboard
+
+    # Анна is not the one to decide: her "да" decides nothing, and the director's button,
+    # forged onto her message, is refused.
+    await anna.send("да")
+    await desk.settled()
+    assert (await ticket_now(desk, number)).awaiting_estimate
+    approve = asked.inline_button("✅ Согласовать")
+    assert approve is not None
+    forged = await (await anna.press_with_data(told, approve["callback_data"])).wait_answered()
+    assert forged.text == "Заявка не найдена."
+    nonsense = TicketCb(ticket=number, action="estimate", value="abc").pack()
+    stale = await (await director.press_with_data(asked, nonsense)).wait_answered()
+    assert stale.text == "Эта кнопка уже не действует."
+    assert (await ticket_now(desk, number)).awaiting_estimate
+
+    await (await director.press("❌ Не согласовывать", message=asked)).wait_answered()
+    await desk.settled()
+    assert asked.text == (
+        f"❌ Оценка по заявке №{number} не согласована. Специалист свяжется с вами, "
+        "чтобы обсудить работу."
+    )
+    declined = await engineer.wait_for_message(contains="не согласована")
+    assert declined.text == (
+        f"❌ №{number}: оценка ~2 ч 30 мин (≈ 5\xa0000 ₽) не согласована (Елена). Заявка "
+        "снова в работе: обсудите объём с клиентом."
+    )
+    ticket = await ticket_now(desk, number)
+    assert ticket.status is TicketStatus.IN_PROGRESS and not ticket.awaiting_estimate
+    assert "не согласована: Елена" in await card_of(desk, number)
+
+    # A new estimate; the request is closed before anybody decides: the button is refused.
+    await estimate(desk, engineer, number, "1 ч")
+    newer = await director.wait_for_message(contains="~1 ч")
+    old = await (await director.press_with_data(asked, approve["callback_data"])).wait_answered()
+    assert old.text == "Эту оценку заменила новая: ответьте, пожалуйста, на последнее сообщение."
+    async with desk.db.unit_of_work() as uow:
+        await staff_tickets.resolve(uow, desk.clock, ticket_id=number, staff_tg_id=ENGINEER_ID)
+        await employee_tickets.confirm_resolution(uow, desk.clock, ticket_id=number, tg_id=anna.id)
+        await uow.commit()
+    late = await (await director.press("✅ Согласовать", message=newer)).wait_answered()
+    assert late.text == "Заявка уже завершена."
+    assert (await ticket_now(desk, number)).status is TicketStatus.CLOSED
