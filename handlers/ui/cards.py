@@ -243,10 +243,11 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
     ]
     if ticket.resolution_by_agreement:  # a change request: its date is agreed with the client
         said = _("📅 Change the date") if ticket.agreed_resolution else _("📅 Agree the date")
-        rows.append([b(said, "agree"), b(_("💰 Estimate"), "estimate")])
-    else:
-        rows.append([b(_("💰 Estimate"), "estimate")])
+        rows.append([b(said, "agree")])
     rows.append([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
+    if ticket.assignee_tg_id is not None and status is not TicketStatus.NEW:
+        # Whoever works it estimates it; last, so the buttons above keep their places.
+        rows.append([b(_("💰 Estimate"), "estimate")])
     return inline(*rows)
 
 
