@@ -3,11 +3,12 @@ costs, what a typed answer means, and the hours logged beyond it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from domain.billing import START_PLAN
+from domain.enums import Category, Priority, TicketKind, TicketStatus
 from domain.estimates import (
     Decision,
     Estimate,
@@ -18,7 +19,8 @@ from domain.estimates import (
     read_decision,
     read_estimate,
 )
-from domain.model import Plan
+from domain.lifecycle import ActorKind
+from domain.model import Plan, Ticket
 from domain.time_spent import SpentProblem
 
 AT = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -144,3 +146,46 @@ def test_hours_logged_beyond_the_approved_estimate(
     logged: int, estimate: Estimate | None, beyond: int
 ) -> None:
     assert beyond_estimate(logged, estimate) == beyond
+
+
+def _ticket() -> Ticket:
+    return Ticket(
+        client_id=1,
+        employee_id=AUTHOR,
+        kind=TicketKind.INCIDENT,
+        category=Category.PRINTER,
+        priority=Priority.STANDARD,
+        title="не печатает принтер",
+        description="не печатает принтер",
+        registered_at=AT,
+        status=TicketStatus.IN_PROGRESS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("steps", "paused"),
+    [
+        ([], True),
+        (["decided"], False),
+        # A question asked and answered while the estimate waits: still paused.
+        (["ask", "answer"], True),
+        (["ask", "answer", "decided"], False),
+        # Decided while a question waits: the question keeps it paused.
+        (["ask", "decided"], True),
+        (["ask", "decided", "answer"], False),
+    ],
+)
+def test_the_resolution_clock_stands_still_while_an_estimate_waits(
+    steps: list[str], paused: bool
+) -> None:
+    ticket = _ticket()
+    ticket.await_estimate(AT)
+    for minute, step in enumerate(steps, start=1):
+        at = AT + timedelta(minutes=minute)
+        if step == "ask":
+            ticket.wait_for_client(ActorKind.STAFF, at)
+        elif step == "answer":
+            ticket.start_work(ActorKind.EMPLOYEE, at)
+        else:
+            ticket.estimate_decided(at)
+    assert ticket.is_paused is paused
