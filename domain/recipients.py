@@ -113,8 +113,9 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
             # The employee, or the director who decides for them (domain/estimates.py).
             return employee
         case ev.EstimateDecided():
-            # Whoever has the ticket (and whoever put the estimate, if somebody else).
-            return (Audience.ASSIGNEE,)
+            # Whoever has the ticket (and whoever put the estimate, if somebody else); the
+            # author too when the director decided for them.
+            return (Audience.ASSIGNEE, *employee)
         case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):
             # Whoever put it on themselves knows already.
             assignee = (Audience.ASSIGNEE,) if staff != by else ()

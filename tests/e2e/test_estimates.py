@@ -175,6 +175,11 @@ async def test_work_billed_separately_is_for_the_director_who_declines_and_work_
         f"❌ №{number}: оценка ~2 ч 30 мин (≈ 5\xa0000 ₽) не согласована (Елена). Заявка "
         "снова в работе: обсудите объём с клиентом."
     )
+    heard = await anna.wait_for_message(contains="не согласована")
+    assert heard.text == (
+        f"Оценка по вашей заявке №{number} не согласована (Елена). Специалист обсудит с вами "
+        "объём работ."
+    )
     ticket = await ticket_now(desk, number)
     assert ticket.status is TicketStatus.IN_PROGRESS and not ticket.awaiting_estimate
     assert "не согласована: Елена" in await card_of(desk, number)

@@ -253,8 +253,8 @@ TABLE = [
     pytest.param(
         ev.EstimateDecided(1, estimate_id=7, approved=False, employee_id=3),
         Facts(assigned=True),
-        (ASSIGNEE,),
-        id="estimate decided: whoever has the ticket",
+        (ASSIGNEE, EMPLOYEE),
+        id="estimate decided: whoever has the ticket; the author, if the director decided",
     ),
     pytest.param(
         ev.TicketRated(1, 5, ""),

@@ -115,3 +115,24 @@ async def decided(
             c.ticket.number,
             card_button(out, c.ticket.number, locale),
         )
+
+
+async def decided_for_author(
+    out: OutboxWriter, uow: UnitOfWork, c: Context, estimate: Estimate, decider: Employee
+) -> None:
+    """The author of a request whose estimate the director decided on hears the answer."""
+    locale = out.employee_locale(c.employee)
+    said = (
+        N_("The estimate for your request №{number} is approved ({name}): the work goes on.")
+        if estimate.approved
+        else N_(
+            "The estimate for your request №{number} is not approved ({name}). The engineer "
+            "will talk the work over with you."
+        )
+    )
+    await out.text(
+        uow,
+        c.employee.tg_id,
+        out.t(said, locale, number=c.ticket.number, name=html.escape(decider.name)),
+        c.ticket.number,
+    )

@@ -253,6 +253,8 @@ async def estimate_decided(out: OutboxWriter, uow: UnitOfWork, event: ev.Estimat
     tg_ids = [c.ticket.assignee_tg_id] if Audience.ASSIGNEE in told else []
     staff = await out.active_staff(uow, [*tg_ids, estimate.staff_tg_id])
     await estimates.decided(out, uow, c, estimate, decider, staff)
+    if Audience.EMPLOYEE in told and decider.id != c.employee.id:
+        await estimates.decided_for_author(out, uow, c, estimate, decider)
 
 
 async def ticket_rated(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketRated) -> None:
