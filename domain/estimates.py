@@ -107,9 +107,10 @@ def beyond_estimate(logged_minutes: int, estimate: Estimate | None) -> int:
 _WORD = re.compile(r"[^\W_]+")
 _NO = ("нет", "неа", "не соглас", "не надо", "не нужно", "отказ", "дорого", "no", "decline",
        "disagree", "not agree")  # fmt: skip
-_YES = ("да", "ага", "угу", "согласен", "согласна", "согласны", "согласов", "согласую",
-        "одобр", "подтвержд", "хорошо", "давайте", "ок", "ok", "okay", "yes", "approve",
-        "agree", "sure")  # fmt: skip
+_YES = ("да", "ага", "согласен", "согласна", "согласны", "согласов", "согласую", "одобр",
+        "подтвержд", "давайте", "yes", "approve", "agree")  # fmt: skip
+# "ок", "хорошо" are not here: said in passing, they acknowledge; an amount is approved
+# in words that mean it.
 _MAX_WORDS = 5
 
 

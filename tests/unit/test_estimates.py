@@ -107,7 +107,7 @@ def test_who_decides_on_an_estimate(
         ("согласна", Decision.APPROVED),
         ("согласовываю", Decision.APPROVED),
         ("да, согласовано", Decision.APPROVED),
-        ("ок", Decision.APPROVED),
+        ("ок", None),  # acknowledged in passing, not an amount approved
         ("давайте", Decision.APPROVED),
         ("yes", Decision.APPROVED),
         ("нет", Decision.DECLINED),
