@@ -170,6 +170,24 @@ class WorkLogged(TicketEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class EstimateGiven(TicketEvent):
+    """Staff put an estimate of the work on the ticket; the client is asked to approve it
+    (domain/estimates.py)."""
+
+    estimate_id: int
+    staff_tg_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateDecided(TicketEvent):
+    """The client approved the estimate, or did not."""
+
+    estimate_id: int
+    approved: bool
+    employee_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class TicketRated(TicketEvent):
     score: int
     comment: str

@@ -258,6 +258,9 @@ class Ticket:
     resolution_warning_at: datetime | None = None
     # A change request's resolution moment as agreed with the client, and when staff set it.
     agreed_resolution: AgreedResolution | None = None
+    # An estimate of the work waits for the client's approval: the resolution clock stands
+    # still meanwhile (domain/estimates.py).
+    awaiting_estimate: bool = False
     updated_at: datetime | None = None
     id: int | None = None  # the ticket number shown to people (№N)
 
@@ -348,12 +351,27 @@ class Ticket:
         old = self.status
         check_transition(old, new, by)
         self.status = new
-        if new in PAUSED_STATUSES:
+        if new in PAUSED_STATUSES or (self.awaiting_estimate and new.is_open):
             self.pause(at)
         else:
             self.resume(at)
         self.updated_at = at
         return old
+
+    def await_estimate(self, at: datetime) -> None:
+        """An estimate went to the client: the resolution clock stands still until they
+        decide."""
+        self.awaiting_estimate = True
+        self.pause(at)
+        self.updated_at = at
+
+    def estimate_decided(self, at: datetime) -> None:
+        """The client decided on the estimate: the clock runs again, unless the ticket
+        waits for them for another reason (a question, a fix to confirm)."""
+        self.awaiting_estimate = False
+        if self.status not in PAUSED_STATUSES:
+            self.resume(at)
+        self.updated_at = at
 
     def pause(self, at: datetime) -> None:
         if not self.is_paused:

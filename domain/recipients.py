@@ -109,6 +109,13 @@ def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
             return (Audience.PAGED, *employee)
         case ev.PriorityChanged() | ev.ResolutionDateAgreed():
             return employee
+        case ev.EstimateGiven():
+            # The employee, or the director who decides for them (domain/estimates.py).
+            return employee
+        case ev.EstimateDecided():
+            # Whoever has the ticket (and whoever put the estimate, if somebody else); the
+            # author too when the director decided for them.
+            return (Audience.ASSIGNEE, *employee)
         case ev.TicketAssigned(staff_tg_id=staff, by_tg_id=by):
             # Whoever put it on themselves knows already.
             assignee = (Audience.ASSIGNEE,) if staff != by else ()

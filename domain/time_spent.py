@@ -50,8 +50,9 @@ def _amount(number: str) -> Decimal:
     return Decimal(number.replace(",", "."))
 
 
-def read_time_spent(text: str) -> int | SpentProblem:
-    """Minutes worked, or the problem with the text."""
+def read_time_spent(text: str, *, most: int = MOST_IN_ONE_ENTRY) -> int | SpentProblem:
+    """Minutes worked (or, with `most`, any amount of work up to it: an estimate), or the
+    problem with the text."""
     said = " ".join(text.lower().replace("ё", "е").split())
     for words, instead in _WORDS:
         said = words.sub(instead, said)
@@ -73,7 +74,7 @@ def read_time_spent(text: str) -> int | SpentProblem:
     whole = int(minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if whole <= 0:
         return SpentProblem.NOTHING
-    if whole > MOST_IN_ONE_ENTRY:
+    if whole > most:
         return SpentProblem.TOO_MUCH
     return whole
 

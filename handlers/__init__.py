@@ -29,6 +29,7 @@ def setup_routers() -> list[Router]:
     from handlers import common, reports
     from handlers.client import (
         contract_ended,
+        estimates,
         follow_up,
         intake,
         menu,
@@ -48,6 +49,7 @@ def setup_routers() -> list[Router]:
         people.router,
         onboarding.router,
         tickets.router,
+        estimates.router,  # a typed yes or no to an estimate, before other routing
         follow_up.router,
         intake.router,
         common.fallback_router,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.enums import TicketStatus
+from domain.estimates import Estimate
 from domain.model import Client, Rating, Ticket, WorkLog
 from domain.plan_changes import PlanChange
 from storage.codec import parse_utc, utc_text
@@ -26,6 +27,8 @@ class ReportData:
     ratings: Sequence[Rating]  # of `tickets`
     plan_changes: Sequence[PlanChange] = ()  # the client's plan from a month on
     staff_names: Mapping[int, str] = field(default_factory=dict)  # by Telegram id
+    # Each ticket's latest estimate and the name of whoever decided on it.
+    estimates: Mapping[int, tuple[Estimate, str]] = field(default_factory=dict)
 
 
 class ReportQueries:
@@ -90,6 +93,14 @@ class ReportQueries:
                 (json.dumps(sorted({t.number for t in [*closed, *in_period]})),),
             )
             staff = await session.fetchall("SELECT tg_id, name FROM staff")
+            estimates = await tickets.latest_estimates([t.number for t in (*in_period, *closed)])
+            deciders = {
+                row["id"]: row["name"]
+                for row in await session.fetchall(
+                    "SELECT id, name FROM employees WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([e.decided_by_employee_id for e in estimates.values()]),),
+                )
+            }
             ratings = await session.fetchall(
                 "SELECT * FROM ratings WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY ticket_id",
@@ -111,4 +122,7 @@ class ReportQueries:
             ],
             plan_changes=plan_changes,
             staff_names={int(r["tg_id"]): str(r["name"]) for r in staff},
+            estimates={
+                n: (e, deciders.get(e.decided_by_employee_id, "")) for n, e in estimates.items()
+            },
         )

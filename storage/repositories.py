@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from domain.enums import (
     WorkImpact,
 )
 from domain.errors import NotFound
+from domain.estimates import Decision, Estimate
 from domain.model import (
     Attachment,
     Client,
@@ -500,6 +502,22 @@ class SqliteInviteRepository(_Repository):
 # --- tickets --------------------------------------------------------------------------
 
 
+def _estimate(row: sqlite3.Row) -> Estimate:
+    return Estimate(
+        ticket_id=row["ticket_id"],
+        minutes=row["minutes"],
+        amount=row["amount"],
+        staff_tg_id=row["staff_tg_id"],
+        at=parse_utc(row["at"]),
+        approver_employee_id=row["approver_employee_id"],
+        billed_separately=bool(row["billed_separately"]),
+        decision=_optional(Decision, row["decision"]),
+        decided_by_employee_id=row["decided_by_employee_id"],
+        decided_at=parse_utc_or_none(row["decided_at"]),
+        id=row["id"],
+    )
+
+
 class SqliteTicketRepository(_Repository):
     @staticmethod
     def _params(ticket: Ticket) -> dict[str, Any]:
@@ -529,6 +547,7 @@ class SqliteTicketRepository(_Repository):
             "resolution_warning_at": utc_text_or_none(ticket.resolution_warning_at),
             "agreed_resolution_due": utc_text_or_none(agreed.due if agreed else None),
             "resolution_agreed_at": utc_text_or_none(agreed.agreed_at if agreed else None),
+            "awaiting_estimate": flag(ticket.awaiting_estimate),
             "updated_at": utc_text_or_none(ticket.updated_at),
         }
 
@@ -567,6 +586,7 @@ class SqliteTicketRepository(_Repository):
                 if row["agreed_resolution_due"] and row["resolution_agreed_at"]
                 else None
             ),
+            awaiting_estimate=bool(row["awaiting_estimate"]),
             updated_at=parse_utc(row["updated_at"]),
         )
 
@@ -839,6 +859,54 @@ class SqliteTicketRepository(_Repository):
             )
             for row in rows
         ]
+
+    async def add_estimate(self, estimate: Estimate) -> Estimate:
+        row = await self._session.fetchone(
+            "INSERT INTO estimates (ticket_id, minutes, amount, billed_separately, staff_tg_id, "
+            "at, approver_employee_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                estimate.ticket_id,
+                estimate.minutes,
+                estimate.amount,
+                flag(estimate.billed_separately),
+                estimate.staff_tg_id,
+                utc_text(estimate.at),
+                estimate.approver_employee_id,
+            ),
+        )
+        assert row is not None
+        return replace(estimate, id=row["id"])
+
+    async def decide_estimate(self, estimate: Estimate) -> None:
+        await self._session.execute(
+            "UPDATE estimates SET decision = ?, decided_by_employee_id = ?, decided_at = ? "
+            "WHERE id = ?",
+            (
+                enum_value(estimate.decision),
+                estimate.decided_by_employee_id,
+                utc_text_or_none(estimate.decided_at),
+                estimate.id,
+            ),
+        )
+
+    async def latest_estimates(self, ticket_ids: Sequence[int]) -> Mapping[int, Estimate]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM estimates WHERE id IN (SELECT max(id) FROM estimates "
+            "WHERE ticket_id IN (SELECT value FROM json_each(?)) GROUP BY ticket_id)",
+            (json.dumps(list(ticket_ids)),),
+        )
+        return {row["ticket_id"]: _estimate(row) for row in rows}
+
+    async def pending_estimates(self, approver_employee_id: int) -> Sequence[Estimate]:
+        rows = await self._session.fetchall(
+            "SELECT e.* FROM estimates AS e JOIN tickets AS t ON t.id = e.ticket_id "
+            "WHERE e.approver_employee_id = ? AND e.decision IS NULL "
+            "AND t.awaiting_estimate = 1 AND t.status NOT IN ('closed', 'cancelled') "
+            "AND e.id = (SELECT max(id) FROM estimates WHERE ticket_id = e.ticket_id) "
+            "ORDER BY e.at DESC, e.id DESC",
+            (approver_employee_id,),
+        )
+        return [_estimate(row) for row in rows]
 
     async def priority_changes(self, ticket_id: int) -> Sequence[PriorityChange]:
         rows = await self._session.fetchall(

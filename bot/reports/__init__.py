@@ -102,7 +102,12 @@ class Reports:
             by_closing=True,
         )
         sections = Sections(
-            tickets, logs_in_report(tickets, data.work_logs, end), data.staff_names, end, now
+            tickets,
+            logs_in_report(tickets, data.work_logs, end),
+            data.staff_names,
+            end,
+            now,
+            data.estimates,
         )
         bill = self._bill(data, month, compliance)
         ratings = [(r.ticket_id, r.score, r.comment) for r in compliance_ratings(data, tickets)]

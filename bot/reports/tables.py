@@ -4,17 +4,21 @@ helpers both need."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import get_i18n
+
 from domain.billing import MonthBill, minutes_to_hours
 from domain.compliance import ComplianceReport, SlaTarget, TargetOutcome, ticket_sla
 from domain.enums import TicketStatus
+from domain.estimates import Estimate
 from domain.model import Client, Ticket, WorkLog
 from domain.report_tickets import MonthTickets, minutes_by_ticket, status_at_end
+from handlers.ui.formatting import estimate_size
 from handlers.ui.texts import N_, category_name, kind_name, priority_name, report_status_name
 
 Gettext = Callable[[str], str]
@@ -41,6 +45,8 @@ class Sections:
     staff_names: Mapping[int, str]
     end: datetime  # the month's end
     now: datetime
+    # each ticket's latest estimate and the name of whoever decided on it
+    estimates: Mapping[int, tuple[Estimate, str]] = field(default_factory=dict)
 
 
 def ticket_rows(
@@ -77,9 +83,28 @@ def ticket_rows(
                 _(OUTCOMES[result.resolution.outcome]) if result else "",
                 "✓" if ticket.emergency else "",
                 minutes_to_hours(minutes.get(ticket.number, 0)),
+                estimate_cell(_, sections.estimates.get(ticket.number), zone),
             ]
         )
     return rows
+
+
+def estimate_cell(_: Gettext, noted: tuple[Estimate, str] | None, zone: ZoneInfo) -> str:
+    """The ticket's latest estimate and who approved it when: "~3 ч, согласована
+    2026-12-05 (Анна Петрова)"."""
+    if noted is None:
+        return ""
+    estimate, decider = noted
+    size = estimate_size(estimate.minutes, estimate.amount, get_i18n().current_locale)
+    if estimate.decided_at is None:
+        return _(N_("{size}, waiting for approval")).format(size=size)
+    said = (
+        N_("{size}, approved {date} ({name})")
+        if estimate.approved
+        else N_("{size}, not approved {date} ({name})")
+    )
+    day = estimate.decided_at.astimezone(zone).strftime("%Y-%m-%d")
+    return _(said).format(size=size, date=day, name=decider)
 
 
 def ticket_header(_: Gettext) -> list[str]:
@@ -99,6 +124,7 @@ def ticket_header(_: Gettext) -> list[str]:
         _(N_("Resolution")),
         _(N_("Emergency")),
         _(N_("Hours logged")),
+        _(N_("Estimate")),
     ]
 
 

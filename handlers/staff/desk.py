@@ -19,10 +19,11 @@ from aiogram.utils.i18n import gettext as _
 from domain import Priority, StaffRole, TicketStatus
 from domain.agreed_deadline import Unreadable, read_deadline
 from domain.errors import DomainError
+from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.time_spent import SpentProblem, read_work_entry
-from domain.use_cases import employee_tickets, follow_ups, staff_tickets
+from domain.use_cases import employee_tickets, estimates, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
@@ -40,7 +41,7 @@ from handlers.ui.cards import (
     load_card,
     load_history,
 )
-from handlers.ui.formatting import full_deadline, time_spent
+from handlers.ui.formatting import estimate_size, full_deadline, time_spent
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import TICKET_DIGITS, is_number, ticket_digits
 from handlers.ui.pressed import Pressed
@@ -610,6 +611,84 @@ async def record_time(
         await message.edit_text(text)
     else:
         await message.answer(text)
+
+
+@router.callback_query(StaffCb.filter(F.action == "estimate"))
+async def ask_for_estimate(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+) -> None:
+    """«💰 Estimate»: how long the work will take, typed; the client is asked to approve it."""
+    ticket = await uow.tickets.get(callback_data.ticket)
+    if ticket is None or not ticket.is_open or ticket.status is TicketStatus.RESOLVED:
+        await query.answer(_("Not possible in the ticket's current state."), show_alert=True)
+        return
+    await state.set_state(StaffInput.estimate)
+    await state.set_data({"ticket": ticket.number})
+    await query.answer()
+    assert actor.staff is not None
+    pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
+    await pressed.answer(
+        _(
+            "{name}, how long will the work on №{number} take? For example: 3 h, 2h 30m. "
+            "The client is asked to approve it. /cancel to stop."
+        ).format(name=actor.staff.name, number=ticket.number)
+    )
+
+
+ESTIMATE_RETRY = {
+    SpentProblem.UNREADABLE: N_(
+        "I could not read that as time. Write it like 3 h, 2.5 h or 2h 30m, or /cancel."
+    ),
+    SpentProblem.NOTHING: N_(
+        "That is no time at all. How long will the work take? For example: 3 h."
+    ),
+    SpentProblem.TOO_MUCH: N_(
+        "One estimate holds at most 200 hours: split the work into tasks. How long is this one?"
+    ),
+}
+
+
+@router.message(StaffInput.estimate, TEXT)
+async def estimate_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    minutes = read_estimate(message.text or "")
+    if isinstance(minutes, SpentProblem):
+        await message.answer(_(ESTIMATE_RETRY[minutes]))
+        return
+    number = int((await state.get_data())["ticket"])
+    await state.clear()
+    outcome = await for_message(
+        message,
+        uow,
+        notifier,
+        estimates.put_estimate(
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, minutes=minutes
+        ),
+    )
+    if outcome is None:
+        return
+    approver = await uow.employees.get(outcome.value.approver_employee_id)
+    locale = get_i18n().current_locale
+    await message.answer(
+        _(
+            "№{number}: the estimate {size} is sent to {name} for approval. The resolution "
+            "clock is paused until they decide."
+        ).format(
+            number=number,
+            size=estimate_size(outcome.value.minutes, outcome.value.amount, locale),
+            name=approver.name if approver else "—",
+        )
+    )
 
 
 @router.callback_query(StaffCb.filter(F.action == "card"))

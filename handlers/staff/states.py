@@ -10,4 +10,5 @@ class StaffInput(StatesGroup):
     priority_reason = State()
     log_minutes = State()
     note = State()  # internal, never shown to the client
+    estimate = State()  # how long the work will take, for the client to approve
     agreed_date = State()  # a change request's completion date, as agreed with the client

@@ -11,10 +11,19 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
+from domain.estimates import Estimate, beyond_estimate
 from domain.model import Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import UnitOfWork
 from handlers.ui.callbacks import StaffCb
-from handlers.ui.formatting import Measure, deadline, duration, measure_of, stamp
+from handlers.ui.formatting import (
+    Measure,
+    deadline,
+    duration,
+    estimate_size,
+    measure_of,
+    stamp,
+    time_spent,
+)
 from handlers.ui.keyboards import inline
 from handlers.ui.texts import (
     N_,
@@ -38,6 +47,9 @@ class CardData:
     employee: Employee
     assignee: Staff | None
     attachments: int
+    estimate: Estimate | None = None  # the latest one
+    decided_by: str = ""  # the name of whoever decided on it
+    logged: int = 0  # minutes of work logged
 
 
 async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
@@ -50,7 +62,13 @@ async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
     assignee = await uow.staff.get(ticket.assignee_tg_id) if ticket.assignee_tg_id else None
     messages = await uow.tickets.messages(ticket_id)
     files = sum(len(m.attachments) for m in messages if m.author == "employee")
-    return CardData(ticket, client, employee, assignee, files)
+    estimate = (await uow.tickets.latest_estimates([ticket_id])).get(ticket_id)
+    decided_by = ""
+    if estimate is not None and estimate.decided_by_employee_id is not None:
+        decider = await uow.employees.get(estimate.decided_by_employee_id)
+        decided_by = decider.name if decider else "—"
+    logged = sum(w.minutes for w in await uow.tickets.work_logs(ticket_id)) if estimate else 0
+    return CardData(ticket, client, employee, assignee, files, estimate, decided_by, logged)
 
 
 def topic_name(ticket: Ticket, client: Client) -> str:
@@ -131,6 +149,8 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
             )
         if t.resolution_to_be_agreed:  # a change request: no date until one is agreed
             lines.append("📅 " + _("Resolution: to be agreed with the client"))
+        elif t.awaiting_estimate and t.status is not TicketStatus.WAITING_CLIENT:
+            lines.append("⏸ " + _("waiting for the estimate's approval: the clock is paused"))
         elif t.is_paused:
             lines.append("⏸ " + _("waiting for the client: the resolution clock is paused"))
         elif t.resolution_due:
@@ -151,6 +171,7 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     if finished and t.resolved_at is not None and clock.resolution_overdue(t.resolved_at):
         late = duration(clock.resolution_overdue(t.resolved_at), measure, locale, dense=True)
         lines.append("🔴 " + _("resolved late, overdue by {time}").format(time=late))
+    lines += estimate_lines(card, now, locale)
     assignee = html.escape(card.assignee.name) if card.assignee else _("nobody yet")
     lines.append(_("Assignee: {name}").format(name=assignee))
     if card.attachments:
@@ -162,6 +183,37 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     )
     lines += ["", html.escape(description) or "—"]
     return "\n".join(lines)
+
+
+def estimate_lines(card: CardData, now: datetime, locale: str) -> list[str]:
+    """The latest estimate and where it stands; hours logged beyond an approved one."""
+    estimate = card.estimate
+    if estimate is None:
+        return []
+    size = estimate_size(estimate.minutes, estimate.amount, locale)
+    if estimate.pending:
+        state = _("waiting for approval") if card.ticket.is_open else ""
+    else:
+        assert estimate.decided_at is not None
+        said = (
+            N_("approved by {name}, {time}")
+            if estimate.approved
+            else N_("not approved by {name}, {time}")
+        )
+        state = _(said).format(
+            name=html.escape(card.decided_by),
+            time=stamp(estimate.decided_at, now, card.client.timezone, locale),
+        )
+    lines = ["💰 " + _("Estimate: {size}").format(size=size) + (f" · {state}" if state else "")]
+    beyond = beyond_estimate(card.logged, estimate)
+    if beyond:
+        lines.append(
+            "⚠️ "
+            + _("Logged {logged}: {beyond} beyond the approved estimate").format(
+                logged=time_spent(card.logged, locale), beyond=time_spent(beyond, locale)
+            )
+        )
+    return lines
 
 
 def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
@@ -193,6 +245,9 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
         said = _("📅 Change the date") if ticket.agreed_resolution else _("📅 Agree the date")
         rows.append([b(said, "agree")])
     rows.append([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
+    if ticket.assignee_tg_id is not None and status is not TicketStatus.NEW:
+        # Whoever works it estimates it; last, so the buttons above keep their places.
+        rows.append([b(_("💰 Estimate"), "estimate")])
     return inline(*rows)
 
 

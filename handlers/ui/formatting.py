@@ -209,6 +209,14 @@ def time_spent(minutes: int, locale: str) -> str:
     return " ".join(parts)
 
 
+def estimate_size(minutes: int, amount: int | None, locale: str) -> str:
+    """An estimate as people say it: "~3 ч", "~2 ч 30 мин (≈ 5 000 ₽)"."""
+    said = "~" + time_spent(minutes, locale)
+    if amount is not None:
+        said += " (≈ " + number(amount, locale) + " ₽)"
+    return said
+
+
 # --- short texts ----------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, time, timedelta, timezone
 
 import pytest
@@ -21,6 +22,7 @@ from domain.enums import (
     WorkImpact,
 )
 from domain.errors import NotFound
+from domain.estimates import Decision, Estimate
 from domain.model import (
     Attachment,
     Employee,
@@ -547,6 +549,47 @@ async def test_an_agreed_resolution_date_and_its_history(
         assert loaded.resolution_by_agreement and not loaded.resolution_to_be_agreed
         assert await uow.tickets.agreed_resolutions(1) == [first, second]
         assert await uow.tickets.agreed_resolutions(2) == []
+
+
+async def test_estimates_the_latest_of_each_ticket_and_those_waiting_for_a_decision(
+    db: Database, people: tuple[int, int]
+) -> None:
+    """Every estimate is kept with its decision; a ticket shows its latest one, and only an
+    open ticket's latest estimate still undecided waits for its approver."""
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        first = await uow.tickets.add(new_ticket(client_id, employee_id))
+        second = await uow.tickets.add(new_ticket(client_id, employee_id))
+        for ticket in (first, second):
+            ticket.await_estimate(T0)
+            await uow.tickets.update(ticket)
+        old = await uow.tickets.add_estimate(Estimate(first.number, 120, None, 7, T0, employee_id))
+        new = await uow.tickets.add_estimate(
+            Estimate(first.number, 180, 6_000, 7, T0 + HOUR, employee_id, billed_separately=True)
+        )
+        other = await uow.tickets.add_estimate(
+            Estimate(second.number, 60, None, 7, T0 + HOUR, employee_id)
+        )
+        await uow.commit()
+    assert old.id is not None and new.id is not None and other.id is not None
+    async with db.unit_of_work() as uow:
+        assert (await uow.tickets.get(first.number)).awaiting_estimate  # type: ignore[union-attr]
+        latest = await uow.tickets.latest_estimates([first.number, second.number, 99])
+        assert latest == {first.number: new, second.number: other}
+        waiting = await uow.tickets.pending_estimates(employee_id)
+        assert [e.id for e in waiting] == [other.id, new.id]
+        decided = replace(
+            new,
+            decision=Decision.APPROVED,
+            decided_by_employee_id=employee_id,
+            decided_at=T0 + 2 * HOUR,
+        )
+        await uow.tickets.decide_estimate(decided)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert (await uow.tickets.latest_estimates([first.number]))[first.number] == decided
+        assert [e.id for e in await uow.tickets.pending_estimates(employee_id)] == [other.id]
+        assert await uow.tickets.pending_estimates(employee_id + 1) == []
 
 
 async def test_sla_events_are_recorded_once(db: Database, people: tuple[int, int]) -> None:

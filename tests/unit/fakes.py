@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.duty import DutyRota, DutyShift, WeeklyDuty
+from domain.estimates import Estimate
 from domain.model import (
     Client,
     Employee,
@@ -58,6 +59,7 @@ class _Store:
         self.priority_changes: list[PriorityChange] = []
         self.agreed_resolutions: list = []
         self.work_logs: list[WorkLog] = []
+        self.estimates: list[Estimate] = []
         self.ratings: dict[int, Rating] = {}
         self.outbox: list[OutboxMessage] = []
         self.dropped: list[tuple[OutboxMessage, str]] = []  # what drop_pending gave up
@@ -249,6 +251,28 @@ class FakeTickets:
 
     async def work_logs(self, ticket_id: int):
         return [w for w in self.s.work_logs if w.ticket_id == ticket_id]
+
+    async def add_estimate(self, estimate: Estimate) -> Estimate:
+        stored = replace(estimate, id=len(self.s.estimates) + 1)
+        self.s.estimates.append(stored)
+        return stored
+
+    async def decide_estimate(self, estimate: Estimate) -> None:
+        self.s.estimates = [estimate if e.id == estimate.id else e for e in self.s.estimates]
+
+    async def latest_estimates(self, ticket_ids):
+        return {e.ticket_id: e for e in self.s.estimates if e.ticket_id in ticket_ids}
+
+    async def pending_estimates(self, approver_employee_id: int):
+        latest = await self.latest_estimates(list(self.s.tickets))
+        return [
+            e
+            for e in reversed(latest.values())
+            if e.approver_employee_id == approver_employee_id
+            and e.pending
+            and self.s.tickets[e.ticket_id].awaiting_estimate
+            and self.s.tickets[e.ticket_id].is_open
+        ]
 
     async def add_rating(self, rating: Rating) -> None:
         self.s.ratings[rating.ticket_id] = rating

@@ -245,6 +245,18 @@ TABLE = [
         id="completion date changed, the author gone: nobody",
     ),
     pytest.param(
+        ev.EstimateGiven(1, estimate_id=7, staff_tg_id=ENGINEER),
+        Facts(),
+        (EMPLOYEE,),
+        id="estimate given: the employee (or the director who decides for them)",
+    ),
+    pytest.param(
+        ev.EstimateDecided(1, estimate_id=7, approved=False, employee_id=3),
+        Facts(assigned=True),
+        (ASSIGNEE, EMPLOYEE),
+        id="estimate decided: whoever has the ticket; the author, if the director decided",
+    ),
+    pytest.param(
         ev.TicketRated(1, 5, ""),
         Facts(),
         (THREAD,),

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.workers.notices import contract, employee, pages, staff_chat, staff_pings
+from bot.workers.notices import contract, employee, estimates, pages, staff_chat, staff_pings
 from bot.workers.notices.outbox import Context, OutboxWriter
 from domain import events as ev
 from domain.enums import StaffRole
@@ -234,6 +234,29 @@ async def resolution_date_agreed(
         await employee.resolution_agreed(out, uow, c, event)
 
 
+async def estimate_given(out: OutboxWriter, uow: UnitOfWork, event: ev.EstimateGiven) -> None:
+    c, told = await _told(out, uow, event)
+    estimate = (await uow.tickets.latest_estimates([event.ticket_id])).get(event.ticket_id)
+    if Audience.EMPLOYEE not in told or estimate is None or estimate.id != event.estimate_id:
+        return
+    approver = await uow.employees.get(estimate.approver_employee_id)
+    if approver is not None and approver.active:
+        await estimates.asked(out, uow, c, estimate, approver)
+
+
+async def estimate_decided(out: OutboxWriter, uow: UnitOfWork, event: ev.EstimateDecided) -> None:
+    c, told = await _told(out, uow, event)
+    estimate = (await uow.tickets.latest_estimates([event.ticket_id])).get(event.ticket_id)
+    decider = await uow.employees.get(event.employee_id)
+    if estimate is None or decider is None:
+        return
+    tg_ids = [c.ticket.assignee_tg_id] if Audience.ASSIGNEE in told else []
+    staff = await out.active_staff(uow, [*tg_ids, estimate.staff_tg_id])
+    await estimates.decided(out, uow, c, estimate, decider, staff)
+    if Audience.EMPLOYEE in told and decider.id != c.employee.id:
+        await estimates.decided_for_author(out, uow, c, estimate, decider)
+
+
 async def ticket_rated(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketRated) -> None:
     c, told = await _told(out, uow, event)
     if Audience.THREAD in told:
@@ -358,6 +381,8 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.TicketCancelled, ticket_cancelled),
         _on(ev.PriorityChanged, priority_changed),
         _on(ev.ResolutionDateAgreed, resolution_date_agreed),
+        _on(ev.EstimateGiven, estimate_given),
+        _on(ev.EstimateDecided, estimate_decided),
         _on(ev.TicketRated, ticket_rated),
         _on(ev.SlaWarning, sla_warning),
         _on(ev.SlaBreached, sla_breached),
