@@ -108,6 +108,7 @@ HEADER = [
     "Решение",
     "Авария",
     "Затрачено часов",
+    "Оценка",
 ]
 PRINTER_ROW = [
     1,
@@ -125,6 +126,7 @@ PRINTER_ROW = [
     "в срок",
     None,
     1.75,
+    None,  # no estimate
 ]
 SCANNER_ROW = [
     2,
@@ -142,6 +144,7 @@ SCANNER_ROW = [
     "просрочено",
     None,
     0.5,
+    None,
 ]
 
 
@@ -227,6 +230,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "в срок",
             "",
             "1.75",
+            "",
         ],
         [
             "открыта на конец месяца",
@@ -245,6 +249,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "просрочено",
             "",
             "0.50",
+            "",
         ],
     ]
     work = list(csv.reader(io.StringIO(report.work_csv.decode("utf-8-sig"))))

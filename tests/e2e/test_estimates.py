@@ -116,7 +116,8 @@ async def test_an_estimate_approved_by_typing_pauses_the_clock_and_reaches_the_r
     await director.command("report")
     workbook = await director.wait_for_message(lambda m: m.kind == "document")
     book = load_workbook(io.BytesIO(file_bytes(desk, workbook)))
-    rows = list(book["Заявки"].iter_rows(values_only=True))
+    # still in work at the report: on the sheet of the tickets open at the month's end
+    rows = list(book["Открытые на конец месяца"].iter_rows(values_only=True))
     column = rows[0].index("Оценка")
     row = next(r for r in rows[1:] if r[0] == number)
     day = desk.clock.now().strftime("%Y-%m-%d")
