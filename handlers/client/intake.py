@@ -391,7 +391,8 @@ async def text_during_questions(
             message, state, draft, actor, uow, clock, notifier, call=answer is Reply.EMERGENCY
         )
     elif question is Question.EMERGENCY:  # "да" calls now, "нет" / "подождёт" waits
-        outcome = await register(
+        await send_typed(
+            message,
             state,
             draft,
             actor,
@@ -400,11 +401,7 @@ async def text_during_questions(
             notifier,
             emergency=answer is Reply.YES,
             waits=answer is Reply.NO,
-            on_error=lambda exc: message.answer(exc.message),
         )
-        if outcome is not None:
-            await announce(message, outcome, actor, uow, clock)
-            await start_queued(message, state, clock, draft)
     elif actor.client is not None and needs_confirmation(
         actor.client, draft.ticket_draft().priority, at=clock.now()
     ):  # "отправить" on the summary of a call that would be billed: confirm it first
@@ -451,20 +448,7 @@ async def summary_choice_typed(
     elif call:
         await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:
-        outcome = await register(
-            state,
-            draft,
-            actor,
-            uow,
-            clock,
-            notifier,
-            emergency=False,
-            waits=confirm,
-            on_error=lambda exc: message.answer(exc.message),
-        )
-        if outcome is not None:
-            await announce(message, outcome, actor, uow, clock)
-            await start_queued(message, state, clock, draft)
+        await send_typed(message, state, draft, actor, uow, clock, notifier, waits=confirm)
 
 
 def bare_yes_or_no(text: str) -> bool:
@@ -480,8 +464,12 @@ async def send_typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    *,
+    emergency: bool = False,
+    waits: bool = False,
 ) -> None:
-    """ "Отправить" typed on the summary: as its button (never an emergency)."""
+    """A typed choice that sends the request, as its button would: "отправить" on the
+    summary, "да" (a call) or "подождёт до утра" (no call) after hours."""
     outcome = await register(
         state,
         draft,
@@ -489,7 +477,8 @@ async def send_typed(
         uow,
         clock,
         notifier,
-        emergency=False,
+        emergency=emergency,
+        waits=waits,
         on_error=lambda exc: message.answer(exc.message),
     )
     if outcome is not None:
