@@ -267,6 +267,10 @@ async def test_a_highest_incident_is_called_in_with_one_more_tap(evening: Desk):
     assert "сейчас дежурит Олег" in registered
     await w.duty.wait_for_message(contains=PAGE)
     await w.manager.wait_for_message(contains=PAGE)
+    # the ticket's thread says who is called to work on it, and who is told to know
+    assert evening.staff_chat is not None
+    thread = await evening.staff_chat.wait_for_message(contains="нерабочее время, вызываем")
+    assert "вызываем: Олег. Для сведения: Мария." in thread.text
 
 
 async def test_a_highest_incident_that_can_wait_until_the_morning_pages_nobody(evening: Desk):

@@ -108,8 +108,11 @@ async def rated(out: OutboxWriter, uow: UnitOfWork, c: Context, event: ev.Ticket
 
 
 async def paging(out: OutboxWriter, uow: UnitOfWork, event: ev.AfterHoursAlarm) -> None:
-    """Who is being paged about the ticket outside working hours."""
-    people = await out.active_staff(uow, list(event.targets))
+    """Who is being paged about the ticket outside working hours: those called to work on
+    it, and apart those told for information (the personal manager)."""
+    called = event.responders or event.targets
+    people = await out.active_staff(uow, list(called))
+    informed = await out.active_staff(uow, [t for t in event.targets if t not in called])
     locale = out.settings.default_locale
     names = ", ".join(html.escape(p.name) for p in people) or "—"
     text = "🚨 " + out.t(
@@ -120,4 +123,10 @@ async def paging(out: OutboxWriter, uow: UnitOfWork, event: ev.AfterHoursAlarm) 
     )
     if event.nobody_on_duty:
         text += " " + out.t(N_("Nobody is on duty now: the leads are paged."), locale)
+    if informed:
+        text += " " + out.t(
+            N_("For information: {names}."),
+            locale,
+            names=", ".join(html.escape(p.name) for p in informed),
+        )
     await out.thread_text(uow, event.ticket_id, text)
