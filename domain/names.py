@@ -41,6 +41,13 @@ _NOT_NAMES = frozenset(
      "ок", "ok", "хорошо", "ладно", "пожалуйста", "please", "имя", "name"}
 )  # fmt: skip
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
+# Rows of the Russian and Latin keyboards, both ways: "фывапр" or "asdf" is a hand run
+# along the keys, not a name. No name has four neighbouring keys of a row in it.
+_KEY_ROWS = ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_RUNS = frozenset(
+    run[i : i + 4] for row in _KEY_ROWS for run in (row, row[::-1]) for i in range(len(run) - 3)
+)
+_VOWELS = frozenset("аеёиоуыэюяaeiouy")
 
 
 class Said(StrEnum):
@@ -83,7 +90,7 @@ def _name_in(text: str, *, strict: bool) -> str:
         return ""
     if not all(_NAME_WORD.match(w) for w in words):
         return ""
-    if any(w.lower().strip(".") in _NOT_NAMES for w in words):
+    if any(w.lower().strip(".") in _NOT_NAMES or _is_mashed(w) for w in words):
         return ""
     if strict:
         # Not a problem described without a greeting ("принтер", "не печатает").
@@ -95,6 +102,18 @@ def _name_in(text: str, *, strict: bool) -> str:
     if rest.islower():
         rest = " ".join(w[:1].upper() + w[1:] for w in words)
     return rest
+
+
+def _is_mashed(word: str) -> bool:
+    """Keys hit at random: a run along a keyboard row ("фывапр", "asdf"), a letter three
+    times running ("ааа"), or three letters or more without a vowel ("пврл"). Initials
+    ("А.") are too short to be taken for any of these."""
+    word = word.lower().strip(".")
+    if any(word[i : i + 4] in _KEY_RUNS for i in range(len(word) - 3)):
+        return True
+    if re.search(r"(.)\1\1", word):
+        return True
+    return len(word) >= 3 and not _VOWELS.intersection(word)
 
 
 class PhoneSaid(StrEnum):
