@@ -78,11 +78,9 @@ _NOT_BROKEN = ("не полом", "не слома", "не инцидент", "�
                "not broken", "nothing broken", "not an incident")  # fmt: skip
 _NOT_REQUEST = ("не просьб", "не запрос", "не заявк", "не помощ", "not a request")
 _BROKEN_NOUNS = ("полом", "инцидент", "авари")
+# "нет, работа стоит" to a guessed request: the "нет" says what it is, not just "wrong".
+_STOPPED = ("работа стоит", "все стоит", "всё стоит", "встал", "встала", "не могу работать")
 _REQUEST_NOUNS = ("просьб", "запрос", "заявк")
-# "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
-_KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
-         "передумал", "keep", "dont")  # fmt: skip
-_DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
 # "Отменить заявку №5?": "да, отменяйте" is yes; "нет, оставьте", "не надо" are no.
 _KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
          "передумал", "keep", "dont")  # fmt: skip
@@ -262,6 +260,10 @@ def _guess_corrected(said: str, asks: bool) -> Answer | None:
     if broken != request:
         return TicketKind.INCIDENT if broken else TicketKind.REQUEST
     if _has(said, _NO):
+        broken = _has(said, _BROKEN) or _has(said, _STOPPED)
+        request = _has(said, _REQUEST)
+        if broken != request:  # "нет, работа стоит", "нет, просто нужна помощь"
+            return TicketKind.INCIDENT if broken else TicketKind.REQUEST
         return Reply.NO
     return Reply.YES if _has(said, _YES) and not asks else None
 

@@ -28,6 +28,11 @@ Q = Question
         (Q.KIND_GUESS, "не сломалось, нужна помощь", TicketKind.REQUEST),
         (Q.KIND_GUESS, "это не просьба", TicketKind.INCIDENT),
         (Q.KIND_GUESS, "это поломка", TicketKind.INCIDENT),
+        (Q.KIND_GUESS, "нет работа стоит", TicketKind.INCIDENT),  # "no" says what it is
+        (Q.KIND_GUESS, "нет, не работает", TicketKind.INCIDENT),
+        (Q.KIND_GUESS, "нет, всё встало", TicketKind.INCIDENT),
+        (Q.KIND_GUESS, "нет, просто нужна помощь", TicketKind.REQUEST),
+        (Q.KIND_GUESS, "нет, не надо", Reply.CANCEL),
         (Q.TOPIC, "интернет", Category.INTERNET_NETWORK),
         (Q.TOPIC, "интирнет", Category.INTERNET_NETWORK),
         (Q.TOPIC, "это про почту", Category.EMAIL),
