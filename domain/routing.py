@@ -9,6 +9,8 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 - the ticket the employee was writing to a few minutes ago takes the next messages too;
 - exactly one ticket waiting for the employee's answer: the message is the answer;
 - "it works" confirms a resolved ticket, "it still fails" reopens it, with those words;
+- "уже не надо" about a ticket the employee may still withdraw (nobody started on it, or it
+  waits for their answer) asks whether to close it or pass the words on;
 - anything else soon after an exchange about a ticket is asked about: that ticket or a new one
   (unless it is plainly about another topic);
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
@@ -47,6 +49,7 @@ class Gist(StrEnum):
     EMOJI = "emoji"  # no words at all: "👍", "))"
     WORKS = "works"  # "заработало", "всё работает, спасибо" (not "работает?": a question)
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
+    NOT_NEEDED = "not_needed"  # "уже не надо, сам заработал", "неактуально"
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
 
@@ -80,6 +83,14 @@ _NEGATIONS = frozenset({"не", "нет", "ни", "not", "no", "doesnt", "dont",
 _STILL_PHRASES = ("все равно", "по прежнему", "до сих пор", "опять", "снова", "still",
                   "again", "не помогл", "не заработал", "didnt help", "doesnt help",
                   "не получил")  # fmt: skip
+# The request has gone away by itself: a few words, no question.
+_NOT_NEEDED_PHRASES = ("уже не надо", "уже не нужн", "больше не надо", "больше не нужн",
+                       "не актуальн", "неактуальн", "отбой", "сам разобрал", "сама разобрал",
+                       "разобрались", "сам справил", "сама справил", "справились",
+                       "само заработ", "сам заработ", "сама заработ", "заработало само",
+                       "сам починил", "сама починил", "no longer need", "not needed",
+                       "never mind", "nevermind", "no need", "sorted it")  # fmt: skip
+NOT_NEEDED_WORDS = 8
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -106,6 +117,13 @@ def gist_of(text: str) -> Gist:
     negated = any(w in _NEGATIONS for w in words)
     if any(phrase in joined for phrase in _STILL_PHRASES):
         return Gist.STILL_FAILS
+    padded = f" {joined}"
+    if (
+        "?" not in text
+        and len(words) <= NOT_NEEDED_WORDS
+        and any(f" {phrase}" in padded for phrase in _NOT_NEEDED_PHRASES)
+    ):
+        return Gist.NOT_NEEDED
     works = any(_starts(w, _WORKS) for w in words) or any(p in joined for p in _WORKS_PHRASES)
     if works and "?" in text:  # "работает?", "всё ок?": a question, not a confirmation
         return Gist.CONTENT
@@ -162,6 +180,7 @@ class Action(StrEnum):
     ATTACH = "attach"  # add to the ticket's conversation (the answer, when it waits for one)
     CONFIRM = "confirm"  # it works: close the resolved ticket
     REOPEN = "reopen"  # it still fails: back to work, with these words
+    CLOSE = "close"  # no longer needed: withdrawn (nobody started) or closed (waiting)
     NEW = "new"  # a new request, this message its description
 
 
@@ -203,8 +222,39 @@ class Chat:
 Route = Do | Ask | AskIfWorks | Chat
 
 
+# A ticket the employee may still close with "не надо": nobody has started on it, or it
+# waits for their answer (domain/lifecycle.py).
+WITHDRAWABLE = frozenset({TicketStatus.NEW, TicketStatus.WAITING_CLIENT})
+
+
 def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> Route:
     """Where `message` goes, given the employee's own tickets (any order)."""
+    where = _route(message, tickets, now)
+    if message.gist is not Gist.NOT_NEEDED or message.has_files:
+        return where
+    if isinstance(where, Do) and where.option.action is Action.NEW:
+        return Chat(Gist.OK)  # "уже не надо" with nothing to withdraw is no new request
+    about = [where.option] if isinstance(where, Do) else []
+    if isinstance(where, Ask):
+        about = list(where.options)
+    by_number = {t.number: t for t in tickets}
+    if message.reply_to is not None:
+        by_number[message.reply_to.number] = message.reply_to
+    closable = [
+        o.ticket
+        for o in about
+        if o.action is Action.ATTACH
+        and o.ticket is not None
+        and by_number.get(o.ticket) is not None
+        and by_number[o.ticket].status in WITHDRAWABLE
+    ]
+    if len(closable) == 1:
+        n = closable[0]
+        return Ask((Option(Action.CLOSE, n), Option(Action.ATTACH, n)))
+    return where
+
+
+def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> Route:
     if message.reply_to is not None:
         return _about(message, message.reply_to, now)
     open_ = sorted(
@@ -223,8 +273,9 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
             return AskIfWorks(just_resolved[0].number)
         return Chat(message.gist, tuple(t.number for t in waiting))
 
-    if message.gist in (Gist.WORKS, Gist.STILL_FAILS):
-        action = Action.CONFIRM if message.gist is Gist.WORKS else Action.REOPEN
+    if message.gist in (Gist.WORKS, Gist.STILL_FAILS, Gist.NOT_NEEDED):
+        # "уже не надо" to a resolved ticket: nothing is left to do, as with "заработало"
+        action = Action.REOPEN if message.gist is Gist.STILL_FAILS else Action.CONFIRM
         fitting = [t for t in resolved if _fits(message, t)]
         if len(fitting) == 1:
             return Do(Option(action, fitting[0].number))
@@ -276,6 +327,8 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
     if not ticket.status.is_open:
         if small_talk:
             return Chat(message.gist)
+        if message.gist is Gist.NOT_NEEDED and not message.has_files:
+            return Chat(Gist.OK)  # "уже не надо" about a finished ticket: nothing to do
         may_reopen = (
             ticket.status is TicketStatus.CLOSED
             and ticket.closed_at is not None
@@ -284,7 +337,7 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
         new = Option(Action.NEW)
         return Ask((Option(Action.REOPEN, n), new) if may_reopen else (new,))
     if ticket.status is TicketStatus.RESOLVED:
-        if message.gist is Gist.WORKS and not message.has_files:
+        if message.gist in (Gist.WORKS, Gist.NOT_NEEDED) and not message.has_files:
             return Do(Option(Action.CONFIRM, n))
         if message.gist is Gist.STILL_FAILS:
             return Do(Option(Action.REOPEN, n))

@@ -30,6 +30,7 @@ from domain.use_cases.common import (
     own_ticket,
     status_changed,
 )
+from domain.use_cases.employee_tickets import cancel_by_employee
 
 
 async def send_follow_ups(uow: UnitOfWork, clock: Clock, *, policy: FollowUpPolicy) -> Outcome[int]:
@@ -142,6 +143,18 @@ async def no_longer_needed(
         ticket,
         (status_changed(ticket, old, tg_id), ev.WaitingClosed(ticket.number, True)),
     )
+
+
+async def withdraw(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, tg_id: int, words: str
+) -> Outcome[Ticket]:
+    """ "Уже не надо" typed about a ticket: one nobody has started on is cancelled with
+    those words as the reason; one waiting for the employee's answer closes as "no longer
+    needed". Work already going on is for the engineer to finish (domain/lifecycle.py)."""
+    ticket, _ = await own_ticket(uow, ticket_id, tg_id)
+    if ticket.status is TicketStatus.NEW:
+        return await cancel_by_employee(uow, clock, ticket_id=ticket_id, tg_id=tg_id, reason=words)
+    return await no_longer_needed(uow, clock, ticket_id=ticket_id, tg_id=tg_id)
 
 
 async def close_unanswered(

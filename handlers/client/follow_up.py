@@ -24,7 +24,7 @@ from domain import events as ev
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
-from domain.use_cases import employee_tickets
+from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
@@ -153,6 +153,10 @@ async def carry_out(
     )
     if outcome is None or quiet:
         return
+    if option.action is Action.CLOSE:
+        text = _("Request №{number} is closed. Thank you for letting us know!")
+        await message.answer(text.format(number=n), reply_markup=main_keyboard())
+        return
     if option.action is Action.CONFIRM:
         text = _("Glad it works! Request №{number} is closed. How did we do? Rate from 1 to 5.")
         sent = await message.answer(text.format(number=n), reply_markup=inline(rating_row(n)))
@@ -181,6 +185,9 @@ async def follow_ticket_up(
 ) -> Outcome[None]:
     """The message on ticket `number`, as one change: a reopening (its words are the
     reason), a comment (the words, or the files), a confirmation that it works."""
+    if action is Action.CLOSE:  # "уже не надо": the words are the reason
+        withdrawn = await follow_ups.withdraw(uow, clock, ticket_id=number, tg_id=tg_id, words=text)
+        return Outcome(None, withdrawn.events)
     events: list[ev.Event] = []
     if action is Action.REOPEN:
         reason = text or _("(sent a file)")
@@ -220,10 +227,14 @@ def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tupl
     for option in ask.options:
         n = option.ticket or 0
         ticket = tickets.get(n)
-        if option.action is Action.ATTACH:
+        if option.action is Action.ATTACH and Action.CLOSE in actions:
+            label = _("💬 No, pass it on to the engineer")
+        elif option.action is Action.ATTACH:
             label = _("💬 To request {ticket}").format(ticket=short(ticket, n))
         elif option.action is Action.CONFIRM:
             label = "✅ " + short(ticket, n)
+        elif option.action is Action.CLOSE:
+            label = _("🚫 Yes, close it")
         elif option.action is Action.REOPEN and len(named) > 1:
             label = "↩️ " + short(ticket, n)
         elif option.action is Action.REOPEN:
@@ -234,6 +245,10 @@ def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tupl
     if actions == {Action.NEW}:
         rows.append((_("✖ No need"), "drop", 0))
         text = _("Request №{number} is already finished. Make a new request of your message?")
+    elif Action.CLOSE in actions:
+        text = _("Is request №{number} ({title}) no longer needed?")
+        title = few_words(first.title, 40) if first is not None else ""
+        return text.format(number=named[0], title=title), rows
     elif Action.CONFIRM in actions:
         text = _("Which of your requests works now?")
     elif Action.REOPEN in actions and len(named) > 1:

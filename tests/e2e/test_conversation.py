@@ -645,3 +645,56 @@ async def test_a_director_reads_a_colleagues_request_as_waiting_for_the_colleagu
     await anna.command("my")
     own = await anna.wait_for_message(contains=f"№{number}")
     assert "решена, ждём вашего подтверждения" in own.text
+
+
+async def test_no_longer_needed_typed_to_a_waiting_question_offers_to_close_it(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await ask_the_client(desk, engineer, card, "Какая модель принтера?")
+    await anna.wait_for_message(contains="Какая модель")
+
+    await anna.send("уже не надо, сам заработал")
+    asked = await anna.wait_for_message(contains="больше не нужна?")
+    assert f"№{number}" in asked.text
+    assert buttons(anna)[-2:] == ["🚫 Да, закрыть", "💬 Нет, передать инженеру"]
+    await anna.press("🚫 Да, закрыть", message=asked)
+    await anna.wait_for_message(contains=f"Заявка №{number} закрыта")
+    assert await ticket_status(desk, number) is TicketStatus.CLOSED
+    await engineer.wait_for_message(contains=f"№{number}")
+
+
+async def test_no_longer_needed_can_still_go_to_the_engineer_as_words(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await ask_the_client(desk, engineer, card, "Какая модель принтера?")
+    await anna.wait_for_message(contains="Какая модель")
+
+    await anna.send("неактуально")
+    asked = await anna.wait_for_message(contains="больше не нужна?")
+    await anna.press("💬 Нет, передать инженеру", message=asked)
+    await anna.wait_for_message(contains="передан инженеру")
+    assert ("employee", "неактуально") in await messages_of(desk, number)
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+
+async def test_no_longer_needed_right_after_sending_withdraws_the_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await anna.send("ой, всё, отбой, разобрались")
+    asked = await anna.wait_for_message(contains="больше не нужна?")
+    await anna.press("🚫 Да, закрыть", message=asked)
+    await anna.wait_for_message(contains=f"Заявка №{number} закрыта")
+    assert await ticket_status(desk, number) is TicketStatus.CANCELLED
+
+
+async def test_no_longer_needed_with_nothing_open_starts_no_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("уже не надо")
+    await anna.wait_for_message()
+    assert not any("Верно?" in t or "Что у вас" in t for t in texts(anna))
+    async with desk.db.unit_of_work() as uow:
+        assert not await uow.tickets.list_open_by_due()

@@ -63,6 +63,16 @@ S = TicketStatus
         ("Лампочка мигает оранжевым, бумага есть", Gist.CONTENT),
         ("Здравствуйте, не печатает принтер", Gist.CONTENT),
         ("а когда придёт мастер?", Gist.CONTENT),
+        ("уже не надо, сам заработал", Gist.NOT_NEEDED),
+        ("Неактуально", Gist.NOT_NEEDED),
+        ("всё, отбой, разобрались", Gist.NOT_NEEDED),
+        ("уже не нужно, спасибо", Gist.NOT_NEEDED),
+        ("never mind, sorted it", Gist.NOT_NEEDED),
+        ("уже не надо?", Gist.CONTENT),  # a question withdraws nothing
+        (
+            "не надо ничего переустанавливать, просто почистите кэш и проверьте обновления",
+            Gist.CONTENT,
+        ),
     ],
 )
 def test_what_a_message_says(text: str, gist: Gist) -> None:
@@ -98,7 +108,7 @@ def ask(*options: tuple[Action, int | None]) -> Ask:
     return Ask(tuple(Option(a, n) for a, n in options))
 
 
-A, C, R, N = Action.ATTACH, Action.CONFIRM, Action.REOPEN, Action.NEW
+A, C, R, N, X = Action.ATTACH, Action.CONFIRM, Action.REOPEN, Action.NEW, Action.CLOSE
 HOUR = timedelta(hours=1)
 WAITING = ticket(1, S.WAITING_CLIENT)
 JUST_RESOLVED = ticket(2, S.RESOLVED, exchanged=HOUR)
@@ -169,6 +179,21 @@ WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
         (Gist.CONTENT, False, [WRITING_TO, WAITING], do(A, 9)),
         # finished tickets are not candidates
         (Gist.CONTENT, False, [CLOSED_YESTERDAY, CANCELLED], do(N)),
+        # "уже не надо": close what the employee may still close, or pass it on
+        (Gist.NOT_NEEDED, False, [WAITING], ask((X, 1), (A, 1))),
+        (Gist.NOT_NEEDED, False, [JUST_SENT], ask((X, 8), (A, 8))),
+        (Gist.NOT_NEEDED, False, [SENT_EARLIER], ask((X, 12), (A, 12))),
+        (Gist.NOT_NEEDED, False, [WRITING_TO], do(A, 9)),  # in work: the engineer decides
+        (Gist.NOT_NEEDED, False, [JUST_RESOLVED], do(C, 2)),  # nothing left to do: closed
+        (Gist.NOT_NEEDED, False, [], Chat(Gist.OK)),  # nothing to withdraw, no new request
+        (Gist.NOT_NEEDED, False, [CLOSED_YESTERDAY], Chat(Gist.OK)),
+        (Gist.NOT_NEEDED, True, [WAITING], do(A, 1)),  # a file is an answer
+        (
+            Gist.NOT_NEEDED,
+            False,
+            [WAITING, ticket(10, S.WAITING_CLIENT, exchanged=HOUR)],
+            ask((A, 10), (A, 1), (N, None)),  # which one? asked as for any message
+        ),
     ],
 )
 def test_a_message_without_a_reply_goes_where_the_situation_says(
@@ -217,6 +242,9 @@ def test_it_still_fails_about_another_topic_does_not_reopen_the_resolved_ticket(
         (Gist.CONTENT, False, CLOSED_LONG_AGO, ask((N, None))),
         (Gist.CONTENT, False, CANCELLED, ask((N, None))),
         (Gist.THANKS, False, CLOSED_YESTERDAY, Chat(Gist.THANKS)),
+        (Gist.NOT_NEEDED, False, WAITING, ask((X, 1), (A, 1))),
+        (Gist.NOT_NEEDED, False, JUST_RESOLVED, do(C, 2)),
+        (Gist.NOT_NEEDED, False, CLOSED_YESTERDAY, Chat(Gist.OK)),
     ],
 )
 def test_a_reply_to_a_message_about_a_ticket_is_about_that_ticket(
