@@ -647,13 +647,19 @@ async def test_a_director_reads_a_colleagues_request_as_waiting_for_the_colleagu
     assert "решена, ждём вашего подтверждения" in own.text
 
 
-async def test_no_longer_needed_typed_to_a_waiting_question_offers_to_close_it(desk: Desk):
+async def asked_a_question(desk: Desk) -> tuple[Person, Person, int]:
+    """Анна's printer ticket, taken by Иван, who asked her the printer's model."""
     anna, engineer, _manager = await staff_world(desk)
     number = await send_ticket(anna)
     card = await card_of(desk, number)
     await take(desk, engineer, card)
     await ask_the_client(desk, engineer, card, "Какая модель принтера?")
     await anna.wait_for_message(contains="Какая модель")
+    return anna, engineer, number
+
+
+async def test_no_longer_needed_typed_to_a_waiting_question_offers_to_close_it(desk: Desk):
+    anna, engineer, number = await asked_a_question(desk)
 
     await anna.send("уже не надо, сам заработал")
     asked = await anna.wait_for_message(contains="больше не нужна?")
@@ -666,12 +672,7 @@ async def test_no_longer_needed_typed_to_a_waiting_question_offers_to_close_it(d
 
 
 async def test_no_longer_needed_can_still_go_to_the_engineer_as_words(desk: Desk):
-    anna, engineer, _manager = await staff_world(desk)
-    number = await send_ticket(anna)
-    card = await card_of(desk, number)
-    await take(desk, engineer, card)
-    await ask_the_client(desk, engineer, card, "Какая модель принтера?")
-    await anna.wait_for_message(contains="Какая модель")
+    anna, _engineer, number = await asked_a_question(desk)
 
     await anna.send("неактуально")
     asked = await anna.wait_for_message(contains="больше не нужна?")
