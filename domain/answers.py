@@ -231,6 +231,19 @@ _NUMBERED.update(
 )
 
 
+_BARE_CANCELS = frozenset({"отмена", "отменить", "отмени", "отменяй", "отменяю", "отбой", "стоп",
+                           "не надо", "не нужно", "передумал", "передумала", "cancel", "stop",
+                           "never mind", "nevermind"})  # fmt: skip
+_POLITE = frozenset({"все", "ладно", "пожалуйста", "ой", "нет", "please", "ok", "ок"})
+
+
+def is_bare_cancel(text: str) -> bool:
+    """ "Отмена", "ой, всё, не надо" where a description is asked: a wish to stop, not a
+    description. Only the words themselves: "отменить подписку" is a request."""
+    words = [w for w in _normal(text).split() if w not in _POLITE]
+    return " ".join(words) in _BARE_CANCELS
+
+
 def meant_as_an_answer(text: str) -> bool:
     """A few words typed where a question waits that answer some question of the intake but
     not this one ("весь офис" to "Можете работать?", "атправить", "2", "где заявка?"): said

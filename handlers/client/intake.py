@@ -27,7 +27,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
-from domain.answers import Question, Reply, meant_as_an_answer, read_answer
+from domain.answers import Question, Reply, is_bare_cancel, meant_as_an_answer, read_answer
 from domain.descriptions import another_problem, on_its_own, says_what, topic_of
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
@@ -187,6 +187,10 @@ async def description_typed(
 ) -> None:
     """The description after "New request", or after files were sent first."""
     draft = await IntakeDraft.load(state)
+    if is_bare_cancel(message.text or ""):  # "отмена" after a voice note is no description
+        await state.clear()
+        await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
+        return
     if draft.description:
         await add_to_description(message, state, draft, actor, clock)
         return

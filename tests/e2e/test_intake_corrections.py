@@ -415,3 +415,15 @@ async def test_forged_topic_and_cancel_buttons_change_nothing(desk: Desk):
     refused = await (await anna.press_with_data(card, yes)).wait_answered()
     assert "Работа уже началась" in (refused.text or "")
     assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+
+async def test_cancel_typed_after_a_voice_note_cancels_instead_of_describing(desk: Desk):
+    anna = await registered(desk)
+    await anna.send_voice()
+    await shown(anna, "в двух словах")
+    await anna.send("отмена")
+    await anna.wait_for_message(contains="Отменено")
+    await anna.send("отменить подписку на антивирус")  # a request that names cancelling
+    assert "Отменено" not in (await anna.wait_for_message()).text
+    async with desk.db.unit_of_work() as uow:
+        assert not await uow.tickets.list_open_by_due()

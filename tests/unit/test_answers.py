@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from domain.answers import Question, Reply, meant_as_an_answer, read_answer, read_score
+from domain.answers import (
+    Question,
+    Reply,
+    is_bare_cancel,
+    meant_as_an_answer,
+    read_answer,
+    read_score,
+)
 from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
 Q = Question
@@ -181,3 +188,19 @@ def test_a_few_words_that_answer_some_question_are_not_a_description(
 )
 def test_a_typed_score_under_the_rating_question(text: str, score: int | None) -> None:
     assert read_score(text) == score
+
+
+@pytest.mark.parametrize(
+    ("text", "cancels"),
+    [
+        ("отмена", True),
+        ("Отменить", True),
+        ("ой, всё, не надо", True),
+        ("cancel", True),
+        ("отменить подписку на антивирус", False),  # a request that names cancelling
+        ("не надо переустанавливать", False),
+        ("не печатает", False),
+    ],
+)
+def test_a_bare_cancel_where_a_description_is_asked(text: str, cancels: bool) -> None:
+    assert is_bare_cancel(text) is cancels
