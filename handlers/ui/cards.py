@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from babel import Locale
 
 from domain import TicketStatus
 from domain.estimates import Estimate, beyond_estimate
@@ -110,6 +111,9 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     contacts = [f"@{html.escape(employee.username)}"] if employee.username else []
     if employee.phone:
         contacts.append(html.escape(employee.phone))
+    if employee.locale and employee.locale != locale:  # staff should answer in their language
+        language = Locale.parse(employee.locale).get_language_name(locale) or employee.locale
+        contacts.append(_("language: {language}").format(language=language))
     lines = [
         f"{priority_icon(t.priority)} <b>{ticket_no(t.number)}</b> · {priority_name(t.priority)} · "
         f"{staff_status_name(t.status)}",

@@ -46,6 +46,7 @@ async def test_an_english_speaking_employee_reads_request_numbers_with_a_hash(de
     assert "Request #1 is registered." in registered
 
     card = await card_of(desk, 1)
+    assert "язык: английский" in card.text  # the staff know to answer in English
     await take(desk, engineer, card)
     assert "Ivan has taken your request #1." in (await boris.wait_for_message(contains="#1")).text
     await answer_the_client(desk, engineer, card, "Which laptop is it, the grey one?")
