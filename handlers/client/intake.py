@@ -48,7 +48,7 @@ from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase, number
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import N_, category_name, kind_name
+from handlers.ui.texts import N_, category_name
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -1114,7 +1114,10 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
         lines.append(_("📎 Files: {n}").format(n=len(draft.attachments)))
     lines += [
         "",
-        _("Kind: {kind}").format(kind=kind_name(draft.kind)),
+        # the kind in the intake question's own words, not "incident" or "request"
+        _("🔧 Something is broken")
+        if draft.kind is TicketKind.INCIDENT
+        else _("🙋 Help or a change is needed"),
         _("Topic: {category}").format(category=category_name(draft.category)),
         _("Priority: {priority}").format(
             priority=priority_words(

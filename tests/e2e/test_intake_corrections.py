@@ -44,7 +44,7 @@ async def test_a_wrong_topic_is_corrected_and_what_happened_stays(desk: Desk):
     await shown(anna, "Кого это затрагивает?")
     await anna.press("Только меня")
     summary = await shown(anna, "Ваша заявка")
-    assert "Вид: инцидент" in summary and "Тема: 1С" in summary
+    assert "🔧 Что-то сломалось" in summary and "Тема: 1С" in summary
     await anna.press("✅ Отправить")
     await anna.wait_for_message(contains="принята")
     ticket = await only_ticket(desk)
@@ -63,7 +63,7 @@ async def test_no_to_what_was_understood_asks_which_part_is_wrong(desk: Desk):
     await shown(anna, "Что именно нужно?")
     await anna.press("Помощь, консультация или обслуживание")
     summary = await shown(anna, "Ваша заявка")
-    assert "Вид: запрос" in summary and "Тема: принтер" in summary
+    assert "🙋 Нужна помощь или изменение" in summary and "Тема: принтер" in summary
     await anna.send("отправить")
     await anna.wait_for_message(contains="принята")
     ticket = await only_ticket(desk)
