@@ -20,6 +20,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain import TicketStatus
 from domain import events as ev
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -221,13 +222,16 @@ def short(ticket: Conversation | None, number: int) -> str:
 def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tuple[str, str, int]]]:
     """The question's text and its buttons as (label, action, ticket)."""
     actions = {o.action for o in ask.options}
-    named = [o.ticket for o in ask.options if o.ticket is not None]
+    named = list(dict.fromkeys(o.ticket for o in ask.options if o.ticket is not None))
     first = tickets.get(named[0]) if named else None
+    # "Проблема осталась?" about one resolved request: the buttons answer yes or no
+    resolved = len(named) == 1 and first is not None and first.status is TicketStatus.RESOLVED
+    resolved = resolved and Action.REOPEN in actions
     rows: list[tuple[str, str, int]] = []
     for option in ask.options:
         n = option.ticket or 0
         ticket = tickets.get(n)
-        if option.action is Action.ATTACH and Action.CLOSE in actions:
+        if option.action is Action.ATTACH and (Action.CLOSE in actions or resolved):
             label = _("💬 No, pass it on to the engineer")
         elif option.action is Action.ATTACH:
             label = _("💬 To request {ticket}").format(ticket=short(ticket, n))
@@ -237,6 +241,8 @@ def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tupl
             label = _("🚫 Yes, close it")
         elif option.action is Action.REOPEN and len(named) > 1:
             label = "↩️ " + short(ticket, n)
+        elif option.action is Action.REOPEN and resolved:
+            label = _("↩️ Yes, back to work")
         elif option.action is Action.REOPEN:
             label = _("↩️ Back to work, №{number}").format(number=n)
         else:

@@ -699,3 +699,22 @@ async def test_no_longer_needed_with_nothing_open_starts_no_request(desk: Desk):
     assert not any("Верно?" in t or "Что у вас" in t for t in texts(anna))
     async with desk.db.unit_of_work() as uow:
         assert not await uow.tickets.list_open_by_due()
+
+
+async def test_a_question_in_reply_to_a_resolved_ticket_asks_plainly_if_it_is_still_broken(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number, resolved = await a_resolved_ticket(desk, anna, engineer)
+    await anna.send("а когда будет готово?", reply_to=resolved)
+    asked = await anna.wait_for_message(contains="Проблема осталась?")
+    assert f"№{number}" in asked.text
+    assert buttons(anna)[-3:] == [
+        "↩️ Да, вернуть в работу",
+        "💬 Нет, передать инженеру",
+        "📝 Новая заявка",
+    ]
+    await anna.press("💬 Нет, передать инженеру", message=asked)
+    await anna.wait_for_message(contains=f"№{number}")
+    assert ("employee", "а когда будет готово?") in await messages_of(desk, number)
+    assert await ticket_status(desk, number) is TicketStatus.RESOLVED
