@@ -30,19 +30,28 @@ from domain.classification import (
 )
 from domain.enums import Category, TicketKind
 
-LABELLED = Path(__file__).parents[1] / "data" / "labelled_messages.tsv"
+DATA = Path(__file__).parents[1] / "data"
+LABELLED = DATA / "labelled_messages.tsv"
+TRICKY = DATA / "labelled_tricky.tsv"  # negations, reassurances, renewals, work gone wrong
 
-# Measured on the labelled set when this was written: kind 0.976, category 0.913.
-KIND_ACCURACY_FLOOR = 0.92
+# The bar (bench/triage.py prints the figures and the misses): kind 0.973 on 477
+# lines when this was written, category 0.918.
+KIND_ACCURACY_FLOOR = 0.97
 CATEGORY_ACCURACY_FLOOR = 0.88
+CONFIDENTLY_WRONG = 0.9  # a wrong answer this sure is a defect
 
 INC, REQ = TicketKind.INCIDENT, TicketKind.REQUEST
 KINDS = [str(kind) for kind in TicketKind] + [SERVICE_QUESTION]
 
 
 @pytest.fixture(scope="module")
-def labelled() -> list[Example]:
-    return load_examples(LABELLED)
+def tricky() -> list[Example]:
+    return load_examples(TRICKY)
+
+
+@pytest.fixture(scope="module")
+def labelled(tricky) -> list[Example]:
+    return load_examples(LABELLED) + tricky
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +78,10 @@ def _accuracy(pairs: list[tuple[str, str]]) -> float:
 # --- The labelled set -----------------------------------------------------------------
 
 
-def test_labelled_set_is_large_varied_and_apart_from_the_training_data(labelled):
-    assert len(labelled) >= 200
+def test_labelled_set_is_large_varied_and_apart_from_the_training_data(labelled, tricky):
+    assert len(labelled) >= 400
+    assert len(tricky) >= 60
+    assert sum(kind == SERVICE_QUESTION for _, kind, _ in labelled) >= 40
     assert all(kind is not None for _, kind, _ in labelled)  # no "-" lines
     assert {str(kind) for _, kind, _ in labelled} == set(KINDS)
     assert {category for _, _, category in labelled} == {*Category, None}  # None: questions
@@ -94,6 +105,21 @@ def test_kind_accuracy_on_the_labelled_set(results):
     print(f" (English ones: {_accuracy(english):.3f} on {len(english)})")
     print(_confusion_matrix(pairs, KINDS))
     assert accuracy >= KIND_ACCURACY_FLOOR
+
+
+def test_no_answer_is_confidently_wrong(results):
+    wrong = [
+        (text, str(got.answer[0]), round(got.answer[1], 2))
+        for text, got, kind, _ in results
+        if str(got.answer[0]) != kind and got.answer[1] >= CONFIDENTLY_WRONG
+    ]
+    assert wrong == []
+
+
+def test_tricky_lines_are_mostly_right(results, tricky):
+    texts = {text for text, _, _ in tricky}
+    pairs = [(kind, str(got.answer[0])) for text, got, kind, _ in results if text in texts]
+    assert _accuracy(pairs) >= 0.93
 
 
 def test_incident_or_request_accuracy_on_tickets_of_the_labelled_set(results):
@@ -122,7 +148,7 @@ def test_confident_answers_are_nearly_always_right(results):
     accuracy = _accuracy(confident)
     print(f"\nconfident on {len(confident)} of {len(results)}; right on {accuracy:.3f} of those")
     assert len(confident) >= 0.9 * len(results)
-    assert accuracy >= 0.95
+    assert accuracy >= 0.98
 
 
 # --- Clear, ambiguous and empty messages ----------------------------------------------
