@@ -80,6 +80,10 @@ _NEGATIONS = frozenset({"не", "нет", "ни", "not", "no", "doesnt", "dont",
 _STILL_PHRASES = ("все равно", "по прежнему", "до сих пор", "опять", "снова", "still",
                   "again", "не помогл", "не заработал", "didnt help", "doesnt help",
                   "не получил")  # fmt: skip
+# "Works, we just need…", "works for now, the certificate expires": a request that reassures
+# first, not a confirmation of a fix.
+_ASKS = ("нужн", "надо", "хоти", "хотел", "хочу", "прошу", "заканчива", "закончит", "истека",
+         "истеч", "продл", "need", "want", "expir", "renew")  # fmt: skip
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -111,7 +115,8 @@ def gist_of(text: str) -> Gist:
         return Gist.CONTENT
     if works and negated and len(words) <= 4:  # "не работает", "нет, всё ещё не работает"
         return Gist.STILL_FAILS
-    if works and not negated and len(words) <= 8 and not _RESERVATIONS & set(words):
+    asks = any(_starts(w, _ASKS) for w in words)
+    if works and not negated and len(words) <= 8 and not _RESERVATIONS & set(words) and not asks:
         return Gist.WORKS
     if words in (["нет"], ["no"]):
         return Gist.STILL_FAILS
