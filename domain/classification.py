@@ -19,7 +19,7 @@ How it works
 2. Features of each word: its Snowball stem (the Russian or English stemmer, by script) and
    its character 4-grams. The n-grams give typo robustness ("принтр", "пичатает") and keep
    the endings the stemmer drops, which tell a request ("-йте", "-ите") from a breakage
-   ("-ает", "-ется", "-ли": "после того как вы поставили…").
+   ("-ает", "-ется").
    Negation scope: a word right after "не", "нет", "ничего", "not", "doesnt"… in the same
    clause (punctuation ends it) also gives a feature of its own, "n:" and its stem, so
    "не работает" (a breakage) is told from "пока всё работает" (a reassurance), and "не
@@ -292,9 +292,9 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?()\n—–]|\s-\s")
 def extract_features(text: str) -> dict[str, float]:
     """The weighted bag of features of a message: word stems and character n-grams.
 
-    The stem of a word right after a negation, in the same clause, is a feature of its own
-    ("n:" instead of "w:"): "не работает" is a breakage, "всё работает" a reassurance, and
-    "не печатает" a breakage while "ничего не сломалось" is none.
+    A word right after a negation, in the same clause, also gives "n:" and its stem: "не
+    работает" is a breakage while "всё работает" reassures, and "не печатает" is a breakage
+    while "ничего не сломалось" is none.
     """
     features: dict[str, float] = defaultdict(float)
     for clause in _CLAUSE_BREAK.split(text):

@@ -354,6 +354,23 @@ def test_normalize_resolves_script_slang_and_1c_spellings():
     assert normalize("Вай-Фай и wi-fi") == ["wifi", "wifi"]
 
 
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("не печатает принтер", {"n:печата"}),
+        ("ничего не сломалось, просто хотим второй монитор", {"n:слома"}),
+        ("пока всё работает", set()),
+        ("не знаю, работает ли", {"n:зна"}),  # the comma ends the negation's reach
+        ("printer doesn't print", {"n:print"}),
+        ("nothing is broken", {"n:broken"}),
+    ],
+)
+def test_a_negation_marks_the_word_after_it_in_its_clause(text, negated):
+    features = classification.extract_features(text)
+    assert {feature for feature in features if feature.startswith("n:")} == negated
+    assert all("w:" + feature[2:] in features for feature in negated)  # the word stays too
+
+
 # --- Contract -------------------------------------------------------------------------
 
 
