@@ -34,8 +34,8 @@ DATA = Path(__file__).parents[1] / "data"
 LABELLED = DATA / "labelled_messages.tsv"
 TRICKY = DATA / "labelled_tricky.tsv"  # negations, reassurances, renewals, work gone wrong
 
-# The bar (bench/triage.py prints the figures and the misses): kind 0.973 on 477
-# lines when this was written, category 0.918.
+# The bar (bench/triage.py prints the figures and the misses): kind 0.977 on 477
+# lines when this was written, category 0.930.
 KIND_ACCURACY_FLOOR = 0.97
 CATEGORY_ACCURACY_FLOOR = 0.88
 CONFIDENTLY_WRONG = 0.9  # a wrong answer this sure is a defect
@@ -169,6 +169,10 @@ CLEAR = [
     ("my computer does not turn on", INC, Category.COMPUTER_HARDWARE),
     ("please install zoom on my laptop", REQ, Category.SOFTWARE),
     ("outlook keeps crashing", INC, Category.EMAIL),
+    # a breakage and what it keeps people from; "стоит" as in "work stands", not a price
+    ("не печатает принтер, а нужно срочно распечатать договор", INC, Category.PRINTER),
+    ("упал сервер, весь офис стоит", INC, Category.SERVER),
+    ("сломался монитор, фото", INC, Category.COMPUTER_HARDWARE),
 ]
 
 SLANG_AND_TYPOS = [
@@ -368,7 +372,7 @@ def test_normalize_resolves_script_slang_and_1c_spellings():
 def test_a_negation_marks_the_word_after_it_in_its_clause(text, negated):
     features = classification.extract_features(text)
     assert {feature for feature in features if feature.startswith("n:")} == negated
-    assert all("w:" + feature[2:] in features for feature in negated)  # the word stays too
+    assert not any("w:" + feature[2:] in features for feature in negated)
 
 
 # --- Contract -------------------------------------------------------------------------
