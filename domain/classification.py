@@ -46,7 +46,7 @@ The mixed messages (a request verb around a breakage, a reassurance before a req
 renewal before anything broke) are taught by training lines of each sort, written apart
 from the evaluation set in ``tests/data/`` (a test keeps the two disjoint).
 
-Why plain-Python naive Bayes: some 1,160 training lines and about 7,600 features do not
+Why plain-Python naive Bayes: some 1,170 training lines and about 7,600 features do not
 need numpy, scipy or scikit-learn in the bot process. Training is a counting pass plus a
 one-parameter fit (about half a second of CPU, once per process); scoring a message is a
 few dozen dictionary look-ups (a quarter of a millisecond). It is deterministic: no random
