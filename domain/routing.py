@@ -91,6 +91,10 @@ _NOT_NEEDED_PHRASES = ("уже не надо", "уже не нужн", "боль
                        "сам починил", "сама починил", "no longer need", "not needed",
                        "never mind", "nevermind", "no need", "sorted it")  # fmt: skip
 NOT_NEEDED_WORDS = 8
+# "Works, we just need…", "works for now, the certificate expires": a request that reassures
+# first, not a confirmation of a fix.
+_ASKS = ("нужн", "надо", "хоти", "хотел", "хочу", "прошу", "заканчива", "закончит", "истека",
+         "истеч", "продл", "need", "want", "expir", "renew")  # fmt: skip
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -129,7 +133,8 @@ def gist_of(text: str) -> Gist:
         return Gist.CONTENT
     if works and negated and len(words) <= 4:  # "не работает", "нет, всё ещё не работает"
         return Gist.STILL_FAILS
-    if works and not negated and len(words) <= 8 and not _RESERVATIONS & set(words):
+    asks = any(_starts(w, _ASKS) for w in words)
+    if works and not negated and len(words) <= 8 and not _RESERVATIONS & set(words) and not asks:
         return Gist.WORKS
     if words in (["нет"], ["no"]):
         return Gist.STILL_FAILS

@@ -59,6 +59,13 @@ S = TicketStatus
         ("still broken", Gist.STILL_FAILS),
         ("заработало, но медленно", Gist.CONTENT),
         ("всё работает кроме сканера", Gist.CONTENT),
+        # a reassurance before a request: nothing to confirm, something to do
+        ("заканчивается срок эцп у главбуха, пока всё работает", Gist.CONTENT),
+        ("всё работает, просто хотим второй монитор", Gist.CONTENT),
+        ("все ок, надо завести почту стажеру", Gist.CONTENT),
+        ("everything works, we just need a second monitor", Gist.CONTENT),
+        ("пока всё работает, спасибо", Gist.WORKS),
+        ("спасибо, всё работает, пока!", Gist.WORKS),
         ("HP LaserJet 1020", Gist.CONTENT),
         ("Лампочка мигает оранжевым, бумага есть", Gist.CONTENT),
         ("Здравствуйте, не печатает принтер", Gist.CONTENT),
