@@ -19,6 +19,7 @@ from typing import Any
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.workers.notices.group_copies import where_told
 from domain.enums import StaffRole
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
@@ -148,7 +149,38 @@ class OutboxWriter:
     ) -> None:
         """A text over Telegram's limit goes in several messages (handlers/ui/splitting.py),
         each starting with `head` (the "№N" a reply is recognised by), the buttons on the
-        last; with a key, a repeat of the first part adds none of them."""
+        last; with a key, a repeat of the first part adds none of them. The author of a
+        request opened in a client's group hears of it there too, without the buttons
+        (bot/workers/notices/group_copies.py)."""
+        if ticket_id is not None:
+            told = await where_told(uow, chat_id, ticket_id)
+            if told.group_chat_id is not None:
+                await self._text(
+                    uow,
+                    told.group_chat_id,
+                    text,
+                    ticket_id,
+                    None,
+                    key and f"{key}:group",
+                    head=head,
+                    reply_to=told.reply_to,
+                )
+            if not told.private:
+                return
+        await self._text(uow, chat_id, text, ticket_id, markup, key, head=head)
+
+    async def _text(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        text: str,
+        ticket_id: int | None,
+        markup: dict[str, Any] | None,
+        key: str | None,
+        *,
+        head: str,
+        reply_to: int | None = None,
+    ) -> None:
         parts = split_html(text, MESSAGE_LIMIT - utf16_len(head))
         for index, part in enumerate(parts):
             payload: dict[str, Any] = {
@@ -158,6 +190,11 @@ class OutboxWriter:
             }
             if markup and index == len(parts) - 1:
                 payload["reply_markup"] = markup
+            if reply_to is not None:
+                payload["reply_parameters"] = {
+                    "message_id": reply_to,
+                    "allow_sending_without_reply": True,
+                }
             part_key = key if key is None or index == 0 else f"{key}#{index + 1}"
             queued = await self.queue(uow, chat_id, "sendMessage", payload, ticket_id, part_key)
             if key is not None and index == 0 and not queued:
