@@ -48,14 +48,22 @@ from domain.use_cases import client_groups
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
+from handlers.client.follow_up import replied_ticket
 from handlers.client.group_context import GROUPS, group_message, in_client_group
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
+from handlers.ui.texts import N_
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
 private_router = Router(name=f"{__name__}.private")
 private_router.message.filter(F.chat.type == "private")
+
+
+NOT_YOURS = N_(
+    "This is not your request. To report your own problem, mention me or write /new with a "
+    "few words."
+)
 
 
 def _not_staff_chat(chat_id: int, staff_chat_id: int | None) -> bool:
@@ -285,12 +293,7 @@ async def spoken_to(
         return
     user = message.from_user
     if await _answers_someone_else(message, about, state, bot_username):
-        await message.reply(
-            _(
-                "This is not your request. To report your own problem, mention me or write "
-                "/new with a few words."
-            )
-        )
+        await message.reply(_(NOT_YOURS))
         return
     author = author_in_group(
         sender_chat=message.sender_chat is not None or user is None,
@@ -325,7 +328,7 @@ async def spoken_to(
         )
         if joined is None:
             return
-    await _go_on(message, about, state, clock, bot_username)
+    await _go_on(message, about, state, uow, clock, bot_username)
 
 
 def _intake_of_card(message: Message) -> str | None:
@@ -353,8 +356,27 @@ async def _answers_someone_else(
     return card != IntakeDraft.from_state(await state.get_data()).intake
 
 
+async def _opened_here_by(uow: UnitOfWork, number: int, message: Message) -> bool:
+    """Whether request `number` was opened in this group by the one who writes."""
+    origin = await uow.client_groups.ticket_origin(number)
+    ticket = await uow.tickets.get(number) if origin is not None else None
+    author = await uow.employees.get(ticket.employee_id) if ticket is not None else None
+    return (
+        origin is not None
+        and origin[0].chat_id == message.chat.id
+        and author is not None
+        and message.from_user is not None
+        and author.tg_id == message.from_user.id
+    )
+
+
 async def _go_on(
-    message: Message, about: GroupMessage, state: FSMContext, clock: Clock, bot_username: str
+    message: Message,
+    about: GroupMessage,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    bot_username: str,
 ) -> None:
     """The author's request: a new one, or the one they are answering questions about."""
     command = command_name(about.command, bot_username)
@@ -374,6 +396,13 @@ async def _go_on(
                 "requests and their news are in our private chat too."
             )
         )
+        return
+    if step is not None and step not in Intake.__all_states_names__:
+        raise SkipHandler  # their other step here (a rating, a comment asked for)
+    if step is None and command is None and (number := replied_ticket(message)) is not None:
+        if await _opened_here_by(uow, number, message):
+            raise SkipHandler  # an answer to the news of their request: the follow-ups
+        await message.reply(_(NOT_YOURS))
         return
     if step in Intake.__all_states_names__:
         if command == NEW and IntakeDraft.from_state(await state.get_data()).has_content:

@@ -6,14 +6,15 @@ removal, a supergroup's new id, and the odd inputs of a group."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from bot.sandbox import Group, Person
+from bot.sandbox import BotApiEmulator, Group, Person
 from bot.sandbox.model import ChatMessage
-from domain import StaffRole
+from domain import StaffRole, TicketStatus
 from domain.enums import EmployeeRole
 from domain.model import Client
 from domain.use_cases import client_groups
-from tests.e2e.harness import Desk
+from tests.e2e.harness import Desk, running_desk
 from tests.e2e.test_staff_desk import ENGINEER_ID, staff_world
 
 BOT = "@frontdesk_bot"
@@ -139,6 +140,34 @@ async def test_an_unknown_member_joins_by_asking_and_hears_only_in_the_group(des
     # Never written to privately: Telegram would refuse, and nobody is told he is lost.
     assert newcomer.bot_messages == []
     assert await desk.outbox() == []
+
+    # Once he has written to the bot, he hears privately too.
+    await newcomer.command("start")
+    await newcomer.wait_for_message()
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(contains=f"№{number}")
+    await engineer.press("❓ Вопрос клиенту", message=card)
+    await engineer.wait_for_message(contains="вопрос")
+    await engineer.send("Какой у вас компьютер?")
+    assert "Какой у вас компьютер?" in (await newcomer.wait_for_message(contains="компьютер")).text
+    assert (
+        await group.wait_for_message(contains="компьютер")
+    ).reply_to_message_id == asked.message_id
+
+
+async def test_with_joining_off_an_unknown_member_is_asked_for_an_invitation(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    async with running_desk(emulator, tmp_path, GROUP_MEMBERS_JOIN=False) as desk:
+        _client, group, _director, _anna, _engineer = await office(desk)
+        newcomer = desk.person("Семён")
+        group.add_member(newcomer)
+        await newcomer.send(f"{BOT} не работает сканер", chat=group)
+        assert "приглашение" in (await group.wait_for_message(contains="приглашение")).text
+        await desk.settled()
+        async with desk.db.unit_of_work() as uow:
+            assert await uow.employees.by_tg_id(newcomer.id) is None
+        assert await ticket_count(desk) == 0
 
 
 async def test_a_group_is_bound_only_by_the_director_or_manager_with_a_live_code(desk: Desk):
@@ -288,3 +317,41 @@ async def test_the_director_answers_for_a_colleague_and_cancel_drops_only_ones_o
     await anna.command("cancel", chat=group)
     assert "Ничего не отправлено" in (await group.wait_for_message(contains="Отменено")).text
     assert await ticket_count(desk) == 0
+
+
+async def test_the_author_answers_the_news_in_the_group_and_confirms_the_fix(desk: Desk):
+    _client, group, _director, anna, engineer = await office(desk)
+    colleague = desk.person("Пётр")
+    group.add_member(colleague)
+    asked = await anna.send(f"{BOT} не печатает принтер", chat=group)
+    number = await answer_in_group(group, anna)
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(contains=f"№{number}")
+    await engineer.press("❓ Вопрос клиенту", message=card)
+    await engineer.wait_for_message(contains="вопрос")
+    await engineer.send("Какая модель принтера?")
+    question = await group.wait_for_message(contains="Какая модель")
+
+    await colleague.send("это HP", chat=group, reply_to=question)
+    assert await group.wait_for_message(contains="не ваша заявка")
+    await anna.send("HP LaserJet 1020", chat=group, reply_to=question)
+    thanks = await group.wait_for_message(contains="передан")
+    assert f"№{number}" in thanks.text
+    assert "HP LaserJet 1020" in (await engineer.wait_for_message(contains="LaserJet")).text
+
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(contains=f"№{number}")
+    await engineer.press("✅ Решено", message=card)
+    await engineer.wait_for_message(contains="что сделано")
+    await engineer.send("Переустановили драйвер")
+    resolved = await group.wait_for_message(contains="Переустановили драйвер")
+    assert resolved.reply_to_message_id == asked.message_id and not resolved.inline_keyboard
+    await anna.send("спасибо, заработало", chat=group, reply_to=resolved)
+    rate = await group.wait_for_message(contains="Оцените")
+    refused = await colleague.press("5", message=rate)
+    assert (await refused.wait_answered()).text == "Это не ваша заявка"
+    await anna.press("5", message=rate)
+    assert await group.wait_for_message(contains="Спасибо за оценку")
+    async with desk.db.unit_of_work() as uow:
+        ticket = await uow.tickets.get(number)
+    assert ticket.status is TicketStatus.CLOSED

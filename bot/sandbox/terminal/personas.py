@@ -3,9 +3,9 @@
 ООО «Ромашка» (Gold, Moscow calendar) with Анна (an employee), Anne (an employee who
 speaks English), Елена (its director: /company and /report) and Олег (a newcomer with an
 invitation), and its office's group chat, bound to the company, where Семён, a colleague
-the bot does not know yet, writes too; the front desk's Мария (the company's personal manager), Иван (first
-line), Олег (second line, on duty at night and at weekends), Пётр (the lead) and their
-staff chat. Each has a screen: `/as NAME` shows it.
+the bot does not know yet, writes too; the front desk's Мария (the company's personal
+manager), Иван (first line), Олег (second line, on duty at night and at weekends), Пётр
+(the lead) and their staff chat. Each has a screen: `/as NAME` shows it.
 """
 
 from __future__ import annotations
