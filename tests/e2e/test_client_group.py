@@ -44,10 +44,18 @@ async def office(desk: Desk) -> tuple[Client, Group, Person, Person, Person]:
     return client, group, director, anna, engineer
 
 
-async def take(engineer: Person, number: int) -> None:
+async def on_card(engineer: Person, number: int, button: str, then: str = "") -> None:
+    """The engineer opens the ticket's card in his chat and presses `button` (and sees
+    the bot ask `then`)."""
     await engineer.command("t", str(number))
     card = await engineer.wait_for_message(contains=f"№{number}")
-    await (await engineer.press("🙋 Взять", message=card)).wait_answered()
+    await (await engineer.press(button, message=card)).wait_answered()
+    if then:
+        await engineer.wait_for_message(contains=then)
+
+
+async def take(engineer: Person, number: int) -> None:
+    await on_card(engineer, number, "🙋 Взять")
 
 
 async def ticket_count(desk: Desk) -> int:
@@ -144,10 +152,7 @@ async def test_an_unknown_member_joins_by_asking_and_hears_only_in_the_group(des
     # Once he has written to the bot, he hears privately too.
     await newcomer.command("start")
     await newcomer.wait_for_message()
-    await engineer.command("t", str(number))
-    card = await engineer.wait_for_message(contains=f"№{number}")
-    await engineer.press("❓ Вопрос клиенту", message=card)
-    await engineer.wait_for_message(contains="вопрос")
+    await on_card(engineer, number, "❓ Вопрос клиенту", then="вопрос")
     await engineer.send("Какой у вас компьютер?")
     assert "Какой у вас компьютер?" in (await newcomer.wait_for_message(contains="компьютер")).text
     assert (
@@ -325,10 +330,7 @@ async def test_the_author_answers_the_news_in_the_group_and_confirms_the_fix(des
     group.add_member(colleague)
     asked = await anna.send(f"{BOT} не печатает принтер", chat=group)
     number = await answer_in_group(group, anna)
-    await engineer.command("t", str(number))
-    card = await engineer.wait_for_message(contains=f"№{number}")
-    await engineer.press("❓ Вопрос клиенту", message=card)
-    await engineer.wait_for_message(contains="вопрос")
+    await on_card(engineer, number, "❓ Вопрос клиенту", then="вопрос")
     await engineer.send("Какая модель принтера?")
     question = await group.wait_for_message(contains="Какая модель")
 
@@ -339,10 +341,7 @@ async def test_the_author_answers_the_news_in_the_group_and_confirms_the_fix(des
     assert f"№{number}" in thanks.text
     assert "HP LaserJet 1020" in (await engineer.wait_for_message(contains="LaserJet")).text
 
-    await engineer.command("t", str(number))
-    card = await engineer.wait_for_message(contains=f"№{number}")
-    await engineer.press("✅ Решено", message=card)
-    await engineer.wait_for_message(contains="что сделано")
+    await on_card(engineer, number, "✅ Решено", then="что сделано")
     await engineer.send("Переустановили драйвер")
     resolved = await group.wait_for_message(contains="Переустановили драйвер")
     assert resolved.reply_to_message_id == asked.message_id and not resolved.inline_keyboard
