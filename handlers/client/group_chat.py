@@ -414,7 +414,10 @@ async def _go_on(
     words = request_words(about, bot_username)
     attachment = intake.attachment_of(message)
     if not words and attachment is None:
-        await intake.begin(message, state, clock)
+        await intake.start_intake(state, clock)
+        # In a group the bot sees only what is for it: the description must be a reply.
+        hint = _("Please send it as a reply to this message, so that I see it.")
+        await message.reply(f"{_(intake.NEW_REQUEST_PROMPT)} {hint}")
         return
     await intake.start_with(message, state, clock, words, [attachment] if attachment else [])
 
