@@ -66,23 +66,18 @@ NOT_YOURS = N_(
 )
 
 
-def _not_staff_chat(chat_id: int, staff_chat_id: int | None) -> bool:
-    return chat_id != staff_chat_id
+def not_the_staff_chat(
+    event: Message | CallbackQuery | ChatMemberUpdated, staff_chat_id: int | None = None
+) -> bool:
+    chat = event.message.chat if isinstance(event, CallbackQuery) and event.message else None
+    chat = chat or getattr(event, "chat", None)
+    return chat is not None and chat.id != staff_chat_id
 
 
-router.message.filter(
-    F.chat.type.in_(GROUPS), lambda m, staff_chat_id=None: _not_staff_chat(m.chat.id, staff_chat_id)
-)
-router.edited_message.filter(
-    F.chat.type.in_(GROUPS), lambda m, staff_chat_id=None: _not_staff_chat(m.chat.id, staff_chat_id)
-)
-router.callback_query.filter(
-    F.message.chat.type.in_(GROUPS),
-    lambda q, staff_chat_id=None: _not_staff_chat(q.message.chat.id, staff_chat_id),
-)
-router.my_chat_member.filter(
-    F.chat.type.in_(GROUPS), lambda e, staff_chat_id=None: _not_staff_chat(e.chat.id, staff_chat_id)
-)
+router.message.filter(F.chat.type.in_(GROUPS), not_the_staff_chat)
+router.edited_message.filter(F.chat.type.in_(GROUPS), not_the_staff_chat)
+router.callback_query.filter(F.message.chat.type.in_(GROUPS), not_the_staff_chat)
+router.my_chat_member.filter(F.chat.type.in_(GROUPS), not_the_staff_chat)
 
 
 # --- the group's life ------------------------------------------------------------------
