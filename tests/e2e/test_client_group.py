@@ -145,7 +145,15 @@ async def test_an_unknown_member_joins_by_asking_and_hears_only_in_the_group(des
     await take(engineer, number)
     await group.wait_for_message(contains="занимается")
     await desk.settled()
+    await engineer.send_photo(
+        caption="Так выглядит настройка прокси",
+        chat=desk.staff_chat,
+        reply_to=await desk.staff_chat.wait_for_message(contains=f"№{number}"),
+    )
+    photo = await group.wait_for_message(lambda m: m.kind == "photo")
+    assert photo.reply_to_message_id == asked.message_id
     # Never written to privately: Telegram would refuse, and nobody is told he is lost.
+    await desk.settled()
     assert newcomer.bot_messages == []
     assert await desk.outbox() == []
 

@@ -44,6 +44,11 @@ def fits_a_caption(text: str) -> bool:
     return split_html(text, CAPTION_LIMIT) == [text]
 
 
+def _replying(message_id: int) -> dict[str, Any]:
+    """A reply to the author's message in a client group (sent even if it was deleted)."""
+    return {"message_id": message_id, "allow_sending_without_reply": True}
+
+
 def button_markup(*rows: list[tuple[str, str]]) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in row] for row in rows]}
 
@@ -191,10 +196,7 @@ class OutboxWriter:
             if markup and index == len(parts) - 1:
                 payload["reply_markup"] = markup
             if reply_to is not None:
-                payload["reply_parameters"] = {
-                    "message_id": reply_to,
-                    "allow_sending_without_reply": True,
-                }
+                payload["reply_parameters"] = _replying(reply_to)
             part_key = key if key is None or index == 0 else f"{key}#{index + 1}"
             queued = await self.queue(uow, chat_id, "sendMessage", payload, ticket_id, part_key)
             if key is not None and index == 0 and not queued:
@@ -211,7 +213,13 @@ class OutboxWriter:
         to_thread: bool = False,
     ) -> None:
         """Each file by its own method, with the caption cut to fit; `to_thread`: into the
-        ticket's thread in the staff chat (`chat_id` is not used)."""
+        ticket's thread in the staff chat (`chat_id` is not used). Files go where the text
+        went: a client group's request's author gets them there too (see `text`)."""
+        targets: list[tuple[int, int | None]] = [(chat_id, None)]
+        if not to_thread:
+            told = await where_told(uow, chat_id, ticket_id)
+            group = [(told.group_chat_id, told.reply_to)] if told.group_chat_id else []
+            targets = group + (targets if told.private else [])
         for attachment in files:
             method = FILE_METHODS.get(attachment.kind, "sendDocument")
             field = method.removeprefix("send").lower()
@@ -222,8 +230,10 @@ class OutboxWriter:
                 await self.staff_chat(
                     uow, THREAD, {"method": method, "payload": payload}, ticket_id
                 )
-            else:
-                await self.queue(uow, chat_id, method, payload, ticket_id)
+                continue
+            for target, reply_to in targets:
+                replying = {"reply_parameters": _replying(reply_to)} if reply_to else {}
+                await self.queue(uow, target, method, payload | replying, ticket_id)
 
     async def staff_chat(
         self, uow: UnitOfWork, method: str, payload: dict[str, Any], ticket_id: int
