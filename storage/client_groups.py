@@ -96,6 +96,11 @@ class SqliteClientGroups:
                 "UPDATE group_members SET chat_id = ? WHERE chat_id = ?",
                 (new_chat_id, old_chat_id),
             )
+            # What still waits to be told there goes to the new id (Telegram refuses the old).
+            await self._session.execute(
+                "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+                (new_chat_id, old_chat_id),
+            )
         return moved > 0
 
     # --- requests and members ------------------------------------------------------------

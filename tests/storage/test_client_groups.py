@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.group_chat import ClientGroup, GroupCode
+from domain.ports import OutboxMessage
 from storage import Database
 from tests.storage.conftest import T0, MovableClock, new_ticket
 
@@ -38,6 +39,9 @@ async def test_a_binding_and_its_requests_follow_the_supergroup(
         ticket = await uow.tickets.add(new_ticket(client_id, employee_id))
         assert ticket.id is not None
         await uow.client_groups.note_ticket(ticket.id, OLD, 42)
+        waiting = await uow.outbox.add(  # news not told yet when the group moves
+            OutboxMessage(chat_id=OLD, method="sendMessage", payload={"text": "…"}, created_at=T0)
+        )
         await uow.commit()
     async with db.unit_of_work() as uow:
         assert await uow.client_groups.move(OLD, NEW)
@@ -45,6 +49,9 @@ async def test_a_binding_and_its_requests_follow_the_supergroup(
         await uow.commit()
     async with db.unit_of_work() as uow:
         assert await uow.client_groups.get(OLD) is None
+        assert waiting is not None
+        moved = await uow.session.fetchone("SELECT chat_id FROM outbox WHERE id = ?", (waiting,))
+        assert moved["chat_id"] == NEW
         origin = await uow.client_groups.ticket_origin(ticket.id)
         assert origin is not None and origin[0].chat_id == NEW and origin[1] == 42
         group = await uow.client_groups.get(NEW)
