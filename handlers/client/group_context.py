@@ -72,7 +72,7 @@ async def note_ticket_opened_here(
     uow: UnitOfWork, ticket: Ticket, author_message_id: int | None
 ) -> None:
     """A request registered during an update in a bound group is told about there, as a
-    replies to the author's message (the one that described it, else the one at hand)."""
+    reply to the author's message (the one that described it, else the one at hand)."""
     here = GROUP_REPLY.get()
     if here is not None and ticket.id is not None:
         await uow.client_groups.note_ticket(
