@@ -26,6 +26,7 @@ from bot.observability import Metrics, Observability, TelegramCalls, UpdateMetri
 from bot.reports import Reports
 from bot.startup import reach_telegram
 from bot.telegram.flood_limits import Throttle
+from bot.telegram.group_chat import ClientGroupMiddleware, RepliesInGroups, is_group_chatter
 from bot.telegram.middlewares import (
     ActorMiddleware,
     CommitBeforeSending,
@@ -94,6 +95,7 @@ def create_dispatcher(
         reports=Reports(db, clock, i18n),
         default_timezone=settings.default_timezone,
         staff_chat_id=settings.staff_chat_id,
+        group_members_join=settings.group_members_join,
     )
     # The Dispatcher registered aiogram's FSM middleware (the per-person lock, then the
     # state read): the update's unit of work goes before it, so that the read is in it.
@@ -110,6 +112,7 @@ def create_dispatcher(
     dp.update.outer_middleware(UnitOfWorkMiddleware(db))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ActorMiddleware(settings.admin_ids))
+    dp.update.outer_middleware(ClientGroupMiddleware(settings.staff_chat_id))
     ActorLocaleMiddleware(i18n).setup(dp)
     expiry = IntakeExpiryMiddleware(settings.intake_timeout_hours, clock)
     dp.message.outer_middleware(expiry)
@@ -142,6 +145,7 @@ class FrontDesk:
     _webhook_server: web.AppRunner | None = field(default=None, init=False)
     _monitoring_server: web.AppRunner | None = field(default=None, init=False)
     _stopped: bool = field(default=False, init=False)
+    _me: tuple[int, str] = field(default=(0, ""), init=False)
 
     async def start(self) -> None:
         """Open the database, connect to the Bot API and start delivering the outbox;
@@ -153,6 +157,7 @@ class FrontDesk:
         self.db = await Database.open(self.settings.database_path, clock=self.clock)
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
+        self.bot.session.middleware(RepliesInGroups())
         self.bot.session.middleware(self.telegram)
         throttle = self.throttle  # innermost: it sees every call, waits and counts
         self.bot.session.middleware(RetryBlips(throttle.pacing))  # each try waits its place
@@ -160,6 +165,7 @@ class FrontDesk:
         try:
             await self._check_staff_chat()
             me = await reach_telegram(self.bot, self.settings.telegram_api_base)
+            self._me = (me.id, me.username or "")
             i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
                 self.db,
@@ -261,6 +267,7 @@ class FrontDesk:
             rate_limit=self.rate_limit,
             allowed_updates=self.dp.resolve_used_update_types(),
             polling_timeout=10,
+            unkept=lambda update: is_group_chatter(update, *self._me, self.settings.staff_chat_id),
         )
         await self._poller.run()
 

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         frozenset(), validation_alias="ADMIN_IDS"
     )
     # An intake nobody finished is dropped after this many hours.
+    # A member of a client's bound group who writes to the bot there is registered as an
+    # employee of that client (the group is their invitation).
+    group_members_join: bool = Field(True, validation_alias="GROUP_MEMBERS_JOIN")
     intake_timeout_hours: float = Field(24, gt=0, validation_alias="INTAKE_TIMEOUT_HOURS")
     # On shutdown, pending outbox messages are sent for at most this long.
     shutdown_flush_seconds: float = Field(5, ge=0, validation_alias="SHUTDOWN_FLUSH_SECONDS")

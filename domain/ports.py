@@ -17,6 +17,7 @@ from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import StaffRole
 from domain.estimates import Estimate
 from domain.events import Event
+from domain.group_chat import ClientGroup, GroupCode
 from domain.model import (
     Client,
     Employee,
@@ -342,6 +343,40 @@ class Notifier(Protocol):
     async def publish(self, uow: UnitOfWork, events: Sequence[Event]) -> None: ...
 
 
+class ClientGroupRepository(Protocol):
+    """Client groups (domain/group_chat.py): their codes, bindings, the requests opened
+    in them and the members who joined by writing there."""
+
+    async def add_code(self, code: GroupCode) -> GroupCode: ...
+    async def code(self, code: str) -> GroupCode | None: ...
+    async def update_code(self, code: GroupCode) -> None: ...
+    async def get(self, chat_id: int) -> ClientGroup | None: ...
+    async def save(self, group: ClientGroup) -> None:
+        """Insert or replace the binding of `group.chat_id`."""
+        ...
+
+    async def move(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """The group became a supergroup: its binding and requests follow the new id."""
+        ...
+
+    async def note_ticket(self, ticket_id: int, chat_id: int, message_id: int) -> None: ...
+    async def ticket_origin(self, ticket_id: int) -> tuple[ClientGroup, int] | None:
+        """The group a request was opened in (bound or not any more), and the message."""
+        ...
+
+    async def add_member(
+        self, employee_id: int, tg_id: int, chat_id: int, at: datetime
+    ) -> None: ...
+    async def started_private(self, tg_id: int) -> bool:
+        """Whether the person can be written to privately: not one who joined in a group
+        and never wrote to the bot."""
+        ...
+
+    def note_private_chat(self, tg_id: int, at: datetime) -> None:
+        """The person wrote to the bot privately (queued with the update's statements)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a use case changes is committed together or not at all."""
 
@@ -365,6 +400,8 @@ class UnitOfWork(Protocol):
     def pages(self) -> PageRepository: ...
     @property
     def follow_ups(self) -> FollowUpRepository: ...
+    @property
+    def client_groups(self) -> ClientGroupRepository: ...
 
     # For the handlers and the bot's plumbing; the domain's use cases do not need them.
     @property
@@ -379,6 +416,7 @@ class UnitOfWork(Protocol):
 
 
 __all__ = [
+    "ClientGroupRepository",
     "ClientRepository",
     "Clock",
     "DutyRepository",

@@ -31,6 +31,7 @@ def setup_routers() -> list[Router]:
         contract_ended,
         estimates,
         follow_up,
+        group_chat,
         intake,
         menu,
         onboarding,
@@ -40,6 +41,8 @@ def setup_routers() -> list[Router]:
     from handlers.staff import desk, queue
 
     return [
+        group_chat.router,  # client groups: nothing else sees their talk
+        group_chat.private_router,
         contract_ended.router,  # before anything an employee could start
         reports.router,
         queue.router,

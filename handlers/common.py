@@ -32,7 +32,12 @@ fallback_router = Router(name=f"{__name__}.fallback")
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
 
-@router.message(F.chat.type != "private", F.text.startswith("/"))
+def not_a_client_group(_message: Message, client_group: object = None) -> bool:
+    """Messages in a bound client group are handled by handlers/client/group_chat.py."""
+    return client_group is None
+
+
+@router.message(F.chat.type != "private", F.text.startswith("/"), not_a_client_group)
 async def command_in_group(message: Message, actor: Actor) -> None:
     """Client commands are for private chats; staff commands in the staff chat come later."""
     if actor.is_staff:
@@ -40,7 +45,7 @@ async def command_in_group(message: Message, actor: Actor) -> None:
     await message.answer(_("I work in private messages: write to me directly."))
 
 
-@router.message(F.chat.type != "private")
+@router.message(F.chat.type != "private", not_a_client_group)
 async def ignore_group_chatter(message: Message) -> None:
     """Ordinary talk in groups is not for the bot."""
 

@@ -258,6 +258,8 @@ class ChatRecord:
     active_keyboard: JsonDict | None = None
     menu_button: JsonDict | None = None
     chat_actions: list[tuple[str, int | None]] = field(default_factory=list)
+    # A group that became a supergroup: the new chat's id (Telegram refuses the old one).
+    migrated_to: int | None = None
 
     @property
     def is_private(self) -> bool:

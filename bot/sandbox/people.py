@@ -345,10 +345,17 @@ class Person(ChatView):
         chat: Group | int | None = None,
         thread: ThreadRef = None,
         reply_to: ChatMessage | int | None = None,
+        extra: JsonDict | None = None,
     ) -> ChatMessage:
-        """Send a text message (entities such as /commands and URLs are detected)."""
+        """Send a text message (entities such as /commands and URLs are detected); `extra`
+        adds fields of the Message as Telegram would set them (`sender_chat` for an
+        anonymous admin or a channel, `forward_origin` for a forwarded message)."""
         return self._post(
-            _text_content(text, "text", "entities"), chat=chat, thread=thread, reply_to=reply_to
+            _text_content(text, "text", "entities"),
+            chat=chat,
+            thread=thread,
+            reply_to=reply_to,
+            extra=extra,
         )
 
     async def command(

@@ -247,6 +247,24 @@ class BotApiEmulator:
             raise SandboxError(f"unknown user {user_id}")
         return person
 
+    def migrate_to_supergroup(self, group: Group, *, by: Person) -> Group:
+        """A basic group becomes a supergroup, as Telegram does it: a new chat id with the
+        same members and the bot, a service message in each (`migrate_to_chat_id` in the
+        old group, `migrate_from_chat_id` in the new one), and the old id refused."""
+        old = group.chat
+        if old.type != "group" or old.migrated_to is not None:
+            raise SandboxError(f"{old.title!r} is not a basic group")
+        new = self.state.add_group(old.title or "", bot_status=old.bot_status)
+        new.members = dict(old.members)
+        old.migrated_to = new.id
+        moved = self.state.add_message(old, {"migrate_to_chat_id": new.id}, sender=by.record)
+        self.state.push_update("message", moved.to_api())
+        came = self.state.add_message(new, {"migrate_from_chat_id": old.id}, sender=by.record)
+        self.state.push_update("message", came.to_api())
+        supergroup = Group(self.state, new.id)
+        self._groups[new.id] = supergroup
+        return supergroup
+
     def group(self, chat_id: int) -> Group:
         group = self._groups.get(chat_id)
         if group is None:

@@ -130,6 +130,7 @@ class DurablePolling:
         rate_limit: RateLimit | None = None,
         allowed_updates: list[str] | None = None,
         polling_timeout: int = 10,
+        unkept: Callable[[Update], bool] = lambda _update: False,
     ) -> None:
         self.dp = dp
         self.bot = bot
@@ -137,6 +138,7 @@ class DurablePolling:
         self.rate_limit = rate_limit
         self.allowed_updates = allowed_updates
         self.polling_timeout = polling_timeout
+        self.unkept = unkept
         self.queues: ChatQueues[_Fed] = ChatQueues(self._handle, slots)
         self._offset: int | None = None
         self._finished: list[int] = []
@@ -215,10 +217,12 @@ class DurablePolling:
 
     async def _keep(self, updates: list[Update]) -> None:
         """Write the batch to the inbox (with the finished ones settled in the same
-        transaction), then queue what is new; only then may the offset move on."""
+        transaction), then queue what is new; only then may the offset move on. What is
+        `unkept` (a group's own talk) is neither written nor handled."""
+        kept = [u for u in updates if not self.unkept(u)]
         rows = [
             InboxRow(u.update_id, u.model_dump_json(exclude_unset=True, by_alias=True))
-            for u in updates
+            for u in kept
         ]
         finished, self._finished = self._finished, []
         try:
@@ -226,7 +230,7 @@ class DurablePolling:
         except BaseException:
             self._finished.extend(finished)
             raise
-        for update in updates:
+        for update in kept:
             if update.update_id in new:
                 self._submit(update)
         self._offset = updates[-1].update_id + 1

@@ -30,6 +30,7 @@ from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
+from handlers.client.group_context import private_or_client_group
 from handlers.client.intake import MEDIA, attachment_of
 from handlers.client.states import FollowUp, HeldMessage, TicketSituation
 from handlers.client.tickets import (
@@ -46,7 +47,8 @@ from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, ticket_no
 
 router = Router(name=__name__)
-router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+# In a client's group, only what handlers/client/group_chat.py passed on comes here.
+router.message.filter(private_or_client_group, lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 # A question left unanswered this long is asked again when more is written.

@@ -43,6 +43,7 @@ from domain.use_cases import intake
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
+from handlers.client.group_context import note_ticket_opened_here, private_or_client_group
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase, number
@@ -51,7 +52,8 @@ from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, category_name
 
 router = Router(name=__name__)
-router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+# In a client's group, only what handlers/client/group_chat.py passed on comes here.
+router.message.filter(private_or_client_group, lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 # A GIF arrives as an animation that also carries a document: it is not a file for us.
@@ -1315,14 +1317,20 @@ async def register(
 ) -> Outcome[Ticket] | None:
     """The ticket registered and its notices queued, and the intake over, all committed;
     None after `on_error` said why not (and the intake goes on)."""
-    return await perform(
-        intake.open_ticket(
+
+    async def opened() -> Outcome[Ticket]:
+        outcome = await intake.open_ticket(
             uow,
             clock,
             employee_tg_id=actor.tg_id,
             draft=draft.ticket_draft(emergency=emergency, waits=waits),
             intake_key=draft.intake,
-        ),
+        )
+        await note_ticket_opened_here(uow, outcome.value, draft.desc_message_id)
+        return outcome
+
+    return await perform(
+        opened(),
         uow,
         notifier,
         on_error,

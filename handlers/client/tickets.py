@@ -26,6 +26,7 @@ from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import employee_tickets, follow_ups
 from handlers.acting import perform
 from handlers.actor import Actor
+from handlers.client.group_context import private_or_client_group
 from handlers.client.intake import MEDIA, attachment_of, escape
 from handlers.client.states import TicketInput
 from handlers.ui.callbacks import ListCb, TicketCb
@@ -36,7 +37,8 @@ from handlers.ui.pressed import Pressed
 from handlers.ui.texts import kind_name, priority_icon, priority_name, status_name, ticket_no
 
 router = Router(name=__name__)
-router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
+# In a client's group, only what handlers/client/group_chat.py passed on comes here.
+router.message.filter(private_or_client_group, lambda _m, actor: actor.is_employee)
 router.callback_query.filter(lambda _q, actor: actor.is_employee)
 
 PER_SCREEN = 5

@@ -225,3 +225,21 @@ def test_the_month_report_script_shows_a_ticket_counted_in_the_month_it_closed(c
     assert "Закрыто заявок за месяц: 1 (инцидентов 1, запросов 0)" in december
     assert "[document: report-2026-12-work-log.csv]" in december
     assert "Записано 45 мин по №1; всего 45 мин." in out
+
+
+@pytest.mark.slow
+def test_the_client_group_script_takes_a_request_in_the_office_group(capsys):
+    script = DEMO.with_name("client_group.txt")
+    try:
+        main(["sandbox", "--script", str(script)])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+    chatter = out.split("коллеги, кто брал зарядку от ноутбука?")[1].split("office-group>")[0]
+    assert "🤖" not in chatter  # the office's own talk gets no answer
+    assert "💬 Это не ваша заявка" in out  # Семён pressed Анна's button
+    assert "🤖 ↩ Анна: Заявка №1 принята." in out
+    assert "🤖 ↩ Анна: Вашей заявкой №1 занимается Иван." in out  # in the group
+    assert "🤖 ↩ Семён: Заявка №2 принята." in out  # registered as he asked
+    counted = out.split("── Private messages from the bot, by person ──")[1].split("──")[0]
+    assert "employee (Анна, an employee): 1" in counted and "colleague" not in counted

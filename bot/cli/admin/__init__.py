@@ -14,6 +14,7 @@ the duty rota.
                                 [--reserve-cap H] [--from YYYY-MM] [--force]
                                 (also: frontdesk admin plan ...)
     frontdesk admin client deactivate --client ID [--yes]
+    frontdesk admin client group --client ID [--expires 1d|12h|30m]
     frontdesk admin invite --client ID [--uses N] [--expires 7d|12h|30m|never]
                            [--role employee|director] [--bot-username NAME]
     frontdesk admin invite list --client ID
@@ -65,6 +66,7 @@ from bot.cli.admin.common import (
 )
 from bot.cli.admin.duty import duty_add_arguments, duty_list, duty_remove_command
 from bot.cli.admin.employees import employee_list_command, employee_remove_command
+from bot.cli.admin.groups import group_code_arguments
 from bot.cli.admin.invites import invite_arguments, invite_list_command, invite_revoke_command
 from bot.cli.admin.staff import staff_add_arguments, staff_deactivate_command, staff_list
 from bot.config import Settings
@@ -85,6 +87,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan_arguments(client.add_parser("plan", help="set a client's monthly plan from a month on"))
     client_deactivate_arguments(
         client.add_parser("deactivate", help="end a client's contract: no new tickets")
+    )
+    group_code_arguments(
+        client.add_parser("group", help="a one-time code that binds a client's group chat")
     )
     plan_arguments(groups.add_parser("plan", help="the same as: client plan"))
 

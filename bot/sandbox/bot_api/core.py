@@ -272,6 +272,12 @@ class BotApiCore:
             if not person.started_bot:
                 raise forbidden(errors.BOT_CANT_INITIATE)
             return
+        if chat.migrated_to is not None:
+            raise TelegramApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         kind = "supergroup chat" if chat.type == "supergroup" else "group chat"
         if chat.bot_status == "kicked":
             raise forbidden(f"bot was kicked from the {kind}")

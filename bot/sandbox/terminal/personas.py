@@ -2,9 +2,10 @@
 
 ООО «Ромашка» (Gold, Moscow calendar) with Анна (an employee), Anne (an employee who
 speaks English), Елена (its director: /company and /report) and Олег (a newcomer with an
-invitation); the front desk's Мария (the company's personal manager), Иван (first
-line), Олег (second line, on duty at night and at weekends), Пётр (the lead) and their
-staff chat. Each has a screen: `/as NAME` shows it.
+invitation), and its office's group chat, bound to the company, where Семён, a colleague
+the bot does not know yet, writes too; the front desk's Мария (the company's personal
+manager), Иван (first line), Олег (second line, on duty at night and at weekends), Пётр
+(the lead) and their staff chat. Each has a screen: `/as NAME` shows it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from domain import SlaTier, StaffRole
 from domain.billing import START_PLAN
 from domain.enums import EmployeeRole
 from domain.ports import Clock, UnitOfWork
-from domain.use_cases import accounts, after_hours
+from domain.use_cases import accounts, after_hours, client_groups
 
 STAFF_CHAT_ID = -1001234567890
 STAFF_CHAT_TITLE = "Поддержка · заявки"
+OFFICE_GROUP_ID = -1001234500001
+OFFICE_GROUP_TITLE = "Офис Ромашка"
+OFFICE_GROUP_WHO = "the office's group chat, as Анна"
 TIMEZONE = "Europe/Moscow"
 
 
@@ -60,6 +64,14 @@ PERSONAS = (
         employee_role=EmployeeRole.EMPLOYEE,
     ),
     Persona("newcomer", "Олег", "oleg", "ru", "someone with an invitation"),
+    Persona(
+        "colleague",
+        "Семён",
+        "semen",
+        "ru",
+        "in the office's group chat, not registered yet",
+        last_name="Котов",
+    ),
     Persona(
         "manager",
         "Мария",
@@ -106,6 +118,8 @@ SCREEN_ORDER = (
     "employee",
     "employee-en",
     "director",
+    "office-group",
+    "colleague",
     "newcomer",
     "manager",
     "engineer",
@@ -126,6 +140,12 @@ def create_people(emulator: BotApiEmulator) -> tuple[dict[str, Person], Group]:
     staff = [people[p.screen] for p in PERSONAS if p.staff_role is not None]
     group = emulator.create_group(STAFF_CHAT_TITLE, members=staff, chat_id=STAFF_CHAT_ID)
     return people, group
+
+
+def create_office_group(emulator: BotApiEmulator, people: dict[str, Person]) -> Group:
+    """The office's own group chat: Анна, Елена and Семён, with the bot an admin there."""
+    office = [people["employee"], people["director"], people["colleague"]]
+    return emulator.create_group(OFFICE_GROUP_TITLE, members=office, chat_id=OFFICE_GROUP_ID)
 
 
 async def seed(uow: UnitOfWork, clock: Clock, people: dict[str, Person]) -> str:
@@ -185,6 +205,16 @@ async def seed(uow: UnitOfWork, clock: Clock, people: dict[str, Person]) -> str:
             locale=persona.language,
             username=person.username,
         )
+    # The office's group, bound by Елена with the code `frontdesk admin client group` gave.
+    code = await client_groups.create_code(uow, clock, client_id=client.id)
+    await client_groups.bind(
+        uow,
+        clock,
+        code=code.value.code,
+        chat_id=OFFICE_GROUP_ID,
+        title=OFFICE_GROUP_TITLE,
+        tg_id=people["director"].id,
+    )
     invite = await accounts.create_invite(
         uow, clock, client_id=client.id, role=EmployeeRole.EMPLOYEE, max_uses=5
     )

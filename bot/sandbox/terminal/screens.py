@@ -133,6 +133,9 @@ class Screen:
         thread = f" (topic {message.thread_id})" if message.thread_id else ""
         mark = " ✎" if edited else ""
         lines = describe(message).splitlines() or [""]
+        replied = message.data.get("reply_to_message") if self.chat is not None else None
+        if message.from_bot and replied and not message.thread_id:  # whom it answers
+            lines[0] = f"↩ {replied.get('from', {}).get('first_name', '')}: {lines[0]}"
         out(f"{who}{mark}{thread} {lines[0]}")
         for line in lines[1:]:
             out(f"   {line}")

@@ -37,8 +37,10 @@ MOSCOW = ZoneInfo(personas.TIMEZONE)
 LIMITS = "Telegram's limits, a message a second in a chat and 20 a minute in a group"
 HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
-  /as employee | employee-en | director | newcomer | manager | engineer | duty | lead
-      | staff-chat   whose screen you see and who you act as
+  /as employee | employee-en | director | office-group | colleague | newcomer | manager
+      | engineer | duty | lead | staff-chat   whose screen you see and who you act as
+                   (office-group: the office's group chat, as Анна; colleague: the same
+                   group, as Семён, whom the bot does not know yet)
   /1, /2, ...      press the button with that number (any button on the screen: a button
                    keeps its number while it is there)
   /time +3h        move the sandbox clock: +30m, +1h30m, +2d (+2д, +1ч30м); or to a time:
@@ -135,6 +137,7 @@ class Sandbox:
     async def start(self) -> None:
         await self.emulator.start()
         people, group = personas.create_people(self.emulator)
+        office = personas.create_office_group(self.emulator, people)
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             BOT_TOKEN=self.emulator.token,
@@ -157,6 +160,12 @@ class Sandbox:
                 screen = Screen(
                     name, group, people["engineer"], personas.STAFF_CHAT_WHO, chat=group
                 )
+            elif name == "office-group":
+                screen = Screen(
+                    name, office, people["employee"], personas.OFFICE_GROUP_WHO, chat=office
+                )
+            elif name == "colleague":
+                screen = Screen(name, office, people[name], who[name], chat=office)
             else:
                 screen = Screen(name, people[name], people[name], who[name])
             screen.mark_seen()
@@ -347,7 +356,7 @@ class Sandbox:
         counts = [
             (screen, len(screen.view.bot_messages))
             for name, screen in self.screens.items()
-            if name != "staff-chat"
+            if screen.chat is None
         ]
         self.out("── Private messages from the bot, by person ──")
         for screen, count in counts:

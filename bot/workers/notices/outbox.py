@@ -19,6 +19,7 @@ from typing import Any
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.workers.notices.group_copies import where_told
 from domain.enums import StaffRole
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
@@ -41,6 +42,11 @@ FILE_METHODS = {
 def fits_a_caption(text: str) -> bool:
     """Whether a file's caption can carry the whole text (Telegram's 1,024, as it counts)."""
     return split_html(text, CAPTION_LIMIT) == [text]
+
+
+def _replying(message_id: int) -> dict[str, Any]:
+    """A reply to the author's message in a client group (sent even if it was deleted)."""
+    return {"message_id": message_id, "allow_sending_without_reply": True}
 
 
 def button_markup(*rows: list[tuple[str, str]]) -> dict[str, Any]:
@@ -148,7 +154,38 @@ class OutboxWriter:
     ) -> None:
         """A text over Telegram's limit goes in several messages (handlers/ui/splitting.py),
         each starting with `head` (the "№N" a reply is recognised by), the buttons on the
-        last; with a key, a repeat of the first part adds none of them."""
+        last; with a key, a repeat of the first part adds none of them. The author of a
+        request opened in a client's group hears of it there too, without the buttons
+        (bot/workers/notices/group_copies.py)."""
+        if ticket_id is not None:
+            told = await where_told(uow, chat_id, ticket_id)
+            if told.group_chat_id is not None:
+                await self._text(
+                    uow,
+                    told.group_chat_id,
+                    text,
+                    ticket_id,
+                    None,
+                    key and f"{key}:group",
+                    head=head,
+                    reply_to=told.reply_to,
+                )
+            if not told.private:
+                return
+        await self._text(uow, chat_id, text, ticket_id, markup, key, head=head)
+
+    async def _text(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        text: str,
+        ticket_id: int | None,
+        markup: dict[str, Any] | None,
+        key: str | None,
+        *,
+        head: str,
+        reply_to: int | None = None,
+    ) -> None:
         parts = split_html(text, MESSAGE_LIMIT - utf16_len(head))
         for index, part in enumerate(parts):
             payload: dict[str, Any] = {
@@ -158,6 +195,8 @@ class OutboxWriter:
             }
             if markup and index == len(parts) - 1:
                 payload["reply_markup"] = markup
+            if reply_to is not None:
+                payload["reply_parameters"] = _replying(reply_to)
             part_key = key if key is None or index == 0 else f"{key}#{index + 1}"
             queued = await self.queue(uow, chat_id, "sendMessage", payload, ticket_id, part_key)
             if key is not None and index == 0 and not queued:
@@ -174,7 +213,13 @@ class OutboxWriter:
         to_thread: bool = False,
     ) -> None:
         """Each file by its own method, with the caption cut to fit; `to_thread`: into the
-        ticket's thread in the staff chat (`chat_id` is not used)."""
+        ticket's thread in the staff chat (`chat_id` is not used). Files go where the text
+        went: a client group's request's author gets them there too (see `text`)."""
+        targets: list[tuple[int, int | None]] = [(chat_id, None)]
+        if not to_thread:
+            told = await where_told(uow, chat_id, ticket_id)
+            group = [(told.group_chat_id, told.reply_to)] if told.group_chat_id else []
+            targets = group + (targets if told.private else [])
         for attachment in files:
             method = FILE_METHODS.get(attachment.kind, "sendDocument")
             field = method.removeprefix("send").lower()
@@ -185,8 +230,10 @@ class OutboxWriter:
                 await self.staff_chat(
                     uow, THREAD, {"method": method, "payload": payload}, ticket_id
                 )
-            else:
-                await self.queue(uow, chat_id, method, payload, ticket_id)
+                continue
+            for target, reply_to in targets:
+                replying = {"reply_parameters": _replying(reply_to)} if reply_to else {}
+                await self.queue(uow, target, method, payload | replying, ticket_id)
 
     async def staff_chat(
         self, uow: UnitOfWork, method: str, payload: dict[str, Any], ticket_id: int
