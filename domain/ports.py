@@ -343,11 +343,6 @@ class ProcessedUpdateRepository(Protocol):
         the next one, and a caller that ends up not needing it closes it."""
         ...
 
-    async def prune(self, before: datetime) -> int:
-        """Forget updates processed before `before` (except those still waiting to be
-        handled); how many were forgotten."""
-        ...
-
 
 class PeopleRepository(Protocol):
     def by_tg_id(self, tg_id: int) -> Coroutine[Any, Any, Person]:

@@ -767,7 +767,13 @@ class SqliteTicketRepository(_Repository):
             where.append("client_id IN (SELECT value FROM json_each(:clients))")
             params["clients"] = json.dumps(sorted(view.client_ids))
         matching = " AND ".join(where)
-        counted = self._session.later(f"SELECT count(*) FROM tickets WHERE {matching}", params)
+        counted = self._session.later(
+            # All open tickets: the counts kept by the database (see open_tickets).
+            "SELECT coalesce(sum(count), 0) FROM open_tickets"
+            if len(where) == 1
+            else f"SELECT count(*) FROM tickets WHERE {matching}",
+            params,
+        )
         page = await self._tickets(
             f"SELECT * FROM tickets WHERE id IN (SELECT id FROM tickets WHERE {matching} "
             f"ORDER BY {QUEUE_ORDER} LIMIT :limit OFFSET :offset) ORDER BY {QUEUE_ORDER}",
@@ -1385,16 +1391,6 @@ class SqliteProcessedUpdates(_Repository):
             (update_id, utc_text(self._session.now())),
         )
         return _then(inserted, lambda rows: not rows)
-
-    async def prune(self, before: datetime) -> int:
-        """Forget updates processed before `before`, except those still in the inbox (a
-        restart after a long stop replays them, and their mark must drop them); how many
-        were forgotten."""
-        return await self._session.changed_rows(
-            "DELETE FROM processed_updates WHERE processed_at < ? "
-            "AND update_id NOT IN (SELECT update_id FROM inbox)",
-            (utc_text(before),),
-        )
 
 
 class SqlitePeople(_Repository):

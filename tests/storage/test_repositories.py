@@ -39,6 +39,7 @@ from domain.model import (
 from domain.ports import QueueView, SlaEventRecord
 from domain.sla import AgreedResolution, Pause, SlaMilestone, SlaTargets
 from storage import Database, TicketPost
+from storage.pruning import prune_processed_updates
 from tests.storage.conftest import T0, MovableClock, new_client, new_ticket
 
 HOUR = timedelta(hours=1)
@@ -641,8 +642,8 @@ async def test_processed_updates_seen_before_and_prune(db: Database, clock: Mova
     async with db.unit_of_work() as uow:
         assert await uow.processed_updates.seen_before(100) is True
         assert await uow.processed_updates.seen_before(101) is False
-        assert await uow.processed_updates.prune(clock.now() - timedelta(days=1)) == 1
         await uow.commit()
+    assert await prune_processed_updates(db, clock.now() - timedelta(days=1), batch=1) == 1
     async with db.unit_of_work() as uow:
         assert await uow.processed_updates.seen_before(100) is False
         assert await uow.processed_updates.seen_before(101) is True
