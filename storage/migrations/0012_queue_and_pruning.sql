@@ -50,3 +50,8 @@ END;
 DROP INDEX outbox_due;
 CREATE INDEX outbox_pending_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX outbox_done_by_time ON outbox (created_at) WHERE status <> 'pending';
+
+-- An employee's open tickets (every message they write is routed among them), through an
+-- index that holds only open tickets: the cost does not grow with their history.
+CREATE INDEX tickets_open_by_employee ON tickets (employee_id, client_id)
+    WHERE status NOT IN ('closed', 'cancelled');

@@ -21,7 +21,8 @@ DELIVERED, PENDING, HANDLED, CLOSED = 20_000, 5, 20_000, 5_000
 # whole of an index on every row ("SCAN tickets USING COVERING INDEX tickets_by_client");
 # a scan of a partial index (of the pending rows, of the open tickets) reads only those.
 SCAN = re.compile(
-    r"^SCAN (?!json_each|open_tickets)\w+(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+))?"
+    r"^SCAN (?!json_each|open_tickets|CONSTANT ROW)\w+(?: AS \w+)?"
+    r"(?: USING (?:COVERING )?INDEX (\w+))?"
 )
 
 
@@ -81,6 +82,7 @@ async def plans_of_what_runs(db: Database, clock: MovableClock) -> dict[str, lis
         await uow.tickets.open_queue(QueueView(unassigned=True), limit=10)
         await uow.tickets.open_queue(QueueView(assignee_tg_id=7), limit=10)
         await uow.tickets.open_queue(QueueView(client_ids=frozenset({1})), limit=10)
+        await uow.tickets.conversations(1, 1, also=2)  # routing an employee's message
         await uow.commit()
     await prune_outbox(db, now - timedelta(days=30), batch=100)
     await prune_processed_updates(db, now - timedelta(days=2), batch=100)
