@@ -1,3 +1,6 @@
+-- 0015: the staff queue at any size, the open tickets counted as they change, the outbox
+-- read through its pending rows and pruned, an employee's open tickets indexed.
+--
 -- The staff queue (/queue, /mine) is filtered, counted, ordered and paged in SQL: each
 -- view walks an index in the queue's order (due times first, nearest first, then the
 -- tickets whose clock is stopped), so a page costs the same at any number of tickets.
