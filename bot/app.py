@@ -9,6 +9,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -203,6 +204,7 @@ class FrontDesk:
                 notifier,
                 auto_close_working_days=self.settings.auto_close_working_days,
                 follow_ups=self.settings.follow_up_policy,
+                outbox_kept=timedelta(days=self.settings.outbox_kept_days),
             )
             self.rate_limit = RateLimit(
                 self.settings.rate_limit_updates, self.settings.rate_limit_seconds

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # employee of that client (the group is their invitation).
     group_members_join: bool = Field(True, validation_alias="GROUP_MEMBERS_JOIN")
     intake_timeout_hours: float = Field(24, gt=0, validation_alias="INTAKE_TIMEOUT_HOURS")
+    # Outbox rows delivered or given up are deleted this many days after they were written
+    # (pending ones never): what was sent stays for an inquiry into a complaint meanwhile.
+    outbox_kept_days: float = Field(30, gt=0, validation_alias="OUTBOX_KEPT_DAYS")
     # On shutdown, pending outbox messages are sent for at most this long.
     shutdown_flush_seconds: float = Field(5, ge=0, validation_alias="SHUTDOWN_FLUSH_SECONDS")
     # Updates handled at once. They share one SQLite connection but not the time spent waiting

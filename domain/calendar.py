@@ -9,8 +9,11 @@ local clock across daylight saving switches. With `round_the_clock` every moment
 working time and holidays do not matter.
 
 All methods take aware datetimes in any time zone (naive ones raise ValueError) and
-return datetimes in UTC. Arithmetic walks day by day, so its cost grows with the
-number of days spanned, never with the number of minutes. Pure: stdlib and `holidays`.
+return datetimes in UTC. Adding working time walks day by day, so its cost grows with the
+number of days spanned, never with the number of minutes. Measuring the working time
+between two moments reads each year's running totals (the working time before each of
+its days, computed once per calendar and year): it costs the same for a day as for a year.
+Pure: stdlib and `holidays`.
 """
 
 from __future__ import annotations
@@ -137,12 +140,26 @@ class WorkCalendar:
             return -self.working_time_between(b, a)
         if self.round_the_clock:
             return b - a
-        total = _ZERO
-        for opening, closing in self._shifts_from(a):
-            if opening >= b:
-                break
-            total += min(closing, b) - max(opening, a)
-        return total
+        year_a, before_a = self._worked_this_year(a)
+        year_b, before_b = self._worked_this_year(b)
+        years = sum((_running_totals(self, year)[-1] for year in range(year_a, year_b)), _ZERO)
+        return years + before_b - before_a
+
+    def _worked_this_year(self, at: datetime) -> tuple[int, timedelta]:
+        """The local year of `at` and the working time from its first day's midnight to `at`."""
+        day = at.astimezone(self._zone).date()
+        before = _running_totals(self, day.year)[day.timetuple().tm_yday - 1]
+        shift = self._hours(day) if self.is_working_day(day) else None
+        if shift is not None and at > shift[0]:
+            before += min(at, shift[1]) - shift[0]
+        return day.year, before
+
+    def _hours(self, day: date) -> tuple[datetime, datetime] | None:
+        """The opening hours of the local date `day` in UTC (None when a DST gap leaves
+        them empty), whether it is a working day or not."""
+        opening = datetime.combine(day, self.opens, self._zone).astimezone(UTC)
+        closing = datetime.combine(day, self.closes, self._zone).astimezone(UTC)
+        return (opening, closing) if closing > opening else None
 
     def working_hours(self, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
         """The working intervals within [since, until), in UTC, in order (24/7: all of it)."""
@@ -163,16 +180,27 @@ class WorkCalendar:
         while True:
             if self.is_working_day(day):
                 idle_days = 0
-                opening = datetime.combine(day, self.opens, self._zone).astimezone(UTC)
-                closing = datetime.combine(day, self.closes, self._zone).astimezone(UTC)
-                # A local time inside a DST gap can make the shift empty; skip it then.
-                if closing > at and closing > opening:
-                    yield opening, closing
+                shift = self._hours(day)
+                if shift is not None and shift[1] > at:
+                    yield shift
             else:
                 idle_days += 1
                 if idle_days > _MAX_IDLE_DAYS:
                     raise ValueError(f"{self} has no working day after {at.isoformat()}")
             day += _ONE_DAY
+
+
+@lru_cache(maxsize=1024)
+def _running_totals(calendar: WorkCalendar, year: int) -> tuple[timedelta, ...]:
+    """The working time of `calendar`'s local `year` before each of its days (index 0:
+    1 January), and last the whole year's."""
+    totals = [_ZERO]
+    day = date(year, 1, 1)
+    while day.year == year:
+        shift = calendar._hours(day) if calendar.is_working_day(day) else None
+        totals.append(totals[-1] + (shift[1] - shift[0] if shift else _ZERO))
+        day += _ONE_DAY
+    return tuple(totals)
 
 
 def _to_utc(moment: datetime) -> datetime:

@@ -83,6 +83,24 @@ class TicketPost:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueView:
+    """Which open tickets a staff queue shows: all, one person's (`assignee_tg_id`), those
+    nobody has taken (`unassigned`), or those of some clients (`client_ids`)."""
+
+    assignee_tg_id: int | None = None
+    unassigned: bool = False
+    client_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """One page of a staff queue and how many open tickets the whole queue holds."""
+
+    total: int
+    tickets: Sequence[Ticket]
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     """What the database knows about one Telegram user."""
 
@@ -150,9 +168,12 @@ class TicketRepository(Protocol):
         """Every open ticket, oldest first."""
         ...
 
-    async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
-        """The staff queue: open tickets, the nearest resolution due time first; tickets
-        whose clock is stopped (no due time) last."""
+    async def open_queue(
+        self, view: QueueView | None = None, *, limit: int = 50, offset: int = 0
+    ) -> QueuePage:
+        """The staff queue: open tickets in `view`, the nearest stored resolution due time
+        first, tickets whose clock is stopped (no due time) last; counted, filtered and
+        paged by the database, at any size."""
         ...
 
     async def list_resolved(self) -> Sequence[Ticket]:
@@ -321,11 +342,6 @@ class ProcessedUpdateRepository(Protocol):
 
         A coroutine, not an `async def`: the read may be queued when called and sent with
         the next one, and a caller that ends up not needing it closes it."""
-        ...
-
-    async def prune(self, before: datetime) -> int:
-        """Forget updates processed before `before` (except those still waiting to be
-        handled); how many were forgotten."""
         ...
 
 

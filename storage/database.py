@@ -50,7 +50,7 @@ from types import TracebackType
 import aiosqlite
 
 from domain.ports import Clock, UnitOfWork
-from storage.session import Session
+from storage.session import ReadSession, Session
 from storage.unit_of_work import SqliteUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -266,13 +266,14 @@ class Database:
             await session.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Session]:
-        """A short transaction committed on a normal exit (joins this task's open one)."""
+    async def transaction(self, *, read_only: bool = False) -> AsyncIterator[Session]:
+        """A short transaction committed on a normal exit (joins this task's open one);
+        `read_only`: it only reads, and takes no write lock."""
         joined = self.current_session()
         if joined is not None:
             yield joined
             return
-        session = Session(self._conn, self.clock, self)
+        session = (ReadSession if read_only else Session)(self._conn, self.clock, self)
         try:
             yield session
             await session.commit()

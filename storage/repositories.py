@@ -50,7 +50,7 @@ from domain.model import (
 )
 from domain.paging import Page, PageReason
 from domain.plan_changes import PlanChange
-from domain.ports import OutboxMessage, Person, SlaEventRecord, TicketPost
+from domain.ports import OutboxMessage, Person, QueuePage, QueueView, SlaEventRecord, TicketPost
 from domain.routing import Conversation
 from domain.sla import AgreedResolution, Pause, SlaMilestone
 from domain.sla_milestones import MILESTONE_RULES, MilestoneRule
@@ -74,6 +74,9 @@ T = TypeVar("T")
 
 # Must match the partial indexes of 0001_initial.sql word for word (see the note there).
 OPEN_TICKET = "status NOT IN ('closed', 'cancelled')"
+# The staff queue's order, as its index (tickets_queue) has it: due times first, nearest
+# first, then the tickets whose clock is stopped.
+QUEUE_ORDER = "resolution_due IS NULL, resolution_due, id"
 assert {s.value for s in TicketStatus if not s.is_open} == {"closed", "cancelled"}
 
 
@@ -728,9 +731,13 @@ class SqliteTicketRepository(_Repository):
             "    THEN m.created_at END), '')) AS wrote, "
             "count(CASE WHEN m.author = 'staff' THEN 1 END) AS staff_messages "
             "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
-            "WHERE t.employee_id = ? AND t.client_id = ? "
-            f"AND ({OPEN_TICKET} OR t.id = ?) GROUP BY t.id",
-            (employee_id, client_id, also),
+            # Their open tickets through the index that holds only those (whatever the
+            # statistics say of an employee with years of tickets), and `also`.
+            "WHERE t.id IN (SELECT id FROM tickets INDEXED BY tickets_open_by_employee "
+            f"WHERE employee_id = :employee AND client_id = :client AND {OPEN_TICKET} "
+            "UNION ALL SELECT :also) AND t.employee_id = :employee AND t.client_id = :client "
+            "GROUP BY t.id",
+            {"employee": employee_id, "client": client_id, "also": also},
         )
         return [
             Conversation(
@@ -746,14 +753,37 @@ class SqliteTicketRepository(_Repository):
             for row in rows
         ]
 
-    async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
-        """The staff queue: open tickets, the nearest resolution due time first; tickets
-        whose clock is stopped (no due time) last."""
-        return await self._tickets(
-            f"SELECT * FROM tickets WHERE {OPEN_TICKET} "
-            "ORDER BY resolution_due IS NULL, resolution_due, id LIMIT ? OFFSET ?",
-            (limit, offset),
+    async def open_queue(
+        self, view: QueueView | None = None, *, limit: int = 50, offset: int = 0
+    ) -> QueuePage:
+        """The staff queue: open tickets in `view`, the nearest resolution due time first;
+        tickets whose clock is stopped (no due time) last. Filtered, counted and paged here
+        along the tickets_queue index, so a page costs the same at any number of tickets."""
+        view = view or QueueView()
+        where = [OPEN_TICKET]
+        params: dict[str, object] = {"limit": limit, "offset": offset}
+        if view.assignee_tg_id is not None:
+            where.append("assignee_tg_id = :assignee")
+            params["assignee"] = view.assignee_tg_id
+        if view.unassigned:
+            where.append("assignee_tg_id IS NULL")
+        if view.client_ids is not None:
+            where.append("client_id IN (SELECT value FROM json_each(:clients))")
+            params["clients"] = json.dumps(sorted(view.client_ids))
+        matching = " AND ".join(where)
+        counted = self._session.later(
+            # All open tickets: the counts kept by the database (see open_tickets).
+            "SELECT coalesce(sum(count), 0) FROM open_tickets"
+            if len(where) == 1
+            else f"SELECT count(*) FROM tickets WHERE {matching}",
+            params,
         )
+        page = await self._tickets(
+            f"SELECT * FROM tickets WHERE id IN (SELECT id FROM tickets WHERE {matching} "
+            f"ORDER BY {QUEUE_ORDER} LIMIT :limit OFFSET :offset) ORDER BY {QUEUE_ORDER}",
+            params,
+        )
+        return QueuePage(total=(await counted)[0][0], tickets=page)
 
     async def list_resolved(self) -> Sequence[Ticket]:
         """Resolved tickets waiting for the employee's word: the auto-close sweep."""
@@ -1365,16 +1395,6 @@ class SqliteProcessedUpdates(_Repository):
             (update_id, utc_text(self._session.now())),
         )
         return _then(inserted, lambda rows: not rows)
-
-    async def prune(self, before: datetime) -> int:
-        """Forget updates processed before `before`, except those still in the inbox (a
-        restart after a long stop replays them, and their mark must drop them); how many
-        were forgotten."""
-        return await self._session.changed_rows(
-            "DELETE FROM processed_updates WHERE processed_at < ? "
-            "AND update_id NOT IN (SELECT update_id FROM inbox)",
-            (utc_text(before),),
-        )
 
 
 class SqlitePeople(_Repository):

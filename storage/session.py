@@ -83,6 +83,8 @@ def _run_batch(connection: aiosqlite.Connection, batch: list[Statement]) -> None
 
 
 class Session:
+    BEGIN = "BEGIN IMMEDIATE"
+
     def __init__(self, conn: aiosqlite.Connection, clock: Clock, gate: Database) -> None:
         self._conn = conn
         self._clock = clock
@@ -159,7 +161,7 @@ class Session:
             # Set first: if we are cancelled while the batch runs on the worker thread, the
             # rollback at the end must still be queued behind it.
             self._open = True
-            begin = Statement(self, "BEGIN IMMEDIATE", ())
+            begin = Statement(self, self.BEGIN, ())
             self._queue.insert(0, begin)
         batch, self._queue = self._queue, []
         try:
@@ -209,3 +211,10 @@ class Session:
             await self.rollback()
         finally:
             self._closed = True
+
+
+class ReadSession(Session):
+    """A transaction that only reads: it takes no write lock (BEGIN DEFERRED), so another
+    process writing meanwhile (a backup, an admin command) does not hold it up."""
+
+    BEGIN = "BEGIN"

@@ -23,7 +23,9 @@ Jobs (module-level functions, primitive arguments, deterministic ids):
   each recorded once.
 - ``housekeeping``: at start and every `housekeep_every` seconds (an hour), forgets the
   marks of updates handled more than `PROCESSED_UPDATES_KEPT` (48 h) ago: Telegram keeps
-  an unconfirmed update for 24 hours, so none of those can come again.
+  an unconfirmed update for 24 hours, so none of those can come again; and the outbox rows
+  delivered or given up more than `outbox_kept` ago (OUTBOX_KEPT_DAYS). In small batches
+  (storage/pruning.py), so the write lock is never held long.
 
 Business time and real time: due times are moments of the injected business clock
 (SystemClock in production, MovableClock in the sandbox and tests), APScheduler runs on real
@@ -70,6 +72,7 @@ from domain.use_cases.employee_tickets import close_unconfirmed
 from domain.use_cases.follow_ups import send_digests, send_follow_ups
 from domain.use_cases.sla_checks import check_sla
 from storage import Database
+from storage.pruning import prune_outbox, prune_processed_updates
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,7 @@ RETRY_AFTER = 0.5
 DEFAULT_HORIZON = timedelta(hours=1)
 # Telegram resends an unconfirmed update for up to 24 hours; its mark is kept twice as long.
 PROCESSED_UPDATES_KEPT = timedelta(hours=48)
+DEFAULT_OUTBOX_KEPT = timedelta(days=30)
 
 # Running schedulers by key: jobs carry the key (a string), not the object.
 _INSTANCES: dict[str, DeskScheduler] = {}
@@ -145,6 +149,7 @@ class TimerStats:
     follow_ups: int = 0  # status lines, reminders, staff asked about a long wait
     digests: int = 0  # managers' digests sent
     updates_forgotten: int = 0  # processed-update marks pruned
+    outbox_forgotten: int = 0  # delivered (or given up) outbox rows pruned
     passes: int = 0
     errors: int = 0
     lags: list[float] = field(default_factory=list)  # seconds from due to recorded, last 1000
@@ -171,6 +176,7 @@ class DeskScheduler:
         refill_every: float | None = None,
         sweep_every: float = 60.0,
         housekeep_every: float = 3600.0,
+        outbox_kept: timedelta = DEFAULT_OUTBOX_KEPT,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -183,6 +189,7 @@ class DeskScheduler:
         self.refill_every = refill_every or max(horizon.total_seconds() / 6, 1.0)
         self.sweep_every = sweep_every
         self.housekeep_every = housekeep_every
+        self.outbox_kept = outbox_kept
         self.key = f"desk-{next(_KEYS)}"
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -559,13 +566,21 @@ class DeskScheduler:
     # --- housekeeping -----------------------------------------------------------------------
 
     async def _housekeeping(self) -> None:
-        """Forget the marks of updates handled before Telegram's 24 hours (with a margin)."""
-        async with self.db.unit_of_work() as uow:
-            forgotten = await uow.processed_updates.prune(self.clock.now() - PROCESSED_UPDATES_KEPT)
-            await uow.commit()
+        """Forget the marks of updates handled before Telegram's 24 hours (with a margin),
+        and the outbox rows delivered or given up before `outbox_kept`."""
+        now = self.clock.now()
+        forgotten = await prune_processed_updates(self.db, now - PROCESSED_UPDATES_KEPT)
         self.stats.updates_forgotten += forgotten
-        if forgotten:
-            log.info("forgot %d handled updates older than %s", forgotten, PROCESSED_UPDATES_KEPT)
+        sent = await prune_outbox(self.db, now - self.outbox_kept)
+        self.stats.outbox_forgotten += sent
+        if forgotten or sent:
+            log.info(
+                "forgot %d handled updates older than %s and %d outbox rows older than %s",
+                forgotten,
+                PROCESSED_UPDATES_KEPT,
+                sent,
+                self.outbox_kept,
+            )
 
     # --- plumbing ---------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ mine, unassigned, a client) and /mine."""
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -13,7 +13,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.model import Client, Ticket
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, QueueView, UnitOfWork
 from handlers.actor import Actor
 from handlers.staff import duty, in_staff_place
 from handlers.ui.callbacks import QueueCb, StaffCb
@@ -62,41 +62,39 @@ async def queue_screen(
     """One screen of the list, headed by the moment its times were counted at (the list
     stays in the chat, read later)."""
     now, locale = clock.now(), get_i18n().current_locale
-    tickets = list(await uow.tickets.list_open_by_due(limit=1000))
-    clients = {c.id: c for c in await uow.clients.list() if c.id is not None}  # all have one
+    clients: dict[int, Client] = {}
+    view = QueueView()
     if filter_ == "mine":
-        tickets = [t for t in tickets if t.assignee_tg_id == actor.tg_id]
+        view = QueueView(assignee_tg_id=actor.tg_id)
         title = _("My open tickets")
     elif filter_ == "unassigned":
-        tickets = [t for t in tickets if t.assignee_tg_id is None]
+        view = QueueView(unassigned=True)
         title = _("Open tickets nobody has taken")
     elif filter_ == "client":
         wanted = value.casefold()
+        clients = {c.id: c for c in await uow.clients.list() if c.id is not None}  # all have one
         ids = {
             cid for cid, c in clients.items() if str(cid) == value or wanted in c.name.casefold()
         }
-        tickets = [t for t in tickets if t.client_id in ids]
+        view = QueueView(client_ids=frozenset(ids))
         title = _("Open tickets of «{client}»").format(client=html.escape(value))
     elif filter_ == "ids":  # a client filter too long for a button, as the clients it matched
         ids = {int(n) for n in value.split(".") if is_number(n)}
-        tickets = [t for t in tickets if t.client_id in ids]
+        view = QueueView(client_ids=frozenset(ids))
+        clients = await clients_of(uow, ids)
         names = ", ".join(clients[i].name for i in sorted(ids) if i in clients)
         title = _("Open tickets of «{client}»").format(client=html.escape(names))
     else:
         title = _("Open tickets")
-
-    def by_time_left(t: Ticket) -> tuple[bool, timedelta]:
-        """Running clocks first, the nearest breach first; paused ones and change requests
-        whose date is to be agreed after them."""
-        left = t.time_left(clients[t.client_id], clock.now())
-        return (t.is_paused or left is None, left if left is not None else timedelta(0))
-
-    now_left = sorted(tickets, key=by_time_left)
-    shown = now_left[screen * PER_SCREEN : (screen + 1) * PER_SCREEN]
+    # Running clocks first, the nearest due time first; paused ones and change requests
+    # whose date is to be agreed after them.
+    page = await uow.tickets.open_queue(view, limit=PER_SCREEN, offset=screen * PER_SCREEN)
+    shown = page.tickets
     if not shown:
         return _("No open tickets here."), None
+    clients |= await clients_of(uow, {t.client_id for t in shown} - clients.keys())
     as_of = _("as of {time}").format(time=stamp(now, now, timezone, locale))
-    lines = [f"<b>{title}</b> ({len(now_left)}) · {as_of}", ""]
+    lines = [f"<b>{title}</b> ({page.total}) · {as_of}", ""]
     for t in shown:
         client = clients[t.client_id]
         lines.append(
@@ -108,16 +106,21 @@ async def queue_screen(
         [(ticket_no(t.number), StaffCb(ticket=t.number, action="card").pack()) for t in shown[:5]],
         [(ticket_no(t.number), StaffCb(ticket=t.number, action="card").pack()) for t in shown[5:]],
     ]
-    client_ids = sorted({t.client_id for t in now_left})
     nav = []
     for label, to in (("«", screen - 1), ("»", screen + 1)):
-        if to >= 0 and to * PER_SCREEN < len(now_left):
-            data = screen_button(filter_, value, to, client_ids)
+        if to >= 0 and to * PER_SCREEN < page.total:
+            data = screen_button(filter_, value, to, sorted(view.client_ids or ()))
             if data is None:
                 lines += ["", _("To turn the pages, filter by a shorter part of the name.")]
                 break
             nav.append((label, data))
     return "\n".join(lines), inline(*[r for r in (*rows, nav) if r])
+
+
+async def clients_of(uow: UnitOfWork, ids: set[int]) -> dict[int, Client]:
+    """These clients (those that exist), read in one trip to the database."""
+    asked = [uow.clients.get(i) for i in sorted(ids)]  # each read is queued when asked
+    return {c.id: c for c in [await read for read in asked] if c is not None and c.id is not None}
 
 
 def screen_button(filter_: str, value: str, screen: int, client_ids: list[int]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage import Database
+from storage.codec import utc_text
 from storage.inbox import Inbox, InboxRow
 
 
@@ -55,6 +56,12 @@ async def marked(db: Database) -> list[int]:
     return [r[0] for r in rows]
 
 
+async def outbox_statuses(db: Database) -> list[str]:
+    async with db.transaction() as session:
+        rows = await session.fetchall("SELECT status FROM outbox ORDER BY id")
+    return [r[0] for r in rows]
+
+
 async def test_the_housekeeping_forgets_marks_telegram_can_no_longer_resend(db: Database, clock):
     """Telegram keeps an unconfirmed update 24 hours; marks older than 48 hours go, and the
     inbox keeps nothing once its updates are settled."""
@@ -66,6 +73,13 @@ async def test_the_housekeeping_forgets_marks_telegram_can_no_longer_resend(db: 
     async with db.unit_of_work() as uow:  # 9 handled at T0, killed before it left the inbox
         assert not await uow.processed_updates.seen_before(9)
         await uow.commit()
+    async with db.transaction() as session:  # delivered at T0 and one still to send
+        await session.execute(
+            "INSERT INTO outbox (chat_id, method, payload, status, next_attempt_at, created_at) "
+            "VALUES (1, 'sendMessage', '{}', 'sent', ?1, ?1), (1, 'sendMessage', '{}', "
+            "'pending', ?1, ?1)",
+            (utc_text(clock.now()),),
+        )
     clock.advance(hours=30)
     await inbox.keep([row(3)])
     await inbox.settle([3])  # handled at T0 + 30 h
@@ -82,5 +96,11 @@ async def test_the_housekeeping_forgets_marks_telegram_can_no_longer_resend(db: 
         timers.request_housekeeping()
         assert await timers.settled()
         assert await marked(db) == [9]
+        assert await outbox_statuses(db) == ["sent", "pending"]  # kept 30 days
+        clock.advance(days=30)
+        timers.request_housekeeping()
+        assert await timers.settled()
+        assert await outbox_statuses(db) == ["pending"]
+        assert timers.stats.outbox_forgotten == 1
     finally:
         await timers.stop()

@@ -36,9 +36,10 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
-from domain.ports import SlaEventRecord
+from domain.ports import QueueView, SlaEventRecord
 from domain.sla import AgreedResolution, Pause, SlaMilestone, SlaTargets
 from storage import Database, TicketPost
+from storage.pruning import prune_processed_updates
 from tests.storage.conftest import T0, MovableClock, new_client, new_ticket
 
 HOUR = timedelta(hours=1)
@@ -414,7 +415,18 @@ async def test_queue_by_due_time_and_by_assignee(db: Database, people: tuple[int
         )
         await uow.commit()
     async with db.unit_of_work() as uow:
-        assert numbers(await uow.tickets.list_open_by_due()) == [3, 1, 4, 2]
+        queue = await uow.tickets.open_queue()
+        assert (queue.total, numbers(queue.tickets)) == (4, [3, 1, 4, 2])
+        second = await uow.tickets.open_queue(limit=2, offset=2)
+        assert (second.total, numbers(second.tickets)) == (4, [4, 2])
+        mine = await uow.tickets.open_queue(QueueView(assignee_tg_id=1))
+        assert (mine.total, numbers(mine.tickets)) == (2, [1, 2])
+        free = await uow.tickets.open_queue(QueueView(unassigned=True))
+        assert (free.total, numbers(free.tickets)) == (1, [3])
+        theirs = await uow.tickets.open_queue(QueueView(client_ids=frozenset({client_id})))
+        assert theirs.total == 4
+        nobody = await uow.tickets.open_queue(QueueView(client_ids=frozenset()))
+        assert (nobody.total, nobody.tickets) == (0, [])
         assert numbers(await uow.tickets.list_by_assignee(1)) == [2, 1]
         assert numbers(await uow.tickets.list_by_assignee(1, open_only=False)) == [2, 1, 5]
 
@@ -630,8 +642,8 @@ async def test_processed_updates_seen_before_and_prune(db: Database, clock: Mova
     async with db.unit_of_work() as uow:
         assert await uow.processed_updates.seen_before(100) is True
         assert await uow.processed_updates.seen_before(101) is False
-        assert await uow.processed_updates.prune(clock.now() - timedelta(days=1)) == 1
         await uow.commit()
+    assert await prune_processed_updates(db, clock.now() - timedelta(days=1), batch=1) == 1
     async with db.unit_of_work() as uow:
         assert await uow.processed_updates.seen_before(100) is False
         assert await uow.processed_updates.seen_before(101) is True
