@@ -698,7 +698,7 @@ async def test_no_longer_needed_with_nothing_open_starts_no_request(desk: Desk):
     await anna.wait_for_message()
     assert not any("Верно?" in t or "Что у вас" in t for t in texts(anna))
     async with desk.db.unit_of_work() as uow:
-        assert not await uow.tickets.list_open_by_due()
+        assert await uow.tickets.get(1) is None  # no request was made
 
 
 async def test_a_question_in_reply_to_a_resolved_ticket_asks_plainly_if_it_is_still_broken(
