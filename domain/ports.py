@@ -17,6 +17,7 @@ from domain.duty import DutyRota, DutyShift, WeeklyDuty
 from domain.enums import StaffRole
 from domain.estimates import Estimate
 from domain.events import Event
+from domain.knowledge import Article, ArticleStatus, SelfHelpOutcome
 from domain.model import (
     Client,
     Employee,
@@ -342,6 +343,37 @@ class Notifier(Protocol):
     async def publish(self, uow: UnitOfWork, events: Sequence[Event]) -> None: ...
 
 
+class KnowledgeRepository(Protocol):
+    """The knowledge base's articles, and what the self-help suggestions achieved."""
+
+    async def by_slug(self, slug: str) -> Article | None: ...
+    async def save(self, article: Article) -> Article:
+        """Insert, or replace the article with the same slug; the one returned has its id."""
+        ...
+
+    async def remove(self, slug: str) -> bool: ...
+    async def list(self, status: ArticleStatus | None = None) -> Sequence[Article]:
+        """Articles by slug, without their picture or file."""
+        ...
+
+    async def for_client(self, client_id: int) -> Sequence[Article]:
+        """The published articles that apply to the client, without their picture or file."""
+        ...
+
+    async def attachment(self, article_id: int) -> Article | None:
+        """The article with its picture or file."""
+        ...
+
+    async def add_outcome(self, outcome: SelfHelpOutcome) -> None: ...
+    async def rejected(self, ticket_id: int) -> Sequence[str]:
+        """Titles of the articles suggested in the ticket's intake that did not help."""
+        ...
+
+    async def deflections(self, client_id: int | None, start: datetime, end: datetime) -> int:
+        """Problems solved by an article without a ticket in [start, end) (all clients: None)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a use case changes is committed together or not at all."""
 
@@ -365,6 +397,8 @@ class UnitOfWork(Protocol):
     def pages(self) -> PageRepository: ...
     @property
     def follow_ups(self) -> FollowUpRepository: ...
+    @property
+    def knowledge(self) -> KnowledgeRepository: ...
 
     # For the handlers and the bot's plumbing; the domain's use cases do not need them.
     @property

@@ -35,6 +35,7 @@ def setup_routers() -> list[Router]:
         menu,
         onboarding,
         people,
+        self_help,
         tickets,
     )
     from handlers.staff import desk, queue
@@ -51,6 +52,7 @@ def setup_routers() -> list[Router]:
         tickets.router,
         estimates.router,  # a typed yes or no to an estimate, before other routing
         follow_up.router,
+        self_help.router,  # the suggestion's answers, before the intake's own
         intake.router,
         common.fallback_router,
     ]

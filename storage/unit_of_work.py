@@ -6,6 +6,7 @@ checks it there) and adds `session`, the transaction itself, for storage's own t
 
 from __future__ import annotations
 
+from storage.knowledge import SqliteKnowledge
 from storage.repositories import (
     SqliteClientRepository,
     SqliteDutyRepository,
@@ -43,6 +44,7 @@ class SqliteUnitOfWork:
         self.processed_updates = SqliteProcessedUpdates(session)
         self.people = SqlitePeople(session)
         self.ticket_posts = SqliteTicketPosts(session)
+        self.knowledge = SqliteKnowledge(session)
 
     async def commit(self) -> None:
         await self.session.commit()

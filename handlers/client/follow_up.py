@@ -30,6 +30,7 @@ from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
 from handlers.client.intake import MEDIA, attachment_of
+from handlers.client.self_help import Asker
 from handlers.client.states import FollowUp, HeldMessage, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
@@ -138,7 +139,8 @@ async def carry_out(
 ) -> None:
     """Do what the routing (or the person's choice) says with the message."""
     if option.action is Action.NEW:
-        await intake.start_with(message, state, clock, text, files)
+        asker = Asker(actor, uow, clock)  # a known fix may be suggested first
+        await intake.start_with(message, state, clock, text, files, asker=asker)
         return
     assert option.ticket is not None
     n = option.ticket

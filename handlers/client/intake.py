@@ -15,7 +15,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -49,6 +49,9 @@ from handlers.ui.formatting import deadline, moment_phrase, number
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, category_name, kind_name
+
+if TYPE_CHECKING:
+    from handlers.client.self_help import Asker
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", lambda _m, actor: actor.is_employee)
@@ -124,9 +127,11 @@ async def start_with(
     attachments: Sequence[Attachment],
     *,
     note: str = "",
+    asker: Asker | None = None,
 ) -> None:
     """A new intake from what the person already wrote (and sent): the description and
-    files are there, the questions follow (below `note`, when there is one)."""
+    files are there, the questions follow (below `note`, when there is one); with `asker`,
+    the articles that may solve it first."""
     draft = await start_intake(state, clock)
     draft.attachments = list(attachments[:MAX_FILES])
     # The person's own message, unless a button (on the bot's message) brought it here.
@@ -145,7 +150,7 @@ async def start_with(
         return
     await draft.save(state)
     if draft.description:
-        await ask_kind(message, state, draft, note=note)
+        await offer_or_ask_kind(message, state, draft, asker, note=note)
     elif attachments:
         await ask_for_words(message, draft)
     else:
@@ -167,7 +172,23 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-async def take_description(message: Message, state: FSMContext, draft: IntakeDraft) -> None:
+async def offer_or_ask_kind(
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    asker: Asker | None,
+    **kw: str,
+) -> None:
+    """A known fix first, if there is one (handlers/client/self_help.py, which imports this
+    module: imported here when used), then the kind question."""
+    from handlers.client import self_help
+
+    await self_help.offer_or_ask_kind(message, state, draft, asker, **kw)
+
+
+async def take_description(
+    message: Message, state: FSMContext, draft: IntakeDraft, asker: Asker | None = None
+) -> None:
     text = (message.text or "").strip()
     if not has_words(text):
         await message.answer(_("The message is empty. Please describe the problem in words."))
@@ -178,19 +199,21 @@ async def take_description(message: Message, state: FSMContext, draft: IntakeDra
     draft.description = text
     draft.desc_message_id = message.message_id
     await draft.save(state)
-    await ask_kind(message, state, draft)
+    await offer_or_ask_kind(message, state, draft, asker)
 
 
 @router.message(Intake.describe, F.text, ~F.text.startswith("/"))
 async def description_typed(
-    message: Message, state: FSMContext, actor: Actor, clock: Clock
+    message: Message, state: FSMContext, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> None:
     """The description after "New request", or after files were sent first."""
+    from handlers.client.self_help import Asker
+
     draft = await IntakeDraft.load(state)
     if draft.description:
         await add_to_description(message, state, draft, actor, clock)
         return
-    await take_description(message, state, draft)
+    await take_description(message, state, draft, Asker(actor, uow, clock))
 
 
 async def take_file(message: Message, state: FSMContext, draft: IntakeDraft) -> None:
