@@ -1,9 +1,13 @@
-"""Guess what an employee's message is about: its kind (incident or request) and its category.
+"""Guess what an employee's message is about: its kind (incident or request) and its category,
+or that it is no ticket but a question about the service itself.
 
 ``classify(text)`` answers with a :class:`Classification`. The bot uses it to pre-fill a
 ticket; when ``is_confident`` is false it asks the user plainly whether something broke or
 they need help or a change, so the confidence has to be honest: a greeting, a lone "вопрос"
-or random keys must come out *not* confident.
+or random keys must come out *not* confident. ``is_service_question`` tells a question about
+the service (prices, discounts, what the plan includes, paying only for tickets, working
+hours, leaving the contract, the hours left, who the manager is) from a problem or a request
+for work: "у меня вопрос: не печатает принтер" is an incident.
 
 How it works
 ------------
@@ -16,7 +20,8 @@ How it works
    its character 4-grams. The n-grams give typo robustness ("принтр", "пичатает") and keep
    the endings the stemmer drops, which tell a request ("-йте", "-ите") from a breakage
    ("-ает", "-ется").
-3. Two naive Bayes models over those features, one for the kind and one for the category,
+3. Two naive Bayes models over those features, one for the kind (incident, request or
+   service question) and one for the category,
    trained once, lazily, on ``domain/data/training.tsv`` (see :class:`NaiveBayes`). Each
    feature is weighted by its relevance, so words every class uses alike (greetings,
    "пожалуйста", "please") carry no weight: that is what keeps "здравствуйте" unsure.
@@ -51,6 +56,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Final, Literal
 
 import snowballstemmer
 
@@ -58,8 +64,14 @@ from domain.enums import Category, TicketKind
 
 # The bot asks the user to choose the kind below this confidence of the kind.
 CONFIDENCE_THRESHOLD = 0.65
+# A message is taken for a question about the service from this probability of it on.
+SERVICE_QUESTION_THRESHOLD = 0.65
 
 TRAINING_DATA = Path(__file__).parent / "data" / "training.tsv"
+
+# The third kind of message, beside TicketKind's two: a question about the service itself
+# ("какие у вас скидки?", "сколько часов у нас осталось?"). Its label in the training data.
+SERVICE_QUESTION: Final = "question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +80,33 @@ class Classification:
 
     ``confidence`` is the calibrated probability of ``kind``: near 0.5 is a coin toss, and
     exactly 0 means the text had nothing the model knows (empty, "?", "asdf").
+    ``service_question`` is the probability that the message asks about the service itself
+    (prices, what the plan includes, hours left, working hours, the contract, the manager)
+    rather than reporting a problem or asking for work; it takes its share away from
+    ``confidence``, so a confident service question is never a confident ticket kind.
     """
 
-    kind: TicketKind
+    kind: TicketKind  # the likelier kind of ticket, even for a service question
     confidence: float  # probability of `kind`, in [0, 1]; 0 when the text gave no evidence
     category: Category
     category_confidence: float  # probability of `category`, in [0, 1]
+    service_question: float = 0.0  # probability of a question about the service, in [0, 1]
 
     @property
     def is_confident(self) -> bool:
         return self.confidence >= CONFIDENCE_THRESHOLD
+
+    @property
+    def is_service_question(self) -> bool:
+        """A question about the service (to answer, or pass to the manager), not a ticket."""
+        return self.service_question >= SERVICE_QUESTION_THRESHOLD
+
+    @property
+    def answer(self) -> tuple[TicketKind | Literal["question"], float]:
+        """The likeliest of incident, request and service question, with its probability."""
+        if self.service_question > self.confidence:
+            return SERVICE_QUESTION, self.service_question
+        return self.kind, self.confidence
 
 
 def classify(text: str) -> Classification:
@@ -92,7 +121,8 @@ def classify(text: str) -> Classification:
     # probability away from them. Ties go to the first member of the enum.
     kind = max(TicketKind, key=lambda k: kinds.get(k, 0.0))
     category = max(Category, key=lambda c: categories.get(c, 0.0))
-    return Classification(kind, kinds[kind], category, categories.get(category, 0.0))
+    question = kinds.get(SERVICE_QUESTION, 0.0)
+    return Classification(kind, kinds[kind], category, categories.get(category, 0.0), question)
 
 
 # --- Text normalisation ---------------------------------------------------------------
@@ -383,7 +413,7 @@ class TrainedModels:
     default_kind: TicketKind  # the more frequent kind, answered with confidence 0 to nothing
 
 
-Example = tuple[str, TicketKind | None, Category | None]
+Example = tuple[str, TicketKind | Literal["question"] | None, Category | None]
 
 # In the kind and category columns: the message is not a ticket at all ("спасибо", "ок",
 # "как дела"). Such lines teach the models what carries no kind; they get a class of their
@@ -394,18 +424,23 @@ NOT_A_TICKET = "-"
 def load_examples(path: Path) -> list[Example]:
     """Read `text<TAB>kind<TAB>category` lines; '#' comments, blanks and a header are skipped.
 
-    A line marked NOT_A_TICKET in both columns comes back with None for kind and category.
+    A line marked NOT_A_TICKET in both columns comes back with None for kind and category;
+    a SERVICE_QUESTION line (category NOT_A_TICKET) with None for the category.
     """
     examples: list[Example] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#") or line.startswith("text\t"):
             continue
         parts = [part.strip() for part in line.split("\t")]
-        if len(parts) != 3 or (parts[1] == NOT_A_TICKET) != (parts[2] == NOT_A_TICKET):
+        no_category = len(parts) == 3 and parts[2] == NOT_A_TICKET
+        if len(parts) != 3 or (parts[1] in (NOT_A_TICKET, SERVICE_QUESTION)) != no_category:
             raise ValueError(f"{path.name}:{number}: expected text, kind, category")
         text, kind, category = parts
         if kind == NOT_A_TICKET:
             examples.append((text, None, None))
+            continue
+        if kind == SERVICE_QUESTION:
+            examples.append((text, SERVICE_QUESTION, None))
             continue
         try:
             examples.append((text, TicketKind(kind), Category(category)))
@@ -419,7 +454,7 @@ def train(examples: Sequence[Example]) -> TrainedModels:
     documents = [extract_features(text) for text, _, _ in examples]
     kinds = [str(kind or NOT_A_TICKET) for _, kind, _ in examples]
     categories = [str(category or NOT_A_TICKET) for _, _, category in examples]
-    real_kinds = [kind for _, kind, _ in examples if kind is not None]
+    real_kinds = [kind for _, kind, _ in examples if isinstance(kind, TicketKind)]
     default = max(TicketKind, key=real_kinds.count)
     return TrainedModels(NaiveBayes(documents, kinds), NaiveBayes(documents, categories), default)
 
