@@ -373,6 +373,10 @@ class KnowledgeRepository(Protocol):
         """Problems solved by an article without a ticket in [start, end) (all clients: None)."""
         ...
 
+    async def billing_history(self, client_id: int) -> tuple[Sequence[Ticket], Sequence[WorkLog]]:
+        """The client's closed tickets and their work logs (the hours left this month)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything a use case changes is committed together or not at all."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from domain.classification import Classification
+
 _WORD = re.compile(r"[^\W_]+")
 
 # Words of an outage that stops more than one person: never delayed by a suggestion.
@@ -62,3 +64,16 @@ def read_self_help_answer(text: str) -> bool | None:
     if _has(said, _HELPED) or said.strip() in ("да", "ок", "ok", "yes", "да спасибо"):
         return True
     return None
+
+
+# A message the classifier is unsure of ("работаете после 18?") is still taken as a question
+# about the service when a FAQ article answers it at least this well (domain/kb_search.py's
+# score; its threshold for a suggestion is lower).
+FAQ_ON_ITS_OWN = 0.5
+
+
+def asks_about_service(classification: Classification, best_faq_score: float) -> bool:
+    """Whether a message is a question about the service, to answer rather than register."""
+    if classification.is_service_question:
+        return True
+    return best_faq_score >= FAQ_ON_ITS_OWN and not classification.is_confident

@@ -35,6 +35,7 @@ def setup_routers() -> list[Router]:
         menu,
         onboarding,
         people,
+        questions,
         self_help,
         tickets,
     )
@@ -53,6 +54,7 @@ def setup_routers() -> list[Router]:
         estimates.router,  # a typed yes or no to an estimate, before other routing
         follow_up.router,
         self_help.router,  # the suggestion's answers, before the intake's own
+        questions.router,
         intake.router,
         common.fallback_router,
     ]

@@ -11,7 +11,9 @@ from datetime import datetime
 
 from domain.enums import Category
 from domain.knowledge import Article, ArticleFile, ArticleKind, ArticleStatus, SelfHelpOutcome
+from domain.model import Ticket, WorkLog
 from storage.codec import flag, parse_utc, utc_text
+from storage.repositories import SqliteTicketRepository
 from storage.session import Session
 
 _COLUMNS = (
@@ -141,3 +143,19 @@ class SqliteKnowledge:
             (utc_text(start), utc_text(end), client_id, client_id),
         )
         return int(row[0]) if row else 0
+
+    async def billing_history(self, client_id: int) -> tuple[Sequence[Ticket], Sequence[WorkLog]]:
+        closed = await SqliteTicketRepository(self._session)._tickets(
+            "SELECT * FROM tickets WHERE client_id = ? AND status = 'closed' ORDER BY id",
+            (client_id,),
+        )
+        rows = await self._session.fetchall(
+            "SELECT w.* FROM work_logs AS w JOIN tickets AS t ON t.id = w.ticket_id "
+            "WHERE t.client_id = ? AND t.status = 'closed' ORDER BY w.at, w.id",
+            (client_id,),
+        )
+        logs = [
+            WorkLog(r["ticket_id"], r["staff_tg_id"], r["minutes"], parse_utc(r["at"]), r["note"])
+            for r in rows
+        ]
+        return closed, logs

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from domain import events as ev
 from domain.errors import InvalidInput, NotFound
 from domain.knowledge import Article, SelfHelpOutcome, shipped_faq
 from domain.ports import Clock, UnitOfWork
-from domain.use_cases.common import Outcome, acting_employee, get_client
+from domain.use_cases.common import Outcome, acting_employee, clean_text, get_client
 
 
 async def save_article(uow: UnitOfWork, clock: Clock, article: Article, *, new: bool) -> Article:
@@ -66,3 +67,19 @@ async def record_self_help(
             )
         )
     return Outcome(None)
+
+
+MAX_QUESTION_LENGTH = 4000
+
+
+async def ask_manager(
+    uow: UnitOfWork, clock: Clock, *, employee_tg_id: int, text: str, answered_with: str = ""
+) -> Outcome[int | None]:
+    """A question about the service goes to the client's personal manager (not a ticket);
+    the manager's Telegram id, None when the client has none (the leads hear it)."""
+    employee = await acting_employee(uow, employee_tg_id)
+    assert employee.id is not None
+    question = clean_text(text, limit=MAX_QUESTION_LENGTH, what="question")
+    client = await get_client(uow, employee.client_id)
+    event = ev.ServiceQuestionAsked(employee.client_id, employee.id, question, answered_with)
+    return Outcome(client.manager_tg_id, (event,))

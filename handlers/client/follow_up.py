@@ -139,7 +139,7 @@ async def carry_out(
 ) -> None:
     """Do what the routing (or the person's choice) says with the message."""
     if option.action is Action.NEW:
-        asker = Asker(actor, uow, clock)  # a known fix may be suggested first
+        asker = Asker(actor, uow, clock, notifier)  # a known fix may be suggested first
         await intake.start_with(message, state, clock, text, files, asker=asker)
         return
     assert option.ticket is not None

@@ -204,7 +204,12 @@ async def take_description(
 
 @router.message(Intake.describe, F.text, ~F.text.startswith("/"))
 async def description_typed(
-    message: Message, state: FSMContext, actor: Actor, uow: UnitOfWork, clock: Clock
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
 ) -> None:
     """The description after "New request", or after files were sent first."""
     from handlers.client.self_help import Asker
@@ -213,7 +218,7 @@ async def description_typed(
     if draft.description:
         await add_to_description(message, state, draft, actor, clock)
         return
-    await take_description(message, state, draft, Asker(actor, uow, clock))
+    await take_description(message, state, draft, Asker(actor, uow, clock, notifier))
 
 
 async def take_file(message: Message, state: FSMContext, draft: IntakeDraft) -> None:

@@ -16,11 +16,17 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.article_text import escape, markdown_to_html
+from domain.classification import classify
 from domain.descriptions import says_what
 from domain.kb_search import search
 from domain.knowledge import Article, ArticleKind
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.self_help import MAX_ANSWER_WORDS, may_suggest, read_self_help_answer
+from domain.self_help import (
+    MAX_ANSWER_WORDS,
+    asks_about_service,
+    may_suggest,
+    read_self_help_answer,
+)
 from domain.use_cases import intake as intake_use_case
 from domain.use_cases.knowledge import articles_for, record_self_help
 from handlers.acting import perform
@@ -43,6 +49,7 @@ class Asker:
     actor: Actor
     uow: UnitOfWork
     clock: Clock
+    notifier: Notifier
 
 
 def article_html(article: Article) -> str:
@@ -69,11 +76,17 @@ async def offer_or_ask_kind(
     ):
         await intake.ask_kind(message, state, draft, note=note)
         return
+    articles = await articles_for(asker.uow, client.id)
+    faq = search(articles, draft.description, client.id, kind=ArticleKind.FAQ)
+    if asks_about_service(classify(draft.description), faq[0].score if faq else 0.0):
+        from handlers.client import questions  # it imports this module
+
+        await questions.answer(message, state, draft, asker, faq)  # not a ticket
+        return
     draft.self_help_done = True
     working = client.calendar.is_working(asker.clock.now())
     hits = []
     if may_suggest(draft.description, working_hours=working):
-        articles = await articles_for(asker.uow, client.id)
         hits = search(articles, draft.description, client.id, kind=ArticleKind.HOWTO)
     if not hits:
         await draft.save(state)
@@ -175,6 +188,22 @@ async def answered(
     await intake.ask_kind(message, state, draft, note=note or _("Then let us register a request."))
 
 
+async def pressed_on_live_question(
+    query: CallbackQuery, callback_data: IntakeCb, state: FSMContext
+) -> tuple[Pressed, IntakeDraft] | None:
+    """The button's message (its buttons gone) and the draft, if the button is on the
+    intake's live question; else it is said to be out of date."""
+    draft = await IntakeDraft.load(state)
+    pressed_on = query.message.message_id if query.message is not None else None
+    if draft.intake != callback_data.intake or pressed_on != draft.question_id:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        return None
+    await query.answer()
+    pressed = Pressed(query)
+    await pressed.drop_buttons()
+    return pressed, draft
+
+
 @router.callback_query(Intake.suggest, IntakeCb.filter(F.action == "helped"))
 async def helped_pressed(
     query: CallbackQuery,
@@ -186,14 +215,10 @@ async def helped_pressed(
     notifier: Notifier,
 ) -> None:
     """«Помогло» or «Нет, нужна помощь» under the suggested articles."""
-    draft = await IntakeDraft.load(state)
-    pressed_on = query.message.message_id if query.message is not None else None
-    if draft.intake != callback_data.intake or pressed_on != draft.question_id:
-        await query.answer(_("This card is out of date."), show_alert=True)
+    live = await pressed_on_live_question(query, callback_data, state)
+    if live is None:
         return
-    await query.answer()
-    pressed = Pressed(query)
-    await pressed.drop_buttons()
+    pressed, draft = live
     helped = callback_data.value == "yes"
     await answered(pressed, state, draft, actor, uow, clock, notifier, helped=helped)
 

@@ -43,6 +43,7 @@ class Intake(StatesGroup):
     editing = State()  # typing a new description
     second = State()  # another problem typed meanwhile: add it, or a separate request?
     suggest = State()  # "Возможно, поможет: …": helped (no request), or go on
+    question = State()  # a question about the service answered: ask the manager, or a request
 
 
 class TicketInput(StatesGroup):

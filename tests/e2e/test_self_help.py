@@ -9,11 +9,14 @@ from pathlib import Path
 
 from bot.sandbox import Person
 from domain.knowledge import parse_article
+from domain.model import Plan
 from domain.use_cases import knowledge
 from tests.e2e.harness import Desk, buttons
-from tests.e2e.test_client_side import answer_questions
+from tests.e2e.test_agreed_dates import the_card
+from tests.e2e.test_client_side import answer_questions, send_ticket
+from tests.e2e.test_month_statement import close, log
 from tests.e2e.test_sla_timers import card_of
-from tests.e2e.test_staff_desk import staff_world
+from tests.e2e.test_staff_desk import ENGINEER_ID, staff_world
 
 ARTICLES = Path(__file__).parent.parent / "data" / "kb"
 
@@ -115,3 +118,66 @@ async def test_no_suggestion_after_hours(desk: Desk):
     await anna.send("пропал интернет на компьютере")
     question = await anna.wait_for_message(lambda m: bool(m.inline_keyboard))
     assert "Возможно, поможет" not in (question.text or "")
+
+
+# --- questions about the service ----------------------------------------------------------
+
+
+async def test_a_question_about_the_hours_left_is_answered_with_the_clients_own_numbers(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+        assert client is not None
+        client.plan = Plan(20_000, 10, 2_000, 4)  # a reserve of at most 4 hours
+        await uow.clients.update(client)
+        # With us since October, which used none of its 10 hours: 4 of them in reserve.
+        await uow.session.execute(
+            "UPDATE clients SET created_at = '2026-10-01T07:00:00.000000Z' WHERE id = 1"
+        )
+        await uow.commit()
+    number = await send_ticket(anna)
+    await engineer.press("🙋 Взять", message=await the_card(desk, number), chat=desk.staff_chat)
+    await anna.wait_for_message(contains="занимается Иван")
+    await log(desk, number, ENGINEER_ID, 7 * 60, "перенастроил принтеры")
+    await close(desk, number, ENGINEER_ID, anna.id)
+    await desk.settled()
+
+    await anna.send("сколько часов у нас осталось в этом месяце?")
+    answer = await anna.wait_for_message(contains="Что входит в абонентское обслуживание")
+    text = (answer.text or "").replace("\xa0", " ")  # numbers are grouped by a no-break space
+    assert "В этом месяце у вас осталось 3 ч из 10 ч и 4 ч резерва." in text
+    assert "Ваш тариф: 20 000 ₽ в месяц, включено 10 ч, час сверх них — 2 000 ₽." in text
+    assert "{{" not in text
+    assert buttons(anna) == ["✉️ Спросить менеджера", "🔧 Это не вопрос — оформить заявку"]
+    await anna.send("спасибо, понятно")
+    await anna.wait_for_message(contains="Пожалуйста")
+    async with desk.db.unit_of_work() as uow:
+        assert [t.number for t in await uow.tickets.list_open()] == []
+
+
+async def test_a_question_without_an_answer_goes_to_the_manager_not_to_the_queue(desk: Desk):
+    anna, _engineer, manager = await staff_world(desk)
+    await anna.send("сколько стоит ваш час работы?")
+    told = await anna.wait_for_message(contains="персональному менеджеру")
+    assert "Мария" in (told.text or "") and "не заявка" in (told.text or "")
+    question = await manager.wait_for_message(contains="Вопрос об обслуживании")
+    assert "«сколько стоит ваш час работы?»" in (question.text or "")
+    assert "ООО Ромашка" in (question.text or "") and "Анна" in (question.text or "")
+    await desk.settled()
+    async with desk.db.unit_of_work() as uow:
+        assert list(await uow.tickets.list_open()) == []
+    # It was a request after all: the same words become one.
+    await anna.press("🔧 Это не вопрос — оформить заявку")
+    await anna.wait_for_message(contains="Тогда оформим заявку")
+
+
+async def test_after_the_faqs_answer_the_manager_is_asked_with_a_tap(desk: Desk):
+    anna, _engineer, manager = await staff_world(desk)
+    await anna.send("какие у вас скидки?")
+    await anna.wait_for_message(contains="Дадите скидку")
+    await anna.press("✉️ Спросить менеджера")
+    await anna.wait_for_message(contains="персональному менеджеру Мария")
+    question = await manager.wait_for_message(contains="Вопрос об обслуживании")
+    assert "«Дадите скидку? Мы нашли предложение дешевле»" in (question.text or "")
