@@ -26,6 +26,8 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_BOLD_ITALIC = re.compile(r"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1")
+_TAG = re.compile(r"<(/?)(\w+)[^>]*>")
 _PLACEHOLDER = "\x00{}\x00"
 
 
@@ -94,11 +96,26 @@ def _inline(text: str) -> str:
         return keep(f'<a href="{href}">' + _emphasis(escape(label)) + "</a>")
 
     text = _LINK.sub(link, text)
-    text = _emphasis(escape(text))
-    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+    emphasised = _emphasis(escape(text))
+    if not _nested(emphasised):  # "*a **b* c**": crossed markup stays as typed
+        emphasised = escape(text)
+    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], emphasised)
+
+
+def _nested(html: str) -> bool:
+    """Whether the tags close in the order they opened (Telegram refuses crossed tags)."""
+    stack: list[str] = []
+    for match in _TAG.finditer(html):
+        closing, name = match.groups()
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
 
 
 def _emphasis(text: str) -> str:
+    text = _BOLD_ITALIC.sub(lambda m: "<b><i>" + m.group(2) + "</i></b>", text)
     text = _BOLD.sub(lambda m: "<b>" + m.group(2) + "</b>", text)
     text = _STRIKE.sub(lambda m: "<s>" + m.group(1) + "</s>", text)
     return _ITALIC.sub(lambda m: "<i>" + m.group(2) + "</i>", text)
