@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.sandbox import Person
+from domain.enums import EmployeeRole
 from domain.knowledge import parse_article
 from domain.model import Plan
 from domain.use_cases import knowledge
@@ -15,6 +16,7 @@ from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_agreed_dates import the_card
 from tests.e2e.test_client_side import answer_questions, send_ticket
 from tests.e2e.test_month_statement import close, log
+from tests.e2e.test_operations import get, samples
 from tests.e2e.test_sla_timers import card_of
 from tests.e2e.test_staff_desk import ENGINEER_ID, staff_world
 
@@ -67,6 +69,19 @@ async def test_an_article_that_helped_ends_without_a_ticket_and_is_counted(desk:
     again = await anna.press_with_data(offer, helped_data)
     assert "не действует" in ((await again.wait_answered()).text or "")
     assert await deflections(desk) == 1
+
+    # Counted where the desk is watched, and in the company's monthly report.
+    base = await desk.app.serve_monitoring("127.0.0.1", 0)
+    _status, metrics = await get(f"{base}/metrics")
+    assert samples(metrics)[("frontdesk_self_help_deflections", ())] == 1
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    assert client is not None
+    director = desk.person("Елена")
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    await director.command("report")
+    report = await director.wait_for_message(contains="отчёт")
+    assert "Решено по статьям базы знаний, без заявки: 1." in (report.text or "")
 
 
 async def test_typed_helped_counts_too(desk: Desk):
