@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.classification import extract_features
+from domain.descriptions import topic_of
+from domain.enums import Category
 from domain.knowledge import Article, ArticleKind
 
 SUGGEST_THRESHOLD = 0.3
@@ -107,7 +109,9 @@ class KnowledgeIndex:
         limit: int = MAX_SUGGESTIONS,
     ) -> list[Hit]:
         """The articles for this client that answer `text` at least this well: the
-        client's own first, then by score."""
+        client's own first, then by score. An article about other topics than the one the
+        classifier is sure the message is about is left out ("не работает 1С" is not about
+        the VPN, whatever "не работает" shares with "удалённый доступ не работает")."""
         hits = [
             Hit(self.articles[i], score)
             for i, score in self.scores(text).items()
@@ -116,8 +120,15 @@ class KnowledgeIndex:
             and self.articles[i].applies_to(client_id)
             and (kind is None or self.articles[i].kind is kind)
         ]
+        if any(h.article.categories for h in hits):  # the classifier is asked only then
+            topic = topic_of(text)
+            hits = [h for h in hits if _on_topic(h.article, topic)]
         hits.sort(key=lambda h: (h.article.client_id is None, -h.score, h.article.slug))
         return hits[:limit]
+
+
+def _on_topic(article: Article, topic: Category) -> bool:
+    return topic is Category.OTHER or not article.categories or topic in article.categories
 
 
 def _idf(n: int, k: int) -> float:

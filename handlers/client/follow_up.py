@@ -30,7 +30,7 @@ from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
 from handlers.client.intake import MEDIA, attachment_of
-from handlers.client.self_help import Asker
+from handlers.client.self_help import Asker, about_the_service
 from handlers.client.states import FollowUp, HeldMessage, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
@@ -101,6 +101,11 @@ async def typed(
 ) -> None:
     """Whatever an employee writes outside a step goes where they mean it."""
     text, files = content_of(message)
+    asker = Asker(actor, uow, clock, notifier)
+    if not files and replied_ticket(message) is None and await about_the_service(text, asker):
+        # "сколько часов у нас осталось?" is answered, not added to a ticket in work
+        await intake.start_with(message, state, clock, text, [], asker=asker)
+        return
     routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
     data = await state.get_data()

@@ -94,13 +94,18 @@ async def answer_text(article: Article, client: Client, asker: Asker) -> str:
         if name == "remaining" and left is not None:
             if left.fee_free:
                 return _("This month is without the monthly fee: every hour is paid.")
+            values = {
+                "left": time_spent(left.included_left_minutes, locale),
+                "included": time_spent(left.included_minutes, locale),
+                "reserve": time_spent(left.reserve_left_minutes, locale),
+            }
+            if not left.reserve_left_minutes:
+                return _("This month you have {left} left of {included}, and no reserve.").format(
+                    **values
+                )
             return _(
                 "This month you have {left} left of {included} and {reserve} of reserve."
-            ).format(
-                left=time_spent(left.included_left_minutes, locale),
-                included=time_spent(left.included_minutes, locale),
-                reserve=time_spent(left.reserve_left_minutes, locale),
-            )
+            ).format(**values)
         if name == "tier":
             return _("Your service level under the contract: {tier}.").format(
                 tier=tier_name(client.tier)
@@ -148,7 +153,7 @@ async def passed_to_manager(
         )
     return _(
         "This is a question about our service rather than a request: I passed it to your "
-        "personal manager {name}, who will answer you."
+        "personal manager, {name}. The answer will come to you in Telegram."
     ).format(name=escape(manager.name))
 
 

@@ -52,6 +52,16 @@ class Asker:
     notifier: Notifier
 
 
+async def about_the_service(text: str, asker: Asker) -> bool:
+    """Whether a message is a question about the service (domain/self_help.py)."""
+    client = asker.actor.client
+    if not text or client is None or client.id is None:
+        return False
+    articles = await articles_for(asker.uow, client.id)
+    faq = search(articles, text, client.id, kind=ArticleKind.FAQ)
+    return asks_about_service(classify(text), faq[0].score if faq else 0.0)
+
+
 def article_html(article: Article) -> str:
     return "<b>" + escape(article.title) + "</b>\n" + markdown_to_html(article.body)
 

@@ -225,3 +225,21 @@ def test_the_month_report_script_shows_a_ticket_counted_in_the_month_it_closed(c
     assert "Закрыто заявок за месяц: 1 (инцидентов 1, запросов 0)" in december
     assert "[document: report-2026-12-work-log.csv]" in december
     assert "Записано 45 мин по №1; всего 45 мин." in out
+
+
+def test_the_self_help_script_suggests_fixes_and_answers_questions(capsys):
+    script = DEMO.with_name("self_help.txt")
+    try:
+        main(["sandbox", "--script", str(script)])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+    assert "💡 Возможно, поможет:" in out and "Не видна ЭЦП (токен) при подписании" in out
+    assert "Рад, что помогло! Заявку не оформляю." in out
+    assert "Заявка №1 принята." in out and "Заявка №2" not in out  # the first one helped
+    assert "📚 Предлагали статью, не помогла: «Outlook всё время спрашивает пароль»" in out
+    # asked while №1 is open, the question is answered, not added to №1
+    assert "В этом месяце у вас осталось 10 ч из 10 ч, резерва нет." in out
+    assert "Добавлено к №1" not in out
+    assert "персональному менеджеру — Мария" in out
+    assert "Вопрос об обслуживании, не заявка. Спрашивает Анна Петрова" in out

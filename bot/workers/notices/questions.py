@@ -29,8 +29,8 @@ async def service_question(
         locale = out.staff_locale(person)
         text = out.t(
             N_(
-                "❓ A question about the service (not a request) from {employee}, {client}:\n"
-                "«{text}»"
+                "❓ A question about the service, not a request. Asked by {employee}, "
+                "{client}:\n«{text}»"
             ),
             locale,
             employee=who,
