@@ -68,12 +68,18 @@ def read_self_help_answer(text: str) -> bool | None:
 
 # A message the classifier is unsure of ("работаете после 18?") is still taken as a question
 # about the service when a FAQ article answers it at least this well (domain/kb_search.py's
-# score; its threshold for a suggestion is lower).
+# score; its threshold for a suggestion is lower) and the classifier gives a question some
+# chance ("работает" alone shares a stem with "работаете ли вы вечером", and is none).
 FAQ_ON_ITS_OWN = 0.5
+SOME_CHANCE = 0.3
 
 
 def asks_about_service(classification: Classification, best_faq_score: float) -> bool:
     """Whether a message is a question about the service, to answer rather than register."""
     if classification.is_service_question:
         return True
-    return best_faq_score >= FAQ_ON_ITS_OWN and not classification.is_confident
+    return (
+        best_faq_score >= FAQ_ON_ITS_OWN
+        and classification.service_question >= SOME_CHANCE
+        and not classification.is_confident
+    )

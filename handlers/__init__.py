@@ -40,11 +40,13 @@ def setup_routers() -> list[Router]:
         tickets,
     )
     from handlers.staff import desk, queue
+    from handlers.staff import knowledge as staff_knowledge
 
     return [
         contract_ended.router,  # before anything an employee could start
         reports.router,
         queue.router,
+        staff_knowledge.router,  # drafts of articles from solved tickets
         desk.router,
         common.router,
         menu.router,

@@ -5,12 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from enum import StrEnum
 
 from domain import events as ev
-from domain.errors import InvalidInput, NotFound
-from domain.knowledge import Article, SelfHelpOutcome, shipped_faq
+from domain.enums import Category, StaffRole, TicketStatus
+from domain.errors import AccessDenied, InvalidInput, NotFound
+from domain.knowledge import (
+    MAX_BODY,
+    MAX_TITLE,
+    Article,
+    ArticleStatus,
+    SelfHelpOutcome,
+    shipped_faq,
+)
 from domain.ports import Clock, UnitOfWork
-from domain.use_cases.common import Outcome, acting_employee, clean_text, get_client
+from domain.use_cases.common import (
+    Outcome,
+    acting_employee,
+    acting_staff,
+    clean_text,
+    get_client,
+    get_ticket,
+)
 
 
 async def save_article(uow: UnitOfWork, clock: Clock, article: Article, *, new: bool) -> Article:
@@ -83,3 +99,77 @@ async def ask_manager(
     client = await get_client(uow, employee.client_id)
     event = ev.ServiceQuestionAsked(employee.client_id, employee.id, question, answered_with)
     return Outcome(client.manager_tg_id, (event,))
+
+
+# --- drafts from solved tickets -------------------------------------------------------------
+
+DRAFT_PHRASE_LENGTH = 200
+
+
+async def draft_from_ticket(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Article]:
+    """A draft article from a resolved ticket: its title and description as what it
+    answers, the resolution staff wrote as its text. Never shown to clients until a lead
+    publishes it; the same ticket twice gives back the draft made the first time."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        raise InvalidInput(f"ticket №{ticket_id} is not resolved yet")
+    slug = f"ticket-{ticket_id}"
+    existing = await uow.knowledge.by_slug(slug)
+    if existing is not None:
+        return Outcome(existing)
+    said = [m for m in await uow.tickets.messages(ticket_id) if m.author == "staff" and m.text]
+    if not said:
+        raise InvalidInput(f"ticket №{ticket_id} has no resolution text to make an article of")
+    description = " ".join(ticket.description.split())[:DRAFT_PHRASE_LENGTH]
+    draft = Article(
+        slug=slug,
+        title=ticket.title[:MAX_TITLE],
+        body=said[-1].text[:MAX_BODY],
+        categories=() if ticket.category is Category.OTHER else (ticket.category,),
+        phrases=(description,) if description else (),
+        status=ArticleStatus.DRAFT,
+        source_ticket=ticket_id,
+        updated_at=clock.now(),
+    )
+    return Outcome(await uow.knowledge.save(draft))
+
+
+class Review(StrEnum):
+    APPROVE = "approve"
+    DROP = "drop"
+    EDIT = "edit"
+
+
+async def review_draft(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    slug: str,
+    staff_tg_id: int,
+    review: Review,
+    text: str = "",
+) -> Outcome[Article | None]:
+    """A lead publishes a draft, drops it, or replaces its text (its first line the
+    title when it starts with "# "); what is left, None when dropped."""
+    lead = await acting_staff(uow, staff_tg_id)
+    if lead.role not in (StaffRole.LEAD, StaffRole.ADMIN):
+        raise AccessDenied("only a lead reviews the knowledge base's drafts")
+    draft = await uow.knowledge.by_slug(slug)
+    if draft is None or draft.published:
+        raise NotFound(f"no draft with id {slug!r}")
+    if review is Review.DROP:
+        await uow.knowledge.remove(slug)
+        return Outcome(None)
+    if review is Review.APPROVE:
+        changed = replace(draft, status=ArticleStatus.PUBLISHED, updated_at=clock.now())
+    else:
+        body = clean_text(text, limit=MAX_BODY, what="article's text")
+        title = draft.title
+        first, _, rest = body.partition("\n")
+        if first.startswith("# ") and rest.strip():
+            title, body = first[2:].strip()[:MAX_TITLE] or title, rest.strip()
+        changed = replace(draft, title=title, body=body, updated_at=clock.now())
+    return Outcome(await uow.knowledge.save(changed))

@@ -23,7 +23,7 @@ from aiogram.utils.i18n import gettext as _
 from domain import events as ev
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
+from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option, gist_of
 from domain.use_cases import employee_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -102,7 +102,12 @@ async def typed(
     """Whatever an employee writes outside a step goes where they mean it."""
     text, files = content_of(message)
     asker = Asker(actor, uow, clock, notifier)
-    if not files and replied_ticket(message) is None and await about_the_service(text, asker):
+    if (
+        not files
+        and replied_ticket(message) is None
+        and gist_of(text) is Gist.CONTENT  # thanks and "заработало" go to their ticket
+        and await about_the_service(text, asker)
+    ):
         # "сколько часов у нас осталось?" is answered, not added to a ticket in work
         await intake.start_with(message, state, clock, text, [], asker=asker)
         return

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.sandbox import Person
-from domain.enums import EmployeeRole
+from domain.enums import EmployeeRole, StaffRole
 from domain.knowledge import parse_article
 from domain.model import Plan
 from domain.use_cases import knowledge
@@ -196,3 +196,68 @@ async def test_after_the_faqs_answer_the_manager_is_asked_with_a_tap(desk: Desk)
     await anna.wait_for_message(contains="персональному менеджеру — Мария")
     question = await manager.wait_for_message(contains="Вопрос об обслуживании, не заявка")
     assert "«Дадите скидку? Мы нашли предложение дешевле»" in (question.text or "")
+
+
+# --- the knowledge base grows from solved tickets --------------------------------------------
+
+LEAD_ID = 604
+
+
+async def test_a_draft_from_a_solved_ticket_approved_by_a_lead_helps_the_next_employee(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    await desk.add_staff(LEAD_ID, "Пётр", StaffRole.LEAD)
+    lead = desk.emulator.create_user("Пётр", user_id=LEAD_ID, language_code="ru")
+    chat = desk.staff_chat
+    assert chat is not None
+    number = await send_ticket(anna, "outlook постоянно просит пароль")  # nothing to suggest
+    card = await the_card(desk, number)
+    await engineer.press("🙋 Взять", message=card, chat=chat)
+    await anna.wait_for_message(contains="занимается Иван")
+    await engineer.press("✅ Решено", message=await the_card(desk, number), chat=chat)
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send(
+        "1. Закройте Outlook.\n2. Удалите пароли почты в **Диспетчере учётных данных**.\n"
+        "3. Откройте Outlook и введите пароль с галочкой «Запомнить».",
+        chat=chat,
+    )
+    resolved = await chat.wait_for_message(contains="решена; клиента попросили")
+    await engineer.press("📚 В базу знаний", message=resolved, chat=chat)
+    made = await chat.wait_for_message(contains="Черновик статьи")
+    assert "/kb drafts" in (made.text or "")
+
+    # Not suggested while it is a draft.
+    boris = desk.person("Борис")
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    assert client is not None
+    await desk.register(boris, client)
+    await boris.send("аутлук спрашивает пароль")
+    question = await boris.wait_for_message(lambda m: bool(m.inline_keyboard))
+    assert "Возможно, поможет" not in (question.text or "")
+    await boris.press("✖ Отмена")
+
+    # Only a lead reviews drafts.
+    await engineer.command("kb", "drafts")
+    assert "руководитель" in ((await engineer.wait_for_message(contains="Черновики")).text or "")
+    await lead.command("kb", "drafts")
+    draft = await lead.wait_for_message(contains=f"Черновик из заявки №{number}")
+    assert "Диспетчере учётных данных" in (draft.text or "")
+    assert "«outlook постоянно просит пароль»" in (draft.text or "")
+    await lead.press("✏️ Изменить", message=draft)
+    await lead.wait_for_message(contains="новый текст статьи")
+    await lead.send(
+        "# Outlook всё время спрашивает пароль\n"
+        "1. Закройте Outlook.\n2. Удалите пароли почты в **Диспетчере учётных данных**.\n"
+        "3. Откройте Outlook и введите пароль с галочкой «Запомнить»."
+    )
+    edited = await lead.wait_for_message(contains="Outlook всё время спрашивает пароль")
+    await (await lead.press("✅ Опубликовать", message=edited)).wait_answered()
+    await lead.wait_until(lambda _t: "Опубликовано" in (lead.last_bot_message.text or ""))
+
+    # Борис's next message gets it.
+    await boris.send("аутлук спрашивает пароль")
+    offer = await boris.wait_for_message(contains="Возможно, поможет")
+    assert "Outlook всё время спрашивает пароль" in (offer.text or "")
+    assert "Диспетчере учётных данных" in (offer.text or "")

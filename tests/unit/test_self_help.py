@@ -61,6 +61,7 @@ def _said(kind_confidence: float, service: float) -> Classification:
         (0.1, 0.95, 0.0, True),  # the classifier says so: asked even without an answer
         (0.5, 0.45, 0.62, True),  # unsure, and a FAQ answers it well: "работаете после 18?"
         (0.5, 0.45, 0.35, False),  # unsure, and the FAQ barely matches: the intake asks
+        (0.6, 0.14, 0.57, False),  # "работает": a FAQ shares its stem, the classifier says no
         (0.95, 0.0, 0.7, False),  # surely a breakdown, whatever the FAQ says
     ],
 )
