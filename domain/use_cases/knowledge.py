@@ -40,6 +40,8 @@ async def save_article(uow: UnitOfWork, clock: Clock, article: Article, *, new: 
         raise NotFound(f"no article with id {article.slug!r} (to add it: kb add)")
     if article.client_id is not None:
         await get_client(uow, article.client_id)  # NotFound for an unknown client
+    if existing is not None:  # a draft rewritten stays a draft: a lead publishes it
+        article = replace(article, status=existing.status, source_ticket=existing.source_ticket)
     return await uow.knowledge.save(replace(article, updated_at=clock.now()))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.clock import SystemClock
+from domain.knowledge import Article, ArticleStatus
 from domain.ports import UnitOfWork
 from tests.cli.test_admin import cli, db_path, in_db  # noqa: F401  (fixtures)
 
@@ -114,3 +116,24 @@ def test_an_image_goes_with_the_article(cli, db_path, tmp_path):  # noqa: F811
     missing = article(tmp_path, "nopic", "---\ntitle: T\nimage: gone.png\n---\ntext")
     refused = cli("kb", "add", "--file", str(missing))
     assert refused.code == 2 and "nopic.md, line 3: cannot read" in refused.err
+
+
+def test_a_draft_rewritten_by_the_administrator_stays_a_draft(cli, db_path, tmp_path):  # noqa: F811
+    async def draft(uow: UnitOfWork):
+        await uow.knowledge.save(
+            Article(
+                "ticket-5", "T", "text", status=ArticleStatus.DRAFT, updated_at=SystemClock().now()
+            )
+        )
+        await uow.commit()
+
+    in_db(db_path, draft)
+    assert "ticket-5" in cli("kb", "list", "--drafts").out
+    path = article(tmp_path, "ticket-5", "---\ntitle: Новый заголовок\n---\nНовый текст")
+    assert cli("kb", "edit", "--file", str(path)).code == 0
+
+    async def status(uow: UnitOfWork):
+        return (await uow.knowledge.by_slug("ticket-5")).status
+
+    assert in_db(db_path, status) is ArticleStatus.DRAFT
+    assert stored(db_path)["ticket-5"][0] == "Новый заголовок"
