@@ -128,7 +128,7 @@ async def draft_from_ticket(
     description = " ".join(ticket.description.split())[:DRAFT_PHRASE_LENGTH]
     draft = Article(
         slug=slug,
-        title=ticket.title[:MAX_TITLE],
+        title=(ticket.title[:1].upper() + ticket.title[1:])[:MAX_TITLE],
         body=said[-1].text[:MAX_BODY],
         categories=() if ticket.category is Category.OTHER else (ticket.category,),
         phrases=(description,) if description else (),
