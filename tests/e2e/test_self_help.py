@@ -11,7 +11,8 @@ from bot.sandbox import Person
 from domain.enums import EmployeeRole, StaffRole
 from domain.knowledge import parse_article
 from domain.model import Plan
-from domain.use_cases import knowledge
+from domain.use_cases import knowledge, staff_tickets
+from handlers.ui.callbacks import KbCb
 from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_agreed_dates import the_card
 from tests.e2e.test_client_side import answer_questions, send_ticket
@@ -261,3 +262,26 @@ async def test_a_draft_from_a_solved_ticket_approved_by_a_lead_helps_the_next_em
     offer = await boris.wait_for_message(contains="Возможно, поможет")
     assert "Outlook всё время спрашивает пароль" in (offer.text or "")
     assert "Диспетчере учётных данных" in (offer.text or "")
+
+
+async def test_only_a_lead_publishes_and_a_forged_draft_button_changes_nothing(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna, "outlook постоянно просит пароль")
+    async with desk.db.unit_of_work() as uow:
+        await staff_tickets.resolve(
+            uow, desk.clock, ticket_id=number, staff_tg_id=ENGINEER_ID, summary="Шаги: …"
+        )
+        await knowledge.draft_from_ticket(
+            uow, desk.clock, ticket_id=number, staff_tg_id=ENGINEER_ID
+        )
+        await uow.commit()
+    await engineer.send("/start")
+    hello = await engineer.wait_for_message()
+    publish = KbCb(action="approve", key=f"ticket-{number}").pack()
+    refused = await engineer.press_with_data(hello, publish)
+    assert "руководитель" in ((await refused.wait_answered()).text or "")
+    unknown = await engineer.press_with_data(hello, KbCb(action="draft", key="x").pack())
+    assert "не действует" in ((await unknown.wait_answered()).text or "")
+    async with desk.db.unit_of_work() as uow:
+        draft = await uow.knowledge.by_slug(f"ticket-{number}")
+    assert draft is not None and not draft.published
