@@ -88,7 +88,8 @@ async def offer_or_ask_kind(
         return
     articles = await articles_for(asker.uow, client.id)
     faq = search(articles, draft.description, client.id, kind=ArticleKind.FAQ)
-    if asks_about_service(classify(draft.description), faq[0].score if faq else 0.0):
+    best = faq[0].score if faq else 0.0
+    if not draft.attachments and asks_about_service(classify(draft.description), best):
         from handlers.client import questions  # it imports this module
 
         await questions.answer(message, state, draft, asker, faq)  # not a ticket
