@@ -118,6 +118,11 @@ class Metrics:
             ["priority"],
             registry=self.registry,
         )
+        self.deflections = Gauge(
+            "frontdesk_self_help_deflections",
+            "Problems solved by a knowledge-base article without a ticket, since the start",
+            registry=self.registry,
+        )
         self.workers = _WorkerCounters()
         self.registry.register(self.workers)
 
@@ -210,6 +215,7 @@ class Observability:
             self.metrics.open_tickets.labels(priority.value).set(
                 gauges.open_by_priority.get(priority.value, 0)
             )
+        self.metrics.deflections.set(gauges.deflections)
         return gauges.outbox_depth, gauges.oldest_pending_at
 
     def _age(self, at: datetime | None) -> float:

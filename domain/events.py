@@ -283,3 +283,14 @@ class DailyDigest(Event):
     """The personal manager's digest of the day (recorded once a day, never empty)."""
 
     digest: Digest
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceQuestionAsked(Event):
+    """An employee asked about the service (not a ticket): their personal manager hears the
+    question, and which article it was answered with, if any."""
+
+    client_id: int
+    employee_id: int
+    text: str
+    answered_with: str = ""  # the title of the FAQ article shown to them

@@ -18,6 +18,7 @@ from domain.enums import StaffRole
 from domain.estimates import Estimate
 from domain.events import Event
 from domain.group_chat import ClientGroup, GroupCode
+from domain.knowledge import Article, ArticleStatus, SelfHelpOutcome
 from domain.model import (
     Client,
     Employee,
@@ -390,6 +391,40 @@ class ClientGroupRepository(Protocol):
 
     def note_private_chat(self, tg_id: int, at: datetime) -> None:
         """The person wrote to the bot privately (queued with the update's statements)."""
+
+
+class KnowledgeRepository(Protocol):
+    """The knowledge base's articles, and what the self-help suggestions achieved."""
+
+    async def by_slug(self, slug: str) -> Article | None: ...
+    async def save(self, article: Article) -> Article:
+        """Insert, or replace the article with the same slug; the one returned has its id."""
+        ...
+
+    async def remove(self, slug: str) -> bool: ...
+    async def list(self, status: ArticleStatus | None = None) -> Sequence[Article]:
+        """Articles by slug, without their picture or file."""
+        ...
+
+    async def for_client(self, client_id: int) -> Sequence[Article]:
+        """The published articles that apply to the client, without their picture or file."""
+        ...
+
+    async def attachment(self, article_id: int) -> Article | None:
+        """The article with its picture or file."""
+        ...
+
+    async def add_outcome(self, outcome: SelfHelpOutcome) -> None: ...
+    async def rejected(self, ticket_id: int) -> Sequence[str]:
+        """Titles of the articles suggested in the ticket's intake that did not help."""
+        ...
+
+    async def deflections(self, client_id: int | None, start: datetime, end: datetime) -> int:
+        """Problems solved by an article without a ticket in [start, end) (all clients: None)."""
+        ...
+
+    async def billing_history(self, client_id: int) -> tuple[Sequence[Ticket], Sequence[WorkLog]]:
+        """The client's closed tickets and their work logs (the hours left this month)."""
         ...
 
 
@@ -418,6 +453,8 @@ class UnitOfWork(Protocol):
     def follow_ups(self) -> FollowUpRepository: ...
     @property
     def client_groups(self) -> ClientGroupRepository: ...
+    @property
+    def knowledge(self) -> KnowledgeRepository: ...
 
     # For the handlers and the bot's plumbing; the domain's use cases do not need them.
     @property

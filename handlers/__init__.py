@@ -36,9 +36,12 @@ def setup_routers() -> list[Router]:
         menu,
         onboarding,
         people,
+        questions,
+        self_help,
         tickets,
     )
     from handlers.staff import desk, queue
+    from handlers.staff import knowledge as staff_knowledge
 
     return [
         group_chat.router,  # client groups: nothing else sees their talk
@@ -46,6 +49,7 @@ def setup_routers() -> list[Router]:
         contract_ended.router,  # before anything an employee could start
         reports.router,
         queue.router,
+        staff_knowledge.router,  # drafts of articles from solved tickets
         desk.router,
         common.router,
         menu.router,
@@ -54,6 +58,8 @@ def setup_routers() -> list[Router]:
         tickets.router,
         estimates.router,  # a typed yes or no to an estimate, before other routing
         follow_up.router,
+        self_help.router,  # the suggestion's answers, before the intake's own
+        questions.router,
         intake.router,
         common.fallback_router,
     ]

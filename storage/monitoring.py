@@ -16,6 +16,7 @@ class DeskGauges:
     outbox_depth: int
     oldest_pending_at: datetime | None  # when the oldest undelivered message was written
     open_by_priority: dict[str, int] = field(default_factory=dict)
+    deflections: int = 0  # problems solved by a knowledge-base article, without a ticket
 
 
 class MonitoringQueries:
@@ -35,8 +36,10 @@ class MonitoringQueries:
             )
             rows = await session.fetchall("SELECT priority, count FROM open_tickets")
             outbox = (await pending)[0]
+            helped = await session.fetchone("SELECT count(*) FROM kb_outcomes WHERE helped = 1")
         return DeskGauges(
             outbox_depth=int(outbox[0]) if outbox else 0,
             oldest_pending_at=parse_utc_or_none(outbox[1]) if outbox else None,
             open_by_priority={str(row[0]): int(row[1]) for row in rows},
+            deflections=int(helped[0]) if helped else 0,
         )

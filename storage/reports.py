@@ -29,6 +29,7 @@ class ReportData:
     staff_names: Mapping[int, str] = field(default_factory=dict)  # by Telegram id
     # Each ticket's latest estimate and the name of whoever decided on it.
     estimates: Mapping[int, tuple[Estimate, str]] = field(default_factory=dict)
+    deflections: int = 0  # problems solved by a knowledge-base article, without a ticket
 
 
 class ReportQueries:
@@ -101,6 +102,11 @@ class ReportQueries:
                     (json.dumps([e.decided_by_employee_id for e in estimates.values()]),),
                 )
             }
+            helped = await session.fetchone(
+                "SELECT count(*) FROM kb_outcomes WHERE client_id = ? AND helped = 1 "
+                "AND at >= ? AND at < ?",
+                (client_id, utc_text(start), utc_text(end)),
+            )
             ratings = await session.fetchall(
                 "SELECT * FROM ratings WHERE ticket_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY ticket_id",
@@ -125,4 +131,5 @@ class ReportQueries:
             estimates={
                 n: (e, deciders.get(e.decided_by_employee_id, "")) for n, e in estimates.items()
             },
+            deflections=int(helped[0]) if helped else 0,
         )

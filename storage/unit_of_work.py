@@ -7,6 +7,7 @@ checks it there) and adds `session`, the transaction itself, for storage's own t
 from __future__ import annotations
 
 from storage.client_groups import SqliteClientGroups
+from storage.knowledge import SqliteKnowledge
 from storage.repositories import (
     SqliteClientRepository,
     SqliteDutyRepository,
@@ -45,6 +46,7 @@ class SqliteUnitOfWork:
         self.processed_updates = SqliteProcessedUpdates(session)
         self.people = SqlitePeople(session)
         self.ticket_posts = SqliteTicketPosts(session)
+        self.knowledge = SqliteKnowledge(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -204,6 +204,12 @@ class Reports:
                     )
                 ).format(count=number(report.resolution.to_be_agreed, locale))
             )
+        if data.deflections:
+            lines.append(
+                _(N_("Solved with the knowledge base, without a request: {count}.")).format(
+                    count=number(data.deflections, locale)
+                )
+            )
         if report.breaches:
             lines.append(
                 _(N_("SLA breaches: {count}, overdue {time} in all.")).format(

@@ -24,7 +24,7 @@ from domain import TicketStatus
 from domain import events as ev
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option
+from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option, gist_of
 from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -32,6 +32,7 @@ from handlers.actor import Actor
 from handlers.client import intake
 from handlers.client.group_context import private_or_client_group
 from handlers.client.intake import MEDIA, attachment_of
+from handlers.client.self_help import Asker, about_the_service
 from handlers.client.states import FollowUp, HeldMessage, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
@@ -103,6 +104,16 @@ async def typed(
 ) -> None:
     """Whatever an employee writes outside a step goes where they mean it."""
     text, files = content_of(message)
+    asker = Asker(actor, uow, clock, notifier)
+    if (
+        not files
+        and replied_ticket(message) is None
+        and gist_of(text) is Gist.CONTENT  # thanks and "заработало" go to their ticket
+        and await about_the_service(text, asker)
+    ):
+        # "сколько часов у нас осталось?" is answered, not added to a ticket in work
+        await intake.start_with(message, state, clock, text, [], asker=asker)
+        return
     routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
     data = await state.get_data()
@@ -141,7 +152,8 @@ async def carry_out(
 ) -> None:
     """Do what the routing (or the person's choice) says with the message."""
     if option.action is Action.NEW:
-        await intake.start_with(message, state, clock, text, files)
+        asker = Asker(actor, uow, clock, notifier)  # a known fix may be suggested first
+        await intake.start_with(message, state, clock, text, files, asker=asker)
         return
     assert option.ticket is not None
     n = option.ticket

@@ -15,7 +15,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -50,6 +50,9 @@ from handlers.ui.formatting import deadline, moment_phrase, number
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, category_name
+
+if TYPE_CHECKING:
+    from handlers.client.self_help import Asker
 
 router = Router(name=__name__)
 # In a client's group, only what handlers/client/group_chat.py passed on comes here.
@@ -126,9 +129,11 @@ async def start_with(
     attachments: Sequence[Attachment],
     *,
     note: str = "",
+    asker: Asker | None = None,
 ) -> None:
     """A new intake from what the person already wrote (and sent): the description and
-    files are there, the questions follow (below `note`, when there is one)."""
+    files are there, the questions follow (below `note`, when there is one); with `asker`,
+    the articles that may solve it first."""
     draft = await start_intake(state, clock)
     draft.attachments = list(attachments[:MAX_FILES])
     # The person's own message, unless a button (on the bot's message) brought it here.
@@ -147,7 +152,7 @@ async def start_with(
         return
     await draft.save(state)
     if draft.description:
-        await ask_kind(message, state, draft, note=note)
+        await offer_or_ask_kind(message, state, draft, asker, note=note)
     elif attachments:
         await ask_for_words(message, draft)
     else:
@@ -169,7 +174,23 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-async def take_description(message: Message, state: FSMContext, draft: IntakeDraft) -> None:
+async def offer_or_ask_kind(
+    message: Message | Pressed,
+    state: FSMContext,
+    draft: IntakeDraft,
+    asker: Asker | None,
+    **kw: str,
+) -> None:
+    """A known fix first, if there is one (handlers/client/self_help.py, which imports this
+    module: imported here when used), then the kind question."""
+    from handlers.client import self_help
+
+    await self_help.offer_or_ask_kind(message, state, draft, asker, **kw)
+
+
+async def take_description(
+    message: Message, state: FSMContext, draft: IntakeDraft, asker: Asker | None = None
+) -> None:
     text = (message.text or "").strip()
     if not has_words(text):
         await message.answer(_("The message is empty. Please describe the problem in words."))
@@ -180,14 +201,21 @@ async def take_description(message: Message, state: FSMContext, draft: IntakeDra
     draft.description = text
     draft.desc_message_id = message.message_id
     await draft.save(state)
-    await ask_kind(message, state, draft)
+    await offer_or_ask_kind(message, state, draft, asker)
 
 
 @router.message(Intake.describe, F.text, ~F.text.startswith("/"))
 async def description_typed(
-    message: Message, state: FSMContext, actor: Actor, clock: Clock
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
 ) -> None:
     """The description after "New request", or after files were sent first."""
+    from handlers.client.self_help import Asker
+
     draft = await IntakeDraft.load(state)
     if is_bare_cancel(message.text or ""):  # "отмена" after a voice note is no description
         await state.clear()
@@ -196,7 +224,7 @@ async def description_typed(
     if draft.description:
         await add_to_description(message, state, draft, actor, clock)
         return
-    await take_description(message, state, draft)
+    await take_description(message, state, draft, Asker(actor, uow, clock, notifier))
 
 
 async def take_file(message: Message, state: FSMContext, draft: IntakeDraft) -> None:

@@ -42,6 +42,8 @@ class Intake(StatesGroup):
     emergency = State()  # after hours: call the on-duty engineer now (billable), or wait?
     editing = State()  # typing a new description
     second = State()  # another problem typed meanwhile: add it, or a separate request?
+    suggest = State()  # "Возможно, поможет: …": helped (no request), or go on
+    question = State()  # a question about the service answered: ask the manager, or a request
 
 
 class TicketInput(StatesGroup):
@@ -78,6 +80,8 @@ class IntakeDraft:
     extra: str = ""  # another problem typed meanwhile, until they say where it goes
     extra_step: str = ""  # the step it interrupted
     queued: str = ""  # a separate request, started as soon as this one is registered
+    suggested: list[str] = field(default_factory=list)  # the articles shown (their ids)
+    self_help_done: bool = False  # articles were suggested, or there were none to suggest
 
     @property
     def has_content(self) -> bool:
@@ -120,6 +124,8 @@ class IntakeDraft:
             extra=data.get("extra") or "",
             extra_step=data.get("extra_step") or "",
             queued=data.get("queued") or "",
+            suggested=[str(slug) for slug in data.get("suggested") or []],
+            self_help_done=bool(data.get("self_help_done")),
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -142,6 +148,8 @@ class IntakeDraft:
             extra=self.extra or None,
             extra_step=self.extra_step or None,
             queued=self.queued or None,
+            suggested=self.suggested or None,
+            self_help_done=self.self_help_done or None,
         )
 
     @classmethod

@@ -31,6 +31,7 @@ from handlers.client.follow_up import replied_ticket
 from handlers.client.intake import attachment_of
 from handlers.client.tickets import TICKET_MARK
 from handlers.staff import in_staff_place
+from handlers.staff.knowledge import to_knowledge_base
 from handlers.staff.states import StaffInput
 from handlers.ui.callbacks import FROM_LIST, StaffCb
 from handlers.ui.cards import (
@@ -836,7 +837,8 @@ async def summary_typed(
     if outcome is None:
         return
     await message.answer(
-        _("№{number} is resolved; the client is asked to confirm.").format(number=number)
+        _("№{number} is resolved; the client is asked to confirm.").format(number=number),
+        reply_markup=to_knowledge_base(number),  # the resolution may help others
     )
 
 

@@ -12,3 +12,7 @@ class StaffInput(StatesGroup):
     note = State()  # internal, never shown to the client
     estimate = State()  # how long the work will take, for the client to approve
     agreed_date = State()  # a change request's completion date, as agreed with the client
+
+
+class StaffKb(StatesGroup):
+    editing = State()  # a lead types a draft article's new text

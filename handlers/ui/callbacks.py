@@ -69,3 +69,8 @@ class PageCb(CallbackData, prefix="pg"):
 
     page: int
     action: str  # ack
+
+
+class KbCb(CallbackData, prefix="kb"):
+    action: str  # draft (from a resolved ticket), approve, edit, drop (a lead's review)
+    key: str  # the ticket's number for draft, the article's id otherwise

@@ -51,6 +51,7 @@ class CardData:
     estimate: Estimate | None = None  # the latest one
     decided_by: str = ""  # the name of whoever decided on it
     logged: int = 0  # minutes of work logged
+    rejected: tuple[str, ...] = ()  # articles suggested before it was registered, no help
 
 
 async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
@@ -69,7 +70,10 @@ async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
         decider = await uow.employees.get(estimate.decided_by_employee_id)
         decided_by = decider.name if decider else "—"
     logged = sum(w.minutes for w in await uow.tickets.work_logs(ticket_id)) if estimate else 0
-    return CardData(ticket, client, employee, assignee, files, estimate, decided_by, logged)
+    rejected = tuple(await uow.knowledge.rejected(ticket_id))
+    return CardData(
+        ticket, client, employee, assignee, files, estimate, decided_by, logged, rejected
+    )
 
 
 def topic_name(ticket: Ticket, client: Client) -> str:
@@ -180,6 +184,9 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     lines.append(_("Assignee: {name}").format(name=assignee))
     if card.attachments:
         lines.append(_("📎 Files: {n}").format(n=card.attachments))
+    if card.rejected:
+        titles = ", ".join(f"«{html.escape(title)}»" for title in card.rejected)
+        lines.append(_("📚 Suggested, did not help: {titles}").format(titles=titles))
     description = (
         t.description
         if len(t.description) <= CARD_DESCRIPTION_LIMIT

@@ -243,3 +243,27 @@ def test_the_client_group_script_takes_a_request_in_the_office_group(capsys):
     assert "🤖 ↩ Семён: Заявка №2 принята." in out  # registered as he asked
     counted = out.split("── Private messages from the bot, by person ──")[1].split("──")[0]
     assert "employee (Анна, an employee): 1" in counted and "colleague" not in counted
+
+
+def test_the_self_help_script_suggests_fixes_and_answers_questions(capsys):
+    script = DEMO.with_name("self_help.txt")
+    try:
+        main(["sandbox", "--script", str(script)])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+    assert "💡 Возможно, поможет:" in out and "Не видна ЭЦП (токен) при подписании" in out
+    assert "Рад, что помогло! Заявку не оформляю." in out
+    # the signature's fix helped: the first request registered is the Outlook one
+    assert "Заявка №1 принята." in out and "№1 · Стандартный" in out
+    assert "📚 Предлагали статью, не помогла: «Outlook всё время спрашивает пароль»" in out
+    # asked while №1 is open, the question is answered, not added to №1
+    assert "В этом месяце у вас осталось 10 ч из 10 ч, резерва нет." in out
+    assert "Добавлено к №1" not in out
+    assert "персональному менеджеру — Мария" in out
+    assert "Вопрос об обслуживании, не заявка. Спрашивает Анна Петрова" in out
+    # №2's resolution becomes a draft, the lead publishes it, the director is offered it
+    assert "📚 Черновик из заявки №2" in out
+    assert "✅ Опубликовано: «Принтер печатает полосами»." in out
+    director = out.split("director> принтер печатает полосами")[-1]
+    assert "Возможно, поможет" in director and "протрите барабан" in director

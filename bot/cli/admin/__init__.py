@@ -24,6 +24,10 @@ the duty rota.
     frontdesk admin staff add --tg-id ID --name NAME --role ROLE
     frontdesk admin staff list
     frontdesk admin staff deactivate TG_ID
+    frontdesk admin kb add|edit --file ARTICLE.md
+    frontdesk admin kb list [--drafts]
+    frontdesk admin kb remove ID
+    frontdesk admin kb import FOLDER
     frontdesk admin duty add --staff TG_ID --from "YYYY-MM-DD HH:MM" --to "YYYY-MM-DD HH:MM"
                              [--timezone TZ]
     frontdesk admin duty add --staff TG_ID --weekly "mon-fri 18:00-09:00" [--timezone TZ]
@@ -68,6 +72,7 @@ from bot.cli.admin.duty import duty_add_arguments, duty_list, duty_remove_comman
 from bot.cli.admin.employees import employee_list_command, employee_remove_command
 from bot.cli.admin.groups import group_code_arguments
 from bot.cli.admin.invites import invite_arguments, invite_list_command, invite_revoke_command
+from bot.cli.admin.kb import kb_arguments
 from bot.cli.admin.staff import staff_add_arguments, staff_deactivate_command, staff_list
 from bot.config import Settings
 from domain.errors import DomainError
@@ -119,6 +124,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     staff_deactivate = staff.add_parser("deactivate", help="take a staff member's access away")
     staff_deactivate.add_argument("tg_id", type=positive_int, metavar="TG_ID")
     handled_by(staff_deactivate, staff_deactivate_command)
+
+    kb_arguments(subcommands(groups.add_parser("kb", help="the knowledge base's articles")))
 
     duty = subcommands(groups.add_parser("duty", help="the on-duty rota (after hours)"))
     duty_add_arguments(duty.add_parser("add", help="add a duty shift or a weekly pattern"))

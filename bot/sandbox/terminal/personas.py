@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
+from pathlib import Path
 
 from bot.sandbox.people import Group, Person
 from bot.sandbox.server import BotApiEmulator
 from domain import SlaTier, StaffRole
 from domain.billing import START_PLAN
 from domain.enums import EmployeeRole
+from domain.knowledge import read_folder
 from domain.ports import Clock, UnitOfWork
-from domain.use_cases import accounts, after_hours, client_groups
+from domain.use_cases import accounts, after_hours, client_groups, knowledge
 
 STAFF_CHAT_ID = -1001234567890
 STAFF_CHAT_TITLE = "Поддержка · заявки"
@@ -215,6 +217,9 @@ async def seed(uow: UnitOfWork, clock: Clock, people: dict[str, Person]) -> str:
         title=OFFICE_GROUP_TITLE,
         tg_id=people["director"].id,
     )
+    # A few known fixes, suggested before a request is registered (bot/sandbox/kb)
+    for source in read_folder(Path(__file__).parent.parent / "kb"):
+        await knowledge.save_article(uow, clock, source.article, new=True)
     invite = await accounts.create_invite(
         uow, clock, client_id=client.id, role=EmployeeRole.EMPLOYEE, max_uses=5
     )

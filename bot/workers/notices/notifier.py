@@ -18,7 +18,15 @@ from typing import Any, TypeVar
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.workers.notices import contract, employee, estimates, pages, staff_chat, staff_pings
+from bot.workers.notices import (
+    contract,
+    employee,
+    estimates,
+    pages,
+    questions,
+    staff_chat,
+    staff_pings,
+)
 from bot.workers.notices.outbox import Context, OutboxWriter
 from domain import events as ev
 from domain.enums import StaffRole
@@ -367,6 +375,7 @@ def _on(
 
 NOTICES: Mapping[type[ev.Event], Notice] = dict(
     [
+        _on(ev.ServiceQuestionAsked, questions.service_question),
         _on(ev.TicketOpened, ticket_opened),
         _on(ev.TicketTaken, ticket_taken),
         _on(ev.TicketAssigned, ticket_assigned),
