@@ -94,6 +94,7 @@ def create_dispatcher(
         reports=Reports(db, clock, i18n),
         default_timezone=settings.default_timezone,
         staff_chat_id=settings.staff_chat_id,
+        outage_rule=settings.outage_rule,
     )
     # The Dispatcher registered aiogram's FSM middleware (the per-person lock, then the
     # state read): the update's unit of work goes before it, so that the read is in it.

@@ -34,15 +34,18 @@ def setup_routers() -> list[Router]:
         intake,
         menu,
         onboarding,
+        outages,
         people,
         tickets,
     )
     from handlers.staff import desk, queue
+    from handlers.staff import outages as staff_outages
 
     return [
         contract_ended.router,  # before anything an employee could start
         reports.router,
         queue.router,
+        staff_outages.router,
         desk.router,
         common.router,
         menu.router,
@@ -50,6 +53,7 @@ def setup_routers() -> list[Router]:
         onboarding.router,
         tickets.router,
         estimates.router,  # a typed yes or no to an estimate, before other routing
+        outages.router,  # joining a mass outage, or not
         follow_up.router,
         intake.router,
         common.fallback_router,

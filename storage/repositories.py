@@ -549,6 +549,8 @@ class SqliteTicketRepository(_Repository):
             "resolution_agreed_at": utc_text_or_none(agreed.agreed_at if agreed else None),
             "awaiting_estimate": flag(ticket.awaiting_estimate),
             "updated_at": utc_text_or_none(ticket.updated_at),
+            "outage": flag(ticket.outage),
+            "parent_id": ticket.parent_id,
         }
 
     @staticmethod
@@ -588,6 +590,8 @@ class SqliteTicketRepository(_Repository):
             ),
             awaiting_estimate=bool(row["awaiting_estimate"]),
             updated_at=parse_utc(row["updated_at"]),
+            outage=bool(row["outage"]),
+            parent_id=row["parent_id"],
         )
 
     async def _tickets(self, sql: str, params: Any = ()) -> list[Ticket]:
@@ -676,6 +680,8 @@ class SqliteTicketRepository(_Repository):
         client_id: int | None = None,
     ) -> list[Ticket]:
         where = f"{column} = ?" + (f" AND {OPEN_TICKET}" if open_only else "")
+        if column != "assignee_tg_id":  # a mass outage is its children's, nobody's own
+            where += " AND outage = 0"
         params: tuple[int, ...] = (value,)
         if client_id is not None:
             where += " AND client_id = ?"
@@ -728,7 +734,7 @@ class SqliteTicketRepository(_Repository):
             "    THEN m.created_at END), '')) AS wrote, "
             "count(CASE WHEN m.author = 'staff' THEN 1 END) AS staff_messages "
             "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
-            "WHERE t.employee_id = ? AND t.client_id = ? "
+            "WHERE t.employee_id = ? AND t.client_id = ? AND t.outage = 0 "
             f"AND ({OPEN_TICKET} OR t.id = ?) GROUP BY t.id",
             (employee_id, client_id, also),
         )
@@ -753,6 +759,28 @@ class SqliteTicketRepository(_Repository):
             f"SELECT * FROM tickets WHERE {OPEN_TICKET} "
             "ORDER BY resolution_due IS NULL, resolution_due, id LIMIT ? OFFSET ?",
             (limit, offset),
+        )
+
+    async def children(self, parent_id: int) -> Sequence[Ticket]:
+        """The tickets linked under a mass outage, oldest first."""
+        return await self._tickets(
+            "SELECT * FROM tickets WHERE parent_id = ? ORDER BY id", (parent_id,)
+        )
+
+    async def open_of_client_since(self, client_id: int, since: datetime) -> Sequence[Ticket]:
+        """A client's open tickets registered since `since` (outage detection), oldest first."""
+        return await self._tickets(
+            f"SELECT * FROM tickets WHERE client_id = ? AND registered_at >= ? AND {OPEN_TICKET} "
+            "ORDER BY id",
+            (client_id, utc_text(since)),
+        )
+
+    async def open_outages(self, client_id: int) -> Sequence[Ticket]:
+        """A client's mass outages not resolved yet, the newest first."""
+        return await self._tickets(
+            "SELECT * FROM tickets WHERE client_id = ? AND outage = 1 "
+            "AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY id DESC",
+            (client_id,),
         )
 
     async def list_resolved(self) -> Sequence[Ticket]:

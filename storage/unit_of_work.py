@@ -6,6 +6,7 @@ checks it there) and adds `session`, the transaction itself, for storage's own t
 
 from __future__ import annotations
 
+from storage.outages import SqliteOutages
 from storage.repositories import (
     SqliteClientRepository,
     SqliteDutyRepository,
@@ -40,6 +41,7 @@ class SqliteUnitOfWork:
         self.duty = SqliteDutyRepository(session)
         self.pages = SqlitePageRepository(session)
         self.follow_ups = SqliteFollowUps(session)
+        self.outages = SqliteOutages(session)
         self.processed_updates = SqliteProcessedUpdates(session)
         self.people = SqlitePeople(session)
         self.ticket_posts = SqliteTicketPosts(session)

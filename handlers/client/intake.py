@@ -31,6 +31,7 @@ from domain.answers import Question, Reply, meant_as_an_answer, read_answer
 from domain.descriptions import another_problem, on_its_own, says_what, topic_of
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
+from domain.outages import OutageRule
 from domain.paging import (
     Responder,
     after_hours_call,
@@ -43,6 +44,7 @@ from domain.use_cases import intake
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
+from handlers.client import outages
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase, number
@@ -183,13 +185,21 @@ async def take_description(message: Message, state: FSMContext, draft: IntakeDra
 
 @router.message(Intake.describe, F.text, ~F.text.startswith("/"))
 async def description_typed(
-    message: Message, state: FSMContext, actor: Actor, clock: Clock
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    clock: Clock,
+    uow: UnitOfWork,
+    outage_rule: OutageRule,
 ) -> None:
     """The description after "New request", or after files were sent first."""
     draft = await IntakeDraft.load(state)
     if draft.description:
         await add_to_description(message, state, draft, actor, clock)
         return
+    text = (message.text or "").strip()
+    if await outages.offer(message, state, actor, uow, outage_rule, text, draft.attachments):
+        return  # an open mass outage: they may join it with one tap
     await take_description(message, state, draft)
 
 

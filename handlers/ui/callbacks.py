@@ -69,3 +69,12 @@ class PageCb(CallbackData, prefix="pg"):
 
     page: int
     action: str  # ack
+
+
+class OutageCb(CallbackData, prefix="og"):
+    """Mass outages: staff link a proposal's tickets or leave them apart, or unlink a child
+    (`id`: the proposal, or the child); an employee joins an open outage (`id`: the
+    outage) or says theirs is something else."""
+
+    action: str  # link, dismiss, unlink; join, apart
+    id: int
