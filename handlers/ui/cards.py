@@ -125,6 +125,8 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
         f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
         f"{kind_name(t.kind)} · {category_name(t.category)}",
     ]
+    if t.outage:  # nobody's own: its children's employees are listed below
+        del lines[2]
     if t.emergency:
         lines.append("🚨 " + _("after-hours emergency"))
     lines += outage_lines(card)

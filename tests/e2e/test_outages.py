@@ -255,3 +255,32 @@ async def test_staff_declare_an_outage_and_those_who_write_are_told(desk: Desk):
     await anna.send("не работает интернет")
     offer = await anna.wait_for_message(contains="Мы уже знаем")
     assert "проблеме с интернетом в офисе" in offer.text
+
+
+async def test_a_fourth_report_before_anybody_decides_extends_the_same_proposal(desk: Desk):
+    _people, numbers, engineer, _manager = await three_report(desk)
+    asked = await proposal(desk)
+    gleb = await newcomer(desk, "Глеб")
+    fourth = await send_ticket(gleb, "опять нет интернета")
+    await desk.settled()
+    chat = desk.staff_chat
+    assert chat is not None
+    proposals = [m for m in chat.bot_messages if "массовый сбой" in (m.text or "")]
+    assert len(proposals) == 1  # edited, not sent again
+    assert f"№{numbers[2]}, №{fourth} (интернет и сеть). Объединить?" in proposals[0].text
+    assert asked.message_id == proposals[0].message_id
+    await (await engineer.press("🔗 Объединить", message=asked, chat=chat)).wait_answered()
+    await desk.settled()
+    outage = (await ticket(desk, fourth)).parent_id
+    async with desk.db.unit_of_work() as uow:
+        assert [c.number for c in await uow.tickets.children(outage)] == [*numbers, fourth]
+
+
+async def test_keep_apart_leaves_the_requests_alone(desk: Desk):
+    _people, numbers, engineer, _manager = await three_report(desk)
+    chat = desk.staff_chat
+    asked = await proposal(desk)
+    await (await engineer.press("Не объединять", message=asked, chat=chat)).wait_answered()
+    await desk.settled()
+    assert [(await ticket(desk, n)).parent_id for n in numbers] == [None] * 3
+    assert asked.text.endswith("Решили не объединять.") and not asked.inline_keyboard

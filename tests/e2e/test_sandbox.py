@@ -225,3 +225,19 @@ def test_the_month_report_script_shows_a_ticket_counted_in_the_month_it_closed(c
     assert "Закрыто заявок за месяц: 1 (инцидентов 1, запросов 0)" in december
     assert "[document: report-2026-12-work-log.csv]" in december
     assert "Записано 45 мин по №1; всего 45 мин." in out
+
+
+@pytest.mark.slow
+def test_the_outage_script_links_three_reports_and_one_fix_reaches_all_four(capsys):
+    out = play(DEMO.with_name("outage.txt"), capsys)
+    proposal = "Похоже на массовый сбой у ООО «Ромашка»: №1, №2, №3 (интернет и сеть). Объединить?"
+    assert out.count(proposal) == 1
+    assert "Объединены в массовый сбой у ООО «Ромашка», №4: №1, №2, №3" in out
+    assert "Мы уже знаем о проблеме с интернетом в офисе и работаем над ней (№4)." in out
+    assert "Готово: ваша заявка №5 в списке по №4." in out
+    for number in (1, 2, 3, 5):  # each in their own chat, about their own request
+        assert f"Ваша заявка №{number} решена.\n   Перезагрузили оборудование" in out
+    # Мария heard of the outage once: no "new ticket" for Глеб's №5.
+    assert "Новая заявка ООО «Ромашка»: №4" in out
+    assert "Новая заявка ООО «Ромашка»: №5" not in out
+    assert "↩️ №3 снова открыта автором и теперь идёт отдельной заявкой." in out

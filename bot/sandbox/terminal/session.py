@@ -37,7 +37,8 @@ MOSCOW = ZoneInfo(personas.TIMEZONE)
 LIMITS = "Telegram's limits, a message a second in a chat and 20 a minute in a group"
 HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
-  /as employee | employee-en | director | newcomer | manager | engineer | duty | lead
+  /as employee | employee-en | director | accountant | sales | reception | newcomer |
+      manager | engineer | duty | lead
       | staff-chat   whose screen you see and who you act as
   /1, /2, ...      press the button with that number (any button on the screen: a button
                    keeps its number while it is there)
