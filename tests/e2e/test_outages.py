@@ -93,6 +93,9 @@ async def test_three_reports_become_one_outage_and_one_fix_reaches_everybody(des
     card = outage_card(desk, outage)
     assert "Массовый сбой, заявок: 3" in card.text
     assert all(f"№{n} " in card.text for n in numbers)
+    for person, n in zip(people, numbers, strict=True):
+        told = await person.wait_for_message(contains="Ваши коллеги написали о том же")
+        assert told.text.endswith(f"напишу здесь о вашей заявке №{n}.")
     # The manager hears of the outage once, and of nothing the children go through.
     new_pings = manager.bot_messages[pings_before:]
     assert len([m for m in new_pings if f"№{outage}" in (m.text or "")]) == 1

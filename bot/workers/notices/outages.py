@@ -107,11 +107,23 @@ async def suspected(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageSuspecte
 
 async def linked(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageLinked) -> None:
     """The proposal's message says the tickets were linked; each child's card says it is
-    worked through the outage (the outage's own card lists them)."""
+    worked through the outage (the outage's own card lists them), and each child's
+    employee hears that colleagues have the same problem."""
     if event.proposal_id is not None:
         await suspected(out, uow, ev.OutageSuspected(event.proposal_id, extended=True))
     for child in event.children:
         await staff_chat.card(out, uow, child)
+        c = await out.context(uow, child)
+        if not c.facts(out.clock.now()).employee_hears:
+            continue
+        said = N_(
+            "Your colleagues reported the same, so we are working on it as one problem "
+            "(№{outage}). As soon as it is fixed, I will write here about your request №{number}."
+        )
+        locale = out.employee_locale(c.employee)
+        await out.text(
+            uow, c.employee.tg_id, out.t(said, locale, outage=event.ticket_id, number=child), child
+        )
 
 
 async def joined(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageJoined) -> None:
