@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import TypeVar
 
 from domain import events as ev
@@ -101,19 +100,23 @@ async def watch(
 # --- linking ---------------------------------------------------------------------------------
 
 
-async def _parent(
+async def _outage(
     uow: UnitOfWork,
+    clock: Clock,
     client: Client,
+    children: Sequence[Ticket],
     *,
+    staff_tg_id: int,
     employee_id: int,
     category: Category,
     description: str,
     priority: Priority,
-    registered_at: datetime,
-    now: datetime,
-) -> Ticket:
-    """The outage's own ticket: one card in the staff chat, its employee the first child's
-    (nobody hears of it as theirs: the children's employees hear through their own)."""
+    proposal_id: int | None = None,
+) -> Outcome[Ticket]:
+    """The outage's own ticket, with `children` linked under it: one card in the staff
+    chat. Its employee is the first child's (or the one staff declared it for), but nobody
+    hears of it as theirs: the children's employees hear through their own."""
+    now = clock.now()
     parent = Ticket(
         client_id=client.id or 0,
         employee_id=employee_id,
@@ -122,12 +125,24 @@ async def _parent(
         priority=priority,
         title=title_from(description),
         description=description,
-        registered_at=registered_at,
+        registered_at=min([now, *(c.registered_at for c in children)]),
         updated_at=now,
         outage=True,
     )
     parent.refresh_deadlines(client)
-    return await uow.tickets.add(parent)
+    parent = await uow.tickets.add(parent)
+    for child in children:
+        child.parent_id = parent.number
+        child.updated_at = now
+        await uow.tickets.update(child)
+    linked = tuple(c.number for c in children)
+    return Outcome(
+        parent,
+        (
+            ev.TicketOpened(parent.number),
+            ev.OutageLinked(parent.number, staff_tg_id, linked, proposal_id),
+        ),
+    )
 
 
 def _linkable(ticket: Ticket) -> bool:
@@ -158,34 +173,22 @@ async def link(
     children = [t for t in tickets if _linkable(t)]
     if len(children) < 2:
         raise InvalidInput("fewer than two of the tickets are still open", field="outage_few")
-    client = await get_client(uow, proposal.client_id)
-    now = clock.now()
-    parent = await _parent(
+    outcome = await _outage(
         uow,
-        client,
+        clock,
+        await get_client(uow, proposal.client_id),
+        children,
+        staff_tg_id=staff_tg_id,
         employee_id=children[0].employee_id,
         category=proposal.category,
         description=children[0].description,
         priority=parent_priority([c.priority for c in children]),
-        registered_at=min(c.registered_at for c in children),
-        now=now,
+        proposal_id=proposal_id,
     )
-    for child in children:
-        child.parent_id = parent.number
-        child.updated_at = now
-        await uow.tickets.update(child)
-    proposal.state, proposal.parent_id = "linked", parent.number
+    proposal.state, proposal.parent_id = "linked", outcome.value.number
     proposal.edits += 1
     await uow.outages.update(proposal)
-    return Outcome(
-        parent,
-        (
-            ev.TicketOpened(parent.number),
-            ev.OutageLinked(
-                parent.number, staff_tg_id, tuple(c.number for c in children), proposal_id
-            ),
-        ),
-    )
+    return outcome
 
 
 async def dismiss(
@@ -342,23 +345,41 @@ async def declare(
     employees = [e for e in await uow.employees.list_by_client(client_id) if e.active]
     if not employees or employees[0].id is None:
         raise InvalidInput("the client has nobody to tell", field="outage_nobody")
-    now = clock.now()
-    category = topic_of(text)
     first = next((e for e in employees if e.is_director), employees[0])
     assert first.id is not None
-    parent = await _parent(
+    return await _outage(
         uow,
+        clock,
         client,
+        (),
+        staff_tg_id=staff_tg_id,
         employee_id=first.id,
-        category=category,
+        category=topic_of(text),
         description=text,
         priority=Priority.HIGHEST,
-        registered_at=now,
-        now=now,
     )
-    return Outcome(
-        parent,
-        (ev.TicketOpened(parent.number), ev.OutageLinked(parent.number, staff_tg_id, ())),
+
+
+async def declare_from(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """«🌐 Массовый сбой» on a ticket's card: staff see it is company-wide. The ticket is
+    the first child of a new outage, Highest; colleagues who write about it are told it is
+    known and join with a tap."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if not _linkable(ticket) or ticket.kind is TicketKind.REQUEST:
+        raise InvalidInput("only an open incident becomes an outage", field="outage_not_open")
+    return await _outage(
+        uow,
+        clock,
+        await get_client(uow, ticket.client_id),
+        [ticket],
+        staff_tg_id=staff_tg_id,
+        employee_id=ticket.employee_id,
+        category=ticket.category,
+        description=ticket.description,
+        priority=Priority.HIGHEST,
     )
 
 

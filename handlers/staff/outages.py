@@ -1,6 +1,7 @@
 """Mass outages on the staff side: «Объединить» / «Не объединять» under the staff chat's
-proposal, «Открепить» on a child's card, and `/outage CLIENT текст` to declare one before
-anybody writes. Only staff act; a button of a decided proposal changes nothing."""
+proposal, «Открепить» on a child's card, and «🌐 Это массовый сбой» (under a card's
+«⚡ Приоритет») or `/outage CLIENT текст` to declare one. Only staff act; a button of a
+decided proposal changes nothing."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from handlers.ui.texts import N_
 
 router = Router(name=__name__)
 router.callback_query.filter(
-    OutageCb.filter(F.action.in_({"link", "dismiss", "unlink"})), in_staff_place
+    OutageCb.filter(F.action.in_({"link", "dismiss", "unlink", "declare"})), in_staff_place
 )
 
 
@@ -43,6 +44,7 @@ def outage_error_text(exc: DomainError) -> str:
         "outage_clients": _("Requests of different clients cannot be one outage."),
         "outage_few": _("Fewer than two of these requests are still open: nothing to link."),
         "outage_not_linked": _("This request is not part of an outage."),
+        "outage_not_open": _("Only an open incident that is not part of an outage can be one."),
         "outage_nobody": _("The client has no employees to tell."),
         "announcement": _("Write what is down: /outage CLIENT text."),
     }.get(str(field), exc.message)
@@ -73,6 +75,9 @@ async def pressed(
     elif callback_data.action == "dismiss":
         call = outages.dismiss(uow, clock, proposal_id=n, staff_tg_id=staff)
         done = N_("They stay apart.")
+    elif callback_data.action == "declare":
+        call = outages.declare_from(uow, clock, ticket_id=n, staff_tg_id=staff)
+        done = N_("Mass outage №{number}: colleagues who write about it are told it is known.")
     else:
         call = outages.unlink(uow, clock, ticket_id=n, staff_tg_id=staff)
         done = N_("№{number} is on its own again.")
@@ -83,11 +88,12 @@ async def pressed(
         return
     number = outcome.value.number if isinstance(outcome.value, Ticket) else n
     await query.answer(_(done).format(number=number))
-    if callback_data.action != "unlink":
-        return
+    # The priority menu «declare» was in, or a card shown in a private chat (the staff
+    # chat's card is edited by the staff desk); a proposal's message is edited as decided.
     pressed = Pressed(query)
-    if await uow.ticket_posts.by_message(pressed.chat.id, pressed.message_id) is None:
-        await pressed.drop_buttons()  # a copy in a private chat; the staff chat's is edited
+    card = await uow.ticket_posts.by_message(pressed.chat.id, pressed.message_id)
+    if callback_data.action == "declare" or (callback_data.action == "unlink" and card is None):
+        await pressed.drop_buttons()
 
 
 @router.message(Command("outage"), lambda _m, actor: actor.is_staff, in_staff_place)

@@ -287,3 +287,29 @@ async def test_keep_apart_leaves_the_requests_alone(desk: Desk):
     await desk.settled()
     assert [(await ticket(desk, n)).parent_id for n in numbers] == [None] * 3
     assert asked.text.endswith("Решили не объединять.") and not asked.inline_keyboard
+
+
+async def test_staff_declare_an_outage_from_a_card_and_a_colleague_joins(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna, "не работает интернет во всём офисе")
+    chat = desk.staff_chat
+    assert chat is not None
+    await desk.settled()
+    card = next(m for m in chat.bot_messages if f"№{number} ·" in (m.text or ""))
+    await engineer.press("⚡ Приоритет", message=card, chat=chat)
+    menu = await chat.wait_for_message(contains="Новый приоритет")
+    await (await engineer.press("🌐 Это массовый сбой", message=menu, chat=chat)).wait_answered()
+    await desk.settled()
+    outage = (await ticket(desk, number)).parent_id
+    assert outage is not None and (await ticket(desk, outage)).priority.value == "highest"
+    boris = await newcomer(desk, "Борис")
+    await boris.send("нет интернета")
+    offer = await boris.wait_for_message(contains="Мы уже знаем")
+    await boris.press("✅ Да, сообщите мне", message=offer)
+    await boris.wait_for_message(contains="Готово")
+    async with desk.db.unit_of_work() as uow:
+        assert len(await uow.tickets.children(outage)) == 2
+    # The same button again, on the menu Telegram still shows: refused, nothing changes.
+    press = await engineer.press_with_data(menu, OutageCb(action="declare", id=number).pack())
+    await press.wait_answered()
+    assert "только открытый инцидент" in (press.answer_text or "")
