@@ -236,6 +236,7 @@ def test_the_outage_script_links_three_reports_and_one_fix_reaches_all_four(caps
     assert "Мы уже знаем о проблеме с интернетом в офисе и работаем над ней (№4)." in out
     assert "Готово: ваша заявка №5 в списке по №4." in out
     for number in (1, 2, 3, 5):  # each in their own chat, about their own request
+        assert f"Ответ по заявке №{number}:\n   Провайдер обещает восстановить связь" in out
         assert f"Ваша заявка №{number} решена.\n   Перезагрузили оборудование" in out
     # Мария heard of the outage once: no "new ticket" for Глеб's №5.
     assert "Новая заявка ООО «Ромашка»: №4" in out
