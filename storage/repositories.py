@@ -754,9 +754,10 @@ class SqliteTicketRepository(_Repository):
 
     async def list_open_by_due(self, *, limit: int = 50, offset: int = 0) -> Sequence[Ticket]:
         """The staff queue: open tickets, the nearest resolution due time first; tickets
-        whose clock is stopped (no due time) last."""
+        whose clock is stopped (no due time) last. A mass outage's children are worked
+        through it: the outage stands for them."""
         return await self._tickets(
-            f"SELECT * FROM tickets WHERE {OPEN_TICKET} "
+            f"SELECT * FROM tickets WHERE {OPEN_TICKET} AND parent_id IS NULL "
             "ORDER BY resolution_due IS NULL, resolution_due, id LIMIT ? OFFSET ?",
             (limit, offset),
         )

@@ -105,7 +105,7 @@ async def typed(
     routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
     new = isinstance(where, Do) and where.option.action is Action.NEW
-    if new and await outages.offer(message, state, actor, uow, outage_rule, text, files):
+    if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):
         return  # an open mass outage: they may join it with one tap
     data = await state.get_data()
     album = message.media_group_id

@@ -198,7 +198,7 @@ async def description_typed(
         await add_to_description(message, state, draft, actor, clock)
         return
     text = (message.text or "").strip()
-    if await outages.offer(message, state, actor, uow, outage_rule, text, draft.attachments):
+    if await outages.offer(message, state, actor, uow, clock, outage_rule, text, draft.attachments):
         return  # an open mass outage: they may join it with one tap
     await take_description(message, state, draft)
 

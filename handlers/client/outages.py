@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import timedelta
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -36,6 +37,9 @@ router.callback_query.filter(
     OutageCb.filter(F.action.in_({"join", "apart"})), lambda _q, actor: actor.is_employee
 )
 
+# How long "Добавить вас в список…?" waits for a typed answer.
+OFFER_WAITS = timedelta(minutes=30)
+
 # "Мы уже знаем о проблеме с интернетом в офисе…": the problem as the sentence names it.
 PROBLEM_WITH = {
     Category.INTERNET_NETWORK: N_("problem with the internet in the office"),
@@ -61,6 +65,7 @@ async def offer(
     state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
+    clock: Clock,
     outage_rule: OutageRule,
     text: str,
     files: Sequence[Attachment],
@@ -79,9 +84,9 @@ async def offer(
         ),
     )
     await state.set_state(OutageOffer.asked)
-    await HeldMessage(texts=[text], files=list(files), key=str(n), asked_in=sent.message_id).save(
-        state
-    )
+    held = HeldMessage(texts=[text], files=list(files), key=str(n), asked_in=sent.message_id)
+    held.asked_at = clock.now()
+    await held.save(state)
     return True
 
 
@@ -172,10 +177,18 @@ async def typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    outage_rule: OutageRule,
 ) -> None:
     """ "Да" joins, "нет" goes on to an ordinary request; anything else written meanwhile
-    joins the held message, which then goes on as an ordinary request."""
+    joins the held message, which then goes on as an ordinary request. A question left
+    unanswered for long is over: what they write then goes where it belongs."""
     held = await HeldMessage.load(state)
+    if held.asked_at is None or clock.now() - held.asked_at > OFFER_WAITS:
+        from handlers.client import follow_up  # it builds on this module
+
+        await state.clear()
+        await follow_up.typed(message, state, actor, uow, clock, notifier, outage_rule)
+        return
     text = (message.text or message.caption or "").strip()
     attachment = intake.attachment_of(message)
     files = [attachment] if attachment else []

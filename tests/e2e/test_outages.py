@@ -313,3 +313,21 @@ async def test_staff_declare_an_outage_from_a_card_and_a_colleague_joins(desk: D
     press = await engineer.press_with_data(menu, OutageCb(action="declare", id=number).pack())
     await press.wait_answered()
     assert "только открытый инцидент" in (press.answer_text or "")
+
+
+async def test_a_typed_yes_joins_and_an_offer_left_for_long_is_over(desk: Desk):
+    _people, numbers, engineer, _manager = await three_report(desk)
+    outage = await linked(desk, engineer, numbers)
+    gleb, dina = await newcomer(desk, "Глеб"), await newcomer(desk, "Дина")
+    await gleb.send("нет интернета")
+    await gleb.wait_for_message(contains="Мы уже знаем")
+    await gleb.send("да")
+    await gleb.wait_for_message(contains="Готово")
+    await dina.send("интернет не работает")
+    await dina.wait_for_message(contains="Мы уже знаем")
+    await desk.move_clock(hours=2)
+    await dina.send("не печатает принтер")
+    asked = await dina.wait_for_message(contains="Верно?")
+    assert "интернет" not in asked.text and "принтер" in asked.text
+    async with desk.db.unit_of_work() as uow:
+        assert len(await uow.tickets.children(outage)) == 4  # Глеб's; Дина's went nowhere
