@@ -48,13 +48,26 @@ async def linked(desk: Desk, engineer: Person, numbers: list[int]) -> int:
     return outage
 
 
-def outage_card(desk: Desk, outage: int):
-    assert desk.staff_chat is not None
-    return next(
-        m
-        for m in desk.staff_chat.bot_messages
-        if f"№{outage} ·" in (m.text or "") and m.inline_keyboard
-    )
+async def outage_card(desk: Desk, outage: int, *, listing: int = 0):
+    """The outage's card in the staff chat, once it is there (listing that many requests)."""
+    chat = desk.staff_chat
+    assert chat is not None
+
+    def card(transcript):
+        said = f"Массовый сбой, заявок: {listing}" if listing else ""
+        return next(
+            (
+                m
+                for m in transcript
+                if m.from_bot
+                and f"№{outage} ·" in (m.text or "")
+                and said in (m.text or "")
+                and m.inline_keyboard
+            ),
+            None,
+        )
+
+    return card(await chat.wait_until(card))
 
 
 async def newcomer(desk: Desk, name: str) -> Person:
@@ -90,15 +103,16 @@ async def test_three_reports_become_one_outage_and_one_fix_reaches_everybody(des
     linked = next(m for m in chat.bot_messages if m.message_id == asked.message_id)
     assert linked.text.startswith(f"🔗 Объединены в массовый сбой у ООО Ромашка, №{outage}")
     assert not linked.inline_keyboard
-    card = outage_card(desk, outage)
-    assert "Массовый сбой, заявок: 3" in card.text
+    card = await outage_card(desk, outage, listing=3)
     assert all(f"№{n} " in card.text for n in numbers)
     for person, n in zip(people, numbers, strict=True):
         told = await person.wait_for_message(contains="Ваши коллеги написали о том же")
         assert told.text.endswith(f"напишу здесь о вашей заявке №{n}.")
     # The manager hears of the outage once, and of nothing the children go through.
     new_pings = manager.bot_messages[pings_before:]
-    assert len([m for m in new_pings if f"№{outage}" in (m.text or "")]) == 1
+    assert [m.text.split("\n")[0] for m in new_pings if f"№{outage}" in (m.text or "")] == [
+        f"Массовый сбой у ООО Ромашка: №{outage}, Стандартный."
+    ]
 
     await engineer.press("🙋 Взять", message=card, chat=chat)
     for person, n in zip(people, numbers, strict=True):
@@ -143,8 +157,7 @@ async def test_a_fourth_employee_joins_the_open_outage_with_one_tap(desk: Desk):
     await desk.settled()
     async with desk.db.unit_of_work() as uow:
         assert len(await uow.tickets.children(outage)) == 4
-    card = outage_card(desk, outage)
-    assert "Массовый сбой, заявок: 4" in card.text
+    card = await outage_card(desk, outage, listing=4)
     await engineer.press("✅ Решено", message=card, chat=chat)
     await chat.wait_for_message(contains="что сделано")
     await engineer.press("Решено без комментария", chat=chat)
@@ -202,12 +215,19 @@ async def test_unlinking_the_last_child_dissolves_the_outage(desk: Desk):
     assert chat is not None
     outage = await linked(desk, engineer, numbers)
     for n in numbers:
-        await desk.settled()
-        card = next(
-            m
-            for m in chat.bot_messages
-            if f"№{n} ·" in (m.text or "") and "➖ Открепить от сбоя" in str(m.inline_keyboard)
-        )
+
+        def child_card(transcript, n=n):
+            unlink = "➖ Открепить от сбоя"
+            return next(
+                (
+                    m
+                    for m in transcript
+                    if f"№{n} ·" in (m.text or "") and unlink in str(m.inline_keyboard)
+                ),
+                None,
+            )
+
+        card = child_card(await chat.wait_until(child_card))
         await (
             await engineer.press("➖ Открепить от сбоя", message=card, chat=chat)
         ).wait_answered()
@@ -221,7 +241,7 @@ async def test_a_child_reopened_after_the_fix_is_on_its_own(desk: Desk):
     chat = desk.staff_chat
     assert chat is not None
     outage = await linked(desk, engineer, numbers)
-    card = outage_card(desk, outage)
+    card = await outage_card(desk, outage)
     await engineer.press("✅ Решено", message=card, chat=chat)
     await chat.wait_for_message(contains="что сделано")
     await engineer.press("Решено без комментария", chat=chat)

@@ -239,6 +239,6 @@ def test_the_outage_script_links_three_reports_and_one_fix_reaches_all_four(caps
         assert f"Ответ по заявке №{number}:\n   Провайдер обещает восстановить связь" in out
         assert f"Ваша заявка №{number} решена.\n   Перезагрузили оборудование" in out
     # Мария heard of the outage once: no "new ticket" for Глеб's №5.
-    assert "Новая заявка ООО «Ромашка»: №4" in out
+    assert "Массовый сбой у ООО «Ромашка»: №4, Высший." in out
     assert "Новая заявка ООО «Ромашка»: №5" not in out
     assert "↩️ №3 снова открыта автором и теперь идёт отдельной заявкой." in out
