@@ -97,6 +97,7 @@ def create_dispatcher(
         default_timezone=settings.default_timezone,
         staff_chat_id=settings.staff_chat_id,
         group_members_join=settings.group_members_join,
+        outage_rule=settings.outage_rule,
     )
     # The Dispatcher registered aiogram's FSM middleware (the per-person lock, then the
     # state read): the update's unit of work goes before it, so that the read is in it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.enums import Priority
 from domain.follow_ups import FollowUpPolicy
+from domain.outages import OutageRule
 
 TELEGRAM_API = "https://api.telegram.org"
 SUPPORTED_LOCALES = ("ru", "en")
@@ -71,6 +73,10 @@ class Settings(BaseSettings):
         3, ge=2, validation_alias="WAITING_SECOND_REMINDER_DAYS"
     )
     waiting_ask_staff_days: int = Field(4, ge=3, validation_alias="WAITING_ASK_STAFF_DAYS")
+    # Mass outages: from OUTAGE_MIN_TICKETS similar incidents of one client registered within
+    # OUTAGE_WINDOW_MINUTES the staff chat is asked to link them as one.
+    outage_window_minutes: float = Field(30, gt=0, validation_alias="OUTAGE_WINDOW_MINUTES")
+    outage_min_tickets: int = Field(3, ge=2, validation_alias="OUTAGE_MIN_TICKETS")
 
     # Webhook mode (`frontdesk run --webhook`, or WEBHOOK_URL set): Telegram calls
     # WEBHOOK_URL (a reverse proxy's public https address), which forwards to the bot
@@ -163,6 +169,14 @@ class Settings(BaseSettings):
                 "WAITING_ASK_STAFF_DAYS: the reminders come first, then staff are asked"
             )
         return self
+
+    @property
+    def outage_rule(self) -> OutageRule:
+        """When tickets are proposed as one mass outage (domain/outages.py)."""
+        return OutageRule(
+            window=timedelta(minutes=self.outage_window_minutes),
+            min_tickets=self.outage_min_tickets,
+        )
 
     @property
     def follow_up_policy(self) -> FollowUpPolicy:

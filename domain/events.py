@@ -193,6 +193,44 @@ class TicketRated(TicketEvent):
     comment: str
 
 
+# --- mass outages (domain/outages.py) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutageSuspected(Event):
+    """Tickets look like one mass outage: the staff chat is asked to link them (or the
+    message asking is brought up to date with one more, `extended`)."""
+
+    proposal_id: int
+    extended: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OutageLinked(TicketEvent):
+    """Staff linked tickets under the outage (the parent, `ticket_id`), or declared it."""
+
+    staff_tg_id: int
+    children: tuple[int, ...]
+    proposal_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutageJoined(TicketEvent):
+    """An employee writing about the same symptom joined the open outage with one tap."""
+
+    child_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutageLeft(TicketEvent):
+    """A child is no longer part of the outage: staff unlinked it, or its employee reopened
+    it after the outage was resolved. The last one leaving dissolves the outage."""
+
+    child_id: int
+    staff_tg_id: int | None  # None: reopened by its employee
+    dissolved: bool
+
+
 # --- SLA timers and after-hours paging ---------------------------------------------------
 
 

@@ -263,6 +263,10 @@ class Ticket:
     awaiting_estimate: bool = False
     updated_at: datetime | None = None
     id: int | None = None  # the ticket number shown to people (№N)
+    # A mass outage (domain/outages.py): `outage` marks the parent incident; a child has its
+    # parent's number and follows what staff do on the parent.
+    outage: bool = False
+    parent_id: int | None = None
 
     @property
     def number(self) -> int:

@@ -31,6 +31,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
+from domain.outages import Proposal
 from domain.paging import Page
 from domain.plan_changes import PlanChange
 from domain.routing import Conversation
@@ -150,6 +151,9 @@ class TicketRepository(Protocol):
     async def by_intake_key(self, intake_key: str) -> Ticket | None: ...
     async def get(self, ticket_id: int) -> Ticket | None: ...
     async def update(self, ticket: Ticket) -> None: ...
+    async def children(self, parent_id: int) -> Sequence[Ticket]: ...
+    async def open_of_client_since(self, client_id: int, since: datetime) -> Sequence[Ticket]: ...
+    async def open_outages(self, client_id: int) -> Sequence[Ticket]: ...
     async def list_by_employee(
         self,
         employee_id: int,
@@ -428,6 +432,15 @@ class KnowledgeRepository(Protocol):
         ...
 
 
+class OutageRepository(Protocol):
+    """The staff chat's proposals to link tickets as one mass outage."""
+
+    async def add(self, proposal: Proposal) -> Proposal: ...
+    async def get(self, proposal_id: int) -> Proposal | None: ...
+    async def update(self, proposal: Proposal) -> None: ...
+    async def open_of_client(self, client_id: int) -> Sequence[Proposal]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a use case changes is committed together or not at all."""
 
@@ -455,6 +468,8 @@ class UnitOfWork(Protocol):
     def client_groups(self) -> ClientGroupRepository: ...
     @property
     def knowledge(self) -> KnowledgeRepository: ...
+    @property
+    def outages(self) -> OutageRepository: ...
 
     # For the handlers and the bot's plumbing; the domain's use cases do not need them.
     @property
@@ -477,6 +492,7 @@ __all__ = [
     "FollowUpRepository",
     "InviteRepository",
     "Notifier",
+    "OutageRepository",
     "OutboxMessage",
     "OutboxRepository",
     "PageRepository",

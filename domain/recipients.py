@@ -74,6 +74,8 @@ class Facts:
     working_hours: bool = True  # now, on the client's calendar
     # A breach recorded late: what the deadline waited for (an answer, the fix) came already.
     breach_met: bool = False
+    # A child of a mass outage (domain/outages.py): staff work it through the outage.
+    in_outage: bool = False
 
 
 ORDINARY = Facts()
@@ -88,9 +90,34 @@ def manager_hears_of(priority: Priority, *, hears_all: bool) -> bool:
     return hears_all or priority.rank >= MANAGER_HEARS_FROM.rank
 
 
+# What staff and the timers do to a child of a mass outage: staff heard of it, once, on the
+# outage itself (its card, the manager's ping, its breaches); the child's employee hears as
+# always. What the employee says on their child (a comment, a reopening) reaches staff.
+_WORKED_THROUGH_THE_OUTAGE = (
+    ev.TicketOpened,
+    ev.TicketTaken,
+    ev.TicketAssigned,
+    ev.StaffReplied,
+    ev.ClientQuestionAsked,
+    ev.TicketResolved,
+    ev.StatusChanged,
+    ev.WaitingResumed,
+    ev.SlaWarning,
+    ev.SlaBreached,
+    ev.WaitingTooLong,
+)
+
+
 def who_hears(event: ev.Event, facts: Facts = ORDINARY) -> tuple[Audience, ...]:
     """The audiences told about `event`, in the order they are told; none for an event
     that only refreshes the ticket's card or that the actor was answered about."""
+    told = _who_hears(event, facts)
+    if facts.in_outage and isinstance(event, _WORKED_THROUGH_THE_OUTAGE):
+        return tuple(a for a in told if a is _E)
+    return told
+
+
+def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
     employee = (_E,) if facts.employee_hears else ()
     manager = (
         (Audience.MANAGER,)

@@ -35,6 +35,7 @@ def setup_routers() -> list[Router]:
         intake,
         menu,
         onboarding,
+        outages,
         people,
         questions,
         self_help,
@@ -42,6 +43,7 @@ def setup_routers() -> list[Router]:
     )
     from handlers.staff import desk, queue
     from handlers.staff import knowledge as staff_knowledge
+    from handlers.staff import outages as staff_outages
 
     return [
         group_chat.router,  # client groups: nothing else sees their talk
@@ -50,6 +52,7 @@ def setup_routers() -> list[Router]:
         reports.router,
         queue.router,
         staff_knowledge.router,  # drafts of articles from solved tickets
+        staff_outages.router,
         desk.router,
         common.router,
         menu.router,
@@ -57,6 +60,7 @@ def setup_routers() -> list[Router]:
         onboarding.router,
         tickets.router,
         estimates.router,  # a typed yes or no to an estimate, before other routing
+        outages.router,  # joining a mass outage, or not
         follow_up.router,
         self_help.router,  # the suggestion's answers, before the intake's own
         questions.router,

@@ -552,6 +552,8 @@ class SqliteTicketRepository(_Repository):
             "resolution_agreed_at": utc_text_or_none(agreed.agreed_at if agreed else None),
             "awaiting_estimate": flag(ticket.awaiting_estimate),
             "updated_at": utc_text_or_none(ticket.updated_at),
+            "outage": flag(ticket.outage),
+            "parent_id": ticket.parent_id,
         }
 
     @staticmethod
@@ -591,6 +593,8 @@ class SqliteTicketRepository(_Repository):
             ),
             awaiting_estimate=bool(row["awaiting_estimate"]),
             updated_at=parse_utc(row["updated_at"]),
+            outage=bool(row["outage"]),
+            parent_id=row["parent_id"],
         )
 
     async def _tickets(self, sql: str, params: Any = ()) -> list[Ticket]:
@@ -679,6 +683,8 @@ class SqliteTicketRepository(_Repository):
         client_id: int | None = None,
     ) -> list[Ticket]:
         where = f"{column} = ?" + (f" AND {OPEN_TICKET}" if open_only else "")
+        if column != "assignee_tg_id":  # a mass outage is its children's, nobody's own
+            where += " AND outage = 0"
         params: tuple[int, ...] = (value,)
         if client_id is not None:
             where += " AND client_id = ?"
@@ -736,6 +742,7 @@ class SqliteTicketRepository(_Repository):
             "WHERE t.id IN (SELECT id FROM tickets INDEXED BY tickets_open_by_employee "
             f"WHERE employee_id = :employee AND client_id = :client AND {OPEN_TICKET} "
             "UNION ALL SELECT :also) AND t.employee_id = :employee AND t.client_id = :client "
+            "AND t.outage = 0 "
             "GROUP BY t.id",
             {"employee": employee_id, "client": client_id, "also": also},
         )
@@ -758,9 +765,10 @@ class SqliteTicketRepository(_Repository):
     ) -> QueuePage:
         """The staff queue: open tickets in `view`, the nearest resolution due time first;
         tickets whose clock is stopped (no due time) last. Filtered, counted and paged here
-        along the tickets_queue index, so a page costs the same at any number of tickets."""
+        along the tickets_queue index, so a page costs the same at any number of tickets.
+        A mass outage's children are worked through it: the outage stands for them."""
         view = view or QueueView()
-        where = [OPEN_TICKET]
+        where = [OPEN_TICKET, "parent_id IS NULL"]
         params: dict[str, object] = {"limit": limit, "offset": offset}
         if view.assignee_tg_id is not None:
             where.append("assignee_tg_id = :assignee")
@@ -774,7 +782,7 @@ class SqliteTicketRepository(_Repository):
         counted = self._session.later(
             # All open tickets: the counts kept by the database (see open_tickets).
             "SELECT coalesce(sum(count), 0) FROM open_tickets"
-            if len(where) == 1
+            if len(where) == 2
             else f"SELECT count(*) FROM tickets WHERE {matching}",
             params,
         )
@@ -784,6 +792,28 @@ class SqliteTicketRepository(_Repository):
             params,
         )
         return QueuePage(total=(await counted)[0][0], tickets=page)
+
+    async def children(self, parent_id: int) -> Sequence[Ticket]:
+        """The tickets linked under a mass outage, oldest first."""
+        return await self._tickets(
+            "SELECT * FROM tickets WHERE parent_id = ? ORDER BY id", (parent_id,)
+        )
+
+    async def open_of_client_since(self, client_id: int, since: datetime) -> Sequence[Ticket]:
+        """A client's open tickets registered since `since` (outage detection), oldest first."""
+        return await self._tickets(
+            f"SELECT * FROM tickets WHERE client_id = ? AND registered_at >= ? AND {OPEN_TICKET} "
+            "ORDER BY id",
+            (client_id, utc_text(since)),
+        )
+
+    async def open_outages(self, client_id: int) -> Sequence[Ticket]:
+        """A client's mass outages not resolved yet, the newest first."""
+        return await self._tickets(
+            "SELECT * FROM tickets WHERE client_id = ? AND outage = 1 "
+            "AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY id DESC",
+            (client_id,),
+        )
 
     async def list_resolved(self) -> Sequence[Ticket]:
         """Resolved tickets waiting for the employee's word: the auto-close sweep."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from storage.client_groups import SqliteClientGroups
 from storage.knowledge import SqliteKnowledge
+from storage.outages import SqliteOutages
 from storage.repositories import (
     SqliteClientRepository,
     SqliteDutyRepository,
@@ -43,6 +44,7 @@ class SqliteUnitOfWork:
         self.pages = SqlitePageRepository(session)
         self.follow_ups = SqliteFollowUps(session)
         self.client_groups = SqliteClientGroups(session)
+        self.outages = SqliteOutages(session)
         self.processed_updates = SqliteProcessedUpdates(session)
         self.people = SqlitePeople(session)
         self.ticket_posts = SqliteTicketPosts(session)

@@ -16,6 +16,7 @@ from domain.lifecycle import ActorKind
 from domain.model import Attachment, Employee, Rating, Ticket, TicketMessage
 from domain.ports import Clock, UnitOfWork
 from domain.routing import REOPEN_CLOSED_WITHIN, Conversation, Incoming, Route, gist_of, route
+from domain.use_cases import outages
 from domain.use_cases.common import (
     MAX_COMMENT_LENGTH,
     MAX_REASON_LENGTH,
@@ -187,6 +188,7 @@ async def reopen(
             status_changed(ticket, old, tg_id),
             ev.TicketReopened(ticket.number, reason),
             ev.DeadlinesChanged(ticket.number),
+            *await outages.on_reopened(uow, ticket),
         ),
     )
 

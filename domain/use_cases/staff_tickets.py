@@ -31,6 +31,7 @@ from domain.use_cases.common import (
     get_ticket,
     status_changed,
 )
+from domain.use_cases.outages import for_children
 
 MAX_WORK_LOG_MINUTES = 24 * 60
 
@@ -62,6 +63,9 @@ async def take(
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     ticket.updated_at = now
     await uow.tickets.update(ticket)
+    events += await for_children(
+        uow, ticket, lambda n: take(uow, clock, ticket_id=n, staff_tg_id=staff_tg_id)
+    )
     return Outcome(ticket, tuple(events))
 
 
@@ -88,6 +92,13 @@ async def assign(
     # Taken into work by a named engineer, and the client told so: the reaction is met.
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     await uow.tickets.update(ticket)
+    events += await for_children(
+        uow,
+        ticket,
+        lambda n: assign(
+            uow, clock, ticket_id=n, staff_tg_id=staff_tg_id, assignee_tg_id=assignee_tg_id
+        ),
+    )
     return Outcome(ticket, tuple(events))
 
 
@@ -135,6 +146,19 @@ async def reply(
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     ticket.updated_at = now
     await uow.tickets.update(ticket)
+    events += await for_children(
+        uow,
+        ticket,
+        lambda n: reply(
+            uow,
+            clock,
+            ticket_id=n,
+            staff_tg_id=staff_tg_id,
+            text=text,
+            attachments=attachments,
+            in_thread=False,
+        ),
+    )
     return Outcome(message, tuple(events))
 
 
@@ -171,6 +195,13 @@ async def ask_client(
     await uow.tickets.update(ticket)
     events.append(ev.ClientQuestionAsked(ticket.number, message.id, staff_tg_id, in_thread))
     events.append(ev.DeadlinesChanged(ticket.number))
+    events += await for_children(
+        uow,
+        ticket,
+        lambda n: ask_client(
+            uow, clock, ticket_id=n, staff_tg_id=staff_tg_id, question=question, in_thread=False
+        ),
+    )
     return Outcome(message, tuple(events))
 
 
@@ -184,12 +215,16 @@ async def resume_work(
     old = ticket.start_work(ActorKind.STAFF, clock.now())
     ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
     await uow.tickets.update(ticket)
+    children = await for_children(
+        uow, ticket, lambda n: resume_work(uow, clock, ticket_id=n, staff_tg_id=staff_tg_id)
+    )
     return Outcome(
         ticket,
         (
             status_changed(ticket, old, staff_tg_id),
             ev.WaitingResumed(ticket.number, staff_tg_id),
             ev.DeadlinesChanged(ticket.number),
+            *children,
         ),
     )
 
@@ -227,6 +262,13 @@ async def resolve(
         message_id = message.id
     await uow.tickets.update(ticket)
     events.append(ev.TicketResolved(ticket.number, staff_tg_id, message_id, in_thread))
+    events += await for_children(
+        uow,
+        ticket,
+        lambda n: resolve(
+            uow, clock, ticket_id=n, staff_tg_id=staff_tg_id, summary=summary, in_thread=False
+        ),
+    )
     return Outcome(ticket, tuple(events))
 
 

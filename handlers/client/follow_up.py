@@ -23,13 +23,14 @@ from aiogram.utils.i18n import gettext as _
 from domain import TicketStatus
 from domain import events as ev
 from domain.model import Attachment
+from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option, gist_of
 from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
-from handlers.client import intake
+from handlers.client import intake, outages
 from handlers.client.group_context import private_or_client_group
 from handlers.client.intake import MEDIA, attachment_of
 from handlers.client.self_help import Asker, about_the_service
@@ -101,6 +102,7 @@ async def typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    outage_rule: OutageRule,
 ) -> None:
     """Whatever an employee writes outside a step goes where they mean it."""
     text, files = content_of(message)
@@ -116,6 +118,9 @@ async def typed(
         return
     routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
+    new = isinstance(where, Do) and where.option.action is Action.NEW
+    if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):
+        return  # an open mass outage: they may join it with one tap
     data = await state.get_data()
     album = message.media_group_id
     # The rest of an album goes where its first picture went, without a word each.

@@ -31,6 +31,7 @@ from domain.answers import Question, Reply, is_bare_cancel, meant_as_an_answer, 
 from domain.descriptions import another_problem, on_its_own, says_what, topic_of
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
+from domain.outages import OutageRule
 from domain.paging import (
     Responder,
     after_hours_call,
@@ -43,6 +44,7 @@ from domain.use_cases import intake
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
+from handlers.client import outages
 from handlers.client.group_context import note_ticket_opened_here, private_or_client_group
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
@@ -212,6 +214,7 @@ async def description_typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    outage_rule: OutageRule,
 ) -> None:
     """The description after "New request", or after files were sent first."""
     from handlers.client.self_help import Asker
@@ -224,6 +227,9 @@ async def description_typed(
     if draft.description:
         await add_to_description(message, state, draft, actor, clock)
         return
+    text = (message.text or "").strip()
+    if await outages.offer(message, state, actor, uow, clock, outage_rule, text, draft.attachments):
+        return  # an open mass outage: they may join it with one tap
     await take_description(message, state, draft, Asker(actor, uow, clock, notifier))
 
 

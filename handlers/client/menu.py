@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.answers import read_score
+from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
@@ -83,6 +84,7 @@ async def input_no_longer_awaited(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    outage_rule: OutageRule,
 ) -> None:
     """A comment, reason or rating comment asked for an hour ago, or a reply to another
     message: that step is over, and the message goes where it belongs."""
@@ -95,7 +97,7 @@ async def input_no_longer_awaited(
     if awaited:
         raise SkipHandler  # the step's own handler takes it
     await state.clear()
-    await follow_up.typed(message, state, actor, uow, clock, notifier)
+    await follow_up.typed(message, state, actor, uow, clock, notifier, outage_rule)
 
 
 async def forget_awaited_input(state: FSMContext) -> None:

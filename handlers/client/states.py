@@ -57,6 +57,12 @@ class FollowUp(StatesGroup):
     choosing = State()  # "к заявке №N или новая?": the message is held until answered
 
 
+class OutageOffer(StatesGroup):
+    # "Мы уже знаем о проблеме…": join the open outage, or it is something else; the
+    # message is held (a `HeldMessage`, its key the outage's number) until answered.
+    asked = State()
+
+
 @dataclass(slots=True)
 class IntakeDraft:
     """The request being written (any `Intake` step): the answers so far, and the messages

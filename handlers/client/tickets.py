@@ -22,6 +22,7 @@ from domain.answers import Question, Reply, read_answer, read_score
 from domain.errors import DomainError, NotFound
 from domain.lifecycle import ActorKind, can_transition
 from domain.model import LOW_RATING_UP_TO, Client, Rating, Ticket
+from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.use_cases import employee_tickets, follow_ups
 from handlers.acting import perform
@@ -438,6 +439,7 @@ async def cancel_typed(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    outage_rule: OutageRule,
 ) -> None:
     """ "Да, отменяйте" or "нет, оставьте" typed to "Cancel request №N?"; anything else is
     no answer to it, and goes where it belongs."""
@@ -448,7 +450,7 @@ async def cancel_typed(
         from handlers.client import follow_up  # it builds on this module
 
         await state.clear()
-        await follow_up.typed(message, state, actor, uow, clock, notifier)
+        await follow_up.typed(message, state, actor, uow, clock, notifier, outage_rule)
         return
     await state.clear()
     if answer is Reply.NO:

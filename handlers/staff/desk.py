@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Messa
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import Priority, StaffRole, TicketStatus
+from domain import Priority, StaffRole, TicketKind, TicketStatus
 from domain.agreed_deadline import Unreadable, read_deadline
 from domain.errors import DomainError
 from domain.estimates import read_estimate
@@ -33,7 +33,7 @@ from handlers.client.tickets import TICKET_MARK
 from handlers.staff import in_staff_place
 from handlers.staff.knowledge import to_knowledge_base
 from handlers.staff.states import StaffInput
-from handlers.ui.callbacks import FROM_LIST, StaffCb
+from handlers.ui.callbacks import FROM_LIST, OutageCb, StaffCb
 from handlers.ui.cards import (
     card_keyboard,
     card_with_history,
@@ -350,10 +350,15 @@ async def choose_priority(query: CallbackQuery, callback_data: StaffCb, uow: Uni
         )
         for p in Priority
     ]
+    rows = [options[:2], options[2:]]
+    if ticket.kind is TicketKind.INCIDENT and not ticket.outage and ticket.parent_id is None:
+        # Company-wide: colleagues who write about it are told it is known (outages.py).
+        declare = OutageCb(action="declare", id=ticket.number).pack()
+        rows.append([(_("🌐 It is a mass outage"), declare)])
     pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
     await pressed.answer(
         _("New priority for №{number}:").format(number=ticket.number),
-        reply_markup=inline(options[:2], options[2:]),
+        reply_markup=inline(*rows),
     )
 
 

@@ -74,3 +74,12 @@ class PageCb(CallbackData, prefix="pg"):
 class KbCb(CallbackData, prefix="kb"):
     action: str  # draft (from a resolved ticket), approve, edit, drop (a lead's review)
     key: str  # the ticket's number for draft, the article's id otherwise
+
+
+class OutageCb(CallbackData, prefix="og"):
+    """Mass outages: staff link a proposal's tickets or leave them apart, or unlink a child
+    (`id`: the proposal, or the child); an employee joins an open outage (`id`: the
+    outage) or says theirs is something else."""
+
+    action: str  # link, dismiss, unlink; join, apart
+    id: int

@@ -15,7 +15,7 @@ from domain import TicketStatus
 from domain.estimates import Estimate, beyond_estimate
 from domain.model import Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import UnitOfWork
-from handlers.ui.callbacks import StaffCb
+from handlers.ui.callbacks import OutageCb, StaffCb
 from handlers.ui.formatting import (
     Measure,
     deadline,
@@ -52,6 +52,8 @@ class CardData:
     decided_by: str = ""  # the name of whoever decided on it
     logged: int = 0  # minutes of work logged
     rejected: tuple[str, ...] = ()  # articles suggested before it was registered, no help
+    # A mass outage's children, each with its employee's name (domain/outages.py).
+    children: tuple[tuple[Ticket, str], ...] = ()
 
 
 async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
@@ -71,8 +73,21 @@ async def load_card(uow: UnitOfWork, ticket_id: int) -> CardData | None:
         decided_by = decider.name if decider else "—"
     logged = sum(w.minutes for w in await uow.tickets.work_logs(ticket_id)) if estimate else 0
     rejected = tuple(await uow.knowledge.rejected(ticket_id))
+    children = []
+    for child in await uow.tickets.children(ticket_id) if ticket.outage else ():
+        author = await uow.employees.get(child.employee_id)
+        children.append((child, author.name if author else "—"))
     return CardData(
-        ticket, client, employee, assignee, files, estimate, decided_by, logged, rejected
+        ticket,
+        client,
+        employee,
+        assignee,
+        files,
+        estimate,
+        decided_by,
+        logged,
+        rejected,
+        tuple(children),
     )
 
 
@@ -125,8 +140,11 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
         f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
         f"{kind_name(t.kind)} · {category_name(t.category)}",
     ]
+    if t.outage:  # nobody's own: its children's employees are listed below
+        del lines[2]
     if t.emergency:
         lines.append("🚨 " + _("after-hours emergency"))
+    lines += outage_lines(card)
     clock = t.sla_clock(client)
     measure = measure_of(clock.calendar)
 
@@ -196,6 +214,26 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
     return "\n".join(lines)
 
 
+def outage_lines(card: CardData) -> list[str]:
+    """A mass outage lists its children (what staff do on it reaches their employees); a
+    child says whose part it is."""
+    t = card.ticket
+    if t.parent_id is not None:
+        return ["🔗 " + _("Part of the mass outage {number}").format(number=ticket_no(t.parent_id))]
+    if not t.outage:
+        return []
+    if not card.children:
+        return ["🌐 " + _("Mass outage, declared by staff: no requests linked yet")]
+    listed = ", ".join(
+        f"{ticket_no(child.number)} {html.escape(name)}" for child, name in card.children
+    )
+    return [
+        "🌐 " + _("Mass outage, requests: {count}").format(count=len(card.children)),
+        listed,
+        _("Replies, questions and «Resolved» here reach every one of them."),
+    ]
+
+
 def estimate_lines(card: CardData, now: datetime, locale: str) -> list[str]:
     """The latest estimate and where it stands; hours logged beyond an approved one."""
     estimate = card.estimate
@@ -235,6 +273,10 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
 
     if status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
         return inline([b(_("⏱ Log time"), "time")])
+    if ticket.parent_id is not None and status is not TicketStatus.RESOLVED:
+        # Worked through the outage; it leaves it if it is something else after all.
+        unlink = OutageCb(action="unlink", id=n).pack()
+        return inline([(_("➖ Unlink from the outage"), unlink)], [b(_("⏱ Log time"), "time")])
     if status is TicketStatus.RESOLVED:
         return inline([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
     first: list[tuple[str, str]] = []

@@ -1,4 +1,4 @@
--- 0013: the bot in a client's own group chat.
+-- 0012: the bot in a client's own group chat.
 --
 -- A group bound to a client by a one-time code (`frontdesk admin client group`); a binding
 -- stays on record when the bot is removed (inactive), and moves with the group when it

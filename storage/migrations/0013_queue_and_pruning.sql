@@ -1,4 +1,4 @@
--- 0015: the staff queue at any size, the open tickets counted as they change, the outbox
+-- 0013: the staff queue at any size, the open tickets counted as they change, the outbox
 -- read through its pending rows and pruned, an employee's open tickets indexed.
 --
 -- The staff queue (/queue, /mine) is filtered, counted, ordered and paged in SQL: each

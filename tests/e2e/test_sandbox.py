@@ -267,3 +267,19 @@ def test_the_self_help_script_suggests_fixes_and_answers_questions(capsys):
     assert "✅ Опубликовано: «Принтер печатает полосами»." in out
     director = out.split("director> принтер печатает полосами")[-1]
     assert "Возможно, поможет" in director and "протрите барабан" in director
+
+
+def test_the_outage_script_links_three_reports_and_one_fix_reaches_all_four(capsys):
+    out = play(DEMO.with_name("outage.txt"), capsys)
+    proposal = "Похоже на массовый сбой у ООО «Ромашка»: №1, №2, №3 (интернет и сеть). Объединить?"
+    assert out.count(proposal) == 1
+    assert "Объединены в массовый сбой у ООО «Ромашка», №4: №1, №2, №3" in out
+    assert "Мы уже знаем о проблеме с интернетом в офисе и работаем над ней (№4)." in out
+    assert "Готово: ваша заявка №5 в списке по №4." in out
+    for number in (1, 2, 3, 5):  # each in their own chat, about their own request
+        assert f"Ответ по заявке №{number}:\n   Провайдер обещает восстановить связь" in out
+        assert f"Ваша заявка №{number} решена.\n   Перезагрузили оборудование" in out
+    # Мария heard of the outage once: no "new ticket" for Глеб's №5.
+    assert "Массовый сбой у ООО «Ромашка»: №4, Высший." in out
+    assert "Новая заявка ООО «Ромашка»: №5" not in out
+    assert "↩️ №3 снова открыта автором и теперь идёт отдельной заявкой." in out

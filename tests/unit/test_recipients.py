@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 
 import pytest
 
@@ -29,6 +30,7 @@ AT = msk(2026, 11, 23, 10, 45)
 
 GONE = Facts(employee_hears=False)  # the author lost access or moved to another company
 HIGH_ONLY = Facts(manager_hears_all=False)  # a manager who asked to hear of High and up
+IN_OUTAGE = Facts(in_outage=True)  # a child of a mass outage
 
 # (what happened, the facts, who is told, in order)
 TABLE = [
@@ -387,9 +389,43 @@ TABLE = [
         (PAGED,),
         id="acknowledged: every copy of the page says who took it",
     ),
+    # A child of a mass outage: staff work it through the outage, its employee hears all.
+    pytest.param(
+        ev.TicketOpened(2), IN_OUTAGE, (), id="joined an outage: no card, no manager's ping"
+    ),
+    pytest.param(
+        ev.StaffReplied(2, 7, ENGINEER, in_thread=False),
+        IN_OUTAGE,
+        (EMPLOYEE,),
+        id="the outage's answer: to the child's employee, not mirrored into its thread",
+    ),
+    pytest.param(
+        ev.TicketResolved(2, ENGINEER, None, in_thread=False),
+        IN_OUTAGE,
+        (EMPLOYEE,),
+        id="the outage resolved: each child's employee hears it",
+    ),
+    pytest.param(
+        ev.SlaBreached(2, M.RESOLUTION_BREACH, AT, 0),
+        replace(IN_OUTAGE, priority=P.HIGHEST),
+        (EMPLOYEE,),
+        id="a child's breach: the apology, but the leads hear of the outage's own",
+    ),
+    pytest.param(
+        ev.EmployeeCommented(2, 7, resumed=False),
+        replace(IN_OUTAGE, assigned=True),
+        (THREAD, ASSIGNEE, MANAGER),
+        id="what a child's employee says reaches staff as always",
+    ),
 ]
 
 SILENT = [
+    # Mass outages: their own notices (bot/workers/notices/outages.py), not the ticket's
+    # audiences.
+    pytest.param(ev.OutageSuspected(1), id="outage suspected: the staff chat's proposal"),
+    pytest.param(ev.OutageLinked(4, ENGINEER, (1, 2, 3)), id="outage linked: the cards"),
+    pytest.param(ev.OutageJoined(4, 5), id="outage joined: the outage's thread"),
+    pytest.param(ev.OutageLeft(4, 2, ENGINEER, False), id="outage left: both cards"),
     pytest.param(ev.ClientRegistered(1), id="client registered"),
     pytest.param(ev.EmployeeRegistered(1, 2), id="employee registered"),
     pytest.param(ev.EmployeeRemoved(1, 2), id="employee removed"),

@@ -1,11 +1,11 @@
 """The demo company and the people of the sandbox, and their place in the database.
-
 ООО «Ромашка» (Gold, Moscow calendar) with Анна (an employee), Anne (an employee who
-speaks English), Елена (its director: /company and /report) and Олег (a newcomer with an
-invitation), and its office's group chat, bound to the company, where Семён, a colleague
-the bot does not know yet, writes too; the front desk's Мария (the company's personal
-manager), Иван (first line), Олег (second line, on duty at night and at weekends), Пётр
-(the lead) and their staff chat. Each has a screen: `/as NAME` shows it.
+speaks English), Елена (its director: /company and /report), Анна's colleagues Борис,
+Вера and Глеб (a mass outage needs several) and Олег (a newcomer with an invitation),
+and its office's group chat, bound to the company, where Семён, a colleague the bot does
+not know yet, writes too; the front desk's Мария (the company's personal manager), Иван
+(first line), Олег (second line, on duty at night and at weekends), Пётр (the lead) and
+their staff chat. Each has a screen: `/as NAME` shows it.
 """
 
 from __future__ import annotations
@@ -114,6 +114,24 @@ PERSONAS = (
         full_name="Елена Смирнова",
         employee_role=EmployeeRole.DIRECTOR,
     ),
+    # Colleagues of Анна: when the office's internet goes down, they write too.
+    *(
+        Persona(
+            screen,
+            first,
+            username,
+            "ru",
+            who,
+            last_name=last,
+            full_name=f"{first} {last}",
+            employee_role=EmployeeRole.EMPLOYEE,
+        )
+        for screen, first, last, username, who in (
+            ("accountant", "Борис", "Кузнецов", "boris", "an accountant"),
+            ("sales", "Вера", "Орлова", "vera", "a sales manager"),
+            ("reception", "Глеб", "Соколов", "gleb", "the receptionist"),
+        )
+    ),
 )
 STAFF_CHAT_WHO = "the staff chat"
 SCREEN_ORDER = (
@@ -122,6 +140,9 @@ SCREEN_ORDER = (
     "director",
     "office-group",
     "colleague",
+    "accountant",
+    "sales",
+    "reception",
     "newcomer",
     "manager",
     "engineer",

@@ -37,10 +37,11 @@ MOSCOW = ZoneInfo(personas.TIMEZONE)
 LIMITS = "Telegram's limits, a message a second in a chat and 20 a minute in a group"
 HELP = """\
 Sandbox commands (anything else is sent to the bot as typed):
-  /as employee | employee-en | director | office-group | colleague | newcomer | manager
-      | engineer | duty | lead | staff-chat   whose screen you see and who you act as
-                   (office-group: the office's group chat, as Анна; colleague: the same
-                   group, as Семён, whom the bot does not know yet)
+  /as employee | employee-en | director | accountant | sales | reception | office-group
+      | colleague | newcomer | manager | engineer | duty | lead | staff-chat
+                   whose screen you see and who you act as (office-group: the office's
+                   group chat, as Анна; colleague: the same group, as Семён, whom the bot
+                   does not know yet)
   /1, /2, ...      press the button with that number (any button on the screen: a button
                    keeps its number while it is there)
   /time +3h        move the sandbox clock: +30m, +1h30m, +2d (+2д, +1ч30м); or to a time:

@@ -22,6 +22,7 @@ from bot.workers.notices import (
     contract,
     employee,
     estimates,
+    outages,
     pages,
     questions,
     staff_chat,
@@ -53,6 +54,7 @@ class OutboxNotifier:
         self.out = OutboxWriter(settings, i18n, clock, on_queued)
 
     async def publish(self, uow: UnitOfWork, events: Sequence[ev.Event]) -> None:
+        events = [*events, *await outages.watch(self.out, uow, events)]
         cards: list[int] = []
         for event in events:
             notice = NOTICES.get(type(event))
@@ -63,7 +65,9 @@ class OutboxNotifier:
             elif isinstance(event, ev.TicketEvent) and event.ticket_id not in cards:
                 cards.append(event.ticket_id)
         cards = [n for n in cards if n > 0 and -n not in cards]
-        for ticket_id in cards:  # the card shows the state after all of it
+        for ticket_id in await outages.own_cards(
+            uow, cards
+        ):  # the card shows the state after all of it
             await staff_chat.card(self.out, uow, ticket_id)
 
 
@@ -406,6 +410,10 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.WaitingReminderDue, waiting_reminder_due),
         _on(ev.WaitingTooLong, waiting_too_long),
         _on(ev.DailyDigest, daily_digest),
+        _on(ev.OutageSuspected, outages.suspected),
+        _on(ev.OutageLinked, outages.linked),
+        _on(ev.OutageJoined, outages.joined),
+        _on(ev.OutageLeft, outages.left),
     ]
 )
 

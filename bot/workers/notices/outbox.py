@@ -69,9 +69,11 @@ class Context:
             priority=self.ticket.priority,
             assigned=bool(self.ticket.assignee_tg_id),
             manager_hears_all=self.manager is None or self.manager.notify_all_priorities,
-            employee_hears=may_hear_about(self.ticket, self.employee),
+            # A mass outage is nobody's own ticket: its children's employees hear of it.
+            employee_hears=may_hear_about(self.ticket, self.employee) and not self.ticket.outage,
             emergency=self.ticket.emergency,
             working_hours=self.client.calendar.is_working(now),
+            in_outage=self.ticket.parent_id is not None,
         )
 
 

@@ -53,8 +53,13 @@ async def new_ticket(out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Cont
     locale = out.staff_locale(manager)
     with out.speaking(locale):
         priority = priority_name(c.ticket.priority)
+    said = (
+        N_("Mass outage at {client}: №{number}, {priority}.\n{title}")
+        if c.ticket.outage  # its requests were heard of one by one, or not at all
+        else N_("New ticket of {client}: №{number}, {priority}.\n{title}")
+    )
     text = out.t(
-        N_("New ticket of {client}: №{number}, {priority}.\n{title}"),
+        said,
         locale,
         client=html.escape(c.client.name),
         number=c.ticket.number,
