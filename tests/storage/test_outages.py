@@ -36,8 +36,10 @@ async def test_an_outage_its_children_and_the_lists_it_stays_out_of(
         # The employee's own list and the staff queue: no outage, no children.
         mine = await uow.tickets.list_by_employee(employee_id)
         assert outage.number not in [t.number for t in mine]
-        queue = [t.number for t in await uow.tickets.list_open_by_due()]
+        page = await uow.tickets.open_queue()
+        queue = [t.number for t in page.tickets]
         assert outage.number in queue and a.number not in queue and b.number not in queue
+        assert page.total == len(queue)  # the header counts what the queue lists
         resolved = await uow.tickets.get(outage.number)
         resolved.status = TicketStatus.RESOLVED
         await uow.tickets.update(resolved)
