@@ -439,6 +439,22 @@ async def serve_ours(api: str, token: str, db_path: Path, in_flight: int) -> Non
         await app.stop()
 
 
+async def poll_until_terminated(dp: Any, bot: Any) -> None:
+    """Long polling until SIGTERM, saying "ready" once it polls (the bare bots)."""
+
+    async def say_ready() -> None:
+        print("ready", flush=True)
+
+    dp.startup.register(say_ready)
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=10))
+    try:
+        await until_terminated()
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dp.stop_polling()
+        await polling
+
+
 async def serve_echo(api: str, token: str) -> None:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.aiohttp import AiohttpSession
@@ -452,17 +468,7 @@ async def serve_echo(api: str, token: str) -> None:
     async def echo(message: Message) -> None:
         await message.answer(message.text or "")
 
-    async def say_ready() -> None:
-        print("ready", flush=True)
-
-    dp.startup.register(say_ready)
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=10))
-    try:
-        await until_terminated()
-    finally:
-        with contextlib.suppress(RuntimeError):
-            await dp.stop_polling()
-        await polling
+    await poll_until_terminated(dp, bot)
 
 
 async def serve_floor(api: str, token: str, db_path: Path) -> None:
@@ -491,17 +497,9 @@ async def serve_floor(api: str, token: str, db_path: Path) -> None:
         await db.commit()
         await message.answer(message.text or "")
 
-    async def say_ready() -> None:
-        print("ready", flush=True)
-
-    dp.startup.register(say_ready)
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=10))
     try:
-        await until_terminated()
+        await poll_until_terminated(dp, bot)
     finally:
-        with contextlib.suppress(RuntimeError):
-            await dp.stop_polling()
-        await polling
         await db.close()
 
 
