@@ -253,6 +253,7 @@ async def run(path: Path, scenario: str, meta: dict[str, object]) -> dict[str, f
     rss_before = rss_mb()
     began = time.perf_counter()
     db = await Database.open(path, clock=clock)
+    opened = time.perf_counter() - began
     timers = DeskScheduler(db, clock, notifier)
     await timers.start()
     started = time.perf_counter() - began
@@ -280,6 +281,7 @@ async def run(path: Path, scenario: str, meta: dict[str, object]) -> dict[str, f
     lags = [(parse(r["recorded_at"]) - parse(r["due_at"])).total_seconds() for r in rows]
     return {
         "start_s": started,
+        "open_s": opened,
         "armed": timers.stats.armed_at_start,
         "rss_mb": rss_mb(),
         "rss_growth_mb": rss_mb() - rss_before,
@@ -331,7 +333,7 @@ def fresh_run(database: Path, scenario: str, meta: dict[str, object], code: Path
 
 
 def describe(figures: list[dict], key: str, unit: str = "s") -> str:
-    values = [f[key] for f in figures]
+    values = [f.get(key, float("nan")) for f in figures]
     low, high = min(values), max(values)
     return f"{statistics.median(values):.2f} {unit} ({low:.2f}–{high:.2f})"
 
@@ -378,10 +380,11 @@ def main() -> None:
             f"lag p50 {describe(figures, 'p50_s')}, p99 {describe(figures, 'p99_s')}, "
             f"max {describe(figures, 'max_s')}"
         )
-        if args.scenario == "backlog":
-            main_figure = f"all recorded in {describe(figures, 'all_recorded_s')}, " + main_figure
+        if args.scenario == "backlog":  # due hours ago: the time to catch up is what counts
+            main_figure = f"all recorded in {describe(figures, 'all_recorded_s')} from the start"
         print(
-            f"{label}{main_figure}; start-up {describe(figures, 'start_s')}, "
+            f"{label}{main_figure}; start-up {describe(figures, 'start_s')} (opening the "
+            f"file {describe(figures, 'open_s')}), "
             f"resident set {describe(figures, 'rss_mb', 'MB')}"
         )
 
