@@ -407,7 +407,6 @@ class SqliteStaffRepository(_Repository):
         )
 
     async def add(self, staff: Staff) -> Staff:
-        self._forget("staff")
         params = self._params(staff) | {"created_at": self._now_text(staff.created_at)}
         await self._session.execute(
             "INSERT INTO staff (tg_id, name, role, locale, notify_all_priorities, active, "
@@ -418,13 +417,11 @@ class SqliteStaffRepository(_Repository):
         staff.created_at = parse_utc(params["created_at"])
         return staff
 
-    def get(self, tg_id: int) -> Coroutine[Any, Any, Staff | None]:
-        """Kept for the transaction, as clients and employees are: a notice about a ticket
-        reads its staff again, and the SLA timers' batch reads the same few hundred times."""
-        return self._one("staff", "tg_id", tg_id, self._from_row)
+    async def get(self, tg_id: int) -> Staff | None:
+        row = await self._session.fetchone("SELECT * FROM staff WHERE tg_id = ?", (tg_id,))
+        return self._from_row(row) if row else None
 
     async def update(self, staff: Staff) -> None:
-        self._forget("staff")
         params = self._params(staff) | {"created_at": utc_text_or_none(staff.created_at)}
         await self._update(
             "UPDATE staff SET name = :name, role = :role, locale = :locale, "
