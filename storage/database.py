@@ -245,14 +245,19 @@ class Database:
         return self._task_sessions.get(task)
 
     @asynccontextmanager
-    async def unit_of_work(self, *, task_wide: bool = False) -> AsyncIterator[UnitOfWork]:
+    async def unit_of_work(
+        self, *, task_wide: bool = False, gathering: bool = False
+    ) -> AsyncIterator[UnitOfWork]:
         """Transactions for one use case: the first statement begins one (and takes the
         lock), `commit` ends it (and lets others in); leaving rolls back the uncommitted.
 
         `task_wide`: every `transaction()` of this task joins this unit of work, also
         before its first statement and after a commit (an update's whole handling, the FSM
-        storage's reads and writes included, is then one unit of work)."""
-        session = Session(self._conn, self.clock, self)
+        storage's reads and writes included, is then one unit of work).
+
+        `gathering`: several tasks use it at once, and their statements travel together
+        (storage/session.py)."""
+        session = Session(self._conn, self.clock, self, gathering=gathering)
         task = asyncio.current_task() if task_wide else None
         if task is not None:
             if task in self._task_sessions:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -505,7 +505,7 @@ class SqliteInviteRepository(_Repository):
 # --- tickets --------------------------------------------------------------------------
 
 
-def _estimate(row: sqlite3.Row) -> Estimate:
+def estimate_from_row(row: sqlite3.Row) -> Estimate:
     return Estimate(
         ticket_id=row["ticket_id"],
         minutes=row["minutes"],
@@ -519,6 +519,16 @@ def _estimate(row: sqlite3.Row) -> Estimate:
         decided_at=parse_utc_or_none(row["decided_at"]),
         id=row["id"],
     )
+
+
+def pauses_by_ticket(rows: Iterable[sqlite3.Row]) -> dict[int, list[Pause]]:
+    """Rows of ticket_pauses (ticket_id, started_at, ended_at), by ticket, in order."""
+    pauses: dict[int, list[Pause]] = defaultdict(list)
+    for pause in rows:
+        pauses[pause["ticket_id"]].append(
+            Pause(parse_utc(pause["started_at"]), parse_utc_or_none(pause["ended_at"]))
+        )
+    return pauses
 
 
 class SqliteTicketRepository(_Repository):
@@ -607,11 +617,7 @@ class SqliteTicketRepository(_Repository):
             params,
         )
         rows = await found
-        pauses: dict[int, list[Pause]] = defaultdict(list)
-        for pause in await paused:
-            pauses[pause["ticket_id"]].append(
-                Pause(parse_utc(pause["started_at"]), parse_utc_or_none(pause["ended_at"]))
-            )
+        pauses = pauses_by_ticket(await paused)
         return [self._from_row(row, pauses.get(row["id"], [])) for row in rows]
 
     async def _write_pauses(
@@ -955,7 +961,7 @@ class SqliteTicketRepository(_Repository):
             "WHERE ticket_id IN (SELECT value FROM json_each(?)) GROUP BY ticket_id)",
             (json.dumps(list(ticket_ids)),),
         )
-        return {row["ticket_id"]: _estimate(row) for row in rows}
+        return {row["ticket_id"]: estimate_from_row(row) for row in rows}
 
     async def pending_estimates(self, approver_employee_id: int) -> Sequence[Estimate]:
         rows = await self._session.fetchall(
@@ -966,7 +972,7 @@ class SqliteTicketRepository(_Repository):
             "ORDER BY e.at DESC, e.id DESC",
             (approver_employee_id,),
         )
-        return [_estimate(row) for row in rows]
+        return [estimate_from_row(row) for row in rows]
 
     async def priority_changes(self, ticket_id: int) -> Sequence[PriorityChange]:
         rows = await self._session.fetchall(

@@ -18,10 +18,16 @@ travel in batches, one trip per batch:
   times while one update is handled, once).
 - A failed statement stops its batch: it and the statements queued after it raise its
   error when awaited, and so does the commit, so nothing after a failure is committed.
+- A `gathering` session is shared by several tasks at once (the SLA timers check a few
+  hundred tickets in one transaction, each ticket in a task of its own): a trip waits
+  for one turn of the event loop before it leaves, so that every task queues its next
+  statement into it, and a task whose statement is already on its way waits for that
+  trip. Hundreds of tickets then take as many trips as one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import datetime
@@ -85,8 +91,12 @@ def _run_batch(connection: aiosqlite.Connection, batch: list[Statement]) -> None
 class Session:
     BEGIN = "BEGIN IMMEDIATE"
 
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock, gate: Database) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, clock: Clock, gate: Database, *, gathering: bool = False
+    ) -> None:
         self._conn = conn
+        self._gathering = gathering
+        self._trip: asyncio.Event | None = None  # set when the trip on its way is back
         self._clock = clock
         self._gate = gate
         self._open = False  # BEGIN has been sent (and the database lock taken)
@@ -143,7 +153,10 @@ class Session:
         await statement
 
     async def _result(self, statement: Statement) -> list[sqlite3.Row]:
-        if not statement.done:
+        while not statement.done:
+            if self._trip is not None:  # another task's trip, which may carry it
+                await self._trip.wait()
+                continue
             if statement not in self._queue:
                 raise RuntimeError("this statement was dropped by a rollback")
             await self._send()
@@ -155,6 +168,18 @@ class Session:
         """One trip: the queue, after BEGIN if the transaction has not begun."""
         if self._closed:
             raise RuntimeError("this unit of work is over; open a new one")
+        if not self._gathering:
+            await self._trip_now()
+            return
+        trip = self._trip = asyncio.Event()
+        try:
+            await asyncio.sleep(0)  # the other tasks queue their statements
+            await self._trip_now()
+        finally:
+            self._trip = None
+            trip.set()
+
+    async def _trip_now(self) -> None:
         begin = None
         if not self._open:
             await self._gate._acquire(self)

@@ -5,10 +5,11 @@ as a short message in the reader's language, an XLSX workbook with a sheet per s
 CSV of the tickets, a CSV of the work log and a PNG chart of tickets closed per week by
 priority with breaches marked.
 
-Built in two steps, so that the bot goes on while a report is made: the data is read in
-a transaction, which then ends; the message and the files (0.2–2 s of CPU for openpyxl
-and matplotlib) are rendered in a worker thread, with neither the event loop nor the
-database held."""
+Built so that the bot goes on while a report is made: the update's transaction ends first;
+the data is read in a worker thread on a read-only connection of its own (storage/reports.py,
+`read_period`), and the message and the files (0.2–2 s of CPU for openpyxl and matplotlib,
+more for a month of thousands of tickets) are rendered in a worker thread too, the workbook
+streamed sheet by sheet: neither the event loop nor the database is held."""
 
 from __future__ import annotations
 
@@ -83,9 +84,9 @@ class Reports:
         month = month_start(month or now.astimezone(ZoneInfo(timezone)))
         start, end = month_bounds(month, timezone)
         history_from = datetime(2000, 1, 1, tzinfo=ZoneInfo(timezone))
+        await self.queries.done_reading()
         data = await self.queries.period(client_id, start, end, history_from)
         assert data is not None
-        await self.queries.done_reading()
         return await asyncio.to_thread(self.render, data, month, locale, now)
 
     def render(self, data: ReportData, month: date, locale: str, now: datetime) -> Report:

@@ -6,8 +6,10 @@ shows them in the reader's own locale."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.reports.tables import (
@@ -48,17 +50,16 @@ def workbook(
     bill: MonthBill,
     ratings: list[tuple[int, int, str]],
 ) -> bytes:
+    """Written sheet by sheet in openpyxl's write-only mode: a sheet's rows are plain values
+    until they are written, and its cells are streamed to a temporary file, so a month of
+    23,000 tickets does not hold a million cell objects in memory."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     zone = ZoneInfo(client.timezone)
     closed = {t.number for t in sections.tickets.closed}
     closed_minutes = minutes_by_ticket(log for log in sections.work_logs if log.ticket_id in closed)
-    book = Workbook()
-    summary = book.active
-    summary.title = _(N_("Summary"))
-    summary.append([_(SCOPE_RULE)])
-    summary.append([])
+    book = Workbook(write_only=True)
+    summary: list[list[object]] = [[_(SCOPE_RULE)], []]
     summary.append([_(N_("Client")), client.name])
     summary.append([_(N_("SLA tier")), tier_name(client.tier)])
     summary.append([_(N_("Closed in the month")), report.registered - report.cancelled])
@@ -81,23 +82,19 @@ def workbook(
             minutes_to_hours(sum(closed_minutes.values())),
         ]
     )
+    _sheet(book, _(N_("Summary")), summary, summary=True)
 
     for title, listed in (
         (N_("Closed in the month"), sections.tickets.closed),
         (N_("Open at month end"), sections.tickets.open_at_end),
     ):
-        sheet = book.create_sheet(_(title))
-        sheet.append(ticket_header(_))
-        for row in ticket_rows(_, listed, sections, report, client):
-            sheet.append(row)
+        rows: list[Sequence[object]] = [ticket_header(_)]
+        rows += ticket_rows(_, listed, sections, report, client)
+        _sheet(book, _(title), rows)
 
-    work = book.create_sheet(_(N_("Work log")))
-    work.append(work_log_header(_))
-    for row in work_log_rows(_, sections, zone):
-        work.append(row)
+    _sheet(book, _(N_("Work log")), [work_log_header(_), *work_log_rows(_, sections, zone)])
 
-    breaches = book.create_sheet(_(N_("Breaches")))
-    breaches.append(
+    breaches: list[list[object]] = [
         [
             _(N_("Number")),
             _(N_("Target")),
@@ -106,7 +103,7 @@ def workbook(
             _(N_("Due")),
             _(N_("Overdue, working hours")),
         ]
-    )
+    ]
     for b in report.breaches:
         breaches.append(
             [
@@ -118,9 +115,9 @@ def workbook(
                 in_hours(b.overdue),
             ]
         )
+    _sheet(book, _(N_("Breaches")), breaches)
 
-    emergencies = book.create_sheet(_(N_("Emergencies")))
-    emergencies.append(
+    emergencies: list[list[object]] = [
         [
             _(N_("Number")),
             _(N_("Priority")),
@@ -128,7 +125,7 @@ def workbook(
             _(N_("First response")),
             _(N_("Resolved")),
         ]
-    )
+    ]
     for e in report.emergencies:
         emergencies.append(
             [
@@ -139,48 +136,78 @@ def workbook(
                 local(e.resolved_at, zone),
             ]
         )
+    _sheet(book, _(N_("Emergencies")), emergencies)
 
-    ratings_sheet = book.create_sheet(_(N_("Ratings")))
-    ratings_sheet.append([_(N_("Number")), _(N_("Rating")), _(N_("Comment"))])
-    for rated in ratings:
-        ratings_sheet.append(list(rated))
+    rated: list[list[object]] = [[_(N_("Number")), _(N_("Rating")), _(N_("Comment"))]]
+    _sheet(book, _(N_("Ratings")), [*rated, *(list(r) for r in ratings)])
 
-    hours = book.create_sheet(_(N_("Hours")))
-    for row in statement_rows(_, bill):
-        hours.append(row)
-    for row in hours.iter_rows(min_col=2, max_col=2):
-        for amount in row:
-            if isinstance(amount.value, Decimal):
-                amount.value = float(amount.value)
-                amount.number_format = "#,##0.0#"
-            elif isinstance(amount.value, int) and not isinstance(amount.value, bool):
-                amount.number_format = "#,##0"
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if formula_like(cell.value):
-                    cell.data_type = "s"  # openpyxl makes "=..." a formula
-                    cell.quotePrefix = True  # and Excel keeps it text when edited
-                elif isinstance(cell.value, datetime):  # openpyxl takes no time zone
-                    cell.value = cell.value.replace(tzinfo=None)
-                    cell.number_format = MOMENT_FORMAT
-                elif isinstance(cell.value, Decimal):  # hours: two decimals
-                    cell.number_format = HOURS_FORMAT
-                elif isinstance(cell.value, float):  # shown in the reader's own format
-                    cell.number_format = "#,##0.0#"
-        if sheet is not summary:
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        for column in sheet.columns:
-            cells = column[2:] if sheet is summary else column  # the rule is a paragraph
-            width = max(len(_width_text(c.value)) for c in cells)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    summary.merge_cells("A1:B1")
-    summary["A1"].alignment = Alignment(wrap_text=True, vertical="top")
-    summary.row_dimensions[1].height = 75
+    hours = [list(row) for row in statement_rows(_, bill)]
+    _sheet(book, _(N_("Hours")), hours, amounts=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet(
+    book: Any,
+    title: str,
+    rows: Sequence[Sequence[object]],
+    *,
+    summary: bool = False,
+    amounts: bool = False,
+) -> None:
+    """A sheet of `rows`: the columns as wide as their longest value (the summary's first
+    two rows, a paragraph and a blank, apart), the header bold, each value in its format.
+    `amounts`: the second column holds money and hours (the Hours sheet)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    measured = rows[2:] if summary else rows
+    for index in range(max((len(row) for row in rows), default=1)):
+        width = max(
+            (len(_width_text(row[index] if index < len(row) else None)) for row in measured),
+            default=0,
+        )
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 60)
+    bold = Font(bold=True)
+    for number_, row in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(row, start=1):
+            cell = _cell(sheet, value, amount=amounts and column == 2)
+            if not summary and number_ == 1:
+                cell.font = bold
+            cells.append(cell)
+        if summary and number_ == 1:
+            cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[1].height = 75
+            sheet.merged_cells.add("A1:B1")
+        sheet.append(cells)
+
+
+def _cell(sheet: Any, value: object, *, amount: bool = False) -> Any:
+    """A value with its display format: moments as dates (openpyxl takes no time zone),
+    hours with two decimals, other fractions in the reader's own format, text that looks
+    like a formula kept text (openpyxl would make "=..." a formula, Excel on editing)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if amount and isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+    cell = WriteOnlyCell(sheet, value=value)
+    if formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime):
+        cell.number_format = MOMENT_FORMAT
+    elif isinstance(value, Decimal):
+        cell.number_format = HOURS_FORMAT
+    elif isinstance(value, float):
+        cell.number_format = "#,##0.0#"
+    elif amount and isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = "#,##0"
+    return cell
 
 
 def _width_text(value: object) -> str:

@@ -8,12 +8,17 @@ so a stale job (the due time moved, the ticket was answered) does nothing, and a
 twice, a restart, or two jobs racing never notify twice (sla_events is unique per ticket and
 milestone, pages are rows with their attempt).
 
+SLA milestones: ONE alarm per open ticket, for its next milestone not yet recorded, and only
+when that falls within `horizon` of business time (one hour by default), kept in a heap that
+one wake-up on the event loop rings for. When it rings, every ticket whose milestone is due
+goes to the keeper, which checks them in batches of `BATCH`, one transaction each, breaches
+first: 8,000 warnings due in the same second (opening hours) or a day's backlog after a stop
+are recorded in seconds, not one transaction each (bench/timers.py). A batch commits or
+rolls back whole; one that fails is checked again ticket by ticket, so that one ticket
+that cannot be checked holds up no other.
+
 Jobs (module-level functions, primitive arguments, deterministic ids):
 
-- ``sla:{ticket}:{milestone}``: ONE job per open ticket, for its next milestone not yet
-  recorded, and only when that falls within `horizon` of business time (one hour by
-  default). 400,000 jobs (four per ticket, no horizon) cost seconds and hundreds of MB to arm
-  (bench/timers.py); the few hundred due within the hour cost nothing.
 - ``page:{id}``: each pending page, at its next_at.
 - ``sla-refill``: every `refill_every` seconds (less than the horizon), arms the next
   horizon and catches up on anything a lost job missed. ``auto-close``: every `sweep_every`
@@ -38,14 +43,16 @@ events through `RearmingNotifier`, which asks for the ticket to be looked at aga
 look happens in a transaction of its own, which waits for the handler's to commit (one
 transaction at a time on the database), so it sees the committed state.
 
-All the work on the database (start-up catch-up, full passes, re-arming after updates, the
-sweep) is done by one keeper task, in order; fired jobs run in their own tasks.
+All the work on the database (start-up catch-up, SLA checks, full passes, re-arming after
+updates, the sweep) is done by one keeper task, in order; fired page jobs run in their own
+tasks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import itertools
 import logging
 import time
@@ -68,9 +75,11 @@ from domain.lifecycle import auto_close_at
 from domain.paging import Page, PagingPolicy, advance_page
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.sla import SlaMilestone
+from domain.sla_milestones import BREACHES
+from domain.use_cases.common import Outcome
 from domain.use_cases.employee_tickets import close_unconfirmed
 from domain.use_cases.follow_ups import send_digests, send_follow_ups
-from domain.use_cases.sla_checks import check_sla
+from domain.use_cases.sla_checks import SlaCheck, check_sla
 from storage import Database
 from storage.pruning import prune_outbox, prune_processed_updates
 
@@ -80,6 +89,9 @@ log = logging.getLogger(__name__)
 # a little) looks again after at least this long, never in a tight loop.
 RETRY_AFTER = 0.5
 DEFAULT_HORIZON = timedelta(hours=1)
+# SLA checks in one transaction: a burst at opening hours (thousands due in one second) is
+# recorded in seconds, and an update waits for one batch at most (tens of milliseconds).
+BATCH = 200
 # Telegram resends an unconfirmed update for up to 24 hours; its mark is kept twice as long.
 PROCESSED_UPDATES_KEPT = timedelta(hours=48)
 DEFAULT_OUTBOX_KEPT = timedelta(days=30)
@@ -95,14 +107,6 @@ for _name in ("apscheduler.scheduler", "apscheduler.executors.default"):
 
 
 # --- job functions: module level, primitive arguments ------------------------------------
-
-
-async def sla_job(instance: str, ticket_id: int, milestone: str) -> None:
-    """An SLA milestone of `ticket_id` may be due: check the ticket against the database."""
-    timers = _INSTANCES.get(instance)
-    if timers is not None:
-        with log_context(ticket=ticket_id):
-            await timers._run(timers._fired_sla(ticket_id, milestone))
 
 
 async def page_job(instance: str, page_id: int) -> None:
@@ -155,6 +159,12 @@ class TimerStats:
     lags: list[float] = field(default_factory=list)  # seconds from due to recorded, last 1000
 
 
+@dataclass(frozen=True, slots=True)
+class _SlaAlarm:
+    milestone: SlaMilestone
+    due: datetime
+
+
 @dataclass
 class _Armed:
     job_id: str
@@ -196,14 +206,23 @@ class DeskScheduler:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 4},
         )
         self.stats = TimerStats()
-        self._sla: dict[int, _Armed] = {}  # ticket → its armed job
+        # SLA milestones due within the horizon, by ticket (its next one), and a heap of
+        # (due, ticket) that one alarm on the event loop rings for: thousands of them
+        # cost a heap push each, not a job each.
+        self._sla: dict[int, _SlaAlarm] = {}
+        self._alarms: list[tuple[datetime, int]] = []
+        self._alarm: asyncio.TimerHandle | None = None
+        self._retry = False
         self._pages: dict[int, tuple[int, _Armed]] = {}  # page → (ticket, its armed job)
         self._moves = 0
         self._dirty: set[int] = set()
+        # Tickets with a milestone due, to check: ticket → (0 for a breach, 1 for a
+        # warning; due time), checked in that order.
+        self._due: dict[int, tuple[int, datetime]] = {}
         self._full = False
         self._sweep = False
         self._housekeep = False
-        self._backlog: tuple[list[int], list[int]] = ([], [])
+        self._backlog: list[int] = []  # pages due at start
         self._wake = asyncio.Event()
         self._busy = False
         self._running = False
@@ -223,7 +242,7 @@ class DeskScheduler:
         self._backlog = await self._plan()
         self.stats.start_seconds = time.perf_counter() - started
         self.stats.armed_at_start = len(self._sla) + len(self._pages)
-        self.stats.backlog_at_start = len(self._backlog[0]) + len(self._backlog[1])
+        self.stats.backlog_at_start = len(self._due) + len(self._backlog)
         self.scheduler.add_job(
             refill_job,
             IntervalTrigger(seconds=self.refill_every, timezone=UTC),
@@ -259,6 +278,8 @@ class DeskScheduler:
             return
         self._running = False
         _INSTANCES.pop(self.key, None)
+        if self._alarm is not None:
+            self._alarm.cancel()
         tasks = [t for t in (self._keeper, *self._jobs) if t is not None and not t.done()]
         for task in tasks:
             task.cancel()
@@ -303,6 +324,7 @@ class DeskScheduler:
         deadline = loop.time() + timeout
         while loop.time() < deadline:
             quiet = not (self._wake.is_set() or self._busy or self._dirty or self._full)
+            quiet = quiet and not self._due
             quiet = quiet and not (self._sweep or self._housekeep)
             if quiet and not any(not t.done() for t in self._jobs):
                 return True
@@ -321,13 +343,13 @@ class DeskScheduler:
             self._wake.clear()
             self._busy = True
             try:
-                tickets, pages = self._backlog
-                self._backlog = ([], [])
+                pages, self._backlog = self._backlog, []
                 if self._full:
                     self._full = False
-                    more_tickets, more_pages = await self._plan()
-                    tickets, pages = [*tickets, *more_tickets], [*pages, *more_pages]
-                await self._run_due(tickets, pages)
+                    pages += await self._plan()
+                for page_id in pages:  # pages first: somebody is being called out
+                    await self._advance_page(page_id)
+                await self._check_due()
                 while self._dirty:
                     dirty = sorted(self._dirty)
                     self._dirty.clear()
@@ -348,20 +370,22 @@ class DeskScheduler:
             finally:
                 self._busy = False
 
-    async def _plan(self) -> tuple[list[int], list[int]]:
-        """Read what is due within the horizon: arm the future, return what is due now
-        (tickets in the order of their earliest due milestone, pages by next_at)."""
+    async def _plan(self) -> list[int]:
+        """Read what is due within the horizon: arm the future, queue the tickets with a
+        milestone due now for the keeper's check, and return the pages due now (by
+        next_at)."""
         self.stats.passes += 1
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             milestones = await uow.sla_events.pending(now + self.horizon)
             pages = await uow.pages.pending()
             await uow.commit()
-        due: dict[int, None] = {}
+        due: set[int] = set()
         upcoming: dict[int, tuple[SlaMilestone, datetime]] = {}
         for ticket_id, milestone, at in milestones:  # earliest first
             if at <= now:
-                due.setdefault(ticket_id)
+                due.add(ticket_id)
+                self._mark_due(ticket_id, milestone, at)
             elif ticket_id not in upcoming:
                 upcoming[ticket_id] = (milestone, at)
         for ticket_id in list(self._sla):
@@ -381,13 +405,8 @@ class DeskScheduler:
         for page_id in list(self._pages):
             if page_id not in pending_ids:
                 self._disarm_page(page_id)
-        return list(due), due_pages
-
-    async def _run_due(self, tickets: Sequence[int], pages: Sequence[int]) -> None:
-        for ticket_id in tickets:
-            await self._check_ticket(ticket_id)
-        for page_id in pages:
-            await self._advance_page(page_id)
+        self._set_alarm()  # the business clock may have moved: its real moment with it
+        return due_pages
 
     async def _look_at(self, ticket_id: int) -> None:
         """After an update: the ticket's SLA milestones and its pages."""
@@ -408,13 +427,56 @@ class DeskScheduler:
 
     # --- SLA milestones ---------------------------------------------------------------------
 
-    async def _check_ticket(self, ticket_id: int, *, fired: bool = False) -> None:
-        async with self.db.unit_of_work() as uow:
-            outcome = await check_sla(uow, self.clock, ticket_id=ticket_id)
-            if outcome.events:
-                await self.notifier.publish(uow, outcome.events)
+    def _mark_due(self, ticket_id: int, milestone: SlaMilestone, at: datetime) -> None:
+        """Queue the ticket for the keeper's next check; breaches go first, then by due."""
+        rank = (0 if milestone in BREACHES else 1, at)
+        self._due[ticket_id] = min(rank, self._due.get(ticket_id, rank))
+
+    async def _check_due(self) -> None:
+        """Check the tickets queued as due, breaches first, a batch to a transaction: the
+        batch's milestones are recorded and their notices queued together, exactly once
+        (sla_events is unique per ticket and milestone, and a batch commits or rolls back
+        whole). Between two batches, updates waiting for the database get their turn."""
+        while self._due:
+            batch = sorted(self._due, key=self._due.__getitem__)[:BATCH]
+            for ticket_id in batch:
+                del self._due[ticket_id]
+            try:
+                await self._check_tickets(batch)
+            except Exception:
+                # One ticket that cannot be checked holds up no other: one by one.
+                log.exception("a batch of SLA checks failed; checking its tickets one by one")
+                for ticket_id in batch:
+                    try:
+                        await self._check_tickets([ticket_id])
+                    except Exception:
+                        self.stats.errors += 1
+                        log.exception("an SLA check failed; the next pass catches up")
+
+    async def _check_ticket(self, ticket_id: int) -> None:
+        self._due.pop(ticket_id, None)
+        await self._check_tickets([ticket_id])
+
+    async def _check_tickets(self, ticket_ids: Sequence[int]) -> None:
+        """Check these tickets in one transaction (each in a task of its own, their
+        statements gathered into common trips), then arm what is next for each."""
+
+        async def check(uow: UnitOfWork, ticket_id: int) -> Outcome[SlaCheck]:
+            with log_context(ticket=ticket_id):
+                outcome = await check_sla(uow, self.clock, ticket_id=ticket_id)
+                if outcome.events:
+                    await self.notifier.publish(uow, outcome.events)
+                return outcome
+
+        async with self.db.unit_of_work(gathering=len(ticket_ids) > 1) as uow:
+            async with asyncio.TaskGroup() as group:
+                checks = [group.create_task(check(uow, t)) for t in ticket_ids]
             await uow.commit()
-        for record in outcome.value.recorded:
+        for ticket_id, task in zip(ticket_ids, checks, strict=True):
+            self._checked(ticket_id, task.result().value)
+
+    def _checked(self, ticket_id: int, check: SlaCheck) -> None:
+        for record in check.recorded:
             self.stats.recorded += 1
             if "breach" in record.milestone:
                 self.stats.breaches += 1
@@ -422,44 +484,61 @@ class DeskScheduler:
                 self.stats.warnings += 1
             self.stats.lags.append((record.recorded_at - record.due_at).total_seconds())
         del self.stats.lags[:-1000]
-        upcoming = outcome.value.upcoming
+        upcoming = check.upcoming
         if upcoming is None or upcoming[1] > self.clock.now() + self.horizon:
             self._disarm_sla(ticket_id)
         else:
-            self._arm_sla(ticket_id, *upcoming, retry=fired)
+            self._arm_sla(ticket_id, *upcoming)
 
-    async def _fired_sla(self, ticket_id: int, milestone: str) -> None:
+    def _arm_sla(self, ticket_id: int, milestone: SlaMilestone, due: datetime) -> None:
         armed = self._sla.get(ticket_id)
-        if armed is not None and armed.job_id == sla_job_id(ticket_id, milestone):
-            del self._sla[ticket_id]  # a date job is gone from the store once it runs
-        await self._check_ticket(ticket_id, fired=True)
-
-    def _arm_sla(
-        self, ticket_id: int, milestone: SlaMilestone, due: datetime, *, retry: bool = False
-    ) -> None:
-        job_id = sla_job_id(ticket_id, milestone)
-        armed = self._sla.get(ticket_id)
-        if (
-            armed is not None
-            and not retry
-            and (armed.job_id, armed.due, armed.moves) == (job_id, due, self._moves)
-        ):
-            return  # armed already, and the clock has not moved since
-        if armed is not None and armed.job_id != job_id:
-            self._remove_job(armed.job_id)
-        self.scheduler.add_job(
-            sla_job,
-            DateTrigger(self._run_at(due, retry), timezone=UTC),
-            args=[self.key, ticket_id, str(milestone)],
-            id=job_id,
-            replace_existing=True,
-        )
-        self._sla[ticket_id] = _Armed(job_id, due, self._moves)
+        if armed is not None and (armed.milestone, armed.due) == (milestone, due):
+            return  # armed already
+        self._sla[ticket_id] = _SlaAlarm(milestone, due)
+        heapq.heappush(self._alarms, (due, ticket_id))
+        if len(self._alarms) > 2 * len(self._sla) + 1000:  # drop what was re-armed since
+            self._alarms = [(a.due, t) for t, a in self._sla.items()]
+            heapq.heapify(self._alarms)
+        if self._alarms[0][1] == ticket_id:
+            self._set_alarm()
 
     def _disarm_sla(self, ticket_id: int) -> None:
-        armed = self._sla.pop(ticket_id, None)
-        if armed is not None:
-            self._remove_job(armed.job_id)
+        self._sla.pop(ticket_id, None)  # its entry in the heap is skipped when it comes up
+
+    def _set_alarm(self) -> None:
+        """Ring when the earliest armed milestone falls due (by the business clock)."""
+        while self._alarms and self._stale(self._alarms[0]):
+            heapq.heappop(self._alarms)
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
+        if self._alarms and self._running:
+            delay = (self._alarms[0][0] - self.clock.now()).total_seconds()
+            if self._retry:  # it rang before its time (the business clock lags): not in a loop
+                delay = max(delay, RETRY_AFTER)
+            self._alarm = asyncio.get_running_loop().call_later(max(delay, 0.0), self._ring)
+
+    def _stale(self, entry: tuple[datetime, int]) -> bool:
+        armed = self._sla.get(entry[1])
+        return armed is None or armed.due != entry[0]
+
+    def _ring(self) -> None:
+        """Milestones fell due: queue their tickets for the keeper, all at once."""
+        self._alarm = None
+        now = self.clock.now()
+        rang = False
+        while self._alarms and self._alarms[0][0] <= now:
+            due, ticket_id = heapq.heappop(self._alarms)
+            armed = self._sla.get(ticket_id)
+            if armed is None or armed.due != due:
+                continue
+            del self._sla[ticket_id]
+            self._mark_due(ticket_id, armed.milestone, due)
+            rang = True
+        self._retry = not rang
+        if rang:
+            self._wake.set()
+        self._set_alarm()
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -610,10 +689,6 @@ class DeskScheduler:
         finally:
             if task is not None:
                 self._jobs.discard(task)
-
-
-def sla_job_id(ticket_id: int, milestone: SlaMilestone | str) -> str:
-    return f"sla:{ticket_id}:{milestone}"
 
 
 def page_job_id(page_id: int) -> str:

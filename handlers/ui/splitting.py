@@ -27,6 +27,8 @@ MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
 _TOKEN = re.compile(r"<[^<>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
+_TAG = re.compile(r"<[^<>]*>")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 _ZWJ = "\u200d"
 
@@ -129,6 +131,8 @@ def _cut(
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """`text` (Telegram HTML) in parts of at most `limit` UTF-16 units each once parsed;
     parts with nothing but blanks are left out."""
+    if utf16_len(text) <= limit:  # fits as written, so once parsed: tags and entities shrink
+        return _whole(text)
     tokens = _tokens(text)
     parts: list[str] = []
     start = 0
@@ -144,6 +148,18 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
             )
         start, stack = end, open_at_end
     return parts
+
+
+def _whole(text: str) -> list[str]:
+    """A text that fits in one part, as `split_html` gives it, without cutting it into
+    tokens (most notices are short): the tags left open closed at its end."""
+    stack: list[tuple[str, str]] = []
+    for tag in _TAG.finditer(text):
+        _apply(stack, _Token(tag.group(), ""))
+    visible = _ENTITY.sub(lambda entity: html.unescape(entity.group()), _TAG.sub("", text))
+    if not visible.strip():
+        return []
+    return [text + "".join(f"</{name}>" for name, _ in reversed(stack))]
 
 
 def first_part(text: str, limit: int = CAPTION_LIMIT) -> str:

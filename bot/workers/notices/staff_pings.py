@@ -237,8 +237,9 @@ async def _sla_notice(
         locale = out.staff_locale(staff)
         with out.speaking(locale):
             when = deadline(due, out.clock.now(), c.client.timezone, locale) if due else "—"
-            measure = measure_of(c.client.calendar_for(c.ticket.priority))
-            late = duration(timedelta(seconds=overdue_seconds), measure, locale)
+            if overdue_seconds >= 60:
+                measure = measure_of(c.client.calendar_for(c.ticket.priority))
+                late = duration(timedelta(seconds=overdue_seconds), measure, locale)
         text = out.t(said, locale, number=n, client=html.escape(c.client.name), time=when)
         if overdue_seconds >= 60:
             text += " " + out.t(N_("Overdue by {time}."), locale, time=late)
