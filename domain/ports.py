@@ -31,7 +31,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
-from domain.outages import Proposal
+from domain.outages import Proposal, Report
 from domain.paging import Page
 from domain.plan_changes import PlanChange
 from domain.routing import Conversation
@@ -152,7 +152,10 @@ class TicketRepository(Protocol):
     async def get(self, ticket_id: int) -> Ticket | None: ...
     async def update(self, ticket: Ticket) -> None: ...
     async def children(self, parent_id: int) -> Sequence[Ticket]: ...
-    async def open_of_client_since(self, client_id: int, since: datetime) -> Sequence[Ticket]: ...
+    async def recent_incidents(self, client_id: int, since: datetime) -> Sequence[Report]:
+        """A client's open incidents registered since `since`, oldest first."""
+        ...
+
     async def open_outages(self, client_id: int) -> Sequence[Ticket]: ...
     async def list_by_employee(
         self,

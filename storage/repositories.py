@@ -48,6 +48,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
+from domain.outages import Report
 from domain.paging import Page, PageReason
 from domain.plan_changes import PlanChange
 from domain.ports import OutboxMessage, Person, QueuePage, QueueView, SlaEventRecord, TicketPost
@@ -805,13 +806,28 @@ class SqliteTicketRepository(_Repository):
             "SELECT * FROM tickets WHERE parent_id = ? ORDER BY id", (parent_id,)
         )
 
-    async def open_of_client_since(self, client_id: int, since: datetime) -> Sequence[Ticket]:
-        """A client's open tickets registered since `since` (outage detection), oldest first."""
-        return await self._tickets(
-            f"SELECT * FROM tickets WHERE client_id = ? AND registered_at >= ? AND {OPEN_TICKET} "
-            "ORDER BY id",
+    async def recent_incidents(self, client_id: int, since: datetime) -> Sequence[Report]:
+        """A client's open incidents registered since `since`, oldest first, as outage
+        detection reads them: a few columns, not whole tickets (it runs at every
+        registration, over every recent ticket of the client)."""
+        rows = await self._session.fetchall(
+            "SELECT id, kind, category, description, registered_at, outage, parent_id "
+            f"FROM tickets WHERE client_id = ? AND registered_at >= ? AND {OPEN_TICKET} "
+            "AND kind = 'incident' ORDER BY id",
             (client_id, utc_text(since)),
         )
+        return [
+            Report(
+                number=row["id"],
+                client_id=client_id,
+                kind=TicketKind(row["kind"]),
+                category=Category(row["category"]),
+                description=row["description"],
+                registered_at=parse_utc(row["registered_at"]),
+                linked=bool(row["outage"]) or row["parent_id"] is not None,
+            )
+            for row in rows
+        ]
 
     async def open_outages(self, client_id: int) -> Sequence[Ticket]:
         """A client's mass outages not resolved yet, the newest first."""

@@ -70,7 +70,7 @@ async def watch(
         if similar(new, replace(report_of(outage), linked=False), rule):
             return Outcome(None)
     since = ticket.registered_at - rule.window
-    recent = [report_of(t) for t in await uow.tickets.open_of_client_since(ticket.client_id, since)]
+    recent = await uow.tickets.recent_incidents(ticket.client_id, since)
     by_number = {r.number: r for r in recent}
     for proposal in await uow.outages.open_of_client(ticket.client_id):
         members = [by_number[n] for n in proposal.tickets if n in by_number]

@@ -31,8 +31,8 @@ async def test_an_outage_its_children_and_the_lists_it_stays_out_of(
         assert [t.number for t in await uow.tickets.children(outage.number)] == [a.number, b.number]
         assert (await uow.tickets.get(outage.number)).outage
         assert [t.number for t in await uow.tickets.open_outages(client_id)] == [outage.number]
-        recent = await uow.tickets.open_of_client_since(client_id, T0 + timedelta(minutes=30))
-        assert old.number not in [t.number for t in recent]
+        recent = await uow.tickets.recent_incidents(client_id, T0 + timedelta(minutes=30))
+        assert old.number not in [r.number for r in recent]
         # The employee's own list and the staff queue: no outage, no children.
         mine = await uow.tickets.list_by_employee(employee_id)
         assert outage.number not in [t.number for t in mine]
