@@ -230,6 +230,11 @@ class OutboxRepository(Protocol):
         """Store for delivery; None when a row with the same dedup_key already exists."""
         ...
 
+    async def supersede_pending(self, chat_id: int, key_prefix: str) -> int:
+        """Messages still waiting for this chat whose key begins with `key_prefix` are
+        covered by a later one (an edit of the same message): never sent; how many."""
+        ...
+
     async def drop_pending(self, chat_id: int, reason: str) -> int:
         """Give up every message still waiting for this chat (they are never sent, and the
         reason is kept with them); how many were dropped."""

@@ -1167,6 +1167,16 @@ class SqliteOutboxRepository(_Repository):
         )
         return row["id"] if row else None
 
+    async def supersede_pending(self, chat_id: int, key_prefix: str) -> int:
+        """Messages still waiting for this chat whose key begins with `key_prefix` are
+        covered by one queued after them (an edit of the same message with newer text):
+        marked sent, as delivery marks the rows one card delivery covers; how many."""
+        return await self._session.changed_rows(
+            "UPDATE outbox SET status = 'sent', sent_at = ? "
+            "WHERE chat_id = ? AND status = 'pending' AND substr(dedup_key, 1, ?) = ?",
+            (utc_text(self._session.now()), chat_id, len(key_prefix), key_prefix),
+        )
+
     async def drop_pending(self, chat_id: int, reason: str) -> int:
         """Give up every message still waiting for this chat; how many were dropped."""
         return await self._session.changed_rows(

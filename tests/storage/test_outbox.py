@@ -172,6 +172,26 @@ async def test_drop_pending_gives_up_one_chats_waiting_messages_with_the_reason(
     assert [m.chat_id for m in await delivery.claim_due(T0 + SECOND)] == [8]
 
 
+async def test_an_edit_waiting_is_superseded_by_a_newer_edit_of_the_same_message(
+    db: Database,
+) -> None:
+    first, second, other, elsewhere = await write(
+        db,
+        note(-100, "№1, №2, №3", "outage:1:edit:1"),
+        note(-100, "№1, №2, №3, №4", "outage:1:edit:2"),
+        note(-100, "№7, №8, №9", "outage:2:edit:1"),
+        note(-200, "№1", "outage:1:edit:1x"),
+    )
+    async with db.unit_of_work() as uow:
+        assert await uow.outbox.supersede_pending(-100, "outage:1:edit:") == 2
+        await uow.commit()
+    delivery = OutboxDelivery(db)
+    assert [m.id for m in await delivery.pending()] == [other, elsewhere]
+    for superseded in (first, second):
+        row = await delivery.get(superseded or 0)
+        assert row is not None and row.status == "sent"
+
+
 async def test_a_cards_later_rows_merge_into_the_one_delivered(
     db: Database, people: tuple[int, int], clock: MovableClock
 ) -> None:

@@ -102,6 +102,9 @@ async def suspected(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageSuspecte
         await out.text(uow, chat, text, None, markup, key=key)
         return
     payload = {"of": key, "text": text, "parse_mode": "HTML", "reply_markup": markup}
+    # One edit waiting is enough: a burst of reports edits the message once, not once a
+    # ticket against the staff chat's 20 messages a minute.
+    await uow.outbox.supersede_pending(chat, f"{key}:edit:")
     await out.queue(uow, chat, EDIT_SENT, payload, None, key=f"{key}:edit:{proposal.edits}")
 
 
