@@ -233,7 +233,8 @@ def render_article(article: Article) -> str:
     return "\n".join([*head, "---", article.body, ""])
 
 
-FAQ_FOLDER = Path(__file__).parent / "data" / "faq"
+FAQ_FOLDER = Path(__file__).parent / "data" / "faq"  # one folder per language: ru/, en/
+FAQ_LANGUAGES = ("ru", "en")  # the first is for a language the FAQ is not written in
 
 
 def read_folder(folder: Path) -> list[ArticleSource]:
@@ -248,10 +249,12 @@ def read_folder(folder: Path) -> list[ArticleSource]:
 
 
 @cache
-def shipped_faq() -> tuple[Article, ...]:
+def shipped_faq(language: str = FAQ_LANGUAGES[0]) -> tuple[Article, ...]:
     """The answers to questions about the service that come with the product (seeds 000
-    and 002), for every client; an article stored under the same id replaces its copy."""
-    return tuple(source.article for source in read_folder(FAQ_FOLDER))
+    and 002), for every client, in the asker's language (the same ids in each language);
+    an article stored under the same id replaces its copy."""
+    folder = language if language in FAQ_LANGUAGES else FAQ_LANGUAGES[0]
+    return tuple(source.article for source in read_folder(FAQ_FOLDER / folder))
 
 
 @dataclass(frozen=True, slots=True)

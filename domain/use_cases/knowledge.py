@@ -50,12 +50,13 @@ async def remove_article(uow: UnitOfWork, slug: str) -> None:
         raise NotFound(f"no article with id {slug!r}")
 
 
-async def articles_for(uow: UnitOfWork, client_id: int) -> tuple[Article, ...]:
+async def articles_for(uow: UnitOfWork, client_id: int, language: str) -> tuple[Article, ...]:
     """The published articles that apply to the client, and the FAQ shipped with the
-    product (a stored article with the same id replaces its shipped copy)."""
+    product in the asker's language (a stored article with the same id replaces its
+    shipped copy)."""
     stored = list(await uow.knowledge.for_client(client_id))
     slugs = {a.slug for a in stored} | {a.slug for a in await uow.knowledge.list()}
-    return tuple(stored) + tuple(a for a in shipped_faq() if a.slug not in slugs)
+    return tuple(stored) + tuple(a for a in shipped_faq(language) if a.slug not in slugs)
 
 
 async def record_self_help(

@@ -177,7 +177,11 @@ async def question_choice(
         await intake.ask_kind(pressed, state, draft, note=_("Then let us register a request."))
         return
     asker = Asker(actor, uow, clock, notifier)
-    articles = await articles_for(uow, actor.client.id or 0) if actor.client else ()
+    articles = (
+        await articles_for(uow, actor.client.id or 0, get_i18n().current_locale)
+        if actor.client
+        else ()
+    )
     title = next((a.title for a in articles if a.slug in draft.suggested), "")
     told = await passed_to_manager(pressed, draft, asker, answered_with=title)
     if told is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.article_text import escape, markdown_to_html
@@ -57,7 +58,7 @@ async def about_the_service(text: str, asker: Asker) -> bool:
     client = asker.actor.client
     if not text or client is None or client.id is None:
         return False
-    articles = await articles_for(asker.uow, client.id)
+    articles = await articles_for(asker.uow, client.id, get_i18n().current_locale)
     faq = search(articles, text, client.id, kind=ArticleKind.FAQ)
     return asks_about_service(classify(text), faq[0].score if faq else 0.0)
 
@@ -86,7 +87,7 @@ async def offer_or_ask_kind(
     ):
         await intake.ask_kind(message, state, draft, note=note)
         return
-    articles = await articles_for(asker.uow, client.id)
+    articles = await articles_for(asker.uow, client.id, get_i18n().current_locale)
     faq = search(articles, draft.description, client.id, kind=ArticleKind.FAQ)
     best = faq[0].score if faq else 0.0
     if not draft.attachments and asks_about_service(classify(draft.description), best):
@@ -152,7 +153,9 @@ async def ask_if_helped(
 
 async def suggested_articles(uow: UnitOfWork, actor: Actor, draft: IntakeDraft) -> list[Article]:
     assert actor.client is not None and actor.client.id is not None
-    by_slug = {a.slug: a for a in await articles_for(uow, actor.client.id)}
+    by_slug = {
+        a.slug: a for a in await articles_for(uow, actor.client.id, get_i18n().current_locale)
+    }
     return [by_slug[slug] for slug in draft.suggested if slug in by_slug]
 
 

@@ -199,6 +199,25 @@ async def test_after_the_faqs_answer_the_manager_is_asked_with_a_tap(desk: Desk)
     assert "«Дадите скидку? Мы нашли предложение дешевле»" in (question.text or "")
 
 
+async def test_an_english_speaking_employee_is_answered_from_the_english_faq(desk: Desk):
+    _anna, _engineer, manager = await staff_world(desk)
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    assert client is not None
+    boris = desk.person("Boris", language_code="en")
+    await desk.register(boris, client)
+    await boris.send("Who is our manager?")
+    answer = await boris.wait_for_message(contains="Who is our personal manager")
+    text = answer.text or ""
+    assert "Мария" in text and "in charge of the contract" in text
+    assert "Менеджер" not in text and "{{" not in text
+    assert buttons(boris) == ["✉️ Ask the manager", "🔧 It is not a question: register a request"]
+    await boris.press("✉️ Ask the manager")
+    await boris.wait_for_message(contains="personal manager")
+    question = await manager.wait_for_message(contains="Вопрос об обслуживании, не заявка")
+    assert "«Who is our personal manager»" in (question.text or "")
+
+
 # --- the knowledge base grows from solved tickets --------------------------------------------
 
 LEAD_ID = 604

@@ -3,6 +3,8 @@ line that is wrong."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from domain.enums import Category
@@ -91,3 +93,13 @@ def test_the_shipped_faq_answers_the_seeds_questions():
     assert {"faq-discount", "faq-subscription", "faq-pay-per-ticket", "faq-leaving"} <= set(titles)
     assert {"faq-after-hours"} <= set(titles)
     assert all(a.kind is ArticleKind.FAQ and a.client_id is None for a in titles.values())
+
+
+def test_the_faq_is_shipped_in_each_language_with_the_same_answers():
+    russian, english = shipped_faq("ru"), shipped_faq("en")
+    assert [a.slug for a in english] == [a.slug for a in russian]
+    for ru, en in zip(russian, english, strict=True):
+        assert re.findall(r"\{\{\w+\}\}", en.body) == re.findall(r"\{\{\w+\}\}", ru.body)
+        assert not re.search("[а-яё]", en.title + en.body + " ".join(en.phrases), re.I), en.slug
+        assert not re.search("[a-z]{3}", ru.title + " ".join(ru.phrases), re.I), ru.slug
+    assert shipped_faq("de") == russian  # a language the FAQ is not written in
