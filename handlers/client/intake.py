@@ -401,7 +401,13 @@ async def text_during_questions(
         # "нет" to "Что у вас?" describes nothing: the question again, the text not added
         await repeat_question(message, state, draft, note=_("Please choose one of the two."))
     elif answer is None:
-        if another_problem(text, draft.category, draft.kind or draft.guess):
+        from handlers.client import questions  # it imports this module
+        from handlers.client.self_help import Asker
+
+        if await questions.answer_aside(message, Asker(actor, uow, clock, notifier)):
+            note = _("Now back to your request: it is not sent yet.")
+            await resume_questions(message, state, draft, actor=actor, clock=clock, note=note)
+        elif another_problem(text, draft.category, draft.kind or draft.guess):
             draft.extra, draft.extra_step = text.strip(), step or ""
             await ask_second(message, state, draft)
         elif meant_as_an_answer(text):  # "весь офис" to "Можете работать?": not described
@@ -458,12 +464,29 @@ async def not_understood(
     step = await state.get_state()
     if step == Intake.summary.state:
         note = _("Your request is not sent yet: please choose below what to do with it.")
-        await show_summary(message, state, draft, actor=actor, clock=clock, note=note)
     elif step == Intake.emergency.state:
         note = _("I did not understand the answer; nobody is called yet.")
-        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False, note=note)
     else:
         note = _("I did not understand the answer. Please choose an option below.")
+    await resume_questions(message, state, draft, actor=actor, clock=clock, note=note)
+
+
+async def resume_questions(
+    message: Message,
+    state: FSMContext,
+    draft: IntakeDraft,
+    *,
+    actor: Actor,
+    clock: Clock,
+    note: str,
+) -> None:
+    """The question the request is at, again, with `note` above it."""
+    step = await state.get_state()
+    if step == Intake.summary.state:
+        await show_summary(message, state, draft, actor=actor, clock=clock, note=note)
+    elif step == Intake.emergency.state:
+        await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False, note=note)
+    else:
         await repeat_question(message, state, draft, note=note)
 
 

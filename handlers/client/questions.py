@@ -16,11 +16,12 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.article_text import escape, markdown_to_html
-from domain.kb_search import Hit
-from domain.knowledge import Article
+from domain.classification import classify
+from domain.kb_search import Hit, search
+from domain.knowledge import Article, ArticleKind
 from domain.model import Client
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.self_help import read_self_help_answer
+from domain.self_help import asks_about_service, read_self_help_answer
 from domain.service_facts import hours_left, personalise
 from domain.use_cases.knowledge import articles_for, ask_manager
 from handlers.acting import perform
@@ -68,6 +69,22 @@ async def answer(
         [(_("🔧 It is not a question: register a request"), intake.cb(draft, "question", "ticket"))]
     )
     await intake.say(message, draft, text, inline(*rows), edit=False, state=state)
+
+
+async def answer_aside(message: Message, asker: Asker) -> bool:
+    """A question about the service typed while a request's questions are asked ("а вы
+    в выходные работаете?"): the FAQ's answer, and the request stays as it was. False when
+    it is not such a question or the FAQ has no answer to it: it is then read as before."""
+    client = asker.actor.client
+    text = message.text or ""
+    if client is None or client.id is None:
+        return False
+    articles = await articles_for(asker.uow, client.id, get_i18n().current_locale)
+    hits = search(articles, text, client.id, kind=ArticleKind.FAQ)
+    if not hits or not asks_about_service(classify(text), hits[0].score):
+        return False
+    await message.answer(await answer_text(hits[0].article, client, asker))
+    return True
 
 
 async def answer_text(article: Article, client: Client, asker: Asker) -> str:

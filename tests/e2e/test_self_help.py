@@ -15,7 +15,7 @@ from domain.use_cases import knowledge, staff_tickets
 from handlers.ui.callbacks import KbCb
 from tests.e2e.harness import Desk, buttons
 from tests.e2e.test_agreed_dates import the_card
-from tests.e2e.test_client_side import answer_questions, send_ticket
+from tests.e2e.test_client_side import answer_questions, send_ticket, shown
 from tests.e2e.test_month_statement import close, log
 from tests.e2e.test_operations import get, samples
 from tests.e2e.test_sla_timers import card_of
@@ -216,6 +216,31 @@ async def test_an_english_speaking_employee_is_answered_from_the_english_faq(des
     await boris.wait_for_message(contains="personal manager")
     question = await manager.wait_for_message(contains="Вопрос об обслуживании, не заявка")
     assert "«Who is our personal manager»" in (question.text or "")
+
+
+async def test_a_question_typed_between_a_requests_questions_is_answered_and_not_described(
+    desk: Desk,
+):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете")
+    await anna.send("а вы в выходные работаете?")
+    answer = await anna.wait_for_message(contains="Работаете после 18:00 и в выходные?")
+    assert "Ваше рабочее время по договору" in (answer.text or "")
+    again = await shown(anna, "вернёмся к вашей заявке")
+    assert "Можете" in again and "не отправлена" in again
+    await anna.press("С трудом")
+    await shown(anna, "Кого")
+    await anna.press("Только меня")
+    summary = await shown(anna, "Ваша заявка")
+    assert "выходные" not in summary
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="принята")
+    async with desk.db.unit_of_work() as uow:
+        [ticket] = await uow.tickets.list_open()
+    assert ticket.description == "не печатает принтер"
 
 
 # --- the knowledge base grows from solved tickets --------------------------------------------
