@@ -157,6 +157,16 @@ class OutboxDelivery:
                 (utc_text(next_attempt_at), error, outbox_id),
             )
 
+    async def redirect(self, old_chat_id: int, new_chat_id: int) -> int:
+        """What still waits for a chat goes to its new id (a group that became a
+        supergroup); how many rows."""
+        async with self._db.transaction() as session:
+            return await session.changed_rows(
+                "UPDATE outbox SET chat_id = ?, leased_until = NULL "
+                "WHERE chat_id = ? AND status = 'pending'",
+                (new_chat_id, old_chat_id),
+            )
+
     async def mark_failed(self, outbox_id: int, error: str) -> None:
         """Give up on this message; the chat's next one may go."""
         async with self._db.transaction() as session:

@@ -32,6 +32,7 @@ from aiogram import Bot, methods
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
@@ -44,6 +45,7 @@ from bot.logs import log_context
 from bot.telegram.flood_limits import Throttle
 from domain.ports import Clock, OutboxMessage
 from domain.recipients import unreachable_told_to
+from domain.use_cases import client_groups
 from handlers.ui.texts import N_
 from storage import Database
 from storage.outbox import OutboxDelivery
@@ -223,6 +225,8 @@ class DeliveryWorker:
             await self.outbox.reschedule(
                 row.id, self.now() + timedelta(seconds=exc.retry_after), "429 retry after"
             )
+        except TelegramMigrateToChat as exc:
+            await self._follow_to_supergroup(row, exc.migrate_to_chat_id)
         except TelegramForbiddenError as exc:
             await self._give_up(row, f"403 {exc.message}", unreachable=True)
         except TelegramBadRequest as exc:
@@ -259,6 +263,19 @@ class DeliveryWorker:
         return await self.bot(
             methods.EditMessageText(chat_id=row.chat_id, message_id=message_id, **payload)
         )
+
+    async def _follow_to_supergroup(self, row: OutboxMessage, new_chat_id: int) -> None:
+        """The group became a supergroup before the bot heard of it (or while this message
+        was on its way): its binding, its requests and what waits for it move to the new
+        id, as when the service message comes (handlers/client/group_chat.py), and this
+        message goes again at once."""
+        assert row.id is not None
+        async with self.db.unit_of_work() as uow:
+            await client_groups.migrated(uow, old_chat_id=row.chat_id, new_chat_id=new_chat_id)
+            await uow.commit()
+        await self.outbox.redirect(row.chat_id, new_chat_id)
+        log.info("chat %s became supergroup %s: its messages go there", row.chat_id, new_chat_id)
+        await self.outbox.reschedule(row.id, self.now(), f"moved to {new_chat_id}")
 
     async def _retry_later(self, row: OutboxMessage, error: str) -> None:
         assert row.id is not None
