@@ -116,8 +116,8 @@ class Reports:
             text = self._text(data, month, compliance, bill, locale, sections)
             _ = self.i18n.gettext
             book = workbook(_, data.client, sections, compliance, bill, ratings)
-            table = csv_table(_, sections, compliance, data.client, bill)
-            work = csv_work_log(_, sections, data.client)
+            table = csv_table(_, sections, compliance, data.client, bill, locale=locale)
+            work = csv_work_log(_, sections, data.client, locale=locale)
             png = chart(_, tickets.closed, compliance, start, end)
         return Report(data.client.name, month, text, book, table, png, work)
 

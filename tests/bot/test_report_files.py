@@ -207,8 +207,24 @@ def test_the_workbook_lists_the_closed_then_the_open_with_their_work(report: Rep
     assert work["E2"].number_format == "#,##0.00"
 
 
+def test_an_english_readers_csv_has_commas_and_decimal_points():
+    data = ReportData(
+        client=CLIENT,
+        tickets=[PRINTER],
+        closed=[PRINTER],
+        work_logs=LOGS[:1],
+        ratings=[],
+        staff_names={OLEG: "Oleg"},
+    )
+    reports = Reports(None, None, create_i18n("ru"))  # type: ignore[arg-type]
+    english = reports.render(data, date(2026, 11, 1), "en", msk(2026, 12, 2, 12, 0))
+    work = list(csv.reader(io.StringIO(english.work_csv.decode("utf-8-sig"))))
+    assert work[0] == ["Number", "Title", "When", "Who", "Hours", "What was done", "Ticket"]
+    assert work[1][3:5] == ["Oleg", "0.75"]
+
+
 def test_the_csvs_hold_the_same_rows_as_text(report: Report):
-    rows = list(csv.reader(io.StringIO(report.csv.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(report.csv.decode("utf-8-sig")), delimiter=";"))
     tickets = rows[: rows.index([])]  # the month's statement follows an empty line
     assert rows[rows.index([]) + 1] == ["Расчёт за месяц"]
     assert tickets == [
@@ -229,7 +245,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "в срок",
             "в срок",
             "",
-            "1.75",
+            "1,75",
             "",
         ],
         [
@@ -248,11 +264,11 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "в срок",
             "просрочено",
             "",
-            "0.50",
+            "0,50",
             "",
         ],
     ]
-    work = list(csv.reader(io.StringIO(report.work_csv.decode("utf-8-sig"))))
+    work = list(csv.reader(io.StringIO(report.work_csv.decode("utf-8-sig")), delimiter=";"))
     assert work == [
         ["Номер", "Заголовок", "Когда", "Кто", "Часы", "Что сделано", "Заявка"],
         [
@@ -260,7 +276,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "Не печатает принтер",
             "2026-10-30 12:00",
             "Олег",
-            "0.75",
+            "0,75",
             "проверил драйвер",
             "закрыта в месяце",
         ],
@@ -269,7 +285,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "Не печатает принтер",
             "2026-11-02 14:00",
             "Мария",
-            "1.00",
+            "1,00",
             "'=заменила картридж",
             "закрыта в месяце",
         ],
@@ -278,7 +294,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "Не сканирует сканер",
             "2026-11-10 13:00",
             "Мария",
-            "0.50",
+            "0,50",
             "заказали ролик подачи",
             "ещё открыта",
         ],

@@ -109,7 +109,9 @@ def test_a_title_or_comment_shaped_like_a_formula_stays_text(tmp_path, monkeypat
     rating = book["Оценки"]["C2"]
     assert rating.value == comment and rating.data_type == "s" and rating.quotePrefix
     rows = list(
-        csv.reader(io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")))
+        csv.reader(
+            io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")), delimiter=";"
+        )
     )
     assert rows[0][8] == "Заголовок" and rows[1][8] == "'" + title
     assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row)

@@ -119,7 +119,9 @@ def report(tmp_path, monkeypatch, capsys, **terms) -> tuple[str, dict, list[list
         assert isinstance(label, str)
         assert all(isinstance(v, int | float) for v in rest if v is not None), (label, rest)
     rows = list(
-        csv.reader(io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")))
+        csv.reader(
+            io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")), delimiter=";"
+        )
     )
     statement = rows[rows.index([]) + 1 :]
     return printed, {label: rest[0] if rest else None for label, *rest in sheet}, statement
@@ -164,19 +166,19 @@ def test_the_emergency_is_billed_apart_and_the_penalty_deducted(tmp_path, monkey
     assert statement == [
         ["Расчёт за месяц"],
         ["Абонентская плата, ₽", "20000"],
-        ["Включено часов", "10.00"],
-        ["Использовано часов", "2.50"],
-        ["Резерв на начало", "10.00"],
-        ["Взято из резерва", "0.00"],
-        ["Не использовано, в резерв", "0.00"],
-        ["Резерв на конец", "10.00"],
-        ["Часы сверх плана", "0.00"],
+        ["Включено часов", "10,00"],
+        ["Использовано часов", "2,50"],
+        ["Резерв на начало", "10,00"],
+        ["Взято из резерва", "0,00"],
+        ["Не использовано, в резерв", "0,00"],
+        ["Резерв на конец", "10,00"],
+        ["Часы сверх плана", "0,00"],
         ["Стоимость часа сверх плана, ₽", "2000"],
         ["Часы сверх плана, ₽", "0"],
-        ["Аварии в нерабочее время, часов (отдельно от тарифа)", "2.00"],
+        ["Аварии в нерабочее время, часов (отдельно от тарифа)", "2,00"],
         ["Стоимость часа работ по аварии, ₽", "3000"],
         ["Аварии в нерабочее время, ₽", "6000"],
-        ["Просрочено, раб. ч", "3.00"],
+        ["Просрочено, раб. ч", "3,00"],
         ["Заявок с нарушением SLA", "1"],
         ["Штраф до ограничения, ₽", "3000"],
         ["Штраф за нарушение SLA, ₽", "2000"],
@@ -202,7 +204,7 @@ def test_hours_without_a_plan_are_shown_not_dropped(tmp_path, monkeypatch, capsy
     assert hours["Отработано часов, без тарифа"] == 2.5
     assert hours["Аварии в нерабочее время, часов (отдельно от тарифа)"] == 2.0
     assert hours["Штраф за нарушение SLA, ₽"] == 3_000  # no plan: no fee to cap it by
-    assert ["Отработано часов, без тарифа", "2.50"] in statement
+    assert ["Отработано часов, без тарифа", "2,50"] in statement
 
 
 def test_the_first_months_without_the_fee_pay_for_every_hour(tmp_path, monkeypatch, capsys):

@@ -74,7 +74,9 @@ def test_a_change_request_without_an_agreed_date_is_neither_on_time_nor_late(
     assert "Запросов на изменение без согласованного срока: 1;" in printed
     assert "Нарушений SLA: 1, всего просрочено 3 рабочих часа." in printed
     rows = list(
-        csv.reader(io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")))
+        csv.reader(
+            io.StringIO((out / "report-2026-10-tickets.csv").read_text("utf-8-sig")), delimiter=";"
+        )
     )
     resolution = rows[0].index("Решение")
     tickets = rows[1 : rows.index([])]  # the month's statement follows an empty line
