@@ -41,6 +41,13 @@ class ClientDeactivated(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ClientReactivated(Event):
+    """The contract was renewed: its employees hear they may write again, its manager too."""
+
+    client_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class TicketEvent(Event):
     ticket_id: int
 

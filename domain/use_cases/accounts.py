@@ -239,6 +239,19 @@ async def deactivate_client(
     )
 
 
+async def reactivate_client(uow: UnitOfWork, *, client_id: int) -> Outcome[int]:
+    """A contract that had ended is renewed: its employees may file requests again (each is
+    told so, with the menu of requests back); the invitations revoked at its end stay
+    revoked. How many employees are told."""
+    client = await get_client(uow, client_id)
+    if client.deactivated_at is None:
+        raise InvalidInput(f"the contract of {client.name} has not ended", field="client")
+    client.deactivated_at = None
+    await uow.clients.update(client)
+    employees = [e for e in await uow.employees.list_by_client(client_id) if e.active]
+    return Outcome(len(employees), (ev.ClientReactivated(client_id),))
+
+
 def new_invite_code() -> str:
     """Twelve URL-safe characters (72 random bits), never starting with "-": a command line
     would take such a code for an option (`frontdesk admin invite revoke -x…`)."""

@@ -303,6 +303,38 @@ def test_deactivate_needs_yes_and_then_ends_the_contract(cli, beta):  # noqa: F8
     assert len(queued(beta)) == 3
 
 
+def test_reactivate_renews_an_ended_contract_and_tells_its_people(cli, beta):  # noqa: F811
+    code = invite_code(cli("invite", "--client", "1", "--uses", "5", "--bot-username", "desk_bot"))
+    register(beta, code, 5001, "Anna")
+    refused = cli("client", "reactivate", "--client", "1")
+    assert refused.code == 2
+    assert refused.err.endswith("error: the contract of Beta has not ended\n")
+    cli("client", "deactivate", "--client", "1", "--yes")
+    farewells = len(queued(beta))
+
+    result = cli("client", "reactivate", "--client", "1")
+
+    assert (result.code, result.out) == (0, "1\n")
+    assert result.err.startswith(
+        "the contract of Beta is renewed: 1 employee is told they may write again"
+    )
+    assert client(beta).active
+    texts = {row.chat_id: row for row in queued(beta)[farewells:]}
+    assert set(texts) == {5001, 1001}
+    assert (
+        texts[5001]
+        .payload["text"]
+        .startswith("Договор на ИТ-обслуживание с компанией Beta возобновлён.")
+    )
+    assert texts[5001].payload["reply_markup"]["keyboard"] == [
+        [{"text": "📝 Новая заявка"}, {"text": "📋 Мои заявки"}]
+    ]
+    assert "Сообщение отправлено сотрудникам: 1." in texts[1001].payload["text"]
+    # Ended again, the farewell is said again.
+    cli("client", "deactivate", "--client", "1", "--yes")
+    assert len(queued(beta)) == farewells + 2 + 2
+
+
 def test_an_invite_of_an_ended_contract_registers_nobody(cli, beta):  # noqa: F811
     code = invite_code(cli("invite", "--client", "1", "--uses", "5", "--bot-username", "desk_bot"))
     cli("client", "deactivate", "--client", "1", "--yes")

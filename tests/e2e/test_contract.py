@@ -101,6 +101,27 @@ async def test_at_the_end_of_a_contract_employees_are_told_and_file_nothing_more
     assert ticket is not None and ticket.is_open  # the history stays, staff finish it
 
 
+async def test_a_renewed_contract_gives_the_menu_back_and_takes_requests(desk: Desk):
+    anna, _engineer, manager = await staff_world(desk)
+    await end_contract(desk, client_id=1)
+    await anna.wait_for_message(contains="Спасибо, что работали с нами")
+    await desk.settled()
+
+    notifier = OutboxNotifier(desk.app.settings, create_i18n("ru"), desk.clock)
+    async with desk.db.unit_of_work() as uow:
+        outcome = await accounts.reactivate_client(uow, client_id=1)
+        await notifier.publish(uow, outcome.events)
+        await uow.commit()
+
+    back = await anna.wait_for_message(contains="возобновлён")
+    assert "Пишите мне о любой проблеме или задаче, как раньше." in back.text
+    assert anna.reply_keyboard == [["📝 Новая заявка", "📋 Мои заявки"]]
+    await manager.wait_for_message(contains="снова могут оставлять заявки")
+    await desk.settled()
+    number = await send_ticket(anna)
+    assert await ticket_count(desk) == 1 and number
+
+
 async def test_after_the_end_of_a_contract_a_reply_still_reaches_an_open_request(desk: Desk):
     anna, engineer, _manager = await staff_world(desk)
     number = await send_ticket(anna)

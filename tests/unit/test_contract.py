@@ -106,6 +106,19 @@ async def test_the_end_of_a_contract_stops_new_tickets_and_keeps_the_history(uow
         await accounts.deactivate_client(uow, clock, client_id=1)
 
 
+async def test_a_renewed_contract_takes_requests_again(uow, clock):
+    with pytest.raises(InvalidInput, match="has not ended"):
+        await accounts.reactivate_client(uow, client_id=1)
+    await accounts.deactivate_client(uow, clock, client_id=1)
+
+    outcome = await accounts.reactivate_client(uow, client_id=1)
+
+    assert outcome.value == 3
+    assert outcome.events == (ev.ClientReactivated(1),)
+    assert (await uow.clients.get(1)).active
+    assert (await open_printer_ticket(uow, clock)).value.is_open
+
+
 async def test_an_employee_of_an_ended_contract_may_join_another_company(uow, clock):
     await accounts.deactivate_client(uow, clock, client_id=1)
     other = (await accounts.register_client(uow, clock, name="ЗАО Лютик")).value

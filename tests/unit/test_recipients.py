@@ -431,6 +431,7 @@ SILENT = [
     pytest.param(ev.EmployeeRemoved(1, 2), id="employee removed"),
     # Not about a ticket: its employees and manager are told by bot/workers/notices/contract.py.
     pytest.param(ev.ClientDeactivated(1), id="contract ended: no ticket's audiences"),
+    pytest.param(ev.ClientReactivated(1), id="contract renewed: no ticket's audiences"),
     # Not about a ticket: the manager is told by bot/workers/notices/questions.py.
     pytest.param(ev.ServiceQuestionAsked(1, 2, "?"), id="service question: no ticket's"),
     pytest.param(ev.DeadlinesChanged(1), id="deadlines changed: the card shows them"),

@@ -57,6 +57,7 @@ from bot.cli.admin.clients import (
     client_deactivate_arguments,
     client_edit_arguments,
     client_list,
+    client_reactivate_arguments,
     client_sla_arguments,
     plan_arguments,
 )
@@ -92,6 +93,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan_arguments(client.add_parser("plan", help="set a client's monthly plan from a month on"))
     client_deactivate_arguments(
         client.add_parser("deactivate", help="end a client's contract: no new tickets")
+    )
+    client_reactivate_arguments(
+        client.add_parser("reactivate", help="renew a client's ended contract")
     )
     group_code_arguments(
         client.add_parser("group", help="a one-time code that binds a client's group chat")

@@ -1,5 +1,5 @@
-"""`frontdesk admin client add | list | edit | sla | plan | deactivate`: the client companies,
-their contract terms and plans, and the end of a contract."""
+"""`frontdesk admin client add | list | edit | sla | plan | deactivate | reactivate`: the
+client companies, their contract terms and plans, the end of a contract and its renewal."""
 
 from __future__ import annotations
 
@@ -207,6 +207,11 @@ def client_deactivate_arguments(parser: argparse.ArgumentParser) -> None:
         "--yes", action="store_true", help="end the contract (without it: only say what happens)"
     )
     handled_by(parser, client_deactivate)
+
+
+def client_reactivate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--client", type=positive_int, required=True, metavar="ID")
+    handled_by(parser, client_reactivate)
 
 
 def plan_arguments(parser: argparse.ArgumentParser) -> None:
@@ -653,6 +658,30 @@ async def client_deactivate(args: argparse.Namespace, settings: Settings) -> int
         f"{counted(ended.employees, 'employee gets', 'employees get')} a farewell, "
         f"{counted(ended.open_tickets, 'open ticket stays', 'open tickets stay')} with staff "
         f"to finish; {manager}"
+    )
+    return 0
+
+
+async def client_reactivate(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as db, db.unit_of_work() as uow:
+        try:
+            client = await get_client(uow, args.client)
+            outcome = await accounts.reactivate_client(uow, client_id=args.client)
+        except NotFound:
+            raise _unknown_client(args.client) from None
+        except InvalidInput as exc:
+            raise CliError(exc.message) from None
+        from bot.i18n import create_i18n  # aiogram: only when there is something to say
+        from bot.workers.notices.notifier import OutboxNotifier
+
+        notifier = OutboxNotifier(settings, create_i18n(settings.default_locale), db.clock)
+        await notifier.publish(uow, outcome.events)
+        await uow.commit()
+    print(client.id)
+    tell(
+        f"the contract of {client.name} is renewed: "
+        f"{counted(outcome.value, 'employee is', 'employees are')} told they may write again; "
+        "invitations revoked at its end stay revoked (new ones: frontdesk admin invite)"
     )
     return 0
 

@@ -367,6 +367,14 @@ async def client_deactivated(
     await contract.hand_over(out, uow, client, told)
 
 
+async def client_reactivated(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.ClientReactivated
+) -> None:
+    client = await uow.clients.get(event.client_id)
+    if client is not None:
+        await contract.welcome_back(out, uow, client, f"{out.clock.now():%Y%m%d%H%M%S%f}")
+
+
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -404,6 +412,7 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.PageEscalated, page_escalated),
         _on(ev.PageAcknowledged, page_acknowledged),
         _on(ev.ClientDeactivated, client_deactivated),
+        _on(ev.ClientReactivated, client_reactivated),
         _on(ev.WaitingResumed, waiting_resumed),
         _on(ev.WaitingClosed, waiting_closed),
         _on(ev.StatusLineDue, status_line_due),
