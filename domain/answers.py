@@ -52,8 +52,24 @@ _YES = ("да", "ага", "угу", "верно", "правильно", "точ�
 _NO = ("нет", "неа", "нит", "неверно", "не так", "неправильно", "no", "wrong", "nope")
 _SEND = ("отправ", "атправ", "отпрв", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
 _WAITS = ("подожд", "подожде", "до утра", "утром", "wait", "morning")
-_CALL = ("вызыва", "вызови", "вызвать", "срочно", "сейчас", "call", "now", "urgent")
-_ALARM = ("авари", "вызыва", "вызови", "вызвать", "вызов", "дежурн", "emergency", "call now")
+# "До утра не подождёт", "ждать не можем", "утром будет поздно", "we can't wait": the
+# opposite of waiting, whatever "подожд" or "wait" they hold; read before _WAITS.
+_CANNOT_WAIT = ("не подожд", "не ждет", "не ждёт", "не можем ждать", "не могу ждать",
+                "не можем подожд", "не могу подожд", "подождать не", "ждать не", "нельзя ждать",
+                "нельзя подожд", "ждать нельзя", "подождать нельзя", "поздно", "не терпит",
+                "cant wait", "cannot wait", "can not wait", "wont wait", "couldnt wait",
+                "too late")  # fmt: skip
+# Work stopped, said again to the emergency question: a call.
+_BLOCKED_NOW = ("не можем работать", "не могу работать", "никто не может", "стоим", "все стоит",
+                "работа стоит", "cant work", "cannot work", "nobody can work")  # fmt: skip
+# "Не вызывайте", "не надо никого": no call, although "вызыва" is in it.
+_DONT_CALL = ("не вызыва", "не звон", "не надо", "не нужно", "не стоит", "dont call",
+              "do not call", "no need")  # fmt: skip
+_CALL = ("вызыва", "вызови", "вызвать", "срочно", "сейчас", "немедленно", "пришлите",
+         "присылайте", "приезж", "приедь", "инженер", "звоните", "позвоните", "call", "now",
+         "urgent", "asap", "send someone", "someone", "engineer", "help now")  # fmt: skip
+_ALARM = ("авари", "вызыва", "вызови", "вызвать", "вызов", "дежурн", "немедленно", "пришлите",
+          "приезж", "emergency", "call", "send someone", "someone now", "asap")  # fmt: skip
 # A number typed instead of pressing: the options in the order of their buttons.
 _NUMBERED: dict[Question, tuple[Answer, ...]] = {}
 _CANCEL = ("отмен", "не надо", "не нужно", "cancel")
@@ -62,16 +78,24 @@ _BROKEN = ("слома", "слама", "полом", "не работ", "не п
            "doesnt work")  # fmt: skip
 _REQUEST = ("помощ", "помоч", "памощ", "памоч", "просьб", "нужн", "надо", "установ", "настро",
             "заявк", "запрос", "help", "need", "request", "install")  # fmt: skip
-_BLOCKED = ("не могу", "нельзя", "невозможно", "стоит", "встал", "нет", "no", "cannot", "cant",
-            "stopped", "не работаю")  # fmt: skip
+_BLOCKED = ("не могу", "не можем", "нельзя", "невозможно", "стоит", "стоим", "встал", "нет",
+            "вообще никак", "никак не", "ничего не работает", "no", "cannot", "cant",
+            "stopped", "не работаю", "not at all", "no way", "nothing works")  # fmt: skip
 _HAMPERED = ("трудно", "с трудом", "тяжело", "медленно", "тормоз", "мешает", "неудобно",
-             "но ", "slow", "hard", "difficult")  # fmt: skip
+             "но", "долго", "еле", "плохо", "так себе", "кое как", "через раз", "терпимо",
+             "частично", "slow", "hard", "difficult", "barely", "partly", "sort of",
+             "kind of", "but")  # fmt: skip
 _NOT_HINDERED = ("могу", "да", "нормально", "yes", "fine")
+# "Не знаю": the middle answer, which the summary shows and «« Назад» corrects.
+_DONT_KNOW = ("не знаю", "не уверен", "хз", "сложно сказать", "трудно сказать", "dont know",
+              "not sure", "no idea")  # fmt: skip
 _ME = ("только я", "только меня", "я", "меня", "мне", "один", "одна", "me", "only me", "just me")
 _SEVERAL = ("несколько", "коллег", "пару", "пара", "двое", "трое", "отдел", "бухгалтерия",
-            "several", "colleagues", "few")  # fmt: skip
+            "команд", "я и", "мы с", "нас двое", "нас трое", "мы", "several", "colleague",
+            "few", "team", "department", "me and", "and me", "two of us", "we")  # fmt: skip
 _COMPANY = ("весь офис", "все", "всех", "всю", "вся компания", "всю компанию", "всем",
-            "офис", "компан", "everyone", "whole office", "all", "company")  # fmt: skip
+            "офис", "компан", "никто", "everyone", "everybody", "whole office", "all",
+            "company", "nobody", "no one")  # fmt: skip
 # The guess is wrong about the topic, or about the kind ("это не поломка, а просьба").
 _WRONG_TOPIC = ("тема", "тему", "теме", "темы", "topic", "subject")
 _NOT_BROKEN = ("не полом", "не слома", "не инцидент", "не авари", "ничего не слома",
@@ -158,10 +182,15 @@ def read_answer(question: Question, text: str) -> Answer | None:
     if question is Question.EMERGENCY:  # "не надо" here means "do not call", not "cancel"
         if _has(said, ("отмен", "cancel")):
             return Reply.CANCEL
-        if _has(said, _NO) or _has(said, _WAITS) or _has(said, ("не надо", "не нужно")):
+        if _has(said, _CANNOT_WAIT):  # "до утра не подождёт"
+            return Reply.YES
+        if _has(said, _DONT_CALL) or _has(said, _WAITS):
             return Reply.NO
-        call = _has(said, _YES) or _has(said, _CALL)
-        return Reply.YES if call and "?" not in text else None
+        if _has(said, _CALL) or _has(said, _BLOCKED_NOW):  # "нет, вызывайте", "стоим"
+            return Reply.YES if "?" not in text else None
+        if _has(said, _NO):
+            return Reply.NO
+        return Reply.YES if _has(said, _YES) and "?" not in text else None
     if _has(said, _CANCEL):
         return Reply.CANCEL
     asks = "?" in text  # "отправить?" asks, it does not agree
@@ -171,6 +200,8 @@ def read_answer(question: Question, text: str) -> Answer | None:
     if question is Question.SUMMARY:
         if asks:
             return None
+        if _has(said, _CANNOT_WAIT):  # "до утра не подождёт"
+            return Reply.EMERGENCY
         if _has(said, _WAITS):  # "подождёт до утра"
             return Reply.NO
         if _has(said, _ALARM):
@@ -184,6 +215,10 @@ def read_answer(question: Question, text: str) -> Answer | None:
         add, separate = _has(said, _ADD), _has(said, _SEPARATE)
         if add != separate:
             return Reply.ADD if add else Reply.SEPARATE
+        # "Да" (add it) and "нет" (it is no other problem) both keep it with this request:
+        # nothing is lost and nothing is registered twice.
+        if not add and (_has(said, _YES) or _has(said, _NO)) and len(said.split()) <= 2:
+            return Reply.ADD
         return None
     if question is Question.KIND:
         if len(said.split()) > 4:  # "и ещё почта не работает" tells more, it picks nothing
@@ -200,12 +235,16 @@ def read_answer(question: Question, text: str) -> Answer | None:
         # Order matters: "не мешает" is no "мешает", and "да, но медленно" is no "да".
         if _has(said, ("не мешает", "терпит", "подожд", "can wait")):
             return WorkImpact.NOT_HINDERED
+        if _has(said, _DONT_KNOW):
+            return WorkImpact.HAMPERED
         if _has(said, _HAMPERED):
             return WorkImpact.HAMPERED
-        if _has(said, _BLOCKED):
+        if _has(said, _BLOCKED) or "никак" in said.split():
             return WorkImpact.BLOCKED
         return WorkImpact.NOT_HINDERED if _has(said, _NOT_HINDERED) else None
     if question is Question.SCOPE:
+        if _has(said, _DONT_KNOW):
+            return Scope.ME
         for scope, words in (
             (Scope.COMPANY, _COMPANY),
             (Scope.SEVERAL, _SEVERAL),

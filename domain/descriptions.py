@@ -121,6 +121,20 @@ def another_problem(text: str, topic: Category, kind: TicketKind | None = None) 
     return surely and result.category not in (topic, Category.OTHER)
 
 
+# A description that says work has stopped: a bare "да" to "Можете сейчас работать?" then
+# contradicts it (it answers "yes, it is broken" more likely than "yes, I can work").
+_WORK_STOPPED = ("не могу работать", "не можем работать", "никто не может", "работа стоит",
+                 "все стоит", "весь офис стоит", "стоим", "парализ", "nobody can work",
+                 "no one can work", "cant work", "cannot work", "work has stopped",
+                 "work stopped", "everything stopped")  # fmt: skip
+
+
+def work_stopped_in(text: str) -> bool:
+    """Whether the description itself says that work has stopped."""
+    joined = f" {' '.join(_words(text))}"
+    return any(f" {phrase}" in joined for phrase in _WORK_STOPPED)
+
+
 def on_its_own(text: str) -> str:
     """A second problem's words as a description of their own: without the "а ещё" that
     tied them to the first."""

@@ -117,9 +117,11 @@ def needs_confirmation(client: Client, priority: Priority, *, at: datetime) -> b
 
 def may_ask_for_help_now(client: Client, priority: Priority, *, at: datetime) -> bool:
     """Whether the summary offers "It's an emergency": a ticket that would wait for the
-    morning, after hours."""
+    morning, after hours, and that gets in the way of work (a Low one, by its own answers,
+    does not: a paid night call would make no sense for it)."""
     return (
-        after_hours_call(client, priority, asked=False, at=at) is None
+        priority is not Priority.LOW
+        and after_hours_call(client, priority, asked=False, at=at) is None
         and after_hours_call(client, priority, asked=True, at=at) is not None
     )
 

@@ -28,7 +28,13 @@ from aiogram.utils.i18n import gettext as _
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
 from domain.answers import Question, Reply, is_bare_cancel, meant_as_an_answer, read_answer
-from domain.descriptions import another_problem, on_its_own, says_what, topic_of
+from domain.descriptions import (
+    another_problem,
+    on_its_own,
+    says_what,
+    topic_of,
+    work_stopped_in,
+)
 from domain.errors import DomainError
 from domain.model import Attachment, Ticket
 from domain.outages import OutageRule
@@ -40,6 +46,7 @@ from domain.paging import (
     responder,
 )
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.routing import SMALL_TALK, Gist, gist_of
 from domain.use_cases import intake
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -392,14 +399,33 @@ async def text_during_questions(
             note = _("I did not recognise the topic. Please choose it below.")
             await ask_topic(message, state, draft, edit=False, note=note)
     elif question is Question.SECOND:
-        if answer in (Reply.ADD, Reply.SEPARATE):
+        earlier = read_answer(question_at(draft.extra_step, draft), text)
+        if answer is Reply.SEPARATE or (answer is Reply.ADD and earlier is None):
             separate = answer is Reply.SEPARATE
             await place_extra(message, state, draft, actor, uow, clock, notifier, separate=separate)
+        elif earlier is not None:
+            # They went on answering the question before it ("нет" to "Можете работать?"):
+            # the other problem joins this request's description (nothing lost, nothing
+            # registered twice), and the answer counts.
+            await keep_extra_and_go_on(message, state, draft, actor, uow, clock, notifier)
         else:
-            await ask_second(message, state, draft)
+            if gist_of(text) is Gist.CONTENT and "?" not in text:  # more of it: kept with it
+                draft.extra = f"{draft.extra}\n{text.strip()}"
+            note = _("Please choose below: add it to this request, or make it a separate one.")
+            await ask_second(message, state, draft, note=note)
     elif answer is None and question is Question.KIND and bare_yes_or_no(text):
         # "нет" to "Что у вас?" describes nothing: the question again, the text not added
         await repeat_question(message, state, draft, note=_("Please choose one of the two."))
+    elif answer is None and gist_of(text) in SMALL_TALK | {Gist.EMOJI}:
+        # "спасибо", "ок", "?" between the questions describe nothing
+        await not_understood(message, state, draft, actor=actor, clock=clock)
+    elif (
+        answer is WorkImpact.NOT_HINDERED
+        and bare_yes_or_no(text)
+        and work_stopped_in(draft.description)
+    ):  # "да" to "Можете сейчас работать?" after "никто не может работать"
+        note = _("You wrote that work has stopped. Please choose below whether you can work now.")
+        await repeat_question(message, state, draft, note=note)
     elif answer is None:
         from handlers.client import questions  # it imports this module
         from handlers.client.self_help import Asker
@@ -454,6 +480,39 @@ async def text_during_questions(
         await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:  # "отправить" on the summary
         await send_typed(message, state, draft, actor, uow, clock, notifier)
+
+
+def question_at(step: str, draft: IntakeDraft) -> Question:
+    """The question asked at an intake's step."""
+    return QUESTIONS.get(step) or (Question.KIND_GUESS if draft.guess else Question.KIND)
+
+
+async def keep_extra_and_go_on(
+    message: Message,
+    state: FSMContext,
+    draft: IntakeDraft,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The other problem, left unplaced, joins the description; the message is read again as
+    an answer to the question that was asked before it."""
+    text, step = draft.extra, draft.extra_step or Intake.kind.state
+    draft.extra, draft.extra_step = "", ""
+    combined = f"{draft.description}\n{text}".strip()
+    if len(combined) <= intake.MAX_DESCRIPTION_LENGTH:
+        draft.description = combined
+        await message.answer(
+            _("Added to the description: «{text}».").format(text=escape(shortened(text)))
+        )
+    await state.set_state(step)
+    await draft.save(state)
+    await text_during_questions(message, state, actor, uow, clock, notifier)
+
+
+def shortened(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 async def not_understood(
@@ -545,8 +604,18 @@ async def send_typed(
         on_error=lambda exc: message.answer(exc.message),
     )
     if outcome is not None:
+        await retire_question(message, draft)
         await announce(message, outcome, actor, uow, clock)
         await start_queued(message, state, clock, draft)
+
+
+async def retire_question(message: Message, draft: IntakeDraft) -> None:
+    """The card answered by typing loses its buttons, as a pressed one does."""
+    if draft.question_id is not None and message.bot is not None:
+        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=draft.question_id, reply_markup=None
+            )
 
 
 @router.edited_message(StateFilter(Intake), F.text | F.caption)

@@ -537,3 +537,45 @@ async def test_a_page_pending_across_a_restart_repeats_once(
         await desk.move_clock(minutes=4)  # 20:12: five minutes after the repeat
         await w.duty.wait_for_message(contains="Напоминание 2:")
         assert count(w.duty, PAGE) == 3
+
+
+@pytest.mark.parametrize("typed", ["до утра не подождёт", "ждать не можем, пришлите кого-нибудь"])
+async def test_waiting_denied_in_words_calls_the_duty_engineer(evening: Desk, typed: str):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await w.anna.send(typed)  # on the summary: "It's an emergency", not "it can wait"
+    await w.anna.wait_for_message(contains=CONFIRM)
+    await w.anna.send(typed)  # and again to "call now?": yes
+    registered = await w.anna.wait_for_message(contains="принята")
+    assert "сейчас дежурит Олег" in registered.text
+    await w.duty.wait_for_message(contains=PAGE)
+    assert (await ticket(evening)).emergency
+
+
+async def test_call_someone_now_in_english_is_the_emergency_not_another_problem(evening: Desk):
+    w = await world(evening, anna_locale="en")
+    await w.anna.send("server is down, nobody can work!!!")
+    await shown(w.anna, "Is that right?")
+    await w.anna.send("yes")
+    await shown(w.anna, "Can you work right now?")
+    await w.anna.send("no")
+    await shown(w.anna, "Who is affected?")
+    await w.anna.send("everyone")
+    await shown(w.anna, "Your request")
+    await w.anna.send("call someone now")
+    await w.anna.wait_for_message(contains="Call the on-duty engineer now?")
+    assert not any("another problem" in t for t in texts(w.anna))
+    await w.anna.send("we can't wait")
+    registered = await w.anna.wait_for_message(contains="registered")
+    assert "Олег" in registered.text
+    await w.duty.wait_for_message(contains=PAGE)
+
+
+async def test_a_typed_choice_takes_the_buttons_off_the_card(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await w.anna.send("подождёт до утра")
+    await w.anna.wait_for_message(contains="принята")
+    await evening.settled()
+    summaries = [m for m in w.anna.bot_messages if "Ваша заявка" in (m.text or "")]
+    assert summaries and not any(m.inline_keyboard for m in summaries)

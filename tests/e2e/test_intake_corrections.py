@@ -180,6 +180,75 @@ async def test_another_problem_typed_on_the_summary_registers_the_first_at_once(
     assert await only_ticket(desk, 2) is None  # the second one is being described
 
 
+async def test_answering_on_past_the_other_problem_keeps_it_and_takes_the_answer(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("1с не запускается")
+    await shown(anna, "Верно?")
+    await anna.send("да")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.send("кстати почта тоже не приходит")
+    await shown(anna, "Добавить её к этой заявке или это отдельная?")
+    await anna.send("нет")  # the answer to "Можете работать?", the question ignored
+    added = await anna.wait_for_message(contains="Добавил к описанию: «кстати почта")
+    assert added.text
+    await shown(anna, "Кого это затрагивает?")
+    await anna.send("только я")
+    summary = await shown(anna, "Ваша заявка")
+    assert "кстати почта тоже не приходит" in summary and "высокий" in summary
+    await anna.send("отправить")
+    await anna.wait_for_message(contains="Заявка №1 принята")
+    ticket = await only_ticket(desk, 1)
+    assert ticket.description == "1с не запускается\nкстати почта тоже не приходит"
+    assert ticket.priority is Priority.HIGH
+
+
+async def test_an_unclear_answer_to_the_other_problem_question_says_what_to_choose(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.send("а ещё не работает 1С у главбуха")
+    await shown(anna, "Добавить её к этой заявке или это отдельная?")
+    await anna.send("что?")
+    again = await anna.wait_for_message(contains="Выберите, пожалуйста, ниже: добавить это")
+    assert "Добавить её к этой заявке или это отдельная?" in again.text
+    assert "что?" not in again.text
+
+
+async def test_thanks_and_a_question_mark_between_the_questions_describe_nothing(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.send("?")
+    await shown(anna, "Не понял ответ")
+    await anna.press("С трудом")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.press("Только меня")
+    await shown(anna, "Ваша заявка")
+    await anna.send("спасибо")
+    again = await shown(anna, "Заявка ещё не отправлена")
+    assert "спасибо" not in again
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="Заявка №1 принята")
+    assert (await only_ticket(desk, 1)).description == "не печатает принтер"
+
+
+async def test_yes_to_can_you_work_after_saying_nobody_can_is_asked_again(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("сервер упал, никто не может работать")
+    await shown(anna, "Верно?")
+    await anna.send("да")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.send("да")
+    again = await shown(anna, "Вы написали, что работа стоит")
+    assert "Можете сейчас работать?" in again
+    await anna.send("нет")
+    await shown(anna, "Кого это затрагивает?")
+
+
 async def test_more_about_the_same_problem_is_added_without_a_question(desk: Desk):
     anna = await registered(desk)
     await anna.send("не печатает принтер")

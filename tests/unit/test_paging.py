@@ -109,7 +109,8 @@ def test_a_ticket_that_can_wait_until_the_morning_pages_nobody_it_would_bill(
         # a Highest incident after hours would bill by itself: one more tap
         (False, Priority.HIGHEST, NIGHT, True, False),
         (False, Priority.HIGH, NIGHT, False, True),  # waits; "It's an emergency" offered
-        (False, Priority.LOW, SATURDAY, False, True),
+        (False, Priority.STANDARD, SATURDAY, False, True),
+        (False, Priority.LOW, SATURDAY, False, False),  # it does not hinder work: no call
         (False, Priority.HIGHEST, MONDAY_NOON, False, False),  # the first line is at work
         (True, Priority.HIGHEST, NIGHT, False, False),  # 24/7: paged, covered by the contract
         (True, Priority.STANDARD, NIGHT, False, True),
