@@ -261,7 +261,9 @@ class SlaEventRepository(Protocol):
     ) -> Sequence[tuple[int, SlaMilestone, datetime]]:
         """(ticket, milestone, due) of open tickets' milestones due by `until` and not
         recorded yet, earliest first (only of `ticket_ids` when given): what the SLA timers
-        arm. The rules of domain.sla_milestones.pending_milestones."""
+        arm. The rules of domain.sla_milestones.pending_milestones. Without `ticket_ids`,
+        it costs what falls due by `until`, not every overdue ticket: the storage keeps each
+        open ticket's next due time (the earliest of these not recorded yet)."""
         ...
 
 

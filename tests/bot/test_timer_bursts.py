@@ -15,6 +15,7 @@ import bot.workers.timers as timers_module
 from bot.workers.timers import DeskScheduler
 from domain import events as ev
 from domain.ports import UnitOfWork
+from storage import repositories
 from tests.bot.test_timers import FIRST_LINE, FIRST_LINE_2, World, msk, running_world
 
 BATCH = 3  # small batches, so that seven tickets cross two boundaries
@@ -23,6 +24,8 @@ BATCH = 3  # small batches, so that seven tickets cross two boundaries
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timers_module, "BATCH", BATCH)
+    # The refill reads the tickets falling due a page at a time: pages of two here.
+    monkeypatch.setattr(repositories, "DUE_PAGE", 2)
 
 
 @pytest.fixture
@@ -143,3 +146,23 @@ async def test_a_ticket_that_cannot_be_told_about_holds_up_no_other(world):
     recorded = await milestones(world)
     assert recorded == Counter((n, "reaction_warning") for n in numbers if n != numbers[1])
     assert world.timers.stats.errors == 1
+
+
+async def test_a_burst_many_batches_long_read_by_two_desks_at_once_is_told_once(world):
+    """Twenty tickets due while the bot was down: more than six batches and ten pages of
+    the refill. Two desks start on the same file at once (a restart overlapping the old
+    process): every warning is recorded once and told once."""
+    numbers = [await world.open() for _ in range(20)]
+    await world.stop()
+    world.clock.set(msk(2026, 11, 23, 10, 50))
+    await asyncio.gather(world.start(), world.another())
+    await world.settle()
+    assert await milestones(world) == Counter((n, "reaction_warning") for n in numbers)
+    told = await keys(world)
+    assert len(told) == 20 * 2 and set(told.values()) == {1}
+    # Nothing is left due: the stored next due time of each is its breach now.
+    async with world.db.transaction() as session:
+        rows = await session.fetchall(
+            "SELECT t.next_due_at = t.reaction_due AS breach_next FROM tickets t"
+        )
+    assert [row["breach_next"] for row in rows] == [1] * 20
