@@ -24,6 +24,7 @@ check that follows the change.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -99,6 +100,16 @@ def pending_milestones(ticket: Ticket) -> list[tuple[SlaMilestone, datetime]]:
             found.append((rule.milestone, due))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def next_due(ticket: Ticket, recorded: Collection[SlaMilestone]) -> datetime | None:
+    """The ticket's next due time, as the storage keeps it (tickets.next_due_at): the
+    earliest of its milestones still ahead and not in `recorded`; None when the ticket is
+    closed or cancelled, or has none left."""
+    if not ticket.is_open:
+        return None
+    ahead = (due for milestone, due in pending_milestones(ticket) if milestone not in recorded)
+    return min(ahead, default=None)
 
 
 def overdue(ticket: Ticket, clock: SlaClock, milestone: SlaMilestone, now: datetime) -> timedelta:

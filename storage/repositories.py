@@ -677,6 +677,13 @@ class SqliteTicketRepository(_Repository):
         found = await self._tickets("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         return found[0] if found else None
 
+    async def get_many(self, ticket_ids: Sequence[int]) -> Mapping[int, Ticket]:
+        found = await self._tickets(
+            "SELECT * FROM tickets WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ticket_ids)),),
+        )
+        return {ticket.number: ticket for ticket in found}
+
     async def update(self, ticket: Ticket) -> None:
         """Write every field, and replace the pauses with the ticket's list."""
         if ticket.id is None:
@@ -1179,6 +1186,31 @@ class SqliteOutboxRepository(_Repository):
         )
         return row["id"] if row else None
 
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Store these for delivery in one statement; one whose dedup_key exists already is
+        left out."""
+        now = utc_text(self._session.now())
+        await self._session.executemany(
+            "INSERT INTO outbox (chat_id, method, payload, dedup_key, ticket_id, attempts, "
+            "next_attempt_at, created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedup_key) DO NOTHING",
+            [
+                (
+                    m.chat_id,
+                    m.method,
+                    json.dumps(m.payload, ensure_ascii=False),
+                    m.dedup_key,
+                    m.ticket_id,
+                    m.attempts,
+                    created,
+                    created,
+                    1 if m.urgent else 0,
+                )
+                for m in messages
+                for created in [utc_text(m.created_at) if m.created_at else now]
+            ],
+        )
+
     async def supersede_pending(self, chat_id: int, key_prefix: str) -> int:
         """Messages still waiting for this chat whose key begins with `key_prefix` are
         covered by one queued after them (an edit of the same message with newer text):
@@ -1223,16 +1255,55 @@ class SqliteSlaEventRepository(_Repository):
             "SELECT * FROM sla_events WHERE ticket_id = ? ORDER BY recorded_at, milestone",
             (ticket_id,),
         )
-        return [
-            SlaEventRecord(
-                ticket_id=row["ticket_id"],
-                milestone=SlaMilestone(row["milestone"]),
-                due_at=parse_utc(row["due_at"]),
-                recorded_at=parse_utc(row["recorded_at"]),
-                overdue_seconds=row["overdue_seconds"],
-            )
-            for row in rows
-        ]
+        return [self._from_row(row) for row in rows]
+
+    async def for_tickets(
+        self, ticket_ids: Sequence[int]
+    ) -> Mapping[int, Sequence[SlaEventRecord]]:
+        rows = await self._session.fetchall(
+            "SELECT * FROM sla_events WHERE ticket_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY ticket_id, recorded_at, milestone",
+            (json.dumps(list(ticket_ids)),),
+        )
+        found: dict[int, list[SlaEventRecord]] = defaultdict(list)
+        for row in rows:
+            found[row["ticket_id"]].append(self._from_row(row))
+        return found
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> SlaEventRecord:
+        return SlaEventRecord(
+            ticket_id=row["ticket_id"],
+            milestone=SlaMilestone(row["milestone"]),
+            due_at=parse_utc(row["due_at"]),
+            recorded_at=parse_utc(row["recorded_at"]),
+            overdue_seconds=row["overdue_seconds"],
+        )
+
+    async def record_many(
+        self, events: Sequence[SlaEventRecord], next_due: Mapping[int, datetime | None]
+    ) -> None:
+        """One statement for the records and one for the next due times: the caller read
+        what is on record in this transaction, which holds the write lock, so none of them
+        can have been recorded since (and one that was would stay as it was)."""
+        await self._session.executemany(
+            "INSERT INTO sla_events (ticket_id, milestone, due_at, recorded_at, overdue_seconds) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, milestone) DO NOTHING",
+            [
+                (
+                    event.ticket_id,
+                    enum_value(event.milestone),
+                    utc_text(event.due_at),
+                    utc_text(event.recorded_at),
+                    event.overdue_seconds,
+                )
+                for event in events
+            ],
+        )
+        await self._session.executemany(
+            "UPDATE tickets SET next_due_at = ? WHERE id = ?",
+            [(utc_text_or_none(due), ticket_id) for ticket_id, due in next_due.items()],
+        )
 
     async def set_overdue(self, ticket_id: int, milestone: SlaMilestone, seconds: int) -> None:
         await self._session.execute(
