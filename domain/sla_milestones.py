@@ -12,8 +12,10 @@ Four milestones (domain.sla.SlaMilestone), at the due times stored on the ticket
 
 `MILESTONE_RULES` says this once, as data: `pending_milestones` reads it for one ticket, and
 the storage layer writes it as SQL for its bulk query of the timers
-(storage/repositories.py, `SqliteSlaEventRepository.pending`), so the two cannot drift
-apart; an agreement test runs both on the same tickets (tests/storage/test_duty_and_pages.py).
+(storage/repositories.py, `SqliteSlaEventRepository.pending`) and for each ticket's stored
+next due time (`NEXT_DUE`; `next_due` here), so the two cannot drift apart; agreement tests
+run both on the same tickets (tests/storage/test_duty_and_pages.py,
+tests/storage/test_next_due.py).
 
 The timers' check (domain/use_cases/sla_checks.py) records every milestone that is due and
 not yet recorded, once; a breach is recorded with the working time overdue so far and

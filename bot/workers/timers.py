@@ -13,9 +13,13 @@ when that falls within `horizon` of business time (one hour by default), kept in
 one wake-up on the event loop rings for. When it rings, every ticket whose milestone is due
 goes to the keeper, which checks them in batches of `BATCH`, one transaction each, breaches
 first: 8,000 warnings due in the same second (opening hours) or a day's backlog after a stop
-are recorded in seconds, not one transaction each (bench/timers.py). A batch commits or
-rolls back whole; one that fails is checked again ticket by ticket, so that one ticket
-that cannot be checked holds up no other.
+are recorded in seconds, not one transaction each (bench/timers.py). A batch reads its
+rows once, records in one write and writes its notices from the rows read
+(domain/use_cases/sla_checks.py, `OutboxNotifier.known`). A batch commits or rolls back
+whole; one that fails is checked again ticket by ticket, so that one ticket that cannot be
+checked holds up no other. What is due is found by each ticket's stored next due time
+(tickets.next_due_at, kept by the storage), so a refill costs what falls due, not every
+overdue ticket.
 
 Jobs (module-level functions, primitive arguments, deterministic ids):
 
