@@ -6,6 +6,7 @@ breach never told (or read again and again)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,8 @@ from domain.sla import Pause, SlaMilestone
 from domain.sla_milestones import pending_milestones
 from storage import Database
 from storage.codec import parse_utc_or_none
-from tests.storage.conftest import T0, new_ticket
+from storage.database import load_migrations
+from tests.storage.conftest import T0, MovableClock, new_ticket
 
 M = SlaMilestone
 H = timedelta(hours=1)
@@ -183,29 +185,86 @@ async def test_changes_rolled_back_leave_it_as_it_was(db: Database, people: tupl
     assert await stored(db, ticket.id) == DUES["reaction_warning_at"]
 
 
-async def test_the_migration_fills_it_in_for_tickets_already_open(
-    db: Database, people: tuple[int, int]
+async def test_upgrading_to_0016_fills_it_in_for_the_tickets_already_there(
+    db_path: Path, clock: MovableClock
 ):
-    """A database upgraded to 0016 gets the same next due times the storage keeps."""
-    client_id, employee_id = people
-    ids = []
-    async with db.unit_of_work() as uow:
-        for n, step in enumerate([TAKEN, TAKEN_LATE, RESOLVED_LATE, CLOSED, PAUSED]):
-            ticket = await uow.tickets.add(new_ticket(client_id, employee_id, **DUES))
-            assert step.change is not None
-            step.change(ticket)
-            await uow.tickets.update(ticket)
-            if n == 0:
-                await uow.sla_events.record(
-                    SlaEventRecord(ticket.number, M.RESOLUTION_WARNING, T0, T0, 0)
-                )
-            ids.append(ticket.number)
-        await uow.commit()
-    kept = [await stored(db, t) for t in ids]
-    script = (Path(__file__).parents[2] / "storage/migrations/0016_next_due.sql").read_text()
-    backfill = next(s for s in script.split(";\n") if s.lstrip().startswith("UPDATE"))
-    async with db.transaction() as session:
-        await session.execute("UPDATE tickets SET next_due_at = NULL")
-        await session.execute(backfill)
-    assert [await stored(db, t) for t in ids] == kept
-    assert kept == [T0 + 8 * H, T0 + H, T0 + 0.75 * H, None, T0 + 0.75 * H]
+    """A file from before 0016, with tickets in every state and milestones on record, gets
+    each open ticket's next due time from the migration itself."""
+    before = [m for m in load_migrations() if m.name < "0016"]
+    day = "2026-12-01T"
+    with sqlite3.connect(db_path) as raw:
+        for migration in before:
+            raw.executescript(migration.sql)
+        raw.execute(f"PRAGMA user_version = {before[-1].version}")
+        raw.execute(
+            "INSERT INTO clients (id, name, tier, timezone, opens, closes, weekdays, "
+            "warning_fraction, created_at) VALUES (1, 'Ромашка', 'gold', 'Europe/Moscow', "
+            "'09:00', '18:00', '0,1,2,3,4', 0.75, ?)",
+            (f"{day}06:00:00.000000Z",),
+        )
+        raw.execute(
+            "INSERT INTO employees (id, client_id, tg_id, name, role, created_at) "
+            "VALUES (1, 1, 5001, 'Анна', 'employee', ?)",
+            (f"{day}06:00:00.000000Z",),
+        )
+        # (status, first response, resolved, milestones on record)
+        tickets = [
+            ("new", None, None, ()),
+            ("in_progress", "06:30", None, ("resolution_warning",)),
+            ("in_progress", "08:00", None, ()),  # answered after the reaction was due
+            ("closed", "06:30", "09:00", ()),
+            ("new", None, None, ("reaction_warning", "reaction_breach",
+                                 "resolution_warning", "resolution_breach")),
+            ("resolved", "06:30", "15:00", ()),  # resolved after the resolution was due
+        ]  # fmt: skip
+        for n, (status, answered, resolved, on_record) in enumerate(tickets, start=1):
+            raw.execute(
+                "INSERT INTO tickets (id, client_id, employee_id, kind, category, priority, "
+                "title, description, status, registered_at, first_response_at, resolved_at, "
+                "reaction_warning_at, reaction_due, resolution_warning_at, resolution_due, "
+                "updated_at) VALUES (?, 1, 1, 'incident', 'printer', 'high', 't', 'd', ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?)",
+                (
+                    n,
+                    status,
+                    f"{day}06:00:00.000000Z",
+                    answered and f"{day}{answered}:00.000000Z",
+                    resolved and f"{day}{resolved}:00.000000Z",
+                    f"{day}06:45:00.000000Z",
+                    f"{day}07:00:00.000000Z",
+                    f"{day}12:00:00.000000Z",
+                    f"{day}14:00:00.000000Z",
+                    f"{day}06:00:00.000000Z",
+                ),
+            )
+            raw.executemany(
+                "INSERT INTO sla_events (ticket_id, milestone, due_at, recorded_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(n, m, f"{day}06:45:00.000000Z", f"{day}06:45:00.000000Z") for m in on_record],
+            )
+    db = await Database.open(db_path, clock=clock)
+    try:
+        assert db.applied_migrations == ["0016_next_due.sql"]
+        found = [await stored(db, n) for n in range(1, len(tickets) + 1)]
+        async with db.unit_of_work() as uow:
+            read = await uow.tickets.get_many(range(1, len(tickets) + 1))
+            on_record = await uow.sla_events.for_tickets(list(read))
+        expected = [
+            expected_by_the_domain(t, {r.milestone for r in on_record.get(n, ())})
+            for n, t in sorted(read.items())
+        ]
+        at = datetime.fromisoformat
+        assert (
+            found
+            == expected
+            == [
+                at(f"{day}06:45:00+00:00"),
+                at(f"{day}14:00:00+00:00"),
+                at(f"{day}07:00:00+00:00"),
+                None,
+                None,
+                at(f"{day}14:00:00+00:00"),
+            ]
+        )
+    finally:
+        await db.close()
