@@ -150,6 +150,10 @@ class TicketRepository(Protocol):
 
     async def by_intake_key(self, intake_key: str) -> Ticket | None: ...
     async def get(self, ticket_id: int) -> Ticket | None: ...
+    async def get_many(self, ticket_ids: Sequence[int]) -> Mapping[int, Ticket]:
+        """These tickets (those that exist), read together."""
+        ...
+
     async def update(self, ticket: Ticket) -> None: ...
     async def children(self, parent_id: int) -> Sequence[Ticket]: ...
     async def recent_incidents(self, client_id: int, since: datetime) -> Sequence[Report]:
@@ -230,6 +234,11 @@ class OutboxRepository(Protocol):
         """Store for delivery; None when a row with the same dedup_key already exists."""
         ...
 
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Store these for delivery together; one whose dedup_key exists already is left
+        out."""
+        ...
+
     async def supersede_pending(self, chat_id: int, key_prefix: str) -> int:
         """Messages still waiting for this chat whose key begins with `key_prefix` are
         covered by a later one (an edit of the same message): never sent; how many."""
@@ -248,6 +257,22 @@ class SlaEventRepository(Protocol):
 
     async def for_ticket(self, ticket_id: int) -> Sequence[SlaEventRecord]: ...
 
+    async def for_tickets(
+        self, ticket_ids: Sequence[int]
+    ) -> Mapping[int, Sequence[SlaEventRecord]]:
+        """What is on record for each of these tickets, read together (those with none left
+        out)."""
+        ...
+
+    async def record_many(
+        self, events: Sequence[SlaEventRecord], next_due: Mapping[int, datetime | None]
+    ) -> None:
+        """Record these milestones, read as not on record in this same unit of work (whose
+        write lock nobody else can take meanwhile), and store the tickets' next due times
+        that follow (`domain.sla_milestones.next_due`), all in one go. A milestone somehow
+        on record already stays as it was (sla_events is unique per ticket and milestone)."""
+        ...
+
     async def set_overdue(self, ticket_id: int, milestone: SlaMilestone, seconds: int) -> None:
         """Settle a recorded breach to its final overdue (working seconds)."""
         ...
@@ -261,7 +286,9 @@ class SlaEventRepository(Protocol):
     ) -> Sequence[tuple[int, SlaMilestone, datetime]]:
         """(ticket, milestone, due) of open tickets' milestones due by `until` and not
         recorded yet, earliest first (only of `ticket_ids` when given): what the SLA timers
-        arm. The rules of domain.sla_milestones.pending_milestones."""
+        arm. The rules of domain.sla_milestones.pending_milestones. Without `ticket_ids`,
+        it costs what falls due by `until`, not every overdue ticket: the storage keeps each
+        open ticket's next due time (the earliest of these not recorded yet)."""
         ...
 
 

@@ -12,8 +12,10 @@ Four milestones (domain.sla.SlaMilestone), at the due times stored on the ticket
 
 `MILESTONE_RULES` says this once, as data: `pending_milestones` reads it for one ticket, and
 the storage layer writes it as SQL for its bulk query of the timers
-(storage/repositories.py, `SqliteSlaEventRepository.pending`), so the two cannot drift
-apart; an agreement test runs both on the same tickets (tests/storage/test_duty_and_pages.py).
+(storage/repositories.py, `SqliteSlaEventRepository.pending`) and for each ticket's stored
+next due time (`NEXT_DUE`; `next_due` here), so the two cannot drift apart; agreement tests
+run both on the same tickets (tests/storage/test_duty_and_pages.py,
+tests/storage/test_next_due.py).
 
 The timers' check (domain/use_cases/sla_checks.py) records every milestone that is due and
 not yet recorded, once; a breach is recorded with the working time overdue so far and
@@ -24,6 +26,7 @@ check that follows the change.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -99,6 +102,16 @@ def pending_milestones(ticket: Ticket) -> list[tuple[SlaMilestone, datetime]]:
             found.append((rule.milestone, due))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def next_due(ticket: Ticket, recorded: Collection[SlaMilestone]) -> datetime | None:
+    """The ticket's next due time, as the storage keeps it (tickets.next_due_at): the
+    earliest of its milestones still ahead and not in `recorded`; None when the ticket is
+    closed or cancelled, or has none left."""
+    if not ticket.is_open:
+        return None
+    ahead = (due for milestone, due in pending_milestones(ticket) if milestone not in recorded)
+    return min(ahead, default=None)
 
 
 def overdue(ticket: Ticket, clock: SlaClock, milestone: SlaMilestone, now: datetime) -> timedelta:

@@ -13,9 +13,13 @@ when that falls within `horizon` of business time (one hour by default), kept in
 one wake-up on the event loop rings for. When it rings, every ticket whose milestone is due
 goes to the keeper, which checks them in batches of `BATCH`, one transaction each, breaches
 first: 8,000 warnings due in the same second (opening hours) or a day's backlog after a stop
-are recorded in seconds, not one transaction each (bench/timers.py). A batch commits or
-rolls back whole; one that fails is checked again ticket by ticket, so that one ticket
-that cannot be checked holds up no other.
+are recorded in seconds, not one transaction each (bench/timers.py). A batch reads its
+rows once, records in one write and writes its notices from the rows read
+(domain/use_cases/sla_checks.py, `OutboxNotifier.known`). A batch commits or rolls back
+whole; one that fails is checked again ticket by ticket, so that one ticket that cannot be
+checked holds up no other. What is due is found by each ticket's stored next due time
+(tickets.next_due_at, kept by the storage), so a refill costs what falls due, not every
+overdue ticket.
 
 Jobs (module-level functions, primitive arguments, deterministic ids):
 
@@ -76,10 +80,9 @@ from domain.paging import Page, PagingPolicy, advance_page
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.sla import SlaMilestone
 from domain.sla_milestones import BREACHES
-from domain.use_cases.common import Outcome
 from domain.use_cases.employee_tickets import close_unconfirmed
 from domain.use_cases.follow_ups import send_digests, send_follow_ups
-from domain.use_cases.sla_checks import SlaCheck, check_sla
+from domain.use_cases.sla_checks import SlaCheck, check_sla_many
 from storage import Database
 from storage.pruning import prune_outbox, prune_processed_updates
 
@@ -458,22 +461,33 @@ class DeskScheduler:
         await self._check_tickets([ticket_id])
 
     async def _check_tickets(self, ticket_ids: Sequence[int]) -> None:
-        """Check these tickets in one transaction (each in a task of its own, their
-        statements gathered into common trips), then arm what is next for each."""
-
-        async def check(uow: UnitOfWork, ticket_id: int) -> Outcome[SlaCheck]:
-            with log_context(ticket=ticket_id):
-                outcome = await check_sla(uow, self.clock, ticket_id=ticket_id)
-                if outcome.events:
-                    await self.notifier.publish(uow, outcome.events)
-                return outcome
-
+        """Check these tickets in one transaction: their rows read together, their
+        milestones decided in the domain and recorded in one write
+        (domain/use_cases/sla_checks.py), their notices written from the rows already read
+        (`OutboxNotifier.known`: no reads per ticket, the outbox rows in one statement);
+        then arm what is next for each."""
         async with self.db.unit_of_work(gathering=len(ticket_ids) > 1) as uow:
-            async with asyncio.TaskGroup() as group:
-                checks = [group.create_task(check(uow, t)) for t in ticket_ids]
+            outcome = await check_sla_many(uow, self.clock, ticket_ids=ticket_ids)
+            checks = outcome.value
+            told: dict[int, list[ev.Event]] = {}
+            for event in outcome.events:
+                if isinstance(event, ev.TicketEvent):
+                    told.setdefault(event.ticket_id, []).append(event)
+            known = getattr(self.notifier, "known", None)
+            batch: contextlib.AbstractAsyncContextManager[None] = contextlib.nullcontext()
+            if told and len(ticket_ids) > 1 and callable(known):
+                batch = known(uow, {n: checks.tickets[n] for n in told}, checks.clients)
+            # A task each: what a notice still reads goes in a common trip.
+            async with batch, asyncio.TaskGroup() as group:
+                for ticket_id, events in told.items():
+                    group.create_task(self._publish(uow, ticket_id, events))
             await uow.commit()
-        for ticket_id, task in zip(ticket_ids, checks, strict=True):
-            self._checked(ticket_id, task.result().value)
+        for ticket_id in ticket_ids:
+            self._checked(ticket_id, checks.checks[ticket_id])
+
+    async def _publish(self, uow: UnitOfWork, ticket_id: int, events: Sequence[ev.Event]) -> None:
+        with log_context(ticket=ticket_id):
+            await self.notifier.publish(uow, events)
 
     def _checked(self, ticket_id: int, check: SlaCheck) -> None:
         for record in check.recorded:

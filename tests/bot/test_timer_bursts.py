@@ -5,6 +5,7 @@ once, across batch boundaries and across a crash in the middle of a batch."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -15,6 +16,8 @@ import bot.workers.timers as timers_module
 from bot.workers.timers import DeskScheduler
 from domain import events as ev
 from domain.ports import UnitOfWork
+from domain.use_cases import staff_tickets
+from storage import repositories
 from tests.bot.test_timers import FIRST_LINE, FIRST_LINE_2, World, msk, running_world
 
 BATCH = 3  # small batches, so that seven tickets cross two boundaries
@@ -23,6 +26,8 @@ BATCH = 3  # small batches, so that seven tickets cross two boundaries
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timers_module, "BATCH", BATCH)
+    # The refill reads the tickets falling due a page at a time: pages of two here.
+    monkeypatch.setattr(repositories, "DUE_PAGE", 2)
 
 
 @pytest.fixture
@@ -143,3 +148,54 @@ async def test_a_ticket_that_cannot_be_told_about_holds_up_no_other(world):
     recorded = await milestones(world)
     assert recorded == Counter((n, "reaction_warning") for n in numbers if n != numbers[1])
     assert world.timers.stats.errors == 1
+
+
+async def test_a_burst_many_batches_long_read_by_two_desks_at_once_is_told_once(world):
+    """Twenty tickets due while the bot was down: more than six batches and ten pages of
+    the refill. Two desks start on the same file at once (a restart overlapping the old
+    process): every warning is recorded once and told once."""
+    numbers = [await world.open() for _ in range(20)]
+    await world.stop()
+    world.clock.set(msk(2026, 11, 23, 10, 50))
+    await asyncio.gather(world.start(), world.another())
+    await world.settle()
+    assert await milestones(world) == Counter((n, "reaction_warning") for n in numbers)
+    told = await keys(world)
+    assert len(told) == 20 * 2 and set(told.values()) == {1}
+    # Nothing is left due: the stored next due time of each is its breach now.
+    async with world.db.transaction() as session:
+        rows = await session.fetchall(
+            "SELECT t.next_due_at = t.reaction_due AS breach_next FROM tickets t"
+        )
+    assert [row["breach_next"] for row in rows] == [1] * 20
+
+
+async def outbox_rows(world: World) -> list[tuple[object, ...]]:
+    async with world.db.transaction() as session:
+        rows = await session.fetchall(
+            "SELECT chat_id, method, payload, dedup_key, ticket_id, priority, created_at "
+            "FROM outbox ORDER BY dedup_key, chat_id, payload"
+        )
+    return [tuple(row) for row in rows]
+
+
+async def test_a_batch_writes_the_very_notices_one_ticket_at_a_time_writes(
+    world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Notices written from the rows a batch read once are the ones each ticket's own
+    check writes: the same texts, buttons, people, keys and urgency, and no other row."""
+    numbers = [await world.open() for _ in range(7)]
+    await world.act(staff_tickets.take, ticket_id=numbers[0], staff_tg_id=FIRST_LINE)
+    await world.stop()
+    apart = tmp_path / "apart.sqlite3"
+    shutil.copyfile(world.path, apart)
+    world.clock.set(msk(2026, 11, 23, 11, 10))  # warnings and breaches: the employees told too
+    await world.start()
+    together = await outbox_rows(world)
+    await world.stop()
+
+    monkeypatch.setattr(timers_module, "BATCH", 1)  # each ticket checked on its own
+    world.path = apart
+    await world.start()
+    assert await outbox_rows(world) == together
+    assert len({row[3] for row in together if str(row[3]).startswith("sla:")}) > 14

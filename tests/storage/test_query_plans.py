@@ -14,6 +14,7 @@ from storage.codec import utc_text
 from storage.monitoring import MonitoringQueries
 from storage.outbox import OutboxDelivery
 from storage.pruning import prune_outbox, prune_processed_updates
+from storage.repositories import refresh_next_due
 from tests.storage.conftest import T0, MovableClock, new_client, new_ticket
 
 DELIVERED, PENDING, HANDLED, CLOSED = 20_000, 5, 20_000, 5_000
@@ -83,7 +84,10 @@ async def plans_of_what_runs(db: Database, clock: MovableClock) -> dict[str, lis
         await uow.tickets.open_queue(QueueView(assignee_tg_id=7), limit=10)
         await uow.tickets.open_queue(QueueView(client_ids=frozenset({1})), limit=10)
         await uow.tickets.conversations(1, 1, also=2)  # routing an employee's message
+        await uow.sla_events.pending(now + timedelta(hours=1))  # the SLA timers' refill
         await uow.commit()
+    async with db.transaction() as session:
+        await refresh_next_due(session, [1, 2])  # as a recorded milestone or a change does
     await prune_outbox(db, now - timedelta(days=30), batch=100)
     await prune_processed_updates(db, now - timedelta(days=2), batch=100)
     await conn.set_trace_callback(None)
@@ -115,6 +119,9 @@ async def test_hot_queries_read_no_big_table_from_end_to_end(db: Database, clock
         lines for sql, lines in plans.items() if sql.startswith("UPDATE outbox SET attempts")
     )
     assert any("outbox_pending" in line for line in claim)
+    # The refill reads the tickets falling due along their stored next due time.
+    refill = next(lines for sql, lines in plans.items() if "WHERE next_due_at <=" in sql)
+    assert any("tickets_next_due" in line for line in refill)
 
 
 async def test_pruning_keeps_pending_rows_and_recent_ones(db: Database, clock: MovableClock):

@@ -177,6 +177,9 @@ class FakeTickets:
     async def get(self, ticket_id: int) -> Ticket | None:
         return copy.deepcopy(self.s.tickets.get(ticket_id))
 
+    async def get_many(self, ticket_ids):
+        return {n: copy.deepcopy(self.s.tickets[n]) for n in ticket_ids if n in self.s.tickets}
+
     async def update(self, ticket: Ticket) -> None:
         self.s.tickets[ticket.number] = copy.deepcopy(ticket)
 
@@ -314,6 +317,14 @@ class FakeSlaEvents:
 
     async def for_ticket(self, ticket_id: int):
         return [e for (t, _), e in self.s.sla_events.items() if t == ticket_id]
+
+    async def for_tickets(self, ticket_ids):
+        found = {n: await self.for_ticket(n) for n in ticket_ids}
+        return {n: records for n, records in found.items() if records}
+
+    async def record_many(self, events, next_due) -> None:
+        for event in events:
+            await self.record(event)
 
     async def set_overdue(self, ticket_id: int, milestone, seconds: int) -> None:
         key = (ticket_id, str(milestone))

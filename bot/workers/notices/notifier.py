@@ -12,6 +12,7 @@ only if its cause was committed.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -31,7 +32,7 @@ from bot.workers.notices import (
 from bot.workers.notices.outbox import Context, OutboxWriter
 from domain import events as ev
 from domain.enums import StaffRole
-from domain.model import Staff
+from domain.model import Client, Staff, Ticket
 from domain.ports import Clock, UnitOfWork
 from domain.recipients import Audience, deadlines_when_taken, who_hears
 from domain.sla_milestones import settled
@@ -53,6 +54,12 @@ class OutboxNotifier:
     ) -> None:
         self.out = OutboxWriter(settings, i18n, clock, on_queued)
 
+    def known(
+        self, uow: UnitOfWork, tickets: Mapping[int, Ticket], clients: Mapping[int, Client]
+    ) -> AbstractAsyncContextManager[None]:
+        """Publish about these tickets from rows read once (`OutboxWriter.known`)."""
+        return self.out.known(uow, tickets, clients)
+
     async def publish(self, uow: UnitOfWork, events: Sequence[ev.Event]) -> None:
         events = [*events, *await outages.watch(self.out, uow, events)]
         cards: list[int] = []
@@ -66,7 +73,7 @@ class OutboxNotifier:
                 cards.append(event.ticket_id)
         cards = [n for n in cards if n > 0 and -n not in cards]
         for ticket_id in await outages.own_cards(
-            uow, cards
+            uow, cards, self.out
         ):  # the card shows the state after all of it
             await staff_chat.card(self.out, uow, ticket_id)
 

@@ -34,12 +34,15 @@ async def watch(out: OutboxWriter, uow: UnitOfWork, events: Sequence[ev.Event]) 
     return found
 
 
-async def own_cards(uow: UnitOfWork, ticket_ids: Sequence[int]) -> list[int]:
+async def own_cards(
+    uow: UnitOfWork, ticket_ids: Sequence[int], out: OutboxWriter | None = None
+) -> list[int]:
     """The tickets whose card follows their changes: not an outage's children, whose
     changes staff made on the outage (their cards were brought up to date when linked)."""
     shown = []
     for n in ticket_ids:
-        ticket = await uow.tickets.get(n)
+        ticket = out.known_ticket(uow, n) if out is not None else None
+        ticket = ticket or await uow.tickets.get(n)
         if ticket is not None and ticket.parent_id is None:
             shown.append(n)
     return shown

@@ -9,17 +9,18 @@ rendered from the database at that moment, so it is always current.
 
 from __future__ import annotations
 
+import asyncio
 import html
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.workers.notices.group_copies import where_told
+from bot.workers.notices.group_copies import Told, where_told
 from domain.enums import StaffRole
 from domain.model import Attachment, Client, Employee, Staff, Ticket, TicketMessage
 from domain.ports import Clock, OutboxMessage, UnitOfWork
@@ -77,6 +78,18 @@ class Context:
         )
 
 
+@dataclass
+class Known:
+    """What a batch of notices written in one unit of work has read already (see
+    `OutboxWriter.known`), and the rows it queues, written together at its end."""
+
+    contexts: dict[int, Context]
+    staff: dict[int, Staff]  # every staff member, active or not, by tg_id, in list order
+    origins: dict[int, bool]  # whether the ticket was opened in a client's group
+    rows: list[OutboxMessage] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+
+
 class OutboxWriter:
     """Writes notices into the outbox: texts in the reader's language, split to fit, with
     their files; and the reads most notices share."""
@@ -92,6 +105,41 @@ class OutboxWriter:
         self.i18n = i18n
         self.clock = clock
         self.on_queued = on_queued
+        self._known: dict[int, Known] = {}  # by the unit of work (its id) writing a batch
+
+    # --- a batch -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def known(
+        self, uow: UnitOfWork, tickets: Mapping[int, Ticket], clients: Mapping[int, Client]
+    ) -> AsyncIterator[None]:
+        """Notices about these tickets, written in this unit of work, from rows read once:
+        the tickets and clients the caller read, their employees, the staff, and whether
+        each was opened in a client's group; their rows are queued in memory and written
+        in one statement when the block ends (SLA warnings and breaches by the thousand at
+        opening hours). Only for a unit of work that writes nothing the notices read."""
+        reads = {e: uow.employees.get(e) for e in {t.employee_id for t in tickets.values()}}
+        staff_read = uow.staff.list()
+        origin_reads = [uow.client_groups.ticket_origin(n) for n in tickets]
+        employees = {e: await read for e, read in reads.items()}
+        staff = {s.tg_id: s for s in await staff_read}
+        origins = [origin is not None for origin in await asyncio.gather(*origin_reads)]
+        contexts = {}
+        for number, ticket in tickets.items():
+            client, employee = clients.get(ticket.client_id), employees.get(ticket.employee_id)
+            if client is None or employee is None:
+                continue
+            manager = staff.get(client.manager_tg_id) if client.manager_tg_id else None
+            active = manager if manager is not None and manager.active else None
+            contexts[number] = Context(ticket, client, employee, active)
+        known = Known(contexts, staff, dict(zip(tickets, origins, strict=True)))
+        self._known[id(uow)] = known
+        try:
+            yield
+        finally:
+            del self._known[id(uow)]
+        if known.rows:
+            await uow.outbox.add_many(known.rows)
 
     # --- language ------------------------------------------------------------------------
 
@@ -130,18 +178,24 @@ class OutboxWriter:
         and breaches and pages (their keys say so) are urgent: delivered ahead of ordinary
         notices."""
         self.on_queued()  # the worker looks once this transaction lets it in
-        row = await uow.outbox.add(
-            OutboxMessage(
-                chat_id=chat_id,
-                method=method,
-                payload=payload,
-                dedup_key=key,
-                ticket_id=ticket_id,
-                created_at=self.clock.now(),
-                urgent=key is not None and key.startswith(URGENT_KEYS),
-            )
+        message = OutboxMessage(
+            chat_id=chat_id,
+            method=method,
+            payload=payload,
+            dedup_key=key,
+            ticket_id=ticket_id,
+            created_at=self.clock.now(),
+            urgent=key is not None and key.startswith(URGENT_KEYS),
         )
-        return row is not None
+        known = self._known.get(id(uow))
+        if known is not None:  # written with the batch's other rows
+            if key is not None:
+                if key in known.keys:
+                    return False
+                known.keys.add(key)
+            known.rows.append(message)
+            return True
+        return await uow.outbox.add(message) is not None
 
     async def text(
         self,
@@ -160,7 +214,7 @@ class OutboxWriter:
         request opened in a client's group hears of it there too, without the buttons
         (bot/workers/notices/group_copies.py)."""
         if ticket_id is not None:
-            told = await where_told(uow, chat_id, ticket_id)
+            told = await self._where_told(uow, chat_id, ticket_id)
             if told.group_chat_id is not None:
                 await self._text(
                     uow,
@@ -219,7 +273,7 @@ class OutboxWriter:
         went: a client group's request's author gets them there too (see `text`)."""
         targets: list[tuple[int, int | None]] = [(chat_id, None)]
         if not to_thread:
-            told = await where_told(uow, chat_id, ticket_id)
+            told = await self._where_told(uow, chat_id, ticket_id)
             group = [(told.group_chat_id, told.reply_to)] if told.group_chat_id else []
             targets = group + (targets if told.private else [])
         for attachment in files:
@@ -259,7 +313,22 @@ class OutboxWriter:
 
     # --- reads ---------------------------------------------------------------------------
 
+    def known_ticket(self, uow: UnitOfWork, ticket_id: int) -> Ticket | None:
+        """The ticket as a batch of notices read it (see `known`); None outside one."""
+        known = self._known.get(id(uow))
+        context = known.contexts.get(ticket_id) if known is not None else None
+        return context.ticket if context is not None else None
+
+    async def _where_told(self, uow: UnitOfWork, chat_id: int, ticket_id: int) -> Told:
+        known = self._known.get(id(uow))
+        if known is not None and known.origins.get(ticket_id) is False:
+            return Told()  # not opened in a group: told where it always is
+        return await where_told(uow, chat_id, ticket_id)
+
     async def context(self, uow: UnitOfWork, ticket_id: int) -> Context:
+        known = self._known.get(id(uow))
+        if known is not None and ticket_id in known.contexts:
+            return known.contexts[ticket_id]
         ticket = await uow.tickets.get(ticket_id)
         assert ticket is not None
         # Both reads are queued before either is awaited: one trip to the database.
@@ -288,11 +357,17 @@ class OutboxWriter:
     async def active_staff(self, uow: UnitOfWork, tg_ids: Sequence[int | None]) -> list[Staff]:
         """These people, once each, in order, if they are active staff."""
         found: list[Staff] = []
+        known = self._known.get(id(uow))
         for tg_id in dict.fromkeys(tg_ids):
-            staff = await uow.staff.get(tg_id) if tg_id else None
+            if known is not None:
+                staff = known.staff.get(tg_id) if tg_id else None
+            else:
+                staff = await uow.staff.get(tg_id) if tg_id else None
             if staff is not None and staff.active:
                 found.append(staff)
         return found
 
     async def role(self, uow: UnitOfWork, role: StaffRole) -> list[int | None]:
-        return [s.tg_id for s in await uow.staff.list(role) if s.active]
+        known = self._known.get(id(uow))
+        staff = known.staff.values() if known is not None else await uow.staff.list(role)
+        return [s.tg_id for s in staff if s.role is role and s.active]
