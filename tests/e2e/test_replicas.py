@@ -40,10 +40,13 @@ WARNING_AFTER = REACTION * 0.75
 class Replica:
     """`frontdesk run` in a process of its own, with its /healthz and /metrics."""
 
-    def __init__(self, name: str, emulator: BotApiEmulator, tmp_path: Path) -> None:
+    def __init__(
+        self, name: str, emulator: BotApiEmulator, tmp_path: Path, **settings: str
+    ) -> None:
         self.name = name
         self.emulator = emulator
         self.tmp_path = tmp_path
+        self.settings = settings
         self.metrics_port = free_port()
         self.log = tmp_path / f"{name}.log"
         self.process: asyncio.subprocess.Process | None = None
@@ -58,6 +61,7 @@ class Replica:
             "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
             "ADMIN_IDS": str(ADMIN_ID),
             "METRICS_PORT": str(self.metrics_port),
+            **self.settings,
         }
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
@@ -75,14 +79,18 @@ class Replica:
         ):
             return dict(await response.json())
 
-    async def leader_gauge(self) -> float:
+    async def metric(self, sample: str) -> float:
+        """A sample of /metrics, by its name and labels as printed."""
         async with (
             aiohttp.ClientSession() as http,
             http.get(f"http://127.0.0.1:{self.metrics_port}/metrics") as response,
         ):
             text = await response.text()
-        [line] = [x for x in text.splitlines() if x.startswith("frontdesk_leader ")]
+        [line] = [x for x in text.splitlines() if x.startswith(f"{sample} ")]
         return float(line.split()[1])
+
+    async def leader_gauge(self) -> float:
+        return await self.metric("frontdesk_leader")
 
     def signal(self, signum: int) -> None:
         assert self.process is not None
@@ -230,6 +238,56 @@ async def test_a_standby_waits_and_takes_over_within_seconds_of_the_leader_being
         assert (warnings_of(engineer, one), warnings_of(engineer, two)) == (1, 1)
         # The only conflict: the new leader's first poll ended the dead one's parked poll.
         assert len(conflicts(emulator)) <= 1
+    finally:
+        await first.stop()
+        await second.stop()
+    for replica in (first, second):
+        errors = [line for line in replica.logged().splitlines() if " ERROR " in line]
+        assert errors == [], (replica.name, errors)
+
+
+@pytest.mark.slow
+async def test_webhook_replicas_all_take_updates_and_the_leader_times_what_the_others_did(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    """Behind a load balancer every replica handles the updates it is given; here Telegram
+    reaches only the standby. The leader still warns of the tickets the standby registered,
+    once, and after the leader's death the standby leads and points Telegram at the
+    webhook again."""
+    anna, _boris, engineer = await prepare(emulator, tmp_path)
+    front = free_port()  # the address Telegram calls: here the standby's own port
+    webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{front}/telegram", "WEBHOOK_SECRET": "s3cret"}
+    first = Replica("first", emulator, tmp_path, WEBHOOK_PORT=str(free_port()), **webhook)
+    second = Replica("second", emulator, tmp_path, WEBHOOK_PORT=str(front), **webhook)
+    try:
+        await first.start()
+        await second.start()
+        assert emulator.webhook_url == webhook["WEBHOOK_URL"]
+        assert [c.ok for c in emulator.calls("setWebhook")] == [True]  # by the leader only
+        assert (await second.health())["role"] == "standby"
+
+        one = await file_ticket(anna, "не работает 1С, не могу работать")  # via the standby
+        await engineer.wait_for_message(
+            lambda m: REACTION_WARNING in (m.text or "") and f"№{one}" in (m.text or ""),
+            timeout=30,
+        )
+        # The standby handled the updates; the leader sent everything they queued.
+        sent = 'frontdesk_deliveries_total{outcome="sent"}'
+        assert await second.metric(sent) == 0
+        assert await first.metric(sent) > 0
+
+        await first.kill()
+        assert await until(lambda: "this process leads now" in second.logged(), timeout=10)
+        assert await until(lambda: len(emulator.calls("setWebhook")) == 2, timeout=5)
+        assert (await second.health())["role"] == "leader"
+
+        two = await file_ticket(anna, "не работает почта, не могу работать")
+        await engineer.wait_for_message(
+            lambda m: REACTION_WARNING in (m.text or "") and f"№{two}" in (m.text or ""),
+            timeout=30,
+        )
+        await asyncio.sleep(1.0)
+        assert (warnings_of(engineer, one), warnings_of(engineer, two)) == (1, 1)
     finally:
         await first.stop()
         await second.stop()
