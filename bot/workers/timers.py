@@ -313,6 +313,9 @@ class DeskScheduler:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._jobs.clear()
         self._alarm = None
+        self._sla.clear()
+        self._alarms.clear()
+        self._pages.clear()
         self.scheduler.shutdown(wait=False)
 
     # --- what the rest of the bot calls ---------------------------------------------------
