@@ -44,11 +44,14 @@ LOCK_LEADER = 1
 HEARTBEAT_SECONDS = 1.0
 HEARTBEAT_TIMEOUT = 2.0
 # The server drops the session of a host that vanished (no FIN, no RST) after
-# idle + interval × count seconds of silence: then a standby can take over.
+# idle + interval × count seconds of silence, or after 8 s of its own data unacknowledged
+# (without tcp_user_timeout, the kernel's retransmissions last many minutes): then a
+# standby can take over. The holder gives up sooner (HEARTBEAT_*), so two never lead.
 SERVER_KEEPALIVES = {
     "tcp_keepalives_idle": "5",
     "tcp_keepalives_interval": "1",
     "tcp_keepalives_count": "3",
+    "tcp_user_timeout": "8000",
 }
 
 
