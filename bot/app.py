@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -57,8 +57,13 @@ from handlers.commands import set_bot_commands, set_staff_commands
 from storage import Database
 from storage.fsm import SqliteStorage
 from storage.inbox import Inbox
+from storage.leadership import Leadership, leadership_for
 
 log = logging.getLogger(__name__)
+
+# A standby asks for the leadership lock this often: it leads within about a second of the
+# leader's end (kill -9 included), well within the 10 s promised.
+CONTEND_EVERY = 1.0
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -148,15 +153,27 @@ class FrontDesk:
     _monitoring_server: web.AppRunner | None = field(default=None, init=False)
     _stopped: bool = field(default=False, init=False)
     _me: tuple[int, str] = field(default=(0, ""), init=False)
+    # Who leads among the processes on this database (storage/leadership.py); how this
+    # one takes updates once it leads ("polling", "webhook"; None until told).
+    leadership: Leadership = field(init=False)
+    leads: bool = field(default=False, init=False)
+    _mode: str | None = field(default=None, init=False)
+    _i18n: I18n = field(init=False)
+    _contending: asyncio.Task[None] | None = field(default=None, init=False)
+    _watching: asyncio.Task[None] | None = field(default=None, init=False)
 
     async def start(self) -> None:
-        """Open the database, connect to the Bot API and start delivering the outbox;
-        updates are taken once polling (or the webhook) starts."""
+        """Open the database, connect to the Bot API, and lead if no other process on this
+        database does: deliver the outbox and run the timers (updates are taken once polling
+        or the webhook starts). Otherwise wait as a standby and take over when the leader
+        ends."""
         warm_up()
         hand_over_the_gil_sooner()
         self.metrics = Metrics()
         self.telegram = TelegramCalls()
         self.db = await Database.open(self.settings.database_path, clock=self.clock)
+        # With the PostgreSQL adapter's DATABASE_URL, its URL goes here: the lock follows it.
+        self.leadership = leadership_for(self.settings.database_path)
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
         self.bot.session.middleware(RepliesInGroups())
@@ -168,7 +185,7 @@ class FrontDesk:
             await self._check_staff_chat()
             me = await reach_telegram(self.bot, self.settings.telegram_api_base)
             self._me = (me.id, me.username or "")
-            i18n = create_i18n(self.settings.default_locale)
+            i18n = self._i18n = create_i18n(self.settings.default_locale)
             self.delivery = DeliveryWorker(
                 self.db,
                 self.bot,
@@ -221,19 +238,84 @@ class FrontDesk:
                 self.rate_limit,
             )
             self.metrics.watch(self.delivery, self.timers)
-            await set_bot_commands(self.bot, i18n)
-            await self._set_staff_menus(i18n)
-            await self.delivery.release_leases()
+            leads = await self.leadership.try_acquire()
+            if leads:
+                await self._prepare_to_lead()
             freeze_what_start_up_built()
         except BaseException:
+            await self.leadership.release()
             await self.bot.session.close()
             await self.db.close()
             raise
+        if leads:
+            await self._lead()
+        else:
+            log.info(
+                "another process leads on this database: this one waits as a standby "
+                "(no polling, no timers, no outbox delivery) and takes over when it ends"
+            )
+            self._contending = asyncio.create_task(self._contend(), name="standby")
+
+    # --- leadership ----------------------------------------------------------------------
+
+    async def _prepare_to_lead(self) -> None:
+        """What only the leader does once it holds the lock, before it runs anything: the
+        command menus, and the outbox rows the last leader had in flight made due now."""
+        await set_bot_commands(self.bot, self._i18n)
+        await self._set_staff_menus(self._i18n)
+        await self.delivery.release_leases()
+
+    async def _lead(self) -> None:
+        """Run what must run once for the whole front desk: the outbox delivery, the staff
+        chat's new tickets list, the SLA timers (armed again from the database: what fell
+        due meanwhile fires now, once), the monthly reports, and long polling."""
+        self.leads = True
+        self.metrics.leader.set(1)
         self.delivery.start()
         if self.new_tickets is not None:
             self.new_tickets.start()
         await self.timers.start()
         await self.monthly_reports.start(self.timers.scheduler)
+        if self._mode == "polling":
+            self._begin_polling()
+        elif self._mode == "webhook":
+            await self._set_webhook()
+        self._watching = asyncio.create_task(self._watch_leadership(), name="leadership")
+
+    async def _contend(self) -> None:
+        """A standby: ask for the lock every CONTEND_EVERY seconds; lead once it is ours."""
+        while not self._stopped:
+            await asyncio.sleep(CONTEND_EVERY)
+            if not await self.leadership.try_acquire():
+                continue
+            log.info("the leader is gone: this process leads now")
+            try:
+                await self._prepare_to_lead()
+            except Exception:  # the menus can wait for the next start; leading cannot
+                log.exception("taking over: the command menus or the outbox leases failed")
+            await self._lead()
+            return
+
+    async def _watch_leadership(self) -> None:
+        """The lock lost while leading (PostgreSQL: its connection ended): stop leading
+        before anything else, since another process may lead already; then wait as a
+        standby again."""
+        await self.leadership.wait_lost()
+        if self._stopped:
+            return
+        self._watching = None
+        await self._step_down()
+        self._contending = asyncio.create_task(self._contend(), name="standby")
+
+    async def _step_down(self) -> None:
+        self.leads = False
+        self.metrics.leader.set(0)
+        await self.timers.stop()  # first: no timer fires from here on
+        await self._stop_polling()
+        if self.new_tickets is not None:
+            await self.new_tickets.stop()
+        await self.delivery.stop(flush_timeout=0)
+        log.warning("this process no longer leads: it waits as a standby")
 
     async def _check_staff_chat(self) -> None:
         """Staff members are registered, so new tickets must reach their chat."""
@@ -282,23 +364,57 @@ class FrontDesk:
         return self._poller.queues.running + self._poller.queues.waiting
 
     def start_polling_in_background(self) -> None:
+        """Take updates by long polling: now if this process leads, else once it does (a
+        standby never polls: Telegram answers a second poller with 409 Conflict and stops
+        the first one's poll)."""
+        self._mode = "polling"
+        if self.leads:
+            self._begin_polling()
+
+    def _begin_polling(self) -> None:
         self._polling = asyncio.create_task(self.run_polling(), name="polling")
 
+    async def _stop_polling(self) -> None:
+        if self._polling is not None:
+            if self._poller is not None:
+                # No more fetching; the updates running now finish, the queued ones wait
+                # in the inbox for the next start.
+                self._poller.stop()
+            else:  # stopped before the polling task began: it never will
+                self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+            self._poller = None
+
+    @property
+    def webhook_secret(self) -> str:
+        """WEBHOOK_SECRET, or one derived from the bot token: every replica behind one
+        webhook accepts the same secret without being told it."""
+        if self.settings.webhook_secret:
+            return self.settings.webhook_secret.get_secret_value()
+        token = self.settings.bot_token.get_secret_value()
+        return hashlib.sha256(f"frontdesk webhook secret:{token}".encode()).hexdigest()
+
     async def start_webhook(self) -> None:
-        """Listen on WEBHOOK_HOST:WEBHOOK_PORT at WEBHOOK_URL's path, then point Telegram at
-        WEBHOOK_URL with the secret token; a request without that token gets 403."""
+        """Listen on WEBHOOK_HOST:WEBHOOK_PORT at WEBHOOK_URL's path; a request without the
+        secret token gets 403. Every replica handles the updates it is given (behind a
+        load balancer); the leader points Telegram at WEBHOOK_URL, and only it runs the
+        timers, which also follow the tickets the others change."""
         settings = self.settings
-        secret = (
-            settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else secrets.token_urlsafe(32)
-        )
-        app = webhook_application(self.dp, self.bot, settings.webhook_path, secret)
+        self._mode = "webhook"
+        app = webhook_application(self.dp, self.bot, settings.webhook_path, self.webhook_secret)
         await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
         self._webhook_server = await serve(app, settings.webhook_host, settings.webhook_port)
+        self.timers.follow_other_replicas()
+        if self.leads:
+            await self._set_webhook()
+
+    async def _set_webhook(self) -> None:
+        settings = self.settings
         await self.bot.set_webhook(
             settings.webhook_url,
-            secret_token=secret,
+            secret_token=self.webhook_secret,
             allowed_updates=self.dp.resolve_used_update_types(),
             max_connections=settings.updates_in_flight,
             drop_pending_updates=False,
@@ -314,6 +430,7 @@ class FrontDesk:
             self.delivery,
             max_outbox_lag=self.settings.health_outbox_lag_seconds,
             started=time.time(),
+            leads=lambda: self.leads,
         )
         self._monitoring_server = await serve(observability.application(), host, port)
         bound_host, bound_port = self._monitoring_server.addresses[0][:2]
@@ -325,16 +442,12 @@ class FrontDesk:
         if self._stopped:
             return
         self._stopped = True
-        if self._polling is not None:
-            if self._poller is not None:
-                # No more fetching; the updates running now finish, the queued ones wait
-                # in the inbox for the next start.
-                self._poller.stop()
-            else:  # stopped before the polling task began: it never will
-                self._polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
-            self._polling = None
+        for task in (self._contending, self._watching):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self._stop_polling()
         if self._webhook_server is not None:
             # No new requests; those in flight are answered once their update is handled.
             await self._webhook_server.cleanup()
@@ -349,6 +462,10 @@ class FrontDesk:
             if self._monitoring_server is not None:
                 await self._monitoring_server.cleanup()
         finally:
+            # Only once the outbox is flushed: a standby taking over finds nothing of ours
+            # still on its way.
+            self.leads = False
+            await self.leadership.release()
             await self.db.close()
             release_routers(self.dp)
             log.info("the front desk has stopped")

@@ -80,8 +80,8 @@ class Settings(BaseSettings):
 
     # Webhook mode (`frontdesk run --webhook`, or WEBHOOK_URL set): Telegram calls
     # WEBHOOK_URL (a reverse proxy's public https address), which forwards to the bot
-    # listening on WEBHOOK_HOST:WEBHOOK_PORT at the same path. Without WEBHOOK_SECRET a
-    # random one is set with the webhook at each start.
+    # listening on WEBHOOK_HOST:WEBHOOK_PORT at the same path. Without WEBHOOK_SECRET one
+    # is derived from the bot token, the same in every replica (bot/app.py).
     webhook_url: str = Field("", validation_alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(None, validation_alias="WEBHOOK_SECRET")
     webhook_host: str = Field("127.0.0.1", validation_alias="WEBHOOK_HOST")

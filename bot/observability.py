@@ -118,6 +118,11 @@ class Metrics:
             ["priority"],
             registry=self.registry,
         )
+        self.leader = Gauge(
+            "frontdesk_leader",
+            "1 while this process leads (timers, outbox delivery, polling), 0 as a standby",
+            registry=self.registry,
+        )
         self.deflections = Gauge(
             "frontdesk_self_help_deflections",
             "Problems solved by a knowledge-base article without a ticket, since the start",
@@ -205,6 +210,8 @@ class Observability:
     delivery: DeliveryWorker
     max_outbox_lag: float
     started: float
+    # Whether this process leads the others on the database (bot/app.py).
+    leads: Callable[[], bool] = lambda: True
 
     async def refresh(self) -> tuple[int, datetime | None]:
         """Count the outbox and the open tickets now; the outbox depth and oldest row."""
@@ -225,7 +232,10 @@ class Observability:
     async def health(self) -> tuple[bool, dict[str, Any]]:
         now = time.time()
         problems: list[str] = []
-        report: dict[str, Any] = {"uptime_seconds": round(now - self.started, 1)}
+        report: dict[str, Any] = {
+            "role": "leader" if self.leads() else "standby",
+            "uptime_seconds": round(now - self.started, 1),
+        }
         try:
             depth, oldest = await self.refresh()
         except Exception as exc:
@@ -252,6 +262,7 @@ class Observability:
         return web.json_response(report, status=200 if healthy else 503)
 
     async def handle_metrics(self, request: web.Request) -> web.Response:
+        self.metrics.leader.set(1 if self.leads() else 0)
         try:
             await self.refresh()
         except Exception:  # the counters are still worth having

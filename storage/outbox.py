@@ -104,7 +104,7 @@ class OutboxDelivery:
 
     async def release_leases(self, now: datetime) -> int:
         """At start: the rows a previous process claimed and never confirmed are due again
-        `now` (that process is gone: only one runs on a database). How many."""
+        `now` (that process is gone: only the leader delivers). How many."""
         async with self._db.transaction() as session:
             return await session.changed_rows(
                 "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL "
@@ -190,6 +190,24 @@ class OutboxDelivery:
                 (chat_id, method),
             )
         return [WaitingCard(r["id"], r["client"], r["priority"], r["title"]) for r in rows]
+
+    async def last_id(self) -> int:
+        """The newest row's id (0 for none): where `tickets_written_after` starts."""
+        async with self._db.transaction() as session:
+            row = await session.fetchone("SELECT max(id) FROM outbox")
+        return int(row[0] or 0) if row else 0
+
+    async def tickets_written_after(self, after_id: int) -> tuple[list[int], int]:
+        """The tickets of the rows written after row `after_id` (whatever wrote them: this
+        process, another replica, a command), and the newest row's id. Ids only grow
+        (AUTOINCREMENT) and SQLite commits one writer at a time, so a row committed later
+        never has a smaller id than one already seen."""
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(
+                "SELECT id, ticket_id FROM outbox WHERE id > ? ORDER BY id", (after_id,)
+            )
+        tickets = sorted({row["ticket_id"] for row in rows if row["ticket_id"] is not None})
+        return tickets, (rows[-1]["id"] if rows else after_id)
 
     async def depth(self) -> int:
         """How many messages wait to be sent."""

@@ -121,13 +121,14 @@ class DeliveryWorker:
 
     async def release_leases(self) -> None:
         """Once at start, before `start`: what the previous process was sending when it
-        died goes again now rather than after its lease (only one process runs on a
-        database, so no lease belongs to anyone alive)."""
+        died goes again now rather than after its lease (only the leader delivers, and
+        this one has just taken the lead: no lease belongs to a process still sending)."""
         released = await self.outbox.release_leases(self.now())
         if released:
             log.info("%s outbox row(s) in flight when the last process stopped: due now", released)
 
     def start(self) -> None:
+        self._stopping = False  # started again after a stop: this process leads again
         self._task = asyncio.create_task(self._run(), name="outbox-delivery")
 
     async def stop(self, flush_timeout: float = 5.0) -> None:

@@ -57,6 +57,7 @@ class MonthlyReports:
         self.default_locale = default_locale
         self.on_queued = on_queued or (lambda: None)
         self._scheduler: AsyncIOScheduler | None = None
+        self._listening = False
         self._built: OrderedDict[tuple[int, date, str], Report | None] = OrderedDict()
 
     def handlers(self) -> dict[str, Any]:
@@ -72,8 +73,9 @@ class MonthlyReports:
             self.look, IntervalTrigger(hours=1, timezone=UTC), id=HOURLY_JOB, replace_existing=True
         )
         on_move = getattr(self.clock, "on_move", None)
-        if callable(on_move):
+        if callable(on_move) and not self._listening:  # once, however often it starts
             on_move(self._clock_moved)
+            self._listening = True
         await self.look()
 
     def _clock_moved(self) -> None:

@@ -83,7 +83,7 @@ from domain.sla_milestones import BREACHES
 from domain.use_cases.employee_tickets import close_unconfirmed
 from domain.use_cases.follow_ups import send_digests, send_follow_ups
 from domain.use_cases.sla_checks import SlaCheck, check_sla_many
-from storage import Database
+from storage import Database, OutboxDelivery
 from storage.pruning import prune_outbox, prune_processed_updates
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,13 @@ async def sweep_job(instance: str) -> None:
     timers = _INSTANCES.get(instance)
     if timers is not None:
         timers.request_sweep()
+
+
+async def other_replicas_job(instance: str) -> None:
+    """Look at the tickets other replicas changed since the last look."""
+    timers = _INSTANCES.get(instance)
+    if timers is not None:
+        timers.request_others()
 
 
 async def housekeeping_job(instance: str) -> None:
@@ -231,6 +238,13 @@ class DeskScheduler:
         self._running = False
         self._keeper: asyncio.Task[None] | None = None
         self._jobs: set[asyncio.Task[Any]] = set()
+        # Other replicas (webhook mode) change tickets this process is never told of: the
+        # tickets of the outbox rows written since the last look are looked at again.
+        self.others_every = 1.0
+        self._follow_others = False
+        self._others = False
+        self._outbox_seen = 0
+        self._listening = False
 
     # --- life ------------------------------------------------------------------------
 
@@ -239,8 +253,18 @@ class DeskScheduler:
         pending page; what fell due while the bot was down fires at once, in order, as soon
         as the keeper runs (right after this returns)."""
         _INSTANCES[self.key] = self
+        # Started again (leadership lost and taken back): nothing of the last run counts.
+        self.scheduler.remove_all_jobs()
+        self._sla.clear()
+        self._alarms.clear()
+        self._pages.clear()
+        self._dirty.clear()
+        self._due.clear()
+        self._full = self._others = False
         self._running = True
         self.scheduler.start()
+        if self._follow_others:
+            self._outbox_seen = await OutboxDelivery(self.db).last_id()
         started = time.perf_counter()
         self._backlog = await self._plan()
         self.stats.start_seconds = time.perf_counter() - started
@@ -267,9 +291,12 @@ class DeskScheduler:
             id="housekeeping",
             replace_existing=True,
         )
+        if self._follow_others:
+            self._add_others_job()
         on_move = getattr(self.clock, "on_move", None)
-        if callable(on_move):
+        if callable(on_move) and not self._listening:
             on_move(self._clock_moved)
+            self._listening = True
         self._sweep = True
         self._housekeep = True
         self._keeper = asyncio.create_task(self._keep(), name="sla-timers")
@@ -287,6 +314,11 @@ class DeskScheduler:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self._jobs.clear()
+        self._alarm = None
+        self._sla.clear()
+        self._alarms.clear()
+        self._pages.clear()
         self.scheduler.shutdown(wait=False)
 
     # --- what the rest of the bot calls ---------------------------------------------------
@@ -296,6 +328,34 @@ class DeskScheduler:
         ids = set(ticket_ids)
         if ids and self._running:
             self._dirty |= ids
+            self._wake.set()
+
+    def follow_other_replicas(self) -> None:
+        """Other processes handle updates too (webhook replicas): every `others_every`
+        seconds, look at the tickets of the outbox rows written since the last look. Every
+        change that moves a timer (a new ticket, an answer, a priority, a page) tells
+        somebody, so it writes an outbox row about its ticket in its own transaction."""
+        if self._follow_others:
+            return
+        self._follow_others = True
+        if self._running:
+            self._others = True  # the first look only notes where the outbox is
+            self._outbox_seen = -1
+            self._add_others_job()
+            self._wake.set()
+
+    def _add_others_job(self) -> None:
+        self.scheduler.add_job(
+            other_replicas_job,
+            IntervalTrigger(seconds=self.others_every, timezone=UTC),
+            args=[self.key],
+            id="other-replicas",
+            replace_existing=True,
+        )
+
+    def request_others(self) -> None:
+        if self._running:
+            self._others = True
             self._wake.set()
 
     def request_full_pass(self) -> None:
@@ -328,7 +388,7 @@ class DeskScheduler:
         while loop.time() < deadline:
             quiet = not (self._wake.is_set() or self._busy or self._dirty or self._full)
             quiet = quiet and not self._due
-            quiet = quiet and not (self._sweep or self._housekeep)
+            quiet = quiet and not (self._sweep or self._housekeep or self._others)
             if quiet and not any(not t.done() for t in self._jobs):
                 return True
             await asyncio.sleep(0.01)
@@ -353,6 +413,9 @@ class DeskScheduler:
                 for page_id in pages:  # pages first: somebody is being called out
                     await self._advance_page(page_id)
                 await self._check_due()
+                if self._others:
+                    self._others = False
+                    await self._look_at_others()
                 while self._dirty:
                     dirty = sorted(self._dirty)
                     self._dirty.clear()
@@ -410,6 +473,16 @@ class DeskScheduler:
                 self._disarm_page(page_id)
         self._set_alarm()  # the business clock may have moved: its real moment with it
         return due_pages
+
+    async def _look_at_others(self) -> None:
+        outbox = OutboxDelivery(self.db)
+        if self._outbox_seen < 0:  # following from now: a full pass covers what came before
+            self._outbox_seen = await outbox.last_id()
+            self._full = True
+            self._wake.set()
+            return
+        tickets, self._outbox_seen = await outbox.tickets_written_after(self._outbox_seen)
+        self._dirty.update(tickets)
 
     async def _look_at(self, ticket_id: int) -> None:
         """After an update: the ticket's SLA milestones and its pages."""
