@@ -11,9 +11,11 @@ Outside the client's working hours a ticket normally waits for the morning. It d
 A page is durable: one row per person paged, with the attempt and when it repeats. Pages
 are created due at once (attempt 0); the scheduler sends them (`advance_page`), repeats each
 every `PagingPolicy.repeat_every` until somebody acknowledges, and after `tries` sends goes
-up the chain: the leads, then the admins. Nobody on duty means the leads are paged, never
-nobody. A page stops when it is acknowledged, or when the ticket got its first response by
-other means (somebody took it from the card), was resolved, closed or cancelled.
+up the chain: the leads, then the admins. A page handled late (the process was down) goes
+on from where the chain would be by then: up the chain if its tries would be over. Nobody
+on duty means the leads are paged, never nobody. A page stops when it is acknowledged, or
+when the ticket got its first response by other means (somebody took it from the card), was
+resolved, closed or cancelled.
 """
 
 from __future__ import annotations
@@ -276,7 +278,12 @@ async def advance_page(
         return PageStep(page), ()
     pages = await uow.pages.for_ticket(page.ticket_id)
     up = None
-    if page.attempt >= policy.tries:
+    # Whole intervals slept through (a stopped or late process): the chain is where it would
+    # be by now, one message for what was missed, not a reminder per missed interval.
+    missed = (now - page.next_at) // policy.repeat_every
+    if page.attempt >= policy.tries or (
+        page.attempt >= 1 and page.attempt + missed >= policy.tries
+    ):
         if any(p.level > page.level for p in pages):  # another page of its level went up
             page.next_at = None
             await uow.pages.update(page)
@@ -285,7 +292,7 @@ async def advance_page(
         up = next_level(page.level, people, (p.target_tg_id for p in pages))
     if up is None:  # a repeat; at the top of the chain, reminders go on until somebody answers
         page.attempt += 1
-        page.next_at = now + policy.repeat_every
+        page.next_at = page.next_at + (missed + 1) * policy.repeat_every  # on its cadence
         await uow.pages.update(page)
         return PageStep(page, (page,)), (_sent(page),)
     level, targets = up

@@ -350,6 +350,29 @@ async def test_a_page_repeats_every_five_minutes_then_goes_up_the_chain(clock):
     ]
 
 
+async def test_a_page_handled_late_goes_on_from_where_the_chain_would_be(clock):
+    uow = await desk(clock, round_the_clock=True)
+    await open_ticket(uow, clock)
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0)]
+    clock.advance(minutes=7)  # a little late: the next reminder keeps the cadence
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 2, 0)]
+    clock.advance(minutes=3)
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 3, 0)]
+    clock.advance(minutes=30)  # half an hour with nobody awake: the lead, not a reminder
+    assert sent(await tick(uow, clock)) == [(LEAD, 1, 1)]
+    clock.advance(minutes=5)
+    assert sent(await tick(uow, clock)) == [(LEAD, 2, 1)]
+
+
+async def test_after_a_long_stop_the_first_page_still_goes_out_first(clock):
+    uow = await desk(clock, round_the_clock=True)
+    await open_ticket(uow, clock)
+    clock.advance(minutes=40)
+    assert sent(await tick(uow, clock)) == [(ENGINEER, 1, 0)]
+    clock.advance(minutes=20)  # then the missed tries are over at once
+    assert sent(await tick(uow, clock)) == [(LEAD, 1, 1)]
+
+
 async def test_a_page_that_is_not_due_yet_is_left_alone(clock):
     uow = await desk(clock, round_the_clock=True)
     await open_ticket(uow, clock)
