@@ -51,6 +51,7 @@ MAX_PHRASES = 50
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # Telegram's limit on photos sent by upload
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,12 @@ class Article:
     @property
     def published(self) -> bool:
         return self.status is ArticleStatus.PUBLISHED
+
+    @property
+    def language(self) -> str:
+        """The language it is written in, as its title tells: Russian with Cyrillic letters,
+        English otherwise (the two the bot speaks)."""
+        return "ru" if _CYRILLIC.search(self.title) else "en"
 
     def applies_to(self, client_id: int) -> bool:
         return self.client_id is None or self.client_id == client_id

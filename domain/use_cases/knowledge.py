@@ -11,6 +11,7 @@ from domain import events as ev
 from domain.enums import Category, StaffRole, TicketStatus
 from domain.errors import AccessDenied, InvalidInput, NotFound
 from domain.knowledge import (
+    FAQ_LANGUAGES,
     MAX_BODY,
     MAX_TITLE,
     Article,
@@ -51,12 +52,14 @@ async def remove_article(uow: UnitOfWork, slug: str) -> None:
 
 
 async def articles_for(uow: UnitOfWork, client_id: int, language: str) -> tuple[Article, ...]:
-    """The published articles that apply to the client, and the FAQ shipped with the
-    product in the asker's language (a stored article with the same id replaces its
-    shipped copy)."""
+    """The published articles that apply to the client in the asker's language (an
+    instruction they cannot read helps nobody), and the FAQ shipped with the product in
+    that language (a stored article with the same id replaces its shipped copy)."""
     stored = list(await uow.knowledge.for_client(client_id))
     slugs = {a.slug for a in stored} | {a.slug for a in await uow.knowledge.list()}
-    return tuple(stored) + tuple(a for a in shipped_faq(language) if a.slug not in slugs)
+    language = language if language in FAQ_LANGUAGES else FAQ_LANGUAGES[0]
+    readable = tuple(a for a in stored if a.language == language)
+    return readable + tuple(a for a in shipped_faq(language) if a.slug not in slugs)
 
 
 async def record_self_help(

@@ -218,6 +218,19 @@ async def test_an_english_speaking_employee_is_answered_from_the_english_faq(des
     assert "«Who is our personal manager»" in (question.text or "")
 
 
+async def test_an_english_speaker_is_not_offered_an_article_in_russian(desk: Desk):
+    await staff_world(desk)
+    await add_article(desk, "outlook-password")
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    assert client is not None
+    boris = desk.person("Boris", language_code="en")
+    await desk.register(boris, client)
+    await boris.send("outlook keeps asking for my password")
+    await shown(boris, "Is that right?")
+    assert not any("Maybe this helps" in (m.text or "") for m in boris.bot_messages)
+
+
 async def test_a_question_typed_between_a_requests_questions_is_answered_and_not_described(
     desk: Desk,
 ):

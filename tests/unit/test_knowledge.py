@@ -9,6 +9,7 @@ import pytest
 
 from domain.enums import Category
 from domain.knowledge import (
+    Article,
     ArticleError,
     ArticleKind,
     parse_article,
@@ -93,6 +94,11 @@ def test_the_shipped_faq_answers_the_seeds_questions():
     assert {"faq-discount", "faq-subscription", "faq-pay-per-ticket", "faq-leaving"} <= set(titles)
     assert {"faq-after-hours"} <= set(titles)
     assert all(a.kind is ArticleKind.FAQ and a.client_id is None for a in titles.values())
+
+
+def test_an_articles_language_is_what_its_title_is_written_in():
+    assert Article("vpn", "Как подключиться к VPN", "…").language == "ru"
+    assert Article("vpn-en", "How to connect to the VPN", "…").language == "en"
 
 
 def test_the_faq_is_shipped_in_each_language_with_the_same_answers():
