@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
+from aiogram.utils.i18n import gettext as _
 
 LOCALES = ("ru", "en")
 
@@ -60,6 +61,14 @@ def _staff_commands(i18n: I18n, locale: str) -> list[BotCommand]:
         BotCommand(command="language", description=t("Language")),
         BotCommand(command="cancel", description=t("Cancel what I am doing")),
     ]
+
+
+def staff_help(locale: str) -> str:
+    """/help for staff: each command of their menu with what it does, and the card."""
+    lines = [_("Staff commands:")]
+    lines += [f"/{c.command} — {c.description}" for c in _staff_commands(get_i18n(), locale)]
+    lines += ["", _("A ticket's card has the buttons to take, answer, resolve and reassign it.")]
+    return "\n".join(lines)
 
 
 async def set_staff_commands(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:

@@ -10,7 +10,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError, InviteUnusable
@@ -21,7 +21,7 @@ from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client.intake import offer_to_resume, start_with
 from handlers.client.states import Intake, IntakeDraft, Registration
-from handlers.commands import set_director_commands, set_staff_commands
+from handlers.commands import set_director_commands, set_staff_commands, staff_help
 from handlers.ui.callbacks import OnboardingCb
 from handlers.ui.keyboards import SKIP, ButtonText, inline, main_keyboard, phone_keyboard
 from handlers.ui.pressed import Pressed
@@ -352,6 +352,6 @@ async def show_help(message: Message, actor: Actor) -> None:
     if actor.is_employee:
         await message.answer(help_text(actor), reply_markup=main_keyboard())
     elif actor.is_staff:
-        await message.answer(_("Staff commands: /queue, /mine, /t N, /duty."))
+        await message.answer(staff_help(get_i18n().current_locale))
     else:
         await message.answer(stranger_text())

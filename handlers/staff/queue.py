@@ -159,7 +159,7 @@ async def queue(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("mine"))
+@router.message(Command("mine", "my"))  # "/my" is the employees' word for it
 async def mine(
     message: Message,
     actor: Actor,

@@ -169,6 +169,15 @@ async def test_staff_get_their_own_command_menu(desk: Desk):
     assert [c["command"] for c in employee_menu][:2] == ["new", "my"]
 
 
+async def test_staff_help_says_what_each_command_does_and_my_lists_their_tickets(desk: Desk):
+    _anna, engineer, _manager = await staff_world(desk)
+    await engineer.command("help")
+    help_ = await engineer.wait_for_message(contains="Команды для сотрудников поддержки")
+    assert "/queue — " in help_.text and "/mine — " in help_.text and "/t — " in help_.text
+    await engineer.command("my")  # the employees' word for it: his own queue, empty yet
+    await engineer.wait_for_message(contains="Открытых заявок нет")
+
+
 async def test_a_manager_who_wants_only_urgent_tickets_is_not_pinged_for_the_rest(desk: Desk):
     anna, _engineer, manager = await staff_world(desk)
     async with desk.db.unit_of_work() as uow:
