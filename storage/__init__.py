@@ -14,7 +14,7 @@ The FSM storage is imported from `storage.fsm` where it is used, not here: it im
 aiogram, which takes seconds and which the command-line administration never needs.
 """
 
-from storage.database import Database, Migration, load_migrations
+from storage.database import Database, Migration, load_migrations, open_database
 from storage.outbox import DEFAULT_LEASE, OutboxDelivery, OutboxRow
 from storage.repositories import TicketPost
 from storage.session import Session
@@ -30,4 +30,5 @@ __all__ = [
     "SqliteUnitOfWork",
     "TicketPost",
     "load_migrations",
+    "open_database",
 ]

@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         from storage.database import (  # not before `sandbox`
             DatabaseDamaged,
             DatabaseLocked,
+            DatabaseUnreachable,
             DatabaseUnwritable,
         )
 
@@ -70,7 +71,13 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(run(settings))
         except SettingsError as exc:
             _exit_with(exc)
-        except (DatabaseDamaged, DatabaseLocked, DatabaseUnwritable, StartupError) as exc:
+        except (
+            DatabaseDamaged,
+            DatabaseLocked,
+            DatabaseUnreachable,
+            DatabaseUnwritable,
+            StartupError,
+        ) as exc:
             sys.exit(f"frontdesk: {exc}")
     elif args.command == "report":
         sys.exit(report.dispatch(args, _offline_settings_or_exit))
