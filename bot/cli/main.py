@@ -42,11 +42,12 @@ def main(argv: list[str] | None = None) -> None:
         from bot.sandbox.cli import run_sandbox
 
         sys.exit(run_sandbox(script=args.script, at=args.at))
-    from bot.cli import admin, backup, report
+    from bot.cli import admin, backup, migrate_data, report
 
     admin.add_parser(commands)
     report.add_parser(commands)
     backup.add_parser(commands)
+    migrate_data.add_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "run":
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(report.dispatch(args, _offline_settings_or_exit))
     elif args.command in ("backup", "restore"):
         sys.exit(backup.dispatch(args, _settings_or_exit))
+    elif args.command == "migrate-data":
+        sys.exit(migrate_data.dispatch(args))
     else:
         sys.exit(admin.dispatch(args, _settings_or_exit))
 
