@@ -50,3 +50,15 @@ def test_anything_else_is_refused_in_one_line_naming_the_forms_taken(url: str) -
 def test_a_sqlite_url_to_a_folder_is_refused_as_database_path_is(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="is a folder"):
         load_settings(BOT_TOKEN=TOKEN, DATABASE_URL=f"sqlite:///{tmp_path}")
+
+
+async def test_a_server_out_of_reach_is_one_line_naming_it_without_its_password() -> None:
+    from bot.clock import SystemClock
+    from storage import open_database
+    from storage.database import DatabaseUnreachable
+
+    with pytest.raises(DatabaseUnreachable) as refused:
+        await open_database("postgresql://desk:secret@127.0.0.1:1/desk", clock=SystemClock())
+    message = str(refused.value)
+    assert "postgresql://desk:***@127.0.0.1:1/desk" in message and "cannot be reached" in message
+    assert "secret" not in message and "\n" not in message
