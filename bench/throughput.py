@@ -447,7 +447,7 @@ async def until_terminated() -> None:
     await stop.wait()
 
 
-async def serve_ours(api: str, token: str, db_path: str, in_flight: int) -> None:
+async def serve_ours(api: str, token: str, db_path: str | Path, in_flight: int) -> None:
     from bot.app import FrontDesk
     from bot.clock import SystemClock
     from bot.config import Settings
@@ -456,8 +456,8 @@ async def serve_ours(api: str, token: str, db_path: str, in_flight: int) -> None
         _env_file=None,  # type: ignore[call-arg]
         BOT_TOKEN=token,
         **(
-            {"DATABASE_URL": db_path}
-            if db_path.startswith("postgresql://")
+            {"DATABASE_URL": str(db_path)}
+            if str(db_path).startswith("postgresql://")
             else {"DATABASE_PATH": Path(db_path)}
         ),
         TELEGRAM_API_BASE=api,
