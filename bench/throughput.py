@@ -35,6 +35,10 @@ including the wait in the emulator's queue). It also prints the CPU time each bo
 spent per update (Linux): the machine's speed drifts between runs, and this figure, read
 in the same run for both bots, is the steadiest one to compare changes by.
 
+`--database postgresql://...` (an empty database): the front desk also runs on PostgreSQL,
+a fourth bot in the turns ("postgres": the same program, the same people, DATABASE_URL set
+to it), with its updates per second, CPU and p99 printed next to the SQLite one's.
+
 Run from the repository root: .venv/bin/python bench/throughput.py
 """
 
@@ -179,19 +183,28 @@ async def echo_round(answers: Answers, person: Person, n: int) -> list[float]:
     ]
 
 
-async def prepare_world(db_path: Path, emulator: BotApiEmulator, people: int) -> list[Person]:
-    """The client company, its staff group and `people` registered employees, written
-    straight into the database the bot will open."""
+async def prepare_world(
+    db_path: Path | str,
+    emulator: BotApiEmulator,
+    people: int,
+    persons: list[Person] | None = None,
+) -> list[Person]:
+    """The client company, its staff group and `people` registered employees (`persons`,
+    already made for another database), written straight into the database the bot will
+    open."""
     from bot.clock import SystemClock
     from domain import SlaTier
     from domain.enums import EmployeeRole
     from domain.use_cases import accounts
-    from storage import Database
+    from storage import open_database
 
-    emulator.create_group("Поддержка", chat_id=STAFF_CHAT_ID)
-    persons = [emulator.create_user(f"Сотрудник {n}", language_code="ru") for n in range(people)]
+    if persons is None:
+        emulator.create_group("Поддержка", chat_id=STAFF_CHAT_ID)
+        persons = [
+            emulator.create_user(f"Сотрудник {n}", language_code="ru") for n in range(people)
+        ]
     clock = SystemClock()
-    async with await Database.open(db_path, clock=clock) as db, db.unit_of_work() as uow:
+    async with await open_database(db_path, clock=clock) as db, db.unit_of_work() as uow:
         client = (
             await accounts.register_client(uow, clock, name="ООО Ромашка", tier=SlaTier.GOLD)
         ).value
@@ -228,7 +241,7 @@ class Run:
 async def run_bot(
     kind: str,
     emulator: BotApiEmulator,
-    db_path: Path,
+    db_path: Path | str,
     drive: Callable[[], Any],
     in_flight: int = 3,
     cpu: int | None = None,
@@ -239,7 +252,7 @@ async def run_bot(
         sys.executable,
         str(SCRIPT),
         "--serve",
-        kind,
+        "ours" if kind == "postgres" else kind,
         "--api",
         emulator.base_url,
         "--token",
@@ -283,9 +296,11 @@ def summary(name: str, values: list[float], digits: int = 2) -> str:
     )
 
 
-async def main(people: int, in_flight: int, cpu: int | None, rounds: int) -> int:
+async def main(
+    people: int, in_flight: int, cpu: int | None, rounds: int, database: str | None = None
+) -> int:
     total = people * STEPS
-    kinds = ("ours", "echo", "floor")
+    kinds: tuple[str, ...] = ("ours", "echo", "floor") + (("postgres",) if database else ())
     figures: dict[str, list[Run]] = {kind: [] for kind in kinds}
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as folder:
@@ -295,13 +310,16 @@ async def main(people: int, in_flight: int, cpu: int | None, rounds: int) -> int
         async with BotApiEmulator(rate_limits=False) as emulator:
             db_path = Path(folder) / "frontdesk.db"
             everybody = await prepare_world(db_path, emulator, people * rounds)
+            if database:
+                await prepare_world(database, emulator, people * rounds, everybody)
             answers = Answers()
             emulator.subscribe(answers.on_message)
             for round_ in range(rounds):
                 persons = everybody[round_ * people : (round_ + 1) * people]
-                order = kinds[round_ % 3 :] + kinds[: round_ % 3]
+                turn = round_ % len(kinds)
+                order = kinds[turn:] + kinds[:turn]
                 for kind in order:
-                    steps = intake if kind == "ours" else echo_round
+                    steps = intake if kind in ("ours", "postgres") else echo_round
                     runs = times[kind]
 
                     async def drive(
@@ -309,9 +327,13 @@ async def main(people: int, in_flight: int, cpu: int | None, rounds: int) -> int
                     ) -> None:
                         await drive_all(answers, persons, steps, runs)
 
-                    path = db_path if kind == "ours" else Path(folder) / f"{kind}-{round_}.db"
+                    path: Path | str = (
+                        db_path if kind == "ours" else Path(folder) / f"{kind}-{round_}.db"
+                    )
+                    if kind == "postgres" and database:
+                        path = database
                     figures[kind].append(await run_bot(kind, emulator, path, drive, in_flight, cpu))
-                ours, echo, floor = (figures[k][-1] for k in kinds)
+                ours, echo, floor = (figures[k][-1] for k in ("ours", "echo", "floor"))
                 print(
                     f"round {round_ + 1} ({', '.join(order)}): updates/s ours "
                     f"{total / ours.seconds:.0f}, echo {total / echo.seconds:.0f}, floor "
@@ -325,6 +347,14 @@ async def main(people: int, in_flight: int, cpu: int | None, rounds: int) -> int
                     ),
                     flush=True,
                 )
+                if database:
+                    pg = figures["postgres"][-1]
+                    print(
+                        f"round {round_ + 1}: postgres updates/s {total / pg.seconds:.0f}, "
+                        f"postgres/ours {ours.seconds / pg.seconds:.2f}"
+                        + (f"; CPU per update {pg.cpu * 1000 / total:.2f} ms" if pg.cpu else ""),
+                        flush=True,
+                    )
 
     print(
         f"employees: {people} a round, updates each bot: {total} a round, rounds: {rounds}, "
@@ -334,6 +364,16 @@ async def main(people: int, in_flight: int, cpu: int | None, rounds: int) -> int
     rates = {k: [total / r.seconds for r in figures[k]] for k in kinds}
     for kind in kinds:
         print(summary(f"{kind}: updates/s", rates[kind], 0))
+    if database:
+        to_ours = [p / o for p, o in zip(rates["postgres"], rates["ours"], strict=True)]
+        print(summary("ratio postgres/ours:", to_ours))
+        pg_histogram = figures["postgres"][-1].histogram
+        if pg_histogram and pg_histogram[-1][1]:
+            p50, p95, p99 = (histogram_quantile(pg_histogram, q) * 1000 for q in (0.5, 0.95, 0.99))
+            print(
+                f"front desk on PostgreSQL, update handling (last round): p50 {p50:.1f} ms, "
+                f"p95 {p95:.1f} ms, p99 {p99:.1f} ms"
+            )
     to_echo = [o / e for o, e in zip(rates["ours"], rates["echo"], strict=True)]
     to_floor = [o / f for o, f in zip(rates["ours"], rates["floor"], strict=True)]
     print(summary("ratio ours/echo:", to_echo) + f" (goal >= {GOAL_RATIO})")
@@ -407,7 +447,7 @@ async def until_terminated() -> None:
     await stop.wait()
 
 
-async def serve_ours(api: str, token: str, db_path: Path, in_flight: int) -> None:
+async def serve_ours(api: str, token: str, db_path: str | Path, in_flight: int) -> None:
     from bot.app import FrontDesk
     from bot.clock import SystemClock
     from bot.config import Settings
@@ -415,7 +455,11 @@ async def serve_ours(api: str, token: str, db_path: Path, in_flight: int) -> Non
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         BOT_TOKEN=token,
-        DATABASE_PATH=db_path,
+        **(
+            {"DATABASE_URL": str(db_path)}
+            if str(db_path).startswith("postgresql://")
+            else {"DATABASE_PATH": Path(db_path)}
+        ),
         TELEGRAM_API_BASE=api,
         STAFF_CHAT_ID=STAFF_CHAT_ID,
         # The emulator answers at once, so nothing is gained by more updates in flight than
@@ -522,7 +566,10 @@ if __name__ == "__main__":
     parser.add_argument("--serve", choices=("ours", "echo", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database", help="postgresql://... (empty): the front desk on PostgreSQL too"
+    )
     args = parser.parse_args()
     if args.serve and args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})  # before any thread starts: they inherit it
@@ -531,11 +578,13 @@ if __name__ == "__main__":
     elif args.serve == "echo":
         asyncio.run(serve_echo(args.api, args.token))
     elif args.serve == "floor":
-        asyncio.run(serve_floor(args.api, args.token, args.db))
+        asyncio.run(serve_floor(args.api, args.token, Path(args.db)))
     elif args.open_loop:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
         rates = [float(rate) for rate in args.open_loop.split(",")]
         sys.exit(asyncio.run(open_loop(rates, args.seconds, args.in_flight, args.cpu)))
     else:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
-        sys.exit(asyncio.run(main(args.people, args.in_flight, args.cpu, args.rounds)))
+        sys.exit(
+            asyncio.run(main(args.people, args.in_flight, args.cpu, args.rounds, args.database))
+        )

@@ -54,7 +54,7 @@ from bot.workers.timers import DeskScheduler, RearmingNotifier
 from domain.ports import Clock, Notifier
 from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
-from storage import Database
+from storage import Database, open_database
 from storage.fsm import SqliteStorage
 from storage.inbox import Inbox
 from storage.leadership import Leadership, leadership_for
@@ -171,9 +171,8 @@ class FrontDesk:
         hand_over_the_gil_sooner()
         self.metrics = Metrics()
         self.telegram = TelegramCalls()
-        self.db = await Database.open(self.settings.database_path, clock=self.clock)
-        # With the PostgreSQL adapter's DATABASE_URL, its URL goes here: the lock follows it.
-        self.leadership = leadership_for(self.settings.database_path)
+        self.db = await open_database(self.settings.database, clock=self.clock)
+        self.leadership = leadership_for(self.settings.database)
         self.bot = create_bot(self.settings)
         self.bot.session.middleware(CommitBeforeSending(self.db))
         self.bot.session.middleware(RepliesInGroups())

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr = Field(validation_alias="BOT_TOKEN")
     database_path: Path = Field(Path("./frontdesk.db"), validation_alias="DATABASE_PATH")
+    # sqlite:///path (the same as DATABASE_PATH=path) or postgresql://user:pass@host:port/db;
+    # when set, it is the database, whatever DATABASE_PATH says.
+    database_url: str = Field("", validation_alias="DATABASE_URL")
     telegram_api_base: str = Field(TELEGRAM_API, validation_alias="TELEGRAM_API_BASE")
     default_locale: str = Field("ru", validation_alias="DEFAULT_LOCALE")
     default_timezone: str = Field("Europe/Moscow", validation_alias="DEFAULT_TIMEZONE")
@@ -135,6 +138,33 @@ class Settings(BaseSettings):
         if not os.access(folder, os.W_OK | os.X_OK):
             raise ValueError(f"DATABASE_PATH {str(value)!r}: cannot write in {str(folder)!r}")
         return value
+
+    @model_validator(mode="after")
+    def _database_url(self) -> Settings:
+        url = self.database_url.strip()
+        if not url:
+            return self
+        if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+            self.database_path = Settings._database_path(Path(url.removeprefix("sqlite:///")))
+            return self
+        parts = urlsplit(url)
+        if parts.scheme in ("postgresql", "postgres") and parts.hostname and parts.path.strip("/"):
+            return self
+        raise ValueError(
+            "DATABASE_URL must be sqlite:///path/to/file.db or "
+            "postgresql://user:password@host:port/database"
+        )
+
+    @property
+    def database(self) -> str | Path:
+        """What to open: a postgresql:// URL, or the SQLite file's path."""
+        if self.database_url.startswith(("postgresql://", "postgres://")):
+            return self.database_url.strip()
+        return self.database_path
+
+    @property
+    def on_postgres(self) -> bool:
+        return isinstance(self.database, str)
 
     @field_validator("webhook_secret")
     @classmethod

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import aiosqlite
 
@@ -56,6 +57,8 @@ from storage.unit_of_work import SqliteUnitOfWork
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+# A migration's PostgreSQL variant, beside it (storage/dialect.py says when one is needed).
+_VARIANT_SUFFIX = ".postgresql.sql"
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -98,6 +101,8 @@ class Migration:
     version: int
     name: str
     sql: str
+    # Written for PostgreSQL, where translating `sql` would take a parser (triggers).
+    postgresql: str | None = None
 
 
 def load_migrations() -> list[Migration]:
@@ -107,7 +112,15 @@ def load_migrations() -> list[Migration]:
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+            variant = folder.joinpath(entry.name.removesuffix(".sql") + _VARIANT_SUFFIX)
+            found.append(
+                Migration(
+                    int(match.group(1)),
+                    entry.name,
+                    entry.read_text("utf-8"),
+                    variant.read_text("utf-8") if variant.is_file() else None,
+                )
+            )
     found.sort(key=lambda m: m.version)
     for expected, migration in enumerate(found, start=1):
         if migration.version != expected:
@@ -119,7 +132,13 @@ def load_migrations() -> list[Migration]:
 
 
 class Database:
-    """The shared connection to one SQLite file. Open with `await Database.open(path)`."""
+    """The shared connection to one SQLite file. Open with `await Database.open(path)`
+    (or `storage.open_database(target)`, which opens PostgreSQL for a postgresql:// URL)."""
+
+    # What a transaction on this engine is (storage/postgres.py has PostgreSQL's).
+    session_class: type[Session] = Session
+    read_session_class: type[Session] = ReadSession
+    engine = "sqlite"
 
     def __init__(
         self, conn: aiosqlite.Connection, path: str, clock: Clock, lock_fd: int | None = None
@@ -257,7 +276,7 @@ class Database:
 
         `gathering`: several tasks use it at once, and their statements travel together
         (storage/session.py)."""
-        session = Session(self._conn, self.clock, self, gathering=gathering)
+        session = self.session_class(self._conn, self.clock, self, gathering=gathering)
         task = asyncio.current_task() if task_wide else None
         if task is not None:
             if task in self._task_sessions:
@@ -278,12 +297,26 @@ class Database:
         if joined is not None:
             yield joined
             return
-        session = (ReadSession if read_only else Session)(self._conn, self.clock, self)
+        kind = self.read_session_class if read_only else self.session_class
+        session = kind(self._conn, self.clock, self)
         try:
             yield session
             await session.commit()
         finally:
             await session.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:  # sqlite3.Connection, or what has its execute
+        """A read-only connection of its own in one read transaction (a snapshot of what is
+        committed), for code that reads in a worker thread: open, use and leave it in that
+        thread. In WAL mode nobody waits for it, and it waits for nobody."""
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
 
     async def user_version(self) -> int:
         version = await self.pragma("user_version")
@@ -302,6 +335,29 @@ class Database:
         async with self.transaction() as session:
             rows = await session.fetchall("PRAGMA quick_check")
         return [tuple(row) for row in rows] == [("ok",)]
+
+
+class DatabaseUnreachable(sqlite3.OperationalError):
+    """The PostgreSQL server cannot be reached, or refused us (address, password, name)."""
+
+
+def shown(target: str | Path) -> str:
+    """A database as messages name it: a URL without its password, or the file's path."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", str(target))
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(target: str | Path, *, clock: Clock) -> Database:
+    """The database `target` names: a postgresql:// URL (storage/postgres.py), else the
+    path of an SQLite file."""
+    if is_postgres_url(target):
+        from storage.postgres import PgDatabase  # asyncpg only where PostgreSQL is used
+
+        return await PgDatabase.open(target, clock=clock)
+    return await Database.open(target, clock=clock)
 
 
 def lock_path(database: str | Path) -> Path:

@@ -29,7 +29,7 @@ class Inbox:
         async with self.db.transaction() as session:
             kept = session.later(
                 "INSERT INTO inbox (update_id, payload, received_at) "
-                "SELECT value ->> 0, value ->> 1, ? FROM json_each(?) WHERE true "
+                "SELECT CAST(value ->> 0 AS BIGINT), value ->> 1, ? FROM json_each(?) WHERE true "
                 "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
                 (
                     utc_text(session.now()),
@@ -56,7 +56,8 @@ class Inbox:
         ids = json.dumps(update_ids)
         session.later(
             "INSERT INTO processed_updates (update_id, processed_at) "
-            "SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT (update_id) DO NOTHING",
+            "SELECT CAST(value AS BIGINT), ? FROM json_each(?) WHERE true "
+            "ON CONFLICT (update_id) DO NOTHING",
             (utc_text(session.now()), ids),
         )
         return session.later(

@@ -94,7 +94,8 @@ class SqliteKnowledge:
 
     async def list(self, status: ArticleStatus | None = None) -> Sequence[Article]:
         rows = await self._session.fetchall(
-            f"SELECT {_COLUMNS} FROM kb_articles WHERE ? IS NULL OR status = ? ORDER BY slug",
+            f"SELECT {_COLUMNS} FROM kb_articles "
+            "WHERE CAST(? AS TEXT) IS NULL OR status = ? ORDER BY slug",
             (status and status.value, status and status.value),
         )
         return [_article(row) for row in rows]
@@ -139,7 +140,7 @@ class SqliteKnowledge:
     async def deflections(self, client_id: int | None, start: datetime, end: datetime) -> int:
         row = await self._session.fetchone(
             "SELECT count(*) FROM kb_outcomes WHERE helped = 1 AND at >= ? AND at < ? "
-            "AND (? IS NULL OR client_id = ?)",
+            "AND (CAST(? AS BIGINT) IS NULL OR client_id = ?)",
             (utc_text(start), utc_text(end), client_id, client_id),
         )
         return int(row[0]) if row else 0

@@ -68,26 +68,19 @@ class ReportQueries:
         """What a report of [start, end) needs; None for an unknown client. Read in a worker
         thread (`read_period`), so the event loop goes on meanwhile; call it outside any
         transaction (it reads what is committed)."""
-        return await asyncio.to_thread(
-            read_period, self._db.path, client_id, start, end, history_from
-        )
+        return await asyncio.to_thread(read_period, self._db, client_id, start, end, history_from)
 
 
 def read_period(
-    path: str, client_id: int, start: datetime, end: datetime, history_from: datetime
+    db: Database, client_id: int, start: datetime, end: datetime, history_from: datetime
 ) -> ReportData | None:
     """The reads of a report on a connection of their own, in the calling thread: one
     snapshot of what is committed (a deferred read transaction: in WAL mode nobody waits
     for it, and it waits for nobody), each row turned into its object as it comes, without
     a list of all the rows first. A month of 23,000 tickets is read this way with the bot's
     loop and database free."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    try:
-        conn.execute("BEGIN")
+    with db.snapshot() as conn:
         return _read_period(conn, client_id, start, end, history_from)
-    finally:
-        conn.close()
 
 
 def _read_period(
@@ -189,7 +182,7 @@ def _tickets(conn: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> 
     pauses = pauses_by_ticket(
         conn.execute(
             "SELECT ticket_id, started_at, ended_at FROM ticket_pauses "
-            f"WHERE ticket_id IN (SELECT id FROM ({sql})) ORDER BY ticket_id, seq",
+            f"WHERE ticket_id IN (SELECT id FROM ({sql}) AS chosen) ORDER BY ticket_id, seq",
             params,
         )
     )

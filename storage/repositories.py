@@ -624,7 +624,7 @@ class SqliteTicketRepository(_Repository):
         found = self._session.later(sql, params)
         paused = self._session.later(
             "SELECT ticket_id, started_at, ended_at FROM ticket_pauses "
-            f"WHERE ticket_id IN (SELECT id FROM ({sql})) ORDER BY ticket_id, seq",
+            f"WHERE ticket_id IN (SELECT id FROM ({sql}) AS chosen) ORDER BY ticket_id, seq",
             params,
         )
         rows = await found
@@ -1116,7 +1116,7 @@ class SqliteFollowUps(_Repository):
             "     WHERE p.ticket_id = t.id AND p.ended_at IS NULL) AS waiting "
             "  FROM tickets AS t WHERE t.status = 'waiting_client' "
             f"    OR (t.status = 'in_progress' AND t.priority IN ({marks}))"
-            ") WHERE (status = 'in_progress' AND news <= ?) "
+            ") AS candidate WHERE (status = 'in_progress' AND news <= ?) "
             "   OR (status = 'waiting_client' AND waiting <= ?) ORDER BY id",
             (*priorities, utc_text(quiet_before), utc_text(waiting_before)),
         )
@@ -1351,15 +1351,18 @@ class SqliteSlaEventRepository(_Repository):
     ) -> list[tuple[int, SlaMilestone, datetime]]:
         params: dict[str, Any] = {"until": utc_text(until), "ids": json.dumps(list(ticket_ids))}
         parts = []
-        for milestone, column, condition in _PENDING:
+        # `part`: a ticket's milestones due at the same moment come in _PENDING's order,
+        # whichever the engine.
+        for part, (milestone, column, condition) in enumerate(_PENDING):
             parts.append(
-                f"SELECT t.id AS ticket_id, '{milestone}' AS milestone, t.{column} AS due "
+                f"SELECT t.id AS ticket_id, '{milestone}' AS milestone, t.{column} AS due, "
+                f"{part} AS part "
                 "FROM tickets t WHERE t.id IN (SELECT value FROM json_each(:ids)) "
                 f"AND t.{OPEN_TICKET} AND t.{column} <= :until "
                 f"AND {condition} AND {_not_recorded(milestone)}"
             )
         rows = await self._session.fetchall(
-            " UNION ALL ".join(parts) + " ORDER BY due, ticket_id", params
+            " UNION ALL ".join(parts) + " ORDER BY due, ticket_id, part", params
         )
         return [
             (row["ticket_id"], SlaMilestone(row["milestone"]), parse_utc(row["due"]))
@@ -1611,7 +1614,7 @@ class SqlitePeople(_Repository):
         written = (cache.get((_ROWS, "employees"), 0), cache.get((_ROWS, "clients"), 0))
         found = self._session.later(
             "SELECT e.*, NULL AS client_, c.*, NULL AS staff_, s.* "
-            "FROM (SELECT ? AS tg_id) AS me "
+            "FROM (SELECT CAST(? AS BIGINT) AS tg_id) AS me "
             "LEFT JOIN employees AS e ON e.tg_id = me.tg_id "
             "LEFT JOIN clients AS c ON c.id = e.client_id "
             "LEFT JOIN staff AS s ON s.tg_id = me.tg_id",
@@ -1620,7 +1623,7 @@ class SqlitePeople(_Repository):
 
         def person(rows: list[sqlite3.Row]) -> Person:
             # The tables share column names: split the row at the marker columns.
-            names, values = rows[0].keys(), tuple(rows[0])
+            names, values = list(rows[0].keys()), tuple(rows[0])
             c, s = names.index("client_"), names.index("staff_")
             e = dict(zip(names[:c], values[:c], strict=True))
             cl = dict(zip(names[c + 1 : s], values[c + 1 : s], strict=True))

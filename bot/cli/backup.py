@@ -79,7 +79,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def dispatch(args: argparse.Namespace, settings_or_exit: Callable[[], Settings]) -> int:
-    database = Path(settings_or_exit().database_path)
+    settings = settings_or_exit()
+    if settings.on_postgres:
+        print(
+            f"{args.command}: error: the database is PostgreSQL: back it up with pg_dump and "
+            "restore it with pg_restore (README, Backups)",
+            file=sys.stderr,
+        )
+        return 2
+    database = Path(settings.database_path)
     try:
         if args.command == "backup":
             copy = backup(database, args.out, force=args.force)

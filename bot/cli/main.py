@@ -42,17 +42,19 @@ def main(argv: list[str] | None = None) -> None:
         from bot.sandbox.cli import run_sandbox
 
         sys.exit(run_sandbox(script=args.script, at=args.at))
-    from bot.cli import admin, backup, report
+    from bot.cli import admin, backup, migrate_data, report
 
     admin.add_parser(commands)
     report.add_parser(commands)
     backup.add_parser(commands)
+    migrate_data.add_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "run":
         from storage.database import (  # not before `sandbox`
             DatabaseDamaged,
             DatabaseLocked,
+            DatabaseUnreachable,
             DatabaseUnwritable,
         )
 
@@ -70,12 +72,20 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(run(settings))
         except SettingsError as exc:
             _exit_with(exc)
-        except (DatabaseDamaged, DatabaseLocked, DatabaseUnwritable, StartupError) as exc:
+        except (
+            DatabaseDamaged,
+            DatabaseLocked,
+            DatabaseUnreachable,
+            DatabaseUnwritable,
+            StartupError,
+        ) as exc:
             sys.exit(f"frontdesk: {exc}")
     elif args.command == "report":
         sys.exit(report.dispatch(args, _offline_settings_or_exit))
     elif args.command in ("backup", "restore"):
         sys.exit(backup.dispatch(args, _settings_or_exit))
+    elif args.command == "migrate-data":
+        sys.exit(migrate_data.dispatch(args))
     else:
         sys.exit(admin.dispatch(args, _settings_or_exit))
 

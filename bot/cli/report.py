@@ -41,7 +41,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def dispatch(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     settings = load_settings()
-    if not Path(settings.database_path).exists():
+    if not settings.on_postgres and not Path(settings.database_path).exists():
         print(f"frontdesk report: no database at {settings.database_path}", file=sys.stderr)
         return 2
     report = asyncio.run(_build(settings, args))
@@ -68,9 +68,9 @@ async def _build(settings: Settings, args: argparse.Namespace) -> Report | None:
     from bot.clock import SystemClock
     from bot.i18n import create_i18n
     from bot.reports import Reports
-    from storage import Database
+    from storage import open_database
 
-    db = await Database.open(settings.database_path, clock=SystemClock())
+    db = await open_database(settings.database, clock=SystemClock())
     try:
         reports = Reports(db, SystemClock(), create_i18n(settings.default_locale))
         return await reports.build(args.client, args.month, args.locale or settings.default_locale)

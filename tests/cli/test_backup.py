@@ -27,6 +27,9 @@ from storage import Database, load_migrations
 from storage.database import DatabaseDamaged, DatabaseLocked, exclusive_use
 from tests.storage.conftest import new_client, new_ticket
 
+# Backups and restores are of the SQLite file (PostgreSQL has pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 SCHEMA_VERSION = load_migrations()[-1].version
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -450,6 +453,18 @@ async def test_a_file_that_is_not_a_database_is_refused_at_open(db_path):
 
 
 # --- the settings template -------------------------------------------------------------
+
+
+def test_on_postgresql_backup_and_restore_point_to_pg_dump(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("BOT_TOKEN", "123456789:secret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://desk:pw@127.0.0.1:5432/desk")
+    for words in (["backup", "--out", str(tmp_path / "copy.db")], ["restore", "--from", "x"]):
+        with pytest.raises(SystemExit) as refused:
+            main(words)
+        assert refused.value.code == 2
+        error = capsys.readouterr().err
+        assert "PostgreSQL" in error and "pg_dump" in error
+    assert not (tmp_path / "copy.db").exists()
 
 
 def test_env_example_explains_every_setting_and_works_as_it_is(monkeypatch, tmp_path):

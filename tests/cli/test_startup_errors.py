@@ -184,6 +184,7 @@ async def test_a_stop_while_waiting_for_telegram_ends_the_wait(tmp_path: Path):
 # --- the database ------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_database_whose_lock_file_cannot_be_written_stops_the_start(
     environment: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -196,6 +197,7 @@ def test_a_database_whose_lock_file_cannot_be_written_stops_the_start(
     )
 
 
+@pytest.mark.sqlite_only
 def test_a_database_whose_journal_cannot_be_written_stops_the_start(
     environment: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -209,6 +211,7 @@ def test_a_database_whose_journal_cannot_be_written_stops_the_start(
     )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder")
 def test_a_database_in_a_read_only_folder_stops_the_start(
     environment: Path, monkeypatch: pytest.MonkeyPatch

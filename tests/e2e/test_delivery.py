@@ -339,6 +339,7 @@ def between_tries(row: sqlite3.Row) -> bool:
     return timedelta(seconds=0.3) < due_in < timedelta(seconds=30)
 
 
+@pytest.mark.sqlite_only  # the bot in processes of its own, on the file
 @pytest.mark.slow
 async def test_pending_rows_survive_the_process_being_killed(
     emulator: BotApiEmulator, tmp_path: Path

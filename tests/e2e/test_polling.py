@@ -63,6 +63,7 @@ async def kill(process: asyncio.subprocess.Process) -> None:
 # --- nothing is lost when the bot is killed ------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the bot in processes of its own, on the file
 @pytest.mark.slow
 async def test_a_send_press_taken_while_the_database_is_locked_survives_a_kill(
     emulator: BotApiEmulator, tmp_path: Path
@@ -98,6 +99,7 @@ async def test_a_send_press_taken_while_the_database_is_locked_survives_a_kill(
     assert tickets_in(db_path) == 1
 
 
+@pytest.mark.sqlite_only  # the bot in processes of its own, on the file
 async def test_updates_kept_in_the_inbox_are_handled_after_a_restart_once(
     emulator: BotApiEmulator, tmp_path: Path
 ):
@@ -129,6 +131,7 @@ def inbox_rows(tmp_path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM inbox").fetchone()[0])
 
 
+@pytest.mark.sqlite_only  # the bot in processes of its own, on the file
 @pytest.mark.slow
 def test_random_kills_during_intakes_lose_no_update_and_no_ticket():
     """bench/kills.py, small: the bot is killed at random moments while people work."""
@@ -193,6 +196,7 @@ async def test_a_chat_whose_calls_hang_does_not_hold_up_the_others(
 # --- a flood ------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the bot in processes of its own, on the file
 @pytest.mark.slow
 async def test_a_flood_is_answered_once_creates_nothing_and_passes(
     emulator: BotApiEmulator, tmp_path: Path

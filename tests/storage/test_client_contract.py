@@ -86,6 +86,7 @@ async def test_plan_changes_are_kept_by_month_and_a_change_of_the_same_month_rep
         assert await uow.clients.plan_changes(other.id) == []
 
 
+@pytest.mark.sqlite_only
 async def test_a_database_of_the_schema_before_keeps_its_clients_and_plans(
     tmp_path: Path, clock: MovableClock
 ) -> None:
@@ -117,6 +118,7 @@ async def test_a_database_of_the_schema_before_keeps_its_clients_and_plans(
         await db.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_month_is_stored_as_yyyy_mm_only(db_path: Path) -> None:
     """The table refuses anything but a month, whatever writes to it."""
     import asyncio

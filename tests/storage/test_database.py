@@ -18,6 +18,7 @@ from storage.database import exclusive_use
 from tests.storage.conftest import MovableClock, new_client
 
 
+@pytest.mark.sqlite_only
 async def test_migrating_an_empty_file_then_reopening_applies_nothing(
     db_path: Path, clock: MovableClock
 ) -> None:
@@ -42,6 +43,7 @@ async def test_migrating_an_empty_file_then_reopening_applies_nothing(
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_a_file_newer_than_the_code_is_refused(db_path: Path) -> None:
     db = await Database.open(db_path, clock=SystemClock())
     await db.close()
@@ -51,6 +53,7 @@ async def test_a_file_newer_than_the_code_is_refused(db_path: Path) -> None:
         await Database.open(db_path, clock=SystemClock())
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_are_set(db: Database) -> None:
     assert await db.pragma("journal_mode") == "wal"
     assert await db.pragma("foreign_keys") == 1
@@ -224,6 +227,7 @@ async def test_transaction_inside_a_unit_of_work_joins_it(db: Database) -> None:
         assert await uow.staff.list() == []
 
 
+@pytest.mark.sqlite_only
 async def test_statements_queued_before_an_await_go_to_the_database_in_one_trip(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,6 +257,7 @@ async def test_statements_queued_before_an_await_go_to_the_database_in_one_trip(
         assert [c.name for c in await uow.clients.list()] == ["Renamed"]
 
 
+@pytest.mark.sqlite_only
 async def test_a_failed_statement_stops_its_batch_and_nothing_after_it_is_committed(
     db: Database,
 ) -> None:
@@ -300,6 +305,7 @@ async def test_a_rollback_drops_the_statements_still_queued(db: Database) -> Non
         assert await uow.staff.list() == []
 
 
+@pytest.mark.sqlite_only
 async def test_a_transaction_that_cannot_have_the_write_lock_fails_and_lets_go(
     db: Database, db_path: Path
 ) -> None:
@@ -325,6 +331,7 @@ async def test_a_transaction_that_cannot_have_the_write_lock_fails_and_lets_go(
 # --- closing never fails -------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 async def test_closing_while_another_process_holds_the_write_lock_still_closes(
     db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -358,6 +365,7 @@ async def test_closing_twice_is_harmless(db_path: Path) -> None:
     await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_open_change_requests_lose_the_resolution_date_nobody_agreed(
     db_path: Path, clock: MovableClock
 ) -> None:

@@ -8,6 +8,7 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
@@ -162,6 +163,7 @@ async def test_a_task_wide_unit_of_work_is_joined_before_its_first_statement(
         assert await storage.get_state(KEY) == Intake.describing.state
 
 
+@pytest.mark.sqlite_only
 async def test_a_transaction_writes_the_conversation_once_when_it_commits(
     db: Database, db_path: Path
 ) -> None:

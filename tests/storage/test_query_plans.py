@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from domain.ports import QueueView
 from storage import Database
 from storage.codec import utc_text
@@ -100,6 +102,7 @@ async def plans_of_what_runs(db: Database, clock: MovableClock) -> dict[str, lis
     return plans
 
 
+@pytest.mark.sqlite_only
 async def test_hot_queries_read_no_big_table_from_end_to_end(db: Database, clock: MovableClock):
     await year_of_rows(db)
     plans = await plans_of_what_runs(db, clock)

@@ -524,8 +524,10 @@ async def test_priority_changes_work_logs_and_rating(db: Database, people: tuple
         assert await uow.tickets.priority_changes(n) == changes
         assert await uow.tickets.work_logs(n) == logs
         assert await uow.tickets.rating(n) == rating
+    async with db.unit_of_work() as uow:
         with pytest.raises(sqlite3.IntegrityError):
             await uow.tickets.add_rating(Rating(n, 1, "second", T0))
+    async with db.unit_of_work() as uow:
         commented = Rating(n, 5, "и быстро", T0 + 4 * HOUR)
         await uow.tickets.update_rating(commented)
         await uow.commit()

@@ -20,6 +20,8 @@ from domain.calendar import WorkCalendar
 from domain.duty import parse_weekdays, parse_weekly
 from domain.errors import DomainError
 from storage import Database
+from storage import open_database as open_storage
+from storage.database import shown
 
 E = TypeVar("E", bound=StrEnum)
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -158,10 +160,10 @@ def local_moment(text: str) -> datetime:
 @asynccontextmanager
 async def open_database(settings: Settings) -> AsyncIterator[Database]:
     try:
-        db = await Database.open(settings.database_path, clock=SystemClock())
+        db = await open_storage(settings.database, clock=SystemClock())
     except (OSError, sqlite3.Error) as exc:
         raise CannotOpenDatabase(
-            f"cannot open the database {settings.database_path}: {exc}"
+            f"cannot open the database {shown(settings.database)}: {exc}"
         ) from None
     try:
         yield db
