@@ -280,7 +280,7 @@ async def run_bot(
     )
     try:
         assert process.stdout is not None
-        ready = (await asyncio.wait_for(process.stdout.readline(), 60)).decode().split()
+        ready = (await asyncio.wait_for(process.stdout.readline(), 180)).decode().split()
         if not ready or ready[0] != "ready":
             raise RuntimeError(f"the {kind} bot did not start")
         started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
@@ -476,8 +476,10 @@ async def until_terminated() -> None:
 
 
 async def serve_ours(
-    api: str, token: str, db_path: Path, in_flight: int, telegram_limits: bool
+    api: str, token: str, db_path: Path, in_flight: int, telegram_limits: bool = True
 ) -> None:
+    """The front desk on the emulator; `telegram_limits`: it keeps Telegram's overall 30
+    messages a second, as it does live (bench/kills.py runs it so)."""
     from bot.app import FrontDesk
     from bot.clock import SystemClock
     from bot.config import Settings
