@@ -21,6 +21,18 @@ three run N times each, the order turned each round (ours, echo, floor; echo, fl
 ours; ...), each round with people of its own; ratios are printed per round, then as
 medians and ranges.
 
+`--compare DIR`: a fourth bot, "before": the front desk of another checkout (a `git
+worktree` or `git archive` of an earlier commit, same schema) on a copy of the same
+database, run by turns with the others, so that a change is judged by interleaved rounds
+(CPU per update, ratios and p99 of both, medians and ranges).
+
+Telegram's limits: the emulator's are off (they would measure Telegram, not the bots),
+and so is the front desk's own keeping of Telegram's 30 messages a second overall
+(`bot/telegram/flood_limits.py`), which neither the echo bot nor the floor has: with it,
+200 people filing at once wait their turn for the bot's 30 replies a second, and that
+wait, not the bot's work, is most of the slowest updates' time. `--telegram-limits` keeps
+it, to see that wait.
+
 `--open-loop 10,30,60`: people arrive at random (a Poisson process) at each of these rates
 for `--seconds` each, every one describing a problem to the front desk; prints p50/p99
 from the send to the bot's answer, the wait for an in-flight slot included (goal p99 <
@@ -36,7 +48,7 @@ spent per update (Linux): the machine's speed drifts between runs, and this figu
 in the same run for both bots, is the steadiest one to compare changes by.
 
 `--database postgresql://...` (an empty database): the front desk also runs on PostgreSQL,
-a fourth bot in the turns ("postgres": the same program, the same people, DATABASE_URL set
+a bot more in the turns ("postgres": the same program, the same people, DATABASE_URL set
 to it), with its updates per second, CPU and p99 printed next to the SQLite one's.
 
 Run from the repository root: .venv/bin/python bench/throughput.py
@@ -47,15 +59,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path: put the repository root there.
+# Run as a script, this folder comes first on sys.path: put the repository root there
+# (or, for a bot serving with `--root`, the other checkout's root being compared).
 if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    if "--root" in sys.argv:
+        sys.path[0] = str(Path(sys.argv[sys.argv.index("--root") + 1]).resolve())
 
 import argparse
 import asyncio
 import contextlib
 import os
 import random
+import shutil
 import signal
 import statistics
 import tempfile
@@ -238,21 +254,38 @@ class Run:
     histogram: list[tuple[float, float]]
 
 
+FRONT_DESKS = ("ours", "before", "postgres")  # the others are the bare bots
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the bots are run."""
+
+    in_flight: int = 3
+    cpu: int | None = None
+    telegram_limits: bool = False  # the front desk keeps Telegram's overall 30 a second
+    before: Path | None = None  # the checkout the "before" bot runs from
+    database: str | None = None  # postgresql://...: the front desk on it too ("postgres")
+
+
 async def run_bot(
     kind: str,
     emulator: BotApiEmulator,
     db_path: Path | str,
     drive: Callable[[], Any],
-    in_flight: int = 3,
-    cpu: int | None = None,
+    options: Options,
 ) -> Run:
     """Start the bot process, wait until it polls, drive the people, read its handling
     histogram (ours), stop it (SIGTERM)."""
+    extra = ["--telegram-limits"] if options.telegram_limits else []
+    if kind == "before":
+        assert options.before is not None
+        extra += ["--root", str(options.before)]
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(SCRIPT),
         "--serve",
-        "ours" if kind == "postgres" else kind,
+        "ours" if kind in ("before", "postgres") else kind,
         "--api",
         emulator.base_url,
         "--token",
@@ -260,14 +293,15 @@ async def run_bot(
         "--db",
         str(db_path),
         "--in-flight",
-        str(in_flight),
-        *(["--cpu", str(cpu)] if cpu is not None else []),
+        str(options.in_flight),
+        *(["--cpu", str(options.cpu)] if options.cpu is not None else []),
+        *extra,
         cwd=str(ROOT),
         stdout=asyncio.subprocess.PIPE,
     )
     try:
         assert process.stdout is not None
-        ready = (await asyncio.wait_for(process.stdout.readline(), 60)).decode().split()
+        ready = (await asyncio.wait_for(process.stdout.readline(), 180)).decode().split()
         if not ready or ready[0] != "ready":
             raise RuntimeError(f"the {kind} bot did not start")
         started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
@@ -296,11 +330,20 @@ def summary(name: str, values: list[float], digits: int = 2) -> str:
     )
 
 
-async def main(
-    people: int, in_flight: int, cpu: int | None, rounds: int, database: str | None = None
-) -> int:
+def handling_p99(run: Run) -> float | None:
+    """The update-handling p99 of a front desk run, in ms (None without figures)."""
+    if not run.histogram or not run.histogram[-1][1]:
+        return None
+    return histogram_quantile(run.histogram, 0.99) * 1000
+
+
+async def main(people: int, rounds: int, options: Options) -> int:
     total = people * STEPS
-    kinds: tuple[str, ...] = ("ours", "echo", "floor") + (("postgres",) if database else ())
+    kinds: tuple[str, ...] = ("ours", "echo", "floor")
+    if options.before is not None:
+        kinds = ("ours", "before", "echo", "floor")
+    if options.database is not None:
+        kinds += ("postgres",)
     figures: dict[str, list[Run]] = {kind: [] for kind in kinds}
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as folder:
@@ -310,8 +353,13 @@ async def main(
         async with BotApiEmulator(rate_limits=False) as emulator:
             db_path = Path(folder) / "frontdesk.db"
             everybody = await prepare_world(db_path, emulator, people * rounds)
-            if database:
-                await prepare_world(database, emulator, people * rounds, everybody)
+            paths: dict[str, Path | str] = {kind: Path(folder) / f"{kind}.db" for kind in kinds}
+            paths["ours"] = db_path
+            if "before" in kinds:  # the same people, on a database of its own
+                shutil.copyfile(db_path, paths["before"])
+            if options.database is not None:  # the same people, on PostgreSQL
+                paths["postgres"] = options.database
+                await prepare_world(options.database, emulator, people * rounds, everybody)
             answers = Answers()
             emulator.subscribe(answers.on_message)
             for round_ in range(rounds):
@@ -319,7 +367,7 @@ async def main(
                 turn = round_ % len(kinds)
                 order = kinds[turn:] + kinds[:turn]
                 for kind in order:
-                    steps = intake if kind in ("ours", "postgres") else echo_round
+                    steps = intake if kind in FRONT_DESKS else echo_round
                     runs = times[kind]
 
                     async def drive(
@@ -327,61 +375,55 @@ async def main(
                     ) -> None:
                         await drive_all(answers, persons, steps, runs)
 
-                    path: Path | str = (
-                        db_path if kind == "ours" else Path(folder) / f"{kind}-{round_}.db"
-                    )
-                    if kind == "postgres" and database:
-                        path = database
-                    figures[kind].append(await run_bot(kind, emulator, path, drive, in_flight, cpu))
-                ours, echo, floor = (figures[k][-1] for k in ("ours", "echo", "floor"))
+                    path = paths[kind]
+                    if kind not in FRONT_DESKS:  # the bare bots: a fresh file a run
+                        path = Path(folder) / f"{kind}-{round_}.db"
+                    figures[kind].append(await run_bot(kind, emulator, path, drive, options))
+                last = {k: figures[k][-1] for k in kinds}
+                rate = {k: f"{total / r.seconds:.0f}" for k, r in last.items()}
+                cpu = {
+                    k: f"{(r.cpu or 0.0) * 1000 / total:.2f} ms" for k, r in last.items() if r.cpu
+                }
+                tails = {k: handling_p99(last[k]) for k in kinds if k in FRONT_DESKS}
+                floor = last["floor"].seconds
                 print(
-                    f"round {round_ + 1} ({', '.join(order)}): updates/s ours "
-                    f"{total / ours.seconds:.0f}, echo {total / echo.seconds:.0f}, floor "
-                    f"{total / floor.seconds:.0f}; ours/echo {echo.seconds / ours.seconds:.2f}, "
-                    f"ours/floor {floor.seconds / ours.seconds:.2f}"
-                    + (
-                        f"; CPU per update ours {ours.cpu * 1000 / total:.2f} ms, echo "
-                        f"{echo.cpu * 1000 / total:.2f} ms, floor {floor.cpu * 1000 / total:.2f} ms"
-                        if ours.cpu and echo.cpu and floor.cpu
-                        else ""
-                    ),
+                    f"round {round_ + 1} ({', '.join(order)}): updates/s {rate}; "
+                    f"ours/echo {last['echo'].seconds / last['ours'].seconds:.2f}, "
+                    + "".join(
+                        f"{k}/floor {floor / last[k].seconds:.2f}, "
+                        for k in kinds
+                        if k in FRONT_DESKS
+                    )
+                    + f"CPU per update {cpu}; handling p99 "
+                    + ", ".join(f"{k} {v:.0f} ms" for k, v in tails.items() if v is not None),
                     flush=True,
                 )
-                if database:
-                    pg = figures["postgres"][-1]
-                    print(
-                        f"round {round_ + 1}: postgres updates/s {total / pg.seconds:.0f}, "
-                        f"postgres/ours {ours.seconds / pg.seconds:.2f}"
-                        + (f"; CPU per update {pg.cpu * 1000 / total:.2f} ms" if pg.cpu else ""),
-                        flush=True,
-                    )
 
     print(
         f"employees: {people} a round, updates each bot: {total} a round, rounds: {rounds}, "
-        f"front desk in flight: {in_flight}, bots on CPU: {'any' if cpu is None else cpu}, "
+        f"front desk in flight: {options.in_flight}, bots on CPU: "
+        f"{'any' if options.cpu is None else options.cpu}, Telegram's overall limit kept by "
+        f"the front desk: {'yes' if options.telegram_limits else 'no'}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     rates = {k: [total / r.seconds for r in figures[k]] for k in kinds}
     for kind in kinds:
         print(summary(f"{kind}: updates/s", rates[kind], 0))
-    if database:
-        to_ours = [p / o for p, o in zip(rates["postgres"], rates["ours"], strict=True)]
-        print(summary("ratio postgres/ours:", to_ours))
-        pg_histogram = figures["postgres"][-1].histogram
-        if pg_histogram and pg_histogram[-1][1]:
-            p50, p95, p99 = (histogram_quantile(pg_histogram, q) * 1000 for q in (0.5, 0.95, 0.99))
-            print(
-                f"front desk on PostgreSQL, update handling (last round): p50 {p50:.1f} ms, "
-                f"p95 {p95:.1f} ms, p99 {p99:.1f} ms"
-            )
     to_echo = [o / e for o, e in zip(rates["ours"], rates["echo"], strict=True)]
-    to_floor = [o / f for o, f in zip(rates["ours"], rates["floor"], strict=True)]
     print(summary("ratio ours/echo:", to_echo) + f" (goal >= {GOAL_RATIO})")
-    print(summary("ratio ours/floor:", to_floor) + f" (goal >= {GOAL_FLOOR})")
+    to_floor: dict[str, list[float]] = {}
+    for kind in kinds:
+        if kind in FRONT_DESKS:
+            to_floor[kind] = [o / f for o, f in zip(rates[kind], rates["floor"], strict=True)]
+            print(summary(f"ratio {kind}/floor:", to_floor[kind]) + f" (goal >= {GOAL_FLOOR})")
     if all(r.cpu is not None for k in kinds for r in figures[k]):
         for kind in kinds:
             ms = [(r.cpu or 0.0) * 1000 / total for r in figures[kind]]
             print(summary(f"{kind}: CPU per update, ms", ms))
+    for kind in kinds:
+        p99s = [p for r in figures[kind] if (p := handling_p99(r)) is not None]
+        if p99s:
+            print(summary(f"{kind}: update handling p99, ms", p99s, 0))
     histogram = figures["ours"][-1].histogram
     if histogram and histogram[-1][1]:
         p50, p95, p99 = (histogram_quantile(histogram, q) * 1000 for q in (0.50, 0.95, 0.99))
@@ -398,23 +440,31 @@ async def main(
             f"{kind} response time seen by people: p50 {percentile(ms, 0.5):.0f} ms, "
             f"p99 {percentile(ms, 0.99):.0f} ms, mean {statistics.fmean(ms):.0f} ms"
         )
-    ok = statistics.median(to_floor) >= GOAL_FLOOR and p99 < GOAL_P99_MS
+    ok = statistics.median(to_floor["ours"]) >= GOAL_FLOOR and p99 < GOAL_P99_MS
     print("goal met" if ok else "goal NOT met")
     return 0 if ok else 1
 
 
-async def open_loop(rates: list[float], seconds: float, in_flight: int, cpu: int | None) -> int:
-    """The front desk under random arrivals at each rate in turn (a bot process each)."""
+async def open_loop(rates: list[float], seconds: float, options: Options) -> int:
+    """The front desk under random arrivals at each rate in turn (a bot process each; with
+    `--compare`, the "before" bot too, the two by turns, each with people of its own)."""
     rng = random.Random(5)
-    results = []
+    kinds = ("ours", "before") if options.before is not None else ("ours",)
+    results: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as folder:
         async with BotApiEmulator(rate_limits=False) as emulator:
             db_path = Path(folder) / "frontdesk.db"
-            counts = [int(rate * seconds) for rate in rates]
+            counts = [int(rate * seconds) for rate in rates for _kind in kinds]
             everybody = await prepare_world(db_path, emulator, sum(counts))
+            paths = {"ours": db_path, "before": Path(folder) / "before.db"}
+            if "before" in kinds:
+                shutil.copyfile(db_path, paths["before"])
             answers = Answers()
             emulator.subscribe(answers.on_message)
-            for index, rate in enumerate(rates):
+            runs = [(rate, kind) for rate in rates for kind in kinds]
+            for index, (rate, kind) in enumerate(runs):
+                if index % (2 * len(kinds)) >= len(kinds):  # every other rate: the other first
+                    kind = kinds[len(kinds) - 1 - index % len(kinds)]
                 persons = everybody[sum(counts[:index]) : sum(counts[: index + 1])]
                 seen: list[float] = []
 
@@ -423,16 +473,20 @@ async def open_loop(rates: list[float], seconds: float, in_flight: int, cpu: int
                 ) -> None:
                     seen.extend(await arrivals(answers, persons, rate, rng))
 
-                await run_bot("ours", emulator, db_path, drive, in_flight, cpu)
+                await run_bot(kind, emulator, paths[kind], drive, options)
                 ms = [t * 1000 for t in seen]
-                results.append((rate, percentile(ms, 0.5), percentile(ms, 0.99)))
+                results[kind].append((rate, percentile(ms, 0.5), percentile(ms, 0.99)))
                 print(
-                    f"{rate:g} updates/s for {seconds:g} s ({len(ms)} people): send to answer "
-                    f"p50 {results[-1][1]:.0f} ms, p99 {results[-1][2]:.0f} ms",
+                    f"{kind}: {rate:g} updates/s for {seconds:g} s ({len(ms)} people): send to "
+                    f"answer p50 {results[kind][-1][1]:.0f} ms, p99 {results[kind][-1][2]:.0f} ms",
                     flush=True,
                 )
-    print(f"load average {os.getloadavg()[0]:.1f}; goal p99 < {GOAL_OPEN_P99_MS:.0f} ms at 30/s")
-    at_30 = [p99 for rate, _p50, p99 in results if rate == 30]
+    print(
+        f"load average {os.getloadavg()[0]:.1f}; Telegram's overall limit kept by the front "
+        f"desk: {'yes' if options.telegram_limits else 'no'}; goal p99 < "
+        f"{GOAL_OPEN_P99_MS:.0f} ms at 30/s"
+    )
+    at_30 = [p99 for rate, _p50, p99 in results["ours"] if rate == 30]
     return 0 if at_30 and at_30[0] < GOAL_OPEN_P99_MS else 1
 
 
@@ -447,10 +501,15 @@ async def until_terminated() -> None:
     await stop.wait()
 
 
-async def serve_ours(api: str, token: str, db_path: str | Path, in_flight: int) -> None:
+async def serve_ours(
+    api: str, token: str, db_path: str | Path, in_flight: int, telegram_limits: bool = True
+) -> None:
+    """The front desk on the emulator; `telegram_limits`: it keeps Telegram's overall 30
+    messages a second, as it does live (bench/kills.py runs it so)."""
     from bot.app import FrontDesk
     from bot.clock import SystemClock
     from bot.config import Settings
+    from bot.telegram.flood_limits import Throttle
 
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -468,7 +527,10 @@ async def serve_ours(api: str, token: str, db_path: str | Path, in_flight: int) 
         # each takes longer (p99 about 35 ms with 2, 40 with 3, 40-50 with 4).
         UPDATES_IN_FLIGHT=in_flight,
     )
-    app = FrontDesk(settings, SystemClock())
+    # Telegram's overall 30 messages a second, which the bare bots do not keep, lifted
+    # unless asked for (the module's docstring); the chats' own limits stay.
+    throttle = Throttle() if telegram_limits else Throttle(overall=(1_000_000, 1.0))
+    app = FrontDesk(settings, SystemClock(), throttle=throttle)
     await app.start()
     metrics_url = await app.serve_monitoring("127.0.0.1", 0)
 
@@ -563,6 +625,15 @@ if __name__ == "__main__":
         "--open-loop", help="arrival rates a second, e.g. 10,30,60: the open-loop mode"
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="of each open-loop rate")
+    parser.add_argument(
+        "--compare", type=Path, help="a checkout of the code before: its bot by turns with ours"
+    )
+    parser.add_argument(
+        "--telegram-limits",
+        action="store_true",
+        help="the front desk keeps Telegram's overall 30 messages a second, as it does live",
+    )
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--serve", choices=("ours", "echo", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
@@ -574,17 +645,17 @@ if __name__ == "__main__":
     if args.serve and args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})  # before any thread starts: they inherit it
     if args.serve == "ours":
-        asyncio.run(serve_ours(args.api, args.token, args.db, args.in_flight))
+        asyncio.run(serve_ours(args.api, args.token, args.db, args.in_flight, args.telegram_limits))
     elif args.serve == "echo":
         asyncio.run(serve_echo(args.api, args.token))
     elif args.serve == "floor":
         asyncio.run(serve_floor(args.api, args.token, Path(args.db)))
-    elif args.open_loop:
-        os.environ.setdefault("PYTHONUNBUFFERED", "1")
-        rates = [float(rate) for rate in args.open_loop.split(",")]
-        sys.exit(asyncio.run(open_loop(rates, args.seconds, args.in_flight, args.cpu)))
     else:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
-        sys.exit(
-            asyncio.run(main(args.people, args.in_flight, args.cpu, args.rounds, args.database))
+        options = Options(
+            args.in_flight, args.cpu, args.telegram_limits, args.compare, args.database
         )
+        if args.open_loop:
+            rates = [float(rate) for rate in args.open_loop.split(",")]
+            sys.exit(asyncio.run(open_loop(rates, args.seconds, options)))
+        sys.exit(asyncio.run(main(args.people, args.rounds, options)))

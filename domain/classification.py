@@ -63,6 +63,7 @@ import operator
 import re
 import threading
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -352,12 +353,17 @@ class NaiveBayes:
 
         self._log_prior = [math.log(n / len(labels)) for n in docs_per_class]
         raw: dict[str, list[float]] = {}
-        self._log_likelihood: dict[str, tuple[float, ...]] = {}
+        # Each feature's weighted log-likelihoods, one row of `n_classes` numbers in one flat
+        # array, the feature's row number in `_row`: the model is kept for the life of the
+        # process, and a tuple of float objects per feature took four times the memory.
+        self._row: dict[str, int] = {}
+        self._log_likelihood = array("d")
         for feature, row in counts.items():
             logs = [math.log(c + _ALPHA) - d for c, d in zip(row, denominators, strict=True)]
             raw[feature] = logs
             relevance = _relevance(logs)
-            self._log_likelihood[feature] = tuple(relevance * x for x in logs)
+            self._row[feature] = len(self._row)
+            self._log_likelihood.extend(relevance * x for x in logs)
 
         # Leave-one-out: for a message, the evidence of a model trained without it. Only its
         # own class's counts change, so the rest of the full model is reused. Every second
@@ -381,12 +387,14 @@ class NaiveBayes:
     def posterior(self, features: Mapping[str, float]) -> dict[str, float] | None:
         """The calibrated probability of each class; None if no feature is known."""
         evidence = None
+        n = len(self.classes)
         for feature, weight in features.items():
-            row = self._log_likelihood.get(feature)
-            if row is None:
+            number = self._row.get(feature)
+            if number is None:
                 continue
+            row = self._log_likelihood[number * n : (number + 1) * n]
             if evidence is None:
-                evidence = [0.0] * len(row)
+                evidence = [0.0] * n
             evidence = [e + weight * x for e, x in zip(evidence, row, strict=True)]
         if evidence is None:
             return None

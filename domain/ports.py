@@ -156,8 +156,11 @@ class TicketRepository(Protocol):
 
     async def update(self, ticket: Ticket) -> None: ...
     async def children(self, parent_id: int) -> Sequence[Ticket]: ...
-    async def recent_incidents(self, client_id: int, since: datetime) -> Sequence[Report]:
-        """A client's open incidents registered since `since`, oldest first."""
+    async def recent_incidents(
+        self, client_id: int, since: datetime, numbers: Sequence[int] | None = None
+    ) -> Sequence[Report]:
+        """A client's open incidents registered since `since`, oldest first; with
+        `numbers`, only those of these tickets."""
         ...
 
     async def open_outages(self, client_id: int) -> Sequence[Ticket]: ...

@@ -825,15 +825,23 @@ class SqliteTicketRepository(_Repository):
             "SELECT * FROM tickets WHERE parent_id = ? ORDER BY id", (parent_id,)
         )
 
-    async def recent_incidents(self, client_id: int, since: datetime) -> Sequence[Report]:
+    async def recent_incidents(
+        self, client_id: int, since: datetime, numbers: Sequence[int] | None = None
+    ) -> Sequence[Report]:
         """A client's open incidents registered since `since`, oldest first, as outage
         detection reads them: a few columns, not whole tickets (it runs at every
-        registration, over every recent ticket of the client)."""
+        registration, over every recent ticket of the client); with `numbers`, only those
+        of these tickets."""
+        among = ""
+        params: list[object] = [client_id, utc_text(since)]
+        if numbers is not None:
+            among = f"AND id IN ({', '.join('?' * len(numbers))}) "
+            params += numbers
         rows = await self._session.fetchall(
             "SELECT id, kind, category, description, registered_at, outage, parent_id "
             f"FROM tickets WHERE client_id = ? AND registered_at >= ? AND {OPEN_TICKET} "
-            "AND kind = 'incident' ORDER BY id",
-            (client_id, utc_text(since)),
+            f"AND kind = 'incident' {among}ORDER BY id",
+            params,
         )
         return [
             Report(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import TypeVar
 
 from domain import events as ev
@@ -70,18 +71,17 @@ async def watch(
         if similar(new, replace(report_of(outage), linked=False), rule):
             return Outcome(None)
     since = ticket.registered_at - rule.window
-    recent = await uow.tickets.recent_incidents(ticket.client_id, since)
-    by_number = {r.number: r for r in recent}
     for proposal in await uow.outages.open_of_client(ticket.client_id):
-        members = [by_number[n] for n in proposal.tickets if n in by_number]
         if ticket.number in proposal.tickets:
             return Outcome(None)
-        if any(similar(new, member, rule) for member in members):
+        if await _like_a_member(uow, new, proposal, since, rule):
             proposal.tickets.append(ticket.number)
             proposal.edits += 1
             await uow.outages.update(proposal)
             assert proposal.id is not None
             return Outcome(proposal, (ev.OutageSuspected(proposal.id, extended=True),))
+    recent = await uow.tickets.recent_incidents(ticket.client_id, since)
+    by_number = {r.number: r for r in recent}
     numbers = cluster(new, recent, rule)
     if not numbers:
         return Outcome(None)
@@ -95,6 +95,27 @@ async def watch(
     )
     assert proposal.id is not None
     return Outcome(proposal, (ev.OutageSuspected(proposal.id),))
+
+
+# A proposal's first members are read first: in a mass outage they are like every ticket
+# that comes after, so a ticket joining it reads a few rows rather than the whole cluster
+# (hundreds of tickets when a whole company reports at once).
+_FIRST_MEMBERS = 4
+
+
+async def _like_a_member(
+    uow: UnitOfWork, new: Report, proposal: Proposal, since: datetime, rule: OutageRule
+) -> bool:
+    """Whether `new` is similar to one of the proposal's tickets that are still recent open
+    incidents (registered since `since`)."""
+    numbers = proposal.tickets
+    for part in (numbers[:_FIRST_MEMBERS], numbers[_FIRST_MEMBERS:]):
+        if not part:
+            continue
+        members = await uow.tickets.recent_incidents(new.client_id, since, part)
+        if any(similar(new, member, rule) for member in members):
+            return True
+    return False
 
 
 # --- linking ---------------------------------------------------------------------------------

@@ -33,6 +33,11 @@ async def test_an_outage_its_children_and_the_lists_it_stays_out_of(
         assert [t.number for t in await uow.tickets.open_outages(client_id)] == [outage.number]
         recent = await uow.tickets.recent_incidents(client_id, T0 + timedelta(minutes=30))
         assert old.number not in [r.number for r in recent]
+        # Of some tickets only (a proposal's): those of them that are recent incidents.
+        some = await uow.tickets.recent_incidents(
+            client_id, T0 + timedelta(minutes=30), [old.number, b.number]
+        )
+        assert [r.number for r in some] == [b.number]
         # The employee's own list and the staff queue: no outage, no children.
         mine = await uow.tickets.list_by_employee(employee_id)
         assert outage.number not in [t.number for t in mine]
