@@ -179,6 +179,7 @@ async def outbox_rows(world: World) -> list[tuple[object, ...]]:
     return [tuple(row) for row in rows]
 
 
+@pytest.mark.sqlite_only  # copies / builds the SQLite file itself
 async def test_a_batch_writes_the_very_notices_one_ticket_at_a_time_writes(
     world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -30,6 +30,10 @@ from tests.e2e.test_client_side import answer_questions
 from tests.e2e.test_operations import free_port, until
 from tests.e2e.test_sla_timers import REACTION_WARNING
 
+# Two processes on one SQLite file, its flock leading: PostgreSQL's replicas have tests of
+# their own.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 ENGINEER_ID = 7001
 # Every priority's reaction is due REACTION after registration, the warning at 75 % of it.

@@ -185,6 +185,7 @@ async def test_changes_rolled_back_leave_it_as_it_was(db: Database, people: tupl
     assert await stored(db, ticket.id) == DUES["reaction_warning_at"]
 
 
+@pytest.mark.sqlite_only  # copies / builds the SQLite file itself
 async def test_upgrading_to_0016_fills_it_in_for_the_tickets_already_there(
     db_path: Path, clock: MovableClock
 ):
