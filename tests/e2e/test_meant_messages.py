@@ -153,3 +153,13 @@ async def test_a_problem_that_works_badly_goes_through_the_intake_to_its_summary
     anna, _engineer, _manager = await staff_world(desk)
     await anna.send("почта плохо работает")
     await answer_questions(anna)
+
+
+async def test_an_english_speaker_asking_for_news_is_answered_in_english(desk: Desk):
+    await staff_world(desk)
+    client = await desk.add_client("Acme")
+    anne = desk.person("Anne", language_code="en")
+    await desk.register(anne, client)
+    await anne.send("?")
+    said = await anne.wait_for_message(contains="You have no open requests")
+    assert "«📋 My requests»" in said.text  # the keyboard's own words
