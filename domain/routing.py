@@ -16,7 +16,8 @@ message is; `route` decides, from that and the employee's tickets, where it goes
   ticket being written to ("1с виснит" after "комп не вкл") is asked about too;
 - "работает" with "еле", "плохо", "через раз" is a problem report, never a confirmation;
 - "что с моей заявкой?", "а когда?", a lone "?" are answered with the open tickets' status
-  (with none open: what the bot can do);
+  (with none open: what the bot can do), unless the engineer waits for the employee's
+  answer: then it is that answer, a question back;
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
 
 Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
@@ -52,7 +53,8 @@ class Gist(StrEnum):
     OK = "ok"  # "ок", "хорошо", "понятно": heard, nothing more
     EMOJI = "emoji"  # no words at all: "👍", "))"
     FINE = "fine"  # "норм", "ну вроде норм": "it works" after a fix, else just "ok"
-    STATUS = "status"  # "что с моей заявкой?", "any update?", "а когда?", a lone "?"
+    STATUS = "status"  # "что с моей заявкой?", "any update?", "а когда?"
+    WHAT = "what"  # a lone "?": so what about it? (as a status question, never an answer)
     WORKS = "works"  # "заработало", "всё работает, спасибо" (not "работает?": a question)
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     NOT_NEEDED = "not_needed"  # "уже не надо, сам заработал", "неактуально"
@@ -149,7 +151,7 @@ def gist_of(text: str) -> Gist:
     """What the message says: small talk, "it works", "it still fails", or content."""
     words = _words(text)
     if not words:
-        return Gist.STATUS if "?" in text else Gist.EMOJI  # "?": so what about it?
+        return Gist.WHAT if "?" in text else Gist.EMOJI
     joined = " ".join(words)
     negated = any(w in _NEGATIONS for w in words)
     if any(phrase in joined for phrase in _STILL_PHRASES):
@@ -194,7 +196,7 @@ def gist_of(text: str) -> Gist:
 
 def says_nothing_to_keep(text: str) -> bool:
     """Thanks, "ок", an emoji, a bare "?": nothing to keep as a review of the work."""
-    return gist_of(text) in SMALL_TALK | {Gist.STATUS}
+    return gist_of(text) in SMALL_TALK | {Gist.STATUS, Gist.WHAT}
 
 
 def _small_talk_kind(word: str) -> Gist | None:
@@ -324,15 +326,20 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
 
 
 def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> Route:
-    asks_status = message.gist is Gist.STATUS and not message.has_files
+    asks_status = message.gist in (Gist.STATUS, Gist.WHAT) and not message.has_files
+    # "А когда?" to the engineer's "можно подключиться?" is the answer, a question back;
+    # a lone "?" answers nothing.
+    answers = message.gist is Gist.STATUS
     if message.reply_to is not None:
-        if asks_status:
+        waits = message.reply_to.status is TicketStatus.WAITING_CLIENT
+        if asks_status and not (waits and answers):
             return Status((message.reply_to.number,))
         return _about(message, message.reply_to, now)
     open_ = sorted(
         (t for t in tickets if t.status.is_open), key=lambda t: t.last_exchange_at, reverse=True
     )
-    if asks_status:
+    waiting_any = any(t.status is TicketStatus.WAITING_CLIENT for t in open_)
+    if asks_status and not (waiting_any and answers):
         return Status(tuple(t.number for t in open_[:MAX_OPTIONS]))
     resolved = [t for t in open_ if t.status is TicketStatus.RESOLVED]
     waiting = [t for t in open_ if t.status is TicketStatus.WAITING_CLIENT]

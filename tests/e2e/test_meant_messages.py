@@ -8,7 +8,13 @@ from __future__ import annotations
 from domain import TicketStatus
 from tests.e2e.harness import Desk
 from tests.e2e.test_client_side import answer_questions, send_ticket, shown
-from tests.e2e.test_conversation import a_resolved_ticket, card_of, messages_of, take
+from tests.e2e.test_conversation import (
+    a_resolved_ticket,
+    ask_the_client,
+    card_of,
+    messages_of,
+    take,
+)
 from tests.e2e.test_staff_desk import staff_world, texts, ticket_status
 
 
@@ -80,6 +86,23 @@ async def test_a_status_question_after_hours_says_when_work_starts_and_wakes_nob
     assert "завтра в 09:00" in said.text
     assert "передал" not in said.text
     assert ("employee", "а когда?") not in await messages_of(desk, number)
+
+
+async def test_when_to_the_engineers_question_is_the_answer_and_a_bare_question_mark_is_not(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await ask_the_client(desk, engineer, card, "Можно подключиться удалённо?")
+    await anna.wait_for_message(contains="Можно подключиться")
+    await anna.send("?")
+    await anna.wait_for_message(contains="инженер ждёт вашего ответа")
+    assert await ticket_status(desk, number) is TicketStatus.WAITING_CLIENT
+    await anna.send("а когда?")
+    await anna.wait_for_message(contains="передан инженеру")
+    await engineer.wait_for_message(contains="а когда?")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
 
 
 async def test_a_short_message_on_another_topic_right_after_sending_is_asked_about(desk: Desk):

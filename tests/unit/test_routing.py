@@ -83,8 +83,8 @@ S = TicketStatus
         ("а когда?", Gist.STATUS),
         ("any update?", Gist.STATUS),
         ("Добрый день, что там с заявкой?", Gist.STATUS),
-        ("?", Gist.STATUS),
-        ("??", Gist.STATUS),
+        ("?", Gist.WHAT),
+        ("??", Gist.WHAT),
         ("когда заработает?", Gist.CONTENT),
         ("всё работает кроме сканера", Gist.CONTENT),
         # a reassurance before a request: nothing to confirm, something to do
@@ -255,6 +255,12 @@ def test_a_status_question_is_answered_from_the_open_tickets() -> None:
     assert route(status, [CLOSED_YESTERDAY], NOW) == Status(())  # nothing open: what I do
     assert route(Incoming(Gist.STATUS, reply_to=OLD_QUIET), [JUST_ANSWERED], NOW) == Status((4,))
     assert route(Incoming(Gist.STATUS, has_files=True), [WAITING], NOW) == do(A, 1)
+    # "а когда?" to the engineer's "можно подключиться?": the answer, a question back
+    assert route(status, [WAITING, JUST_ANSWERED], NOW) == do(A, 1)
+    assert route(Incoming(Gist.STATUS, reply_to=WAITING), [], NOW) == do(A, 1)
+    # a lone "?" answers nothing: the status, which says that the engineer waits
+    assert route(Incoming(Gist.WHAT), [WAITING, JUST_ANSWERED], NOW) == Status((3, 1))
+    assert route(Incoming(Gist.WHAT, reply_to=WAITING), [], NOW) == Status((1,))
 
 
 def test_a_short_message_naming_another_topic_is_asked_about_not_added() -> None:
