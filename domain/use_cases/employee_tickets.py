@@ -104,9 +104,10 @@ async def answer_status(
     uow: UnitOfWork, clock: Clock, *, tg_id: int, numbers: Sequence[int], text: str
 ) -> Outcome[StatusAnswer]:
     """ "Что с моей заявкой?": the tickets' status, from the tickets. The question also goes
-    to staff as a comment on its one ticket in the client's working hours, when somebody is
-    there to hear that the client waits; outside them the answer says when work starts, and
-    a comment would only reach people off shift."""
+    to staff as a comment on its one ticket in the client's working hours, or on an
+    emergency (the on-duty engineer works it now), when somebody is there to hear that the
+    client waits; otherwise the answer says when work starts, and a comment would only
+    reach people off shift."""
     employee = await acting_employee(uow, tg_id)
     client = await get_client(uow, employee.client_id)
     now = clock.now()
@@ -115,7 +116,11 @@ async def answer_status(
         ticket = await ticket_for_employee(uow, number, tg_id)
         staff = await uow.staff.get(ticket.assignee_tg_id) if ticket.assignee_tg_id else None
         calendar = client.calendar_for(ticket.priority)
-        waits = ticket.status is TicketStatus.NEW and not calendar.is_working(now)
+        waits = (
+            ticket.status is TicketStatus.NEW
+            and not ticket.emergency
+            and not calendar.is_working(now)
+        )
         starts = calendar.next_working_moment(now) if waits else None
         standings.append(TicketStanding(ticket, staff.name if staff else None, starts))
     events: tuple[ev.Event, ...] = ()
@@ -125,7 +130,7 @@ async def answer_status(
         one is not None
         and one.employee_id == employee.id
         and one.status in (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
-        and client.calendar_for(one.priority).is_working(now)
+        and (one.emergency or client.calendar_for(one.priority).is_working(now))
         and text.strip(" ?")
     ):
         comment = await comment_as_employee(

@@ -514,6 +514,14 @@ async def tell_status(
                 )
             )
             continue
+        if ticket.emergency and ticket.status is TicketStatus.NEW:
+            lines.append(
+                _(
+                    "№{number}: new; we are calling the on-duty engineer. As soon as somebody "
+                    "takes it, I will write here who is helping you."
+                ).format(number=n)
+            )
+            continue
         if standing.starts_at is not None:
             moment = moment_phrase(standing.starts_at, now, answer.timezone, locale)
             head = _("№{number}: new, we will take it up {moment}").format(number=n, moment=moment)

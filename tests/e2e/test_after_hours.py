@@ -537,3 +537,14 @@ async def test_a_page_pending_across_a_restart_repeats_once(
         await desk.move_clock(minutes=4)  # 20:12: five minutes after the repeat
         await w.duty.wait_for_message(contains="Напоминание 2:")
         assert count(w.duty, PAGE) == 3
+
+
+async def test_news_asked_of_a_called_emergency_say_the_engineer_is_called(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await call_now(w.anna)
+    await w.anna.send("что с моей заявкой?")
+    said = await w.anna.wait_for_message(contains="вызываем дежурного инженера")
+    # not the contract's morning: the on-duty engineer works it now, and hears the question
+    assert "завтра" not in said.text and "передал в поддержку" in said.text
+    await evening.staff_chat.wait_for_message(contains="что с моей заявкой?")
