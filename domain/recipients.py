@@ -10,15 +10,17 @@ that hear of it.
   what the client says, what staff wrote from their private chats, ratings, reopenings,
   pages; its topic closes with the ticket and opens again when a closed ticket reopens.
 - A client's fixed specialist hears of a new ticket put on them as it is registered.
-- The personal manager hears of their clients' new tickets and comments (or, if they
-  asked for less, of High and Highest ones only) but not of an emergency they are paged
-  about, reopenings, unhappy ratings (once, however many words follow the stars), breaches
-  of High and Highest tickets in working hours, and of an employee the bot cannot reach.
+- The personal manager hears of what matters (DOMAIN.md, "People"): their clients' new
+  tickets (or, if they asked for less, of High and Highest ones only) but not of an
+  emergency they are paged about, reopenings, unhappy ratings and the complaint written
+  after the stars, breaches of High and Highest tickets in working hours, and of an
+  employee the bot cannot reach. The client's everyday comments ("щас посмотрю", "ок
+  жду") are the thread's and the assignee's, not the manager's.
   What can wait (warnings, other breaches, long waits, yesterday's low ratings) is in
   their daily digest (domain/digest.py), one message at the start of their day.
-- Whoever has the ticket hears of the client's comments and its SLA warnings (while
-  nobody has it, the first line does), and is asked whether to close a ticket nobody
-  answers; a ticket put on somebody by somebody else is news to them.
+- Whoever has the ticket hears of the client's comments, of its reopening and its SLA
+  warnings (while nobody has it, the first line does), and is asked whether to close a
+  ticket nobody answers; a ticket put on somebody by somebody else is news to them.
 - A ticket the employee cancels is news to the personal manager who heard of it (its
   priority was one they hear of) and to whoever has it.
 - The employee hears, besides, of a missed deadline (once each, with an apology, unless
@@ -154,7 +156,7 @@ def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
             return () if in_thread else (_THREAD,)
         case ev.EmployeeCommented():
             assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
-            return (_THREAD, *assignee, *manager)
+            return (_THREAD, *assignee)
         case ev.TicketResolved(in_thread=in_thread):
             return (() if in_thread else (_THREAD,)) + employee
         case ev.TicketClosed(automatically=automatically):
@@ -163,7 +165,8 @@ def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
         case ev.StatusChanged(old=old):
             return (_THREAD,) if old is TicketStatus.CLOSED else ()  # its topic opens again
         case ev.TicketReopened():
-            return (_THREAD, Audience.MANAGER)
+            assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
+            return (_THREAD, *assignee, Audience.MANAGER)
         case ev.TicketCancelled(by_employee=True):
             assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
             return (_THREAD, Audience.PAGED, *manager, *assignee)

@@ -12,7 +12,12 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 - "уже не надо" about a ticket the employee may still withdraw (nobody started on it, or it
   waits for their answer) asks whether to close it or pass the words on;
 - anything else soon after an exchange about a ticket is asked about: that ticket or a new one
-  (unless it is plainly about another topic);
+  (unless it is plainly about another topic); a short message naming another topic than the
+  ticket being written to ("1с виснит" after "комп не вкл") is asked about too;
+- "работает" with "еле", "плохо", "через раз" is a problem report, never a confirmation;
+- "что с моей заявкой?", "а когда?", a lone "?" are answered with the open tickets' status
+  (with none open: what the bot can do), unless the engineer waits for the employee's
+  answer: then it is that answer, a question back;
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
 
 Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
@@ -47,13 +52,16 @@ class Gist(StrEnum):
     YES = "yes"  # "да", "конечно", "можно": an answer to a yes-or-no question
     OK = "ok"  # "ок", "хорошо", "понятно": heard, nothing more
     EMOJI = "emoji"  # no words at all: "👍", "))"
+    FINE = "fine"  # "норм", "ну вроде норм": "it works" after a fix, else just "ok"
+    STATUS = "status"  # "что с моей заявкой?", "any update?", "а когда?"
+    WHAT = "what"  # a lone "?": so what about it? (as a status question, never an answer)
     WORKS = "works"  # "заработало", "всё работает, спасибо" (not "работает?": a question)
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     NOT_NEEDED = "not_needed"  # "уже не надо, сам заработал", "неактуально"
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
 
-SMALL_TALK = frozenset({Gist.GREETING, Gist.THANKS, Gist.YES, Gist.OK, Gist.EMOJI})
+SMALL_TALK = frozenset({Gist.GREETING, Gist.THANKS, Gist.YES, Gist.OK, Gist.EMOJI, Gist.FINE})
 
 # Word beginnings, so that endings and common typos still match ("спасибки", "заработал").
 _GREETING = ("привет", "здравств", "здраств", "здрасьт", "здрасте", "добр", "салют")
@@ -95,6 +103,33 @@ NOT_NEEDED_WORDS = 8
 # first, not a confirmation of a fix.
 _ASKS = ("нужн", "надо", "хоти", "хотел", "хочу", "прошу", "заканчива", "закончит", "истека",
          "истеч", "продл", "need", "want", "expir", "renew")  # fmt: skip
+# "Еле работает", "работает через раз": working badly is a problem, not a fix that took.
+_POORLY = ("еле", "плохо", "медлен", "тормоз", "глюч", "виснет", "висн", "зависа", "перебо",
+           "barely", "hardly", "slow", "sometimes", "intermittent", "badly")  # fmt: skip
+_POORLY_PHRASES = ("через раз", "не всегда", "не очень", "так себе", "с трудом", "not well",
+                   "on and off")  # fmt: skip
+# Words that hedge a confirmation without adding substance: "ну вроде норм", "теперь ок".
+_HEDGES = frozenset({"вроде", "бы", "кажется", "похоже", "теперь", "сейчас",
+                     "уже", "пока", "now", "seems", "think", "i"})  # fmt: skip
+# "Норм", "нормально" after a fix: it works, said the short way.
+_FINE = frozenset({"норм", "нормально", "норма", "порядок", "fine"})
+# "Что с моей заявкой?", "ну что там?", "any update?": asking how the request stands, in
+# these words only (more words, "а когда придёт мастер?", are something to pass on).
+_STATUS_PHRASES = ("что там", "как там", "что с заяв", "что по заяв", "что с моей",
+                   "что по моей", "что с нашей", "что по нашей", "как с заяв", "как дела",
+                   "какой статус", "статус", "когда", "есть новост", "какие новост",
+                   "новости", "ну что", "и что", "скоро", "долго еще", "сколько еще",
+                   "any update", "any news", "update", "status", "when", "how long",
+                   "whats up", "how is it going", "news")  # fmt: skip
+_STATUS_WORDS = frozenset(
+    {"что", "там", "как", "с", "по", "моей", "моя", "мою", "нашей", "наша", "нашу",
+     "заявкой", "заявка", "заявке", "заявку", "заявочкой", "обращением", "задачей",
+     "вопросом", "проблемой", "ну", "а", "и", "когда", "статус", "какой", "какие", "есть",
+     "новости", "уже", "скоро", "долго", "еще", "сколько", "ждать", "будет", "дела",
+     "сделаете", "сделают", "решите", "решат", "почините", "починят", "же", "заявки", "any",
+     "update", "updates", "news", "whats", "what", "is", "the", "status", "of", "my", "on",
+     "our", "request", "ticket", "when", "how", "long", "going", "up", "there"}
+)  # fmt: skip
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -116,7 +151,7 @@ def gist_of(text: str) -> Gist:
     """What the message says: small talk, "it works", "it still fails", or content."""
     words = _words(text)
     if not words:
-        return Gist.EMOJI
+        return Gist.WHAT if "?" in text else Gist.EMOJI
     joined = " ".join(words)
     negated = any(w in _NEGATIONS for w in words)
     if any(phrase in joined for phrase in _STILL_PHRASES):
@@ -131,6 +166,11 @@ def gist_of(text: str) -> Gist:
     works = any(_starts(w, _WORKS) for w in words) or any(p in joined for p in _WORKS_PHRASES)
     if works and "?" in text:  # "работает?", "всё ок?": a question, not a confirmation
         return Gist.CONTENT
+    poorly = any(_starts(w, _POORLY) for w in words) or any(
+        f" {phrase}" in padded for phrase in _POORLY_PHRASES
+    )
+    if works and poorly:  # "интернет еле работает", "1с работает очень медленно": a problem
+        return Gist.STILL_FAILS
     if works and negated and len(words) <= 4:  # "не работает", "нет, всё ещё не работает"
         return Gist.STILL_FAILS
     asks = any(_starts(w, _ASKS) for w in words)
@@ -138,10 +178,25 @@ def gist_of(text: str) -> Gist:
         return Gist.WORKS
     if words in (["нет"], ["no"]):
         return Gist.STILL_FAILS
+    if (
+        "?" not in text
+        and _FINE & set(words)
+        and all(w in _HEDGES or _small_talk_kind(w) is not None for w in words)
+    ):
+        return Gist.FINE  # "ну вроде норм", "норм, спасибо"
+    if any(f" {phrase}" in padded for phrase in _STATUS_PHRASES) and all(
+        w in _STATUS_WORDS or w.isdigit() or _small_talk_kind(w) is not None for w in words
+    ):
+        return Gist.STATUS
     kinds = {_small_talk_kind(w) for w in words}
     if None in kinds:
         return Gist.CONTENT
     return next(g for g in (Gist.THANKS, Gist.GREETING, Gist.YES, Gist.OK) if g in kinds)
+
+
+def says_nothing_to_keep(text: str) -> bool:
+    """Thanks, "ок", an emoji, a bare "?": nothing to keep as a review of the work."""
+    return gist_of(text) in SMALL_TALK | {Gist.STATUS, Gist.WHAT}
 
 
 def _small_talk_kind(word: str) -> Gist | None:
@@ -179,6 +234,9 @@ class Incoming:
     has_files: bool = False
     category: Category = Category.OTHER  # what it is about, when the classifier is sure
     reply_to: Conversation | None = None  # the ticket of the bot message it replies to
+    # The topic a message too short to classify names ("1с виснит"): enough to doubt that
+    # it continues a ticket about something else, not enough to decide it is new.
+    names: Category = Category.OTHER
 
 
 class Action(StrEnum):
@@ -224,7 +282,15 @@ class Chat:
     waiting: tuple[int, ...] = ()
 
 
-Route = Do | Ask | AskIfWorks | Chat
+@dataclass(frozen=True, slots=True)
+class Status:
+    """ "Что с моей заявкой?": how these tickets stand, answered from the tickets (the most
+    recent first); none open: what the bot can do."""
+
+    tickets: tuple[int, ...]
+
+
+Route = Do | Ask | AskIfWorks | Chat | Status
 
 
 # A ticket the employee may still close with "не надо": nobody has started on it, or it
@@ -260,11 +326,21 @@ def route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> 
 
 
 def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) -> Route:
+    asks_status = message.gist in (Gist.STATUS, Gist.WHAT) and not message.has_files
+    # "А когда?" to the engineer's "можно подключиться?" is the answer, a question back;
+    # a lone "?" answers nothing.
+    answers = message.gist is Gist.STATUS
     if message.reply_to is not None:
+        waits = message.reply_to.status is TicketStatus.WAITING_CLIENT
+        if asks_status and not (waits and answers):
+            return Status((message.reply_to.number,))
         return _about(message, message.reply_to, now)
     open_ = sorted(
         (t for t in tickets if t.status.is_open), key=lambda t: t.last_exchange_at, reverse=True
     )
+    waiting_any = any(t.status is TicketStatus.WAITING_CLIENT for t in open_)
+    if asks_status and not (waiting_any and answers):
+        return Status(tuple(t.number for t in open_[:MAX_OPTIONS]))
     resolved = [t for t in open_ if t.status is TicketStatus.RESOLVED]
     waiting = [t for t in open_ if t.status is TicketStatus.WAITING_CLIENT]
     recent = [t for t in open_ if now - t.last_exchange_at <= RECENT_EXCHANGE]
@@ -274,6 +350,8 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
         if message.gist is Gist.YES and len(waiting) == 1:  # "да" to "можно подключиться?"
             return Do(Option(Action.ATTACH, waiting[0].number))
         just_resolved = [t for t in resolved if t in recent]
+        if message.gist is Gist.FINE and len(just_resolved) == 1:  # "ну вроде норм"
+            return Do(Option(Action.CONFIRM, just_resolved[0].number))
         if message.gist is not Gist.GREETING and len(just_resolved) == 1:
             return AskIfWorks(just_resolved[0].number)
         return Chat(message.gist, tuple(t.number for t in waiting))
@@ -304,6 +382,7 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
         and now - t.last_employee_at <= CONTINUING
         and t.status is not TicketStatus.RESOLVED
         and _fits(message, t)
+        and message.names in (Category.OTHER, t.category)
     ]
     if len(continuing) == 1:
         return Do(Option(Action.ATTACH, continuing[0].number))
@@ -342,7 +421,7 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
         new = Option(Action.NEW)
         return Ask((Option(Action.REOPEN, n), new) if may_reopen else (new,))
     if ticket.status is TicketStatus.RESOLVED:
-        if message.gist in (Gist.WORKS, Gist.NOT_NEEDED) and not message.has_files:
+        if message.gist in (Gist.WORKS, Gist.FINE, Gist.NOT_NEEDED) and not message.has_files:
             return Do(Option(Action.CONFIRM, n))
         if message.gist is Gist.STILL_FAILS:
             return Do(Option(Action.REOPEN, n))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain import events as ev
+from domain.answers import read_topic
 from domain.classification import classify
 from domain.enums import Category, TicketStatus
 from domain.errors import InvalidInput, NotFound
@@ -76,9 +78,67 @@ async def route_message(
         if topic is not None and topic.category_confidence >= _TOPIC_CONFIDENCE
         else Category.OTHER
     )
-    message = Incoming(gist_of(text), has_files, category, reply)
+    names = read_topic(text) if not has_files and not substantive else None
+    message = Incoming(gist_of(text), has_files, category, reply, names or Category.OTHER)
     where = route(message, [c for c in found if c.status.is_open], clock.now())
     return Routing(where, {c.number: c for c in found})
+
+
+@dataclass(frozen=True, slots=True)
+class TicketStanding:
+    """How a ticket stands, for the employee who asked "что с моей заявкой?"."""
+
+    ticket: Ticket
+    assignee: str | None  # the name of whoever has it
+    starts_at: datetime | None  # not taken outside working hours: when work can start
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAnswer:
+    standings: tuple[TicketStanding, ...]
+    timezone: str
+    passed_on: int | None  # the ticket the question was added to as a comment
+
+
+async def answer_status(
+    uow: UnitOfWork, clock: Clock, *, tg_id: int, numbers: Sequence[int], text: str
+) -> Outcome[StatusAnswer]:
+    """ "Что с моей заявкой?": the tickets' status, from the tickets. The question also goes
+    to staff as a comment on its one ticket in the client's working hours, or on an
+    emergency (the on-duty engineer works it now), when somebody is there to hear that the
+    client waits; otherwise the answer says when work starts, and a comment would only
+    reach people off shift."""
+    employee = await acting_employee(uow, tg_id)
+    client = await get_client(uow, employee.client_id)
+    now = clock.now()
+    standings: list[TicketStanding] = []
+    for number in numbers:
+        ticket = await ticket_for_employee(uow, number, tg_id)
+        staff = await uow.staff.get(ticket.assignee_tg_id) if ticket.assignee_tg_id else None
+        calendar = client.calendar_for(ticket.priority)
+        waits = (
+            ticket.status is TicketStatus.NEW
+            and not ticket.emergency
+            and not calendar.is_working(now)
+        )
+        starts = calendar.next_working_moment(now) if waits else None
+        standings.append(TicketStanding(ticket, staff.name if staff else None, starts))
+    events: tuple[ev.Event, ...] = ()
+    passed_on = None
+    one = standings[0].ticket if len(standings) == 1 else None
+    if (
+        one is not None
+        and one.employee_id == employee.id
+        and one.status in (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
+        and (one.emergency or client.calendar_for(one.priority).is_working(now))
+        and text.strip(" ?")
+    ):
+        comment = await comment_as_employee(
+            uow, clock, ticket_id=one.number, tg_id=tg_id, text=text
+        )
+        events, passed_on = comment.events, one.number
+    answer = StatusAnswer(tuple(standings), client.timezone, passed_on)
+    return Outcome(answer, events)
 
 
 async def comment_as_employee(

@@ -18,6 +18,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
@@ -25,7 +26,18 @@ from domain import events as ev
 from domain.model import Attachment
 from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.routing import Action, Ask, AskIfWorks, Chat, Conversation, Do, Gist, Option, gist_of
+from domain.routing import (
+    Action,
+    Ask,
+    AskIfWorks,
+    Chat,
+    Conversation,
+    Do,
+    Gist,
+    Option,
+    Status,
+    gist_of,
+)
 from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -39,14 +51,15 @@ from handlers.client.tickets import (
     TICKET_MARK,
     await_rating,
     domain_error_text,
+    due_text,
     rating_row,
     replied_bot_message,
 )
 from handlers.ui.callbacks import FollowUpCb, TicketCb
-from handlers.ui.formatting import few_words
+from handlers.ui.formatting import deadline, few_words, moment_phrase
 from handlers.ui.keyboards import inline, main_keyboard
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import N_, ticket_no
+from handlers.ui.texts import N_, status_name, ticket_no
 
 router = Router(name=__name__)
 # In a client's group, only what handlers/client/group_chat.py passed on comes here.
@@ -138,6 +151,8 @@ async def typed(
         await state.update_data(asked_if_works=[*data.get("asked_if_works", []), where.ticket])
     elif isinstance(where, AskIfWorks):  # asked once already: thanks are just thanks
         await chat(message, Chat(Gist.THANKS))
+    elif isinstance(where, Status):
+        await tell_status(message, actor, uow, clock, notifier, where, text)
     elif isinstance(where, Chat):
         await chat(message, where)
 
@@ -384,8 +399,20 @@ async def more_while_asked(
     if isinstance(where, Chat):
         await chat(message, where)
         return
+    if isinstance(where, Status):
+        await tell_status(message, actor, uow, clock, notifier, where, text)
+        return
     if isinstance(where, AskIfWorks):
         await ask_if_it_works(message, where.ticket)
+        return
+    if isinstance(where, Do) and joins_held(held, where.option):
+        # "всё равно не печатает" after the details: the answer to the question, and the
+        # details go with it, as when the button is pressed.
+        await state.clear()
+        await forget_question(message, held)
+        together = "\n".join([*held.texts, *([text] if text else [])])
+        files = [*held.files, *files][: intake.MAX_FILES]
+        await carry_out(where.option, message, state, actor, uow, clock, notifier, together, files)
         return
     if isinstance(where, Do) and where.option.action is not Action.NEW:
         # Not a new request, so the state (the held message) is left as it is.
@@ -437,8 +464,84 @@ async def chosen(
     await carry_out(option, pressed, state, actor, uow, clock, notifier, text, held.files)
 
 
+def joins_held(held: HeldMessage, option: Option) -> bool:
+    """Whether the message answers the question asked about the held one ("Проблема
+    осталась?" — "всё равно не печатает"): it reopens the request a button would have."""
+    offered = {(action, n) for _label, action, n in held.rows}
+    return option.action is Action.REOPEN and (option.action.value, option.ticket) in offered
+
+
 def asked_long_ago(held: HeldMessage, clock: Clock) -> bool:
     return held.asked_at is None or clock.now() - held.asked_at > ASK_AGAIN_AFTER
+
+
+# --- "что с моей заявкой?" -----------------------------------------------------------
+
+
+async def tell_status(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    asked: Status,
+    text: str,
+) -> None:
+    """How the open requests stand, from the requests themselves; with none open, what the
+    bot can do."""
+    if not asked.tickets or actor.client is None:
+        await chat(message, Chat(Gist.STATUS))
+        return
+    outcome = await perform(
+        employee_tickets.answer_status(
+            uow, clock, tg_id=actor.tg_id, numbers=asked.tickets, text=text
+        ),
+        uow,
+        notifier,
+        lambda exc: message.answer(domain_error_text(exc)),
+    )
+    if outcome is None:
+        return
+    answer = outcome.value
+    now, locale = clock.now(), get_i18n().current_locale
+    lines = []
+    for standing in answer.standings:
+        ticket, n = standing.ticket, standing.ticket.number
+        if ticket.status is TicketStatus.WAITING_CLIENT:
+            lines.append(
+                _("№{number}: the engineer is waiting for your answer; just write it here.").format(
+                    number=n
+                )
+            )
+            continue
+        if ticket.emergency and ticket.status is TicketStatus.NEW:
+            lines.append(
+                _(
+                    "№{number}: new; we are calling the on-duty engineer. As soon as somebody "
+                    "takes it, I will write here who is helping you."
+                ).format(number=n)
+            )
+            continue
+        if standing.starts_at is not None:
+            moment = moment_phrase(standing.starts_at, now, answer.timezone, locale)
+            head = _("№{number}: new, we will take it up {moment}").format(number=n, moment=moment)
+        elif ticket.status is TicketStatus.NEW and ticket.reaction_due is not None:
+            by = deadline(ticket.reaction_due, now, answer.timezone, locale)
+            head = _("№{number}: new, we will answer by {time}").format(number=n, time=by)
+        elif standing.assignee and ticket.status in (
+            TicketStatus.IN_PROGRESS,
+            TicketStatus.REOPENED,
+        ):
+            head = _("№{number}: in progress, {name} is on it").format(
+                number=n, name=standing.assignee
+            )
+        else:
+            head = _("№{number}: {status}").format(number=n, status=status_name(ticket.status))
+        due = due_text(ticket, actor.client, clock)
+        lines.append(head + (f", {due}." if due else "."))
+    if answer.passed_on is not None:
+        lines.append(_("I have passed your question on to support as well."))
+    await message.answer("\n".join(lines), reply_markup=main_keyboard())
 
 
 # --- thanks and small talk --------------------------------------------------------------
@@ -465,6 +568,10 @@ CHAT_TEXTS = {
     ),
     Gist.THANKS: N_("You are welcome! If anything else comes up, just write."),
     Gist.WORKS: N_("Great! If anything else comes up, just write."),
+    Gist.STATUS: N_(
+        "You have no open requests. Describe a problem or what you need, and I will register "
+        "a request; «📋 My tickets» shows the earlier ones."
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.answers import read_score
 from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.routing import says_nothing_to_keep
 from handlers.actor import Actor
 from handlers.client import follow_up, intake, tickets
 from handlers.client.people import people_button
@@ -94,6 +95,10 @@ async def input_no_longer_awaited(
         and read_score(message.text or "") is None
     ):
         awaited = False  # under the rating question, but no score: an ordinary message
+    if await state.get_state() == TicketInput.rating_comment.state and says_nothing_to_keep(
+        message.text or ""
+    ):
+        awaited = False  # "спасибо" after the stars is no review: answered as thanks
     if awaited:
         raise SkipHandler  # the step's own handler takes it
     await state.clear()

@@ -704,8 +704,13 @@ async def rating_comment(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
+    """Words after the stars are the review (thanks are answered as thanks before this), unless
+    they say the score once more ("ну на 4")."""
     number = int((await state.get_data()).get("ticket") or 0)
     await state.clear()
+    if read_score(message.text or "") is not None:
+        await message.answer(_("Thank you!"), reply_markup=main_keyboard())
+        return
     outcome = await perform(
         employee_tickets.comment_rating(
             uow, clock, ticket_id=number, tg_id=actor.tg_id, comment=message.text or ""

@@ -579,3 +579,14 @@ async def test_a_typed_choice_takes_the_buttons_off_the_card(evening: Desk):
     await evening.settled()
     summaries = [m for m in w.anna.bot_messages if "Ваша заявка" in (m.text or "")]
     assert summaries and not any(m.inline_keyboard for m in summaries)
+
+
+async def test_news_asked_of_a_called_emergency_say_the_engineer_is_called(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "не печатает принтер", "С трудом", "Только меня")
+    await call_now(w.anna)
+    await w.anna.send("что с моей заявкой?")
+    said = await w.anna.wait_for_message(contains="вызываем дежурного инженера")
+    # not the contract's morning: the on-duty engineer works it now, and hears the question
+    assert "завтра" not in said.text and "передал в поддержку" in said.text
+    await evening.staff_chat.wait_for_message(contains="что с моей заявкой?")

@@ -414,15 +414,18 @@ async def test_statuses_follow_events_a_reply_puts_the_ticket_in_work(desk: Desk
     assert "в работе" in listing.text
 
 
-async def test_the_manager_hears_the_clients_words_when_they_want_every_ticket(desk: Desk):
+async def test_the_clients_words_reach_whoever_has_it_not_the_manager(desk: Desk):
     anna, engineer, manager = await staff_world(desk)
     number = await send_ticket(anna)
     await take(desk, engineer, await card_of(desk, number))
     await anna.wait_for_message(contains="занимается")
     await anna.send("Принтер HP в бухгалтерии", reply_to=anna.last_bot_message)
     await anna.wait_for_message(contains="Добавлено")
-    words = await manager.wait_for_message(contains="Принтер HP в бухгалтерии")
+    words = await engineer.wait_for_message(contains="Принтер HP в бухгалтерии")
     assert words.text.startswith(f"💬 №{number} · Анна, комментарий:")
+    await desk.settled()
+    assert await desk.outbox_drained()
+    assert not any("Принтер HP в бухгалтерии" in t for t in texts(manager))
     assert manager.id == MANAGER_ID
 
 

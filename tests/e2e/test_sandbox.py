@@ -113,11 +113,13 @@ def test_the_managers_day_counts_what_each_person_got(capsys):
         assert exit_.code == 0
     out = capsys.readouterr().out
     evening, morning = out.split("── Private messages from the bot, by person ──")[1:3]
-    # the day: three new tickets, a low rating once, and the night's page, its repeat and
-    # its acceptance edited into it (11 before the manager's budget: warnings, a Standard
-    # breach, the rating twice, a "new ticket" beside the page, a repeat, an acceptance)
-    assert "manager (Мария, the personal manager): 5\n" in evening
-    assert "manager (Мария, the personal manager): 6\n" in morning  # and the digest
+    # the day: three new tickets, a low rating and the complaint written after it, and the
+    # night's page, its repeat and its acceptance edited into it (11 before the manager's
+    # budget: warnings, a Standard breach, the rating twice, a "new ticket" beside the page,
+    # a repeat, an acceptance)
+    assert "manager (Мария, the personal manager): 6\n" in evening
+    assert "manager (Мария, the personal manager): 7\n" in morning  # and the digest
+    assert "Жалоба по заявке №1 (ООО «Ромашка»), оценка 2 из 5: Полдня без 1С" in out
     assert "✅ Вызов принят: Олег, 20:10." in evening
     assert out.count("Ваши клиенты сегодня") == 1
     assert "По заявке №1 работа идёт: занимается Иван." in out

@@ -99,9 +99,8 @@ async def test_a_ticket_lives_its_whole_life_in_telegram(desk: Desk):
     assert not any("капризный" in t for t in employee_texts)
     manager_texts = [t for t in texts(manager) if f"№{number}" in t]
     assert sum(t.startswith("Новая заявка") for t in manager_texts) == 1
-    assert [t for t in manager_texts if "HP 1020" in t] == [
-        f"💬 №{number} · Анна, ответ на вопрос:\nHP 1020"
-    ]
+    # the answer is the engineer's business; the manager heard of the ticket itself
+    assert not [t for t in manager_texts if "HP 1020" in t]
 
 
 async def test_someone_who_is_not_staff_cannot_press_staff_buttons(desk: Desk):

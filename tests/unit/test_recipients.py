@@ -141,14 +141,14 @@ TABLE = [
     pytest.param(
         ev.EmployeeCommented(1, 7, resumed=False),
         Facts(),
-        (THREAD, MANAGER),
-        id="comment, nobody has it: thread and manager",
+        (THREAD,),
+        id="comment, nobody has it: the thread; not the manager's business",
     ),
     pytest.param(
         ev.EmployeeCommented(1, 7, resumed=True),
         Facts(assigned=True),
-        (THREAD, ASSIGNEE, MANAGER),
-        id="answer to a question: thread, assignee, manager",
+        (THREAD, ASSIGNEE),
+        id="answer to a question: thread and assignee",
     ),
     pytest.param(
         ev.EmployeeCommented(1, 7, resumed=False),
@@ -159,8 +159,8 @@ TABLE = [
     pytest.param(
         ev.EmployeeCommented(1, 7, resumed=False),
         Facts(priority=P.HIGHEST, manager_hears_all=False),
-        (THREAD, MANAGER),
-        id="comment on Highest: to every manager",
+        (THREAD,),
+        id="comment on Highest: the thread; the manager heard of the ticket itself",
     ),
     pytest.param(
         ev.TicketResolved(1, ENGINEER, 7, in_thread=True),
@@ -203,6 +203,12 @@ TABLE = [
         Facts(manager_hears_all=False, priority=P.LOW),
         (THREAD, MANAGER),
         id="reopened: thread and manager, whatever the priority",
+    ),
+    pytest.param(
+        ev.TicketReopened(1, "не печатает"),
+        Facts(assigned=True),
+        (THREAD, ASSIGNEE, MANAGER),
+        id="reopened while somebody has it: they hear it privately too",
     ),
     pytest.param(
         ev.TicketCancelled(1, by_employee=False, reason="дубль"),
@@ -414,7 +420,7 @@ TABLE = [
     pytest.param(
         ev.EmployeeCommented(2, 7, resumed=False),
         replace(IN_OUTAGE, assigned=True),
-        (THREAD, ASSIGNEE, MANAGER),
+        (THREAD, ASSIGNEE),
         id="what a child's employee says reaches staff as always",
     ),
 ]

@@ -17,6 +17,7 @@ from domain.routing import (
     Gist,
     Incoming,
     Option,
+    Status,
     gist_of,
     route,
 )
@@ -57,7 +58,34 @@ S = TicketStatus
         ("нет", Gist.STILL_FAILS),
         ("опять то же самое", Gist.STILL_FAILS),
         ("still broken", Gist.STILL_FAILS),
-        ("заработало, но медленно", Gist.CONTENT),
+        # working badly is a problem report, never "it works"
+        ("заработало, но медленно", Gist.STILL_FAILS),
+        ("интернет еле работает", Gist.STILL_FAILS),
+        ("почта плохо работает", Gist.STILL_FAILS),
+        ("сканер работает через раз", Gist.STILL_FAILS),
+        ("1с работает очень медленно", Gist.STILL_FAILS),
+        ("1с виснит и ещё интернет еле работает", Gist.STILL_FAILS),
+        ("ну вроде работает, еле-еле", Gist.STILL_FAILS),
+        ("wifi is barely working", Gist.STILL_FAILS),
+        ("the vpn works but slow", Gist.STILL_FAILS),
+        ("интернет работает с перебоями", Gist.STILL_FAILS),
+        ("работает плохо?", Gist.CONTENT),
+        # fine, in a few words of one's own
+        ("ну вроде норм", Gist.FINE),
+        ("норм", Gist.FINE),
+        ("норм, спасибо", Gist.FINE),
+        ("вроде работает", Gist.WORKS),
+        ("ок работает", Gist.WORKS),
+        ("норм?", Gist.OK),
+        # how the request stands, in these words only
+        ("что с моей заявкой?", Gist.STATUS),
+        ("ну что там?", Gist.STATUS),
+        ("а когда?", Gist.STATUS),
+        ("any update?", Gist.STATUS),
+        ("Добрый день, что там с заявкой?", Gist.STATUS),
+        ("?", Gist.WHAT),
+        ("??", Gist.WHAT),
+        ("когда заработает?", Gist.CONTENT),
         ("всё работает кроме сканера", Gist.CONTENT),
         # a reassurance before a request: nothing to confirm, something to do
         ("заканчивается срок эцп у главбуха, пока всё работает", Gist.CONTENT),
@@ -162,6 +190,9 @@ WRITING_TO = ticket(9, S.IN_PROGRESS, wrote=timedelta(minutes=3))
         (Gist.THANKS, False, [JUST_RESOLVED], AskIfWorks(2)),
         (Gist.EMOJI, False, [JUST_RESOLVED], AskIfWorks(2)),
         (Gist.GREETING, False, [JUST_RESOLVED], Chat(Gist.GREETING)),
+        (Gist.FINE, False, [JUST_RESOLVED], do(C, 2)),  # "ну вроде норм"
+        (Gist.FINE, False, [JUST_ANSWERED], Chat(Gist.FINE)),  # "норм" to "Иван взял"
+        (Gist.FINE, False, [WAITING], Chat(Gist.FINE, (1,))),
         (Gist.CONTENT, False, [JUST_RESOLVED], ask((R, 2), (N, None))),
         (Gist.CONTENT, True, [JUST_RESOLVED], ask((R, 2), (N, None))),
         # resolved days ago: "it works" still confirms it, thanks is only thanks
@@ -215,6 +246,43 @@ def test_a_message_plainly_about_another_topic_is_a_new_request_without_asking()
     assert route(one_c, [JUST_ANSWERED, JUST_SENT], NOW) == do(N)  # even right after sending
     assert route(printer, [JUST_ANSWERED], NOW) == ask((A, 3), (N, None))
     assert route(one_c, [WAITING], NOW) == do(A, 1)  # an answer may name anything
+
+
+def test_a_status_question_is_answered_from_the_open_tickets() -> None:
+    status = Incoming(Gist.STATUS)
+    assert route(status, [JUST_ANSWERED], NOW) == Status((3,))
+    assert route(status, [JUST_ANSWERED, OLD_QUIET, CLOSED_YESTERDAY], NOW) == Status((3, 4))
+    assert route(status, [CLOSED_YESTERDAY], NOW) == Status(())  # nothing open: what I do
+    assert route(Incoming(Gist.STATUS, reply_to=OLD_QUIET), [JUST_ANSWERED], NOW) == Status((4,))
+    assert route(Incoming(Gist.STATUS, has_files=True), [WAITING], NOW) == do(A, 1)
+    # "а когда?" to the engineer's "можно подключиться?": the answer, a question back
+    assert route(status, [WAITING, JUST_ANSWERED], NOW) == do(A, 1)
+    assert route(Incoming(Gist.STATUS, reply_to=WAITING), [], NOW) == do(A, 1)
+    # a lone "?" answers nothing: the status, which says that the engineer waits
+    assert route(Incoming(Gist.WHAT), [WAITING, JUST_ANSWERED], NOW) == Status((3, 1))
+    assert route(Incoming(Gist.WHAT, reply_to=WAITING), [], NOW) == Status((1,))
+
+
+def test_a_short_message_naming_another_topic_is_asked_about_not_added() -> None:
+    # "комп не вкл" sent 3 minutes ago, then "1с виснит": that ticket, or a new one?
+    computer = ticket(
+        8, S.NEW, exchanged=timedelta(minutes=3), wrote=timedelta(minutes=3),
+        category=Category.COMPUTER_HARDWARE,
+    )  # fmt: skip
+    one_c = Incoming(Gist.CONTENT, names=Category.ONE_C)
+    assert route(one_c, [computer], NOW) == ask((A, 8), (N, None))
+    same = Incoming(Gist.CONTENT, names=Category.COMPUTER_HARDWARE)
+    assert route(same, [computer], NOW) == do(A, 8)  # "и монитор тоже" continues it
+    assert route(one_c, [WAITING], NOW) == do(A, 1)  # an answer may name anything
+
+
+def test_working_badly_is_not_a_confirmation_of_another_topic() -> None:
+    # the printer's fix waits for confirmation; "интернет еле работает" is a new problem
+    message = Incoming(gist_of("интернет еле работает"), category=Category.INTERNET_NETWORK)
+    assert route(message, [JUST_RESOLVED], NOW) == do(N)
+    assert route(Incoming(gist_of("интернет еле работает")), [], NOW) == do(N)
+    scanner = Incoming(gist_of("сканер работает через раз"), category=Category.PRINTER)
+    assert route(scanner, [JUST_RESOLVED], NOW) == do(R, 2)  # the same topic: not fixed
 
 
 def test_it_still_fails_about_another_topic_does_not_reopen_the_resolved_ticket() -> None:

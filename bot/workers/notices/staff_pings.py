@@ -177,12 +177,19 @@ async def cancelled(
 async def low_rating(
     out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context, event: ev.TicketRated
 ) -> None:
+    """The stars, then the complaint written after them: the employee was told that the
+    manager will read it, so the words reach them too (each once)."""
     locale = out.staff_locale(manager)
+    said = (
+        N_("Complaint on ticket №{number} of {client} (rated {score} of 5): {comment}")
+        if event.comment
+        else N_("Ticket №{number} of {client} was rated {score} of 5. {comment}")
+    )
     await out.text(
         uow,
         manager.tg_id,
         out.t(
-            N_("Ticket №{number} of {client} was rated {score} of 5. {comment}"),
+            said,
             locale,
             number=c.ticket.number,
             client=html.escape(c.client.name),
@@ -191,9 +198,7 @@ async def low_rating(
         ),
         c.ticket.number,
         card_button(out, c.ticket.number, locale),
-        # Once per rating: the words that follow the stars go to the ticket's thread and
-        # the next digest, not in a second message.
-        key=f"rated:{c.ticket.number}",
+        key=f"rated:{c.ticket.number}" + (":complaint" if event.comment else ""),
     )
 
 
