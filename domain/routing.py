@@ -120,7 +120,8 @@ _STATUS_PHRASES = ("что там", "как там", "что с заяв", "чт
                    "какой статус", "статус", "когда", "есть новост", "какие новост",
                    "новости", "ну что", "и что", "скоро", "долго еще", "сколько еще",
                    "any update", "any news", "update", "status", "when", "how long",
-                   "whats up", "how is it going", "news")  # fmt: skip
+                   "whats up", "how is it going", "news", "whats going on", "where is my",
+                   "где моя", "где наша", "где заявк")  # fmt: skip
 _STATUS_WORDS = frozenset(
     {"что", "там", "как", "с", "по", "моей", "моя", "мою", "нашей", "наша", "нашу",
      "заявкой", "заявка", "заявке", "заявку", "заявочкой", "обращением", "задачей",
@@ -128,7 +129,9 @@ _STATUS_WORDS = frozenset(
      "новости", "уже", "скоро", "долго", "еще", "сколько", "ждать", "будет", "дела",
      "сделаете", "сделают", "решите", "решат", "почините", "починят", "же", "заявки", "any",
      "update", "updates", "news", "whats", "what", "is", "the", "status", "of", "my", "on",
-     "our", "request", "ticket", "when", "how", "long", "going", "up", "there"}
+     "our", "request", "ticket", "when", "how", "long", "going", "up", "there", "with",
+     "where", "где", "it", "be", "will", "fixed", "done", "ready", "готово", "готова",
+     "вы", "you", "are", "at", "this", "happening"}
 )  # fmt: skip
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
