@@ -130,7 +130,7 @@ _STATUS_WORDS = frozenset(
      "сделаете", "сделают", "решите", "решат", "почините", "починят", "же", "заявки", "any",
      "update", "updates", "news", "whats", "what", "is", "the", "status", "of", "my", "on",
      "our", "request", "ticket", "when", "how", "long", "going", "up", "there", "with",
-     "where", "где", "it", "be", "will", "fixed", "done", "ready", "готово", "готова",
+     "where", "где", "it", "be", "will", "fixed", "done", "ready",
      "вы", "you", "are", "at", "this", "happening"}
 )  # fmt: skip
 # "Works, but…": a reservation makes it content, not a confirmation.

@@ -542,6 +542,10 @@ def pauses_by_ticket(rows: Iterable[sqlite3.Row]) -> dict[int, list[Pause]]:
     return pauses
 
 
+# The open tickets of an employee a message of theirs is routed among: their newest.
+ROUTED_OPEN_TICKETS = 20
+
+
 class SqliteTicketRepository(_Repository):
     @staticmethod
     def _params(ticket: Ticket) -> dict[str, Any]:
@@ -765,12 +769,21 @@ class SqliteTicketRepository(_Repository):
             "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
             # Their open tickets through the index that holds only those (whatever the
             # statistics say of an employee with years of tickets), and `also`.
-            "WHERE t.id IN (SELECT id FROM tickets INDEXED BY tickets_open_by_employee "
+            # Their newest ROUTED_OPEN_TICKETS only: a message is routed among what a person
+            # can tell apart, and the cost stays the same whatever piles up.
+            "WHERE t.id IN (SELECT id FROM (SELECT id FROM tickets "
+            "INDEXED BY tickets_open_by_employee "
             f"WHERE employee_id = :employee AND client_id = :client AND {OPEN_TICKET} "
+            "ORDER BY id DESC LIMIT :newest) AS newest "
             "UNION ALL SELECT :also) AND t.employee_id = :employee AND t.client_id = :client "
             "AND t.outage = 0 "
             "GROUP BY t.id",
-            {"employee": employee_id, "client": client_id, "also": also},
+            {
+                "employee": employee_id,
+                "client": client_id,
+                "also": also,
+                "newest": ROUTED_OPEN_TICKETS,
+            },
         )
         return [
             Conversation(

@@ -40,6 +40,7 @@ from domain.ports import QueueView, SlaEventRecord
 from domain.sla import AgreedResolution, Pause, SlaMilestone, SlaTargets
 from storage import Database, TicketPost
 from storage.pruning import prune_processed_updates
+from storage.repositories import ROUTED_OPEN_TICKETS
 from tests.storage.conftest import T0, MovableClock, new_client, new_ticket
 
 HOUR = timedelta(hours=1)
@@ -500,6 +501,23 @@ async def test_conversations_say_when_each_ticket_was_last_talked_about(
         also = await uow.tickets.conversations(employee_id, client_id, also=closed.number)
         assert {c.number: c.closed_at for c in also}[closed.number] == T0 + hour
         assert await uow.tickets.conversations(employee_id, client_id + 1) == []
+
+
+async def test_a_message_is_routed_among_the_newest_open_tickets_only(
+    db: Database, people: tuple[int, int]
+) -> None:
+    client_id, employee_id = people
+    async with db.unit_of_work() as uow:
+        numbers = [
+            (await uow.tickets.add(new_ticket(client_id, employee_id))).number
+            for _ in range(ROUTED_OPEN_TICKETS + 5)
+        ]
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        found = [c.number for c in await uow.tickets.conversations(employee_id, client_id)]
+        assert sorted(found) == numbers[-ROUTED_OPEN_TICKETS:]
+        also = await uow.tickets.conversations(employee_id, client_id, also=numbers[0])
+        assert sorted(c.number for c in also) == [numbers[0], *numbers[-ROUTED_OPEN_TICKETS:]]
 
 
 async def test_priority_changes_work_logs_and_rating(db: Database, people: tuple[int, int]) -> None:
