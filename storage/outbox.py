@@ -127,14 +127,20 @@ class OutboxDelivery:
         then the oldest first. A chat with a message on its way gets nothing more (an
         urgent row queued meanwhile heads its queue, and waits for that one).
 
-        `attempts` of each returned message already counts this attempt."""
+        `attempts` of each returned message already counts this attempt.
+
+        Several processes may claim at once (on PostgreSQL, during a takeover: the old
+        leader's last claim and the new one's first): a head row that another claim is
+        taking is passed over (``FOR UPDATE SKIP LOCKED``) rather than waited for and
+        claimed again, and the chat's next row is no head while it is pending; once that
+        claim commits, its lease keeps the chat out of the next ones."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = ? "
                 f"WHERE id IN (SELECT o.id {_HEADS} AND o.next_attempt_at <= ? "
                 "AND NOT EXISTS (SELECT 1 FROM outbox AS f WHERE f.chat_id = o.chat_id "
                 "                AND f.status = 'pending' AND f.leased_until > ?) "
-                "ORDER BY o.priority DESC, o.id LIMIT ?) RETURNING *",
+                f"ORDER BY o.priority DESC, o.id LIMIT ?{session.SKIP_LOCKED}) RETURNING *",
                 (utc_text(now + lease), utc_text(now + lease), utc_text(now), utc_text(now), limit),
             )
         # RETURNING gives no order guarantee.
