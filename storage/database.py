@@ -265,7 +265,7 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(
-        self, *, task_wide: bool = False, gathering: bool = False
+        self, *, task_wide: bool = False, gathering: bool = False, serial_key: int | None = None
     ) -> AsyncIterator[UnitOfWork]:
         """Transactions for one use case: the first statement begins one (and takes the
         lock), `commit` ends it (and lets others in); leaving rolls back the uncommitted.
@@ -275,8 +275,14 @@ class Database:
         storage's reads and writes included, is then one unit of work).
 
         `gathering`: several tasks use it at once, and their statements travel together
-        (storage/session.py)."""
-        session = self.session_class(self._conn, self.clock, self, gathering=gathering)
+        (storage/session.py).
+
+        `serial_key`: each of its transactions begins by waiting for the transactions of
+        other processes on the same database that have the same key (one chat's updates
+        handled by several replicas); on SQLite the write lock already does that."""
+        session = self.session_class(
+            self._conn, self.clock, self, gathering=gathering, serial_key=serial_key
+        )
         task = asyncio.current_task() if task_wide else None
         if task is not None:
             if task in self._task_sessions:

@@ -20,6 +20,12 @@ on PostgreSQL each statement goes through `statement` and each migration through
   triggers of 0013 and 0015) has a PostgreSQL variant beside it:
   ``NNNN_name.postgresql.sql``.
 
+Row locks are not a rewrite but the session's: a SELECT that reads rows to write them back
+ends with ``Session.LOCK_ROWS`` (a ticket: ``FOR UPDATE`` in PostgreSQL's write
+transactions, nothing on SQLite, whose transaction holds the file's write lock), and the
+outbox claim with ``Session.SKIP_LOCKED`` (``FOR UPDATE SKIP LOCKED``); see
+storage/postgres.py, with the per-chat advisory lock of an update's transactions.
+
 What is stored is the same on both: moments as the codec's UTC text (storage/codec.py),
 flags as 0/1 integers, JSON as text; so sort orders are the same too, provided the
 PostgreSQL database sorts text by code point (created with ``LC_COLLATE 'C'``, as the

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # the one-key (bigint) form's, which a per-chat lock keyed by the chat id may use.
 LOCK_CLASS = 0x46444553  # "FDES"
 LOCK_LEADER = 1
+LOCK_MIGRATIONS = 2  # taken while a process applies migrations (storage/postgres.py)
 # The holder's connection answers a query at least this often, or it is taken as lost.
 HEARTBEAT_SECONDS = 1.0
 HEARTBEAT_TIMEOUT = 2.0

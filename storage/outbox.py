@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,43 @@ from storage.codec import parse_utc, parse_utc_or_none, utc_text
 from storage.database import Database
 
 DEFAULT_LEASE = timedelta(minutes=2)
+# How long an id missing below the newest one seen is looked for (seconds): far longer
+# than a transaction of the bot lasts (it never waits for Telegram), so a row committed
+# late is still found; an id that never commits stops costing a look after it.
+FOLLOW_WINDOW = 30.0
+# How far below the newest row `follow_from_now` looks for ids not committed yet: more than
+# the rows the transactions open at that moment can have taken (one per process).
+RECENT_IDS = 100
+
+
+class WrittenSince:
+    """How far the outbox has been read (`OutboxDelivery.tickets_written_after`): every
+    id up to `low` has been seen or given up; above it, the ids seen, and the ids missing
+    with the moment (time.monotonic) they were first found missing."""
+
+    def __init__(self, low: int, *, window: float = FOLLOW_WINDOW) -> None:
+        self.low = low
+        self.window = window
+        self.seen: set[int] = set()
+        self.missing: dict[int, float] = {}
+
+    def advance(self, rows: dict[int, int | None], now: float) -> list[int | None]:
+        """Take in the rows above `low` (id → ticket); the tickets of those not seen yet."""
+        new = [ticket for row_id, ticket in rows.items() if row_id not in self.seen]
+        self.seen.update(rows)
+        top = max(self.seen, default=self.low)
+        for row_id in range(self.low + 1, top + 1):
+            if row_id not in self.seen:
+                self.missing.setdefault(row_id, now)
+        for row_id in rows:
+            self.missing.pop(row_id, None)
+        for row_id, since in list(self.missing.items()):
+            if now - since > self.window:
+                del self.missing[row_id]
+        self.low = min(self.missing, default=top + 1) - 1
+        self.seen = {row_id for row_id in self.seen if row_id > self.low}
+        return new
+
 
 # The pending rows that head their chat's queue: its oldest urgent row, else its oldest.
 _HEADS = """
@@ -89,14 +127,20 @@ class OutboxDelivery:
         then the oldest first. A chat with a message on its way gets nothing more (an
         urgent row queued meanwhile heads its queue, and waits for that one).
 
-        `attempts` of each returned message already counts this attempt."""
+        `attempts` of each returned message already counts this attempt.
+
+        Several processes may claim at once (on PostgreSQL, during a takeover: the old
+        leader's last claim and the new one's first): a head row that another claim is
+        taking is passed over (``FOR UPDATE SKIP LOCKED``) rather than waited for and
+        claimed again, and the chat's next row is no head while it is pending; once that
+        claim commits, its lease keeps the chat out of the next ones."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = ? "
                 f"WHERE id IN (SELECT o.id {_HEADS} AND o.next_attempt_at <= ? "
                 "AND NOT EXISTS (SELECT 1 FROM outbox AS f WHERE f.chat_id = o.chat_id "
                 "                AND f.status = 'pending' AND f.leased_until > ?) "
-                "ORDER BY o.priority DESC, o.id LIMIT ?) RETURNING *",
+                f"ORDER BY o.priority DESC, o.id LIMIT ?{session.SKIP_LOCKED}) RETURNING *",
                 (utc_text(now + lease), utc_text(now + lease), utc_text(now), utc_text(now), limit),
             )
         # RETURNING gives no order guarantee.
@@ -192,22 +236,43 @@ class OutboxDelivery:
         return [WaitingCard(r["id"], r["client"], r["priority"], r["title"]) for r in rows]
 
     async def last_id(self) -> int:
-        """The newest row's id (0 for none): where `tickets_written_after` starts."""
+        """The newest row's id (0 for none)."""
         async with self._db.transaction() as session:
             row = await session.fetchone("SELECT max(id) FROM outbox")
         return int(row[0] or 0) if row else 0
 
-    async def tickets_written_after(self, after_id: int) -> tuple[list[int], int]:
-        """The tickets of the rows written after row `after_id` (whatever wrote them: this
-        process, another replica, a command), and the newest row's id. Ids only grow
-        (AUTOINCREMENT) and SQLite commits one writer at a time, so a row committed later
-        never has a smaller id than one already seen."""
+    async def follow_from_now(self, *, window: float = FOLLOW_WINDOW) -> WrittenSince:
+        """Where `tickets_written_after` starts: the rows committed now count as seen,
+        and the ids missing among the newest (a transaction that took its id and has not
+        committed yet) are looked for, as after any look."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
-                "SELECT id, ticket_id FROM outbox WHERE id > ? ORDER BY id", (after_id,)
+                "SELECT id FROM outbox WHERE id > (SELECT coalesce(max(id), 0) FROM outbox) - ?",
+                (RECENT_IDS,),
             )
-        tickets = sorted({row["ticket_id"] for row in rows if row["ticket_id"] is not None})
-        return tickets, (rows[-1]["id"] if rows else after_id)
+        ids = [row[0] for row in rows]
+        top = max(ids, default=0)
+        cursor = WrittenSince(max(top - RECENT_IDS, 0), window=window)
+        cursor.advance({i: None for i in ids}, time.monotonic())
+        return cursor
+
+    async def tickets_written_after(self, cursor: WrittenSince) -> list[int]:
+        """The tickets of the rows committed since the cursor's last look (whatever wrote
+        them: this process, another replica, a command); the cursor moves on.
+
+        Ids are given in order but need not be committed in order: on PostgreSQL a
+        transaction that took id 7 may commit after the one that took id 8 (SQLite
+        commits one writer at a time, so there they are). So the cursor remembers the
+        ids missing below the newest seen (`WrittenSince`) and looks for them again
+        until `window` seconds have passed: a transaction that commits later shows up
+        in a later look; an id nobody commits (rolled back, or taken by an insert that
+        found its dedup key) is given up then."""
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(
+                "SELECT id, ticket_id FROM outbox WHERE id > ? ORDER BY id", (cursor.low,)
+            )
+        new = cursor.advance({row["id"]: row["ticket_id"] for row in rows}, time.monotonic())
+        return sorted({ticket for ticket in new if ticket is not None})
 
     async def depth(self) -> int:
         """How many messages wait to be sent."""

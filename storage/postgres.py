@@ -32,10 +32,14 @@ import asyncpg
 from domain.ports import Clock
 from storage import dialect
 from storage.database import Database, DatabaseUnreachable, Migration, load_migrations, shown
+from storage.leadership import LOCK_CLASS, LOCK_MIGRATIONS
 from storage.session import Session, Statement
 
-# pg_advisory_lock's key for migrations: any number, the same in every process.
-_MIGRATION_LOCK = 0x66726F6E  # "fron"
+# The advisory locks' keys. One chat's updates: the one-key (bigint) form, keyed by the
+# chat id (any bigint). Migrations: the two-key form, which PostgreSQL keeps apart from the
+# one-key form's, beside the leadership lock (storage/leadership.py).
+_SERIAL_LOCK = "SELECT pg_advisory_xact_lock($1::bigint)"
+_MIGRATION_LOCK = (LOCK_CLASS, LOCK_MIGRATIONS)
 _RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES)\b|\bRETURNING\b", re.IGNORECASE)
 
 
@@ -76,9 +80,19 @@ async def _run(conn: asyncpg.Connection, statement: Statement) -> None:
 
 class PgSession(Session):
     """`Session` on PostgreSQL: the same batching (a batch is sent statement after
-    statement on the connection; a failed one stops it) and the same gate."""
+    statement on the connection; a failed one stops it) and the same gate.
+
+    Other processes (replicas) write to the same database at the same time, in READ
+    COMMITTED. A session with a `serial_key` (an update's, keyed by its chat) takes the
+    transaction-level advisory lock on that key right after BEGIN, in every transaction
+    it runs, so the same chat's transactions in other processes wait for its commit; and
+    a write transaction locks the rows it reads to write back (`LOCK_ROWS`: a ticket),
+    so two processes changing one ticket take turns instead of one overwriting the other.
+    """
 
     BEGIN = "BEGIN"
+    LOCK_ROWS = " FOR UPDATE"
+    SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
 
     async def _trip_now(self) -> None:
         conn: asyncpg.Connection = self._conn
@@ -87,6 +101,8 @@ class PgSession(Session):
             self._open = True
             try:
                 await conn.execute(self.BEGIN)
+                if self.serial_key is not None:
+                    await conn.execute(_SERIAL_LOCK, self.serial_key)
             except BaseException:
                 await self.rollback()
                 raise
@@ -130,6 +146,7 @@ class PgReadSession(PgSession):
     """A transaction that only reads (what `transaction(read_only=True)` gives)."""
 
     BEGIN = "BEGIN READ ONLY"
+    LOCK_ROWS = SKIP_LOCKED = ""  # it writes nothing back
 
 
 class PgDatabase(Database):
@@ -226,7 +243,7 @@ async def _migrate(conn: asyncpg.Connection) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction with its row in
     schema_migrations; the names applied."""
     migrations = load_migrations()
-    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    await conn.execute("SELECT pg_advisory_lock($1, $2)", *_MIGRATION_LOCK)
     try:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -253,7 +270,7 @@ async def _migrate(conn: asyncpg.Connection) -> list[str]:
             applied.append(migration.name)
         return applied
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+        await conn.execute("SELECT pg_advisory_unlock($1, $2)", *_MIGRATION_LOCK)
 
 
 def migration_sql(migration: Migration) -> str:

@@ -678,12 +678,19 @@ class SqliteTicketRepository(_Repository):
         return found[0] if found else None
 
     async def get(self, ticket_id: int) -> Ticket | None:
-        found = await self._tickets("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        """The ticket, locked until the transaction ends where rows are locked (PostgreSQL:
+        another process changing it meanwhile waits, rather than have one change lost)."""
+        found = await self._tickets(
+            f"SELECT * FROM tickets WHERE id = ?{self._session.LOCK_ROWS}", (ticket_id,)
+        )
         return found[0] if found else None
 
     async def get_many(self, ticket_ids: Sequence[int]) -> Mapping[int, Ticket]:
+        """The tickets, locked as `get` locks one (in the order of their numbers, so that
+        two transactions locking several never wait for each other both ways)."""
         found = await self._tickets(
-            "SELECT * FROM tickets WHERE id IN (SELECT value FROM json_each(?))",
+            "SELECT * FROM tickets WHERE id IN (SELECT value FROM json_each(?)) "
+            f"ORDER BY id{self._session.LOCK_ROWS}",
             (json.dumps(list(ticket_ids)),),
         )
         return {ticket.number: ticket for ticket in found}

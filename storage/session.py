@@ -90,11 +90,28 @@ def _run_batch(connection: aiosqlite.Connection, batch: list[Statement]) -> None
 
 class Session:
     BEGIN = "BEGIN IMMEDIATE"
+    # Appended to a SELECT of rows this transaction reads in order to write them back:
+    # nothing on SQLite, where a transaction holds the write lock from its BEGIN;
+    # PostgreSQL's write transactions lock the rows (storage/postgres.py).
+    LOCK_ROWS = ""
+    # The same for a queue's rows that several processes claim from (the outbox): a row
+    # another transaction is claiming is passed over instead of waited for.
+    SKIP_LOCKED = ""
 
     def __init__(
-        self, conn: aiosqlite.Connection, clock: Clock, gate: Database, *, gathering: bool = False
+        self,
+        conn: aiosqlite.Connection,
+        clock: Clock,
+        gate: Database,
+        *,
+        gathering: bool = False,
+        serial_key: int | None = None,
     ) -> None:
         self._conn = conn
+        # Every transaction of this session waits first for the other processes' on the
+        # same key (a chat's updates: PostgreSQL's advisory lock; SQLite needs none, one
+        # writer at a time holds the whole file).
+        self.serial_key = serial_key
         self._gathering = gathering
         self._trip: asyncio.Event | None = None  # set when the trip on its way is back
         self._clock = clock

@@ -60,6 +60,7 @@ class BotApiEmulator:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         webhook_retry_delay: float = 0.2,
+        webhook_connections: int = 1,
         shutdown_timeout: float = 2.0,
     ) -> None:
         self.state = SandboxState(token, bot_username, bot_first_name, wall_clock)
@@ -75,6 +76,7 @@ class BotApiEmulator:
         self._requested_port = port
         self.port: int | None = None
         self._webhook_retry_delay = webhook_retry_delay
+        self._webhook_connections = webhook_connections
         self._shutdown_timeout = shutdown_timeout
         self._runner: web.AppRunner | None = None
         self._pusher: WebhookPusher | None = None
@@ -107,6 +109,7 @@ class BotApiEmulator:
             self.state.signal,
             self.api.execute_webhook_reply,
             retry_delay=self._webhook_retry_delay,
+            connections=self._webhook_connections,
         )
         await self._pusher.start()
 
@@ -393,6 +396,21 @@ class BotApiEmulator:
             if remaining <= 0:
                 raise SandboxTimeout(f"the bot did not go quiet within {timeout:g}s")
             await signal.wait_changed(min(quiet - quiet_for, remaining))
+
+    @property
+    def webhook_connections(self) -> int:
+        """Webhook deliveries at once: 1 (the default) posts the updates one after another,
+        in order; Telegram's go up to the webhook's max_connections, and then one chat's
+        updates may overlap. Settable while running (from 1 to more)."""
+        return self._webhook_connections
+
+    @webhook_connections.setter
+    def webhook_connections(self, connections: int) -> None:
+        self._webhook_connections = connections
+        if self._pusher is not None:
+            self._pusher.connections = connections
+            self._pusher.wake()
+            self.state.signal.notify()
 
     def _webhook_changed(self) -> None:
         if self._pusher is not None:

@@ -177,8 +177,12 @@ class WebhookPusher:
         *,
         retry_delay: float = 0.2,
         request_timeout: float = 10.0,
+        connections: int = 1,
     ) -> None:
         self.queue = queue
+        # Updates on their way at once. Telegram opens up to the webhook's max_connections;
+        # one (the default) posts them strictly one after another, in order.
+        self.connections = connections
         self.config = config
         self._signal = signal
         self._execute_method = execute_method
@@ -209,6 +213,9 @@ class WebhookPusher:
 
     async def _run(self) -> None:
         while True:
+            if self.connections > 1:
+                await self._run_many()
+                return
             if not self.config.url or not self.queue.pending:
                 await self._signal.wait_changed(None)
                 continue
@@ -219,6 +226,40 @@ class WebhookPusher:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.retry_delay):
                         await self._wake.wait()
+
+    async def _run_many(self) -> None:
+        """Up to `connections` updates on their way at once, oldest first, each posted again
+        after a failure until it is delivered (or the webhook changes)."""
+        flying: dict[int, asyncio.Task[None]] = {}
+        changed: asyncio.Future[bool] | None = None
+        try:
+            while True:
+                for update_id in [i for i, task in flying.items() if task.done()]:
+                    del flying[update_id]
+                if self.config.url:
+                    for update in self.queue.pending:
+                        if len(flying) >= self.connections:
+                            break
+                        if update.update_id not in flying:
+                            flying[update.update_id] = asyncio.create_task(self._deliver(update))
+                changed = asyncio.ensure_future(self._signal.wait_changed(None))
+                await asyncio.wait([changed, *flying.values()], return_when=asyncio.FIRST_COMPLETED)
+                changed.cancel()
+        finally:
+            waiting: list[asyncio.Future[Any]] = list(flying.values())
+            if changed is not None:
+                waiting.append(changed)
+            for task in waiting:
+                task.cancel()
+            await asyncio.gather(*waiting, return_exceptions=True)
+
+    async def _deliver(self, update: QueuedUpdate) -> None:
+        while self.config.url and update in self.queue.pending:
+            if await self._post(self.config.url, update):
+                return
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.retry_delay):
+                    await self._wake.wait()
 
     async def _post(self, url: str, update: QueuedUpdate) -> bool:
         assert self._session is not None

@@ -37,6 +37,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     handler rolls everything back, including the mark that the update was processed, so
     a redelivery is handled again).
 
+    On PostgreSQL every transaction of the update begins with the chat's advisory lock
+    (storage/postgres.py), so that replicas handle one chat's updates one after another.
+
     It goes before aiogram's FSM middleware and is task-wide, so that the conversation
     state read there is part of it; it runs no statement itself: the transaction (and
     the database lock) begins inside the FSM's per-person lock, always in that order. It
@@ -48,7 +51,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         self.db = db
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.db.unit_of_work(task_wide=True) as uow:
+        # One chat's updates take turns across replicas (PostgreSQL, webhook mode): each of
+        # this update's transactions waits for another process's on the same chat.
+        chat, user = data.get("event_chat"), data.get("event_from_user")
+        key = chat.id if chat is not None else user.id if user is not None else None
+        async with self.db.unit_of_work(task_wide=True, serial_key=key) as uow:
             data["uow"] = uow
             data[_LOOKUPS] = lookups = _Lookups.queue(uow, event, data)
             try:

@@ -84,6 +84,7 @@ from domain.use_cases.employee_tickets import close_unconfirmed
 from domain.use_cases.follow_ups import send_digests, send_follow_ups
 from domain.use_cases.sla_checks import SlaCheck, check_sla_many
 from storage import Database, OutboxDelivery
+from storage.outbox import WrittenSince
 from storage.pruning import prune_outbox, prune_processed_updates
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,7 @@ class DeskScheduler:
         self.others_every = 1.0
         self._follow_others = False
         self._others = False
-        self._outbox_seen = 0
+        self._outbox_seen: WrittenSince | None = None
         self._listening = False
 
     # --- life ------------------------------------------------------------------------
@@ -264,7 +265,7 @@ class DeskScheduler:
         self._running = True
         self.scheduler.start()
         if self._follow_others:
-            self._outbox_seen = await OutboxDelivery(self.db).last_id()
+            self._outbox_seen = await OutboxDelivery(self.db).follow_from_now()
         started = time.perf_counter()
         self._backlog = await self._plan()
         self.stats.start_seconds = time.perf_counter() - started
@@ -340,7 +341,7 @@ class DeskScheduler:
         self._follow_others = True
         if self._running:
             self._others = True  # the first look only notes where the outbox is
-            self._outbox_seen = -1
+            self._outbox_seen = None
             self._add_others_job()
             self._wake.set()
 
@@ -476,13 +477,12 @@ class DeskScheduler:
 
     async def _look_at_others(self) -> None:
         outbox = OutboxDelivery(self.db)
-        if self._outbox_seen < 0:  # following from now: a full pass covers what came before
-            self._outbox_seen = await outbox.last_id()
+        if self._outbox_seen is None:  # following from now: a full pass covers what came before
+            self._outbox_seen = await outbox.follow_from_now()
             self._full = True
             self._wake.set()
             return
-        tickets, self._outbox_seen = await outbox.tickets_written_after(self._outbox_seen)
-        self._dirty.update(tickets)
+        self._dirty.update(await outbox.tickets_written_after(self._outbox_seen))
 
     async def _look_at(self, ticket_id: int) -> None:
         """After an update: the ticket's SLA milestones and its pages."""

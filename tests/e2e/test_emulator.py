@@ -1053,3 +1053,51 @@ async def test_stop_is_clean() -> None:
     del dp
     assert asyncio.all_tasks() - before == set()
     await emulator.stop()  # idempotent
+
+
+@pytest.mark.parametrize(("connections", "at_once"), [(1, 1), (3, 3)])
+async def test_webhook_posts_up_to_the_connections_it_is_given_at_once(
+    emulator: BotApiEmulator, bot: Bot, connections: int, at_once: int
+) -> None:
+    """One by one, in order, by default; with more connections, several updates are on
+    their way together, as Telegram sends them up to the webhook's max_connections."""
+    emulator.webhook_connections = connections
+    in_hand: list[int] = []
+    most = 0
+    release = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        nonlocal most
+        update = await request.json()
+        in_hand.append(update["update_id"])
+        most = max(most, len(in_hand))
+        await asyncio.wait_for(release.wait(), 5)
+        in_hand.remove(update["update_id"])
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", slow)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    alice = emulator.create_user()
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+        for n in range(5):
+            await alice.send(f"m{n}")
+        await asyncio.sleep(0.5)
+        assert most == at_once
+        release.set()
+        await until_no_pending(emulator)
+    finally:
+        await bot.delete_webhook()
+        await runner.cleanup()
+
+
+async def until_no_pending(emulator: BotApiEmulator) -> None:
+    for _ in range(100):
+        if not emulator.state.updates.pending:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the webhook did not take every update")

@@ -44,6 +44,16 @@ async def db(db_path: Path, clock: MovableClock) -> AsyncIterator[Database]:
     await database.close()
 
 
+@pytest.fixture
+async def other(db: Database, db_path: Path, clock: MovableClock) -> AsyncIterator[Database]:
+    """A second process on the same database, as a replica is (PostgreSQL only)."""
+    if db.engine != "postgresql":
+        pytest.skip("replicas share a PostgreSQL database")
+    database = await Database.open(db_path, clock=clock)
+    yield database
+    await database.close()
+
+
 def new_client(**changes: object) -> Client:
     fields: dict[str, object] = {
         "name": "ООО Ромашка",
