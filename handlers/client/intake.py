@@ -46,7 +46,7 @@ from domain.paging import (
     responder,
 )
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.routing import SMALL_TALK, Gist, gist_of
+from domain.routing import Gist, gist_of, says_nothing_to_keep
 from domain.use_cases import intake
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -416,7 +416,7 @@ async def text_during_questions(
     elif answer is None and question is Question.KIND and bare_yes_or_no(text):
         # "нет" to "Что у вас?" describes nothing: the question again, the text not added
         await repeat_question(message, state, draft, note=_("Please choose one of the two."))
-    elif answer is None and gist_of(text) in SMALL_TALK | {Gist.EMOJI}:
+    elif answer is None and says_nothing_to_keep(text):
         # "спасибо", "ок", "?" between the questions describe nothing
         await not_understood(message, state, draft, actor=actor, clock=clock)
     elif (
