@@ -32,7 +32,7 @@ from tests.e2e.test_sla_timers import REACTION_WARNING
 
 # Two processes on one SQLite file, its flock leading: PostgreSQL's replicas have tests of
 # their own.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.failover]
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINEER_ID = 7001

@@ -32,6 +32,9 @@ from tests.e2e.test_operations import free_port, until
 from tests.e2e.test_replicas import ENGINEER_ID, REACTION, Replica, file_ticket
 from tests.e2e.test_sla_timers import REACTION_WARNING
 
+# Replicas killed in real time: run apart (.ci/run).
+pytestmark = pytest.mark.failover
+
 PEOPLE = 50
 # The people begin their requests this far apart, so that the leader dies while some are
 # done, some half-way and some not yet begun.

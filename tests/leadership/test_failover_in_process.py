@@ -18,7 +18,7 @@ from tests.e2e.test_sla_timers import REACTION_WARNING, send_high
 from tests.e2e.test_staff_desk import staff_world
 
 # The whole bot against the emulator, as in tests/e2e.
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.failover]
 
 
 async def terminate_the_holder(url: str) -> None:

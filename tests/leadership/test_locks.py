@@ -19,6 +19,9 @@ from storage.leadership import (
     leadership_for,
 )
 
+# Locks taken away and holders killed in real time: run apart (.ci/run).
+pytestmark = pytest.mark.failover
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
