@@ -16,6 +16,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.utils.i18n import I18n
@@ -55,9 +56,12 @@ from domain.ports import Clock, Notifier
 from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
 from storage import Database, open_database
+from storage.database import is_postgres_url
 from storage.fsm import SqliteStorage
 from storage.inbox import Inbox
 from storage.leadership import Leadership, leadership_for
+from storage.replica_isolation import ReplicaEventIsolation
+from storage.telegram_sends import TelegramSends
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,14 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
+def event_isolation(settings: Settings) -> BaseEventIsolation:
+    """Where a person's updates take turns: in memory, or in PostgreSQL where replicas
+    serving the webhook may each be given one of them."""
+    if settings.webhook_url and is_postgres_url(settings.database):
+        return ReplicaEventIsolation(str(settings.database), connections=settings.updates_in_flight)
+    return SimpleEventIsolation()
+
+
 def create_dispatcher(
     settings: Settings,
     db: Database,
@@ -90,8 +102,8 @@ def create_dispatcher(
         storage=storage,
         fsm_strategy=FSMStrategy.USER_IN_CHAT,
         # One update at a time per person and chat: a double tap or two quick messages
-        # are handled in order, never interleaved.
-        events_isolation=SimpleEventIsolation(),
+        # are handled in order, never interleaved (by all replicas, in webhook mode).
+        events_isolation=event_isolation(settings),
         # Long-lived dependencies, injected into handlers by name.
         settings=settings,
         db=db,
@@ -161,6 +173,7 @@ class FrontDesk:
     _i18n: I18n = field(init=False)
     _contending: asyncio.Task[None] | None = field(default=None, init=False)
     _watching: asyncio.Task[None] | None = field(default=None, init=False)
+    _sends: TelegramSends | None = field(default=None, init=False)
 
     async def start(self) -> None:
         """Open the database, connect to the Bot API, and lead if no other process on this
@@ -404,6 +417,10 @@ class FrontDesk:
         self._mode = "webhook"
         app = webhook_application(self.dp, self.bot, settings.webhook_path, self.webhook_secret)
         await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
+        if is_postgres_url(settings.database):
+            # Other replicas answer people too: Telegram's limits are kept with them.
+            self._sends = TelegramSends(str(settings.database))
+            self.throttle.share(self._sends)
         self._webhook_server = await serve(app, settings.webhook_host, settings.webhook_port)
         self.timers.follow_other_replicas()
         if self.leads:
@@ -456,8 +473,10 @@ class FrontDesk:
             if self.new_tickets is not None:
                 await self.new_tickets.stop()
             await self.delivery.stop(flush_timeout=self.settings.shutdown_flush_seconds)
-            await self.dp.storage.close()
+            await self.dp.fsm.close()  # the conversations' storage and the isolation
             await self.bot.session.close()
+            if self._sends is not None:
+                await self._sends.close()
             if self._monitoring_server is not None:
                 await self._monitoring_server.cleanup()
         finally:

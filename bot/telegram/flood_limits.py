@@ -21,6 +21,12 @@ overall second (200 people filing at once must not make Telegram refuse their re
 and are counted in their chat's window, so the outbox knows about them; they do not wait
 for a private chat's second (Telegram tolerates a conversation's quick replies) nor for
 a group's minute (a press in the staff chat would hang for up to a minute).
+
+The limits are the bot's, not a process's. Where several replicas serve the webhook
+(PostgreSQL), each also takes its place in the windows of all of them
+(`share(TelegramSends)`, storage/telegram_sends.py): after its own windows let a message
+go, the shared ones must too, by the same rule, on what every replica sent. Should the
+database not answer, a replica goes on by its own windows and says so.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import logging
 import time
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterator
@@ -40,6 +47,16 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
 from aiogram.methods import Response, TelegramMethod
+
+from storage.telegram_sends import Held, TelegramSends
+
+log = logging.getLogger(__name__)
+
+# How soon to look again when every place of a shared window is on its way (another
+# replica's answer cannot wake this one).
+SHARED_LOOK_AGAIN = 0.05
+# After the shared windows could not be read, how long to keep to this process's alone.
+SHARED_RETRY_AFTER = 30.0
 
 EDITS = frozenset(
     {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
@@ -86,6 +103,14 @@ class Window:
         self.seconds = seconds
         self._answered: list[float] = []  # when the answers came, oldest first
         self.in_flight = 0
+
+    @classmethod
+    def holding(cls, limit: int, seconds: float, held: Held) -> Window:
+        """A window as the replicas' shared record says it is."""
+        window = cls(limit, seconds)
+        window._answered = list(held.answered)
+        window.in_flight = held.in_flight
+        return window
 
     def free_at(self, now: float, spare: int = 0) -> float | None:
         """When one more message may leave, leaving `spare` places free (None: not
@@ -135,6 +160,9 @@ class Throttle(BaseRequestMiddleware):
         self._reserved: dict[int, int] = {}
         self._paused_until: dict[int | None, float] = {}
         self._turn = asyncio.Lock()  # FIFO: the queue for the overall limit
+        self._shared: TelegramSends | None = None
+        self._shared_down_until = 0.0
+        self._writing: set[asyncio.Task[None]] = set()  # answers written after a cancel
         self._answer = asyncio.Event()
         self._pace: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
             "flood_limits_pace", default=None
@@ -169,6 +197,10 @@ class Throttle(BaseRequestMiddleware):
             self._paused_until.get(chat_id, 0.0), self._now() + seconds
         )
 
+    def share(self, sends: TelegramSends) -> None:
+        """Keep the limits together with the other replicas on this record."""
+        self._shared = sends
+
     # --- waiting for a place ----------------------------------------------------------
 
     def pacing(self) -> bool:
@@ -185,12 +217,14 @@ class Throttle(BaseRequestMiddleware):
         finally:
             self._pace.reset(token)
 
-    async def wait(self, chat_id: int, *, reserved: bool = False) -> None:
-        """Wait until a message to `chat_id` may leave.
+    async def wait(self, chat_id: int, *, reserved: bool = False) -> int | None:
+        """Wait until a message to `chat_id` may leave; its place in the shared windows
+        (None: not shared).
 
         First the chat's own limit, then the overall one, where the chats take turns in
         the order they became ready: a chat that has just sent queues up behind the
-        others, so chats advance evenly rather than whoever wakes first."""
+        others, so chats advance evenly rather than whoever wakes first. Then the shared
+        windows, the chat's included (another replica may have just answered there)."""
 
         def chat_free_at() -> float | None:
             return self.free_at(chat_id, reserved=reserved)
@@ -201,8 +235,72 @@ class Throttle(BaseRequestMiddleware):
             async with self._turn:
                 await self._overall_turn()
                 at = chat_free_at()
-                if at is not None and at <= self._now():
-                    return  # still free: nothing else took its place meanwhile
+                if at is None or at > self._now():
+                    continue  # something else took its place meanwhile
+                place, later = await self._shared_place(chat_id, paced=True, reserved=reserved)
+                if not later:
+                    return place
+            await asyncio.sleep(later)
+
+    async def _reply_turn(self, chat_id: int) -> int | None:
+        """A reply's wait: the overall limit, here and then shared; its shared place."""
+        async with self._turn:
+            await self._overall_turn()
+            while True:
+                place, later = await self._shared_place(chat_id, paced=False, reserved=False)
+                if not later:
+                    return place
+                await asyncio.sleep(later)
+
+    async def _shared_place(
+        self, chat_id: int, *, paced: bool, reserved: bool
+    ) -> tuple[int | None, float]:
+        """(the message's place in the shared windows, 0) when it may leave by them; (None,
+        seconds to wait) when not yet; (None, 0) when not shared, or the record failed."""
+        if self._shared is None or self._now() < self._shared_down_until:
+            return None, 0.0
+        try:
+            async with self._shared.turn() as turn:
+                limit, seconds = self.group if chat_id < 0 else self.private
+                seen = await turn.recent(
+                    chat_id, overall_seconds=self._overall.seconds, chat_seconds=seconds
+                )
+                overall = self._overall
+                at = Window.holding(overall.limit, overall.seconds, seen.overall).free_at(seen.now)
+                if paced and at is not None:
+                    spare = 0 if reserved else self._reserved.get(chat_id, 0)
+                    chat_at = Window.holding(limit, seconds, seen.chat).free_at(seen.now, spare)
+                    at = None if chat_at is None else max(at, chat_at)
+                if at is None:
+                    return None, SHARED_LOOK_AGAIN
+                if at > seen.now:
+                    return None, at - seen.now
+                return await turn.record(chat_id), 0.0
+        except Exception as exc:  # the database: the network, a restart, a failover
+            self._shared_failed(exc)
+            return None, 0.0
+
+    def _shared_failed(self, exc: Exception) -> None:
+        self._shared_down_until = self._now() + SHARED_RETRY_AFTER
+        log.warning(
+            "Telegram's limits are kept by this process alone for %d s: the replicas' "
+            "record of messages sent did not answer (%s: %s)",
+            SHARED_RETRY_AFTER,
+            type(exc).__name__,
+            exc,
+        )
+
+    async def _shared_done(self, place: int | None, *, counted: bool) -> None:
+        """Write down the answer of the message at `place` (or that it was refused)."""
+        if place is None or self._shared is None:
+            return
+        try:
+            if counted:
+                await self._shared.answered(place)
+            else:
+                await self._shared.refused(place)
+        except Exception as exc:
+            self._shared_failed(exc)
 
     async def _overall_turn(self) -> None:
         """Wait (at the head of the queue) until the overall limit lets one through."""
@@ -235,10 +333,9 @@ class Throttle(BaseRequestMiddleware):
             return await make_request(bot, method)
         pace = self._pace.get()
         if pace is not None:
-            await self.wait(chat_id, reserved=pace)
+            place = await self.wait(chat_id, reserved=pace)
         else:  # a reply: only the overall limit holds it back, for a moment at most
-            async with self._turn:
-                await self._overall_turn()
+            place = await self._reply_turn(chat_id)
         window = self.window(chat_id)
         window.left()
         self._overall.left()
@@ -247,16 +344,26 @@ class Throttle(BaseRequestMiddleware):
         except TelegramAPIError as exc:
             if isinstance(exc, TelegramServerError | TelegramNetworkError):
                 self._answered(window)  # it may have been counted before it failed
+                await self._shared_done(place, counted=True)
             else:  # refused ("message is not modified", 429, 403...): not counted
                 window.refused()
                 self._overall.refused()
                 self._notify()
+                await self._shared_done(place, counted=False)
             raise
         except BaseException:  # cancelled, or a timeout: whether it was counted is unknown
             self._answered(window)
+            if place is not None:  # not awaited: a cancelled call must not wait
+                self._write_later(place)
             raise
         self._answered(window)
+        await self._shared_done(place, counted=True)
         return response
+
+    def _write_later(self, place: int) -> None:
+        task = asyncio.get_running_loop().create_task(self._shared_done(place, counted=True))
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
 
     def _answered(self, window: Window) -> None:
         now = self._now()
