@@ -391,3 +391,21 @@ def _one_off(word: str, known: str) -> bool:
         return word[i] == known[i + 1] and word[i + 1] == known[i]
     short, long_ = (word, known) if len(word) < len(known) else (known, word)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+# Said in passing in a description, plainly enough to stand for an answer not given.
+_STOPPED_IN_PASSING = (*_BLOCKED_NOW, "не работает ничего", "встала работа", "work has stopped",
+                       "we are stuck")  # fmt: skip
+_COMPANY_IN_PASSING = ("весь офис", "всем офис", "вся компания", "всей компании", "всего офиса",
+                       "у всех", "никто не может", "whole office", "whole company", "everyone",
+                       "nobody can")  # fmt: skip
+
+
+def impact_in_passing(description: str) -> WorkImpact | None:
+    """ "Не печатает принтер, работа стоит": blocked, as the description says it."""
+    return WorkImpact.BLOCKED if _has(_normal(description), _STOPPED_IN_PASSING) else None
+
+
+def scope_in_passing(description: str) -> Scope | None:
+    """ "Интернет не работает во всём офисе": the company, as the description says it."""
+    return Scope.COMPANY if _has(_normal(description), _COMPANY_IN_PASSING) else None
