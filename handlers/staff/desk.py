@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from aiogram import F, Router
@@ -289,6 +291,7 @@ async def ask_for_text(
     actor: Actor,
     state: FSMContext,
     uow: UnitOfWork,
+    clock: Clock,
 ) -> None:
     """Buttons that need one message of text: ask for it, right where they were pressed."""
     ticket = await uow.tickets.get(callback_data.ticket)
@@ -297,7 +300,7 @@ async def ask_for_text(
         return
     target, prompt = PROMPTS[callback_data.action]
     await state.set_state(target)
-    await state.set_data({"ticket": ticket.number})
+    await state.set_data({"ticket": ticket.number, "asked_at": clock.now().isoformat()})
     await query.answer()
     assert actor.staff is not None
     text = _(prompt).format(name=actor.staff.name, number=ticket.number)
@@ -307,10 +310,58 @@ async def ask_for_text(
             [(_("Resolved, no comment"), StaffCb(ticket=ticket.number, action="nosummary").pack())]
         )
     pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
-    await pressed.answer(
+    asked = await pressed.answer(
         text + " " + _("/cancel to stop."),
         reply_markup=markup or ForceReply(selective=True),
     )
+    await state.update_data(prompt=asked.message_id)
+
+
+# In a group, a prompt is answered at once (or by replying to it): a message written there
+# later is staff talking, not the answer it once waited for.
+PROMPT_FRESH = timedelta(minutes=5)
+
+
+def prompt_expired(asked_at: datetime | None, now: datetime, *, replies_to_it: bool) -> bool:
+    return not replies_to_it and asked_at is not None and now - asked_at > PROMPT_FRESH
+
+
+async def stale_prompt(message: Message, state: FSMContext, clock: Clock) -> bool:
+    data = await state.get_data()
+    asked_at = datetime.fromisoformat(data["asked_at"]) if data.get("asked_at") else None
+    reply = message.reply_to_message
+    replies_to_it = reply is not None and reply.message_id == data.get("prompt")
+    return prompt_expired(asked_at, clock.now(), replies_to_it=replies_to_it)
+
+
+@router.message(
+    StateFilter(StaffInput.reply, StaffInput.note, StaffInput.ask, StaffInput.resolve),
+    F.chat.type != "private",
+    TEXT | FILES,
+    stale_prompt,
+)
+async def written_after_a_stale_prompt(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The prompt is dropped and the message taken as any other in the staff chat; if it
+    is about no ticket, whoever pressed is told it went nowhere, should it have been the
+    answer."""
+    number = int((await state.get_data())["ticket"])
+    await state.clear()
+    if await ticket_of(message, uow) is None:
+        await message.reply(
+            _(
+                "Not sent to anybody: I waited for the text for №{number} only a few minutes. "
+                "If it was meant for the ticket, press its button again."
+            ).format(number=number)
+        )
+        return
+    await staff_chat_message(message, actor, uow, clock, notifier)
 
 
 @router.callback_query(StaffCb.filter(F.action == "nosummary"))
@@ -985,21 +1036,43 @@ async def input_not_understood(message: Message) -> None:
 # --- replies in the staff chat ------------------------------------------------------------
 
 
-async def ticket_of(message: Message, uow: UnitOfWork) -> int | None:
+# Thread lines that carry the client's own words: their messages ("💬 №1 · Анна:"), why it
+# still does not work ("↩️ №1: ..."), the description ("№1" and its text), the rating.
+CLIENT_WORDS = ("💬", "↩️")
+
+
+def answers_the_client(replied: str, number: int) -> bool:
+    """Whether a reply in the staff chat to this line of №`number`'s thread is meant for
+    the client: a reply to the client's own words is. A reply to the bot's other lines
+    (whom it pages, what was sent, a note, a warning) is staff talking among themselves."""
+    return replied.startswith(CLIENT_WORDS) or replied.startswith((f"№{number}\n", f"№{number} ⭐"))
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """The ticket a staff message is about, and whether it is for the client."""
+
+    number: int
+    to_client: bool
+
+
+async def ticket_of(message: Message, uow: UnitOfWork) -> Addressed | None:
     """The ticket a staff message in the staff chat is about: a reply to its card or to a
     message of its thread, or a message in its forum topic."""
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
         post = await uow.ticket_posts.by_message(message.chat.id, reply.message_id)
         if post is not None:
-            return post.ticket_id
-        mark = TICKET_MARK.search(reply.text or reply.caption or "")
+            return Addressed(post.ticket_id, to_client=True)
+        replied = reply.text or reply.caption or ""
+        mark = TICKET_MARK.search(replied)
         if mark and (message.message_thread_id is None or not message.is_topic_message):
-            return int(mark.group(1))
+            number = int(mark.group(1))
+            return Addressed(number, to_client=answers_the_client(replied, number))
     if message.is_topic_message and message.message_thread_id:
         post = await uow.ticket_posts.by_thread(message.chat.id, message.message_thread_id)
         if post is not None:
-            return post.ticket_id
+            return Addressed(post.ticket_id, to_client=True)
     return None
 
 
@@ -1011,10 +1084,11 @@ async def staff_chat_message(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    """A reply to a card, or a message in a ticket's topic, goes to the employee; one
-    starting with "!" stays internal."""
-    number = await ticket_of(message, uow)
-    if number is None:
+    """A reply to a card or to the client's words, or a message in a ticket's topic, goes
+    to the employee; one starting with "!" stays internal, and so does a reply to the
+    bot's other lines of a ticket (kept as a note, and said so)."""
+    addressed = await ticket_of(message, uow)
+    if addressed is None:
         if (message.text or "").startswith("!"):  # meant as a note, but for which ticket?
             await message.reply(
                 _(
@@ -1024,10 +1098,21 @@ async def staff_chat_message(
             )
         return  # ordinary talk among staff
     text, files = text_and_files(message)
-    internal = text.startswith("!")
-    if internal:
+    marked = text.startswith("!")
+    if marked:
         text = text[1:].strip()
-    await send_reply(message, actor, uow, clock, notifier, number, text, files, internal=internal)
+    await send_reply(
+        message,
+        actor,
+        uow,
+        clock,
+        notifier,
+        addressed.number,
+        text,
+        files,
+        internal=marked or not addressed.to_client,
+        among_staff=not (marked or addressed.to_client),
+    )
 
 
 @router.message(
@@ -1086,7 +1171,9 @@ async def send_reply(
     *,
     internal: bool,
     in_thread: bool = True,
+    among_staff: bool = False,
 ) -> None:
+    """`among_staff`: a reply to the bot's own line, kept as a note and said so."""
     outcome = await for_reply(
         message,
         uow,
@@ -1104,7 +1191,14 @@ async def send_reply(
     )
     if outcome is None:
         return
-    if internal:
+    if among_staff:
+        await message.reply(
+            _(
+                "📝 Kept as a note on №{number}; the client does not see it: you replied to "
+                "a line of mine. To write to the client, reply to the card or to their message."
+            ).format(number=number)
+        )
+    elif internal:
         await message.reply(_("📝 Internal note on №{number}.").format(number=number))
     elif not await employee_tickets.author_hears(uow, number):
         await message.reply(
