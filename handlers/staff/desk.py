@@ -20,7 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Priority, StaffRole, TicketKind, TicketStatus
 from domain.agreed_deadline import Unreadable, read_deadline
-from domain.errors import DomainError
+from domain.errors import AlreadyTaken, DomainError, InvalidInput
 from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -188,12 +188,29 @@ async def take(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    """The presser takes the ticket: the employee hears who is on it."""
-    outcome = await for_button(
-        query,
+    """The presser takes the ticket: the employee hears who is on it. A card that still
+    offered a ticket somebody else took meanwhile says who has it, and is shown afresh."""
+    number = callback_data.ticket
+
+    async def refused(exc: DomainError) -> None:
+        if isinstance(exc, AlreadyTaken):
+            holder = await uow.staff.get(exc.holder_tg_id)
+            said = _(
+                "№{number} is already in work: {name} has it. To hand it over, use «👥 Assign»."
+            ).format(number=number, name=holder.name if holder else "—")
+        elif isinstance(exc, InvalidInput):
+            said = _("№{number} is already yours.").format(number=number)
+        else:
+            said = staff_error_text(exc)
+        await query.answer(said, show_alert=True)
+        if isinstance(exc, AlreadyTaken) and callback_data.value != FROM_LIST:
+            await refresh(query, uow, number, clock)
+
+    outcome = await perform(
+        staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=actor.tg_id),
         uow,
         notifier,
-        staff_tickets.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+        refused,
     )
     if outcome is None:
         return

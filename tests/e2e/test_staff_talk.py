@@ -92,3 +92,24 @@ async def test_text_written_long_after_the_reply_button_is_not_sent_to_the_clien
     await desk.move_clock(minutes=40)
     await engineer.send("Картридж заменили", chat=chat, reply_to=prompt)
     await anna.wait_for_message(contains="Картридж заменили")
+
+
+async def test_an_old_card_says_who_took_the_ticket_and_takes_nothing(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    chat = desk.staff_chat
+    assert chat is not None
+    number = await send_ticket(anna)
+    await manager.command("t", str(number))
+    old_card = await manager.wait_for_message(contains="Исполнитель: пока никто")
+    card = await chat.wait_for_message(contains=f"№{number} ·")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await anna.wait_for_message(contains="Иван")
+
+    answered = await (await manager.press("🙋 Взять", message=old_card)).wait_answered()
+    assert answered is not None and answered.show_alert
+    assert f"№{number} уже в работе, исполнитель — Иван" in (answered.text or "")
+    await manager.wait_until(lambda _t: "Исполнитель: Иван" in (old_card.text or ""))
+    async with desk.db.unit_of_work() as uow:
+        assert (await uow.tickets.get(number)).assignee_tg_id == engineer.id
+    await desk.settled()
+    assert sum("Мария" in t for t in texts(anna)) == 0
