@@ -440,6 +440,7 @@ SILENT = [
     pytest.param(ev.ClientReactivated(1), id="contract renewed: no ticket's audiences"),
     # Not about a ticket: the manager is told by bot/workers/notices/questions.py.
     pytest.param(ev.ServiceQuestionAsked(1, 2, "?"), id="service question: no ticket's"),
+    pytest.param(ev.ServiceQuestionAnswered(2, 502, "!"), id="its answer: no ticket's"),
     pytest.param(ev.DeadlinesChanged(1), id="deadlines changed: the card shows them"),
     pytest.param(ev.ReactionMet(1, ENGINEER), id="reaction met: the response is the news"),
     pytest.param(ev.WorkLogged(1, ENGINEER, 30), id="work logged: for the card and the report"),

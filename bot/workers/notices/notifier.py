@@ -395,6 +395,7 @@ def _on(
 NOTICES: Mapping[type[ev.Event], Notice] = dict(
     [
         _on(ev.ServiceQuestionAsked, questions.service_question),
+        _on(ev.ServiceQuestionAnswered, questions.service_question_answered),
         _on(ev.TicketOpened, ticket_opened),
         _on(ev.TicketTaken, ticket_taken),
         _on(ev.TicketAssigned, ticket_assigned),
