@@ -27,6 +27,7 @@ class Question(StrEnum):
     EMERGENCY = "emergency"  # after hours: "call the on-duty engineer now?" yes, or wait
     SECOND = "second"  # "Добавить к этой заявке или это отдельная?"
     CANCEL_TICKET = "cancel_ticket"  # "Отменить заявку №5?": yes or no
+    CLOSE_TICKET = "close_ticket"  # "Заявка №5 больше не нужна?": yes (close) or no
 
 
 class Reply(StrEnum):
@@ -109,6 +110,22 @@ _REQUEST_NOUNS = ("просьб", "запрос", "заявк")
 _KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
          "передумал", "keep", "dont")  # fmt: skip
 _DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
+# "Заявка №5 больше не нужна?": "не нужна", "закрывайте" are yes; "нужна", "не закрывайте",
+# "передайте инженеру" are no. Read in this order: "не нужна" holds "нужн".
+_KEEP_OPEN = ("не закр", "не закрыв", "оставь", "оставит", "передай", "передат", "передайт",
+              "keep", "dont close", "pass it on")  # fmt: skip
+_NOT_NEEDED = ("не нужн", "не надо", "не нада", "неактуал", "не актуал", "закр", "закрыв",
+               "отмен", "атмен", "close", "cancel", "not needed", "no longer")  # fmt: skip
+_STILL_NEEDED = ("нужн", "надо", "актуал", "need", "still")
+# The words such an answer is made of: anything else ("нужно поставить Zoom") is a message
+# of its own, not an answer.
+_CLOSE_ANSWER_WORDS = ("да", "ага", "угу", "конечн", "нет", "неа", "не", "нужн", "надо", "нада",
+                       "актуал", "неактуал", "закр", "отмен", "атмен", "остав", "переда",
+                       "инженер", "уже", "еще", "пока", "пожалуйст", "спасиб", "она", "ее",
+                       "заявк", "можно", "больше", "все", "ладно", "ок", "окей", "yes", "yep",
+                       "sure", "no", "nope", "not", "i", "it", "still", "need", "longer",
+                       "keep", "close", "cancel", "dont", "pass", "on", "to", "the", "engineer",
+                       "please", "thanks", "ok", "okay")  # fmt: skip
 # "Добавить к этой заявке или это отдельная?"
 _ADD = ("добав", "дабав", "к этой", "к той", "к первой", "в эту", "в ту", "эту же", "та же",
         "туда же", "вместе", "одна и та же", "то же самое", "одно и то же", "одна проблема",
@@ -179,6 +196,16 @@ def read_answer(question: Question, text: str) -> Answer | None:
             return Reply.NO
         yes = _has(said, _YES) or _has(said, _DO_CANCEL)
         return Reply.YES if yes and "?" not in text else None
+    if question is Question.CLOSE_TICKET:  # here "не надо" is the yes
+        if "?" in text or not all(_has(word, _CLOSE_ANSWER_WORDS) for word in said.split()):
+            return None
+        if _has(said, _KEEP_OPEN):
+            return Reply.NO
+        if _has(said, _NOT_NEEDED):
+            return Reply.YES
+        if _has(said, _STILL_NEEDED) or _has(said, _NO):
+            return Reply.NO
+        return Reply.YES if _has(said, _YES) else None
     if question is Question.EMERGENCY:  # "не надо" here means "do not call", not "cancel"
         if _has(said, ("отмен", "cancel")):
             return Reply.CANCEL
