@@ -5,6 +5,9 @@
   before anything else (rather than guessing a topic from nothing).
 - `topic_of`: the topic the intake states ("Тема: принтер"), only when the classifier is
   sure of it; otherwise no topic is claimed.
+- `printing_device`: which device of the printing topic a text names (the topic holds
+  printers, scanners, МФУ and copiers, as the classifier learnt them), so that "не работает
+  сканер" is shown as a scanner, not a printer.
 - `another_problem`: whether a text typed in the middle of the questions is plainly a
   second problem ("а ещё не работает 1С" while the printer is being described), so that the
   person is asked whether it joins this request or is a separate one; `on_its_own` is
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
 
 from domain.classification import classify
 from domain.enums import Category, TicketKind
@@ -91,6 +95,35 @@ def topic_of(text: str) -> Category:
     """The topic the classifier is sure of, or OTHER (no topic is claimed)."""
     result = classify(text)
     return result.category if result.category_confidence >= TOPIC_CONFIDENCE else Category.OTHER
+
+
+class Device(StrEnum):
+    """A device of the printing topic (Category.PRINTER), as the person named it."""
+
+    PRINTER = "printer"
+    SCANNER = "scanner"
+    MFP = "mfp"  # МФУ: printer, scanner and copier in one
+    COPIER = "copier"
+
+
+# The devices' words, by the first letters; the first device named in this order is the one:
+# an МФУ that does not scan is still the МФУ, and "принтер не сканирует" is the printer.
+_DEVICES: tuple[tuple[Device, tuple[str, ...]], ...] = (
+    (Device.MFP, ("мфу", "mfp", "multifunction", "all in one")),
+    (Device.COPIER, ("ксерокс", "ксерокопир", "копир", "copier", "photocopier", "xerox")),
+    (Device.PRINTER, ("принтер", "принтр", "принтак", "плоттер", "printer", "plotter")),
+    (Device.SCANNER, ("сканер", "скан", "отскан", "scan")),
+)  # fmt: skip
+
+
+def printing_device(text: str) -> Device:
+    """The device a text about printing names: the printer unless it names another one
+    ("не печатает", "замените картридж" are about a printer)."""
+    words = _words(text)
+    for device, stems in _DEVICES:
+        if any(w.startswith(stem) for w in words for stem in stems):
+            return device
+    return Device.PRINTER
 
 
 def another_problem(text: str, topic: Category, kind: TicketKind | None = None) -> bool:

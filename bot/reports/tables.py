@@ -19,7 +19,7 @@ from domain.estimates import Estimate
 from domain.model import Client, Ticket, WorkLog
 from domain.report_tickets import MonthTickets, minutes_by_ticket, status_at_end
 from handlers.ui.formatting import estimate_size
-from handlers.ui.texts import N_, category_name, kind_name, priority_name, report_status_name
+from handlers.ui.texts import N_, kind_name, priority_name, report_status_name, stated_topic
 
 Gettext = Callable[[str], str]
 
@@ -72,7 +72,7 @@ def ticket_rows(
                 local(ticket.registered_at, zone),
                 local(ticket.closed_at, zone) if status is TicketStatus.CLOSED else None,
                 kind_name(ticket.kind),
-                category_name(ticket.category),
+                stated_topic(ticket.category, ticket.description),
                 priority_name(ticket.priority),
                 report_status_name(status),
                 ticket.title,

@@ -58,7 +58,7 @@ from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase, number
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import N_, category_name
+from handlers.ui.texts import N_, category_name, stated_topic
 
 if TYPE_CHECKING:
     from handlers.client.self_help import Asker
@@ -784,7 +784,8 @@ async def ask_kind(
             else _("Looks like you need help or a change.")
         )
         if draft.category is not Category.OTHER:
-            text += "\n" + _("Topic: {category}").format(category=category_name(draft.category))
+            topic = stated_topic(draft.category, draft.description)
+            text += "\n" + _("Topic: {category}").format(category=topic)
         text += "\n\n" + _("Is that right?")
         other = TicketKind.REQUEST if result.kind is TicketKind.INCIDENT else TicketKind.INCIDENT
         rows = [
@@ -939,7 +940,7 @@ async def take_topic(
     or asked when nothing was."""
     draft.category, draft.topic_fixed = category, True
     await draft.save(state)
-    note = _("Topic: {category}").format(category=category_name(category))
+    note = _("Topic: {category}").format(category=stated_topic(category, draft.description))
     if draft.guess is None:
         await state.set_state(Intake.kind)
         await ask_kind(message, state, draft, edit=edit, note=note)
@@ -1246,7 +1247,7 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
         _("🔧 Something is broken")
         if draft.kind is TicketKind.INCIDENT
         else _("🙋 Help or a change is needed"),
-        _("Topic: {category}").format(category=category_name(draft.category)),
+        _("Topic: {category}").format(category=stated_topic(draft.category, draft.description)),
         _("Priority: {priority}").format(
             priority=priority_words(
                 preview.priority,

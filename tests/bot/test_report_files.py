@@ -133,7 +133,7 @@ SCANNER_ROW = [
     datetime(2026, 11, 10, 12, 0),
     None,
     "инцидент",
-    "принтер",
+    "сканер",  # the device reported, not the printer its topic is named after
     "Стандартный",
     "в работе",
     "Не сканирует сканер",
@@ -254,7 +254,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "2026-11-10 12:00",
             "",
             "инцидент",
-            "принтер",
+            "сканер",
             "Стандартный",
             "в работе",
             "Не сканирует сканер",

@@ -36,7 +36,7 @@ async def test_a_wrong_topic_is_corrected_and_what_happened_stays(desk: Desk):
     await anna.press("Тема другая")
     topics = await shown(anna, "Выберите тему или напишите её")
     assert "Тема другая" not in topics
-    assert {"Принтер", "1С", "Почта", "Интернет и сеть", "Другое"} <= set(buttons(anna))
+    assert {"Принтер или сканер", "1С", "Почта", "Интернет и сеть", "Другое"} <= set(buttons(anna))
     await anna.send("1ска")  # typed, as people name it
     question = await shown(anna, "Можете сейчас работать?")
     assert "Тема: 1С" in question  # said above the next question
@@ -49,6 +49,19 @@ async def test_a_wrong_topic_is_corrected_and_what_happened_stays(desk: Desk):
     await anna.wait_for_message(contains="принята")
     ticket = await only_ticket(desk)
     assert (ticket.kind, ticket.category) == (TicketKind.INCIDENT, Category.ONE_C)
+
+
+async def test_a_scanner_is_stated_as_a_scanner_not_a_printer(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("не работает сканер")
+    guess = await shown(anna, "Верно?")
+    assert "Тема: сканер" in guess and "принтер" not in guess
+    await anna.send("да")
+    await answer_questions_typed(anna)
+    ticket = await only_ticket(desk)
+    assert ticket.category is Category.PRINTER  # the topic of printers, scanners and МФУ
+    card = await desk.staff_chat.wait_for_message(contains=f"№{ticket.number}")
+    assert "инцидент · сканер" in card.text
 
 
 async def test_no_to_what_was_understood_asks_which_part_is_wrong(desk: Desk):
@@ -468,7 +481,7 @@ async def test_forged_topic_and_cancel_buttons_change_nothing(desk: Desk):
     await anna.press("Тема другая")
     await shown(anna, "Выберите тему")
     topics = anna.last_bot_message
-    intake = IntakeCb.unpack(topics.inline_button("Принтер")["callback_data"]).intake
+    intake = IntakeCb.unpack(topics.inline_button("Принтер или сканер")["callback_data"]).intake
     forged = IntakeCb(intake=intake, action="topic", value="no-such-topic").pack()
     answer = await (await anna.press_with_data(topics, forged)).wait_answered()
     assert "не действует" in (answer.text or "")

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from domain.descriptions import another_problem, on_its_own, says_what, topic_of
+from domain.descriptions import (
+    Device,
+    another_problem,
+    on_its_own,
+    printing_device,
+    says_what,
+    topic_of,
+)
 from domain.enums import Category, TicketKind
 
 C = Category
@@ -117,3 +124,25 @@ def test_a_separate_request_is_described_without_what_tied_it_to_the_first(
     text: str, alone: str
 ) -> None:
     assert on_its_own(text) == alone
+
+
+@pytest.mark.parametrize(
+    ("text", "device"),
+    [
+        ("не работает сканер", Device.SCANNER),
+        ("сканер не отправляет сканы на почту", Device.SCANNER),
+        ("не сканирует в общую папку, выдаёт ошибку", Device.SCANNER),
+        ("Как отсканировать документ в PDF?", Device.SCANNER),
+        ("МФУ не сканирует, пишет ошибка сканера", Device.MFP),
+        ("мфу завис на прогреве", Device.MFP),
+        ("ксерокс зажевал бумагу", Device.COPIER),
+        ("не печатает принтер в бухгалтерии", Device.PRINTER),
+        ("принтер не сканирует", Device.PRINTER),  # the device they named
+        ("закончился картридж, замените", Device.PRINTER),
+        ("не печатает", Device.PRINTER),
+        ("the scanner just stopped working", Device.SCANNER),
+        ("help, the MFP shows an error", Device.MFP),
+    ],
+)
+def test_the_printing_topic_names_the_device_that_was_reported(text: str, device: Device) -> None:
+    assert printing_device(text) is device
