@@ -376,12 +376,19 @@ def read_score(text: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def topics_named(text: str) -> list[Category]:
+    """The topics a text names by their words ("мышка заедает": the computer), in the order
+    of the topic list; a long text may name several."""
+    said = _normal(text)
+    return [category for category, words in _TOPICS if _has(said, words)]
+
+
 def read_topic(text: str) -> Category | None:
     """The one topic a short text names ("интернет", "это про почту", "1ска"), or None."""
     said = _normal(text)
     if not said or len(said.split()) > MAX_WORDS:
         return None
-    named = [category for category, words in _TOPICS if _has(said, words)]
+    named = topics_named(text)
     if not named:  # a typo: a word one letter off a topic's word
         named = list(
             dict.fromkeys(

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from enum import StrEnum
 
+from domain.answers import topics_named
 from domain.classification import classify
 from domain.enums import Category, TicketKind
 
@@ -36,6 +37,11 @@ ANOTHER_KIND_CONFIDENCE = 0.8
 # ...and it is a message of this many words: fewer tell too little ("почта"), more are the
 # continuation of a long description Telegram split into several messages.
 ANOTHER_PROBLEM_WORDS = (3, 60)
+# A message of this many words names a device of another topic by its word ("мышка
+# заедает", "у меня мышка заедает" while the server is described): another problem, unless
+# the classifier is sure of something else. One word ("почта") tells too little; in longer
+# ones other devices come up as details ("на всех компьютерах ошибка").
+NAMED_PROBLEM_WORDS = (2, 5)
 
 _WORD = re.compile(r"[^\W_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
@@ -130,17 +136,29 @@ def another_problem(text: str, topic: Category, kind: TicketKind | None = None) 
     """Whether `text`, typed while a request about `topic` (of `kind`, when known) is being
     written, is plainly another problem: it says so ("ещё одна проблема", "отдельно"); or
     it is about another topic the classifier is sure of while the request has a topic of
-    its own (about no topic yet, "не печатает принтер" explains "ничего не работает"); or
-    it begins as a second thing does ("а ещё нужно поставить Zoom") and is surely of the
-    other kind."""
+    its own (about no topic yet, "не печатает принтер" explains "ничего не работает"); or,
+    a few words, it names a device of another topic ("мышка заедает" while the server is
+    described), which the classifier is seldom sure of in so few words; or it begins as a
+    second thing does ("а ещё нужно поставить Zoom") and is surely of the other kind."""
     words = _words(text)
     fewest, most = ANOTHER_PROBLEM_WORDS
-    if not fewest <= len(words) <= most:
+    if not NAMED_PROBLEM_WORDS[0] <= len(words) <= most:
+        return False
+    result = classify(text)
+    surely = result.category_confidence >= ANOTHER_TOPIC_CONFIDENCE
+    if topic is not Category.OTHER and len(words) <= NAMED_PROBLEM_WORDS[1]:
+        named = [c for c in topics_named(text) if c is not Category.OTHER]
+        if (
+            len(named) == 1
+            and named[0] is not topic
+            and (not surely or result.category is named[0])
+        ):
+            return True
+    if len(words) < fewest:
         return False
     joined = " ".join(words)
     if any(f" {p}" in f" {joined}" for p in _ANOTHER_PHRASES):
         return True
-    result = classify(text)
     if (
         kind is not None
         and _ALSO.match(text)
@@ -150,7 +168,6 @@ def another_problem(text: str, topic: Category, kind: TicketKind | None = None) 
         return True
     if topic is Category.OTHER:
         return False
-    surely = result.category_confidence >= ANOTHER_TOPIC_CONFIDENCE
     return surely and result.category not in (topic, Category.OTHER)
 
 

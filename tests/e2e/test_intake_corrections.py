@@ -173,6 +173,30 @@ async def test_another_problem_becomes_a_separate_request_after_the_first(desk: 
     assert other.category is Category.ONE_C
 
 
+async def test_a_small_problem_typed_during_an_emergency_is_not_glued_to_it(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("сервер не отвечает, никто не может работать")
+    await shown(anna, "Верно?")
+    await anna.send("мышка заедает")  # two words the classifier is unsure of
+    asked = await shown(anna, "Добавить её к этой заявке или это отдельная?")
+    assert "«мышка заедает»" in asked
+    await anna.press("Это отдельная заявка")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.press("Нет, работа стоит")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.press("Весь офис")
+    await shown(anna, "Ваша заявка")
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="Заявка №1 принята")
+    second = await shown(anna, "Верно?")
+    assert "Теперь отдельная заявка: «мышка заедает»" in second
+    server = await only_ticket(desk, 1)
+    assert server.description == "сервер не отвечает, никто не может работать"
+    assert server.priority is Priority.HIGHEST
+
+
 async def test_another_problem_typed_on_the_summary_registers_the_first_at_once(desk: Desk):
     anna = await registered(desk)
     await anna.send("не печатает принтер")
