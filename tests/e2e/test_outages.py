@@ -364,3 +364,25 @@ async def test_a_typed_yes_joins_and_an_offer_left_for_long_is_over(desk: Desk):
     assert "интернет" not in asked.text and "принтер" in asked.text
     async with desk.db.unit_of_work() as uow:
         assert len(await uow.tickets.children(outage)) == 4  # Глеб's; Дина's went nowhere
+
+
+async def test_an_outage_is_the_companys_not_the_first_reporters(desk: Desk):
+    from handlers.ui.callbacks import TicketCb
+
+    people, numbers, engineer, _manager = await three_report(desk)
+    outage = await linked(desk, engineer, numbers)
+    anna, boris = people[0], people[1]
+    # Анна's report was first; the outage is not hers: she sees it as her colleagues do.
+    cards = []
+    for person in (anna, boris):
+        await person.send(f"№{outage}")
+        card = await person.wait_for_message(contains=f"№{outage} · массовый сбой у ООО Ромашка")
+        assert f"Написали: №{numbers[0]} Анна" in card.text and "Борис" in card.text
+        assert card.inline_keyboard is not None
+        assert [b["text"] for row in card.inline_keyboard for b in row] == ["« Мои заявки"]
+        cards.append(card)
+    # Nobody cancels the whole outage as their own request.
+    forged = TicketCb(ticket=outage, action="cancel").pack()
+    await (await anna.press_with_data(cards[0], forged)).wait_answered()
+    await desk.settled()
+    assert (await ticket(desk, outage)).status is TicketStatus.NEW
