@@ -386,3 +386,27 @@ async def test_an_outage_is_the_companys_not_the_first_reporters(desk: Desk):
     await (await anna.press_with_data(cards[0], forged)).wait_answered()
     await desk.settled()
     assert (await ticket(desk, outage)).status is TicketStatus.NEW
+
+
+async def test_a_mass_outages_estimate_is_the_directors_to_approve(desk: Desk):
+    from domain.enums import EmployeeRole
+    from tests.e2e.test_estimates import estimate
+
+    people, numbers, engineer, _manager = await three_report(desk)
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    director = desk.person("Елена")
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    outage = await linked(desk, engineer, numbers)
+    card = await outage_card(desk, outage, listing=3)
+    await (await engineer.press("🙋 Взять", message=card, chat=desk.staff_chat)).wait_answered()
+
+    said = await estimate(desk, engineer, outage, "3 часа")
+    # Not Анна, whose report came first: the company's director decides for the company.
+    assert "согласует Елена" in said
+    asked = await director.wait_for_message(contains="Согласовать?")
+    assert "Это массовый сбой; о нём написали: Анна, Борис, Вера." in asked.text
+    assert not [m for m in people[0].bot_messages if "Оценка" in (m.text or "")]
+    await director.send("да")
+    await director.wait_for_message(contains="согласована")
+    assert not (await ticket(desk, outage)).awaiting_estimate

@@ -265,7 +265,9 @@ async def resolution_date_agreed(
 async def estimate_given(out: OutboxWriter, uow: UnitOfWork, event: ev.EstimateGiven) -> None:
     c, told = await _told(out, uow, event)
     estimate = (await uow.tickets.latest_estimates([event.ticket_id])).get(event.ticket_id)
-    if Audience.EMPLOYEE not in told or estimate is None or estimate.id != event.estimate_id:
+    if estimate is None or estimate.id != event.estimate_id:
+        return
+    if Audience.EMPLOYEE not in told and not c.ticket.outage:  # an outage's: its director
         return
     approver = await uow.employees.get(estimate.approver_employee_id)
     if approver is not None and approver.active:
