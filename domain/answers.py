@@ -310,6 +310,26 @@ def is_bare_cancel(text: str) -> bool:
     return " ".join(words) in _BARE_CANCELS
 
 
+# "Ой, нет", "не так", "точнее", "вернее", "ошиблась": what follows corrects an answer given
+# to an earlier question.
+_CORRECTING = re.compile(
+    r"^\W*(?:(?:ой|ах|упс|oops|sorry|извините)[\s,!.—-]*)?"
+    r"(?:нет|не так|ошибл\w*|ошибся|точнее|вернее|no|actually)\b[\s,!.:;—-]*",
+    re.IGNORECASE,
+)
+
+
+def correction_of(earlier: Question, text: str) -> Answer | None:
+    """The new answer to a question asked before, typed as a correction ("ой нет, работать
+    могу, просто неудобно" after «Нет, работа стоит» was pressed), or None: without a word
+    that corrects, a text is no answer to an earlier question."""
+    match = _CORRECTING.match(text)
+    if match is None or "?" in text:
+        return None
+    rest = text[match.end() :]
+    return read_answer(earlier, rest) if rest.strip() else None
+
+
 def meant_as_an_answer(text: str) -> bool:
     """A few words typed where a question waits that answer some question of the intake but
     not this one ("весь офис" to "Можете работать?", "атправить", "2", "где заявка?"): said
@@ -324,6 +344,21 @@ def meant_as_an_answer(text: str) -> bool:
     if len(words) <= 2:
         answers.append(read_answer(Question.IMPACT, text))
     return any(a is not None for a in answers)
+
+
+# What a correction names comes before what it denies: "это сканер, а не принтер".
+_DENIED = re.compile(r"\s(?:а\s+)?не\s.*$")
+
+
+def topic_instead(text: str, stated: Category) -> Category | None:
+    """The topic a reply to "Тема: принтер. Верно?" names instead of the one stated ("нет,
+    это про почту", "это 1с, а не почта", "тема интернет"), or None (it names none, or the
+    same one: then it is about something else)."""
+    said = _normal(text)
+    if "?" in text or not (_has(said, _NO) or _has(said, ("это", "тема", "про"))):
+        return None
+    named = read_topic(_DENIED.sub("", f" {said}").strip())
+    return named if named not in (None, Category.OTHER, stated) else None
 
 
 def _guess_corrected(said: str, asks: bool) -> Answer | None:

@@ -27,7 +27,15 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
-from domain.answers import Question, Reply, is_bare_cancel, meant_as_an_answer, read_answer
+from domain.answers import (
+    Question,
+    Reply,
+    correction_of,
+    is_bare_cancel,
+    meant_as_an_answer,
+    read_answer,
+    topic_instead,
+)
 from domain.descriptions import (
     another_problem,
     on_its_own,
@@ -389,7 +397,23 @@ async def text_during_questions(
     answer = read_answer(question, text)
     if answer is None and question is Question.KIND_GUESS:  # "сломалось" to "верно?"
         answer = read_answer(Question.KIND, text)
-    if answer is Reply.CANCEL:
+    instead = topic_instead(text, draft.category) if question is Question.KIND_GUESS else None
+    corrected = correction(step or "", draft, text) if answer is None else None
+    if instead is not None:  # "нет, это сканер, а не принтер": the topic it is
+        await take_topic(message, state, draft, instead, edit=False)
+    elif isinstance(corrected, WorkImpact):  # "ой нет, работать могу" after «Работа стоит»
+        draft.impact = corrected
+        await draft.save(state)
+        if step == Intake.summary.state:
+            await show_summary(message, state, draft, actor=actor, clock=clock)
+        else:
+            note = _("I changed your answer to «Can you work now?».")
+            await ask_scope(message, state, draft, edit=False, note=note)
+    elif isinstance(corrected, Scope):  # "ой, нет, весь офис" on the summary
+        draft.scope = corrected
+        await draft.save(state)
+        await show_summary(message, state, draft, actor=actor, clock=clock)
+    elif answer is Reply.CANCEL:
         await state.clear()
         await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
     elif question is Question.TOPIC:
@@ -480,6 +504,21 @@ async def text_during_questions(
         await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:  # "отправить" on the summary
         await send_typed(message, state, draft, actor, uow, clock, notifier)
+
+
+def correction(step: str, draft: IntakeDraft, text: str) -> WorkImpact | Scope | None:
+    """A new answer to a question answered before this step, typed as a correction ("ой
+    нет, работать могу, просто неудобно" after «Нет, работа стоит»), or None."""
+    earlier: tuple[Question, ...] = ()
+    if step == Intake.scope.state:
+        earlier = (Question.IMPACT,)
+    elif step == Intake.summary.state and draft.kind is TicketKind.INCIDENT:
+        earlier = (Question.IMPACT, Question.SCOPE)
+    for asked in earlier:
+        answer = correction_of(asked, text)
+        if isinstance(answer, WorkImpact | Scope):
+            return answer
+    return None
 
 
 def question_at(step: str, draft: IntakeDraft) -> Question:

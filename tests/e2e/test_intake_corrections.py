@@ -533,3 +533,48 @@ async def test_cancel_typed_after_a_voice_note_cancels_instead_of_describing(des
     assert "Отменено" not in (await anna.wait_for_message()).text
     async with desk.db.unit_of_work() as uow:
         assert await uow.tickets.get(1) is None  # no request was made
+
+
+async def test_a_typed_correction_changes_the_earlier_answer_not_the_description(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.press("Нет, работа стоит")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.send("ой нет, работать могу, просто неудобно")
+    asked = await shown(anna, "Поменял ваш ответ на вопрос «Можете сейчас работать?»")
+    assert "Кого это затрагивает?" in asked
+    await anna.send("только я")
+    summary = await shown(anna, "Ваша заявка")
+    assert "Приоритет: стандартный — работать труднее" in summary
+    assert "ой нет" not in summary
+    before = len(anna.bot_messages)
+    await anna.send("ой, нет, весь офис")  # on the summary: the other answer changes
+    await anna.wait_until(lambda _t: len(anna.bot_messages) > before)
+    await shown(anna, "Ваша заявка")
+    await anna.send("отправить")
+    await anna.wait_for_message(contains="принята")
+    ticket = await only_ticket(desk)
+    assert ticket.description == "не печатает принтер"
+    assert (ticket.impact, ticket.scope) == (WorkImpact.HAMPERED, Scope.COMPANY)
+    assert ticket.priority is Priority.STANDARD
+
+
+async def test_naming_the_right_topic_to_the_guess_takes_it(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не открывается почта")
+    guess = await shown(anna, "Верно?")
+    assert "Тема: почта" in guess
+    await anna.send("нет, это 1с, а не почта")
+    asked = await shown(anna, "Можете сейчас работать?")
+    assert "Тема: 1С" in asked
+    await anna.press("С трудом")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.press("Только меня")
+    await shown(anna, "Ваша заявка")
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="принята")
+    ticket = await only_ticket(desk)
+    assert (ticket.category, ticket.description) == (Category.ONE_C, "не открывается почта")
