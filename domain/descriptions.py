@@ -171,6 +171,25 @@ def another_problem(text: str, topic: Category, kind: TicketKind | None = None) 
     return surely and result.category not in (topic, Category.OTHER)
 
 
+# "Ой, нет, не то", "я не то написала", "ошибся": what follows is the description instead.
+_DESCRIBED_ANEW = re.compile(
+    r"^\W*(?:(?:ой|ах|упс|извините|sorry|oops)[\s,!.—-]*)?(?:нет[\s,!.—-]*)?"
+    r"(?:я\s+)?(?:не\s+то(?!\s+чтобы)(?:\s+написал\w*)?|не\s+так\s+написал\w*|неправильно\s+написал\w*|"
+    r"ошибл\w*|ошибся|wrong one|not that)\b[\s,!.:;—-]*",
+    re.IGNORECASE,
+)
+
+
+def described_anew(text: str) -> str | None:
+    """The new description in a text that takes the first one back ("ой нет не то, у меня
+    вообще компьютер не включается"), or None (no such words, or nothing said after them)."""
+    match = _DESCRIBED_ANEW.match(text)
+    if match is None:
+        return None
+    rest = text[match.end() :].strip()
+    return rest if len(_words(rest)) >= 2 and says_what(rest) else None
+
+
 # A description that says work has stopped: a bare "да" to "Можете сейчас работать?" then
 # contradicts it (it answers "yes, it is broken" more likely than "yes, I can work").
 _WORK_STOPPED = ("не могу работать", "не можем работать", "никто не может", "работа стоит",

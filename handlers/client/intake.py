@@ -38,6 +38,7 @@ from domain.answers import (
 )
 from domain.descriptions import (
     another_problem,
+    described_anew,
     on_its_own,
     says_what,
     topic_of,
@@ -399,7 +400,17 @@ async def text_during_questions(
         answer = read_answer(Question.KIND, text)
     instead = topic_instead(text, draft.category) if question is Question.KIND_GUESS else None
     corrected = correction(step or "", draft, text) if answer is None else None
-    if instead is not None:  # "нет, это сканер, а не принтер": the topic it is
+    anew = described_anew(text) if question not in (Question.SECOND, Question.TOPIC) else None
+    if anew is not None and (corrected is not None or meant_as_an_answer(anew)):
+        anew = None  # "нет, не то, весь офис": an answer corrected, not a description
+    if anew is not None and len(anew) <= intake.MAX_DESCRIPTION_LENGTH:
+        # "ой нет не то, у меня вообще компьютер не включается": the description it is; the
+        # questions start again from what it is
+        draft.description, draft.topic_fixed = anew, False
+        draft.kind = draft.impact = draft.scope = draft.request_type = None
+        await draft.save(state)
+        await ask_kind(message, state, draft, note=_("I replaced the description."))
+    elif instead is not None:  # "нет, это сканер, а не принтер": the topic it is
         await take_topic(message, state, draft, instead, edit=False)
     elif isinstance(corrected, WorkImpact):  # "ой нет, работать могу" after «Работа стоит»
         draft.impact = corrected

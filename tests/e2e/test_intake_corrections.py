@@ -578,3 +578,16 @@ async def test_naming_the_right_topic_to_the_guess_takes_it(desk: Desk):
     await anna.wait_for_message(contains="принята")
     ticket = await only_ticket(desk)
     assert (ticket.category, ticket.description) == (Category.ONE_C, "не открывается почта")
+
+
+async def test_a_description_taken_back_is_replaced_and_asked_about_again(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не работает мышка")
+    await shown(anna, "Верно?")
+    await anna.send("ой нет не то у меня вообще компьютер не включается")
+    asked = await shown(anna, "Заменил описание.")
+    assert "Верно?" in asked
+    await anna.send("да")
+    await answer_questions_typed(anna)
+    ticket = await only_ticket(desk)
+    assert ticket.description == "у меня вообще компьютер не включается"

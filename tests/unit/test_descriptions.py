@@ -8,6 +8,7 @@ import pytest
 from domain.descriptions import (
     Device,
     another_problem,
+    described_anew,
     on_its_own,
     printing_device,
     says_what,
@@ -156,3 +157,22 @@ def test_a_separate_request_is_described_without_what_tied_it_to_the_first(
 )
 def test_the_printing_topic_names_the_device_that_was_reported(text: str, device: Device) -> None:
     assert printing_device(text) is device
+
+
+@pytest.mark.parametrize(
+    ("text", "anew"),
+    [
+        (
+            "ой нет не то у меня вообще компьютер не включается",
+            "у меня вообще компьютер не включается",
+        ),
+        ("я не то написала, не работает почта", "не работает почта"),
+        ("ошиблась: не печатает принтер", "не печатает принтер"),
+        ("ой нет не то", None),  # nothing said instead
+        ("не то чтобы срочно", None),  # names nothing
+        ("не работает почта", None),  # no words that take the first back
+        ("нет, работа стоит", None),
+    ],
+)
+def test_a_description_taken_back_gives_the_new_one(text: str, anew: str | None) -> None:
+    assert described_anew(text) == anew
