@@ -371,6 +371,11 @@ async def test_the_author_answers_the_news_in_the_group_and_confirms_the_fix(des
     await on_card(engineer, number, "❓ Вопрос клиенту", then="вопрос")
     await engineer.send("Какая модель принтера?")
     question = await group.wait_for_message(contains="Какая модель")
+    # The bot hears in the group only what is said to it: the question says how to answer.
+    assert "Ответьте на это сообщение («Ответить»), чтобы я увидел ответ" in question.text
+    assert "Просто напишите ответ сюда" not in question.text
+    private = await anna.wait_for_message(contains="Какая модель")
+    assert "Просто напишите ответ сюда" in private.text
 
     await colleague.send("это HP", chat=group, reply_to=question)
     assert await group.wait_for_message(contains="не ваша заявка")
