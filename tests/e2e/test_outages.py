@@ -313,13 +313,25 @@ async def test_a_fourth_report_before_anybody_decides_extends_the_same_proposal(
 
 
 async def test_keep_apart_leaves_the_requests_alone(desk: Desk):
-    _people, numbers, engineer, _manager = await three_report(desk)
+    _people, numbers, engineer, manager = await three_report(desk)
     chat = desk.staff_chat
     asked = await proposal(desk)
+    told = next(m for m in manager.bot_messages if "Похоже на массовый сбой" in (m.text or ""))
     await (await engineer.press("Не объединять", message=asked, chat=chat)).wait_answered()
     await desk.settled()
     assert [(await ticket(desk, n)).parent_id for n in numbers] == [None] * 3
     assert asked.text.endswith("Решили не объединять.") and not asked.inline_keyboard
+    # The manager's one message about them says so; the third request is in it, by number.
+    a, b, c = numbers
+    await manager.wait_until(
+        lambda t: (
+            next(m for m in t if m.message_id == told.message_id).text
+            == (
+                f"Похоже было на массовый сбой у ООО Ромашка: №{a}, №{b}, №{c} (интернет и сеть); "
+                "в общем чате решили их не объединять."
+            )
+        )
+    )
 
 
 async def test_staff_declare_an_outage_from_a_card_and_a_colleague_joins(desk: Desk):
