@@ -61,7 +61,11 @@ from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import outages
-from handlers.client.group_context import note_ticket_opened_here, private_or_client_group
+from handlers.client.group_context import (
+    GROUP_REPLY,
+    note_ticket_opened_here,
+    private_or_client_group,
+)
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase, number
@@ -1016,6 +1020,13 @@ async def say(
     earlier message says instead, when what it showed is no longer true (a summary card)."""
     if note:
         text = f"{note}\n\n{text}"
+    if GROUP_REPLY.get() is not None and draft.question_id is None:
+        # In a client's group the bot reads only what is said to it (domain/group_chat.py):
+        # the first question says how to answer, once.
+        text += "\n\n" + _(
+            "In the group I read only what is said to me: press a button, or answer with "
+            "a reply to my message («Reply»)."
+        )
     if edit and isinstance(message, Pressed):
         await message.edit_text(text, reply_markup=markup)
         if draft.question_id != message.message_id:

@@ -98,6 +98,8 @@ async def test_a_mention_becomes_a_request_its_author_alone_answers(desk: Desk):
     kind = await answered_card(group, "Верно?")
     assert kind.reply_to_message_id == asked.message_id
     assert group.reply_keyboard == []  # the private chat's keyboard never shows here
+    # The bot reads only what is said to it here: the first question says how to answer.
+    assert "нажмите кнопку или ответьте на моё сообщение («Ответить»)" in kind.text
 
     refused = await colleague.press("Да, верно", message=kind)
     assert (await refused.wait_answered()).text == "Это не ваша заявка"
@@ -108,6 +110,7 @@ async def test_a_mention_becomes_a_request_its_author_alone_answers(desk: Desk):
     await anna.press("Да, верно", message=kind)
     work = await answered_card(group, "Можете")
     assert work.reply_to_message_id == asked.message_id
+    assert "ответьте на моё сообщение" not in work.text  # said once
     await anna.send("с трудом", chat=group, reply_to=work)  # typed, as a reply
     scope = await answered_card(group, "Кого")
     await anna.press("Только меня", message=scope)
