@@ -482,3 +482,44 @@ async def test_a_new_date_warns_again_and_a_breach_of_the_old_one_stays(uow, clo
     )
     left = {r.milestone for r in await uow.sla_events.for_ticket(t.number)}
     assert left == (set(recorded) if breached else set())
+
+
+@pytest.mark.parametrize(
+    ("outage", "who", "sees", "acts"),
+    [
+        (False, "author", True, True),
+        (False, "colleague", False, False),
+        (False, "director", True, True),
+        (False, "stranger", False, False),
+        # A mass outage is the company's, not the first reporter's whose report it came from.
+        (True, "author", True, False),
+        (True, "colleague", True, False),
+        (True, "director", True, False),
+        (True, "stranger", False, False),
+    ],
+)
+def test_a_mass_outage_is_the_companys_and_nobody_acts_on_it_as_their_own(
+    outage: bool, who: str, sees: bool, acts: bool
+) -> None:
+    from domain.model import Employee, Ticket
+    from domain.use_cases.common import can_view, may_act_on
+
+    people = {
+        "author": Employee(1, 11, "Анна", id=1),
+        "colleague": Employee(1, 12, "Борис", id=2),
+        "director": Employee(1, 13, "Елена", EmployeeRole.DIRECTOR, id=3),
+        "stranger": Employee(2, 14, "Пётр", id=4),
+    }
+    ticket = Ticket(
+        client_id=1,
+        employee_id=1,
+        kind=TicketKind.INCIDENT,
+        category=Category.INTERNET_NETWORK,
+        priority=Priority.HIGHEST,
+        title="не работает интернет",
+        description="не работает интернет",
+        registered_at=msk(2026, 11, 23, 10, 0),
+        outage=outage,
+    )
+    assert can_view(ticket, people[who]) is sees
+    assert may_act_on(ticket, people[who]) is acts
