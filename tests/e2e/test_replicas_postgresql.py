@@ -2,9 +2,10 @@
 killed with SIGKILL while people are in the middle of their requests.
 
 Real `frontdesk run` processes against the emulator, on the real clock; the load balancer
-is a few lines of aiohttp here that sends Telegram's requests to the replicas by turns,
-and to the other one when one refuses the connection. The emulator sends an update again
-when its delivery failed, as Telegram does. Needs TEST_POSTGRES_DSN (tests/pg_server.py).
+is a few lines of aiohttp (bot/sandbox/balancer.py) that sends Telegram's requests to the
+replicas by turns, and to the other one when one refuses the connection. The emulator
+sends an update again when its delivery failed, as Telegram does. Needs TEST_POSTGRES_DSN
+(tests/pg_server.py).
 
 What falls due while nobody leads: a reaction warning (the contract's reaction is counted
 in seconds) and the reminder of a page to the engineer on duty (a client with 24/7
@@ -13,7 +14,6 @@ support whose office is closed)."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
 import time
@@ -23,12 +23,11 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
-import aiohttp
 import asyncpg
 import pytest
-from aiohttp import web
 
 from bot.sandbox import BotApiEmulator, Person
+from bot.sandbox.balancer import Balancer
 from domain import Priority, SlaTier, StaffRole
 from domain.sla import SlaTargets
 from storage.codec import utc_text
@@ -47,54 +46,6 @@ PEOPLE = 100
 STAGGER = 0.2
 DUTY_ID = 7002
 ROUND_THE_CLOCK_PAGE = "Круглосуточная поддержка"
-
-
-class Balancer:
-    """Forwards each POST to the next replica in turn; to the other when one refuses the
-    connection; 502 when neither answers (the emulator then sends the update again)."""
-
-    def __init__(self, targets: list[str]) -> None:
-        self.targets = targets
-        self._turn = itertools.cycle(range(len(targets)))
-        self.sent: Counter[str] = Counter()
-        self._runner: web.AppRunner | None = None
-        self._http: aiohttp.ClientSession | None = None
-
-    async def start(self, port: int) -> None:
-        self._http = aiohttp.ClientSession()
-        app = web.Application()
-        app.router.add_post("/{path:.*}", self.forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        if self._http is not None:
-            await self._http.close()
-
-    async def forward(self, request: web.Request) -> web.StreamResponse:
-        assert self._http is not None
-        body = await request.read()
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        first = next(self._turn)
-        for index in (first, *(i for i in range(len(self.targets)) if i != first)):
-            target = self.targets[index]
-            try:
-                async with self._http.post(target, data=body, headers=headers) as response:
-                    answer = await response.read()
-                    self.sent[target] += 1
-                    return web.Response(
-                        status=response.status,
-                        body=answer,
-                        content_type=response.content_type,
-                    )
-            except aiohttp.ClientConnectorError:
-                continue  # refused: that replica is down, try the other
-            except aiohttp.ClientError:
-                break  # it died with the request in hand: Telegram will send it again
-        return web.Response(status=502)
 
 
 @dataclass
