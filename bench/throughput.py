@@ -51,6 +51,21 @@ in the same run for both bots, is the steadiest one to compare changes by.
 a bot more in the turns ("postgres": the same program, the same people, DATABASE_URL set
 to it), with its updates per second, CPU and p99 printed next to the SQLite one's.
 
+`--replicas N` (with `--database`): the front desk on that PostgreSQL database in webhook
+mode, as `frontdesk run` with WEBHOOK_URL runs it, behind a load balancer
+(bot/sandbox/balancer.py: each request to the next replica in turn), with 1, 2, ... N
+replicas, each count a bot more in the turns ("webhook-1", "webhook-2", ...): webhook mode
+with one replica beside polling, and one replica beside two, are each like for like. The
+emulator posts up to `--in-flight` updates per replica at once, as many as the polling bot
+handles at once: Telegram goes up to the webhook's max_connections, which is
+UPDATES_IN_FLIGHT, set N times `--in-flight` for N replicas (so two replicas also have
+twice the updates in flight of one; `--in-flight 6 --replicas 1` shows what that alone
+gives). Each webhook run has a copy of the database of its own, made beside it. The CPU of
+a webhook run is all its replicas' together, its handling p99 from their histograms added
+up. With `--database`, the CPU the PostgreSQL server spent (its processes, those that ended
+included) is printed as well, for each bot on it, and for every bot the CPU of this
+process (the emulator, the people and the load balancer), which shares the machine.
+
 Run from the repository root: .venv/bin/python bench/throughput.py
 """
 
@@ -73,17 +88,20 @@ import os
 import random
 import shutil
 import signal
+import socket
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.sandbox import BotApiEmulator, ChatMessage, Person
+from bot.sandbox.balancer import Balancer
 
 SCRIPT = Path(__file__).resolve()
 ROOT = SCRIPT.parent.parent
@@ -247,14 +265,85 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def copy_database(url: str, kind: str) -> str:
+    """A copy of the database at `url` (made anew) for another kind of bot, beside it on the
+    same server: the same people, none of the tickets the other bots' runs leave (a person's
+    next message would be taken as news of their open ticket)."""
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    copy = f"{name}_{kind.replace('-', '_')}"
+    conn = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        await conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    finally:
+        await conn.close()
+    return urlunsplit(parts._replace(path=f"/{copy}"))
+
+
+def server_cpu_seconds(postmaster: int) -> float | None:
+    """CPU time of a PostgreSQL server so far: the postmaster's, its processes' that ended
+    (the postmaster waits for them, so the kernel adds theirs to its own "children" figures)
+    and its live processes' (the bots' sessions among them)."""
+    try:
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+    for child in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            parts = child.read_text().rsplit(")", 1)[1].split()
+            if int(parts[1]) == postmaster:  # the parent's pid
+                ticks += int(parts[11]) + int(parts[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def postmaster_of(url: str) -> int | None:
+    """The pid of the PostgreSQL server's postmaster, when it runs on this machine (the
+    parent of a session's backend)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        backend = int(await conn.fetchval("SELECT pg_backend_pid()"))
+    finally:
+        await conn.close()
+    return parent_of(backend)
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
 @dataclass
 class Run:
     seconds: float  # wall time of the drive
-    cpu: float | None  # the bot process's CPU time during the drive
+    cpu: float | None  # the bot processes' CPU time during the drive
     histogram: list[tuple[float, float]]
+    server_cpu: float | None = None  # the PostgreSQL server's, for a bot on it
+    driver_cpu: float = 0.0  # this process's: the emulator, the people, the load balancer
 
 
-FRONT_DESKS = ("ours", "before", "postgres")  # the others are the bare bots
+FRONT_DESKS = ("ours", "before", "postgres")  # and the webhook replicas; the rest are bare
+
+
+def is_front_desk(kind: str) -> bool:
+    return kind in FRONT_DESKS or kind.startswith("webhook-")
+
+
+def replicas_of(kind: str) -> int:
+    """How many webhook replicas a kind of bot runs (0: one process, long polling)."""
+    return int(kind.removeprefix("webhook-")) if kind.startswith("webhook-") else 0
+
+
+def on_postgres(kind: str) -> bool:
+    return kind == "postgres" or kind.startswith("webhook-")
 
 
 @dataclass(frozen=True)
@@ -266,26 +355,26 @@ class Options:
     telegram_limits: bool = False  # the front desk keeps Telegram's overall 30 a second
     before: Path | None = None  # the checkout the "before" bot runs from
     database: str | None = None  # postgresql://...: the front desk on it too ("postgres")
+    replicas: int = 0  # webhook runs on `database` with 1..replicas replicas
+    postmaster: int | None = None  # the PostgreSQL server's pid, when it is on this machine
 
 
-async def run_bot(
-    kind: str,
-    emulator: BotApiEmulator,
-    db_path: Path | str,
-    drive: Callable[[], Any],
-    options: Options,
-) -> Run:
-    """Start the bot process, wait until it polls, drive the people, read its handling
-    histogram (ours), stop it (SIGTERM)."""
+async def start_bot(
+    kind: str, emulator: BotApiEmulator, db_path: Path | str, options: Options, *webhook: str
+) -> tuple[asyncio.subprocess.Process, list[str]]:
+    """A bot process, started and ready (for ours, with its metrics URL); `webhook`: the
+    public URL and the port of a webhook replica."""
     extra = ["--telegram-limits"] if options.telegram_limits else []
     if kind == "before":
         assert options.before is not None
         extra += ["--root", str(options.before)]
+    if webhook:
+        extra += ["--webhook-url", webhook[0], "--webhook-port", webhook[1]]
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(SCRIPT),
         "--serve",
-        "ours" if kind in ("before", "postgres") else kind,
+        "ours" if is_front_desk(kind) else kind,
         "--api",
         emulator.base_url,
         "--token",
@@ -293,7 +382,9 @@ async def run_bot(
         "--db",
         str(db_path),
         "--in-flight",
-        str(options.in_flight),
+        # A webhook replica's UPDATES_IN_FLIGHT is the webhook's max_connections, which
+        # the operator of N replicas sets N times as high.
+        str(options.in_flight * max(replicas_of(kind), 1)),
         *(["--cpu", str(options.cpu)] if options.cpu is not None else []),
         *extra,
         cwd=str(ROOT),
@@ -304,16 +395,93 @@ async def run_bot(
         ready = (await asyncio.wait_for(process.stdout.readline(), 180)).decode().split()
         if not ready or ready[0] != "ready":
             raise RuntimeError(f"the {kind} bot did not start")
-        started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
+    except BaseException:
+        await stop_bot(process)
+        raise
+    return process, ready
+
+
+async def stop_bot(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    await process.wait()
+
+
+def added_up(histograms: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """The histogram of several processes' handling (the same buckets): counts added."""
+    counts: dict[float, float] = {}
+    for histogram in histograms:
+        for upper, count in histogram:
+            counts[upper] = counts.get(upper, 0.0) + count
+    return sorted(counts.items())
+
+
+async def run_bot(
+    kind: str,
+    emulator: BotApiEmulator,
+    db_path: Path | str,
+    drive: Callable[[], Any],
+    options: Options,
+) -> Run:
+    """Start the bot's process (a webhook kind: its replicas, one after another so that the
+    first leads, and the load balancer before them), wait until it takes updates, drive the
+    people, read its handling histogram (ours), stop it (SIGTERM)."""
+    replicas = replicas_of(kind)
+    processes: list[tuple[asyncio.subprocess.Process, list[str]]] = []
+    balancer: Balancer | None = None
+    try:
+        if replicas:
+            ports = [free_port() for _ in range(replicas)]
+            front = free_port()
+            balancer = Balancer([f"http://127.0.0.1:{port}/telegram" for port in ports])
+            await balancer.start(front)
+            emulator.webhook_connections = options.in_flight * replicas
+            for port in ports:
+                url = f"http://127.0.0.1:{front}/telegram"
+                processes.append(await start_bot(kind, emulator, db_path, options, url, str(port)))
+        else:
+            processes.append(await start_bot(kind, emulator, db_path, options))
+        pids = [process.pid for process, _ in processes]
+        server = options.postmaster if on_postgres(kind) else None
+        started, cpu_before = time.perf_counter(), [cpu_seconds(pid) for pid in pids]
+        driver_before = time.process_time()
+        server_before = server_cpu_seconds(server) if server is not None else None
         await drive()
-        seconds, cpu_after = time.perf_counter() - started, cpu_seconds(process.pid)
-        histogram = await handling_histogram(f"{ready[1]}/metrics") if len(ready) > 1 else []
+        seconds, cpu_after = time.perf_counter() - started, [cpu_seconds(pid) for pid in pids]
+        driver = time.process_time() - driver_before
+        server_after = server_cpu_seconds(server) if server is not None else None
+        histograms = [
+            await handling_histogram(f"{ready[1]}/metrics")
+            for _, ready in processes
+            if len(ready) > 1
+        ]
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        await process.wait()
-    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
-    return Run(seconds, cpu, histogram)
+        for process, _ in processes:
+            await stop_bot(process)
+        if balancer is not None:
+            await balancer.stop()
+            await forget_webhook(emulator)
+    cpu = None
+    if None not in cpu_before and None not in cpu_after:
+        cpu = sum(a or 0.0 for a in cpu_after) - sum(b or 0.0 for b in cpu_before)
+    server_cpu = None
+    if server_before is not None and server_after is not None:
+        server_cpu = server_after - server_before
+    return Run(seconds, cpu, added_up(histograms), server_cpu, driver)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def forget_webhook(emulator: BotApiEmulator) -> None:
+    """The webhook removed once its replicas stop, as an operator going back to polling
+    would: the next bot polls (Telegram refuses getUpdates while a webhook is set)."""
+    url = f"{emulator.base_url}/bot{emulator.token}/deleteWebhook"
+    async with aiohttp.ClientSession() as http, http.post(url) as response:
+        response.raise_for_status()
 
 
 async def drive_all(
@@ -344,6 +512,7 @@ async def main(people: int, rounds: int, options: Options) -> int:
         kinds = ("ours", "before", "echo", "floor")
     if options.database is not None:
         kinds += ("postgres",)
+        kinds += tuple(f"webhook-{n}" for n in range(1, options.replicas + 1))
     figures: dict[str, list[Run]] = {kind: [] for kind in kinds}
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as folder:
@@ -360,6 +529,10 @@ async def main(people: int, rounds: int, options: Options) -> int:
             if options.database is not None:  # the same people, on PostgreSQL
                 paths["postgres"] = options.database
                 await prepare_world(options.database, emulator, people * rounds, everybody)
+                for kind in kinds:  # the webhook runs: each a copy of its own
+                    if replicas_of(kind):
+                        paths[kind] = await copy_database(options.database, kind)
+                options = replace(options, postmaster=await postmaster_of(options.database))
             answers = Answers()
             emulator.subscribe(answers.on_message)
             for round_ in range(rounds):
@@ -367,7 +540,7 @@ async def main(people: int, rounds: int, options: Options) -> int:
                 turn = round_ % len(kinds)
                 order = kinds[turn:] + kinds[:turn]
                 for kind in order:
-                    steps = intake if kind in FRONT_DESKS else echo_round
+                    steps = intake if is_front_desk(kind) else echo_round
                     runs = times[kind]
 
                     async def drive(
@@ -376,7 +549,7 @@ async def main(people: int, rounds: int, options: Options) -> int:
                         await drive_all(answers, persons, steps, runs)
 
                     path = paths[kind]
-                    if kind not in FRONT_DESKS:  # the bare bots: a fresh file a run
+                    if not is_front_desk(kind):  # the bare bots: a fresh file a run
                         path = Path(folder) / f"{kind}-{round_}.db"
                     figures[kind].append(await run_bot(kind, emulator, path, drive, options))
                 last = {k: figures[k][-1] for k in kinds}
@@ -384,7 +557,7 @@ async def main(people: int, rounds: int, options: Options) -> int:
                 cpu = {
                     k: f"{(r.cpu or 0.0) * 1000 / total:.2f} ms" for k, r in last.items() if r.cpu
                 }
-                tails = {k: handling_p99(last[k]) for k in kinds if k in FRONT_DESKS}
+                tails = {k: handling_p99(last[k]) for k in kinds if is_front_desk(k)}
                 floor = last["floor"].seconds
                 print(
                     f"round {round_ + 1} ({', '.join(order)}): updates/s {rate}; "
@@ -392,7 +565,7 @@ async def main(people: int, rounds: int, options: Options) -> int:
                     + "".join(
                         f"{k}/floor {floor / last[k].seconds:.2f}, "
                         for k in kinds
-                        if k in FRONT_DESKS
+                        if is_front_desk(k)
                     )
                     + f"CPU per update {cpu}; handling p99 "
                     + ", ".join(f"{k} {v:.0f} ms" for k, v in tails.items() if v is not None),
@@ -413,13 +586,20 @@ async def main(people: int, rounds: int, options: Options) -> int:
     print(summary("ratio ours/echo:", to_echo) + f" (goal >= {GOAL_RATIO})")
     to_floor: dict[str, list[float]] = {}
     for kind in kinds:
-        if kind in FRONT_DESKS:
+        if is_front_desk(kind):
             to_floor[kind] = [o / f for o, f in zip(rates[kind], rates["floor"], strict=True)]
             print(summary(f"ratio {kind}/floor:", to_floor[kind]) + f" (goal >= {GOAL_FLOOR})")
     if all(r.cpu is not None for k in kinds for r in figures[k]):
         for kind in kinds:
             ms = [(r.cpu or 0.0) * 1000 / total for r in figures[kind]]
             print(summary(f"{kind}: CPU per update, ms", ms))
+    for kind in kinds:
+        server = [r.server_cpu * 1000 / total for r in figures[kind] if r.server_cpu is not None]
+        if server:
+            print(summary(f"{kind}: PostgreSQL server's CPU per update, ms", server))
+    for kind in kinds:
+        driver = [r.driver_cpu * 1000 / total for r in figures[kind]]
+        print(summary(f"{kind}: emulator, people and load balancer's CPU per update, ms", driver))
     for kind in kinds:
         p99s = [p for r in figures[kind] if (p := handling_p99(r)) is not None]
         if p99s:
@@ -502,10 +682,17 @@ async def until_terminated() -> None:
 
 
 async def serve_ours(
-    api: str, token: str, db_path: str | Path, in_flight: int, telegram_limits: bool = True
+    api: str,
+    token: str,
+    db_path: str | Path,
+    in_flight: int,
+    telegram_limits: bool = True,
+    webhook: tuple[str, int] | None = None,
 ) -> None:
     """The front desk on the emulator; `telegram_limits`: it keeps Telegram's overall 30
-    messages a second, as it does live (bench/kills.py runs it so)."""
+    messages a second, as it does live (bench/kills.py runs it so); `webhook`: it takes
+    updates at this public URL, listening on this port, as `frontdesk run` with
+    WEBHOOK_URL does (one replica of several when others share its database)."""
     from bot.app import FrontDesk
     from bot.clock import SystemClock
     from bot.config import Settings
@@ -526,6 +713,7 @@ async def serve_ours(
         # with more, updates queue for the CPU and the database inside the process, and
         # each takes longer (p99 about 35 ms with 2, 40 with 3, 40-50 with 4).
         UPDATES_IN_FLIGHT=in_flight,
+        **({"WEBHOOK_URL": webhook[0], "WEBHOOK_PORT": webhook[1]} if webhook else {}),
     )
     # Telegram's overall 30 messages a second, which the bare bots do not keep, lifted
     # unless asked for (the module's docstring); the chats' own limits stay.
@@ -537,9 +725,13 @@ async def serve_ours(
     async def say_ready() -> None:
         print("ready", metrics_url, flush=True)
 
-    app.dp.startup.register(say_ready)
-    app.start_polling_in_background()
     try:
+        if webhook is None:
+            app.dp.startup.register(say_ready)
+            app.start_polling_in_background()
+        else:  # listening, and the webhook set if this replica leads
+            await app.start_webhook()
+            await say_ready()
         await until_terminated()
     finally:
         await app.stop()
@@ -641,11 +833,24 @@ if __name__ == "__main__":
     parser.add_argument(
         "--database", help="postgresql://... (empty): the front desk on PostgreSQL too"
     )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="with --database: webhook replicas behind a load balancer, 1 to this many",
+    )
+    parser.add_argument("--webhook-url", help=argparse.SUPPRESS)
+    parser.add_argument("--webhook-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.replicas and not args.database:
+        parser.error("--replicas needs --database postgresql://...")
     if args.serve and args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})  # before any thread starts: they inherit it
     if args.serve == "ours":
-        asyncio.run(serve_ours(args.api, args.token, args.db, args.in_flight, args.telegram_limits))
+        webhook = (args.webhook_url, args.webhook_port) if args.webhook_url else None
+        asyncio.run(
+            serve_ours(args.api, args.token, args.db, args.in_flight, args.telegram_limits, webhook)
+        )
     elif args.serve == "echo":
         asyncio.run(serve_echo(args.api, args.token))
     elif args.serve == "floor":
@@ -653,7 +858,12 @@ if __name__ == "__main__":
     else:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
         options = Options(
-            args.in_flight, args.cpu, args.telegram_limits, args.compare, args.database
+            args.in_flight,
+            args.cpu,
+            args.telegram_limits,
+            args.compare,
+            args.database,
+            args.replicas,
         )
         if args.open_loop:
             rates = [float(rate) for rate in args.open_loop.split(",")]

@@ -15,25 +15,27 @@ async def last_text(person: Person) -> str:
     return (message.text or "") if message else ""
 
 
-async def shown(person: Person, text: str) -> str:
+async def shown(person: Person, text: str, timeout: float = 5.0) -> str:
     """Wait until the bot's latest card with buttons says `text` (cards are edited in place)."""
 
     def card_text(transcript: list) -> str | None:
         cards = [m for m in transcript if m.from_bot and not m.deleted and m.inline_keyboard]
         return cards[-1].text if cards and text in (cards[-1].text or "") else None
 
-    transcript = await person.wait_until(card_text)
+    transcript = await person.wait_until(card_text, timeout=timeout)
     return card_text(transcript) or ""
 
 
-async def answer_questions(person: Person, impact: str = "С трудом", scope: str = "Только меня"):
-    await shown(person, "Верно?")
+async def answer_questions(
+    person: Person, impact: str = "С трудом", scope: str = "Только меня", timeout: float = 5.0
+):
+    await shown(person, "Верно?", timeout)
     await person.press("Да, верно")
-    await shown(person, "Можете")
+    await shown(person, "Можете", timeout)
     await person.press(impact)
-    await shown(person, "Кого")
+    await shown(person, "Кого", timeout)
     await person.press(scope)
-    return await shown(person, "Ваша заявка")
+    return await shown(person, "Ваша заявка", timeout)
 
 
 async def reach_summary(person: Person, description: str = "не печатает принтер") -> None:
