@@ -7,7 +7,9 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 
 - a Telegram reply to a bot message about ticket N is about N, in any state;
 - the ticket the employee was writing to a few minutes ago takes the next messages too;
-- exactly one ticket waiting for the employee's answer: the message is the answer;
+- exactly one ticket waiting for the employee's answer (it waits for the client, or staff's
+  latest word to them was a question not answered yet): the message is the answer, whatever
+  its words; several: which one?
 - "it works" confirms a resolved ticket, "it still fails" reopens it, with those words;
 - "уже не надо" about a ticket the employee may still withdraw (nobody started on it, or it
   waits for their answer) asks whether to close it or pass the words on;
@@ -42,6 +44,9 @@ CONTINUING = timedelta(minutes=10)
 REOPEN_CLOSED_WITHIN = timedelta(days=14)
 # At most this many tickets are offered in one question, the most recent first.
 MAX_OPTIONS = 3
+# Staff asked the employee a question in a plain answer ("какая ошибка пишет?"), not with
+# «Вопрос клиенту»: their next message is the answer for this long, as a waiting ticket's is.
+ASKED_AWAITS = timedelta(hours=24)
 
 
 class Gist(StrEnum):
@@ -227,6 +232,10 @@ class Conversation:
     last_employee_at: datetime | None = None  # the employee last wrote to it (or sent it)
     closed_at: datetime | None = None
     staff_messages: int = 0  # how many times staff have written to the employee about it
+    # The conversation's latest message, when it is staff's (a reply or a question): when,
+    # and its words. None and "" once the employee has written since.
+    last_staff_at: datetime | None = None
+    last_staff_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +305,25 @@ class Status:
 Route = Do | Ask | AskIfWorks | Chat | Status
 
 
+# Staff's question in a plain answer makes a ticket in these states wait for the employee.
+_WORKED_ON = frozenset({TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED})
+
+
+def awaits_answer(ticket: Conversation, now: datetime) -> bool:
+    """Whether staff wait for the employee's answer on the ticket: it waits for the client,
+    or the conversation's latest word is staff's question (a "?" in it) asked lately
+    ("какая ошибка пишет? пришлите скрин", sent as a plain answer)."""
+    if ticket.status is TicketStatus.WAITING_CLIENT:
+        return True
+    asked = ticket.last_staff_at
+    return (
+        ticket.status in _WORKED_ON
+        and asked is not None
+        and "?" in ticket.last_staff_text
+        and now - asked <= ASKED_AWAITS
+    )
+
+
 # A ticket the employee may still close with "не надо": nobody has started on it, or it
 # waits for their answer (domain/lifecycle.py).
 WITHDRAWABLE = frozenset({TicketStatus.NEW, TicketStatus.WAITING_CLIENT})
@@ -334,18 +362,18 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
     # a lone "?" answers nothing.
     answers = message.gist is Gist.STATUS
     if message.reply_to is not None:
-        waits = message.reply_to.status is TicketStatus.WAITING_CLIENT
+        waits = awaits_answer(message.reply_to, now)
         if asks_status and not (waits and answers):
             return Status((message.reply_to.number,))
         return _about(message, message.reply_to, now)
     open_ = sorted(
         (t for t in tickets if t.status.is_open), key=lambda t: t.last_exchange_at, reverse=True
     )
-    waiting_any = any(t.status is TicketStatus.WAITING_CLIENT for t in open_)
+    waiting = [t for t in open_ if awaits_answer(t, now)]
+    waiting_any = bool(waiting)
     if asks_status and not (waiting_any and answers):
         return Status(tuple(t.number for t in open_[:MAX_OPTIONS]))
     resolved = [t for t in open_ if t.status is TicketStatus.RESOLVED]
-    waiting = [t for t in open_ if t.status is TicketStatus.WAITING_CLIENT]
     recent = [t for t in open_ if now - t.last_exchange_at <= RECENT_EXCHANGE]
     small_talk = message.gist in SMALL_TALK and not message.has_files
 
@@ -431,7 +459,7 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
         if small_talk:
             return AskIfWorks(n)
         return Ask((Option(Action.REOPEN, n), Option(Action.ATTACH, n), Option(Action.NEW)))
-    awaited = ticket.status is TicketStatus.WAITING_CLIENT and message.gist is not Gist.GREETING
+    awaited = awaits_answer(ticket, now) and message.gist is not Gist.GREETING
     if small_talk and not (awaited or message.gist is Gist.YES):  # "спасибо" to "Иван взял"
         return Chat(message.gist)
     return Do(Option(Action.ATTACH, n))

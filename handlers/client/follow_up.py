@@ -129,16 +129,17 @@ async def typed(
     if not files and await close_answered(message, state, actor, uow, clock, notifier, text):
         return  # "да" to "Заявка №N больше не нужна?"
     asker = Asker(actor, uow, clock, notifier)
+    routing = await route(message, actor, uow, clock, text, files)
     if (
         not files
         and replied_ticket(message) is None
+        and not routing.answers  # the engineer asked: whatever it says, it is the answer
         and gist_of(text) is Gist.CONTENT  # thanks and "заработало" go to their ticket
         and await about_the_service(text, asker)
     ):
         # "сколько часов у нас осталось?" is answered, not added to a ticket in work
         await intake.start_with(message, state, clock, text, [], asker=asker)
         return
-    routing = await route(message, actor, uow, clock, text, files)
     where = routing.route
     new = isinstance(where, Do) and where.option.action is Action.NEW
     if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):

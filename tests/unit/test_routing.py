@@ -18,6 +18,7 @@ from domain.routing import (
     Incoming,
     Option,
     Status,
+    awaits_answer,
     gist_of,
     route,
 )
@@ -126,8 +127,10 @@ def ticket(
     wrote: timedelta | None = None,
     category: Category = Category.PRINTER,
     closed: timedelta | None = None,
+    staff_said: str = "",
 ) -> Conversation:
-    """Ticket `number`: the last exchange `exchanged` ago, the employee's last word `wrote` ago."""
+    """Ticket `number`: the last exchange `exchanged` ago, the employee's last word `wrote` ago;
+    `staff_said`: staff's words, `exchanged` ago, are the conversation's latest."""
     return Conversation(
         number,
         status,
@@ -136,6 +139,8 @@ def ticket(
         NOW - exchanged,
         NOW - wrote if wrote is not None else None,
         NOW - closed if closed is not None else None,
+        last_staff_at=NOW - exchanged if staff_said else None,
+        last_staff_text=staff_said,
     )
 
 
@@ -331,3 +336,71 @@ def test_a_reply_to_a_message_about_a_ticket_is_about_that_ticket(
 ) -> None:
     others = [WAITING, JUST_RESOLVED, OLD_QUIET]
     assert route(Incoming(gist, files, reply_to=replied), others, NOW) == expected
+
+
+# Иван answered with a question ("💬 Ответить", not «Вопрос клиенту»): the ticket is in work.
+ASKED = ticket(
+    13, S.IN_PROGRESS, exchanged=timedelta(minutes=5), wrote=timedelta(minutes=20),
+    category=Category.ONE_C, staff_said="какая ошибка пишет? пришлите скрин",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("incoming", "tickets", "expected"),
+    [
+        # whatever its words, the next message answers the question: even on another topic
+        (Incoming(Gist.CONTENT, category=Category.INTERNET_NETWORK), [ASKED], do(A, 13)),
+        (
+            Incoming(Gist.CONTENT, category=Category.NEW_WORKPLACE_PURCHASE),
+            [ASKED, OLD_QUIET],
+            do(A, 13),
+        ),
+        (Incoming(Gist.CONTENT, names=Category.SERVER), [ASKED], do(A, 13)),
+        (Incoming(Gist.STILL_FAILS), [ASKED], do(A, 13)),  # "нет" to "мигает индикатор?"
+        (Incoming(Gist.YES), [ASKED], do(A, 13)),  # "да" to "можно подключиться?"
+        (Incoming(Gist.STATUS), [ASKED], do(A, 13)),  # "а когда?": a question back
+        (Incoming(Gist.THANKS), [ASKED], Chat(Gist.THANKS, (13,))),  # reminded of it
+        (Incoming(Gist.CONTENT, reply_to=ASKED), [], do(A, 13)),
+        # the question asked on two tickets: which one?
+        (
+            Incoming(Gist.CONTENT),
+            [ASKED, WAITING],
+            ask((A, 13), (A, 1), (N, None)),
+        ),
+        # a plain answer without a question is no question: asked about, or new on its topic
+        (
+            Incoming(Gist.CONTENT),
+            [ticket(14, exchanged=timedelta(minutes=5), staff_said="Посмотрю через час")],
+            ask((A, 14), (N, None)),
+        ),
+        (
+            Incoming(Gist.CONTENT, category=Category.ONE_C),
+            [ticket(14, exchanged=timedelta(minutes=5), staff_said="Посмотрю через час")],
+            do(N),
+        ),
+        # a question two days old, or on a resolved ticket, waits for nobody's answer
+        (
+            Incoming(Gist.CONTENT, category=Category.INTERNET_NETWORK),
+            [ticket(15, exchanged=timedelta(days=2), staff_said="Какая ошибка?")],
+            do(N),
+        ),
+        (
+            Incoming(Gist.CONTENT, category=Category.INTERNET_NETWORK),
+            [ticket(16, S.RESOLVED, exchanged=HOUR, staff_said="Проверите?")],
+            do(N),
+        ),
+    ],
+)
+def test_the_message_after_staffs_question_is_its_answer_whatever_its_words(
+    incoming: Incoming, tickets: list[Conversation], expected: object
+) -> None:
+    assert route(incoming, tickets, NOW) == expected
+
+
+def test_a_question_waits_for_an_answer_until_it_is_answered_or_a_day_old() -> None:
+    assert awaits_answer(ASKED, NOW)
+    assert awaits_answer(WAITING, NOW)  # «Вопрос клиенту»: however long ago
+    assert not awaits_answer(JUST_ANSWERED, NOW)  # nothing asked
+    answered = ticket(13, exchanged=timedelta(minutes=5))  # she wrote since: no staff's word
+    assert not awaits_answer(answered, NOW)
+    assert not awaits_answer(ASKED, NOW + timedelta(hours=25))
