@@ -20,6 +20,7 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 - "что с моей заявкой?", "а когда?", a lone "?" are answered with the open tickets' status
   (with none open: what the bot can do), unless the engineer waits for the employee's
   answer: then it is that answer, a question back;
+- "алло", "где инженер???" go to the one request in work (several: how they stand);
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
 
 Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
@@ -63,6 +64,7 @@ class Gist(StrEnum):
     WORKS = "works"  # "заработало", "всё работает, спасибо" (not "работает?": a question)
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     NOT_NEEDED = "not_needed"  # "уже не надо, сам заработал", "неактуально"
+    NUDGE = "nudge"  # "алло", "вы вообще работаете?", "где инженер???": anybody there?
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
 
@@ -138,6 +140,19 @@ _STATUS_WORDS = frozenset(
      "where", "где", "it", "be", "will", "fixed", "done", "ready",
      "вы", "you", "are", "at", "this", "happening"}
 )  # fmt: skip
+# "Алло", "вы вообще работаете?", "где инженер???": is anybody there? In a few words only,
+# alongside status words and small talk; "вы работаете в субботу?" is a question.
+_NUDGE_PHRASES = ("алло", "ало", "ау", "есть кто", "кто нибудь", "вы работаете",
+                  "вы вообще работаете", "вы там", "где инженер", "где мастер",
+                  "где специалист", "где техник", "где админ", "где все", "где вы",
+                  "anybody there", "anyone there", "are you there", "where is the engineer",
+                  "where are you")  # fmt: skip
+_NUDGE_WORDS = frozenset({"вообще", "инженер", "мастер", "специалист", "техник", "админ",
+                          "все", "кто", "нибудь", "вы", "алло", "ало", "ау", "работаете",
+                          "anybody", "anyone", "engineer", "you", "there", "эй",
+                          "люди"})  # fmt: skip
+_NUDGE_AFTER = frozenset({"суббот", "воскрес", "выходн", "праздник", "ночь", "ночью", "после",
+                          "до", "завтра", "weekend", "saturday", "sunday", "after"})  # fmt: skip
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -162,9 +177,11 @@ def gist_of(text: str) -> Gist:
         return Gist.WHAT if "?" in text else Gist.EMOJI
     joined = " ".join(words)
     negated = any(w in _NEGATIONS for w in words)
+    padded = f" {joined}"
+    if _nudges(words, padded):
+        return Gist.NUDGE
     if any(phrase in joined for phrase in _STILL_PHRASES):
         return Gist.STILL_FAILS
-    padded = f" {joined}"
     if (
         "?" not in text
         and len(words) <= NOT_NEEDED_WORDS
@@ -200,6 +217,18 @@ def gist_of(text: str) -> Gist:
     if None in kinds:
         return Gist.CONTENT
     return next(g for g in (Gist.THANKS, Gist.GREETING, Gist.YES, Gist.OK) if g in kinds)
+
+
+def _nudges(words: list[str], padded: str) -> bool:
+    """ "Алло", "вы вообще работаете?", "где инженер???": nothing but "is anybody there"."""
+    return (
+        any(f" {phrase}" in f"{padded} " for phrase in _NUDGE_PHRASES)
+        and not any(_starts(w, tuple(_NUDGE_AFTER)) for w in words)
+        and all(
+            w in _NUDGE_WORDS or w in _STATUS_WORDS or _small_talk_kind(w) is not None
+            for w in words
+        )
+    )
 
 
 def says_nothing_to_keep(text: str) -> bool:
@@ -375,6 +404,9 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
         return Status(tuple(t.number for t in open_[:MAX_OPTIONS]))
     resolved = [t for t in open_ if t.status is TicketStatus.RESOLVED]
     recent = [t for t in open_ if now - t.last_exchange_at <= RECENT_EXCHANGE]
+    chased = _chased(message, open_, waiting)
+    if chased is not None:
+        return chased
     small_talk = message.gist in SMALL_TALK and not message.has_files
 
     if small_talk:
@@ -428,6 +460,24 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
         )
         return Ask((*options, Option(Action.NEW)))
     return Do(Option(Action.NEW))
+
+
+def _chased(
+    message: Incoming, open_: Sequence[Conversation], waiting: Sequence[Conversation]
+) -> Route | None:
+    """ "Алло", "где инженер???" are about the requests still being worked on, never a new
+    problem: with one, it takes the words; with several, how they stand. A nudge while the
+    engineer waits for the employee's answer reminds them of it."""
+    if message.has_files or message.gist is not Gist.NUDGE:
+        return None
+    worked_on = [t for t in open_ if t.status is not TicketStatus.RESOLVED]
+    if waiting:
+        return Chat(Gist.GREETING, tuple(t.number for t in waiting))
+    if len(worked_on) == 1:
+        return Do(Option(Action.ATTACH, worked_on[0].number))
+    if worked_on:
+        return Status(tuple(t.number for t in worked_on[:MAX_OPTIONS]))
+    return Chat(Gist.STATUS)  # nothing in work: what the bot does
 
 
 def _fits(message: Incoming, ticket: Conversation) -> bool:

@@ -186,3 +186,35 @@ async def test_an_english_speaker_asking_for_news_is_answered_in_english(desk: D
     await anne.send("?")
     said = await anne.wait_for_message(contains="You have no open requests")
     assert "«📋 My requests»" in said.text  # the keyboard's own words
+
+
+async def test_hello_anybody_there_goes_to_the_one_request_not_behind_a_question(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.move_clock(minutes=20)  # no longer "writing to it": once it was asked about
+
+    await anna.send("алло")
+    added = await anna.wait_for_message(contains="Добавлено")
+    assert f"№{number}" in added.text
+    await anna.send("вы вообще работаете?")
+    await anna.wait_for_message(contains=f"Добавлено к №{number}")
+    await desk.staff_chat.wait_for_message(contains="вы вообще работаете?")
+    said = [text for author, text in await messages_of(desk, number) if author == "employee"]
+    assert said == ["алло", "вы вообще работаете?"]
+    assert not any("или новая" in t or "Что у вас" in t for t in texts(anna))
+
+
+async def test_hello_typed_while_asked_where_a_message_goes_reaches_the_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.move_clock(minutes=20)
+    await anna.send("И ещё у Петрова то же самое")
+    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
+
+    await anna.send("алло, вы вообще работаете?")
+    await anna.wait_for_message(contains=f"Добавлено к №{number}")
+    said = [text for author, text in await messages_of(desk, number) if author == "employee"]
+    assert said == ["алло, вы вообще работаете?"]
+    await anna.press(f"💬 К заявке №{number} · не печатает принтер")  # the question still holds
+    await anna.wait_for_message(contains=f"Добавлено к №{number}")
+    assert "И ещё у Петрова то же самое" in [t for _a, t in await messages_of(desk, number)]

@@ -404,3 +404,46 @@ def test_a_question_waits_for_an_answer_until_it_is_answered_or_a_day_old() -> N
     answered = ticket(13, exchanged=timedelta(minutes=5))  # she wrote since: no staff's word
     assert not awaits_answer(answered, NOW)
     assert not awaits_answer(ASKED, NOW + timedelta(hours=25))
+
+
+@pytest.mark.parametrize(
+    ("text", "gist"),
+    [
+        ("алло", Gist.NUDGE),
+        ("алло??? есть кто?", Gist.NUDGE),
+        ("вы вообще работаете?", Gist.NUDGE),
+        ("где инженер???", Gist.NUDGE),
+        ("hello? anybody there?", Gist.NUDGE),
+        # questions and problems that only share a word with them
+        ("вы работаете в субботу?", Gist.CONTENT),
+        ("а вы в выходные работаете?", Gist.CONTENT),
+        ("никто не может работать", Gist.CONTENT),
+        ("сервер упал никто не может работать", Gist.CONTENT),
+        ("принтер не печатает уже два часа", Gist.CONTENT),
+        ("ну что там", Gist.STATUS),
+    ],
+)
+def test_anybody_there_is_told_from_questions_and_problems(text: str, gist: Gist) -> None:
+    assert gist_of(text) is gist
+
+
+NEW_ONE = ticket(17, S.NEW, exchanged=timedelta(minutes=35), wrote=timedelta(minutes=35))
+
+
+@pytest.mark.parametrize(
+    ("incoming", "tickets", "expected"),
+    [
+        # one request in work: "алло" goes to it, never held behind "к №1 или новая?"
+        (Incoming(Gist.NUDGE), [NEW_ONE], do(A, 17)),
+        (Incoming(Gist.NUDGE), [NEW_ONE, CLOSED_YESTERDAY], do(A, 17)),
+        (Incoming(Gist.NUDGE), [NEW_ONE, JUST_RESOLVED], do(A, 17)),
+        # several: how they stand; none: what the bot does; an awaited answer: reminded
+        (Incoming(Gist.NUDGE), [NEW_ONE, JUST_ANSWERED], Status((17, 3))),  # the latest first
+        (Incoming(Gist.NUDGE), [], Chat(Gist.STATUS)),
+        (Incoming(Gist.NUDGE), [NEW_ONE, WAITING], Chat(Gist.GREETING, (1,))),
+    ],
+)
+def test_anybody_there_goes_to_the_request_in_work(
+    incoming: Incoming, tickets: list[Conversation], expected: object
+) -> None:
+    assert route(incoming, tickets, NOW) == expected
