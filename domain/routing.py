@@ -20,7 +20,9 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 - "что с моей заявкой?", "а когда?", a lone "?" are answered with the open tickets' status
   (with none open: what the bot can do), unless the engineer waits for the employee's
   answer: then it is that answer, a question back;
-- "алло", "где инженер???" go to the one request in work (several: how they stand);
+- "алло", "где инженер???" go to the one request in work (several: how they stand); a
+  complaint about how it goes ("два часа без 1с, никто не позвонил", "как это
+  стандартный??") goes to it too and to the personal manager as a complaint;
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
 
 Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
@@ -65,6 +67,7 @@ class Gist(StrEnum):
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     NOT_NEEDED = "not_needed"  # "уже не надо, сам заработал", "неактуально"
     NUDGE = "nudge"  # "алло", "вы вообще работаете?", "где инженер???": anybody there?
+    COMPLAINT = "complaint"  # "два часа без 1с, никто не позвонил", "как это стандартный??"
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
 
@@ -153,6 +156,22 @@ _NUDGE_WORDS = frozenset({"вообще", "инженер", "мастер", "с�
                           "люди"})  # fmt: skip
 _NUDGE_AFTER = frozenset({"суббот", "воскрес", "выходн", "праздник", "ночь", "ночью", "после",
                           "до", "завтра", "weekend", "saturday", "sunday", "after"})  # fmt: skip
+# Nobody called, hours without the system, the priority disputed: a complaint about how a
+# request is handled, not a new problem and not a question about the contract.
+_COMPLAINT_PHRASES = ("никто не позвон", "никто не перезвон", "никто не звон",
+                      "никто не отвеч", "никто не ответил", "никто не приш", "никто не прих",
+                      "никто не связ", "никто не пиш", "никто не реаг", "никто не берет",
+                      "никто не взял", "никто не занима", "никто не чин", "сколько можно",
+                      "почему так долго", "почему никто", "как это стандарт",
+                      "почему стандарт", "почему обычн", "почему низк", "безобраз",
+                      "возмутительн", "не отвечаете", "игнорир", "жалоб", "nobody called",
+                      "no one called", "nobody answered", "no one answered", "nobody came",
+                      "unacceptable", "how much longer", "ignoring us",
+                      "ignoring me")  # fmt: skip
+# "Два часа без 1с", "третий день без интернета": time gone without it.
+_HOURS_WITHOUT = re.compile(
+    r"\b(час|часа|часов|день|дня|дней|минут|hours?|days?)\s+(без|without)\b"
+)
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -178,6 +197,8 @@ def gist_of(text: str) -> Gist:
     joined = " ".join(words)
     negated = any(w in _NEGATIONS for w in words)
     padded = f" {joined}"
+    if any(f" {p}" in padded for p in _COMPLAINT_PHRASES) or _HOURS_WITHOUT.search(joined):
+        return Gist.COMPLAINT
     if _nudges(words, padded):
         return Gist.NUDGE
     if any(phrase in joined for phrase in _STILL_PHRASES):
@@ -285,6 +306,7 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # it works: close the resolved ticket
     REOPEN = "reopen"  # it still fails: back to work, with these words
     CLOSE = "close"  # no longer needed: withdrawn (nobody started) or closed (waiting)
+    COMPLAIN = "complain"  # add to the ticket and tell the manager it is a complaint
     NEW = "new"  # a new request, this message its description
 
 
@@ -394,6 +416,8 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
         waits = awaits_answer(message.reply_to, now)
         if asks_status and not (waits and answers):
             return Status((message.reply_to.number,))
+        if message.gist is Gist.COMPLAINT and message.reply_to.status.is_open:
+            return Do(Option(Action.COMPLAIN, message.reply_to.number))
         return _about(message, message.reply_to, now)
     open_ = sorted(
         (t for t in tickets if t.status.is_open), key=lambda t: t.last_exchange_at, reverse=True
@@ -465,19 +489,27 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
 def _chased(
     message: Incoming, open_: Sequence[Conversation], waiting: Sequence[Conversation]
 ) -> Route | None:
-    """ "Алло", "где инженер???" are about the requests still being worked on, never a new
-    problem: with one, it takes the words; with several, how they stand. A nudge while the
-    engineer waits for the employee's answer reminds them of it."""
-    if message.has_files or message.gist is not Gist.NUDGE:
+    """ "Алло", "где инженер???" and "два часа без 1с, никто не позвонил" are about the
+    requests still being worked on, never a new problem: with one, it takes the words (a
+    complaint goes to the manager too); with several, which one (a nudge: how they stand).
+    A nudge while the engineer waits for the employee's answer reminds them of it."""
+    if message.has_files or message.gist not in (Gist.NUDGE, Gist.COMPLAINT):
         return None
     worked_on = [t for t in open_ if t.status is not TicketStatus.RESOLVED]
-    if waiting:
-        return Chat(Gist.GREETING, tuple(t.number for t in waiting))
+    if message.gist is Gist.NUDGE:
+        if waiting:
+            return Chat(Gist.GREETING, tuple(t.number for t in waiting))
+        if len(worked_on) == 1:
+            return Do(Option(Action.ATTACH, worked_on[0].number))
+        if worked_on:
+            return Status(tuple(t.number for t in worked_on[:MAX_OPTIONS]))
+        return Chat(Gist.STATUS)  # nothing in work: what the bot does
     if len(worked_on) == 1:
-        return Do(Option(Action.ATTACH, worked_on[0].number))
+        return Do(Option(Action.COMPLAIN, worked_on[0].number))
     if worked_on:
-        return Status(tuple(t.number for t in worked_on[:MAX_OPTIONS]))
-    return Chat(Gist.STATUS)  # nothing in work: what the bot does
+        options = (Option(Action.COMPLAIN, t.number) for t in worked_on[:MAX_OPTIONS])
+        return Ask((*options, Option(Action.NEW)))
+    return None  # nothing in work to complain about: a description, as any
 
 
 def _fits(message: Incoming, ticket: Conversation) -> bool:

@@ -168,8 +168,10 @@ async def comment_as_employee(
     tg_id: int,
     text: str,
     attachments: Sequence[Attachment] = (),
+    complaint: bool = False,
 ) -> Outcome[TicketMessage]:
-    """The employee adds a comment or a file; an answer to a question restarts the clock."""
+    """The employee adds a comment or a file; an answer to a question restarts the clock. A
+    `complaint` about how the ticket is handled reaches the personal manager too."""
     ticket, _ = await own_ticket(uow, ticket_id, tg_id)
     if not ticket.is_open:
         raise InvalidInput("the ticket is already finished", field="ticket")
@@ -195,7 +197,7 @@ async def comment_as_employee(
         ticket.refresh_deadlines(client)
         events.append(ev.DeadlinesChanged(ticket.number))
         await uow.tickets.update(ticket)
-    events.insert(0, ev.EmployeeCommented(ticket.number, message.id, resumed))
+    events.insert(0, ev.EmployeeCommented(ticket.number, message.id, resumed, complaint))
     return Outcome(message, tuple(events))
 
 

@@ -130,17 +130,19 @@ async def typed(
         return  # "да" to "Заявка №N больше не нужна?"
     asker = Asker(actor, uow, clock, notifier)
     routing = await route(message, actor, uow, clock, text, files)
+    where = routing.route
+    complaint = isinstance(where, Do) and where.option.action is Action.COMPLAIN
     if (
         not files
         and replied_ticket(message) is None
         and not routing.answers  # the engineer asked: whatever it says, it is the answer
-        and gist_of(text) is Gist.CONTENT  # thanks and "заработало" go to their ticket
+        and not complaint  # "никто не позвонил" is about the request, not the contract
+        and gist_of(text) in (Gist.CONTENT, Gist.COMPLAINT)  # thanks go to their ticket
         and await about_the_service(text, asker)
     ):
         # "сколько часов у нас осталось?" is answered, not added to a ticket in work
         await intake.start_with(message, state, clock, text, [], asker=asker)
         return
-    where = routing.route
     new = isinstance(where, Do) and where.option.action is Action.NEW
     if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):
         return  # an open mass outage: they may join it with one tap
@@ -214,6 +216,11 @@ async def carry_out(
             "Request №{number} is back in work; your words have gone to the engineer. "
             "Sorry it is not fixed yet."
         )
+    elif option.action is Action.COMPLAIN:
+        text = _(
+            "Added to №{number}. I have passed it on to your personal manager as well: we "
+            "will look into it."
+        )
     elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
         text = _("Thank you! Your answer on №{number} has gone to the engineer; work goes on.")
     else:
@@ -245,7 +252,13 @@ async def follow_ticket_up(
         text = ""  # the reason is the words; the files follow as a comment
     if text or attachments:
         comment = await employee_tickets.comment_as_employee(
-            uow, clock, ticket_id=number, tg_id=tg_id, text=text, attachments=attachments
+            uow,
+            clock,
+            ticket_id=number,
+            tg_id=tg_id,
+            text=text,
+            attachments=attachments,
+            complaint=action is Action.COMPLAIN,
         )
         events += comment.events
     if action is Action.CONFIRM:
@@ -279,7 +292,7 @@ def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tupl
         ticket = tickets.get(n)
         if option.action is Action.ATTACH and (Action.CLOSE in actions or resolved):
             label = _("💬 No, pass it on to the engineer")
-        elif option.action is Action.ATTACH:
+        elif option.action in (Action.ATTACH, Action.COMPLAIN):
             label = _("💬 To request {ticket}").format(ticket=short(ticket, n))
         elif option.action is Action.CONFIRM:
             label = "✅ " + short(ticket, n)

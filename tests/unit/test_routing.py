@@ -414,6 +414,11 @@ def test_a_question_waits_for_an_answer_until_it_is_answered_or_a_day_old() -> N
         ("вы вообще работаете?", Gist.NUDGE),
         ("где инженер???", Gist.NUDGE),
         ("hello? anybody there?", Gist.NUDGE),
+        ("два часа без 1с, никто не позвонил", Gist.COMPLAINT),
+        ("как это стандартный?? я вообще не могу работать", Gist.COMPLAINT),
+        ("третий день без интернета", Gist.COMPLAINT),
+        ("сколько можно ждать", Gist.COMPLAINT),
+        ("still waiting, nobody called", Gist.COMPLAINT),
         # questions and problems that only share a word with them
         ("вы работаете в субботу?", Gist.CONTENT),
         ("а вы в выходные работаете?", Gist.CONTENT),
@@ -423,7 +428,9 @@ def test_a_question_waits_for_an_answer_until_it_is_answered_or_a_day_old() -> N
         ("ну что там", Gist.STATUS),
     ],
 )
-def test_anybody_there_is_told_from_questions_and_problems(text: str, gist: Gist) -> None:
+def test_anybody_there_and_complaints_are_told_from_questions_and_problems(
+    text: str, gist: Gist
+) -> None:
     assert gist_of(text) is gist
 
 
@@ -441,9 +448,21 @@ NEW_ONE = ticket(17, S.NEW, exchanged=timedelta(minutes=35), wrote=timedelta(min
         (Incoming(Gist.NUDGE), [NEW_ONE, JUST_ANSWERED], Status((17, 3))),  # the latest first
         (Incoming(Gist.NUDGE), [], Chat(Gist.STATUS)),
         (Incoming(Gist.NUDGE), [NEW_ONE, WAITING], Chat(Gist.GREETING, (1,))),
+        # a complaint goes to the request in work and to the manager
+        (Incoming(Gist.COMPLAINT), [NEW_ONE], do(Action.COMPLAIN, 17)),
+        (Incoming(Gist.COMPLAINT, category=Category.ONE_C), [OLD_QUIET], do(Action.COMPLAIN, 4)),
+        (Incoming(Gist.COMPLAINT, reply_to=OLD_QUIET), [NEW_ONE], do(Action.COMPLAIN, 4)),
+        (
+            Incoming(Gist.COMPLAINT),
+            [NEW_ONE, JUST_ANSWERED],
+            ask((Action.COMPLAIN, 17), (Action.COMPLAIN, 3), (N, None)),
+        ),
+        # nothing in work: a complaint about something nobody reported is a description
+        (Incoming(Gist.COMPLAINT), [], do(N)),
+        (Incoming(Gist.COMPLAINT, has_files=True), [NEW_ONE], ask((A, 17), (N, None))),
     ],
 )
-def test_anybody_there_goes_to_the_request_in_work(
+def test_anybody_there_and_complaints_go_to_the_request_in_work(
     incoming: Incoming, tickets: list[Conversation], expected: object
 ) -> None:
     assert route(incoming, tickets, NOW) == expected
