@@ -804,3 +804,27 @@ async def test_a_question_in_reply_to_a_resolved_ticket_asks_plainly_if_it_is_st
     await anna.wait_for_message(contains=f"№{number}")
     assert ("employee", "а когда будет готово?") in await messages_of(desk, number)
     assert await ticket_status(desk, number) is TicketStatus.RESOLVED
+
+
+async def test_a_new_request_prompt_left_for_hours_does_not_take_the_next_message(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await anna.press_keyboard_button("📝 Новая заявка")
+    await anna.wait_for_message(contains="своими словами")
+    await desk.move_clock(hours=2)  # she went away and came back
+
+    await anna.send("ну что там с принтером? нам нужно печатать")
+    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
+    assert not any("Верно?" in t or "Что у вас" in t for t in texts(anna))
+
+
+async def test_a_new_request_prompt_answered_soon_takes_the_description(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await send_ticket(anna)
+    await anna.press_keyboard_button("📝 Новая заявка")
+    await anna.wait_for_message(contains="своими словами")
+    await desk.move_clock(minutes=40)
+
+    await anna.send("не работает почта в outlook у бухгалтера")
+    await anna.wait_for_message(lambda m: "Верно?" in m.text or "Возможно, поможет" in m.text)
+    assert not any("или новая" in t for t in texts(anna))
