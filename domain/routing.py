@@ -45,6 +45,9 @@ RECENT_EXCHANGE = timedelta(hours=24)
 CONTINUING = timedelta(minutes=10)
 # A closed ticket may be reopened for this long after it was closed; later, a new one.
 REOPEN_CLOSED_WITHIN = timedelta(days=14)
+# "Всё равно не работает" this soon after a suggested article helped goes on with that
+# request, its description first (the article promised nothing written would be lost).
+SELF_HELP_RETURNS = timedelta(hours=24)
 # At most this many tickets are offered in one question, the most recent first.
 MAX_OPTIONS = 3
 # Staff asked the employee a question in a plain answer ("какая ошибка пишет?"), not with
@@ -354,6 +357,25 @@ class Status:
 
 
 Route = Do | Ask | AskIfWorks | Chat | Status
+
+
+def returns_after_self_help(
+    text: str,
+    helped_at: datetime | None,
+    now: datetime,
+    *,
+    names: Category = Category.OTHER,
+    about: Category = Category.OTHER,
+) -> bool:
+    """Whether the message says that what a suggested article fixed (a request `about` a
+    topic) fails again ("нет, всё равно не работает", "не помогло"), soon enough to go on
+    with that request; "не работает принтер" (it `names` another topic) is another one."""
+    return (
+        helped_at is not None
+        and now - helped_at <= SELF_HELP_RETURNS
+        and gist_of(text) is Gist.STILL_FAILS
+        and names in (Category.OTHER, about)
+    )
 
 
 # Staff's question in a plain answer makes a ticket in these states wait for the employee.

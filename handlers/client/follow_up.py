@@ -27,9 +27,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import TicketStatus
+from domain import Category, TicketStatus
 from domain import events as ev
-from domain.answers import Question, Reply, read_answer
+from domain.answers import Question, Reply, read_answer, read_topic
 from domain.model import Attachment
 from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -44,6 +44,7 @@ from domain.routing import (
     Option,
     Status,
     gist_of,
+    returns_after_self_help,
 )
 from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
@@ -53,7 +54,7 @@ from handlers.client import intake, outages
 from handlers.client.group_context import private_or_client_group
 from handlers.client.intake import MEDIA, attachment_of
 from handlers.client.self_help import Asker, about_the_service
-from handlers.client.states import FollowUp, HeldMessage, TicketSituation
+from handlers.client.states import FollowUp, HeldMessage, SelfHelped, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
     await_rating,
@@ -144,6 +145,18 @@ async def typed(
         await intake.start_with(message, state, clock, text, [], asker=asker)
         return
     new = isinstance(where, Do) and where.option.action is Action.NEW
+    helped = SelfHelped.from_state(await state.get_data())
+    names, about = read_topic(text) or Category.OTHER, helped.category
+    if (
+        new
+        and not files
+        and returns_after_self_help(text, helped.at, clock.now(), names=names, about=about)
+    ):
+        # "нет, всё равно не работает" after «Помогло»: the same request goes on, its words
+        # first (the article is not offered again)
+        again = f"{helped.description}\n{text}".strip()
+        await intake.start_with(message, state, clock, again, [])
+        return
     if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):
         return  # an open mass outage: they may join it with one tap
     data = await state.get_data()

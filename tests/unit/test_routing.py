@@ -20,6 +20,7 @@ from domain.routing import (
     Status,
     awaits_answer,
     gist_of,
+    returns_after_self_help,
     route,
 )
 from tests.unit.fakes import msk
@@ -466,3 +467,30 @@ def test_anybody_there_and_complaints_go_to_the_request_in_work(
     incoming: Incoming, tickets: list[Conversation], expected: object
 ) -> None:
     assert route(incoming, tickets, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "helped", "later", "expected"),
+    [
+        ("нет все равно не работает", True, timedelta(minutes=20), True),
+        ("не помогло", True, timedelta(hours=5), True),
+        ("опять не открывается", True, timedelta(hours=23), True),
+        ("нет все равно не работает", True, timedelta(hours=25), False),  # a new day
+        ("нет все равно не работает", False, timedelta(minutes=20), False),  # nothing helped
+        ("не печатает принтер", True, timedelta(minutes=20), False),  # another problem
+        ("спасибо", True, timedelta(minutes=20), False),
+    ],
+)
+def test_still_failing_soon_after_an_article_helped_goes_on_with_that_request(
+    text: str, helped: bool, later: timedelta, expected: bool
+) -> None:
+    helped_at = NOW if helped else None
+    assert returns_after_self_help(text, helped_at, NOW + later) is expected
+
+
+def test_still_failing_of_another_topic_after_an_article_helped_is_another_request() -> None:
+    later, email = NOW + timedelta(minutes=20), Category.EMAIL
+    still = "не работает принтер"
+    assert not returns_after_self_help(still, NOW, later, names=Category.PRINTER, about=email)
+    again = "outlook опять не открывается"
+    assert returns_after_self_help(again, NOW, later, names=email, about=email)
