@@ -165,7 +165,17 @@ async def typed(
     quiet = album is not None and album == data.get("album")
     if isinstance(where, Do):
         await carry_out(
-            where.option, message, state, actor, uow, clock, notifier, text, files, quiet=quiet
+            where.option,
+            message,
+            state,
+            actor,
+            uow,
+            clock,
+            notifier,
+            text,
+            files,
+            quiet=quiet,
+            answer=routing.answers,
         )
         if album is not None and await state.get_state() is None:
             await state.update_data(album=album)
@@ -196,8 +206,10 @@ async def carry_out(
     files: list[Attachment],
     *,
     quiet: bool = False,
+    answer: bool = False,
 ) -> None:
-    """Do what the routing (or the person's choice) says with the message."""
+    """Do what the routing (or the person's choice) says with the message (`answer`: to
+    the question staff asked)."""
     if option.action is Action.NEW:
         asker = Asker(actor, uow, clock, notifier)  # a known fix may be suggested first
         await intake.start_with(message, state, clock, text, files, asker=asker)
@@ -234,7 +246,7 @@ async def carry_out(
             "Added to №{number}. I have passed it on to your personal manager as well: we "
             "will look into it."
         )
-    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
+    elif answer or any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
         text = _("Thank you! Your answer on №{number} has gone to the engineer; work goes on.")
     else:
         text = _("Added to №{number}; the engineer will see it.")

@@ -90,7 +90,7 @@ async def test_a_typed_answer_to_a_question_in_the_engineers_reply_reaches_the_t
     await anna.wait_for_message(contains="Пришлите скрин")
 
     await anna.send("там написано нет связи с сервером")  # typed, naming another topic
-    added = await anna.wait_for_message(contains="Добавлено")
+    added = await anna.wait_for_message(contains="передан инженеру")
     assert f"№{number}" in added.text
     assert ("employee", "там написано нет связи с сервером") in await messages_of(desk, number)
     relayed = await desk.staff_chat.wait_for_message(contains="нет связи с сервером")
