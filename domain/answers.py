@@ -14,6 +14,7 @@ import unicodedata
 from enum import StrEnum
 
 from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
+from domain.routing import Gist, gist_of
 
 
 class Question(StrEnum):
@@ -228,6 +229,10 @@ def read_answer(question: Question, text: str) -> Answer | None:
             return Reply.NO
         return Reply.YES if _has(said, _YES) and "?" not in text else None
     if _has(said, _CANCEL):
+        return Reply.CANCEL
+    if question in (Question.KIND_GUESS, Question.KIND) and gist_of(text) is Gist.WORKS:
+        # "да, теперь работает, спасибо" to "Похоже, что-то сломалось. Верно?": nothing is
+        # broken any more, so nothing to send; never a "да, верно"
         return Reply.CANCEL
     asks = "?" in text  # "отправить?" asks, it does not agree
     if question in _NUMBERED and said.isdigit():  # "2" for the second button

@@ -100,6 +100,7 @@ class ClientQuestionAsked(TicketEvent):
 class EmployeeCommented(TicketEvent):
     message_id: int
     resumed: bool  # the comment answered a question and restarted the clock
+    complaint: bool = False  # about how the ticket is handled: the manager hears of it
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,9 +162,10 @@ def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
             return employee + (() if in_thread else (_THREAD,))
         case ev.InternalNoteAdded(in_thread=in_thread):
             return () if in_thread else (_THREAD,)
-        case ev.EmployeeCommented():
+        case ev.EmployeeCommented(complaint=complaint):
             assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
-            return (_THREAD, *assignee)
+            # "Никто не позвонил": the manager answers for how the client is served.
+            return (_THREAD, *assignee, *((Audience.MANAGER,) if complaint else ()))
         case ev.TicketResolved(in_thread=in_thread):
             return (() if in_thread else (_THREAD,)) + employee
         case ev.TicketClosed(automatically=automatically):

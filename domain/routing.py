@@ -7,7 +7,9 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 
 - a Telegram reply to a bot message about ticket N is about N, in any state;
 - the ticket the employee was writing to a few minutes ago takes the next messages too;
-- exactly one ticket waiting for the employee's answer: the message is the answer;
+- exactly one ticket waiting for the employee's answer (it waits for the client, or staff's
+  latest word to them was a question not answered yet): the message is the answer, whatever
+  its words; several: which one?
 - "it works" confirms a resolved ticket, "it still fails" reopens it, with those words;
 - "уже не надо" about a ticket the employee may still withdraw (nobody started on it, or it
   waits for their answer) asks whether to close it or pass the words on;
@@ -18,6 +20,9 @@ message is; `route` decides, from that and the employee's tickets, where it goes
 - "что с моей заявкой?", "а когда?", a lone "?" are answered with the open tickets' status
   (with none open: what the bot can do), unless the engineer waits for the employee's
   answer: then it is that answer, a question back;
+- "алло", "где инженер???" go to the one request in work (several: how they stand); a
+  complaint about how it goes ("два часа без 1с, никто не позвонил", "как это
+  стандартный??") goes to it too and to the personal manager as a complaint;
 - small talk gets a friendly word, never a new request; the rest starts a new intake.
 
 Pure: the caller gathers the tickets (`Conversation`) and carries out the answer.
@@ -40,8 +45,14 @@ RECENT_EXCHANGE = timedelta(hours=24)
 CONTINUING = timedelta(minutes=10)
 # A closed ticket may be reopened for this long after it was closed; later, a new one.
 REOPEN_CLOSED_WITHIN = timedelta(days=14)
+# "Всё равно не работает" this soon after a suggested article helped goes on with that
+# request, its description first (the article promised nothing written would be lost).
+SELF_HELP_RETURNS = timedelta(hours=24)
 # At most this many tickets are offered in one question, the most recent first.
 MAX_OPTIONS = 3
+# Staff asked the employee a question in a plain answer ("какая ошибка пишет?"), not with
+# «Вопрос клиенту»: their next message is the answer for this long, as a waiting ticket's is.
+ASKED_AWAITS = timedelta(hours=24)
 
 
 class Gist(StrEnum):
@@ -58,6 +69,8 @@ class Gist(StrEnum):
     WORKS = "works"  # "заработало", "всё работает, спасибо" (not "работает?": a question)
     STILL_FAILS = "still_fails"  # "всё равно не печатает", "не помогло", "нет"
     NOT_NEEDED = "not_needed"  # "уже не надо, сам заработал", "неактуально"
+    NUDGE = "nudge"  # "алло", "вы вообще работаете?", "где инженер???": anybody there?
+    COMPLAINT = "complaint"  # "два часа без 1с, никто не позвонил", "как это стандартный??"
     CONTENT = "content"  # anything with substance: a description, an answer, a question
 
 
@@ -133,6 +146,35 @@ _STATUS_WORDS = frozenset(
      "where", "где", "it", "be", "will", "fixed", "done", "ready",
      "вы", "you", "are", "at", "this", "happening"}
 )  # fmt: skip
+# "Алло", "вы вообще работаете?", "где инженер???": is anybody there? In a few words only,
+# alongside status words and small talk; "вы работаете в субботу?" is a question.
+_NUDGE_PHRASES = ("алло", "ало", "ау", "есть кто", "кто нибудь", "вы работаете",
+                  "вы вообще работаете", "вы там", "где инженер", "где мастер",
+                  "где специалист", "где техник", "где админ", "где все", "где вы",
+                  "anybody there", "anyone there", "are you there", "where is the engineer",
+                  "where are you")  # fmt: skip
+_NUDGE_WORDS = frozenset({"вообще", "инженер", "мастер", "специалист", "техник", "админ",
+                          "все", "кто", "нибудь", "вы", "алло", "ало", "ау", "работаете",
+                          "anybody", "anyone", "engineer", "you", "there", "эй",
+                          "люди"})  # fmt: skip
+_NUDGE_AFTER = frozenset({"суббот", "воскрес", "выходн", "праздник", "ночь", "ночью", "после",
+                          "до", "завтра", "weekend", "saturday", "sunday", "after"})  # fmt: skip
+# Nobody called, hours without the system, the priority disputed: a complaint about how a
+# request is handled, not a new problem and not a question about the contract.
+_COMPLAINT_PHRASES = ("никто не позвон", "никто не перезвон", "никто не звон",
+                      "никто не отвеч", "никто не ответил", "никто не приш", "никто не прих",
+                      "никто не связ", "никто не пиш", "никто не реаг", "никто не берет",
+                      "никто не взял", "никто не занима", "никто не чин", "сколько можно",
+                      "почему так долго", "почему никто", "как это стандарт",
+                      "почему стандарт", "почему обычн", "почему низк", "безобраз",
+                      "возмутительн", "не отвечаете", "игнорир", "жалоб", "nobody called",
+                      "no one called", "nobody answered", "no one answered", "nobody came",
+                      "unacceptable", "how much longer", "ignoring us",
+                      "ignoring me")  # fmt: skip
+# "Два часа без 1с", "третий день без интернета": time gone without it.
+_HOURS_WITHOUT = re.compile(
+    r"\b(час|часа|часов|день|дня|дней|минут|hours?|days?)\s+(без|without)\b"
+)
 # "Works, but…": a reservation makes it content, not a confirmation.
 _RESERVATIONS = frozenset({"но", "кроме", "только", "однако", "хотя", "but", "except",
                            "though", "however", "only"})  # fmt: skip
@@ -157,9 +199,13 @@ def gist_of(text: str) -> Gist:
         return Gist.WHAT if "?" in text else Gist.EMOJI
     joined = " ".join(words)
     negated = any(w in _NEGATIONS for w in words)
+    padded = f" {joined}"
+    if any(f" {p}" in padded for p in _COMPLAINT_PHRASES) or _HOURS_WITHOUT.search(joined):
+        return Gist.COMPLAINT
+    if _nudges(words, padded):
+        return Gist.NUDGE
     if any(phrase in joined for phrase in _STILL_PHRASES):
         return Gist.STILL_FAILS
-    padded = f" {joined}"
     if (
         "?" not in text
         and len(words) <= NOT_NEEDED_WORDS
@@ -197,6 +243,18 @@ def gist_of(text: str) -> Gist:
     return next(g for g in (Gist.THANKS, Gist.GREETING, Gist.YES, Gist.OK) if g in kinds)
 
 
+def _nudges(words: list[str], padded: str) -> bool:
+    """ "Алло", "вы вообще работаете?", "где инженер???": nothing but "is anybody there"."""
+    return (
+        any(f" {phrase}" in f"{padded} " for phrase in _NUDGE_PHRASES)
+        and not any(_starts(w, tuple(_NUDGE_AFTER)) for w in words)
+        and all(
+            w in _NUDGE_WORDS or w in _STATUS_WORDS or _small_talk_kind(w) is not None
+            for w in words
+        )
+    )
+
+
 def says_nothing_to_keep(text: str) -> bool:
     """Thanks, "ок", an emoji, a bare "?": nothing to keep as a review of the work."""
     return gist_of(text) in SMALL_TALK | {Gist.STATUS, Gist.WHAT}
@@ -227,6 +285,10 @@ class Conversation:
     last_employee_at: datetime | None = None  # the employee last wrote to it (or sent it)
     closed_at: datetime | None = None
     staff_messages: int = 0  # how many times staff have written to the employee about it
+    # The conversation's latest message, when it is staff's (a reply or a question): when,
+    # and its words. None and "" once the employee has written since.
+    last_staff_at: datetime | None = None
+    last_staff_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +309,7 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # it works: close the resolved ticket
     REOPEN = "reopen"  # it still fails: back to work, with these words
     CLOSE = "close"  # no longer needed: withdrawn (nobody started) or closed (waiting)
+    COMPLAIN = "complain"  # add to the ticket and tell the manager it is a complaint
     NEW = "new"  # a new request, this message its description
 
 
@@ -296,6 +359,44 @@ class Status:
 Route = Do | Ask | AskIfWorks | Chat | Status
 
 
+def returns_after_self_help(
+    text: str,
+    helped_at: datetime | None,
+    now: datetime,
+    *,
+    names: Category = Category.OTHER,
+    about: Category = Category.OTHER,
+) -> bool:
+    """Whether the message says that what a suggested article fixed (a request `about` a
+    topic) fails again ("нет, всё равно не работает", "не помогло"), soon enough to go on
+    with that request; "не работает принтер" (it `names` another topic) is another one."""
+    return (
+        helped_at is not None
+        and now - helped_at <= SELF_HELP_RETURNS
+        and gist_of(text) is Gist.STILL_FAILS
+        and names in (Category.OTHER, about)
+    )
+
+
+# Staff's question in a plain answer makes a ticket in these states wait for the employee.
+_WORKED_ON = frozenset({TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED})
+
+
+def awaits_answer(ticket: Conversation, now: datetime) -> bool:
+    """Whether staff wait for the employee's answer on the ticket: it waits for the client,
+    or the conversation's latest word is staff's question (a "?" in it) asked lately
+    ("какая ошибка пишет? пришлите скрин", sent as a plain answer)."""
+    if ticket.status is TicketStatus.WAITING_CLIENT:
+        return True
+    asked = ticket.last_staff_at
+    return (
+        ticket.status in _WORKED_ON
+        and asked is not None
+        and "?" in ticket.last_staff_text
+        and now - asked <= ASKED_AWAITS
+    )
+
+
 # A ticket the employee may still close with "не надо": nobody has started on it, or it
 # waits for their answer (domain/lifecycle.py).
 WITHDRAWABLE = frozenset({TicketStatus.NEW, TicketStatus.WAITING_CLIENT})
@@ -334,19 +435,24 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
     # a lone "?" answers nothing.
     answers = message.gist is Gist.STATUS
     if message.reply_to is not None:
-        waits = message.reply_to.status is TicketStatus.WAITING_CLIENT
+        waits = awaits_answer(message.reply_to, now)
         if asks_status and not (waits and answers):
             return Status((message.reply_to.number,))
+        if message.gist is Gist.COMPLAINT and message.reply_to.status.is_open:
+            return Do(Option(Action.COMPLAIN, message.reply_to.number))
         return _about(message, message.reply_to, now)
     open_ = sorted(
         (t for t in tickets if t.status.is_open), key=lambda t: t.last_exchange_at, reverse=True
     )
-    waiting_any = any(t.status is TicketStatus.WAITING_CLIENT for t in open_)
+    waiting = [t for t in open_ if awaits_answer(t, now)]
+    waiting_any = bool(waiting)
     if asks_status and not (waiting_any and answers):
         return Status(tuple(t.number for t in open_[:MAX_OPTIONS]))
     resolved = [t for t in open_ if t.status is TicketStatus.RESOLVED]
-    waiting = [t for t in open_ if t.status is TicketStatus.WAITING_CLIENT]
     recent = [t for t in open_ if now - t.last_exchange_at <= RECENT_EXCHANGE]
+    chased = _chased(message, open_, waiting)
+    if chased is not None:
+        return chased
     small_talk = message.gist in SMALL_TALK and not message.has_files
 
     if small_talk:
@@ -402,6 +508,32 @@ def _route(message: Incoming, tickets: Sequence[Conversation], now: datetime) ->
     return Do(Option(Action.NEW))
 
 
+def _chased(
+    message: Incoming, open_: Sequence[Conversation], waiting: Sequence[Conversation]
+) -> Route | None:
+    """ "Алло", "где инженер???" and "два часа без 1с, никто не позвонил" are about the
+    requests still being worked on, never a new problem: with one, it takes the words (a
+    complaint goes to the manager too); with several, which one (a nudge: how they stand).
+    A nudge while the engineer waits for the employee's answer reminds them of it."""
+    if message.has_files or message.gist not in (Gist.NUDGE, Gist.COMPLAINT):
+        return None
+    worked_on = [t for t in open_ if t.status is not TicketStatus.RESOLVED]
+    if message.gist is Gist.NUDGE:
+        if waiting:
+            return Chat(Gist.GREETING, tuple(t.number for t in waiting))
+        if len(worked_on) == 1:
+            return Do(Option(Action.ATTACH, worked_on[0].number))
+        if worked_on:
+            return Status(tuple(t.number for t in worked_on[:MAX_OPTIONS]))
+        return Chat(Gist.STATUS)  # nothing in work: what the bot does
+    if len(worked_on) == 1:
+        return Do(Option(Action.COMPLAIN, worked_on[0].number))
+    if worked_on:
+        options = (Option(Action.COMPLAIN, t.number) for t in worked_on[:MAX_OPTIONS])
+        return Ask((*options, Option(Action.NEW)))
+    return None  # nothing in work to complain about: a description, as any
+
+
 def _fits(message: Incoming, ticket: Conversation) -> bool:
     """The message may be about the ticket: it names no other topic."""
     return message.category in (Category.OTHER, ticket.category)
@@ -431,7 +563,7 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
         if small_talk:
             return AskIfWorks(n)
         return Ask((Option(Action.REOPEN, n), Option(Action.ATTACH, n), Option(Action.NEW)))
-    awaited = ticket.status is TicketStatus.WAITING_CLIENT and message.gist is not Gist.GREETING
+    awaited = awaits_answer(ticket, now) and message.gist is not Gist.GREETING
     if small_talk and not (awaited or message.gist is Gist.YES):  # "спасибо" to "Иван взял"
         return Chat(message.gist)
     return Do(Option(Action.ATTACH, n))

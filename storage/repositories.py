@@ -170,6 +170,13 @@ class _Repository:
             raise NotFound(f"{what} not found")
 
 
+# The latest message of the conversation on ticket t, either side's (a subquery's tail).
+_LAST_WORD = (
+    "FROM ticket_messages s WHERE s.ticket_id = t.id AND s.internal = 0 "
+    "AND s.author IN ('staff', 'employee') ORDER BY s.id DESC LIMIT 1"
+)
+
+
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
@@ -772,7 +779,12 @@ class SqliteTicketRepository(_Repository):
             # the description is the employee's first word
             "max(t.registered_at, coalesce(max(CASE WHEN m.author = 'employee' "
             "    THEN m.created_at END), '')) AS wrote, "
-            "count(CASE WHEN m.author = 'staff' THEN 1 END) AS staff_messages "
+            "count(CASE WHEN m.author = 'staff' THEN 1 END) AS staff_messages, "
+            # the latest word, when it is staff's: a question there awaits an answer
+            f"(SELECT CASE WHEN s.author = 'staff' THEN s.created_at END {_LAST_WORD}) "
+            "    AS staff_last_at, "
+            f"(SELECT CASE WHEN s.author = 'staff' THEN s.text END {_LAST_WORD}) "
+            "    AS staff_last_text "
             "FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id AND m.internal = 0 "
             # Their open tickets through the index that holds only those (whatever the
             # statistics say of an employee with years of tickets), and `also`.
@@ -802,6 +814,8 @@ class SqliteTicketRepository(_Repository):
                 last_employee_at=parse_utc_or_none(row["wrote"]),
                 closed_at=parse_utc_or_none(row["closed_at"]),
                 staff_messages=row["staff_messages"],
+                last_staff_at=parse_utc_or_none(row["staff_last_at"]),
+                last_staff_text=row["staff_last_text"] or "",
             )
             for row in rows
         ]

@@ -119,7 +119,13 @@ class ActorMiddleware(BaseMiddleware):
 
 class IntakeExpiryMiddleware(BaseMiddleware):
     """An intake left unfinished for longer than the timeout is dropped, with a short note,
-    before the person's next message or press is handled (a message then starts afresh)."""
+    before the person's next message or press is handled (a message then starts afresh).
+    A «📝 Новая заявка» prompt nothing was written to expires sooner (`EMPTY_PROMPT`), and
+    without a word: the next morning's "ну что там с сервером?" is routed as any message
+    (to the open request, or "к №1 или новая?"), not taken for a new request's description."""
+
+    # "Опишите своими словами…" left unanswered this long no longer waits for a description.
+    EMPTY_PROMPT = timedelta(hours=1)
 
     def __init__(self, timeout_hours: float, clock: Any) -> None:
         self.timeout = timedelta(hours=timeout_hours)
@@ -129,8 +135,16 @@ class IntakeExpiryMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         raw_state = data.get("raw_state")
         if state is not None and raw_state and raw_state.startswith(f"{Intake.__name__}:"):
-            started = IntakeDraft.from_state(await state.get_data()).started
-            if started and self.clock.now() - started > self.timeout:
+            draft = IntakeDraft.from_state(await state.get_data())
+            started = draft.started
+            idle = self.clock.now() - started if started else timedelta()
+            empty = raw_state == Intake.describe.state and not (
+                draft.description or draft.attachments
+            )
+            if empty and idle > self.EMPTY_PROMPT:
+                await state.clear()  # nothing was written: nothing to say it was dropped
+                data["raw_state"] = None
+            elif started and idle > self.timeout:
                 await state.clear()
                 data["raw_state"] = None
                 chat = data.get("event_chat")

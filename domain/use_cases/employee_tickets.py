@@ -17,7 +17,17 @@ from domain.errors import InvalidInput, NotFound
 from domain.lifecycle import ActorKind
 from domain.model import Attachment, Employee, Rating, Ticket, TicketMessage
 from domain.ports import Clock, UnitOfWork
-from domain.routing import REOPEN_CLOSED_WITHIN, Conversation, Incoming, Route, gist_of, route
+from domain.routing import (
+    REOPEN_CLOSED_WITHIN,
+    Action,
+    Conversation,
+    Do,
+    Incoming,
+    Route,
+    awaits_answer,
+    gist_of,
+    route,
+)
 from domain.use_cases import outages
 from domain.use_cases.common import (
     MAX_COMMENT_LENGTH,
@@ -52,6 +62,7 @@ _TOPIC_WORDS = 3
 class Routing:
     route: Route
     tickets: dict[int, Conversation]  # the tickets it may name, by number
+    answers: bool = False  # it goes to a ticket whose staff wait for the employee's answer
 
 
 async def route_message(
@@ -80,8 +91,16 @@ async def route_message(
     )
     names = read_topic(text) if not has_files and not substantive else None
     message = Incoming(gist_of(text), has_files, category, reply, names or Category.OTHER)
-    where = route(message, [c for c in found if c.status.is_open], clock.now())
-    return Routing(where, {c.number: c for c in found})
+    now = clock.now()
+    where = route(message, [c for c in found if c.status.is_open], now)
+    by_number = {c.number: c for c in found}
+    to = (
+        by_number.get(where.option.ticket or 0)
+        if isinstance(where, Do) and where.option.action is Action.ATTACH
+        else None
+    )
+    answers = to is not None and awaits_answer(to, now)
+    return Routing(where, by_number, answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +168,10 @@ async def comment_as_employee(
     tg_id: int,
     text: str,
     attachments: Sequence[Attachment] = (),
+    complaint: bool = False,
 ) -> Outcome[TicketMessage]:
-    """The employee adds a comment or a file; an answer to a question restarts the clock."""
+    """The employee adds a comment or a file; an answer to a question restarts the clock. A
+    `complaint` about how the ticket is handled reaches the personal manager too."""
     ticket, _ = await own_ticket(uow, ticket_id, tg_id)
     if not ticket.is_open:
         raise InvalidInput("the ticket is already finished", field="ticket")
@@ -176,7 +197,7 @@ async def comment_as_employee(
         ticket.refresh_deadlines(client)
         events.append(ev.DeadlinesChanged(ticket.number))
         await uow.tickets.update(ticket)
-    events.insert(0, ev.EmployeeCommented(ticket.number, message.id, resumed))
+    events.insert(0, ev.EmployeeCommented(ticket.number, message.id, resumed, complaint))
     return Outcome(message, tuple(events))
 
 

@@ -27,9 +27,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from domain import TicketStatus
+from domain import Category, TicketStatus
 from domain import events as ev
-from domain.answers import Question, Reply, read_answer
+from domain.answers import Question, Reply, read_answer, read_topic
 from domain.model import Attachment
 from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -44,6 +44,7 @@ from domain.routing import (
     Option,
     Status,
     gist_of,
+    returns_after_self_help,
 )
 from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
@@ -53,7 +54,7 @@ from handlers.client import intake, outages
 from handlers.client.group_context import private_or_client_group
 from handlers.client.intake import MEDIA, attachment_of
 from handlers.client.self_help import Asker, about_the_service
-from handlers.client.states import FollowUp, HeldMessage, TicketSituation
+from handlers.client.states import FollowUp, HeldMessage, SelfHelped, TicketSituation
 from handlers.client.tickets import (
     TICKET_MARK,
     await_rating,
@@ -129,18 +130,33 @@ async def typed(
     if not files and await close_answered(message, state, actor, uow, clock, notifier, text):
         return  # "да" to "Заявка №N больше не нужна?"
     asker = Asker(actor, uow, clock, notifier)
+    routing = await route(message, actor, uow, clock, text, files)
+    where = routing.route
+    complaint = isinstance(where, Do) and where.option.action is Action.COMPLAIN
     if (
         not files
         and replied_ticket(message) is None
-        and gist_of(text) is Gist.CONTENT  # thanks and "заработало" go to their ticket
+        and not routing.answers  # the engineer asked: whatever it says, it is the answer
+        and not complaint  # "никто не позвонил" is about the request, not the contract
+        and gist_of(text) in (Gist.CONTENT, Gist.COMPLAINT)  # thanks go to their ticket
         and await about_the_service(text, asker)
     ):
         # "сколько часов у нас осталось?" is answered, not added to a ticket in work
         await intake.start_with(message, state, clock, text, [], asker=asker)
         return
-    routing = await route(message, actor, uow, clock, text, files)
-    where = routing.route
     new = isinstance(where, Do) and where.option.action is Action.NEW
+    helped = SelfHelped.from_state(await state.get_data())
+    names, about = read_topic(text) or Category.OTHER, helped.category
+    if (
+        new
+        and not files
+        and returns_after_self_help(text, helped.at, clock.now(), names=names, about=about)
+    ):
+        # "нет, всё равно не работает" after «Помогло»: the same request goes on, its words
+        # first (the article is not offered again)
+        again = f"{helped.description}\n{text}".strip()
+        await intake.start_with(message, state, clock, again, [])
+        return
     if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):
         return  # an open mass outage: they may join it with one tap
     data = await state.get_data()
@@ -149,7 +165,17 @@ async def typed(
     quiet = album is not None and album == data.get("album")
     if isinstance(where, Do):
         await carry_out(
-            where.option, message, state, actor, uow, clock, notifier, text, files, quiet=quiet
+            where.option,
+            message,
+            state,
+            actor,
+            uow,
+            clock,
+            notifier,
+            text,
+            files,
+            quiet=quiet,
+            answer=routing.answers,
         )
         if album is not None and await state.get_state() is None:
             await state.update_data(album=album)
@@ -180,8 +206,10 @@ async def carry_out(
     files: list[Attachment],
     *,
     quiet: bool = False,
+    answer: bool = False,
 ) -> None:
-    """Do what the routing (or the person's choice) says with the message."""
+    """Do what the routing (or the person's choice) says with the message (`answer`: to
+    the question staff asked)."""
     if option.action is Action.NEW:
         asker = Asker(actor, uow, clock, notifier)  # a known fix may be suggested first
         await intake.start_with(message, state, clock, text, files, asker=asker)
@@ -213,7 +241,12 @@ async def carry_out(
             "Request №{number} is back in work; your words have gone to the engineer. "
             "Sorry it is not fixed yet."
         )
-    elif any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
+    elif option.action is Action.COMPLAIN:
+        text = _(
+            "Added to №{number}. I have passed it on to your personal manager as well: we "
+            "will look into it."
+        )
+    elif answer or any(isinstance(e, ev.EmployeeCommented) and e.resumed for e in outcome.events):
         text = _("Thank you! Your answer on №{number} has gone to the engineer; work goes on.")
     else:
         text = _("Added to №{number}; the engineer will see it.")
@@ -244,7 +277,13 @@ async def follow_ticket_up(
         text = ""  # the reason is the words; the files follow as a comment
     if text or attachments:
         comment = await employee_tickets.comment_as_employee(
-            uow, clock, ticket_id=number, tg_id=tg_id, text=text, attachments=attachments
+            uow,
+            clock,
+            ticket_id=number,
+            tg_id=tg_id,
+            text=text,
+            attachments=attachments,
+            complaint=action is Action.COMPLAIN,
         )
         events += comment.events
     if action is Action.CONFIRM:
@@ -278,7 +317,7 @@ def question(ask: Ask, tickets: dict[int, Conversation]) -> tuple[str, list[tupl
         ticket = tickets.get(n)
         if option.action is Action.ATTACH and (Action.CLOSE in actions or resolved):
             label = _("💬 No, pass it on to the engineer")
-        elif option.action is Action.ATTACH:
+        elif option.action in (Action.ATTACH, Action.COMPLAIN):
             label = _("💬 To request {ticket}").format(ticket=short(ticket, n))
         elif option.action is Action.CONFIRM:
             label = "✅ " + short(ticket, n)

@@ -33,7 +33,7 @@ from domain.use_cases.knowledge import articles_for, record_self_help
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import intake
-from handlers.client.states import Intake, IntakeDraft
+from handlers.client.states import Intake, IntakeDraft, SelfHelped
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.keyboards import inline, main_keyboard
 from handlers.ui.pressed import Pressed
@@ -190,6 +190,9 @@ async def answered(
     if outcome is None:
         return
     if helped:
+        # "всё равно не работает" soon after goes on with this request (routing.py)
+        helped_with = SelfHelped(draft.description, draft.category, clock.now())
+        await state.set_data(helped_with.to_state())
         await message.answer(
             _(
                 "Glad it helped! No request was registered. If the problem comes back, "

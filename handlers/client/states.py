@@ -228,6 +228,31 @@ class HeldMessage:
         await state.set_data(self.to_state())
 
 
+@dataclass(slots=True)
+class SelfHelped:
+    """The request a suggested article solved («👍 Помогло»), kept outside any step: "всё
+    равно не работает" soon after continues it (domain/routing.py)."""
+
+    description: str = ""
+    category: Category = Category.OTHER
+    at: datetime | None = None
+
+    @classmethod
+    def from_state(cls, data: Mapping[str, Any]) -> SelfHelped:
+        return cls(
+            description=data.get("self_helped") or "",
+            category=_choice(Category, data.get("self_helped_topic")) or Category.OTHER,
+            at=_moment(data.get("self_helped_at")),
+        )
+
+    def to_state(self) -> dict[str, Any]:
+        return _without_none(
+            self_helped=self.description or None,
+            self_helped_topic=self.category.value,
+            self_helped_at=self.at.isoformat() if self.at else None,
+        )
+
+
 # --- reading and writing the JSON ---------------------------------------------------------
 
 E = TypeVar("E", bound=StrEnum)

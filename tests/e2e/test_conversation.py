@@ -78,6 +78,43 @@ async def test_a_typed_answer_to_the_engineers_question_reaches_the_engineer(des
     assert not any("Что у вас" in t or "Верно?" in t for t in texts(anna))
 
 
+async def test_a_typed_answer_to_a_question_in_the_engineers_reply_reaches_the_ticket(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna, "не работает 1с ошибка при запуске")
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    # a plain answer (not «Вопрос клиенту») that asks something
+    await answer_the_client(desk, engineer, card, "Какая ошибка пишет? Пришлите скрин")
+    await anna.wait_for_message(contains="Пришлите скрин")
+
+    await anna.send("там написано нет связи с сервером")  # typed, naming another topic
+    added = await anna.wait_for_message(contains="передан инженеру")
+    assert f"№{number}" in added.text
+    assert ("employee", "там написано нет связи с сервером") in await messages_of(desk, number)
+    relayed = await desk.staff_chat.wait_for_message(contains="нет связи с сервером")
+    assert f"№{number}" in relayed.text
+    assert not any("Что у вас" in t or "Верно?" in t or "или новая" in t for t in texts(anna))
+
+
+async def test_an_answer_that_sounds_like_a_question_about_the_service_reaches_the_engineer(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    card = await card_of(desk, number)
+    await take(desk, engineer, card)
+    await ask_the_client(desk, engineer, card, "Картридж купить за ваш счёт?")
+    await anna.wait_for_message(contains="Картридж купить")
+
+    await anna.send("а сколько часов у нас осталось по договору?")
+    await anna.wait_for_message(contains="передан инженеру")
+    await engineer.wait_for_message(contains="сколько часов у нас осталось")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    assert not any("менеджер" in t for t in texts(anna))
+
+
 async def test_the_photo_the_engineer_asked_for_goes_to_the_ticket(desk: Desk):
     anna, engineer, _manager = await staff_world(desk)
     number = await send_ticket(anna)
@@ -767,3 +804,27 @@ async def test_a_question_in_reply_to_a_resolved_ticket_asks_plainly_if_it_is_st
     await anna.wait_for_message(contains=f"№{number}")
     assert ("employee", "а когда будет готово?") in await messages_of(desk, number)
     assert await ticket_status(desk, number) is TicketStatus.RESOLVED
+
+
+async def test_a_new_request_prompt_left_for_hours_does_not_take_the_next_message(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await anna.press_keyboard_button("📝 Новая заявка")
+    await anna.wait_for_message(contains="своими словами")
+    await desk.move_clock(hours=2)  # she went away and came back
+
+    await anna.send("ну что там с принтером? нам нужно печатать")
+    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
+    assert not any("Верно?" in t or "Что у вас" in t for t in texts(anna))
+
+
+async def test_a_new_request_prompt_answered_soon_takes_the_description(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await send_ticket(anna)
+    await anna.press_keyboard_button("📝 Новая заявка")
+    await anna.wait_for_message(contains="своими словами")
+    await desk.move_clock(minutes=40)
+
+    await anna.send("не работает почта в outlook у бухгалтера")
+    await anna.wait_for_message(lambda m: "Верно?" in m.text or "Возможно, поможет" in m.text)
+    assert not any("или новая" in t for t in texts(anna))

@@ -55,7 +55,7 @@ async def test_an_english_speaking_employee_reads_request_numbers_with_a_hash(de
 
     # a reply to a message about "#1" goes to request 1, as "№1" does in Russian
     await boris.send("Yes, the grey Lenovo", reply_to=answer)
-    added = await boris.wait_for_message(contains="Added to #1")
+    added = await boris.wait_for_message(contains="Your answer on #1 has gone to the engineer")
     assert "Is this about" not in added.text
 
     await boris.command("my")

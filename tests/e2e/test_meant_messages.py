@@ -186,3 +186,54 @@ async def test_an_english_speaker_asking_for_news_is_answered_in_english(desk: D
     await anne.send("?")
     said = await anne.wait_for_message(contains="You have no open requests")
     assert "«📋 My requests»" in said.text  # the keyboard's own words
+
+
+async def test_hello_anybody_there_goes_to_the_one_request_not_behind_a_question(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.move_clock(minutes=20)  # no longer "writing to it": once it was asked about
+
+    await anna.send("алло")
+    added = await anna.wait_for_message(contains="Добавлено")
+    assert f"№{number}" in added.text
+    await anna.send("вы вообще работаете?")
+    await anna.wait_for_message(contains=f"Добавлено к №{number}")
+    await desk.staff_chat.wait_for_message(contains="вы вообще работаете?")
+    said = [text for author, text in await messages_of(desk, number) if author == "employee"]
+    assert said == ["алло", "вы вообще работаете?"]
+    assert not any("или новая" in t or "Что у вас" in t for t in texts(anna))
+
+
+async def test_hello_typed_while_asked_where_a_message_goes_reaches_the_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.move_clock(minutes=20)
+    await anna.send("И ещё у Петрова то же самое")
+    await anna.wait_for_message(contains=f"Это по заявке №{number} или новая заявка?")
+
+    await anna.send("алло, вы вообще работаете?")
+    await anna.wait_for_message(contains=f"Добавлено к №{number}")
+    said = [text for author, text in await messages_of(desk, number) if author == "employee"]
+    assert said == ["алло, вы вообще работаете?"]
+    await anna.press(f"💬 К заявке №{number} · не печатает принтер")  # the question still holds
+    await anna.wait_for_message(contains=f"Добавлено к №{number}")
+    assert "И ещё у Петрова то же самое" in [t for _a, t in await messages_of(desk, number)]
+
+
+async def test_a_complaint_about_a_request_reaches_its_engineer_and_the_manager_with_its_number(
+    desk: Desk,
+):
+    anna, engineer, manager = await staff_world(desk)
+    number = await send_ticket(anna, "не работает 1с совсем")
+    await take(desk, engineer, await card_of(desk, number))
+    await desk.move_clock(minutes=20)
+
+    await anna.send("два часа без 1с, никто не позвонил")
+    told = await anna.wait_for_message(contains="персональному менеджеру")
+    assert f"№{number}" in told.text
+    complaint = await manager.wait_for_message(contains="никто не позвонил")
+    assert f"Жалоба по заявке №{number}" in complaint.text and "Иван" in complaint.text
+    assert "Открыть карточку" in str(complaint.inline_keyboard)
+    await engineer.wait_for_message(contains="никто не позвонил")
+    assert not any("вопрос о нашем обслуживании" in t for t in texts(anna))
+    assert not any("Вопрос об обслуживании" in t for t in texts(manager))

@@ -19,7 +19,7 @@ from tests.e2e.test_client_side import answer_questions, send_ticket, shown
 from tests.e2e.test_month_statement import close, log
 from tests.e2e.test_operations import get, samples
 from tests.e2e.test_sla_timers import card_of
-from tests.e2e.test_staff_desk import ENGINEER_ID, staff_world
+from tests.e2e.test_staff_desk import ENGINEER_ID, staff_world, texts
 
 ARTICLES = Path(__file__).parent.parent / "data" / "kb"
 
@@ -370,3 +370,31 @@ async def test_the_manager_answers_a_question_by_replying_and_the_employee_gets_
     assert "Мария" in (answer.text or "") and "Час сверх тарифа — 2 000 ₽." in (answer.text or "")
     async with desk.db.unit_of_work() as uow:
         assert list(await uow.tickets.list_open()) == []  # nothing became a ticket
+
+
+async def test_still_failing_after_an_article_helped_goes_on_with_the_same_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await add_article(desk, "outlook-password")
+    await suggested(anna, "не открывается почта в outlook")
+    await (await anna.press("👍 Помогло")).wait_answered()
+    await anna.wait_for_message(contains="Рад, что помогло")
+    await desk.move_clock(minutes=20)
+
+    await anna.send("нет все равно не работает")
+    guess = await shown(anna, "Верно?")
+    assert "Тема: почта" in guess  # the topic of the words she wrote first
+    assert "Возможно, поможет" not in guess  # not the same article again
+    summary = await answer_questions(anna)
+    assert "не открывается почта в outlook\nнет все равно не работает" in summary
+
+
+async def test_it_works_now_typed_to_is_it_broken_drops_the_draft(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("нет все равно не работает")  # no article helped before: a new request
+    await shown(anna, "Верно?")
+
+    await anna.send("да теперь работает спасибо большое")
+    await anna.wait_for_message(contains="Ничего не отправлено")
+    await desk.settled()
+    assert await tickets_count(desk) == 0
+    assert not any("Можете сейчас работать" in t for t in texts(anna))

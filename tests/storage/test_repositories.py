@@ -498,9 +498,34 @@ async def test_conversations_say_when_each_ticket_was_last_talked_about(
         assert found[talked.number].last_exchange_at == T0 + hour
         assert found[talked.number].last_employee_at == T0 + 2 * hour
         assert found[talked.number].staff_messages == 1
+        # she answered staff's last word: nothing of staff's is left unanswered
+        assert found[talked.number].last_staff_at is None
+        assert found[talked.number].last_staff_text == ""
         also = await uow.tickets.conversations(employee_id, client_id, also=closed.number)
         assert {c.number: c.closed_at for c in also}[closed.number] == T0 + hour
         assert await uow.tickets.conversations(employee_id, client_id + 1) == []
+
+
+async def test_conversations_name_staffs_question_the_employee_has_not_answered(
+    db: Database, people: tuple[int, int]
+) -> None:
+    client_id, employee_id = people
+    hour = timedelta(hours=1)
+    async with db.unit_of_work() as uow:
+        asked = await uow.tickets.add(new_ticket(client_id, employee_id))
+        for author, text, internal, at in (
+            ("employee", "и сканер тоже", False, T0 + hour),
+            ("staff", "Какая ошибка? Пришлите скрин", False, T0 + 2 * hour),
+            ("staff", "спросил про ошибку", True, T0 + 3 * hour),  # a note: not to her
+        ):
+            await uow.tickets.add_message(
+                TicketMessage(asked.number, author, 7, text, internal=internal, created_at=at)
+            )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        (found,) = await uow.tickets.conversations(employee_id, client_id)
+        assert found.last_staff_at == T0 + 2 * hour
+        assert found.last_staff_text == "Какая ошибка? Пришлите скрин"
 
 
 async def test_a_message_is_routed_among_the_newest_open_tickets_only(

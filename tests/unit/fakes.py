@@ -205,6 +205,10 @@ class FakeTickets:
         return [copy.deepcopy(t) for t in self.s.tickets.values() if t.is_open]
 
     async def conversations(self, employee_id: int, client_id: int, *, also: int | None = None):
+        def last_word(said: list[TicketMessage]) -> TicketMessage | None:
+            talk = [m for m in said if m.author in ("staff", "employee")]
+            return talk[-1] if talk and talk[-1].author == "staff" else None
+
         found = []
         for t in self.s.tickets.values():
             mine = t.employee_id == employee_id and t.client_id == client_id
@@ -225,6 +229,8 @@ class FakeTickets:
                     max(mine, default=None),
                     t.closed_at,
                     len(staff),
+                    last.created_at if (last := last_word(said)) else None,
+                    last.text if last else "",
                 )
             )
         return found

@@ -30,6 +30,13 @@ Q = Question
         (Q.KIND_GUESS, "yes", Reply.YES),
         (Q.KIND_GUESS, "и ещё почта не работает", None),
         (Q.KIND_GUESS, "верно?", None),  # a question agrees to nothing
+        # it works again: nothing to send, never a "да, верно"
+        (Q.KIND_GUESS, "да теперь работает спасибо большое", Reply.CANCEL),
+        (Q.KIND_GUESS, "уже работает", Reply.CANCEL),
+        (Q.KIND, "заработало, спасибо", Reply.CANCEL),
+        (Q.KIND_GUESS, "да, не работает", Reply.YES),
+        (Q.KIND_GUESS, "да, работает но медленно", Reply.YES),
+        (Q.KIND_GUESS, "работает?", None),
         (Q.KIND_GUESS, "неа", Reply.NO),
         (Q.KIND_GUESS, "тема другая", Reply.TOPIC),
         (Q.KIND_GUESS, "нет, тема не та", Reply.TOPIC),

@@ -146,6 +146,18 @@ TABLE = [
         id="comment, nobody has it: the thread; not the manager's business",
     ),
     pytest.param(
+        ev.EmployeeCommented(1, 7, resumed=False, complaint=True),
+        Facts(assigned=True, priority=P.STANDARD, manager_hears_all=False),
+        (THREAD, ASSIGNEE, MANAGER),
+        id="complaint: whoever has it and the manager, whatever the manager wants to hear",
+    ),
+    pytest.param(
+        ev.EmployeeCommented(1, 7, resumed=False, complaint=True),
+        Facts(),
+        (THREAD, MANAGER),
+        id="complaint, nobody has it: the thread and the manager",
+    ),
+    pytest.param(
         ev.EmployeeCommented(1, 7, resumed=True),
         Facts(assigned=True),
         (THREAD, ASSIGNEE),

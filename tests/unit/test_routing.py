@@ -18,7 +18,9 @@ from domain.routing import (
     Incoming,
     Option,
     Status,
+    awaits_answer,
     gist_of,
+    returns_after_self_help,
     route,
 )
 from tests.unit.fakes import msk
@@ -126,8 +128,10 @@ def ticket(
     wrote: timedelta | None = None,
     category: Category = Category.PRINTER,
     closed: timedelta | None = None,
+    staff_said: str = "",
 ) -> Conversation:
-    """Ticket `number`: the last exchange `exchanged` ago, the employee's last word `wrote` ago."""
+    """Ticket `number`: the last exchange `exchanged` ago, the employee's last word `wrote` ago;
+    `staff_said`: staff's words, `exchanged` ago, are the conversation's latest."""
     return Conversation(
         number,
         status,
@@ -136,6 +140,8 @@ def ticket(
         NOW - exchanged,
         NOW - wrote if wrote is not None else None,
         NOW - closed if closed is not None else None,
+        last_staff_at=NOW - exchanged if staff_said else None,
+        last_staff_text=staff_said,
     )
 
 
@@ -331,3 +337,160 @@ def test_a_reply_to_a_message_about_a_ticket_is_about_that_ticket(
 ) -> None:
     others = [WAITING, JUST_RESOLVED, OLD_QUIET]
     assert route(Incoming(gist, files, reply_to=replied), others, NOW) == expected
+
+
+# Иван answered with a question ("💬 Ответить", not «Вопрос клиенту»): the ticket is in work.
+ASKED = ticket(
+    13, S.IN_PROGRESS, exchanged=timedelta(minutes=5), wrote=timedelta(minutes=20),
+    category=Category.ONE_C, staff_said="какая ошибка пишет? пришлите скрин",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("incoming", "tickets", "expected"),
+    [
+        # whatever its words, the next message answers the question: even on another topic
+        (Incoming(Gist.CONTENT, category=Category.INTERNET_NETWORK), [ASKED], do(A, 13)),
+        (
+            Incoming(Gist.CONTENT, category=Category.NEW_WORKPLACE_PURCHASE),
+            [ASKED, OLD_QUIET],
+            do(A, 13),
+        ),
+        (Incoming(Gist.CONTENT, names=Category.SERVER), [ASKED], do(A, 13)),
+        (Incoming(Gist.STILL_FAILS), [ASKED], do(A, 13)),  # "нет" to "мигает индикатор?"
+        (Incoming(Gist.YES), [ASKED], do(A, 13)),  # "да" to "можно подключиться?"
+        (Incoming(Gist.STATUS), [ASKED], do(A, 13)),  # "а когда?": a question back
+        (Incoming(Gist.THANKS), [ASKED], Chat(Gist.THANKS, (13,))),  # reminded of it
+        (Incoming(Gist.CONTENT, reply_to=ASKED), [], do(A, 13)),
+        # the question asked on two tickets: which one?
+        (
+            Incoming(Gist.CONTENT),
+            [ASKED, WAITING],
+            ask((A, 13), (A, 1), (N, None)),
+        ),
+        # a plain answer without a question is no question: asked about, or new on its topic
+        (
+            Incoming(Gist.CONTENT),
+            [ticket(14, exchanged=timedelta(minutes=5), staff_said="Посмотрю через час")],
+            ask((A, 14), (N, None)),
+        ),
+        (
+            Incoming(Gist.CONTENT, category=Category.ONE_C),
+            [ticket(14, exchanged=timedelta(minutes=5), staff_said="Посмотрю через час")],
+            do(N),
+        ),
+        # a question two days old, or on a resolved ticket, waits for nobody's answer
+        (
+            Incoming(Gist.CONTENT, category=Category.INTERNET_NETWORK),
+            [ticket(15, exchanged=timedelta(days=2), staff_said="Какая ошибка?")],
+            do(N),
+        ),
+        (
+            Incoming(Gist.CONTENT, category=Category.INTERNET_NETWORK),
+            [ticket(16, S.RESOLVED, exchanged=HOUR, staff_said="Проверите?")],
+            do(N),
+        ),
+    ],
+)
+def test_the_message_after_staffs_question_is_its_answer_whatever_its_words(
+    incoming: Incoming, tickets: list[Conversation], expected: object
+) -> None:
+    assert route(incoming, tickets, NOW) == expected
+
+
+def test_a_question_waits_for_an_answer_until_it_is_answered_or_a_day_old() -> None:
+    assert awaits_answer(ASKED, NOW)
+    assert awaits_answer(WAITING, NOW)  # «Вопрос клиенту»: however long ago
+    assert not awaits_answer(JUST_ANSWERED, NOW)  # nothing asked
+    answered = ticket(13, exchanged=timedelta(minutes=5))  # she wrote since: no staff's word
+    assert not awaits_answer(answered, NOW)
+    assert not awaits_answer(ASKED, NOW + timedelta(hours=25))
+
+
+@pytest.mark.parametrize(
+    ("text", "gist"),
+    [
+        ("алло", Gist.NUDGE),
+        ("алло??? есть кто?", Gist.NUDGE),
+        ("вы вообще работаете?", Gist.NUDGE),
+        ("где инженер???", Gist.NUDGE),
+        ("hello? anybody there?", Gist.NUDGE),
+        ("два часа без 1с, никто не позвонил", Gist.COMPLAINT),
+        ("как это стандартный?? я вообще не могу работать", Gist.COMPLAINT),
+        ("третий день без интернета", Gist.COMPLAINT),
+        ("сколько можно ждать", Gist.COMPLAINT),
+        ("still waiting, nobody called", Gist.COMPLAINT),
+        # questions and problems that only share a word with them
+        ("вы работаете в субботу?", Gist.CONTENT),
+        ("а вы в выходные работаете?", Gist.CONTENT),
+        ("никто не может работать", Gist.CONTENT),
+        ("сервер упал никто не может работать", Gist.CONTENT),
+        ("принтер не печатает уже два часа", Gist.CONTENT),
+        ("ну что там", Gist.STATUS),
+    ],
+)
+def test_anybody_there_and_complaints_are_told_from_questions_and_problems(
+    text: str, gist: Gist
+) -> None:
+    assert gist_of(text) is gist
+
+
+NEW_ONE = ticket(17, S.NEW, exchanged=timedelta(minutes=35), wrote=timedelta(minutes=35))
+
+
+@pytest.mark.parametrize(
+    ("incoming", "tickets", "expected"),
+    [
+        # one request in work: "алло" goes to it, never held behind "к №1 или новая?"
+        (Incoming(Gist.NUDGE), [NEW_ONE], do(A, 17)),
+        (Incoming(Gist.NUDGE), [NEW_ONE, CLOSED_YESTERDAY], do(A, 17)),
+        (Incoming(Gist.NUDGE), [NEW_ONE, JUST_RESOLVED], do(A, 17)),
+        # several: how they stand; none: what the bot does; an awaited answer: reminded
+        (Incoming(Gist.NUDGE), [NEW_ONE, JUST_ANSWERED], Status((17, 3))),  # the latest first
+        (Incoming(Gist.NUDGE), [], Chat(Gist.STATUS)),
+        (Incoming(Gist.NUDGE), [NEW_ONE, WAITING], Chat(Gist.GREETING, (1,))),
+        # a complaint goes to the request in work and to the manager
+        (Incoming(Gist.COMPLAINT), [NEW_ONE], do(Action.COMPLAIN, 17)),
+        (Incoming(Gist.COMPLAINT, category=Category.ONE_C), [OLD_QUIET], do(Action.COMPLAIN, 4)),
+        (Incoming(Gist.COMPLAINT, reply_to=OLD_QUIET), [NEW_ONE], do(Action.COMPLAIN, 4)),
+        (
+            Incoming(Gist.COMPLAINT),
+            [NEW_ONE, JUST_ANSWERED],
+            ask((Action.COMPLAIN, 17), (Action.COMPLAIN, 3), (N, None)),
+        ),
+        # nothing in work: a complaint about something nobody reported is a description
+        (Incoming(Gist.COMPLAINT), [], do(N)),
+        (Incoming(Gist.COMPLAINT, has_files=True), [NEW_ONE], ask((A, 17), (N, None))),
+    ],
+)
+def test_anybody_there_and_complaints_go_to_the_request_in_work(
+    incoming: Incoming, tickets: list[Conversation], expected: object
+) -> None:
+    assert route(incoming, tickets, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "helped", "later", "expected"),
+    [
+        ("нет все равно не работает", True, timedelta(minutes=20), True),
+        ("не помогло", True, timedelta(hours=5), True),
+        ("опять не открывается", True, timedelta(hours=23), True),
+        ("нет все равно не работает", True, timedelta(hours=25), False),  # a new day
+        ("нет все равно не работает", False, timedelta(minutes=20), False),  # nothing helped
+        ("не печатает принтер", True, timedelta(minutes=20), False),  # another problem
+        ("спасибо", True, timedelta(minutes=20), False),
+    ],
+)
+def test_still_failing_soon_after_an_article_helped_goes_on_with_that_request(
+    text: str, helped: bool, later: timedelta, expected: bool
+) -> None:
+    helped_at = NOW if helped else None
+    assert returns_after_self_help(text, helped_at, NOW + later) is expected
+
+
+def test_still_failing_of_another_topic_after_an_article_helped_is_another_request() -> None:
+    later, email = NOW + timedelta(minutes=20), Category.EMAIL
+    still = "не работает принтер"
+    assert not returns_after_self_help(still, NOW, later, names=Category.PRINTER, about=email)
+    again = "outlook опять не открывается"
+    assert returns_after_self_help(again, NOW, later, names=email, about=email)

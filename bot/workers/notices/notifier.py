@@ -200,7 +200,10 @@ async def employee_commented(
     if Audience.THREAD in told:
         await staff_chat.comment(out, uow, c, message)
     for staff in await _people(out, uow, c, told):
-        await staff_pings.comment(out, uow, staff, c, message, resumed=event.resumed)
+        if event.complaint and c.manager is not None and staff.tg_id == c.manager.tg_id:
+            await staff_pings.complaint(out, uow, staff, c, message)
+        else:
+            await staff_pings.comment(out, uow, staff, c, message, resumed=event.resumed)
 
 
 async def ticket_resolved(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketResolved) -> None:

@@ -124,6 +124,36 @@ async def comment(
         await out.files(uow, staff.tg_id, message.attachments, n, head)
 
 
+async def complaint(
+    out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context, message: TicketMessage
+) -> None:
+    """The client complains of how a ticket is handled ("никто не позвонил"): the personal
+    manager reads it with the ticket's number and its card, as whoever has it does."""
+    locale = out.staff_locale(manager)
+    assignee = await uow.staff.get(c.ticket.assignee_tg_id) if c.ticket.assignee_tg_id else None
+    said = (
+        N_("⚠️ Complaint on ticket №{number} of {client} from {name} ({assignee} has it):")
+        if assignee is not None
+        else N_("⚠️ Complaint on ticket №{number} of {client} from {name} (nobody has it yet):")
+    )
+    head = out.t(
+        said,
+        locale,
+        number=c.ticket.number,
+        client=html.escape(c.client.name),
+        name=html.escape(c.employee.name),
+        assignee=html.escape(assignee.name) if assignee is not None else "",
+    )
+    await out.text(
+        uow,
+        manager.tg_id,
+        f"«{html.escape(message.text)}»",
+        c.ticket.number,
+        card_button(out, c.ticket.number, locale),
+        head=f"<b>{head}</b>\n",
+    )
+
+
 async def reopened(
     out: OutboxWriter, uow: UnitOfWork, manager: Staff, c: Context, event: ev.TicketReopened
 ) -> None:
