@@ -38,6 +38,7 @@ def setup_routers() -> list[Router]:
         outages,
         people,
         questions,
+        replayed,
         self_help,
         tickets,
         unfinished,
@@ -47,6 +48,7 @@ def setup_routers() -> list[Router]:
     from handlers.staff import outages as staff_outages
 
     return [
+        replayed.router,  # an update sent again mid-request: its question, shown again
         group_chat.router,  # client groups: nothing else sees their talk
         group_chat.private_router,
         contract_ended.router,  # before anything an employee could start

@@ -67,6 +67,15 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
 
 _LOOKUPS = "frontdesk_update_lookups"
+# In an update's data: it was handled before, and is passed on only to show the person the
+# question they are at (see ActorMiddleware).
+REPLAYED = "replayed_update"
+
+
+def in_a_private_intake(data: dict[str, Any]) -> bool:
+    chat = data.get("event_chat")
+    raw_state = data.get("raw_state") or ""
+    return chat is not None and chat.type == "private" and raw_state.startswith("Intake:")
 
 
 @dataclass(slots=True)
@@ -103,8 +112,15 @@ class ActorMiddleware(BaseMiddleware):
         lookups = data.pop(_LOOKUPS, None) or _Lookups.queue(data["uow"], event, data)
         person = None if lookups.person is None else await lookups.person
         if await lookups.seen_before:
-            log.info("update %s was handled before; dropped", event.update_id)
-            return None
+            if not in_a_private_intake(data):
+                log.info("update %s was handled before; dropped", event.update_id)
+                return None
+            # Telegram sends an update again only when it had no answer to it: the process
+            # that handled it may have died after its changes committed and before the bot
+            # answered. What it changed stands; the person is shown the question they are
+            # at (handlers/client/replayed.py) instead of its being handled again.
+            log.info("update %s was handled before; its question is shown again", event.update_id)
+            data[REPLAYED] = True
         user = data.get("event_from_user")
         if person is not None and user is not None:
             data["actor"] = Actor(

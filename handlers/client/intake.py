@@ -585,7 +585,7 @@ async def not_understood(
 
 
 async def resume_questions(
-    message: Message,
+    message: Message | Pressed,
     state: FSMContext,
     draft: IntakeDraft,
     *,

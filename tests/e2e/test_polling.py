@@ -240,3 +240,43 @@ async def test_a_long_text_in_parts_and_an_album_are_not_limited(desk: Desk):
     await desk.settled()
     assert not [m for m in anna.bot_messages if TOO_MANY in (m.text or "").lower()]
     assert desk.app.rate_limit.dropped == 0
+
+
+@pytest.mark.sqlite_only  # the bot in processes of its own, on the file
+async def test_an_answer_handled_but_maybe_not_answered_shows_its_question_again_once(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    """Killed after «нет» to «Можете работать?» committed and before the bot asked «Кого
+    это затрагивает?»: the update is in the inbox with its mark. After the restart the
+    answer is not counted twice; Анна is asked the question she is at, once."""
+    async with running_desk(emulator, tmp_path) as desk:
+        client = await desk.add_client()
+        anna = desk.person("Анна")
+        await desk.register(anna, client)
+        await anna.send("не печатает принтер")
+        asked = ("Верно?", "Можете сейчас работать?")
+        transcript = await anna.wait_until(lambda t: any(a in (t[-1].text or "") for a in asked))
+        if "Верно?" in (transcript[-1].text or ""):
+            await anna.press("Да, верно")
+            await anna.wait_for_message(contains="Можете сейчас работать?")
+        await anna.send("нет")
+        await anna.wait_for_message(contains="Кого это затрагивает?")
+    answered = forged_update(4999, anna.id, "нет")
+    with closing(sqlite3.connect(tmp_path / "frontdesk.db")) as conn, conn:
+        conn.execute(
+            "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, '')",
+            (4999, json.dumps(answered)),
+        )
+        conn.execute("INSERT INTO processed_updates VALUES (4999, '')")
+    seen = len(anna.bot_messages)
+
+    async with running_desk(emulator, tmp_path) as desk:
+        assert await until(lambda: not inbox_rows(tmp_path))
+        await desk.settled()
+        shown_again = anna.bot_messages[seen:]
+        assert [m.text for m in shown_again] == ["Кого это затрагивает?"]
+        assert shown_again[0].inline_keyboard  # its buttons, to answer it
+        async with desk.db.unit_of_work() as uow:
+            assert await uow.tickets.get(1) is None  # «нет» was not taken again for «кого»
+        await anna.press("Только меня", message=shown_again[0])
+        await anna.wait_until(lambda t: "Ваша заявка" in (t[-1].text or ""))
