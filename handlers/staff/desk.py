@@ -22,8 +22,9 @@ from domain.errors import DomainError
 from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.staff_words import StaffAction, StaffWords, read_staff_words
 from domain.time_spent import SpentProblem, read_work_entry
-from domain.use_cases import employee_tickets, estimates, follow_ups, staff_tickets
+from domain.use_cases import after_hours, employee_tickets, estimates, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
@@ -1047,6 +1048,14 @@ async def private_message(
     ("!" first keeps it internal), as a reply to the card does in the staff chat; other
     text gets a hint how to answer."""
     number = replied_ticket(message)
+    said = read_staff_words(message.text or "")
+    if said is not None and await act_in_words(
+        message, actor, uow, clock, notifier, number or said.ticket, said
+    ):
+        return
+    if number is None and said is not None and said.words is StaffWords.TAKE:
+        await message.answer(take_how())
+        return
     if number is None:
         await message.answer(
             _(
@@ -1072,6 +1081,73 @@ async def private_message(
         internal=internal,
         in_thread=False,
     )
+
+
+def take_how() -> str:
+    """To «беру» typed with no ticket to take."""
+    return _("Reply like that to the ticket's card, or press «🙋 Take».")
+
+
+async def act_in_words(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    number: int | None,
+    said: StaffAction,
+) -> bool:
+    """«принял», «ок, смотрю» on a page acknowledge it, as «✅ Принял» does; «беру», «взял»,
+    «я возьму» on a card take the ticket, as «🙋 Взять» does. False when the words do
+    nothing here (they are then what they would be otherwise: an answer, or talk)."""
+    page_id = await after_hours.page_answered_in_words(
+        uow, clock, staff_tg_id=actor.tg_id, ticket_id=number
+    )
+    if page_id is not None:
+        acknowledged = await for_reply(
+            message,
+            uow,
+            notifier,
+            after_hours.acknowledge_page(uow, clock, page_id=page_id, staff_tg_id=actor.tg_id),
+        )
+        if acknowledged is not None:
+            ack = acknowledged.value
+            if ack.first:
+                text = _("№{number} is yours: the client is told you are on it.")
+                await message.reply(text.format(number=ack.ticket_id))
+            elif ack.by_tg_id == actor.tg_id:
+                await message.reply(_("№{number} is already yours.").format(number=ack.ticket_id))
+            else:
+                staff = await uow.staff.get(ack.by_tg_id)
+                name = staff.name if staff else "?"
+                await message.reply(_("{name} is already on it.").format(name=name))
+        return True
+    if number is None or said.words is not StaffWords.TAKE:
+        return False
+    ticket = await uow.tickets.get(number)
+    if (
+        ticket is not None
+        and ticket.assignee_tg_id is not None
+        and ticket.status not in (TicketStatus.NEW, TicketStatus.REOPENED)
+    ):
+        if ticket.assignee_tg_id == actor.tg_id:
+            return False  # theirs already: «принял» is said to the client
+        staff = await uow.staff.get(ticket.assignee_tg_id)
+        await message.reply(
+            _(
+                "№{number} is already {name}'s. To hand it over, press «👥 Assign» on its card."
+            ).format(number=number, name=staff.name if staff else "?")
+        )
+        return True
+    outcome = await for_reply(
+        message,
+        uow,
+        notifier,
+        staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=actor.tg_id),
+    )
+    if outcome is not None:
+        await message.reply(_("№{number} is yours.").format(number=number))
+    return True
 
 
 async def send_reply(
