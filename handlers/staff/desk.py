@@ -1015,7 +1015,13 @@ async def staff_chat_message(
     """A reply to a card, or a message in a ticket's topic, goes to the employee; one
     starting with "!" stays internal."""
     number = await ticket_of(message, uow)
+    said = read_staff_words(message.text or "")
+    if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
+        return
     if number is None:
+        if said is not None and said.words is StaffWords.TAKE:  # «беру»: but which one?
+            await message.reply(take_how())
+            return
         if (message.text or "").startswith("!"):  # meant as a note, but for which ticket?
             await message.reply(
                 _(
@@ -1049,9 +1055,7 @@ async def private_message(
     text gets a hint how to answer."""
     number = replied_ticket(message)
     said = read_staff_words(message.text or "")
-    if said is not None and await act_in_words(
-        message, actor, uow, clock, notifier, number or said.ticket, said
-    ):
+    if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
         return
     if number is None and said is not None and said.words is StaffWords.TAKE:
         await message.answer(take_how())
@@ -1094,12 +1098,14 @@ async def act_in_words(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
-    number: int | None,
+    replied: int | None,
     said: StaffAction,
 ) -> bool:
     """«принял», «ок, смотрю» on a page acknowledge it, as «✅ Принял» does; «беру», «взял»,
-    «я возьму» on a card take the ticket, as «🙋 Взять» does. False when the words do
-    nothing here (they are then what they would be otherwise: an answer, or talk)."""
+    «я возьму» on a card (`replied`: the ticket of the message replied to), or with the
+    ticket's number, take the ticket, as «🙋 Взять» does. False when the words do nothing
+    here (they are then what they would be otherwise: an answer, or talk)."""
+    number = replied or said.ticket
     page_id = await after_hours.page_answered_in_words(
         uow, clock, staff_tg_id=actor.tg_id, ticket_id=number
     )
@@ -1131,7 +1137,10 @@ async def act_in_words(
         and ticket.status not in (TicketStatus.NEW, TicketStatus.REOPENED)
     ):
         if ticket.assignee_tg_id == actor.tg_id:
-            return False  # theirs already: «принял» is said to the client
+            if replied is not None:
+                return False  # theirs already: «принял» on its card is said to the client
+            await message.reply(_("№{number} is already yours.").format(number=number))
+            return True
         staff = await uow.staff.get(ticket.assignee_tg_id)
         await message.reply(
             _(

@@ -336,3 +336,42 @@ async def test_an_answer_full_of_ampersands_and_angle_brackets_reaches_the_emplo
     answer = "".join(f"if a<b && c>d ({i}); " for i in range(400))[:4096]
     assert len(html.escape(answer)) > 5000
     await long_answer_reaches_the_employee(desk, answer)
+
+
+async def test_beru_typed_on_a_card_takes_the_ticket_and_is_not_sent_to_the_client(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+
+    await engineer.send("беру", chat=chat)  # no reply, no number: which one?
+    hint = await chat.wait_for_message(contains="Ответьте так на карточку заявки")
+    assert "«🙋 Взять»" in hint.text
+    assert await ticket_status(desk, number) is TicketStatus.NEW
+
+    await engineer.send("беру", chat=chat, reply_to=card)
+    await chat.wait_for_message(contains=f"№{number} теперь ваша")
+    taken = await anna.wait_for_message(contains="Иван")
+    assert taken.text.startswith("Вашей заявкой")
+    await chat.wait_until(lambda _t: "Исполнитель: Иван" in (card.text or ""))
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+    # Мария's «взяла» on the same card does not take it from him unnoticed
+    await manager.send("взяла", chat=chat, reply_to=card)
+    await chat.wait_for_message(contains=f"№{number} уже в работе: Иван")
+    await desk.settled()
+    async with desk.db.unit_of_work() as uow:
+        assert (await uow.tickets.get(number)).assignee_tg_id == ENGINEER_ID
+    assert not any(t.startswith("Ответ по заявке") for t in texts(anna))
+
+
+async def test_beru_with_the_number_takes_that_ticket(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.staff_chat.wait_for_message(contains=f"№{number}")
+    await engineer.send(f"взял №{number}", chat=desk.staff_chat)
+    await desk.staff_chat.wait_for_message(contains=f"№{number} теперь ваша")
+    await anna.wait_for_message(contains="Иван")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    await engineer.send(f"беру {number}")  # again, in his private chat: it is his already
+    await engineer.wait_for_message(contains=f"№{number} уже ваша")
