@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from contextlib import suppress
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aiogram import F, Router
@@ -23,7 +24,7 @@ from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.staff_words import StaffAction, StaffWords, read_staff_words
-from domain.time_spent import SpentProblem, read_work_entry
+from domain.time_spent import SpentProblem, read_work_entry, typed_under_menu
 from domain.use_cases import after_hours, employee_tickets, estimates, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
@@ -533,11 +534,14 @@ async def assigned(
 
 
 @router.callback_query(StaffCb.filter(F.action == "time"))
-async def choose_time(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork) -> None:
+async def choose_time(
+    query: CallbackQuery, callback_data: StaffCb, state: FSMContext, uow: UnitOfWork, clock: Clock
+) -> None:
+    """«⏱ Время»: a few amounts to press, «Другое…»; a time typed under it is taken too."""
     n = callback_data.ticket
     await query.answer()
     pressed = await in_ticket_topic(Pressed(query), uow, n)
-    await pressed.answer(
+    menu = await pressed.answer(
         _("Work time on №{number}:").format(number=n),
         reply_markup=inline(
             [
@@ -547,6 +551,9 @@ async def choose_time(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfW
             ],
             [(_("Other…"), StaffCb(ticket=n, action="logtime", value="custom").pack())],
         ),
+    )
+    await state.update_data(
+        {TIME_MENU: n, TIME_MENU_AT: clock.now().isoformat(), TIME_MENU_ID: menu.message_id}
     )
 
 
@@ -560,6 +567,7 @@ async def log_time(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
+    await forget_time_menu(state)
     if callback_data.value == "custom":
         await state.set_state(StaffInput.log_minutes)
         await state.set_data({"ticket": callback_data.ticket})
@@ -585,6 +593,60 @@ async def log_time(
         edit=True,
     )
     await query.answer()
+
+
+# The last «⏱ Время» shown: its ticket, when, and its message.
+TIME_MENU, TIME_MENU_AT, TIME_MENU_ID = "time_menu", "time_menu_at", "time_menu_message"
+
+
+async def forget_time_menu(state: FSMContext) -> dict[str, Any]:
+    """The time menu shown last, taken out of the conversation's data (which is returned)."""
+    data = await state.get_data()
+    menu = (TIME_MENU, TIME_MENU_AT, TIME_MENU_ID)
+    if any(key in data for key in menu):
+        await state.set_data({k: v for k, v in data.items() if k not in menu})
+    return data
+
+
+async def time_typed_under_menu(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    replied: int | None,
+) -> bool:
+    """The first message after «⏱ Время»: a time («полчаса», «1,5 ч», «40 минут») is logged
+    as «Другое…» would log it; other text not addressed to a ticket is told what the menu
+    takes, not how to answer a client. False when the message is not about the menu (a
+    reply about another ticket, or the menu is long gone)."""
+    data = await forget_time_menu(state)
+    number, shown = data.get(TIME_MENU), data.get(TIME_MENU_AT)
+    if not isinstance(number, int) or not isinstance(shown, str):
+        return False
+    if not typed_under_menu(datetime.fromisoformat(shown), clock.now()):
+        return False
+    if replied not in (None, number):
+        return False
+    entry = read_work_entry(message.text or "")
+    if isinstance(entry, SpentProblem):
+        if replied is not None or message.text is None:
+            return False  # a reply to its card: said to the client, as always
+        if entry is not SpentProblem.UNREADABLE:
+            await message.answer(_(TIME_SPENT_RETRY[entry]))
+        else:
+            await message.answer(
+                _(
+                    "I could not read that as time for №{number}. Press a button under "
+                    "«Work time on №{number}», or write the time like 45 min, 1.5 h or 1h 30m."
+                ).format(number=number)
+            )
+        return True
+    minutes, note = entry
+    await drop_prompt_buttons(message, data.get(TIME_MENU_ID))  # or it would log it twice
+    await record_time(message, actor, uow, clock, notifier, number, minutes, note=note)
+    return True
 
 
 async def record_time(
@@ -1007,6 +1069,7 @@ async def ticket_of(message: Message, uow: UnitOfWork) -> int | None:
 @router.message(F.chat.type != "private", StateFilter(None), TEXT | FILES)
 async def staff_chat_message(
     message: Message,
+    state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -1015,6 +1078,8 @@ async def staff_chat_message(
     """A reply to a card, or a message in a ticket's topic, goes to the employee; one
     starting with "!" stays internal."""
     number = await ticket_of(message, uow)
+    if await time_typed_under_menu(message, state, actor, uow, clock, notifier, number):
+        return
     said = read_staff_words(message.text or "")
     if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
         return
@@ -1045,6 +1110,7 @@ async def staff_chat_message(
 )
 async def private_message(
     message: Message,
+    state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -1054,6 +1120,8 @@ async def private_message(
     ("!" first keeps it internal), as a reply to the card does in the staff chat; other
     text gets a hint how to answer."""
     number = replied_ticket(message)
+    if await time_typed_under_menu(message, state, actor, uow, clock, notifier, number):
+        return
     said = read_staff_words(message.text or "")
     if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
         return

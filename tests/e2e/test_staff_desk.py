@@ -375,3 +375,36 @@ async def test_beru_with_the_number_takes_that_ticket(desk: Desk):
     assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
     await engineer.send(f"беру {number}")  # again, in his private chat: it is his already
     await engineer.wait_for_message(contains=f"№{number} уже ваша")
+
+
+async def test_a_time_typed_under_the_time_menu_is_logged(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card)).wait_answered()
+
+    await engineer.press("⏱ Время", message=card)
+    menu = await engineer.wait_for_message(contains=f"Время работы по №{number}")
+    await engineer.send("полчаса")
+    await engineer.wait_for_message(contains=f"Записано 30 мин по №{number}; всего 30 мин")
+    await engineer.wait_until(lambda _t: not menu.inline_keyboard)  # logged once, not twice
+
+    await engineer.press("⏱ Время", message=card)
+    await engineer.wait_for_message(contains=f"Время работы по №{number}")
+    await engineer.send("не успел, потом")
+    hint = await engineer.wait_for_message(contains="Не понял, сколько времени записать")
+    assert "Чтобы ответить клиенту" not in hint.text and "45 мин" in hint.text
+    await engineer.send("1,5 ч")  # the menu took one message: this is no time entry now
+    await engineer.wait_for_message(contains="Чтобы ответить клиенту")
+
+    # in the staff chat too, under the card's menu
+    chat = desk.staff_chat
+    staff_card = await chat.wait_for_message(contains=f"№{number}")
+    await engineer.press("⏱ Время", message=staff_card, chat=chat)
+    await chat.wait_for_message(contains=f"Время работы по №{number}")
+    await engineer.send("40 минут", chat=chat)
+    await chat.wait_for_message(contains="Записано 40 мин")
+    async with desk.db.unit_of_work() as uow:
+        assert sum(w.minutes for w in await uow.tickets.work_logs(number)) == 70
+    assert not any("полчаса" in t or "минут" in t for t in texts(anna))
