@@ -24,6 +24,7 @@ from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
 from domain.staff_words import StaffAction, StaffWords, read_staff_words
+from domain.summaries import reads_as_question
 from domain.time_spent import SpentProblem, read_work_entry, typed_under_menu
 from domain.use_cases import after_hours, employee_tickets, estimates, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
@@ -760,6 +761,61 @@ async def estimate_typed(
     )
 
 
+@router.callback_query(StaffCb.filter(F.action.in_({"asq", "asres"})))
+async def question_or_resolution(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The text typed after «✅ Решено» that read as a question: sent as the question it
+    is (the ticket waits for the client), or as the resolution after all."""
+    number = callback_data.ticket
+    data = await state.get_data()
+    pressed = Pressed(query)
+    if await state.get_state() != StaffInput.resolve_check.state or data.get("ticket") != number:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        await pressed.drop_buttons()
+        return
+    await state.clear()
+    text, in_thread = str(data.get("text", "")), bool(data.get("in_thread"))
+    if callback_data.action == "asq":
+        asked = await for_button(
+            query,
+            uow,
+            notifier,
+            staff_tickets.ask_client(
+                uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, question=text,
+                in_thread=in_thread,
+            ),
+        )  # fmt: skip
+        if asked is None:
+            return
+        await query.answer()
+        await pressed.edit_text(
+            _("Asked. №{number} waits for the client; the clock is paused.").format(number=number)
+        )
+        return
+    resolved = await for_button(
+        query,
+        uow,
+        notifier,
+        staff_tickets.resolve(
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=text, in_thread=in_thread
+        ),
+    )
+    if resolved is None:
+        return
+    await query.answer()
+    await pressed.edit_text(
+        _("№{number} is resolved; the client is asked to confirm.").format(number=number),
+        reply_markup=to_knowledge_base(number),
+    )
+
+
 @router.callback_query(StaffCb.filter(F.action == "card"))
 async def show_card(
     query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork, clock: Clock
@@ -888,18 +944,28 @@ async def summary_typed(
     staff_chat_id: int | None,
 ) -> None:
     number = int((await state.get_data())["ticket"])
+    text, in_thread = message.text or "", in_staff_chat(message, staff_chat_id)
+    if reads_as_question(text):  # «✅ Решено» pressed for «❓ Вопрос клиенту»?
+        await state.set_state(StaffInput.resolve_check)
+        await state.set_data({"ticket": number, "text": text, "in_thread": in_thread})
+        await message.reply(
+            _(
+                "Is this a question to the client? Sent as the resolution of №{number}, it "
+                "asks the client to confirm that everything works."
+            ).format(number=number),
+            reply_markup=inline(
+                [(_("❓ Send as a question"), StaffCb(ticket=number, action="asq").pack())],
+                [(_("✅ It is the resolution"), StaffCb(ticket=number, action="asres").pack())],
+            ),
+        )
+        return
     await state.clear()
     outcome = await for_message(
         message,
         uow,
         notifier,
         staff_tickets.resolve(
-            uow,
-            clock,
-            ticket_id=number,
-            staff_tg_id=actor.tg_id,
-            summary=message.text or "",
-            in_thread=in_staff_chat(message, staff_chat_id),
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=text, in_thread=in_thread
         ),
     )
     if outcome is None:
@@ -907,6 +973,14 @@ async def summary_typed(
     await message.answer(
         _("№{number} is resolved; the client is asked to confirm.").format(number=number),
         reply_markup=to_knowledge_base(number),  # the resolution may help others
+    )
+
+
+@router.message(StaffInput.resolve_check, TEXT)
+async def question_or_resolution_typed(message: Message) -> None:
+    """Something typed while the bot asks whether the resolution was a question."""
+    await message.answer(
+        _("Choose above: «❓ Send as a question» or «✅ It is the resolution»; /cancel to stop.")
     )
 
 

@@ -408,3 +408,35 @@ async def test_a_time_typed_under_the_time_menu_is_logged(desk: Desk):
     async with desk.db.unit_of_work() as uow:
         assert sum(w.minutes for w in await uow.tickets.work_logs(number)) == 70
     assert not any("полчаса" in t or "минут" in t for t in texts(anna))
+
+
+async def test_a_question_typed_after_resolved_is_checked_before_the_client_sees_it(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await anna.wait_for_message(contains="Иван")
+
+    await engineer.press("✅ Решено", message=card, chat=chat)  # meant «❓ Вопрос клиенту»
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Какой ноутбук? Мигает ли индикатор зарядки?", chat=chat)
+    check = await chat.wait_for_message(contains="Это вопрос клиенту?")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    as_question = await engineer.press("❓ Отправить как вопрос", message=check, chat=chat)
+    await as_question.wait_answered()
+    question = await anna.wait_for_message(contains=f"Вопрос по заявке №{number}")
+    assert "Мигает ли индикатор" in question.text
+    assert await ticket_status(desk, number) is TicketStatus.WAITING_CLIENT
+    assert not any("решена" in t for t in texts(anna))
+    await chat.wait_until(lambda _t: "Отправить как вопрос" not in str(check.inline_keyboard))
+
+    # a real resolution that happens to ask something goes out as one, after the check
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Заменили блок питания. Пришлите фото, если снова не включится", chat=chat)
+    check = await chat.wait_for_message(lambda m: m is not check and "Это вопрос" in (m.text or ""))
+    await (await engineer.press("✅ Это решение", message=check, chat=chat)).wait_answered()
+    resolved = await anna.wait_for_message(contains="решена")
+    assert "Заменили блок питания" in resolved.text
+    assert await ticket_status(desk, number) is TicketStatus.RESOLVED
