@@ -333,6 +333,40 @@ async def resolve(
     return Outcome(ticket, tuple(events))
 
 
+async def back_to_work(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """«↩ Вернуть в работу»: a resolution the employee has not confirmed yet is taken back
+    (sent too soon, or a question sent as one by mistake). The ticket is in work again with
+    whoever had it; the employee hears there is nothing to confirm. The resolution clock
+    did not really stop: the pause the resolution began is dropped."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if ticket.status is not TicketStatus.RESOLVED:
+        raise InvalidInput("only a resolution not yet confirmed is taken back", field="ticket")
+    now = clock.now()
+    resolved_at = ticket.resolved_at
+    old = ticket.reopen(ActorKind.STAFF, now)
+    ticket.start_work(ActorKind.STAFF, now)
+    if ticket.pauses and ticket.pauses[-1].started_at == resolved_at:
+        ticket.pauses.pop()
+    ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    children = await for_children(
+        uow, ticket, lambda n: back_to_work(uow, clock, ticket_id=n, staff_tg_id=staff_tg_id)
+    )
+    return Outcome(
+        ticket,
+        (
+            status_changed(ticket, old, staff_tg_id),
+            ev.ResolutionWithdrawn(ticket.number, staff_tg_id),
+            ev.DeadlinesChanged(ticket.number),
+            *children,
+        ),
+    )
+
+
 async def change_priority(
     uow: UnitOfWork,
     clock: Clock,

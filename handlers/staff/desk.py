@@ -149,7 +149,7 @@ async def not_staff(query: CallbackQuery) -> None:
 # The buttons of a ticket's card (the sub-menus they open and the new tickets list have their
 # own actions or values).
 CARD_ACTIONS = frozenset({"take", "reply", "ask", "resume", "resolve", "prio", "assign", "time",
-                          "note", "agree"})  # fmt: skip
+                          "note", "agree", "unresolve"})  # fmt: skip
 
 
 async def superseded_card(
@@ -224,6 +224,32 @@ async def resume(
     if outcome is None:
         return
     await query.answer()
+    await refresh(query, uow, callback_data.ticket, clock)
+
+
+@router.callback_query(StaffCb.filter(F.action == "unresolve"))
+async def back_to_work(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """«↩ Вернуть в работу» on a resolved card: the client has nothing to confirm yet."""
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        staff_tickets.back_to_work(
+            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
+        ),
+    )
+    if outcome is None:
+        return
+    await query.answer(
+        _("№{number} is in work again; the client is told.").format(number=callback_data.ticket)
+    )
     await refresh(query, uow, callback_data.ticket, clock)
 
 

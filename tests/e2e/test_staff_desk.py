@@ -440,3 +440,37 @@ async def test_a_question_typed_after_resolved_is_checked_before_the_client_sees
     resolved = await anna.wait_for_message(contains="решена")
     assert "Заменили блок питания" in resolved.text
     assert await ticket_status(desk, number) is TicketStatus.RESOLVED
+
+
+async def test_a_resolution_sent_too_soon_goes_back_to_work_until_the_client_confirms(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    prompt = await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Заменили картридж", chat=chat)
+    resolved = await anna.wait_for_message(contains="решена")
+    await chat.wait_until(lambda _t: "↩ Вернуть в работу" in str(card.inline_keyboard))
+
+    back = await engineer.press("↩ Вернуть в работу", message=card, chat=chat)
+    assert "снова в работе" in ((await back.wait_answered()).text or "")
+    told = await anna.wait_for_message(contains="снова в работе")
+    assert "подтверждать ничего не нужно" in told.text
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    await chat.wait_until(lambda _t: "✅ Решено" in str(card.inline_keyboard))
+    stale = await anna.press("✅ Всё работает", message=resolved)  # her older message
+    await stale.wait_answered()
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+    # once she confirms a resolution, there is nothing to take back
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(lambda m: "что сделано" in (m.text or "") and m is not prompt)
+    await engineer.send("Заменили картридж и барабан", chat=chat)
+    again = await anna.wait_for_message(contains="Заменили картридж и барабан")
+    await anna.press("✅ Всё работает", message=again)
+    await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
+    await chat.wait_until(lambda _t: "↩ Вернуть в работу" not in str(card.inline_keyboard))
