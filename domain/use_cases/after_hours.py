@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from domain.calendar import WorkCalendar
 from domain.duty import GAPS_AHEAD, DutyGap, DutyShift, WeeklyDuty, merge_gaps, uncovered
 from domain.errors import InvalidInput, NotFound
-from domain.paging import paged_to_know, responders_now
+from domain.paging import paged_to_know, responders_now, still_calling
 from domain.ports import Clock, UnitOfWork
 from domain.use_cases.common import Outcome, acting_staff, get_ticket, staff_member
 from domain.use_cases.staff_tickets import acknowledge_pages
@@ -59,13 +59,16 @@ async def page_answered_in_words(
 ) -> int | None:
     """The page a staff member answers with «принял», «беру», «ок, смотрю» typed instead of
     pressing «Принял»: a page of the ticket named (by the page or card replied to, or a
-    number typed), if it was paged at all; with no ticket named, a page of the one ticket
+    number typed), while its pages call or once somebody acknowledged them (who was first
+    is then said); with no ticket named, a page of the one ticket
     whose pages still call them. None when there is no such page, when several tickets
     call them (which one is meant?), or when their copy is the personal manager's, to know
     rather than to act (it has no «Принял» either)."""
     now = clock.now()
     if ticket_id is not None:
         pages = list(await uow.pages.for_ticket(ticket_id))
+        if not still_calling(pages) and all(p.acknowledged_by is None for p in pages):
+            return None  # over without «Принял» (taken from the card): nothing to answer
     else:
         pages = [
             p

@@ -544,3 +544,10 @@ async def test_a_page_answered_in_words_is_the_one_calling_them(clock):
     await tick(uow, clock)
     assert await page(ENGINEER) is None  # two tickets call him: which one?
     assert await page(ENGINEER, ticket_id=2) == 3
+    await staff_tickets.take(uow, clock, ticket_id=2, staff_tg_id=LEAD)
+    clock.advance(minutes=5)
+    await tick(uow, clock)  # №1 repeats; №2's pages stop: taken from the card
+    assert await page(ENGINEER, ticket_id=2) is None
+    assert await page(ENGINEER) == 1
+    await after_hours.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert await page(LEAD, ticket_id=1) == 1  # told who was first
