@@ -638,3 +638,19 @@ async def test_answering_the_client_instead_of_acknowledging_settles_the_page(ev
         assert ACK not in str(copy.inline_keyboard)
     await evening.move_clock(minutes=20)
     assert count(w.duty, PAGE) == count(w.manager, PAGE) == 1 and count(w.lead, PAGE) == 0
+
+
+async def test_beru_on_a_paged_tickets_card_in_the_staff_chat_answers_the_page(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await call_now(w.anna)
+    page = await w.duty.wait_for_message(contains=PAGE)
+    card = await evening.staff_chat.wait_for_message(contains="Исполнитель")
+    await w.engineer.send("беру", chat=evening.staff_chat, reply_to=card)
+    await evening.staff_chat.wait_for_message(contains="№1 ваша: клиенту сообщили")
+    await w.anna.wait_for_message(contains="Иван")
+    await evening.settled()
+    assert "✅ Вызов принят: Иван, 20:00." in (page.text or "")
+    assert ACK not in str(page.inline_keyboard)
+    assert (await ticket(evening)).assignee_tg_id == ENGINEER_ID
+    assert not any("беру" in t for t in texts(w.anna))
