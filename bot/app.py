@@ -52,6 +52,7 @@ from bot.workers.new_tickets import NewTicketsList
 from bot.workers.notices import OutboxNotifier
 from bot.workers.staff_desk import StaffDesk
 from bot.workers.timers import DeskScheduler, RearmingNotifier
+from bot.workers.unfinished_intakes import UnfinishedIntakes
 from domain.ports import Clock, Notifier
 from handlers import setup_routers
 from handlers.commands import set_bot_commands, set_staff_commands
@@ -154,6 +155,7 @@ class FrontDesk:
     dp: Dispatcher = field(init=False)
     delivery: DeliveryWorker = field(init=False)
     timers: DeskScheduler = field(init=False)
+    unfinished: UnfinishedIntakes = field(init=False)
     monthly_reports: MonthlyReports = field(init=False)
     new_tickets: NewTicketsList | None = field(default=None, init=False)
     metrics: Metrics = field(init=False)
@@ -227,6 +229,9 @@ class FrontDesk:
             )
             self.delivery.custom_methods.update(self.monthly_reports.handlers())
             notifier = OutboxNotifier(self.settings, i18n, self.clock, on_queued=self.delivery.wake)
+            self.unfinished = UnfinishedIntakes(
+                self.db, SqliteStorage(self.db), notifier.out, self.clock
+            )
             # SLA timers, pages and the auto-close sweep; handlers' changes re-arm them.
             self.timers = DeskScheduler(
                 self.db,
@@ -235,6 +240,7 @@ class FrontDesk:
                 auto_close_working_days=self.settings.auto_close_working_days,
                 follow_ups=self.settings.follow_up_policy,
                 outbox_kept=timedelta(days=self.settings.outbox_kept_days),
+                sweeps=[self.unfinished.remind],
             )
             self.rate_limit = RateLimit(
                 self.settings.rate_limit_updates, self.settings.rate_limit_seconds

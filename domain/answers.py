@@ -51,7 +51,16 @@ _YES = ("да", "ага", "угу", "верно", "правильно", "точ�
         "correct", "ок", "окей", "ok")  # fmt: skip
 _NO = ("нет", "неа", "нит", "неверно", "не так", "неправильно", "no", "wrong", "nope")
 _SEND = ("отправ", "атправ", "отпрв", "send", "регистр", "да", "ок", "ok", "готово", "верно", "yes")
-_WAITS = ("подожд", "подожде", "до утра", "утром", "wait", "morning")
+_WAITS = (
+    "подожд",
+    "подожде",
+    "до утра",
+    "утром",
+    "до понедельника",
+    "после праздник",
+    "wait",
+    "morning",
+)
 # "До утра не подождёт", "ждать не можем", "утром будет поздно", "we can't wait": the
 # opposite of waiting, whatever "подожд" or "wait" they hold; read before _WAITS.
 _CANNOT_WAIT = ("не подожд", "не ждет", "не ждёт", "не можем ждать", "не могу ждать",
@@ -382,3 +391,21 @@ def _one_off(word: str, known: str) -> bool:
         return word[i] == known[i + 1] and word[i + 1] == known[i]
     short, long_ = (word, known) if len(word) < len(known) else (known, word)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+# Said in passing in a description, plainly enough to stand for an answer not given.
+_STOPPED_IN_PASSING = (*_BLOCKED_NOW, "не работает ничего", "встала работа", "work has stopped",
+                       "we are stuck")  # fmt: skip
+_COMPANY_IN_PASSING = ("весь офис", "всем офис", "вся компания", "всей компании", "всего офиса",
+                       "у всех", "никто не может", "whole office", "whole company", "everyone",
+                       "nobody can")  # fmt: skip
+
+
+def impact_in_passing(description: str) -> WorkImpact | None:
+    """ "Не печатает принтер, работа стоит": blocked, as the description says it."""
+    return WorkImpact.BLOCKED if _has(_normal(description), _STOPPED_IN_PASSING) else None
+
+
+def scope_in_passing(description: str) -> Scope | None:
+    """ "Интернет не работает во всём офисе": the company, as the description says it."""
+    return Scope.COMPANY if _has(_normal(description), _COMPANY_IN_PASSING) else None

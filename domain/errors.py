@@ -45,6 +45,16 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class AlreadyTaken(DomainError):
+    """Somebody else has the ticket in work: it is handed over («Назначить»), not taken."""
+
+    code = "already_taken"
+
+    def __init__(self, message: str, holder_tg_id: int) -> None:
+        super().__init__(message, holder=holder_tg_id)
+        self.holder_tg_id = holder_tg_id
+
+
 class ContractEnded(DomainError):
     """The client's contract has ended: no new tickets."""
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.enums import TicketStatus
-from domain.model import Ticket, WorkLog
+from domain.model import Client, Ticket, WorkLog
 
 _ENDED = (TicketStatus.CLOSED, TicketStatus.CANCELLED)
 
@@ -101,3 +101,17 @@ def minutes_by_ticket(work_logs: Iterable[WorkLog]) -> Mapping[int, int]:
     for log in work_logs:
         totals[log.ticket_id] = totals.get(log.ticket_id, 0) + log.minutes
     return totals
+
+
+def overdue_while_open(tickets: Iterable[Ticket], client: Client, at: datetime) -> tuple[int, ...]:
+    """The numbers of open tickets already past a promise at `at`: the answer came late or
+    has not come in time, or the fix is overdue. Their breaches count in the month they
+    close, but a report must not say "no breaches" while they stand."""
+    late = []
+    for ticket in tickets:
+        clock = ticket.sla_clock(client)
+        answered_or_now = min(ticket.first_response_at or at, at)
+        resolved_or_now = min(ticket.resolved_at or at, at)
+        if clock.reaction_overdue(answered_or_now) or clock.resolution_overdue(resolved_or_now):
+            late.append(ticket.number)
+    return tuple(late)

@@ -40,6 +40,7 @@ def setup_routers() -> list[Router]:
         questions,
         self_help,
         tickets,
+        unfinished,
     )
     from handlers.staff import desk, queue
     from handlers.staff import knowledge as staff_knowledge
@@ -62,6 +63,7 @@ def setup_routers() -> list[Router]:
         estimates.router,  # a typed yes or no to an estimate, before other routing
         outages.router,  # joining a mass outage, or not
         follow_up.router,
+        unfinished.router,  # the reminder of an unsent request: send it as it is, or drop it
         self_help.router,  # the suggestion's answers, before the intake's own
         questions.router,
         intake.router,

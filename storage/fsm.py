@@ -169,12 +169,14 @@ class SqliteStorage(BaseStorage):
     async def close(self) -> None:
         """Nothing to do: the database is shared and closed by its owner."""
 
-    async def stale(self, older_than: datetime) -> list[FsmRecord]:
-        """Conversations untouched since before `older_than`, the longest idle first."""
+    async def stale(self, older_than: datetime, *, state_group: str = "") -> list[FsmRecord]:
+        """Conversations untouched since before `older_than`, the longest idle first; with
+        `state_group` ("Intake"), only those in one of its states."""
         async with self._db.transaction() as session:
             rows = await session.fetchall(
-                "SELECT * FROM fsm WHERE updated_at < ? ORDER BY updated_at, key",
-                (utc_text(older_than),),
+                "SELECT * FROM fsm WHERE updated_at < ? AND coalesce(state, '') LIKE ? "
+                "ORDER BY updated_at, key",
+                (utc_text(older_than), f"{state_group}:%" if state_group else "%"),
             )
         return [
             FsmRecord(

@@ -32,7 +32,7 @@ from domain.enums import PenaltyBasis, TicketKind
 from domain.model import Rating
 from domain.plan_changes import plan_in_force, statements_under_plans
 from domain.ports import Clock
-from domain.report_tickets import MonthTickets, logs_in_report, month_tickets
+from domain.report_tickets import MonthTickets, logs_in_report, month_tickets, overdue_while_open
 from handlers.ui.formatting import Measure, duration, number, percent, rating
 from handlers.ui.texts import N_
 from storage import Database
@@ -211,6 +211,9 @@ class Reports:
                     count=number(data.deflections, locale)
                 )
             )
+        overdue = overdue_while_open(
+            sections.tickets.open_at_end, data.client, min(sections.now, sections.end)
+        )
         if report.breaches:
             lines.append(
                 _(N_("SLA breaches: {count}, overdue {time} in all.")).format(
@@ -218,8 +221,16 @@ class Reports:
                     time=duration(report.total_overdue, Measure.WORKING, locale),
                 )
             )
+        elif overdue:
+            lines.append(_(N_("No SLA breaches among the closed tickets.")))
         else:
             lines.append(_(N_("No SLA breaches.")))
+        if overdue:
+            lines.append(
+                _(N_("Already overdue among the open ones: {numbers}.")).format(
+                    numbers=", ".join(_("№{number}").format(number=n) for n in overdue)
+                )
+            )
         if report.emergencies:
             lines.append(
                 _(N_("After-hours emergencies: {count}.")).format(

@@ -60,7 +60,7 @@ import heapq
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -198,6 +198,7 @@ class DeskScheduler:
         sweep_every: float = 60.0,
         housekeep_every: float = 3600.0,
         outbox_kept: timedelta = DEFAULT_OUTBOX_KEPT,
+        sweeps: Sequence[Callable[[], Awaitable[None]]] = (),
     ) -> None:
         self.db = db
         self.clock = clock
@@ -211,6 +212,7 @@ class DeskScheduler:
         self.sweep_every = sweep_every
         self.housekeep_every = housekeep_every
         self.outbox_kept = outbox_kept
+        self.sweeps = sweeps  # more that nobody must be left in silence about, each sweep
         self.key = f"desk-{next(_KEYS)}"
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -426,6 +428,8 @@ class DeskScheduler:
                     self._sweep = False
                     await self._sweep_resolved()
                     await self._follow_up()
+                    for sweep in self.sweeps:
+                        await sweep()
                 if self._housekeep:
                     self._housekeep = False
                     await self._housekeeping()

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from domain import events as ev
 from domain.enums import Priority, TicketStatus
-from domain.errors import InvalidInput, NotFound
+from domain.errors import AlreadyTaken, InvalidInput, NotFound
 from domain.lifecycle import ActorKind, can_transition
 from domain.model import (
     Attachment,
@@ -47,7 +47,8 @@ def _meet_reaction(ticket: Ticket, staff_tg_id: int, at: datetime) -> list[ev.Ev
 async def take(
     uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
 ) -> Outcome[Ticket]:
-    """The presser takes the ticket into work; this meets the reaction SLA."""
+    """The presser takes the ticket into work (one nobody else has in work: that one is
+    handed over with `assign`); this meets the reaction SLA."""
     await acting_staff(uow, staff_tg_id)
     ticket = await get_ticket(uow, ticket_id)
     now = clock.now()
@@ -55,6 +56,9 @@ async def take(
     if ticket.status is TicketStatus.IN_PROGRESS:
         if ticket.assignee_tg_id == staff_tg_id:
             raise InvalidInput("you already have this ticket", field="ticket")
+        holder = await uow.staff.get(ticket.assignee_tg_id) if ticket.assignee_tg_id else None
+        if holder is not None and holder.active:  # a card not refreshed yet still offered it
+            raise AlreadyTaken("somebody else has this ticket in work", holder.tg_id)
     else:
         old = ticket.start_work(ActorKind.STAFF, now)
         events.append(status_changed(ticket, old, staff_tg_id))

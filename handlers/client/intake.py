@@ -55,7 +55,7 @@ from handlers.client import outages
 from handlers.client.group_context import note_ticket_opened_here, private_or_client_group
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
-from handlers.ui.formatting import deadline, moment_phrase, number
+from handlers.ui.formatting import deadline, moment_phrase, number, until_phrase
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
 from handlers.ui.texts import N_, category_name
@@ -1203,7 +1203,9 @@ async def show_summary(
     emergency_row = [(_("🚨 It's an emergency, I need help now"), cb(draft, "send", "emergency"))]
     if needs_confirmation(actor.client, priority, at=now):
         # Sending would be billable by itself: the person chooses, and confirms a call.
-        rows = [emergency_row, [(_("🌙 It can wait until the morning"), cb(draft, "send", "wait"))]]
+        until = waits_until(actor.client, draft, now)
+        wait = _("🌙 It can wait {until}").format(until=until)
+        rows = [emergency_row, [(wait, cb(draft, "send", "wait"))]]
     else:
         rows = [[(_("✅ Send"), cb(draft, "send"))]]
         if may_ask_for_help_now(actor.client, priority, at=now):
@@ -1267,9 +1269,9 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
         lines.append(
             _(
                 "Work has stopped: we can call the on-duty engineer now; work outside working "
-                "hours is paid separately, beyond the plan. If it can wait until the morning, "
-                "there is no extra charge."
-            )
+                "hours is paid separately, beyond the plan. If it can wait {until}, there is "
+                "no extra charge."
+            ).format(until=until_phrase(preview.clock_starts_at, now, tz, locale))
         )
         lines.append(contract_deadlines(preview.reaction_due, preview.resolution_due, now, tz))
         return "\n".join(lines)
@@ -1353,10 +1355,22 @@ async def ask_emergency(
     )
     markup = inline(
         [(_("🚨 Yes, call now"), cb(draft, "send", "confirmed"))],
-        [(_("🌙 No, it can wait until the morning"), cb(draft, "send", "wait"))],
+        [
+            (
+                _("🌙 No, it can wait {until}").format(until=waits_until(actor.client, draft, now)),
+                cb(draft, "send", "wait"),
+            )
+        ],
         back_cancel_row(cb(draft, "back", "summary"), cb(draft, "cancel")),
     )
     await say(message, draft, text, markup, edit=edit, state=state, note=note)
+
+
+def waits_until(client: Any, draft: IntakeDraft, now: datetime) -> str:
+    """Until when a request left for working hours waits: "until the morning", "until
+    Monday", "until 11 January"."""
+    preview = intake.preview_deadlines(client, draft.ticket_draft(), now)
+    return until_phrase(preview.clock_starts_at, now, client.timezone, get_i18n().current_locale)
 
 
 def escape(text: str) -> str:

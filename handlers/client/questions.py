@@ -98,7 +98,18 @@ async def answer_text(article: Article, client: Client, asker: Asker) -> str:
         changes = await asker.uow.clients.plan_changes(client.id)
         left = hours_left(client, changes, closed, logs, asker.clock.now())
 
+    employee = asker.actor.employee
+    sees_money = employee is not None and employee.is_director
+
     def sentence(name: str) -> str | None:
+        if name == "remaining" and not sees_money:
+            return None  # said with the plan's line
+        if name == "plan" and not sees_money:
+            # The contract's money is the company's management's to read, not everybody's.
+            return _(
+                "The price and the hours of your contract are known to your company's "
+                "management; your personal manager can tell them too."
+            )
         if name == "plan" and client.plan is not None:
             plan = client.plan
             return _(

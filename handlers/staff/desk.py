@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from contextlib import suppress
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from aiogram import F, Router
@@ -19,7 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Priority, StaffRole, TicketKind, TicketStatus
 from domain.agreed_deadline import Unreadable, read_deadline
-from domain.errors import DomainError
+from domain.errors import AlreadyTaken, DomainError, InvalidInput
 from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -189,12 +190,29 @@ async def take(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    """The presser takes the ticket: the employee hears who is on it."""
-    outcome = await for_button(
-        query,
+    """The presser takes the ticket: the employee hears who is on it. A card that still
+    offered a ticket somebody else took meanwhile says who has it, and is shown afresh."""
+    number = callback_data.ticket
+
+    async def refused(exc: DomainError) -> None:
+        if isinstance(exc, AlreadyTaken):
+            holder = await uow.staff.get(exc.holder_tg_id)
+            said = _(
+                "№{number} is already in work: {name} has it. To hand it over, use «👥 Assign»."
+            ).format(number=number, name=holder.name if holder else "—")
+        elif isinstance(exc, InvalidInput):
+            said = _("№{number} is already yours.").format(number=number)
+        else:
+            said = staff_error_text(exc)
+        await query.answer(said, show_alert=True)
+        if isinstance(exc, AlreadyTaken) and callback_data.value != FROM_LIST:
+            await refresh(query, uow, number, clock)
+
+    outcome = await perform(
+        staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=actor.tg_id),
         uow,
         notifier,
-        staff_tickets.take(uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id),
+        refused,
     )
     if outcome is None:
         return
@@ -318,6 +336,7 @@ async def ask_for_text(
     actor: Actor,
     state: FSMContext,
     uow: UnitOfWork,
+    clock: Clock,
 ) -> None:
     """Buttons that need one message of text: ask for it, right where they were pressed."""
     ticket = await uow.tickets.get(callback_data.ticket)
@@ -326,7 +345,7 @@ async def ask_for_text(
         return
     target, prompt = PROMPTS[callback_data.action]
     await state.set_state(target)
-    await state.set_data({"ticket": ticket.number})
+    await state.set_data({"ticket": ticket.number, "asked_at": clock.now().isoformat()})
     await query.answer()
     assert actor.staff is not None
     text = _(prompt).format(name=actor.staff.name, number=ticket.number)
@@ -336,10 +355,58 @@ async def ask_for_text(
             [(_("Resolved, no comment"), StaffCb(ticket=ticket.number, action="nosummary").pack())]
         )
     pressed = await in_ticket_topic(Pressed(query), uow, ticket.number)
-    await pressed.answer(
+    asked = await pressed.answer(
         text + " " + _("/cancel to stop."),
         reply_markup=markup or ForceReply(selective=True),
     )
+    await state.update_data(prompt=asked.message_id)
+
+
+# In a group, a prompt is answered at once (or by replying to it): a message written there
+# later is staff talking, not the answer it once waited for.
+PROMPT_FRESH = timedelta(minutes=5)
+
+
+def prompt_expired(asked_at: datetime | None, now: datetime, *, replies_to_it: bool) -> bool:
+    return not replies_to_it and asked_at is not None and now - asked_at > PROMPT_FRESH
+
+
+async def stale_prompt(message: Message, state: FSMContext, clock: Clock) -> bool:
+    data = await state.get_data()
+    asked_at = datetime.fromisoformat(data["asked_at"]) if data.get("asked_at") else None
+    reply = message.reply_to_message
+    replies_to_it = reply is not None and reply.message_id == data.get("prompt")
+    return prompt_expired(asked_at, clock.now(), replies_to_it=replies_to_it)
+
+
+@router.message(
+    StateFilter(StaffInput.reply, StaffInput.note, StaffInput.ask, StaffInput.resolve),
+    F.chat.type != "private",
+    TEXT | FILES,
+    stale_prompt,
+)
+async def written_after_a_stale_prompt(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The prompt is dropped and the message taken as any other in the staff chat; if it
+    is about no ticket, whoever pressed is told it went nowhere, should it have been the
+    answer."""
+    number = int((await state.get_data())["ticket"])
+    await state.clear()
+    if await ticket_of(message, uow) is None:
+        await message.reply(
+            _(
+                "Not sent to anybody: I waited for the text for №{number} only a few minutes. "
+                "If it was meant for the ticket, press its button again."
+            ).format(number=number)
+        )
+        return
+    await staff_chat_message(message, state, actor, uow, clock, notifier)
 
 
 @router.callback_query(StaffCb.filter(F.action == "nosummary"))
@@ -973,7 +1040,14 @@ async def summary_typed(
     text, in_thread = message.text or "", in_staff_chat(message, staff_chat_id)
     if reads_as_question(text):  # «✅ Решено» pressed for «❓ Вопрос клиенту»?
         await state.set_state(StaffInput.resolve_check)
-        await state.set_data({"ticket": number, "text": text, "in_thread": in_thread})
+        await state.set_data(
+            {
+                "ticket": number,
+                "text": text,
+                "in_thread": in_thread,
+                "asked_at": clock.now().isoformat(),
+            }
+        )
         await message.reply(
             _(
                 "Is this a question to the client? Sent as the resolution of №{number}, it "
@@ -1002,9 +1076,22 @@ async def summary_typed(
     )
 
 
-@router.message(StaffInput.resolve_check, TEXT)
-async def question_or_resolution_typed(message: Message) -> None:
-    """Something typed while the bot asks whether the resolution was a question."""
+@router.message(StaffInput.resolve_check, TEXT | FILES)
+async def question_or_resolution_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Something typed while the bot asks whether the resolution was a question: told to
+    choose; in the staff chat, a few minutes on, it is talk as any other (the question is
+    dropped, and nothing was sent)."""
+    if message.chat.type != "private" and await stale_prompt(message, state, clock):
+        await state.clear()
+        await staff_chat_message(message, state, actor, uow, clock, notifier)
+        return
     await message.answer(
         _("Choose above: «❓ Send as a question» or «✅ It is the resolution»; /cancel to stop.")
     )
@@ -1148,21 +1235,43 @@ async def input_not_understood(message: Message) -> None:
 # --- replies in the staff chat ------------------------------------------------------------
 
 
-async def ticket_of(message: Message, uow: UnitOfWork) -> int | None:
+# Thread lines that carry the client's own words: their messages ("💬 №1 · Анна:"), why it
+# still does not work ("↩️ №1: ..."), the description ("№1" and its text), the rating.
+CLIENT_WORDS = ("💬", "↩️")
+
+
+def answers_the_client(replied: str, number: int) -> bool:
+    """Whether a reply in the staff chat to this line of №`number`'s thread is meant for
+    the client: a reply to the client's own words is. A reply to the bot's other lines
+    (whom it pages, what was sent, a note, a warning) is staff talking among themselves."""
+    return replied.startswith(CLIENT_WORDS) or replied.startswith((f"№{number}\n", f"№{number} ⭐"))
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """The ticket a staff message is about, and whether it is for the client."""
+
+    number: int
+    to_client: bool
+
+
+async def ticket_of(message: Message, uow: UnitOfWork) -> Addressed | None:
     """The ticket a staff message in the staff chat is about: a reply to its card or to a
     message of its thread, or a message in its forum topic."""
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
         post = await uow.ticket_posts.by_message(message.chat.id, reply.message_id)
         if post is not None:
-            return post.ticket_id
-        mark = TICKET_MARK.search(reply.text or reply.caption or "")
+            return Addressed(post.ticket_id, to_client=True)
+        replied = reply.text or reply.caption or ""
+        mark = TICKET_MARK.search(replied)
         if mark and (message.message_thread_id is None or not message.is_topic_message):
-            return int(mark.group(1))
+            number = int(mark.group(1))
+            return Addressed(number, to_client=answers_the_client(replied, number))
     if message.is_topic_message and message.message_thread_id:
         post = await uow.ticket_posts.by_thread(message.chat.id, message.message_thread_id)
         if post is not None:
-            return post.ticket_id
+            return Addressed(post.ticket_id, to_client=True)
     return None
 
 
@@ -1175,15 +1284,18 @@ async def staff_chat_message(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    """A reply to a card, or a message in a ticket's topic, goes to the employee; one
-    starting with "!" stays internal."""
-    number = await ticket_of(message, uow)
+    """A reply to a card or to the client's words, or a message in a ticket's topic, goes
+    to the employee; one starting with "!" stays internal, and so does a reply to the
+    bot's other lines of a ticket (kept as a note, and said so). «беру» on a card takes
+    the ticket, and a time typed under «⏱ Время» is logged."""
+    addressed = await ticket_of(message, uow)
+    number = addressed.number if addressed is not None else None
     if await time_typed_under_menu(message, state, actor, uow, clock, notifier, number):
         return
     said = read_staff_words(message.text or "")
     if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
         return
-    if number is None:
+    if addressed is None:
         if said is not None and said.words is StaffWords.TAKE:  # «беру»: but which one?
             await message.reply(take_how())
             return
@@ -1196,10 +1308,21 @@ async def staff_chat_message(
             )
         return  # ordinary talk among staff
     text, files = text_and_files(message)
-    internal = text.startswith("!")
-    if internal:
+    marked = text.startswith("!")
+    if marked:
         text = text[1:].strip()
-    await send_reply(message, actor, uow, clock, notifier, number, text, files, internal=internal)
+    await send_reply(
+        message,
+        actor,
+        uow,
+        clock,
+        notifier,
+        addressed.number,
+        text,
+        files,
+        internal=marked or not addressed.to_client,
+        among_staff=not (marked or addressed.to_client),
+    )
 
 
 @router.message(
@@ -1312,8 +1435,8 @@ async def act_in_words(
         staff = await uow.staff.get(ticket.assignee_tg_id)
         await message.reply(
             _(
-                "№{number} is already {name}'s. To hand it over, press «👥 Assign» on its card."
-            ).format(number=number, name=staff.name if staff else "?")
+                "№{number} is already in work: {name} has it. To hand it over, use «👥 Assign»."
+            ).format(number=number, name=staff.name if staff else "—")
         )
         return True
     outcome = await for_reply(
@@ -1339,7 +1462,9 @@ async def send_reply(
     *,
     internal: bool,
     in_thread: bool = True,
+    among_staff: bool = False,
 ) -> None:
+    """`among_staff`: a reply to the bot's own line, kept as a note and said so."""
     outcome = await for_reply(
         message,
         uow,
@@ -1357,7 +1482,14 @@ async def send_reply(
     )
     if outcome is None:
         return
-    if internal:
+    if among_staff:
+        await message.reply(
+            _(
+                "📝 Kept as a note on №{number}; the client does not see it: you replied to "
+                "a line of mine. To write to the client, reply to the card or to their message."
+            ).format(number=number)
+        )
+    elif internal:
         await message.reply(_("📝 Internal note on №{number}.").format(number=number))
     elif not await employee_tickets.author_hears(uow, number):
         await message.reply(

@@ -4,7 +4,7 @@ mine, unassigned, a client) and /mine."""
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -17,7 +17,7 @@ from domain.ports import Clock, QueueView, UnitOfWork
 from handlers.actor import Actor
 from handlers.staff import duty, in_staff_place
 from handlers.ui.callbacks import QueueCb, StaffCb
-from handlers.ui.formatting import deadline, duration, few_words, measure_of, stamp
+from handlers.ui.formatting import Measure, deadline, duration, few_words, measure_of, stamp
 from handlers.ui.keyboards import inline
 from handlers.ui.numbers import is_number
 from handlers.ui.pressed import Pressed
@@ -33,21 +33,33 @@ PER_SCREEN = 10
 
 
 def left_text(ticket: Ticket, client: Client, now: datetime, locale: str) -> str:
-    """The resolution's due time and the working time left or overdue at `now`: "до
-    вторника 16:00 · осталось 5 раб. ч"."""
+    """The nearest promise and the working time left or overdue at `now`: the answer while
+    nobody has answered ("ответ до 11:00 · осталось 10 раб. мин"), then the resolution
+    ("до вторника 16:00 · осталось 5 раб. ч")."""
+    clock = ticket.sla_clock(client)
+    measure = measure_of(clock.calendar)
+    if ticket.first_response_at is None and ticket.reaction_due is not None:
+        when = deadline(ticket.reaction_due, now, client.timezone, locale)
+        return (
+            _("answer by {time}").format(time=when)
+            + " · "
+            + _time_left(clock.reaction_left(now), measure, locale)
+        )
     if ticket.resolution_to_be_agreed:
         return "📅 " + _("date to be agreed")
     if ticket.is_paused or ticket.resolution_due is None:
         return "⏸"
-    clock = ticket.sla_clock(client)
-    measure = measure_of(clock.calendar)
     by = _("by {time}").format(time=deadline(ticket.resolution_due, now, client.timezone, locale))
     left = clock.resolution_left(now)
     assert left is not None
+    return f"{by} · " + _time_left(left, measure, locale)
+
+
+def _time_left(left: timedelta, measure: Measure, locale: str) -> str:
     if left.total_seconds() < 0:
         late = duration(-left, measure, locale, dense=True)
-        return f"{by} · 🔴 " + _("overdue by {time}").format(time=late)
-    return f"{by} · " + _("{time} left").format(time=duration(left, measure, locale, dense=True))
+        return "🔴 " + _("overdue by {time}").format(time=late)
+    return _("{time} left").format(time=duration(left, measure, locale, dense=True))
 
 
 async def queue_screen(

@@ -38,6 +38,19 @@ _ON_WEEKDAY = (
     N_("on Sunday at {time}"),
 )
 
+# "Until" a later day this week, each with its own case in Russian ("до среды").
+_UNTIL_WEEKDAY = (
+    N_("until Monday"),
+    N_("until Tuesday"),
+    N_("until Wednesday"),
+    N_("until Thursday"),
+    N_("until Friday"),
+    N_("until Saturday"),
+    N_("until Sunday"),
+)
+# From this hour on, the next day's start is "the morning" to whoever writes.
+_EVENING = 17
+
 
 def local(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(ZoneInfo(timezone))
@@ -105,6 +118,21 @@ def moment_phrase(moment: datetime, now: datetime, timezone: str, locale: str) -
     if 1 < days < 7:
         return _(_ON_WEEKDAY[at.weekday()]).format(time=clock)
     return _("on {date} at {time}").format(date=_date(at, today.year, locale), time=clock)
+
+
+def until_phrase(moment: datetime, now: datetime, timezone: str, locale: str) -> str:
+    """How long something can wait, to the day it is taken up: "until 09:00" (today),
+    "until the morning" (tonight for tomorrow), "until tomorrow", "until Monday", "until 11
+    January". Never "the morning" for a start days away (a Friday night, the holidays)."""
+    at, now_here = local(moment, timezone), local(now, timezone)
+    days = (at.date() - now_here.date()).days
+    if days <= 0:
+        return _("until {time}").format(time=at.strftime("%H:%M"))
+    if days == 1:
+        return _("until the morning") if now_here.hour >= _EVENING else _("until tomorrow")
+    if days < 7:
+        return _(_UNTIL_WEEKDAY[at.weekday()])
+    return _("until {date}").format(date=_date(at, now_here.year, locale))
 
 
 def stamp(moment: datetime, now: datetime, timezone: str, locale: str) -> str:

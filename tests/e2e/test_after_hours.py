@@ -654,3 +654,23 @@ async def test_beru_on_a_paged_tickets_card_in_the_staff_chat_answers_the_page(e
     assert ACK not in str(page.inline_keyboard)
     assert (await ticket(evening)).assignee_tg_id == ENGINEER_ID
     assert not any("беру" in t for t in texts(w.anna))
+
+
+async def test_on_a_friday_night_the_wait_is_until_monday_never_the_morning(
+    emulator: BotApiEmulator, tmp_path: Path
+):
+    friday_night = msk(2026, 11, 27, 21, 0)
+    async with running_desk(emulator, tmp_path, start=friday_night) as desk:
+        w = await world(desk)
+        card = await summary(
+            w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис"
+        )
+        assert "Если дело подождёт до понедельника, доплаты не будет." in card
+        assert "до утра" not in card
+        assert buttons(w.anna)[:2] == [EMERGENCY, "🌙 Подождёт до понедельника"]
+        await confirmation(w.anna)
+        assert buttons(w.anna)[:2] == [CALL, "🌙 Нет, подождёт до понедельника"]
+        registered = await send(w.anna, "🌙 Нет, подождёт до понедельника")
+        assert "Возьмём её в работу в понедельник в 09:00" in registered
+        await desk.move_clock(minutes=30)
+        assert count(w.duty, PAGE) == 0

@@ -160,15 +160,26 @@ async def test_a_question_about_the_hours_left_is_answered_with_the_clients_own_
     await close(desk, number, ENGINEER_ID, anna.id)
     await desk.settled()
 
-    await anna.send("сколько часов у нас осталось в этом месяце?")
-    answer = await anna.wait_for_message(contains="Что входит в абонентское обслуживание")
+    # the company's director reads the contract's money
+    director = desk.person("Ольга")
+    assert client is not None
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    await director.send("сколько часов у нас осталось в этом месяце?")
+    answer = await director.wait_for_message(contains="Что входит в абонентское обслуживание")
     text = (answer.text or "").replace("\xa0", " ")  # numbers are grouped by a no-break space
     assert "В этом месяце у вас осталось 3 ч из 10 ч и 4 ч резерва." in text
     assert "Ваш тариф: 20 000 ₽ в месяц, включено 10 ч, час сверх них — 2 000 ₽." in text
     assert "{{" not in text
-    assert buttons(anna) == ["✉️ Спросить менеджера", "🔧 Это не вопрос — оформить заявку"]
-    await anna.send("спасибо, понятно")
-    await anna.wait_for_message(contains="Пожалуйста")
+    assert buttons(director) == ["✉️ Спросить менеджера", "🔧 Это не вопрос — оформить заявку"]
+    await director.send("спасибо, понятно")
+    await director.wait_for_message(contains="Пожалуйста")
+
+    # any other employee is told who knows, not the price
+    await anna.send("сколько часов у нас осталось в этом месяце?")
+    answer = await anna.wait_for_message(contains="Что входит в абонентское обслуживание")
+    text = answer.text or ""
+    assert "знает руководство вашей компании" in text
+    assert "₽" not in text and "осталось" not in text
     async with desk.db.unit_of_work() as uow:
         assert [t.number for t in await uow.tickets.list_open()] == []
 

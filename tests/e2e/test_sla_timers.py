@@ -189,7 +189,8 @@ async def test_working_time_is_shown_in_working_hours_never_as_days(desk: Desk):
     await engineer.command("queue")
     queue = await engineer.wait_for_message(contains="Открытые заявки")
     assert "на 10:00" in queue.text
-    assert "до 2 декабря 11:00 · осталось 64 раб. ч" in queue.text
+    # nobody has answered yet: the answer is the nearest promise
+    assert "ответ до четверга 15:00 · осталось 32 раб. ч" in queue.text
     await engineer.command("t", str(number))
     card = await engineer.wait_for_message(contains="Исполнитель")
     assert "Реакция до четверга 15:00 · осталось 32 раб. ч (на 10:00)" in card.text
@@ -217,3 +218,22 @@ async def test_working_time_is_shown_in_working_hours_never_as_days(desk: Desk):
     await anna.command("my")
     mine = await anna.wait_for_message(contains="Ваши заявки")
     assert "новая · решим до среды 11:00" in mine.text and "осталось" not in mine.text
+
+
+async def test_the_queue_shows_the_answer_due_until_somebody_answers_then_the_fix(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_low(anna)  # Monday 10:00: answer by Thursday 15:00
+    await desk.settled()
+    await desk.move_clock(hours=78)  # Thursday 16:00: the answer is an hour late
+    await engineer.command("queue")
+    queue = await engineer.wait_for_message(contains="Открытые заявки")
+    assert "ответ до 15:00 · 🔴 просрочено на 1 раб. ч" in queue.text
+
+    assert desk.staff_chat is not None
+    card = next(m for m in desk.staff_chat.bot_messages if f"№{number} ·" in (m.text or ""))
+    await (await engineer.press("🙋 Взять", message=card, chat=desk.staff_chat)).wait_answered()
+    await anna.wait_for_message(contains="Иван")
+    await engineer.command("queue")
+    queue = await engineer.wait_for_message(contains="Открытые заявки")
+    assert "ответ до" not in queue.text
+    assert "в работе · до среды 11:00 · осталось 31 раб. ч" in queue.text

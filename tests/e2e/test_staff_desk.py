@@ -358,7 +358,7 @@ async def test_beru_typed_on_a_card_takes_the_ticket_and_is_not_sent_to_the_clie
 
     # Мария's «взяла» on the same card does not take it from him unnoticed
     await manager.send("взяла", chat=chat, reply_to=card)
-    await chat.wait_for_message(contains=f"№{number} уже в работе: Иван")
+    await chat.wait_for_message(contains=f"№{number} уже в работе, исполнитель — Иван")
     await desk.settled()
     async with desk.db.unit_of_work() as uow:
         assert (await uow.tickets.get(number)).assignee_tg_id == ENGINEER_ID

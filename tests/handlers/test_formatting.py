@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.i18n import create_i18n
-from handlers.ui.formatting import Measure, deadline, duration
+from handlers.ui.formatting import Measure, deadline, duration, until_phrase
 
 W, C = Measure.WORKING, Measure.CALENDAR
 NBSP = "\xa0"  # Babel's group separator in Russian: "1 234"
@@ -107,3 +107,44 @@ def test_a_lasting_due_time_never_says_today_or_tomorrow(
     with I18N.context(), I18N.use_locale("ru"):
         assert deadline(at, MONDAY_NOON, "Europe/Moscow", "ru") == usual
         assert deadline(at, MONDAY_NOON, "Europe/Moscow", "ru", lasting=True) == lasting
+
+
+MSK = "Europe/Moscow"
+
+
+def until(moment: datetime, now: datetime, locale: str) -> str:
+    with I18N.context(), I18N.use_locale(locale):
+        return until_phrase(moment, now, MSK, locale)
+
+
+def msk(*args: int) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime(*args, tzinfo=ZoneInfo(MSK))
+
+
+@pytest.mark.parametrize(
+    ("now", "starts", "russian", "english"),
+    [
+        # Monday night for Tuesday morning: the morning, as people say it
+        (msk(2026, 11, 23, 21, 0), msk(2026, 11, 24, 9, 0), "до утра", "until the morning"),
+        # early in the morning of a working day: the hour
+        (msk(2026, 12, 7, 8, 30), msk(2026, 12, 7, 9, 0), "до 09:00", "until 09:00"),
+        # just past midnight: the same day's start
+        (msk(2026, 12, 8, 0, 30), msk(2026, 12, 8, 9, 0), "до 09:00", "until 09:00"),
+        # a Sunday afternoon: tomorrow, not "the morning" at two in the afternoon
+        (msk(2026, 12, 6, 14, 0), msk(2026, 12, 7, 9, 0), "до завтра", "until tomorrow"),
+        # a Friday evening waits for Monday, never "the morning"
+        (msk(2026, 12, 11, 21, 0), msk(2026, 12, 14, 9, 0), "до понедельника", "until Monday"),
+        (msk(2026, 12, 9, 19, 0), msk(2026, 12, 11, 9, 0), "до пятницы", "until Friday"),
+        # the New Year holidays: the date
+        (msk(2027, 1, 3, 14, 0), msk(2027, 1, 11, 9, 0), "до 11 января", "until 11 January"),
+        (msk(2026, 12, 31, 20, 0), msk(2027, 1, 11, 9, 0), "до 11 января 2027", None),
+    ],
+)
+def test_how_long_a_request_can_wait_names_the_day_it_is_taken_up(
+    now: datetime, starts: datetime, russian: str, english: str | None
+) -> None:
+    assert until(starts, now, "ru") == russian
+    if english is not None:
+        assert until(starts, now, "en") == english

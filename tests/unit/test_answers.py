@@ -116,6 +116,8 @@ Q = Question
         (Q.EMERGENCY, "нет", Reply.NO),
         (Q.EMERGENCY, "нет, подождёт", Reply.NO),
         (Q.EMERGENCY, "подождёт до утра", Reply.NO),
+        (Q.EMERGENCY, "до понедельника", Reply.NO),  # the button's words on a Friday night
+        (Q.EMERGENCY, "пусть ждёт до понедельника", Reply.NO),
         (Q.EMERGENCY, "не надо", Reply.NO),  # "do not call", not "cancel the request"
         (Q.EMERGENCY, "сейчас не надо", Reply.NO),
         (Q.EMERGENCY, "отмена", Reply.CANCEL),

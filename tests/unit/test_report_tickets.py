@@ -3,13 +3,19 @@ month, those cancelled in it apart, those open at its end; each with its status 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 
-from domain.enums import Category, Priority, TicketKind, TicketStatus
-from domain.model import Ticket, WorkLog
-from domain.report_tickets import logs_in_report, minutes_by_ticket, month_tickets, status_at_end
+from domain.enums import Category, Priority, SlaTier, TicketKind, TicketStatus
+from domain.model import Client, Ticket, WorkLog
+from domain.report_tickets import (
+    logs_in_report,
+    minutes_by_ticket,
+    month_tickets,
+    overdue_while_open,
+    status_at_end,
+)
 from tests.unit.fakes import msk
 
 NOVEMBER = (msk(2026, 11, 1, 0, 0), msk(2026, 12, 1, 0, 0))
@@ -128,3 +134,42 @@ def test_the_work_on_a_closed_ticket_is_all_reported_on_an_open_one_what_was_don
     chosen = logs_in_report(found, logs, NOVEMBER[1])
     assert [(log.ticket_id, log.minutes) for log in chosen] == [(1, 45), (1, 60), (2, 30)]
     assert minutes_by_ticket(chosen) == {1: 105, 2: 30}
+
+
+GOLD = Client(
+    name="ООО Ромашка",
+    tier=SlaTier.GOLD,
+    timezone="Europe/Moscow",
+    opens=time(9),
+    closes=time(18),
+    weekdays=frozenset(range(5)),
+    country="RU",
+    id=1,
+)
+MONDAY = msk(2026, 11, 23, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("the_ticket", "at", "overdue"),
+    [
+        (ticket(1, MONDAY), msk(2026, 11, 23, 10, 5), False),  # nobody answered yet, in time
+        (ticket(1, MONDAY), msk(2026, 11, 25, 10, 0), True),  # nobody answered for two days
+        (ticket(1, MONDAY, answered=msk(2026, 11, 23, 10, 10)), msk(2026, 11, 23, 12, 0), False),
+        # answered in time, and the fix is days late
+        (ticket(1, MONDAY, answered=msk(2026, 11, 23, 10, 10)), msk(2026, 11, 27, 12, 0), True),
+        # resolved in time, waiting for the client's word: nothing overdue
+        (
+            ticket(
+                1,
+                MONDAY,
+                TicketStatus.RESOLVED,
+                answered=msk(2026, 11, 23, 10, 10),
+                resolved=msk(2026, 11, 23, 11, 0),
+            ),
+            msk(2026, 11, 27, 12, 0),
+            False,
+        ),
+    ],
+)
+def test_an_open_ticket_already_past_a_promise_is_named(the_ticket, at, overdue):
+    assert overdue_while_open([the_ticket], GOLD, at) == ((1,) if overdue else ())

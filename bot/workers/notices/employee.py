@@ -300,8 +300,8 @@ _APOLOGIES = {
     ),
     SlaMilestone.RESOLUTION_BREACH: N_(
         "We are sorry: we promised to fix your request №{number} by {time}, and it is not "
-        "fixed yet. The shift lead is now involved. We will write as soon as there is a "
-        "result."
+        "fixed yet. The shift lead has been told and is following it. We will write as soon "
+        "as there is a result."
     ),
 }
 
@@ -319,8 +319,8 @@ async def breach_apology(
         text = out.t(
             N_(
                 "We are sorry: we promised to fix your request №{number} by {time}, and it is "
-                "not fixed yet. {name} is still working on it, and the shift lead is now "
-                "involved. We will write as soon as there is a result."
+                "not fixed yet. {name} is still working on it, and the shift lead has been told "
+                "and is following it. We will write as soon as there is a result."
             ),
             locale,
             number=n,
