@@ -474,3 +474,23 @@ async def test_a_resolution_sent_too_soon_goes_back_to_work_until_the_client_con
     await anna.press("✅ Всё работает", message=again)
     await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
     await chat.wait_until(lambda _t: "↩ Вернуть в работу" not in str(card.inline_keyboard))
+
+
+async def test_the_question_check_left_unanswered_in_the_staff_chat_lets_talk_go_on(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Какая модель принтера?", chat=chat)
+    await chat.wait_for_message(contains="Это вопрос клиенту?")
+    await engineer.send("ещё не выбрал", chat=chat)  # at once: he is asked to choose
+    await chat.wait_for_message(contains="Выберите выше")
+    await desk.move_clock(minutes=10)  # he went on with other things
+    await engineer.send("Перезагрузите принтер, пожалуйста", chat=chat, reply_to=card)
+    answer = await anna.wait_for_message(contains="Перезагрузите принтер")
+    assert f"Ответ по заявке №{number}" in answer.text
+    assert not any("модель" in t for t in texts(anna))
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
