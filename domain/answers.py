@@ -27,6 +27,7 @@ class Question(StrEnum):
     EMERGENCY = "emergency"  # after hours: "call the on-duty engineer now?" yes, or wait
     SECOND = "second"  # "Добавить к этой заявке или это отдельная?"
     CANCEL_TICKET = "cancel_ticket"  # "Отменить заявку №5?": yes or no
+    CLOSE_TICKET = "close_ticket"  # "Заявка №5 больше не нужна?": yes (close) or no
 
 
 class Reply(StrEnum):
@@ -118,6 +119,22 @@ _REQUEST_NOUNS = ("просьб", "запрос", "заявк")
 _KEEP = ("не отмен", "не атмен", "оставь", "оставит", "не надо", "не нада", "не нужно",
          "передумал", "keep", "dont")  # fmt: skip
 _DO_CANCEL = ("отмен", "атмен", "отзыва", "cancel")
+# "Заявка №5 больше не нужна?": "не нужна", "закрывайте" are yes; "нужна", "не закрывайте",
+# "передайте инженеру" are no. Read in this order: "не нужна" holds "нужн".
+_KEEP_OPEN = ("не закр", "не закрыв", "оставь", "оставит", "передай", "передат", "передайт",
+              "keep", "dont close", "pass it on")  # fmt: skip
+_NOT_NEEDED = ("не нужн", "не надо", "не нада", "неактуал", "не актуал", "закр", "закрыв",
+               "отмен", "атмен", "close", "cancel", "not needed", "no longer")  # fmt: skip
+_STILL_NEEDED = ("нужн", "надо", "актуал", "need", "still")
+# The words such an answer is made of: anything else ("нужно поставить Zoom") is a message
+# of its own, not an answer.
+_CLOSE_ANSWER_WORDS = ("да", "ага", "угу", "конечн", "нет", "неа", "не", "нужн", "надо", "нада",
+                       "актуал", "неактуал", "закр", "отмен", "атмен", "остав", "переда",
+                       "инженер", "уже", "еще", "пока", "пожалуйст", "спасиб", "она", "ее",
+                       "заявк", "можно", "больше", "все", "ладно", "ок", "окей", "yes", "yep",
+                       "sure", "no", "nope", "not", "i", "it", "still", "need", "longer",
+                       "keep", "close", "cancel", "dont", "pass", "on", "to", "the", "engineer",
+                       "please", "thanks", "ok", "okay")  # fmt: skip
 # "Добавить к этой заявке или это отдельная?"
 _ADD = ("добав", "дабав", "к этой", "к той", "к первой", "в эту", "в ту", "эту же", "та же",
         "туда же", "вместе", "одна и та же", "то же самое", "одно и то же", "одна проблема",
@@ -188,6 +205,16 @@ def read_answer(question: Question, text: str) -> Answer | None:
             return Reply.NO
         yes = _has(said, _YES) or _has(said, _DO_CANCEL)
         return Reply.YES if yes and "?" not in text else None
+    if question is Question.CLOSE_TICKET:  # here "не надо" is the yes
+        if "?" in text or not all(_has(word, _CLOSE_ANSWER_WORDS) for word in said.split()):
+            return None
+        if _has(said, _KEEP_OPEN):
+            return Reply.NO
+        if _has(said, _NOT_NEEDED):
+            return Reply.YES
+        if _has(said, _STILL_NEEDED) or _has(said, _NO):
+            return Reply.NO
+        return Reply.YES if _has(said, _YES) else None
     if question is Question.EMERGENCY:  # "не надо" here means "do not call", not "cancel"
         if _has(said, ("отмен", "cancel")):
             return Reply.CANCEL
@@ -292,6 +319,26 @@ def is_bare_cancel(text: str) -> bool:
     return " ".join(words) in _BARE_CANCELS
 
 
+# "Ой, нет", "не так", "точнее", "вернее", "ошиблась": what follows corrects an answer given
+# to an earlier question.
+_CORRECTING = re.compile(
+    r"^\W*(?:(?:ой|ах|упс|oops|sorry|извините)[\s,!.—-]*)?"
+    r"(?:нет|не так|ошибл\w*|ошибся|точнее|вернее|no|actually)\b[\s,!.:;—-]*",
+    re.IGNORECASE,
+)
+
+
+def correction_of(earlier: Question, text: str) -> Answer | None:
+    """The new answer to a question asked before, typed as a correction ("ой нет, работать
+    могу, просто неудобно" after «Нет, работа стоит» was pressed), or None: without a word
+    that corrects, a text is no answer to an earlier question."""
+    match = _CORRECTING.match(text)
+    if match is None or "?" in text:
+        return None
+    rest = text[match.end() :]
+    return read_answer(earlier, rest) if rest.strip() else None
+
+
 def meant_as_an_answer(text: str) -> bool:
     """A few words typed where a question waits that answer some question of the intake but
     not this one ("весь офис" to "Можете работать?", "атправить", "2", "где заявка?"): said
@@ -306,6 +353,21 @@ def meant_as_an_answer(text: str) -> bool:
     if len(words) <= 2:
         answers.append(read_answer(Question.IMPACT, text))
     return any(a is not None for a in answers)
+
+
+# What a correction names comes before what it denies: "это сканер, а не принтер".
+_DENIED = re.compile(r"\s(?:а\s+)?не\s.*$")
+
+
+def topic_instead(text: str, stated: Category) -> Category | None:
+    """The topic a reply to "Тема: принтер. Верно?" names instead of the one stated ("нет,
+    это про почту", "это 1с, а не почта", "тема интернет"), or None (it names none, or the
+    same one: then it is about something else)."""
+    said = _normal(text)
+    if "?" in text or not (_has(said, _NO) or _has(said, ("это", "тема", "про"))):
+        return None
+    named = read_topic(_DENIED.sub("", f" {said}").strip())
+    return named if named not in (None, Category.OTHER, stated) else None
 
 
 def _guess_corrected(said: str, asks: bool) -> Answer | None:
@@ -358,12 +420,19 @@ def read_score(text: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def topics_named(text: str) -> list[Category]:
+    """The topics a text names by their words ("мышка заедает": the computer), in the order
+    of the topic list; a long text may name several."""
+    said = _normal(text)
+    return [category for category, words in _TOPICS if _has(said, words)]
+
+
 def read_topic(text: str) -> Category | None:
     """The one topic a short text names ("интернет", "это про почту", "1ска"), or None."""
     said = _normal(text)
     if not said or len(said.split()) > MAX_WORDS:
         return None
-    named = [category for category, words in _TOPICS if _has(said, words)]
+    named = topics_named(text)
     if not named:  # a typo: a word one letter off a topic's word
         named = list(
             dict.fromkeys(

@@ -5,6 +5,9 @@
   before anything else (rather than guessing a topic from nothing).
 - `topic_of`: the topic the intake states ("Тема: принтер"), only when the classifier is
   sure of it; otherwise no topic is claimed.
+- `printing_device`: which device of the printing topic a text names (the topic holds
+  printers, scanners, МФУ and copiers, as the classifier learnt them), so that "не работает
+  сканер" is shown as a scanner, not a printer.
 - `another_problem`: whether a text typed in the middle of the questions is plainly a
   second problem ("а ещё не работает 1С" while the printer is being described), so that the
   person is asked whether it joins this request or is a separate one; `on_its_own` is
@@ -17,7 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
 
+from domain.answers import topics_named
 from domain.classification import classify
 from domain.enums import Category, TicketKind
 
@@ -32,6 +37,11 @@ ANOTHER_KIND_CONFIDENCE = 0.8
 # ...and it is a message of this many words: fewer tell too little ("почта"), more are the
 # continuation of a long description Telegram split into several messages.
 ANOTHER_PROBLEM_WORDS = (3, 60)
+# A message of this many words names a device of another topic by its word ("мышка
+# заедает", "у меня мышка заедает" while the server is described): another problem, unless
+# the classifier is sure of something else. One word ("почта") tells too little; in longer
+# ones other devices come up as details ("на всех компьютерах ошибка").
+NAMED_PROBLEM_WORDS = (2, 5)
 
 _WORD = re.compile(r"[^\W_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
@@ -93,21 +103,62 @@ def topic_of(text: str) -> Category:
     return result.category if result.category_confidence >= TOPIC_CONFIDENCE else Category.OTHER
 
 
+class Device(StrEnum):
+    """A device of the printing topic (Category.PRINTER), as the person named it."""
+
+    PRINTER = "printer"
+    SCANNER = "scanner"
+    MFP = "mfp"  # МФУ: printer, scanner and copier in one
+    COPIER = "copier"
+
+
+# The devices' words, by the first letters; the first device named in this order is the one:
+# an МФУ that does not scan is still the МФУ, and "принтер не сканирует" is the printer.
+_DEVICES: tuple[tuple[Device, tuple[str, ...]], ...] = (
+    (Device.MFP, ("мфу", "mfp", "multifunction", "all in one")),
+    (Device.COPIER, ("ксерокс", "ксерокопир", "копир", "copier", "photocopier", "xerox")),
+    (Device.PRINTER, ("принтер", "принтр", "принтак", "плоттер", "printer", "plotter")),
+    (Device.SCANNER, ("сканер", "скан", "отскан", "scan")),
+)  # fmt: skip
+
+
+def printing_device(text: str) -> Device:
+    """The device a text about printing names: the printer unless it names another one
+    ("не печатает", "замените картридж" are about a printer)."""
+    words = _words(text)
+    for device, stems in _DEVICES:
+        if any(w.startswith(stem) for w in words for stem in stems):
+            return device
+    return Device.PRINTER
+
+
 def another_problem(text: str, topic: Category, kind: TicketKind | None = None) -> bool:
     """Whether `text`, typed while a request about `topic` (of `kind`, when known) is being
     written, is plainly another problem: it says so ("ещё одна проблема", "отдельно"); or
     it is about another topic the classifier is sure of while the request has a topic of
-    its own (about no topic yet, "не печатает принтер" explains "ничего не работает"); or
-    it begins as a second thing does ("а ещё нужно поставить Zoom") and is surely of the
-    other kind."""
+    its own (about no topic yet, "не печатает принтер" explains "ничего не работает"); or,
+    a few words, it names a device of another topic ("мышка заедает" while the server is
+    described), which the classifier is seldom sure of in so few words; or it begins as a
+    second thing does ("а ещё нужно поставить Zoom") and is surely of the other kind."""
     words = _words(text)
     fewest, most = ANOTHER_PROBLEM_WORDS
-    if not fewest <= len(words) <= most:
+    if not NAMED_PROBLEM_WORDS[0] <= len(words) <= most:
+        return False
+    result = classify(text)
+    surely = result.category_confidence >= ANOTHER_TOPIC_CONFIDENCE
+    if topic is not Category.OTHER and len(words) <= NAMED_PROBLEM_WORDS[1]:
+        named = [c for c in topics_named(text) if c is not Category.OTHER]
+        if (
+            len(named) == 1
+            and named[0] is not topic
+            and (not surely or result.category is named[0])
+        ):
+            return True
+    if len(words) < fewest:
         return False
     joined = " ".join(words)
     if any(f" {p}" in f" {joined}" for p in _ANOTHER_PHRASES):
         return True
-    result = classify(text)
     if (
         kind is not None
         and _ALSO.match(text)
@@ -117,8 +168,26 @@ def another_problem(text: str, topic: Category, kind: TicketKind | None = None) 
         return True
     if topic is Category.OTHER:
         return False
-    surely = result.category_confidence >= ANOTHER_TOPIC_CONFIDENCE
     return surely and result.category not in (topic, Category.OTHER)
+
+
+# "Ой, нет, не то", "я не то написала", "ошибся": what follows is the description instead.
+_DESCRIBED_ANEW = re.compile(
+    r"^\W*(?:(?:ой|ах|упс|извините|sorry|oops)[\s,!.—-]*)?(?:нет[\s,!.—-]*)?"
+    r"(?:я\s+)?(?:не\s+то(?!\s+чтобы)(?:\s+написал\w*)?|не\s+так\s+написал\w*|неправильно\s+написал\w*|"
+    r"ошибл\w*|ошибся|wrong one|not that)\b[\s,!.:;—-]*",
+    re.IGNORECASE,
+)
+
+
+def described_anew(text: str) -> str | None:
+    """The new description in a text that takes the first one back ("ой нет не то, у меня
+    вообще компьютер не включается"), or None (no such words, or nothing said after them)."""
+    match = _DESCRIBED_ANEW.match(text)
+    if match is None:
+        return None
+    rest = text[match.end() :].strip()
+    return rest if len(_words(rest)) >= 2 and says_what(rest) else None
 
 
 # A description that says work has stopped: a bare "да" to "Можете сейчас работать?" then

@@ -89,9 +89,15 @@ def estimate_amount(minutes: int, plan: Plan | None, *, separately: bool) -> int
     return cost_of_minutes(minutes, plan.extra_hour_rate)
 
 
-def approver(*, separately: bool, author_id: int, director_ids: list[int]) -> int:
+def approver(
+    *, separately: bool, author_id: int, director_ids: list[int], outage: bool = False
+) -> int | None:
     """The employee who decides on the estimate: the director for work billed separately
-    (the author themselves if they are one), else the author."""
+    (the author themselves if they are one), else the author. A mass outage is the
+    company's, not the first reporter's whose words it began with: its director decides,
+    and without one nobody can (None)."""
+    if outage:
+        return director_ids[0] if director_ids else None
     if not separately or not director_ids or author_id in director_ids:
         return author_id
     return director_ids[0]

@@ -347,3 +347,12 @@ class ServiceQuestionAsked(Event):
     employee_id: int
     text: str
     answered_with: str = ""  # the title of the FAQ article shown to them
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceQuestionAnswered(Event):
+    """Staff answered an employee's question about the service: the employee hears it."""
+
+    employee_id: int
+    staff_tg_id: int
+    text: str

@@ -12,10 +12,12 @@ that hear of it.
 - A client's fixed specialist hears of a new ticket put on them as it is registered.
 - The personal manager hears of what matters (DOMAIN.md, "People"): their clients' new
   tickets (or, if they asked for less, of High and Highest ones only) but not of an
-  emergency they are paged about, reopenings, unhappy ratings and the complaint written
-  after the stars, breaches of High and Highest tickets in working hours, and of an
-  employee the bot cannot reach. The client's everyday comments ("щас посмотрю", "ок
-  жду") are the thread's and the assignee's, not the manager's.
+  emergency they are paged about, nor one by one of tickets that look like a mass outage
+  (one message about the outage instead, edited as it grows and when it is linked),
+  reopenings, unhappy ratings and the complaint written after the stars, breaches of
+  High and Highest tickets in working hours, and of an employee the bot cannot reach.
+  The client's everyday comments ("щас посмотрю", "ок жду") are the thread's and the
+  assignee's, not the manager's.
   What can wait (warnings, other breaches, long waits, yesterday's low ratings) is in
   their daily digest (domain/digest.py), one message at the start of their day.
 - Whoever has the ticket hears of the client's comments, of its reopening and its SLA
@@ -38,6 +40,7 @@ active staff among them, each once, in the order of the audiences) and renders t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -78,6 +81,10 @@ class Facts:
     breach_met: bool = False
     # A child of a mass outage (domain/outages.py): staff work it through the outage.
     in_outage: bool = False
+    # Registered as one of tickets that look like a mass outage (the staff chat is asked to
+    # link them), or the outage they were linked into: the manager hears of the outage in
+    # one message (`manager_hears_of_outage`), edited as it grows, not of each ticket.
+    outage_suspected: bool = False
 
 
 ORDINARY = Facts()
@@ -133,7 +140,8 @@ def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
             assignee = (Audience.ASSIGNEE,) if facts.assigned else ()
             # An after-hours emergency pages the manager: that page is their one message.
             paged = facts.emergency and not facts.working_hours
-            return (_THREAD, *assignee, *(() if paged else manager))
+            quiet = paged or facts.outage_suspected
+            return (_THREAD, *assignee, *(() if quiet else manager))
         case ev.TicketTaken():
             # A page still ringing about it says who has it now (not after «Принял»).
             return (Audience.PAGED, *employee)
@@ -207,6 +215,12 @@ def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
             # Every copy of the page, the presser's too, is edited to say who took it.
             return (Audience.PAGED,)
     return ()
+
+
+def manager_hears_of_outage(priorities: Sequence[Priority], *, hears_all: bool) -> bool:
+    """Whether the personal manager hears of tickets that look like a mass outage (in one
+    message, instead of a "new ticket" notice each): if they would hear of one of them."""
+    return any(manager_hears_of(p, hears_all=hears_all) for p in priorities)
 
 
 def deadlines_when_taken(facts: Facts) -> bool:

@@ -15,6 +15,12 @@ they were registered. Beside them:
 A ticket reopened after being closed counts in the month of its last closing (reopening
 clears the closing moment).
 
+A mass outage's own ticket (domain/outages.py) is no request of the client's people: its
+children are, each with its own SLA record. It is listed with the work staff logged on it
+(billed once, in the month it closed, as any ticket's), but not counted among the requests
+nor held against the SLA (`requests`, `open_requests`): a client's accountant would
+otherwise see one outage as one request more, and its missed deadline penalised twice.
+
 The status a report states is the ticket's status at the month's end: where the month is
 not over yet, its status now; for a month gone by, a ticket closed or cancelled within it
 is closed or cancelled, and one that was still open then is derived from what is on record
@@ -43,6 +49,17 @@ class MonthTickets:
     @property
     def listed(self) -> tuple[Ticket, ...]:
         return self.closed + self.open_at_end
+
+    @property
+    def requests(self) -> tuple[Ticket, ...]:
+        """The client's requests closed or cancelled in the month: counted and held against
+        the SLA (a mass outage's own ticket is none; its children are)."""
+        return tuple(t for t in self.closed + self.cancelled if not t.outage)
+
+    @property
+    def open_requests(self) -> tuple[Ticket, ...]:
+        """The client's requests open at the month's end."""
+        return tuple(t for t in self.open_at_end if not t.outage)
 
 
 def ended_within(ticket: Ticket, start: datetime, end: datetime) -> bool:

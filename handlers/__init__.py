@@ -42,7 +42,7 @@ def setup_routers() -> list[Router]:
         tickets,
         unfinished,
     )
-    from handlers.staff import desk, queue
+    from handlers.staff import desk, queue, service_questions
     from handlers.staff import knowledge as staff_knowledge
     from handlers.staff import outages as staff_outages
 
@@ -54,6 +54,7 @@ def setup_routers() -> list[Router]:
         queue.router,
         staff_knowledge.router,  # drafts of articles from solved tickets
         staff_outages.router,
+        service_questions.router,  # a reply to a question about the service, passed on
         desk.router,
         common.router,
         menu.router,

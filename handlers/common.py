@@ -17,8 +17,8 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, ReplyKeyboa
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.ports import Notifier, UnitOfWork
-from domain.use_cases import accounts
+from domain.ports import Clock, Notifier, UnitOfWork
+from domain.use_cases import accounts, employee_tickets
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.ui.callbacks import LanguageCb
@@ -166,15 +166,37 @@ async def not_now(message: Message) -> None:
 
 
 @fallback_router.edited_message()
-async def edited_elsewhere(message: Message) -> None:
-    """Edits of older messages change nothing; tickets take comments instead."""
-    if message.chat.type == "private":
-        await message.answer(
-            _(
-                "Edits of sent messages do not change a registered request. "
-                "Add a comment to the ticket in /my instead."
-            )
+async def edited_elsewhere(
+    message: Message, actor: Actor, uow: UnitOfWork, clock: Clock, notifier: Notifier
+) -> None:
+    """An employee's edit of a message sent lately is passed to the request they last
+    wrote to, as a correction; other edits change nothing, and tickets take comments."""
+    if message.chat.type != "private":
+        return
+    text = (message.text or message.caption or "").strip()
+    if actor.is_employee and text:
+        passed = await perform(
+            employee_tickets.correct_last_written(uow, clock, tg_id=actor.tg_id, text=f"✏️ {text}"),
+            uow,
+            notifier,
+            lambda _exc: _nothing(),
         )
+        if passed is not None:
+            number = passed.value.ticket_id
+            await message.reply(
+                _("I passed the correction on to request №{number}.").format(number=number)
+            )
+            return
+    await message.answer(
+        _(
+            "Edits of sent messages do not change a registered request. "
+            "Add a comment to the ticket in /my instead."
+        )
+    )
+
+
+async def _nothing() -> None:
+    """No request to pass an edit to: the answer below says what to do instead."""
 
 
 @fallback_router.callback_query()

@@ -28,7 +28,7 @@ from bot.reports.tables import Sections
 from bot.reports.xlsx import workbook
 from domain.billing import MonthBill, minutes_by_month, month_bill, month_start
 from domain.compliance import ComplianceReport, compliance_report
-from domain.enums import PenaltyBasis, TicketKind
+from domain.enums import PenaltyBasis, TicketKind, TicketStatus
 from domain.model import Rating
 from domain.plan_changes import plan_in_force, statements_under_plans
 from domain.ports import Clock
@@ -95,7 +95,7 @@ class Reports:
         tickets = month_tickets(data.tickets, start, end)
         compliance = compliance_report(
             data.client,
-            tickets.closed + tickets.cancelled,
+            tickets.requests,  # a mass outage's own ticket is no request of theirs
             data.ratings,
             start,
             end,
@@ -118,7 +118,8 @@ class Reports:
             book = workbook(_, data.client, sections, compliance, bill, ratings)
             table = csv_table(_, sections, compliance, data.client, bill, locale=locale)
             work = csv_work_log(_, sections, data.client, locale=locale)
-            png = chart(_, tickets.closed, compliance, start, end)
+            closed = [t for t in tickets.requests if t.status is TicketStatus.CLOSED]
+            png = chart(_, closed, compliance, start, end)
         return Report(data.client.name, month, text, book, table, png, work)
 
     def _bill(self, data: ReportData, month: date, compliance: ComplianceReport) -> MonthBill:
@@ -182,7 +183,7 @@ class Reports:
                 resolution=percent(report.resolution.percent_met, locale),
             ),
         ]
-        still_open = len(sections.tickets.open_at_end)
+        still_open = len(sections.tickets.open_requests)
         if still_open:
             over = sections.now >= sections.end
             lines.insert(

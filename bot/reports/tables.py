@@ -19,7 +19,14 @@ from domain.estimates import Estimate
 from domain.model import Client, Ticket, WorkLog
 from domain.report_tickets import MonthTickets, minutes_by_ticket, status_at_end
 from handlers.ui.formatting import estimate_size
-from handlers.ui.texts import N_, category_name, kind_name, priority_name, report_status_name
+from handlers.ui.texts import (
+    N_,
+    kind_name,
+    priority_name,
+    report_status_name,
+    stated_topic,
+    ticket_no,
+)
 
 Gettext = Callable[[str], str]
 
@@ -61,21 +68,30 @@ def ticket_rows(
     sla = {t.ticket_id: t for t in report.tickets}
     minutes = minutes_by_ticket(sections.work_logs)
     at = min(sections.now, sections.end)
+    children: dict[int, list[int]] = {}
+    for listed in sections.tickets.listed:
+        if listed.parent_id is not None:
+            children.setdefault(listed.parent_id, []).append(listed.number)
     rows: list[list[object]] = []
     for ticket in tickets:
-        # a ticket still open: where it stood against its targets at the month's end
-        result = sla.get(ticket.number) or ticket_sla(ticket, client, at)
+        # a ticket still open: where it stood against its targets at the month's end; a mass
+        # outage's own ticket is held against none (its requests are, each on its row)
+        result = None if ticket.outage else sla.get(ticket.number) or ticket_sla(ticket, client, at)
         status = status_at_end(ticket, sections.end, sections.now)
+        title = ticket.title
+        if ticket.outage and children.get(ticket.number):
+            numbers = ", ".join(ticket_no(n) for n in children[ticket.number])
+            title = _(N_("{title} (requests {numbers})")).format(title=title, numbers=numbers)
         rows.append(
             [
                 ticket.number,
                 local(ticket.registered_at, zone),
                 local(ticket.closed_at, zone) if status is TicketStatus.CLOSED else None,
-                kind_name(ticket.kind),
-                category_name(ticket.category),
+                _(N_("mass outage")) if ticket.outage else kind_name(ticket.kind),
+                stated_topic(ticket.category, ticket.description),
                 priority_name(ticket.priority),
                 report_status_name(status),
-                ticket.title,
+                title,
                 staff_name(_, ticket.assignee_tg_id, sections.staff_names),
                 local(ticket.first_response_at, zone, before=sections.end),
                 local(ticket.resolved_at, zone, before=sections.end),

@@ -64,7 +64,7 @@ def workbook(
     summary.append([_(N_("SLA tier")), tier_name(client.tier)])
     summary.append([_(N_("Closed in the month")), report.registered - report.cancelled])
     summary.append([_(N_("Cancelled")), report.cancelled])
-    summary.append([_(N_("Open at the month's end")), len(sections.tickets.open_at_end)])
+    summary.append([_(N_("Open at the month's end")), len(sections.tickets.open_requests)])
     for priority in Priority:
         summary.append([priority_name(priority), report.by_priority.get(priority, 0)])
     summary.append([_(N_("Reaction met")), report.reaction.met])

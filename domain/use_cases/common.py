@@ -74,17 +74,26 @@ async def acting_employee(uow: UnitOfWork, tg_id: int) -> Employee:
 
 
 def can_view(ticket: Ticket, employee: Employee) -> bool:
-    """An employee sees their own tickets; a director sees the whole company's."""
+    """An employee sees their own tickets; a director sees the whole company's. A mass
+    outage (domain/outages.py) is the company's, not the person whose report it was made
+    from: every employee of the company may look at it (their colleagues were told its
+    number), nobody acts on it as their own (`may_act_on`)."""
     if ticket.client_id != employee.client_id:
         return False
-    return ticket.employee_id == employee.id or employee.is_director
+    return ticket.outage or ticket.employee_id == employee.id or employee.is_director
+
+
+def may_act_on(ticket: Ticket, employee: Employee) -> bool:
+    """Whether the employee may act on the ticket (comment, cancel, confirm, rate): one they
+    may see, but no mass outage: each of its people acts on their own request in it."""
+    return can_view(ticket, employee) and not ticket.outage
 
 
 async def own_ticket(uow: UnitOfWork, ticket_id: int, tg_id: int) -> tuple[Ticket, Employee]:
     """A ticket the employee may act on: their own (a director may act on the company's)."""
     employee = await acting_employee(uow, tg_id)
     ticket = await uow.tickets.get(ticket_id)
-    if ticket is None or not can_view(ticket, employee):
+    if ticket is None or not may_act_on(ticket, employee):
         raise NotFound(f"ticket №{ticket_id} not found")
     return ticket, employee
 

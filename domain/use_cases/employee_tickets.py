@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain import events as ev
 from domain.answers import read_topic
@@ -178,6 +178,30 @@ async def comment_as_employee(
         await uow.tickets.update(ticket)
     events.insert(0, ev.EmployeeCommented(ticket.number, message.id, resumed))
     return Outcome(message, tuple(events))
+
+
+# An edited message is taken as a correction of what was written to a ticket this lately.
+CORRECTION_WITHIN = timedelta(hours=48)
+
+
+async def correct_last_written(
+    uow: UnitOfWork, clock: Clock, *, tg_id: int, text: str
+) -> Outcome[TicketMessage]:
+    """An edit of a message the employee sent ("кабинет 205, не 305"): it goes, as a comment
+    (`text` says it is a correction), to the open ticket they last wrote to, if that was
+    lately; NotFound when there is none."""
+    employee = await acting_employee(uow, tg_id)
+    assert employee.id is not None
+    now = clock.now()
+    recent = [
+        c
+        for c in await uow.tickets.conversations(employee.id, employee.client_id)
+        if c.last_employee_at is not None and now - c.last_employee_at <= CORRECTION_WITHIN
+    ]
+    if not recent:
+        raise NotFound("no open request was written to lately")
+    latest = max(recent, key=lambda c: (c.last_employee_at, c.number))
+    return await comment_as_employee(uow, clock, ticket_id=latest.number, tg_id=tg_id, text=text)
 
 
 async def cancel_by_employee(

@@ -58,6 +58,17 @@ async def put_estimate(
         for e in await uow.employees.list_by_client(client.id)
         if e.is_director and e.active and e.id is not None
     ]
+    decides = approver(
+        separately=separately,
+        author_id=ticket.employee_id,
+        director_ids=directors,
+        outage=ticket.outage,
+    )
+    if decides is None:
+        raise InvalidInput(
+            "a mass outage's estimate is approved by the company's director, and it has none",
+            field="estimate_outage",
+        )
     estimate = await uow.tickets.add_estimate(
         Estimate(
             ticket_id=ticket.number,
@@ -65,9 +76,7 @@ async def put_estimate(
             amount=estimate_amount(minutes, plan, separately=separately),
             staff_tg_id=staff_tg_id,
             at=now,
-            approver_employee_id=approver(
-                separately=separately, author_id=ticket.employee_id, director_ids=directors
-            ),
+            approver_employee_id=decides,
             billed_separately=separately,
         )
     )

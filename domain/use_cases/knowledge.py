@@ -107,6 +107,19 @@ async def ask_manager(
     return Outcome(client.manager_tg_id, (event,))
 
 
+async def answer_question(
+    uow: UnitOfWork, clock: Clock, *, staff_tg_id: int, employee_tg_id: int, text: str
+) -> Outcome[None]:
+    """Staff answer an employee's question about the service, through the bot: the
+    employee hears it in their chat with it."""
+    await acting_staff(uow, staff_tg_id)
+    employee = await uow.employees.by_tg_id(employee_tg_id)
+    if employee is None or not employee.active or employee.id is None:
+        raise NotFound("the employee who asked is no longer with the client")
+    answer = clean_text(text, limit=MAX_QUESTION_LENGTH, what="answer")
+    return Outcome(None, (ev.ServiceQuestionAnswered(employee.id, staff_tg_id, answer),))
+
+
 # --- drafts from solved tickets -------------------------------------------------------------
 
 DRAFT_PHRASE_LENGTH = 200

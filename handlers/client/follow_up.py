@@ -4,11 +4,17 @@ problem. Where it goes is the routing rule (domain/routing.py); this carries it 
 
 When the rule cannot tell, the message is held and the person is asked once ("к заявке №N
 или новая?"); what they write meanwhile joins it, and the question is not asked again.
+
+"Уже не надо" asks whether to close the request ("Заявка №N больше не нужна?"). That
+question is kept beside the conversation, not in its state: a new problem typed before the
+answer is a new problem (an intake, or "к заявке №N или новая?"), and the question stays
+answerable by its buttons or by a typed "да" / "нет"; only its own words are the reason.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -23,6 +29,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import TicketStatus
 from domain import events as ev
+from domain.answers import Question, Reply, read_answer
 from domain.model import Attachment
 from domain.outages import OutageRule
 from domain.ports import Clock, Notifier, UnitOfWork
@@ -119,6 +126,8 @@ async def typed(
 ) -> None:
     """Whatever an employee writes outside a step goes where they mean it."""
     text, files = content_of(message)
+    if not files and await close_answered(message, state, actor, uow, clock, notifier, text):
+        return  # "да" to "Заявка №N больше не нужна?"
     asker = Asker(actor, uow, clock, notifier)
     if (
         not files
@@ -144,6 +153,8 @@ async def typed(
         )
         if album is not None and await state.get_state() is None:
             await state.update_data(album=album)
+    elif isinstance(where, Ask) and any(o.action is Action.CLOSE for o in where.options):
+        await ask_to_close(message, state, clock, where, routing.tickets, text, files)
     elif isinstance(where, Ask):
         await hold_and_ask(message, state, clock, where, routing.tickets, text, files)
     elif isinstance(where, AskIfWorks) and where.ticket not in data.get("asked_if_works", []):
@@ -374,6 +385,79 @@ def situation(tickets: dict[int, Conversation]) -> list[TicketSituation]:
     ]
 
 
+# --- "больше не нужна?" -------------------------------------------------------------------
+
+# The destiny (aiogram's StorageKey.destiny, a public part of the FSM key) under which the
+# question whether to close a request is kept: beside the conversation's own state, so an
+# intake begun meanwhile neither ends it nor is held up by it.
+CLOSING = "closing"
+
+
+def closing_of(state: FSMContext) -> FSMContext:
+    """Where the open question "Заявка №N больше не нужна?" and its words are kept."""
+    key = dataclasses.replace(state.key, destiny=CLOSING)
+    return FSMContext(storage=state.storage, key=key)
+
+
+async def ask_to_close(
+    message: Message,
+    state: FSMContext,
+    clock: Clock,
+    ask: Ask,
+    tickets: dict[int, Conversation],
+    text: str,
+    files: list[Attachment],
+) -> None:
+    """ "Заявка №N больше не нужна?" about the words just written; what is written next goes
+    its own way."""
+    closing = closing_of(state)
+    await forget_question(message, await HeldMessage.load(closing))  # one such question
+    text_of_question, rows = question(ask, tickets)
+    key = uuid.uuid4().hex[:12]
+    asked = await message.answer(text_of_question, reply_markup=question_markup(key, rows))
+    held = HeldMessage(
+        texts=[text] if text else [],
+        files=files,
+        question=text_of_question,
+        rows=rows,
+        key=key,
+        asked_at=clock.now(),
+        asked_in=asked.message_id,
+    )
+    await held.save(closing)
+
+
+async def close_answered(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    text: str,
+) -> bool:
+    """A typed "да" (close it) or "нет" (pass the words on) to a recent "больше не нужна?":
+    done as its button; anything else is not an answer to it."""
+    closing = closing_of(state)
+    held = await HeldMessage.load(closing)
+    if not held.key or asked_long_ago(held, clock):
+        return False
+    reply = read_answer(Question.CLOSE_TICKET, text)
+    if reply is None:
+        return False
+    wanted = Action.CLOSE if reply is Reply.YES else Action.ATTACH
+    option = next(
+        (Option(wanted, n) for _label, action, n in held.rows if action == wanted.value), None
+    )
+    if option is None:
+        return False
+    await closing.clear()
+    await forget_question(message, held)
+    words = "\n".join(held.texts)
+    await carry_out(option, message, state, actor, uow, clock, notifier, words, held.files)
+    return True
+
+
 @router.message(FollowUp.choosing, TEXT)
 @router.message(FollowUp.choosing, MEDIA)
 @router.message(FollowUp.choosing, F.sticker)
@@ -443,16 +527,17 @@ async def chosen(
 ) -> None:
     """The person said where the held message goes."""
     held = await HeldMessage.load(state)
+    asked_here = await state.get_state() == FollowUp.choosing.state
+    kept = state
+    if not asked_here or held.key != callback_data.key:  # "больше не нужна?", kept apart
+        kept = closing_of(state)
+        held = await HeldMessage.load(kept)
     offered = {(action, n) for _label, action, n in held.rows}
     choice = (callback_data.action, callback_data.ticket)
-    if (
-        await state.get_state() != FollowUp.choosing.state
-        or held.key != callback_data.key
-        or choice not in offered
-    ):
+    if held.key != callback_data.key or choice not in offered:
         await query.answer(_("This card is out of date."), show_alert=True)
         return
-    await state.clear()
+    await kept.clear()
     await query.answer()
     pressed = Pressed(query)
     await pressed.drop_buttons()

@@ -27,9 +27,18 @@ from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, RequestType, Scope, TicketKind, WorkImpact, classify
 from domain import events as ev
-from domain.answers import Question, Reply, is_bare_cancel, meant_as_an_answer, read_answer
+from domain.answers import (
+    Question,
+    Reply,
+    correction_of,
+    is_bare_cancel,
+    meant_as_an_answer,
+    read_answer,
+    topic_instead,
+)
 from domain.descriptions import (
     another_problem,
+    described_anew,
     on_its_own,
     says_what,
     topic_of,
@@ -52,13 +61,17 @@ from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
 from handlers.client import outages
-from handlers.client.group_context import note_ticket_opened_here, private_or_client_group
+from handlers.client.group_context import (
+    GROUP_REPLY,
+    note_ticket_opened_here,
+    private_or_client_group,
+)
 from handlers.client.states import Intake, IntakeDraft
 from handlers.ui.callbacks import IntakeCb
 from handlers.ui.formatting import deadline, moment_phrase, number, until_phrase
 from handlers.ui.keyboards import back_cancel_row, inline, main_keyboard
 from handlers.ui.pressed import Pressed
-from handlers.ui.texts import N_, category_name
+from handlers.ui.texts import N_, category_name, stated_topic
 
 if TYPE_CHECKING:
     from handlers.client.self_help import Asker
@@ -389,7 +402,33 @@ async def text_during_questions(
     answer = read_answer(question, text)
     if answer is None and question is Question.KIND_GUESS:  # "сломалось" to "верно?"
         answer = read_answer(Question.KIND, text)
-    if answer is Reply.CANCEL:
+    instead = topic_instead(text, draft.category) if question is Question.KIND_GUESS else None
+    corrected = correction(step or "", draft, text) if answer is None else None
+    anew = described_anew(text) if question not in (Question.SECOND, Question.TOPIC) else None
+    if anew is not None and (corrected is not None or meant_as_an_answer(anew)):
+        anew = None  # "нет, не то, весь офис": an answer corrected, not a description
+    if anew is not None and len(anew) <= intake.MAX_DESCRIPTION_LENGTH:
+        # "ой нет не то, у меня вообще компьютер не включается": the description it is; the
+        # questions start again from what it is
+        draft.description, draft.topic_fixed = anew, False
+        draft.kind = draft.impact = draft.scope = draft.request_type = None
+        await draft.save(state)
+        await ask_kind(message, state, draft, note=_("I replaced the description."))
+    elif instead is not None:  # "нет, это сканер, а не принтер": the topic it is
+        await take_topic(message, state, draft, instead, edit=False)
+    elif isinstance(corrected, WorkImpact):  # "ой нет, работать могу" after «Работа стоит»
+        draft.impact = corrected
+        await draft.save(state)
+        if step == Intake.summary.state:
+            await show_summary(message, state, draft, actor=actor, clock=clock)
+        else:
+            note = _("I changed your answer to «Can you work now?».")
+            await ask_scope(message, state, draft, edit=False, note=note)
+    elif isinstance(corrected, Scope):  # "ой, нет, весь офис" on the summary
+        draft.scope = corrected
+        await draft.save(state)
+        await show_summary(message, state, draft, actor=actor, clock=clock)
+    elif answer is Reply.CANCEL:
         await state.clear()
         await message.answer(_("Cancelled. Nothing was sent."), reply_markup=main_keyboard())
     elif question is Question.TOPIC:
@@ -480,6 +519,21 @@ async def text_during_questions(
         await ask_emergency(message, state, draft, actor=actor, clock=clock, edit=False)
     else:  # "отправить" on the summary
         await send_typed(message, state, draft, actor, uow, clock, notifier)
+
+
+def correction(step: str, draft: IntakeDraft, text: str) -> WorkImpact | Scope | None:
+    """A new answer to a question answered before this step, typed as a correction ("ой
+    нет, работать могу, просто неудобно" after «Нет, работа стоит»), or None."""
+    earlier: tuple[Question, ...] = ()
+    if step == Intake.scope.state:
+        earlier = (Question.IMPACT,)
+    elif step == Intake.summary.state and draft.kind is TicketKind.INCIDENT:
+        earlier = (Question.IMPACT, Question.SCOPE)
+    for asked in earlier:
+        answer = correction_of(asked, text)
+        if isinstance(answer, WorkImpact | Scope):
+            return answer
+    return None
 
 
 def question_at(step: str, draft: IntakeDraft) -> Question:
@@ -784,7 +838,8 @@ async def ask_kind(
             else _("Looks like you need help or a change.")
         )
         if draft.category is not Category.OTHER:
-            text += "\n" + _("Topic: {category}").format(category=category_name(draft.category))
+            topic = stated_topic(draft.category, draft.description)
+            text += "\n" + _("Topic: {category}").format(category=topic)
         text += "\n\n" + _("Is that right?")
         other = TicketKind.REQUEST if result.kind is TicketKind.INCIDENT else TicketKind.INCIDENT
         rows = [
@@ -939,7 +994,7 @@ async def take_topic(
     or asked when nothing was."""
     draft.category, draft.topic_fixed = category, True
     await draft.save(state)
-    note = _("Topic: {category}").format(category=category_name(category))
+    note = _("Topic: {category}").format(category=stated_topic(category, draft.description))
     if draft.guess is None:
         await state.set_state(Intake.kind)
         await ask_kind(message, state, draft, edit=edit, note=note)
@@ -965,6 +1020,13 @@ async def say(
     earlier message says instead, when what it showed is no longer true (a summary card)."""
     if note:
         text = f"{note}\n\n{text}"
+    if GROUP_REPLY.get() is not None and draft.question_id is None:
+        # In a client's group the bot reads only what is said to it (domain/group_chat.py):
+        # the first question says how to answer, once.
+        text += "\n\n" + _(
+            "In the group I read only what is said to me: press a button, or answer with "
+            "a reply to my message («Reply»)."
+        )
     if edit and isinstance(message, Pressed):
         await message.edit_text(text, reply_markup=markup)
         if draft.question_id != message.message_id:
@@ -1248,7 +1310,7 @@ def summary_text(intake_draft: IntakeDraft, client: Any, now: datetime, locale: 
         _("🔧 Something is broken")
         if draft.kind is TicketKind.INCIDENT
         else _("🙋 Help or a change is needed"),
-        _("Topic: {category}").format(category=category_name(draft.category)),
+        _("Topic: {category}").format(category=stated_topic(draft.category, draft.description)),
         _("Priority: {priority}").format(
             priority=priority_words(
                 preview.priority,

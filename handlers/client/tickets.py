@@ -153,17 +153,27 @@ async def render_card(
     assert client is not None
     locale = get_i18n().current_locale
     now, tz = clock.now(), client.timezone
+    # A mass outage is the company's, with the people who reported it: nobody's own request.
+    affected = await uow.tickets.children(ticket.number) if ticket.outage else []
+    own = (
+        not ticket.outage and actor.employee is not None and ticket.employee_id == actor.employee.id
+    )
     lines = [
         f"{priority_icon(ticket.priority)} <b>{ticket_no(ticket.number)}</b> · "
-        f"{kind_name(ticket.kind)}",
-        _("Status: {status}").format(
-            status=status_name(
-                ticket.status,
-                own=actor.employee is not None and ticket.employee_id == actor.employee.id,
-            )
+        + (
+            _("mass outage at {client}").format(client=escape(client.name))
+            if ticket.outage
+            else kind_name(ticket.kind)
         ),
+        _("Status: {status}").format(status=status_name(ticket.status, own=own)),
         _("Priority: {priority}").format(priority=priority_name(ticket.priority)),
     ]
+    if affected:
+        names = []
+        for child in affected:
+            author = await uow.employees.get(child.employee_id)
+            names.append(f"{ticket_no(child.number)} {escape(author.name if author else '—')}")
+        lines.append(_("Reported by: {names}").format(names=", ".join(names)))
     if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
         if ticket.first_response_at is None and ticket.reaction_due:
             by = deadline(ticket.reaction_due, now, tz, locale)
@@ -203,6 +213,9 @@ async def render_card(
             lines.append(f"<i>{when_sent} {who}:</i> {text}{files}")
     rows: list[list[tuple[str, str]]] = []
     n = ticket.number
+    if ticket.outage:  # each of its people acts on their own request in it
+        rows.append([(_("« My tickets"), ListCb(scope="my", screen=0).pack())])
+        return "\n".join(lines), inline(*rows)
     if ticket.is_open and ticket.status is not TicketStatus.RESOLVED:
         rows.append([(_("💬 Add a comment or photo"), TicketCb(ticket=n, action="comment").pack())])
     if employee_may(ticket, TicketStatus.CANCELLED):  # before work starts

@@ -62,6 +62,11 @@ TEXT = F.text & ~F.text.startswith("/")  # commands such as /cancel are not inpu
 
 
 def staff_error_text(exc: DomainError) -> str:
+    if exc.details.get("field") == "estimate_outage":
+        return _(
+            "A mass outage is the company's: its director approves the estimate, and the "
+            "company has none. Agree the work with the personal manager instead."
+        )
     return {
         "not_found": _("Ticket not found."),
         "access_denied": _("Only support staff can do this."),

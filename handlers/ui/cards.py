@@ -28,11 +28,11 @@ from handlers.ui.formatting import (
 from handlers.ui.keyboards import inline
 from handlers.ui.texts import (
     N_,
-    category_name,
     kind_name,
     priority_icon,
     priority_name,
     staff_status_name,
+    stated_topic,
     ticket_no,
     tier_name,
 )
@@ -138,7 +138,7 @@ def card_text(card: CardData, now: datetime, locale: str, *, as_of: bool = False
         f"{staff_status_name(t.status)}",
         f"🏢 {html.escape(client.name)} ({tier_name(client.tier)})",
         f"👤 {who}" + (f" · {' · '.join(contacts)}" if contacts else ""),
-        f"{kind_name(t.kind)} · {category_name(t.category)}",
+        f"{kind_name(t.kind)} · {stated_topic(t.category, t.description)}",
     ]
     if t.outage:  # nobody's own: its children's employees are listed below
         del lines[2]

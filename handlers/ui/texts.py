@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from domain import Category, Priority, SlaTier, TicketKind, TicketStatus
+from domain.descriptions import Device, printing_device
 
 
 def N_(text: str) -> str:
@@ -72,7 +73,7 @@ def staff_status_name(status: TicketStatus) -> str:
 
 def category_name(category: Category) -> str:
     names = {
-        Category.PRINTER: _("printer"),
+        Category.PRINTER: _("printer or scanner"),
         Category.ONE_C: _("1C"),
         Category.EMAIL: _("e-mail"),
         Category.INTERNET_NETWORK: _("internet and network"),
@@ -85,6 +86,19 @@ def category_name(category: Category) -> str:
         Category.OTHER: _("other"),
     }
     return names.get(category, category.value)
+
+
+def stated_topic(category: Category, description: str) -> str:
+    """The topic as a request states it: the device it was about ("сканер", "МФУ") for the
+    printing topic, which holds all of them; else the topic's name."""
+    if category is not Category.PRINTER:
+        return category_name(category)
+    return {
+        Device.PRINTER: _("printer"),
+        Device.SCANNER: _("scanner"),
+        Device.MFP: _("MFP (printer and scanner)"),
+        Device.COPIER: _("copier"),
+    }[printing_device(description)]
 
 
 def priority_icon(priority: Priority) -> str:

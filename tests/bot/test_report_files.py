@@ -133,7 +133,7 @@ SCANNER_ROW = [
     datetime(2026, 11, 10, 12, 0),
     None,
     "инцидент",
-    "принтер",
+    "сканер",  # the device reported, not the printer its topic is named after
     "Стандартный",
     "в работе",
     "Не сканирует сканер",
@@ -254,7 +254,7 @@ def test_the_csvs_hold_the_same_rows_as_text(report: Report):
             "2026-11-10 12:00",
             "",
             "инцидент",
-            "принтер",
+            "сканер",
             "Стандартный",
             "в работе",
             "Не сканирует сканер",
@@ -308,3 +308,40 @@ def test_the_message_states_the_month_in_the_readers_numbers(report: Report):
     ]
     assert "Реакция в срок: 100\xa0%; решение в срок: 100\xa0%." in report.text
     assert "Средняя оценка: 5,0 из 5 (оценок: 1)." in report.text
+
+
+def test_a_mass_outage_is_billed_once_and_its_requests_are_what_is_counted():
+    from dataclasses import replace
+
+    from domain.billing import START_PLAN
+
+    down, fixed = msk(2026, 11, 16, 10, 0), msk(2026, 11, 16, 11, 30)
+    closed = {"status": TicketStatus.CLOSED, "resolved_at": fixed, "closed_at": fixed}
+    outage = ticket(4, "Не работает интернет", down, outage=True, assignee_tg_id=OLEG, **closed)
+    children = [
+        ticket(n, f"Нет интернета у №{n}", down, parent_id=4, assignee_tg_id=OLEG, **closed)
+        for n in (1, 2, 3)
+    ]
+    data = ReportData(
+        client=replace(CLIENT, plan=START_PLAN),
+        tickets=[*children, outage],
+        closed=[*children, outage],
+        work_logs=[WorkLog(4, OLEG, 90, fixed, "перезагрузили оборудование провайдера")],
+        ratings=[],
+        staff_names={OLEG: "Олег"},
+    )
+    reports = Reports(None, None, create_i18n("ru"))  # type: ignore[arg-type]
+    report = reports.render(data, date(2026, 11, 1), "ru", msk(2026, 12, 2, 12, 0))
+
+    # Three people's requests, not four tickets; the outage's 1.5 hours billed once.
+    assert "Закрыто заявок за месяц: 3 (инцидентов 3, запросов 0); отменено: 0." in report.text
+    assert "Часы: 1,5 из 10 включённых" in report.text
+    book = load_workbook(io.BytesIO(report.xlsx))
+    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(values_only=True) if row}
+    assert summary["Закрытые в месяце"] == 3
+    assert summary["Затрачено часов на закрытые заявки"] == 1.5
+    rows = {row[0]: row for row in book["Закрытые в месяце"].iter_rows(values_only=True)}
+    assert rows[4][3] == "массовый сбой"
+    assert rows[4][7] == "Не работает интернет (заявки №1, №2, №3)"
+    assert rows[4][11:13] == (None, None)  # held to no deadline of its own: its requests are
+    assert [rows[n][3] for n in (1, 2, 3)] == ["инцидент"] * 3

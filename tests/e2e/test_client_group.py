@@ -98,6 +98,8 @@ async def test_a_mention_becomes_a_request_its_author_alone_answers(desk: Desk):
     kind = await answered_card(group, "Верно?")
     assert kind.reply_to_message_id == asked.message_id
     assert group.reply_keyboard == []  # the private chat's keyboard never shows here
+    # The bot reads only what is said to it here: the first question says how to answer.
+    assert "нажмите кнопку или ответьте на моё сообщение («Ответить»)" in kind.text
 
     refused = await colleague.press("Да, верно", message=kind)
     assert (await refused.wait_answered()).text == "Это не ваша заявка"
@@ -108,6 +110,7 @@ async def test_a_mention_becomes_a_request_its_author_alone_answers(desk: Desk):
     await anna.press("Да, верно", message=kind)
     work = await answered_card(group, "Можете")
     assert work.reply_to_message_id == asked.message_id
+    assert "ответьте на моё сообщение" not in work.text  # said once
     await anna.send("с трудом", chat=group, reply_to=work)  # typed, as a reply
     scope = await answered_card(group, "Кого")
     await anna.press("Только меня", message=scope)
@@ -371,6 +374,11 @@ async def test_the_author_answers_the_news_in_the_group_and_confirms_the_fix(des
     await on_card(engineer, number, "❓ Вопрос клиенту", then="вопрос")
     await engineer.send("Какая модель принтера?")
     question = await group.wait_for_message(contains="Какая модель")
+    # The bot hears in the group only what is said to it: the question says how to answer.
+    assert "Ответьте на это сообщение («Ответить»), чтобы я увидел ответ" in question.text
+    assert "Просто напишите ответ сюда" not in question.text
+    private = await anna.wait_for_message(contains="Какая модель")
+    assert "Просто напишите ответ сюда" in private.text
 
     await colleague.send("это HP", chat=group, reply_to=question)
     assert await group.wait_for_message(contains="не ваша заявка")

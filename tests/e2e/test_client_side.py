@@ -168,10 +168,18 @@ async def test_editing_the_description_before_sending_updates_it(desk: Desk):
     assert "в приёмной" in summary
     await anna.press("✅ Отправить")
     await anna.wait_for_message(contains="принята")
+    # after sending, an edit is a correction the engineer is told of; the description stays
     await anna.edit(original, "не печатает вообще ничего")
-    assert "не меняет" in (await anna.wait_for_message()).text
+    assert "Исправление передал в заявку №1" in (await anna.wait_for_message()).text
     async with desk.db.unit_of_work() as uow:
         assert (await uow.tickets.get(1)).description == "не печатает принтер в приёмной"
+        said = [m.text for m in await uow.tickets.messages(1) if m.author == "employee"]
+    assert said[-1] == "✏️ не печатает вообще ничего"
+
+    # with no request written to lately, an edit changes nothing, and says so
+    await desk.move_clock(days=3)
+    await anna.edit(original, "не печатает совсем")
+    assert "не меняет" in (await anna.wait_for_message()).text
 
 
 async def test_buttons_of_an_old_card_are_recognised_as_stale(desk: Desk):

@@ -695,6 +695,52 @@ async def test_no_longer_needed_right_after_sending_withdraws_the_request(desk: 
     assert await ticket_status(desk, number) is TicketStatus.CANCELLED
 
 
+async def test_a_new_problem_typed_before_answering_whether_to_close_is_a_new_request(
+    desk: Desk,
+):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await anna.send("уже не надо")
+    asked = await anna.wait_for_message(contains="больше не нужна?")
+
+    await anna.send("не приходит почта от клиентов")  # before answering: a problem of its own
+    await answer_questions(anna)  # its own intake, «Верно?» first
+    # The close question still answers with its button, and only "уже не надо" closes №1.
+    await anna.press("🚫 Да, закрыть", message=asked)
+    await anna.wait_for_message(contains=f"Заявка №{number} закрыта")
+    assert await ticket_status(desk, number) is TicketStatus.CANCELLED
+    assert not any("почта" in words for _who, words in await messages_of(desk, number))
+    await anna.press("✅ Отправить")  # the new request's summary is still there to send
+    accepted = await anna.wait_for_message(contains="принята")
+    second = int(accepted.text.split("№")[1].split()[0])
+    async with desk.db.unit_of_work() as uow:
+        ticket = await uow.tickets.get(second)
+    assert ticket is not None and ticket.description == "не приходит почта от клиентов"
+
+
+async def test_a_typed_no_to_whether_to_close_passes_the_words_on(desk: Desk):
+    anna, _engineer, number = await asked_a_question(desk)
+    await anna.send("неактуально")
+    await anna.wait_for_message(contains="больше не нужна?")
+    await anna.send("нет, ещё нужна")  # typed instead of «Нет, передать инженеру»
+    await anna.wait_for_message(contains="передан инженеру")
+    assert ("employee", "неактуально") in await messages_of(desk, number)
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+
+async def test_a_typed_yes_to_whether_to_close_closes_it(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await anna.send("уже не надо, сам заработал")
+    asked = await anna.wait_for_message(contains="больше не нужна?")
+    await anna.send("да, закрывайте")
+    await anna.wait_for_message(contains=f"Заявка №{number} закрыта")
+    assert await ticket_status(desk, number) is TicketStatus.CANCELLED
+    await anna.wait_until(  # the question's buttons are gone
+        lambda t: not next(m for m in t if m.message_id == asked.message_id).inline_keyboard
+    )
+
+
 async def test_no_longer_needed_with_nothing_open_starts_no_request(desk: Desk):
     anna, _engineer, _manager = await staff_world(desk)
     await anna.send("уже не надо")

@@ -36,7 +36,7 @@ async def test_a_wrong_topic_is_corrected_and_what_happened_stays(desk: Desk):
     await anna.press("Тема другая")
     topics = await shown(anna, "Выберите тему или напишите её")
     assert "Тема другая" not in topics
-    assert {"Принтер", "1С", "Почта", "Интернет и сеть", "Другое"} <= set(buttons(anna))
+    assert {"Принтер или сканер", "1С", "Почта", "Интернет и сеть", "Другое"} <= set(buttons(anna))
     await anna.send("1ска")  # typed, as people name it
     question = await shown(anna, "Можете сейчас работать?")
     assert "Тема: 1С" in question  # said above the next question
@@ -49,6 +49,19 @@ async def test_a_wrong_topic_is_corrected_and_what_happened_stays(desk: Desk):
     await anna.wait_for_message(contains="принята")
     ticket = await only_ticket(desk)
     assert (ticket.kind, ticket.category) == (TicketKind.INCIDENT, Category.ONE_C)
+
+
+async def test_a_scanner_is_stated_as_a_scanner_not_a_printer(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("не работает сканер")
+    guess = await shown(anna, "Верно?")
+    assert "Тема: сканер" in guess and "принтер" not in guess
+    await anna.send("да")
+    await answer_questions_typed(anna)
+    ticket = await only_ticket(desk)
+    assert ticket.category is Category.PRINTER  # the topic of printers, scanners and МФУ
+    card = await desk.staff_chat.wait_for_message(contains=f"№{ticket.number}")
+    assert "инцидент · сканер" in card.text
 
 
 async def test_no_to_what_was_understood_asks_which_part_is_wrong(desk: Desk):
@@ -158,6 +171,30 @@ async def test_another_problem_becomes_a_separate_request_after_the_first(desk: 
     assert first.priority is Priority.HIGH
     assert other.description == "не работает 1С у главбуха"
     assert other.category is Category.ONE_C
+
+
+async def test_a_small_problem_typed_during_an_emergency_is_not_glued_to_it(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("сервер не отвечает, никто не может работать")
+    await shown(anna, "Верно?")
+    await anna.send("мышка заедает")  # two words the classifier is unsure of
+    asked = await shown(anna, "Добавить её к этой заявке или это отдельная?")
+    assert "«мышка заедает»" in asked
+    await anna.press("Это отдельная заявка")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.press("Нет, работа стоит")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.press("Весь офис")
+    await shown(anna, "Ваша заявка")
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="Заявка №1 принята")
+    second = await shown(anna, "Верно?")
+    assert "Теперь отдельная заявка: «мышка заедает»" in second
+    server = await only_ticket(desk, 1)
+    assert server.description == "сервер не отвечает, никто не может работать"
+    assert server.priority is Priority.HIGHEST
 
 
 async def test_another_problem_typed_on_the_summary_registers_the_first_at_once(desk: Desk):
@@ -468,7 +505,7 @@ async def test_forged_topic_and_cancel_buttons_change_nothing(desk: Desk):
     await anna.press("Тема другая")
     await shown(anna, "Выберите тему")
     topics = anna.last_bot_message
-    intake = IntakeCb.unpack(topics.inline_button("Принтер")["callback_data"]).intake
+    intake = IntakeCb.unpack(topics.inline_button("Принтер или сканер")["callback_data"]).intake
     forged = IntakeCb(intake=intake, action="topic", value="no-such-topic").pack()
     answer = await (await anna.press_with_data(topics, forged)).wait_answered()
     assert "не действует" in (answer.text or "")
@@ -496,3 +533,61 @@ async def test_cancel_typed_after_a_voice_note_cancels_instead_of_describing(des
     assert "Отменено" not in (await anna.wait_for_message()).text
     async with desk.db.unit_of_work() as uow:
         assert await uow.tickets.get(1) is None  # no request was made
+
+
+async def test_a_typed_correction_changes_the_earlier_answer_not_the_description(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не печатает принтер")
+    await shown(anna, "Верно?")
+    await anna.press("Да, верно")
+    await shown(anna, "Можете сейчас работать?")
+    await anna.press("Нет, работа стоит")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.send("ой нет, работать могу, просто неудобно")
+    asked = await shown(anna, "Поменял ваш ответ на вопрос «Можете сейчас работать?»")
+    assert "Кого это затрагивает?" in asked
+    await anna.send("только я")
+    summary = await shown(anna, "Ваша заявка")
+    assert "Приоритет: стандартный — работать труднее" in summary
+    assert "ой нет" not in summary
+    before = len(anna.bot_messages)
+    await anna.send("ой, нет, весь офис")  # on the summary: the other answer changes
+    await anna.wait_until(lambda _t: len(anna.bot_messages) > before)
+    await shown(anna, "Ваша заявка")
+    await anna.send("отправить")
+    await anna.wait_for_message(contains="принята")
+    ticket = await only_ticket(desk)
+    assert ticket.description == "не печатает принтер"
+    assert (ticket.impact, ticket.scope) == (WorkImpact.HAMPERED, Scope.COMPANY)
+    assert ticket.priority is Priority.STANDARD
+
+
+async def test_naming_the_right_topic_to_the_guess_takes_it(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не открывается почта")
+    guess = await shown(anna, "Верно?")
+    assert "Тема: почта" in guess
+    await anna.send("нет, это 1с, а не почта")
+    asked = await shown(anna, "Можете сейчас работать?")
+    assert "Тема: 1С" in asked
+    await anna.press("С трудом")
+    await shown(anna, "Кого это затрагивает?")
+    await anna.press("Только меня")
+    await shown(anna, "Ваша заявка")
+    await anna.press("✅ Отправить")
+    await anna.wait_for_message(contains="принята")
+    ticket = await only_ticket(desk)
+    assert (ticket.category, ticket.description) == (Category.ONE_C, "не открывается почта")
+
+
+async def test_a_description_taken_back_is_replaced_and_asked_about_again(desk: Desk):
+    anna = await registered(desk)
+    await anna.send("не работает мышка")
+    await shown(anna, "Верно?")
+    await anna.send("ой нет не то у меня вообще компьютер не включается")
+    asked = await shown(anna, "Заменил описание.")
+    assert "Верно?" in asked
+    await anna.send("да")
+    await answer_questions_typed(anna)
+    ticket = await only_ticket(desk)
+    assert ticket.description == "у меня вообще компьютер не включается"

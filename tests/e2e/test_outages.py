@@ -93,6 +93,17 @@ async def test_three_reports_become_one_outage_and_one_fix_reaches_everybody(des
         f"Похоже на массовый сбой у ООО Ромашка: №{a}, №{b}, №{c} (интернет и сеть). Объединить?"
     )
     assert len([m for m in chat.bot_messages if "массовый сбой" in (m.text or "")]) == 1
+    # The manager heard of the first two one by one; from the third, when they look like
+    # one outage, there is one message about it instead of a "new ticket" each.
+    about = [m for m in manager.bot_messages if "Ромашка" in (m.text or "")]
+    assert [m.text.split(":")[0] for m in about] == [
+        "Новая заявка ООО Ромашка",
+        "Новая заявка ООО Ромашка",
+        "Похоже на массовый сбой у ООО Ромашка",
+    ]
+    assert about[2].text.startswith(
+        f"Похоже на массовый сбой у ООО Ромашка: №{a}, №{b}, №{c} (интернет и сеть)."
+    )
     pings_before = len(manager.bot_messages)
 
     await (await engineer.press("🔗 Объединить", message=asked, chat=chat)).wait_answered()
@@ -108,11 +119,13 @@ async def test_three_reports_become_one_outage_and_one_fix_reaches_everybody(des
     for person, n in zip(people, numbers, strict=True):
         told = await person.wait_for_message(contains="Ваши коллеги написали о том же")
         assert told.text.endswith(f"напишу здесь о вашей заявке №{n}.")
-    # The manager hears of the outage once, and of nothing the children go through.
+    # That message becomes the outage's, and nothing the children go through adds another.
+    said = f"Массовый сбой у ООО Ромашка: №{outage}, Стандартный; заявки №{a}, №{b}, №{c}"
+    await manager.wait_until(
+        lambda t: next(m for m in t if m.message_id == about[2].message_id).text.startswith(said)
+    )
     new_pings = manager.bot_messages[pings_before:]
-    assert [m.text.split("\n")[0] for m in new_pings if f"№{outage}" in (m.text or "")] == [
-        f"Массовый сбой у ООО Ромашка: №{outage}, Стандартный."
-    ]
+    assert not [m for m in new_pings if f"№{outage}" in (m.text or "")]
 
     await engineer.press("🙋 Взять", message=card, chat=chat)
     for person, n in zip(people, numbers, strict=True):
@@ -300,13 +313,25 @@ async def test_a_fourth_report_before_anybody_decides_extends_the_same_proposal(
 
 
 async def test_keep_apart_leaves_the_requests_alone(desk: Desk):
-    _people, numbers, engineer, _manager = await three_report(desk)
+    _people, numbers, engineer, manager = await three_report(desk)
     chat = desk.staff_chat
     asked = await proposal(desk)
+    told = next(m for m in manager.bot_messages if "Похоже на массовый сбой" in (m.text or ""))
     await (await engineer.press("Не объединять", message=asked, chat=chat)).wait_answered()
     await desk.settled()
     assert [(await ticket(desk, n)).parent_id for n in numbers] == [None] * 3
     assert asked.text.endswith("Решили не объединять.") and not asked.inline_keyboard
+    # The manager's one message about them says so; the third request is in it, by number.
+    a, b, c = numbers
+    await manager.wait_until(
+        lambda t: (
+            next(m for m in t if m.message_id == told.message_id).text
+            == (
+                f"Похоже было на массовый сбой у ООО Ромашка: №{a}, №{b}, №{c} (интернет и сеть); "
+                "в общем чате решили их не объединять."
+            )
+        )
+    )
 
 
 async def test_staff_declare_an_outage_from_a_card_and_a_colleague_joins(desk: Desk):
@@ -351,3 +376,49 @@ async def test_a_typed_yes_joins_and_an_offer_left_for_long_is_over(desk: Desk):
     assert "интернет" not in asked.text and "принтер" in asked.text
     async with desk.db.unit_of_work() as uow:
         assert len(await uow.tickets.children(outage)) == 4  # Глеб's; Дина's went nowhere
+
+
+async def test_an_outage_is_the_companys_not_the_first_reporters(desk: Desk):
+    from handlers.ui.callbacks import TicketCb
+
+    people, numbers, engineer, _manager = await three_report(desk)
+    outage = await linked(desk, engineer, numbers)
+    anna, boris = people[0], people[1]
+    # Анна's report was first; the outage is not hers: she sees it as her colleagues do.
+    cards = []
+    for person in (anna, boris):
+        await person.send(f"№{outage}")
+        card = await person.wait_for_message(contains=f"№{outage} · массовый сбой у ООО Ромашка")
+        assert f"Написали: №{numbers[0]} Анна" in card.text and "Борис" in card.text
+        assert card.inline_keyboard is not None
+        assert [b["text"] for row in card.inline_keyboard for b in row] == ["« Мои заявки"]
+        cards.append(card)
+    # Nobody cancels the whole outage as their own request.
+    forged = TicketCb(ticket=outage, action="cancel").pack()
+    await (await anna.press_with_data(cards[0], forged)).wait_answered()
+    await desk.settled()
+    assert (await ticket(desk, outage)).status is TicketStatus.NEW
+
+
+async def test_a_mass_outages_estimate_is_the_directors_to_approve(desk: Desk):
+    from domain.enums import EmployeeRole
+    from tests.e2e.test_estimates import estimate
+
+    people, numbers, engineer, _manager = await three_report(desk)
+    async with desk.db.unit_of_work() as uow:
+        client = await uow.clients.get(1)
+    director = desk.person("Елена")
+    await desk.register(director, client, EmployeeRole.DIRECTOR)
+    outage = await linked(desk, engineer, numbers)
+    card = await outage_card(desk, outage, listing=3)
+    await (await engineer.press("🙋 Взять", message=card, chat=desk.staff_chat)).wait_answered()
+
+    said = await estimate(desk, engineer, outage, "3 часа")
+    # Not Анна, whose report came first: the company's director decides for the company.
+    assert "согласует Елена" in said
+    asked = await director.wait_for_message(contains="Согласовать?")
+    assert "Это массовый сбой; о нём написали: Анна, Борис, Вера." in asked.text
+    assert not [m for m in people[0].bot_messages if "Оценка" in (m.text or "")]
+    await director.send("да")
+    await director.wait_for_message(contains="согласована")
+    assert not (await ticket(desk, outage)).awaiting_estimate

@@ -281,7 +281,9 @@ def test_the_outage_script_links_three_reports_and_one_fix_reaches_all_four(caps
     for number in (1, 2, 3, 5):  # each in their own chat, about their own request
         assert f"Ответ по заявке №{number}:\n   Провайдер обещает восстановить связь" in out
         assert f"Ваша заявка №{number} решена.\n   Перезагрузили оборудование" in out
-    # Мария heard of the outage once: no "new ticket" for Глеб's №5.
-    assert "Массовый сбой у ООО «Ромашка»: №4, Высший." in out
+    # Мария heard of the outage once, from the third report on: no "new ticket" for Вера's
+    # №3 nor for Глеб's №5, one message that became the outage's when it was linked.
+    assert "Массовый сбой у ООО «Ромашка»: №4, Высший; заявки №1, №2, №3" in out
+    assert "Новая заявка ООО «Ромашка»: №3" not in out
     assert "Новая заявка ООО «Ромашка»: №5" not in out
     assert "↩️ №3 снова открыта автором и теперь идёт отдельной заявкой." in out

@@ -353,3 +353,20 @@ async def test_only_a_lead_publishes_and_a_forged_draft_button_changes_nothing(d
     async with desk.db.unit_of_work() as uow:
         draft = await uow.knowledge.by_slug(f"ticket-{number}")
     assert draft is not None and not draft.published
+
+
+async def test_the_manager_answers_a_question_by_replying_and_the_employee_gets_it_here(
+    desk: Desk,
+):
+    anna, _engineer, manager = await staff_world(desk)
+    await anna.send("сколько стоит ваш час работы?")
+    await anna.wait_for_message(contains="Ответ придёт вам в Telegram")
+    question = await manager.wait_for_message(contains="Вопрос об обслуживании, не заявка")
+    assert "Ответьте на это сообщение" in (question.text or "")
+
+    await manager.send("Анна, добрый день! Час сверх тарифа — 2 000 ₽.", reply_to=question)
+    await manager.wait_for_message(contains="Передал")
+    answer = await anna.wait_for_message(contains="отвечает на ваш вопрос об обслуживании")
+    assert "Мария" in (answer.text or "") and "Час сверх тарифа — 2 000 ₽." in (answer.text or "")
+    async with desk.db.unit_of_work() as uow:
+        assert list(await uow.tickets.list_open()) == []  # nothing became a ticket

@@ -7,10 +7,12 @@ import pytest
 from domain.answers import (
     Question,
     Reply,
+    correction_of,
     is_bare_cancel,
     meant_as_an_answer,
     read_answer,
     read_score,
+    topic_instead,
 )
 from domain.enums import Category, RequestType, Scope, TicketKind, WorkImpact
 
@@ -71,6 +73,23 @@ Q = Question
         (Q.CANCEL_TICKET, "атменить", Reply.YES),
         (Q.CANCEL_TICKET, "не нада", Reply.NO),
         (Q.CANCEL_TICKET, "а когда придут?", None),
+        (Q.CLOSE_TICKET, "да", Reply.YES),
+        (Q.CLOSE_TICKET, "да, закрывайте", Reply.YES),
+        (Q.CLOSE_TICKET, "не нужна", Reply.YES),
+        (Q.CLOSE_TICKET, "нет, уже не нужна", Reply.YES),
+        (Q.CLOSE_TICKET, "не надо", Reply.YES),
+        (Q.CLOSE_TICKET, "закрыть", Reply.YES),
+        (Q.CLOSE_TICKET, "нет", Reply.NO),
+        (Q.CLOSE_TICKET, "нужна", Reply.NO),
+        (Q.CLOSE_TICKET, "нет, ещё нужна", Reply.NO),
+        (Q.CLOSE_TICKET, "не закрывайте", Reply.NO),
+        (Q.CLOSE_TICKET, "передайте инженеру", Reply.NO),
+        (Q.CLOSE_TICKET, "закрыть?", None),
+        (Q.CLOSE_TICKET, "не приходит почта от клиентов", None),  # a new problem
+        (Q.CLOSE_TICKET, "нужно поставить Zoom", None),  # a new request, not "still needed"
+        (Q.CLOSE_TICKET, "да, спасибо", Reply.YES),
+        (Q.CLOSE_TICKET, "yes", Reply.YES),
+        (Q.CLOSE_TICKET, "no, I still need it", Reply.NO),
         (Q.KIND, "сломалось", TicketKind.INCIDENT),
         (Q.KIND, "что-то не работает", TicketKind.INCIDENT),
         (Q.KIND, "нужна помощь", TicketKind.REQUEST),
@@ -236,3 +255,41 @@ def test_a_typed_score_under_the_rating_question(text: str, score: int | None) -
 )
 def test_a_bare_cancel_where_a_description_is_asked(text: str, cancels: bool) -> None:
     assert is_bare_cancel(text) is cancels
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "topic"),
+    [
+        ("нет это сканер а не принтер", Category.SOFTWARE, Category.PRINTER),
+        ("нет, это про почту", Category.PRINTER, Category.EMAIL),
+        ("это 1с, а не почта", Category.EMAIL, Category.ONE_C),
+        ("тема интернет", Category.PHONE, Category.INTERNET_NETWORK),
+        ("нет, принтер печатает полосами", Category.PRINTER, None),  # the same topic
+        ("нет", Category.PRINTER, None),
+        ("тема другая", Category.PRINTER, None),
+        ("это не поломка, а просьба", Category.PRINTER, None),
+        ("это почта?", Category.PRINTER, None),
+    ],
+)
+def test_the_guess_corrected_by_naming_the_topic(
+    text: str, stated: Category, topic: Category | None
+) -> None:
+    assert topic_instead(text, stated) is topic
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "answer"),
+    [
+        (Q.IMPACT, "ой нет, работать могу, просто неудобно", WorkImpact.HAMPERED),
+        (Q.IMPACT, "нет, не могу работать вообще", WorkImpact.BLOCKED),
+        (Q.IMPACT, "вернее, с трудом", WorkImpact.HAMPERED),
+        (Q.SCOPE, "ой, нет, весь офис", Scope.COMPANY),
+        (Q.IMPACT, "работать могу, просто неудобно", None),  # nothing says it corrects
+        (Q.IMPACT, "ой нет", None),
+        (Q.IMPACT, "нет, а когда придёте?", None),
+    ],
+)
+def test_a_correction_answers_the_earlier_question_again(
+    earlier: Q, text: str, answer: object
+) -> None:
+    assert correction_of(earlier, text) == answer

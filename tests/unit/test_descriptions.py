@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from domain.descriptions import another_problem, on_its_own, says_what, topic_of
+from domain.descriptions import (
+    Device,
+    another_problem,
+    described_anew,
+    on_its_own,
+    printing_device,
+    says_what,
+    topic_of,
+)
 from domain.enums import Category, TicketKind
 
 C = Category
@@ -69,6 +77,16 @@ def test_a_topic_is_stated_only_when_the_classifier_is_sure(text: str, topic: Ca
         ("модель HP LaserJet 1020", C.PRINTER, False),
         ("стоит на втором этаже справа", C.PRINTER, False),
         ("почта", C.PRINTER, False),  # one word tells too little
+        # a few words naming a device of another topic, which the classifier is unsure of
+        ("мышка заедает", C.SERVER, True),
+        ("у меня ещё мышка заедает", C.SERVER, True),
+        ("клавиатура западает", C.INTERNET_NETWORK, True),
+        ("мышка не работает", C.COMPUTER_HARDWARE, False),  # the same topic
+        ("сервер так и не отвечает", C.SERVER, False),
+        ("никто не может работать", C.SERVER, False),  # names no device
+        ("всё зависло", C.SERVER, False),
+        # a detail of the server's outage that mentions computers, in more words
+        ("на всех компьютерах ничего не открывается", C.SERVER, False),
         # a request about no topic yet: the next words explain it
         ("не печатает принтер в бухгалтерии", C.OTHER, False),
         # a part of a long description that Telegram split
@@ -117,3 +135,44 @@ def test_a_separate_request_is_described_without_what_tied_it_to_the_first(
     text: str, alone: str
 ) -> None:
     assert on_its_own(text) == alone
+
+
+@pytest.mark.parametrize(
+    ("text", "device"),
+    [
+        ("не работает сканер", Device.SCANNER),
+        ("сканер не отправляет сканы на почту", Device.SCANNER),
+        ("не сканирует в общую папку, выдаёт ошибку", Device.SCANNER),
+        ("Как отсканировать документ в PDF?", Device.SCANNER),
+        ("МФУ не сканирует, пишет ошибка сканера", Device.MFP),
+        ("мфу завис на прогреве", Device.MFP),
+        ("ксерокс зажевал бумагу", Device.COPIER),
+        ("не печатает принтер в бухгалтерии", Device.PRINTER),
+        ("принтер не сканирует", Device.PRINTER),  # the device they named
+        ("закончился картридж, замените", Device.PRINTER),
+        ("не печатает", Device.PRINTER),
+        ("the scanner just stopped working", Device.SCANNER),
+        ("help, the MFP shows an error", Device.MFP),
+    ],
+)
+def test_the_printing_topic_names_the_device_that_was_reported(text: str, device: Device) -> None:
+    assert printing_device(text) is device
+
+
+@pytest.mark.parametrize(
+    ("text", "anew"),
+    [
+        (
+            "ой нет не то у меня вообще компьютер не включается",
+            "у меня вообще компьютер не включается",
+        ),
+        ("я не то написала, не работает почта", "не работает почта"),
+        ("ошиблась: не печатает принтер", "не печатает принтер"),
+        ("ой нет не то", None),  # nothing said instead
+        ("не то чтобы срочно", None),  # names nothing
+        ("не работает почта", None),  # no words that take the first back
+        ("нет, работа стоит", None),
+    ],
+)
+def test_a_description_taken_back_gives_the_new_one(text: str, anew: str | None) -> None:
+    assert described_anew(text) == anew

@@ -99,6 +99,23 @@ def test_who_decides_on_an_estimate(
 
 
 @pytest.mark.parametrize(
+    ("separately", "directors", "decides"),
+    [
+        (False, [DIRECTOR, OTHER_DIRECTOR], DIRECTOR),  # the company's, not its first reporter's
+        (True, [DIRECTOR], DIRECTOR),
+        (False, [], None),  # nobody decides for the company
+    ],
+)
+def test_the_director_decides_on_a_mass_outages_estimate(
+    separately: bool, directors: list[int], decides: int | None
+) -> None:
+    assert (
+        approver(separately=separately, author_id=AUTHOR, director_ids=directors, outage=True)
+        == decides
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "decision"),
     [
         ("да", Decision.APPROVED),

@@ -15,6 +15,7 @@ from domain.recipients import (
     Facts,
     deadlines_when_taken,
     manager_hears_of,
+    manager_hears_of_outage,
     unreachable_told_to,
     who_hears,
 )
@@ -409,6 +410,12 @@ TABLE = [
         ev.TicketOpened(2), IN_OUTAGE, (), id="joined an outage: no card, no manager's ping"
     ),
     pytest.param(
+        ev.TicketOpened(3),
+        Facts(outage_suspected=True),
+        (THREAD,),
+        id="looks like a mass outage: a card; the manager hears of the outage, not of each",
+    ),
+    pytest.param(
         ev.StaffReplied(2, 7, ENGINEER, in_thread=False),
         IN_OUTAGE,
         (EMPLOYEE,),
@@ -449,6 +456,7 @@ SILENT = [
     pytest.param(ev.ClientReactivated(1), id="contract renewed: no ticket's audiences"),
     # Not about a ticket: the manager is told by bot/workers/notices/questions.py.
     pytest.param(ev.ServiceQuestionAsked(1, 2, "?"), id="service question: no ticket's"),
+    pytest.param(ev.ServiceQuestionAnswered(2, 502, "!"), id="its answer: no ticket's"),
     pytest.param(ev.DeadlinesChanged(1), id="deadlines changed: the card shows them"),
     pytest.param(ev.ReactionMet(1, ENGINEER), id="reaction met: the response is the news"),
     pytest.param(ev.WorkLogged(1, ENGINEER, 30), id="work logged: for the card and the report"),
@@ -527,3 +535,17 @@ def test_an_unreachable_employee_is_reported_to_their_manager(
     person: int, manager: int | None, told: int | None
 ) -> None:
     assert unreachable_told_to(person, manager) == told
+
+
+@pytest.mark.parametrize(
+    ("priorities", "hears_all", "told"),
+    [
+        ((P.STANDARD, P.STANDARD), True, True),
+        ((P.STANDARD, P.STANDARD), False, False),
+        ((P.STANDARD, P.HIGHEST), False, True),  # one of them is theirs to hear of
+    ],
+)
+def test_the_manager_hears_of_a_suspected_outage_if_of_one_of_its_tickets(
+    priorities: tuple[Priority, ...], hears_all: bool, told: bool
+) -> None:
+    assert manager_hears_of_outage(priorities, hears_all=hears_all) is told

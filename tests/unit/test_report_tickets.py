@@ -89,6 +89,21 @@ def test_each_part_is_in_ticket_number_order_and_listed_is_closed_then_open():
     assert [t.number for t in found.listed] == [1, 2, 3, 4, 7, 8, 9]
 
 
+def test_a_mass_outage_is_listed_but_its_requests_are_what_is_counted():
+    from dataclasses import replace
+
+    at = msk(2026, 11, 5, 10, 0)
+    done = msk(2026, 11, 6, 10, 0)
+    outage = replace(ticket(4, at, CLOSED, closed=done), outage=True)
+    children = [replace(ticket(n, at, CLOSED, closed=done), parent_id=4) for n in (1, 2, 3)]
+    still = replace(ticket(6, at, TicketStatus.RESOLVED), outage=True)
+    found = month_tickets([outage, *children, still], *NOVEMBER)
+    assert [t.number for t in found.closed] == [1, 2, 3, 4]  # listed, with its work
+    assert [t.number for t in found.requests] == [1, 2, 3]  # counted, held to the SLA
+    assert [t.number for t in found.open_at_end] == [6]
+    assert found.open_requests == ()
+
+
 R = msk(2026, 11, 2, 10, 0)
 # the ticket now, the moment of the report -> the status the report states for November
 STATUSES = [

@@ -500,3 +500,44 @@ async def test_a_resolution_taken_back_puts_the_ticket_in_work_as_if_never_resol
     assert ticket.resolution_due == before  # the 20 minutes "resolved" counted as work
     with pytest.raises(InvalidTransition):  # her older «✅ Всё работает»: nothing to confirm
         await employee_tickets.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+
+
+@pytest.mark.parametrize(
+    ("outage", "who", "sees", "acts"),
+    [
+        (False, "author", True, True),
+        (False, "colleague", False, False),
+        (False, "director", True, True),
+        (False, "stranger", False, False),
+        # A mass outage is the company's, not the first reporter's whose report it came from.
+        (True, "author", True, False),
+        (True, "colleague", True, False),
+        (True, "director", True, False),
+        (True, "stranger", False, False),
+    ],
+)
+def test_a_mass_outage_is_the_companys_and_nobody_acts_on_it_as_their_own(
+    outage: bool, who: str, sees: bool, acts: bool
+) -> None:
+    from domain.model import Employee, Ticket
+    from domain.use_cases.common import can_view, may_act_on
+
+    people = {
+        "author": Employee(1, 11, "Анна", id=1),
+        "colleague": Employee(1, 12, "Борис", id=2),
+        "director": Employee(1, 13, "Елена", EmployeeRole.DIRECTOR, id=3),
+        "stranger": Employee(2, 14, "Пётр", id=4),
+    }
+    ticket = Ticket(
+        client_id=1,
+        employee_id=1,
+        kind=TicketKind.INCIDENT,
+        category=Category.INTERNET_NETWORK,
+        priority=Priority.HIGHEST,
+        title="не работает интернет",
+        description="не работает интернет",
+        registered_at=msk(2026, 11, 23, 10, 0),
+        outage=outage,
+    )
+    assert can_view(ticket, people[who]) is sees
+    assert may_act_on(ticket, people[who]) is acts

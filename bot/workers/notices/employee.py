@@ -173,6 +173,14 @@ async def question(
     locale = out.employee_locale(c.employee)
     head = out.t(N_("A question on your request №{number}:"), locale, number=c.ticket.number)
     tail = out.t(N_("Just write your answer here: we will go on as soon as you do."), locale)
+    # In the group the bot hears only what is said to it (domain/group_chat.py).
+    in_group = out.t(
+        N_(
+            "Reply to this message with your answer («Reply»), so that I see it; we will go "
+            "on as soon as you do."
+        ),
+        locale,
+    )
     body = html.escape(message.text) if message else ""
     await out.text(
         uow,
@@ -188,6 +196,7 @@ async def question(
             ]
         ),
         head=f"<b>{head}</b>\n",
+        in_group=f"{body}\n\n{in_group}",
     )
 
 

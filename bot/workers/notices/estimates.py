@@ -54,7 +54,14 @@ async def asked(
     somebody else (the director), hears where their request stands."""
     locale = out.employee_locale(approver)
     text = question(out, c, estimate, locale)
-    if approver.id != c.employee.id:
+    if c.ticket.outage:  # the company's: who reported it, not the first of them alone
+        names = []
+        for child in await uow.tickets.children(c.ticket.number):
+            author = await uow.employees.get(child.employee_id)
+            names.append(html.escape(author.name if author else "—"))
+        said = N_("A mass outage; reported by: {names}.")
+        text += "\n" + out.t(said, locale, names=", ".join(names) or "—")
+    elif approver.id != c.employee.id:
         text += "\n" + out.t(N_("Requested by {name}."), locale, name=html.escape(c.employee.name))
     await out.text(
         uow,
@@ -64,7 +71,7 @@ async def asked(
         estimate_buttons(out, estimate, locale),
         key=f"estimate:{estimate.id}",
     )
-    if approver.id == c.employee.id:
+    if approver.id == c.employee.id or c.ticket.outage:
         return
     locale = out.employee_locale(c.employee)
     with out.speaking(locale):

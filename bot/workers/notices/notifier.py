@@ -61,11 +61,16 @@ class OutboxNotifier:
         return self.out.known(uow, tickets, clients)
 
     async def publish(self, uow: UnitOfWork, events: Sequence[ev.Event]) -> None:
-        events = [*events, *await outages.watch(self.out, uow, events)]
+        watched, suspected = await outages.watch(self.out, uow, events)
+        events = [*events, *watched]
         cards: list[int] = []
         for event in events:
             notice = NOTICES.get(type(event))
-            if notice is not None:
+            if isinstance(event, ev.TicketOpened):
+                await ticket_opened(
+                    self.out, uow, event, outage_suspected=event.ticket_id in suspected
+                )
+            elif notice is not None:
                 await notice(self.out, uow, event)
             if isinstance(event, ev.TicketOpened):
                 cards.append(-event.ticket_id)  # its card is queued already, before its files
@@ -112,8 +117,12 @@ async def _people(
 # --- one function per event ---------------------------------------------------------------
 
 
-async def ticket_opened(out: OutboxWriter, uow: UnitOfWork, event: ev.TicketOpened) -> None:
-    c, told = await _told(out, uow, event)
+async def ticket_opened(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.TicketOpened, *, outage_suspected: bool = False
+) -> None:
+    c = await out.context(uow, event.ticket_id)
+    facts = replace(c.facts(out.clock.now()), outage_suspected=outage_suspected)
+    told = who_hears(event, facts)
     if Audience.THREAD in told:
         await staff_chat.opened(out, uow, c)
     for person in await _people(out, uow, c, told):
@@ -256,7 +265,9 @@ async def resolution_date_agreed(
 async def estimate_given(out: OutboxWriter, uow: UnitOfWork, event: ev.EstimateGiven) -> None:
     c, told = await _told(out, uow, event)
     estimate = (await uow.tickets.latest_estimates([event.ticket_id])).get(event.ticket_id)
-    if Audience.EMPLOYEE not in told or estimate is None or estimate.id != event.estimate_id:
+    if estimate is None or estimate.id != event.estimate_id:
+        return
+    if Audience.EMPLOYEE not in told and not c.ticket.outage:  # an outage's: its director
         return
     approver = await uow.employees.get(estimate.approver_employee_id)
     if approver is not None and approver.active:
@@ -403,6 +414,7 @@ def _on(
 NOTICES: Mapping[type[ev.Event], Notice] = dict(
     [
         _on(ev.ServiceQuestionAsked, questions.service_question),
+        _on(ev.ServiceQuestionAnswered, questions.service_question_answered),
         _on(ev.TicketOpened, ticket_opened),
         _on(ev.TicketTaken, ticket_taken),
         _on(ev.TicketAssigned, ticket_assigned),

@@ -14,24 +14,35 @@ from collections.abc import Sequence
 from bot.workers.delivery import EDIT_SENT
 from bot.workers.notices import staff_chat
 from bot.workers.notices.outbox import OutboxWriter, button_markup
+from bot.workers.notices.staff_pings import card_button
 from domain import events as ev
 from domain.outages import Proposal
 from domain.ports import UnitOfWork
+from domain.recipients import manager_hears_of_outage
 from domain.use_cases import outages
 from handlers.ui.callbacks import OutageCb
-from handlers.ui.texts import N_, category_name
+from handlers.ui.texts import N_, category_name, priority_name
 
 
-async def watch(out: OutboxWriter, uow: UnitOfWork, events: Sequence[ev.Event]) -> list[ev.Event]:
-    """The proposals the tickets registered in `events` lead to."""
+async def watch(
+    out: OutboxWriter, uow: UnitOfWork, events: Sequence[ev.Event]
+) -> tuple[list[ev.Event], set[int]]:
+    """The proposals the tickets registered in `events` lead to, and the tickets that look
+    like a mass outage: those that made or joined a proposal, and an outage linked from
+    one (the manager hears of them in the outage's one message, `suspected`)."""
     found: list[ev.Event] = []
+    suspected: set[int] = set()
     for event in events:
         if isinstance(event, ev.TicketOpened):
             outcome = await outages.watch(
                 uow, out.clock, ticket_id=event.ticket_id, rule=out.settings.outage_rule
             )
             found += outcome.events
-    return found
+            if outcome.value is not None:
+                suspected.add(event.ticket_id)
+        elif isinstance(event, ev.OutageLinked) and event.proposal_id is not None:
+            suspected.add(event.ticket_id)
+    return found, suspected
 
 
 async def own_cards(
@@ -77,9 +88,12 @@ async def _proposal_text(out: OutboxWriter, uow: UnitOfWork, proposal: Proposal)
 
 async def suspected(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageSuspected) -> None:
     """ "Похоже на массовый сбой…" with «Объединить» and «Не объединять»; the same message
-    edited when another ticket joins the cluster or when it is decided."""
+    edited when another ticket joins the cluster or when it is decided. The client's
+    personal manager hears of it too, in one message of their own."""
     chat = out.settings.staff_chat_id
     proposal = await uow.outages.get(event.proposal_id)
+    if proposal is not None:
+        await _tell_manager(out, uow, proposal, extended=event.extended)
     if chat is None or proposal is None:
         return
     locale = out.settings.default_locale
@@ -109,6 +123,66 @@ async def suspected(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageSuspecte
     # ticket against the staff chat's 20 messages a minute.
     await uow.outbox.supersede_pending(chat, f"{key}:edit:")
     await out.queue(uow, chat, EDIT_SENT, payload, None, key=f"{key}:edit:{proposal.edits}")
+
+
+async def _tell_manager(
+    out: OutboxWriter, uow: UnitOfWork, proposal: Proposal, *, extended: bool
+) -> None:
+    """The manager's one message about tickets that look like a mass outage, instead of a
+    "new ticket" notice each: sent when they first look like one, edited as more join and
+    when staff link them (it then is the outage's, with its card) or keep them apart."""
+    client = await uow.clients.get(proposal.client_id)
+    if client is None or proposal.id is None:
+        return
+    found = await out.active_staff(uow, [client.manager_tg_id])
+    if not found:
+        return
+    manager = found[0]
+    locale = out.staff_locale(manager)
+    hears_all = manager.notify_all_priorities
+    parent = await uow.tickets.get(proposal.parent_id) if proposal.parent_id else None
+    # The tickets just added decide whether the message is due (the first ones when it is
+    # made, the newest when it grows): a burst of hundreds is not read again each time.
+    added = proposal.tickets if not extended else proposal.tickets[-1:]
+    news = [t for t in [await uow.tickets.get(n) for n in added] if t is not None]
+    heard = manager_hears_of_outage([t.priority for t in news], hears_all=hears_all)
+    with out.speaking(locale):
+        topic = category_name(proposal.category)
+        priority = priority_name(parent.priority) if parent is not None else ""
+    values: dict[str, object] = {
+        "client": html.escape(client.name),
+        "tickets": _numbers(proposal.tickets),
+        "topic": topic,
+    }
+    markup: dict[str, object] = {"inline_keyboard": []}
+    if parent is not None:
+        said = N_(
+            "Mass outage at {client}: №{number}, {priority}; the requests {tickets} are "
+            "worked through it ({topic}).\n{title}"
+        )
+        values |= {"number": parent.number, "priority": priority}
+        values["title"] = html.escape(parent.title)
+        markup = card_button(out, parent.number, locale)
+    elif proposal.state == "dismissed":
+        said = N_(
+            "Looked like a mass outage at {client}: {tickets} ({topic}); the staff chat keeps "
+            "them apart."
+        )
+    else:
+        said = N_(
+            "Looks like a mass outage at {client}: {tickets} ({topic}). The staff chat is "
+            "asked whether to link them; I will not write about each of them."
+        )
+    text = out.t(said, locale, **values)
+    key = f"outage:{proposal.id}:manager"
+    if heard and (not extended or proposal.open):
+        await out.text(uow, manager.tg_id, text, None, markup, key=key)  # once: keyed
+    if extended:
+        payload = {"of": key, "text": text, "parse_mode": "HTML", "reply_markup": markup}
+        await uow.outbox.supersede_pending(manager.tg_id, f"{key}:edit:")
+        await out.queue(
+            uow, manager.tg_id, EDIT_SENT, payload, None, key=f"{key}:edit:{proposal.edits}"
+        )
 
 
 async def linked(out: OutboxWriter, uow: UnitOfWork, event: ev.OutageLinked) -> None:

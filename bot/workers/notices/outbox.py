@@ -207,19 +207,20 @@ class OutboxWriter:
         key: str | None = None,
         *,
         head: str = "",
+        in_group: str | None = None,
     ) -> None:
         """A text over Telegram's limit goes in several messages (handlers/ui/splitting.py),
         each starting with `head` (the "№N" a reply is recognised by), the buttons on the
         last; with a key, a repeat of the first part adds none of them. The author of a
         request opened in a client's group hears of it there too, without the buttons
-        (bot/workers/notices/group_copies.py)."""
+        (bot/workers/notices/group_copies.py), in the words of `in_group` when given."""
         if ticket_id is not None:
             told = await self._where_told(uow, chat_id, ticket_id)
             if told.group_chat_id is not None:
                 await self._text(
                     uow,
                     told.group_chat_id,
-                    text,
+                    text if in_group is None else in_group,
                     ticket_id,
                     None,
                     key and f"{key}:group",

@@ -44,5 +44,25 @@ async def service_question(
                 title=html.escape(event.answered_with),
             )
         else:
-            text += "\n" + out.t(N_("I had no answer to it. Please write to them."), locale)
+            text += "\n" + out.t(N_("I had no answer to it."), locale)
+        text += "\n" + out.t(
+            N_("Reply to this message with your answer, and I will pass it on."), locale
+        )
         await out.text(uow, person.tg_id, text, None)
+
+
+async def service_question_answered(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.ServiceQuestionAnswered
+) -> None:
+    employee = await uow.employees.get(event.employee_id)
+    if employee is None or not employee.active:
+        return
+    locale = out.employee_locale(employee)
+    name = await out.staff_name(uow, event.staff_tg_id)
+    text = out.t(
+        N_("💬 {name} answers your question about the service:\n{text}"),
+        locale,
+        name=name,  # escaped already
+        text=html.escape(event.text),
+    )
+    await out.text(uow, employee.tg_id, text, None)
