@@ -155,6 +155,14 @@ class ReactionMet(TicketEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ResolutionWithdrawn(TicketEvent):
+    """Staff took back a resolution the employee had not confirmed (sent too soon, or by
+    mistake): the ticket is in work again and there is nothing to confirm."""
+
+    staff_tg_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class WaitingResumed(TicketEvent):
     """Staff went on without the employee's answer: the resolution clock runs again, its due
     time later by the wait."""

@@ -199,6 +199,14 @@ def page_is_over(ticket: Ticket | None) -> bool:
     )
 
 
+def still_calling(pages: Iterable[Page]) -> bool:
+    """Whether a ticket's pages still call for somebody: one of them is due to be sent
+    (again) and nobody has acknowledged any. A staff member who then acts on the ticket
+    (answers the client, asks, resolves it) has answered the call."""
+    pages = list(pages)
+    return any(p.pending for p in pages) and all(p.acknowledged_by is None for p in pages)
+
+
 class Responder(StrEnum):
     """Who the employee is told is being called: the on-duty engineer (by name), or, when
     the rota has a gap, the shift lead, or else the support team."""

@@ -111,6 +111,7 @@ _WORKED_THROUGH_THE_OUTAGE = (
     ev.TicketResolved,
     ev.StatusChanged,
     ev.WaitingResumed,
+    ev.ResolutionWithdrawn,
     ev.SlaWarning,
     ev.SlaBreached,
     ev.WaitingTooLong,
@@ -189,7 +190,12 @@ def _who_hears(event: ev.Event, facts: Facts) -> tuple[Audience, ...]:
             apology = () if facts.breach_met else employee
             now = facts.working_hours and facts.priority.rank >= MANAGER_HEARS_FROM.rank
             return (*apology, *((Audience.MANAGER,) if now else ()), Audience.LEADS)
-        case ev.StatusLineDue() | ev.WaitingReminderDue() | ev.WaitingResumed():
+        case (
+            ev.StatusLineDue()
+            | ev.WaitingReminderDue()
+            | ev.WaitingResumed()
+            | ev.ResolutionWithdrawn()
+        ):
             return employee
         case ev.WaitingTooLong():
             return (Audience.ASSIGNEE if facts.assigned else _THREAD,)

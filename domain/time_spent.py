@@ -15,6 +15,7 @@ a leading dash, colon or comma) as the note. Pure and table-tested.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -94,3 +95,13 @@ def read_work_entry(text: str) -> tuple[int, str] | SpentProblem:
             return read
         return read, " ".join(words[count:]).lstrip(_NOTE_START).strip()
     return SpentProblem.UNREADABLE
+
+
+# The time menu («⏱ Время»: 15 min, 30 min, 1 hour, Other…) takes a typed time for this long
+# after it was shown: "полчаса" typed under it is an answer to it, not to a client.
+MENU_TAKES_TYPED_TIME = timedelta(minutes=30)
+
+
+def typed_under_menu(shown_at: datetime, now: datetime) -> bool:
+    """Whether a message written at `now` still answers a time menu shown at `shown_at`."""
+    return timedelta(0) <= now - shown_at <= MENU_TAKES_TYPED_TIME

@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from domain import events as ev
 from domain.calendar import WorkCalendar
 from domain.duty import GAPS_AHEAD, DutyGap, DutyShift, WeeklyDuty, merge_gaps, uncovered
-from domain.enums import TicketStatus
 from domain.errors import InvalidInput, NotFound
+from domain.paging import paged_to_know, responders_now, still_calling
 from domain.ports import Clock, UnitOfWork
 from domain.use_cases.common import Outcome, acting_staff, get_ticket, staff_member
-from domain.use_cases.staff_tickets import take
+from domain.use_cases.staff_tickets import acknowledge_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,6 @@ async def acknowledge_page(
     if earlier is not None:
         assert earlier.acknowledged_by is not None
         return Outcome(Acknowledgement(page.ticket_id, earlier.acknowledged_by, False))
-    now = clock.now()
     ticket = await get_ticket(uow, page.ticket_id)
     taken_by = ticket.assignee_tg_id
     if ticket.first_response_at is not None and taken_by not in (None, staff_tg_id):
@@ -50,17 +48,44 @@ async def acknowledge_page(
         return Outcome(Acknowledgement(page.ticket_id, taken_by, False))
     if not ticket.is_open:
         raise NotFound(f"ticket {ticket.number} is finished; the page is over")
-    for each in pages:
-        each.acknowledged_by, each.acknowledged_at, each.next_at = staff_tg_id, now, None
-        await uow.pages.update(each)
-    others = tuple(sorted({p.target_tg_id for p in pages} - {staff_tg_id}))
-    events: list[ev.Event] = [ev.PageAcknowledged(page.ticket_id, staff_tg_id, others)]
-    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED) or (
-        ticket.is_open and ticket.assignee_tg_id is None and ticket.first_response_at is None
-    ):
-        with_take = await take(uow, clock, ticket_id=ticket.number, staff_tg_id=staff_tg_id)
-        events.extend(with_take.events)
+    events = await acknowledge_pages(
+        uow, clock, pages, ticket_id=page.ticket_id, staff_tg_id=staff_tg_id
+    )
     return Outcome(Acknowledgement(page.ticket_id, staff_tg_id, True), tuple(events))
+
+
+async def page_answered_in_words(
+    uow: UnitOfWork, clock: Clock, *, staff_tg_id: int, ticket_id: int | None
+) -> int | None:
+    """The page a staff member answers with «принял», «беру», «ок, смотрю» typed instead of
+    pressing «Принял»: a page of the ticket named (by the page or card replied to, or a
+    number typed), while its pages call or once somebody acknowledged them (who was first
+    is then said); with no ticket named, a page of the one ticket
+    whose pages still call them. None when there is no such page, when several tickets
+    call them (which one is meant?), or when their copy is the personal manager's, to know
+    rather than to act (it has no «Принял» either)."""
+    now = clock.now()
+    if ticket_id is not None:
+        pages = list(await uow.pages.for_ticket(ticket_id))
+        if not still_calling(pages) and all(p.acknowledged_by is None for p in pages):
+            return None  # over without «Принял» (taken from the card): nothing to answer
+    else:
+        pages = [
+            p
+            for p in await uow.pages.pending()
+            if p.target_tg_id == staff_tg_id and p.acknowledged_by is None
+        ]
+        if len({p.ticket_id for p in pages}) != 1:
+            return None
+    if not pages:
+        return None
+    for own in (p for p in pages if p.target_tg_id == staff_tg_id):
+        ticket = await uow.tickets.get(own.ticket_id)
+        client = await uow.clients.get(ticket.client_id) if ticket else None
+        manager = client.manager_tg_id if client else None
+        if paged_to_know(own.target_tg_id, own.level, manager, await responders_now(uow, now)):
+            return None
+    return pages[0].id
 
 
 async def add_duty_shift(

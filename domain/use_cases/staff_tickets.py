@@ -10,7 +10,7 @@ from datetime import datetime
 from domain import events as ev
 from domain.enums import Priority, TicketStatus
 from domain.errors import AlreadyTaken, InvalidInput, NotFound
-from domain.lifecycle import ActorKind
+from domain.lifecycle import ActorKind, can_transition
 from domain.model import (
     Attachment,
     PriorityChange,
@@ -19,6 +19,7 @@ from domain.model import (
     TicketMessage,
     WorkLog,
 )
+from domain.paging import Page, still_calling
 from domain.ports import Clock, UnitOfWork
 from domain.sla import AgreedResolution, SlaMilestone
 from domain.use_cases.common import (
@@ -73,6 +74,48 @@ async def take(
     return Outcome(ticket, tuple(events))
 
 
+async def answer_pages(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> list[ev.Event]:
+    """The staff member is on the ticket its pages call about, as if they pressed «Принял»:
+    every page stops and records who and when (so every copy of it will say so), and a
+    ticket nobody has started on is taken, so the employee hears who is helping. Nothing
+    when no page of the ticket still calls for somebody."""
+    pages = await uow.pages.for_ticket(ticket_id)
+    if not still_calling(pages):
+        return []
+    return await acknowledge_pages(uow, clock, pages, ticket_id=ticket_id, staff_tg_id=staff_tg_id)
+
+
+async def _answer_pages_before(
+    uow: UnitOfWork, clock: Clock, ticket: Ticket, then: TicketStatus, staff_tg_id: int
+) -> list[ev.Event]:
+    """`answer_pages`, when the step to `then` that follows is possible (a refused step
+    changes nothing, the pages included)."""
+    if not can_transition(ticket.status, then, ActorKind.STAFF):
+        return []
+    return await answer_pages(uow, clock, ticket_id=ticket.number, staff_tg_id=staff_tg_id)
+
+
+async def acknowledge_pages(
+    uow: UnitOfWork, clock: Clock, pages: Sequence[Page], *, ticket_id: int, staff_tg_id: int
+) -> list[ev.Event]:
+    """Every page of the ticket stops and records who acknowledged it, and when; a ticket
+    nobody has started on is taken by them."""
+    now = clock.now()
+    for each in pages:
+        each.acknowledged_by, each.acknowledged_at, each.next_at = staff_tg_id, now, None
+        await uow.pages.update(each)
+    others = tuple(sorted({p.target_tg_id for p in pages} - {staff_tg_id}))
+    events: list[ev.Event] = [ev.PageAcknowledged(ticket_id, staff_tg_id, others)]
+    ticket = await get_ticket(uow, ticket_id)
+    if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED) or (
+        ticket.is_open and ticket.assignee_tg_id is None and ticket.first_response_at is None
+    ):
+        events.extend((await take(uow, clock, ticket_id=ticket_id, staff_tg_id=staff_tg_id)).events)
+    return events
+
+
 async def assign(
     uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int, assignee_tg_id: int
 ) -> Outcome[Ticket]:
@@ -124,6 +167,13 @@ async def reply(
     if not ticket.is_open:
         raise InvalidInput("the ticket is already finished", field="ticket")
     text = clean_text(text, limit=MAX_COMMENT_LENGTH, what="reply", allow_empty=bool(attachments))
+    answered = (
+        []
+        if internal
+        else await answer_pages(uow, clock, ticket_id=ticket.number, staff_tg_id=staff_tg_id)
+    )
+    if answered:
+        ticket = await get_ticket(uow, ticket_id)  # taken meanwhile
     now = clock.now()
     message = await uow.tickets.add_message(
         TicketMessage(
@@ -140,7 +190,10 @@ async def reply(
     if internal:
         note = ev.InternalNoteAdded(ticket.number, message.id, staff_tg_id, in_thread)
         return Outcome(message, (note,))
-    events: list[ev.Event] = [ev.StaffReplied(ticket.number, message.id, staff_tg_id, in_thread)]
+    events: list[ev.Event] = [
+        *answered,
+        ev.StaffReplied(ticket.number, message.id, staff_tg_id, in_thread),
+    ]
     if ticket.status in (TicketStatus.NEW, TicketStatus.REOPENED):
         old = ticket.start_work(ActorKind.STAFF, now)
         events.append(status_changed(ticket, old, staff_tg_id))
@@ -179,11 +232,16 @@ async def ask_client(
     await acting_staff(uow, staff_tg_id)
     ticket = await get_ticket(uow, ticket_id)
     question = clean_text(question, limit=MAX_COMMENT_LENGTH, what="question")
+    answered = await _answer_pages_before(
+        uow, clock, ticket, TicketStatus.WAITING_CLIENT, staff_tg_id
+    )
+    if answered:
+        ticket = await get_ticket(uow, ticket_id)  # taken meanwhile
     now = clock.now()
     old = ticket.wait_for_client(ActorKind.STAFF, now)
     if ticket.assignee_tg_id is None:
         ticket.assignee_tg_id = staff_tg_id
-    events: list[ev.Event] = [status_changed(ticket, old, staff_tg_id)]
+    events: list[ev.Event] = [*answered, status_changed(ticket, old, staff_tg_id)]
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     message = await uow.tickets.add_message(
         TicketMessage(
@@ -246,11 +304,14 @@ async def resolve(
     await acting_staff(uow, staff_tg_id)
     ticket = await get_ticket(uow, ticket_id)
     summary = clean_text(summary, limit=MAX_COMMENT_LENGTH, what="summary", allow_empty=True)
+    answered = await _answer_pages_before(uow, clock, ticket, TicketStatus.RESOLVED, staff_tg_id)
+    if answered:
+        ticket = await get_ticket(uow, ticket_id)  # taken meanwhile
     now = clock.now()
     old = ticket.resolve(ActorKind.STAFF, now)
     if ticket.assignee_tg_id is None:
         ticket.assignee_tg_id = staff_tg_id
-    events: list[ev.Event] = [status_changed(ticket, old, staff_tg_id)]
+    events: list[ev.Event] = [*answered, status_changed(ticket, old, staff_tg_id)]
     events.extend(_meet_reaction(ticket, staff_tg_id, now))
     message_id = None
     if summary:
@@ -274,6 +335,40 @@ async def resolve(
         ),
     )
     return Outcome(ticket, tuple(events))
+
+
+async def back_to_work(
+    uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_tg_id: int
+) -> Outcome[Ticket]:
+    """«↩ Вернуть в работу»: a resolution the employee has not confirmed yet is taken back
+    (sent too soon, or a question sent as one by mistake). The ticket is in work again with
+    whoever had it; the employee hears there is nothing to confirm. The resolution clock
+    did not really stop: the pause the resolution began is dropped."""
+    await acting_staff(uow, staff_tg_id)
+    ticket = await get_ticket(uow, ticket_id)
+    if ticket.status is not TicketStatus.RESOLVED:
+        raise InvalidInput("only a resolution not yet confirmed is taken back", field="ticket")
+    now = clock.now()
+    resolved_at = ticket.resolved_at
+    old = ticket.reopen(ActorKind.STAFF, now)
+    ticket.start_work(ActorKind.STAFF, now)
+    if ticket.pauses and ticket.pauses[-1].started_at == resolved_at:
+        ticket.pauses.pop()
+    ticket.refresh_deadlines(await get_client(uow, ticket.client_id))
+    ticket.updated_at = now
+    await uow.tickets.update(ticket)
+    children = await for_children(
+        uow, ticket, lambda n: back_to_work(uow, clock, ticket_id=n, staff_tg_id=staff_tg_id)
+    )
+    return Outcome(
+        ticket,
+        (
+            status_changed(ticket, old, staff_tg_id),
+            ev.ResolutionWithdrawn(ticket.number, staff_tg_id),
+            ev.DeadlinesChanged(ticket.number),
+            *children,
+        ),
+    )
 
 
 async def change_priority(

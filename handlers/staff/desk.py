@@ -24,8 +24,10 @@ from domain.errors import AlreadyTaken, DomainError, InvalidInput
 from domain.estimates import read_estimate
 from domain.model import Attachment
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.time_spent import SpentProblem, read_work_entry
-from domain.use_cases import employee_tickets, estimates, follow_ups, staff_tickets
+from domain.staff_words import StaffAction, StaffWords, read_staff_words
+from domain.summaries import reads_as_question
+from domain.time_spent import SpentProblem, read_work_entry, typed_under_menu
+from domain.use_cases import after_hours, employee_tickets, estimates, follow_ups, staff_tickets
 from domain.use_cases.common import Outcome
 from handlers.acting import perform
 from handlers.actor import Actor
@@ -153,7 +155,7 @@ async def not_staff(query: CallbackQuery) -> None:
 # The buttons of a ticket's card (the sub-menus they open and the new tickets list have their
 # own actions or values).
 CARD_ACTIONS = frozenset({"take", "reply", "ask", "resume", "resolve", "prio", "assign", "time",
-                          "note", "agree"})  # fmt: skip
+                          "note", "agree", "unresolve"})  # fmt: skip
 
 
 async def superseded_card(
@@ -245,6 +247,32 @@ async def resume(
     if outcome is None:
         return
     await query.answer()
+    await refresh(query, uow, callback_data.ticket, clock)
+
+
+@router.callback_query(StaffCb.filter(F.action == "unresolve"))
+async def back_to_work(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """«↩ Вернуть в работу» on a resolved card: the client has nothing to confirm yet."""
+    outcome = await for_button(
+        query,
+        uow,
+        notifier,
+        staff_tickets.back_to_work(
+            uow, clock, ticket_id=callback_data.ticket, staff_tg_id=actor.tg_id
+        ),
+    )
+    if outcome is None:
+        return
+    await query.answer(
+        _("№{number} is in work again; the client is told.").format(number=callback_data.ticket)
+    )
     await refresh(query, uow, callback_data.ticket, clock)
 
 
@@ -383,7 +411,7 @@ async def written_after_a_stale_prompt(
             ).format(number=number)
         )
         return
-    await staff_chat_message(message, actor, uow, clock, notifier)
+    await staff_chat_message(message, state, actor, uow, clock, notifier)
 
 
 @router.callback_query(StaffCb.filter(F.action == "nosummary"))
@@ -605,11 +633,14 @@ async def assigned(
 
 
 @router.callback_query(StaffCb.filter(F.action == "time"))
-async def choose_time(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork) -> None:
+async def choose_time(
+    query: CallbackQuery, callback_data: StaffCb, state: FSMContext, uow: UnitOfWork, clock: Clock
+) -> None:
+    """«⏱ Время»: a few amounts to press, «Другое…»; a time typed under it is taken too."""
     n = callback_data.ticket
     await query.answer()
     pressed = await in_ticket_topic(Pressed(query), uow, n)
-    await pressed.answer(
+    menu = await pressed.answer(
         _("Work time on №{number}:").format(number=n),
         reply_markup=inline(
             [
@@ -619,6 +650,9 @@ async def choose_time(query: CallbackQuery, callback_data: StaffCb, uow: UnitOfW
             ],
             [(_("Other…"), StaffCb(ticket=n, action="logtime", value="custom").pack())],
         ),
+    )
+    await state.update_data(
+        {TIME_MENU: n, TIME_MENU_AT: clock.now().isoformat(), TIME_MENU_ID: menu.message_id}
     )
 
 
@@ -632,6 +666,7 @@ async def log_time(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
+    await forget_time_menu(state)
     if callback_data.value == "custom":
         await state.set_state(StaffInput.log_minutes)
         await state.set_data({"ticket": callback_data.ticket})
@@ -657,6 +692,60 @@ async def log_time(
         edit=True,
     )
     await query.answer()
+
+
+# The last «⏱ Время» shown: its ticket, when, and its message.
+TIME_MENU, TIME_MENU_AT, TIME_MENU_ID = "time_menu", "time_menu_at", "time_menu_message"
+
+
+async def forget_time_menu(state: FSMContext) -> dict[str, Any]:
+    """The time menu shown last, taken out of the conversation's data (which is returned)."""
+    data = await state.get_data()
+    menu = (TIME_MENU, TIME_MENU_AT, TIME_MENU_ID)
+    if any(key in data for key in menu):
+        await state.set_data({k: v for k, v in data.items() if k not in menu})
+    return data
+
+
+async def time_typed_under_menu(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    replied: int | None,
+) -> bool:
+    """The first message after «⏱ Время»: a time («полчаса», «1,5 ч», «40 минут») is logged
+    as «Другое…» would log it; other text not addressed to a ticket is told what the menu
+    takes, not how to answer a client. False when the message is not about the menu (a
+    reply about another ticket, or the menu is long gone)."""
+    data = await forget_time_menu(state)
+    number, shown = data.get(TIME_MENU), data.get(TIME_MENU_AT)
+    if not isinstance(number, int) or not isinstance(shown, str):
+        return False
+    if not typed_under_menu(datetime.fromisoformat(shown), clock.now()):
+        return False
+    if replied not in (None, number):
+        return False
+    entry = read_work_entry(message.text or "")
+    if isinstance(entry, SpentProblem):
+        if replied is not None or message.text is None:
+            return False  # a reply to its card: said to the client, as always
+        if entry is not SpentProblem.UNREADABLE:
+            await message.answer(_(TIME_SPENT_RETRY[entry]))
+        else:
+            await message.answer(
+                _(
+                    "I could not read that as time for №{number}. Press a button under "
+                    "«Work time on №{number}», or write the time like 45 min, 1.5 h or 1h 30m."
+                ).format(number=number)
+            )
+        return True
+    minutes, note = entry
+    await drop_prompt_buttons(message, data.get(TIME_MENU_ID))  # or it would log it twice
+    await record_time(message, actor, uow, clock, notifier, number, minutes, note=note)
+    return True
 
 
 async def record_time(
@@ -767,6 +856,61 @@ async def estimate_typed(
             size=estimate_size(outcome.value.minutes, outcome.value.amount, locale),
             name=approver.name if approver else "—",
         )
+    )
+
+
+@router.callback_query(StaffCb.filter(F.action.in_({"asq", "asres"})))
+async def question_or_resolution(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    actor: Actor,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """The text typed after «✅ Решено» that read as a question: sent as the question it
+    is (the ticket waits for the client), or as the resolution after all."""
+    number = callback_data.ticket
+    data = await state.get_data()
+    pressed = Pressed(query)
+    if await state.get_state() != StaffInput.resolve_check.state or data.get("ticket") != number:
+        await query.answer(_("This card is out of date."), show_alert=True)
+        await pressed.drop_buttons()
+        return
+    await state.clear()
+    text, in_thread = str(data.get("text", "")), bool(data.get("in_thread"))
+    if callback_data.action == "asq":
+        asked = await for_button(
+            query,
+            uow,
+            notifier,
+            staff_tickets.ask_client(
+                uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, question=text,
+                in_thread=in_thread,
+            ),
+        )  # fmt: skip
+        if asked is None:
+            return
+        await query.answer()
+        await pressed.edit_text(
+            _("Asked. №{number} waits for the client; the clock is paused.").format(number=number)
+        )
+        return
+    resolved = await for_button(
+        query,
+        uow,
+        notifier,
+        staff_tickets.resolve(
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=text, in_thread=in_thread
+        ),
+    )
+    if resolved is None:
+        return
+    await query.answer()
+    await pressed.edit_text(
+        _("№{number} is resolved; the client is asked to confirm.").format(number=number),
+        reply_markup=to_knowledge_base(number),
     )
 
 
@@ -898,18 +1042,35 @@ async def summary_typed(
     staff_chat_id: int | None,
 ) -> None:
     number = int((await state.get_data())["ticket"])
+    text, in_thread = message.text or "", in_staff_chat(message, staff_chat_id)
+    if reads_as_question(text):  # «✅ Решено» pressed for «❓ Вопрос клиенту»?
+        await state.set_state(StaffInput.resolve_check)
+        await state.set_data(
+            {
+                "ticket": number,
+                "text": text,
+                "in_thread": in_thread,
+                "asked_at": clock.now().isoformat(),
+            }
+        )
+        await message.reply(
+            _(
+                "Is this a question to the client? Sent as the resolution of №{number}, it "
+                "asks the client to confirm that everything works."
+            ).format(number=number),
+            reply_markup=inline(
+                [(_("❓ Send as a question"), StaffCb(ticket=number, action="asq").pack())],
+                [(_("✅ It is the resolution"), StaffCb(ticket=number, action="asres").pack())],
+            ),
+        )
+        return
     await state.clear()
     outcome = await for_message(
         message,
         uow,
         notifier,
         staff_tickets.resolve(
-            uow,
-            clock,
-            ticket_id=number,
-            staff_tg_id=actor.tg_id,
-            summary=message.text or "",
-            in_thread=in_staff_chat(message, staff_chat_id),
+            uow, clock, ticket_id=number, staff_tg_id=actor.tg_id, summary=text, in_thread=in_thread
         ),
     )
     if outcome is None:
@@ -917,6 +1078,27 @@ async def summary_typed(
     await message.answer(
         _("№{number} is resolved; the client is asked to confirm.").format(number=number),
         reply_markup=to_knowledge_base(number),  # the resolution may help others
+    )
+
+
+@router.message(StaffInput.resolve_check, TEXT | FILES)
+async def question_or_resolution_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> None:
+    """Something typed while the bot asks whether the resolution was a question: told to
+    choose; in the staff chat, a few minutes on, it is talk as any other (the question is
+    dropped, and nothing was sent)."""
+    if message.chat.type != "private" and await stale_prompt(message, state, clock):
+        await state.clear()
+        await staff_chat_message(message, state, actor, uow, clock, notifier)
+        return
+    await message.answer(
+        _("Choose above: «❓ Send as a question» or «✅ It is the resolution»; /cancel to stop.")
     )
 
 
@@ -1101,6 +1283,7 @@ async def ticket_of(message: Message, uow: UnitOfWork) -> Addressed | None:
 @router.message(F.chat.type != "private", StateFilter(None), TEXT | FILES)
 async def staff_chat_message(
     message: Message,
+    state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -1108,9 +1291,19 @@ async def staff_chat_message(
 ) -> None:
     """A reply to a card or to the client's words, or a message in a ticket's topic, goes
     to the employee; one starting with "!" stays internal, and so does a reply to the
-    bot's other lines of a ticket (kept as a note, and said so)."""
+    bot's other lines of a ticket (kept as a note, and said so). «беру» on a card takes
+    the ticket, and a time typed under «⏱ Время» is logged."""
     addressed = await ticket_of(message, uow)
+    number = addressed.number if addressed is not None else None
+    if await time_typed_under_menu(message, state, actor, uow, clock, notifier, number):
+        return
+    said = read_staff_words(message.text or "")
+    if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
+        return
     if addressed is None:
+        if said is not None and said.words is StaffWords.TAKE:  # «беру»: but which one?
+            await message.reply(take_how())
+            return
         if (message.text or "").startswith("!"):  # meant as a note, but for which ticket?
             await message.reply(
                 _(
@@ -1145,6 +1338,7 @@ async def staff_chat_message(
 )
 async def private_message(
     message: Message,
+    state: FSMContext,
     actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
@@ -1154,6 +1348,14 @@ async def private_message(
     ("!" first keeps it internal), as a reply to the card does in the staff chat; other
     text gets a hint how to answer."""
     number = replied_ticket(message)
+    if await time_typed_under_menu(message, state, actor, uow, clock, notifier, number):
+        return
+    said = read_staff_words(message.text or "")
+    if said is not None and await act_in_words(message, actor, uow, clock, notifier, number, said):
+        return
+    if number is None and said is not None and said.words is StaffWords.TAKE:
+        await message.answer(take_how())
+        return
     if number is None:
         await message.answer(
             _(
@@ -1179,6 +1381,78 @@ async def private_message(
         internal=internal,
         in_thread=False,
     )
+
+
+def take_how() -> str:
+    """To «беру» typed with no ticket to take."""
+    return _("Reply like that to the ticket's card, or press «🙋 Take».")
+
+
+async def act_in_words(
+    message: Message,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    replied: int | None,
+    said: StaffAction,
+) -> bool:
+    """«принял», «ок, смотрю» on a page acknowledge it, as «✅ Принял» does; «беру», «взял»,
+    «я возьму» on a card (`replied`: the ticket of the message replied to), or with the
+    ticket's number, take the ticket, as «🙋 Взять» does. False when the words do nothing
+    here (they are then what they would be otherwise: an answer, or talk)."""
+    number = replied or said.ticket
+    page_id = await after_hours.page_answered_in_words(
+        uow, clock, staff_tg_id=actor.tg_id, ticket_id=number
+    )
+    if page_id is not None:
+        acknowledged = await for_reply(
+            message,
+            uow,
+            notifier,
+            after_hours.acknowledge_page(uow, clock, page_id=page_id, staff_tg_id=actor.tg_id),
+        )
+        if acknowledged is not None:
+            ack = acknowledged.value
+            if ack.first:
+                text = _("№{number} is yours: the client is told you are on it.")
+                await message.reply(text.format(number=ack.ticket_id))
+            elif ack.by_tg_id == actor.tg_id:
+                await message.reply(_("№{number} is already yours.").format(number=ack.ticket_id))
+            else:
+                staff = await uow.staff.get(ack.by_tg_id)
+                name = staff.name if staff else "?"
+                await message.reply(_("{name} is already on it.").format(name=name))
+        return True
+    if number is None or said.words is not StaffWords.TAKE:
+        return False
+    ticket = await uow.tickets.get(number)
+    if (
+        ticket is not None
+        and ticket.assignee_tg_id is not None
+        and ticket.status not in (TicketStatus.NEW, TicketStatus.REOPENED)
+    ):
+        if ticket.assignee_tg_id == actor.tg_id:
+            if replied is not None:
+                return False  # theirs already: «принял» on its card is said to the client
+            await message.reply(_("№{number} is already yours.").format(number=number))
+            return True
+        staff = await uow.staff.get(ticket.assignee_tg_id)
+        await message.reply(
+            _(
+                "№{number} is already in work: {name} has it. To hand it over, use «👥 Assign»."
+            ).format(number=number, name=staff.name if staff else "—")
+        )
+        return True
+    outcome = await for_reply(
+        message,
+        uow,
+        notifier,
+        staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=actor.tg_id),
+    )
+    if outcome is not None:
+        await message.reply(_("№{number} is yours.").format(number=number))
+    return True
 
 
 async def send_reply(

@@ -7,6 +7,7 @@ class StaffInput(StatesGroup):
     reply = State()  # an answer to the employee
     ask = State()  # a question to the employee: the ticket waits for the client
     resolve = State()  # what was done
+    resolve_check = State()  # what was typed as done reads as a question: which is it?
     priority_reason = State()
     log_minutes = State()
     note = State()  # internal, never shown to the client

@@ -278,7 +278,11 @@ def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
         unlink = OutageCb(action="unlink", id=n).pack()
         return inline([(_("➖ Unlink from the outage"), unlink)], [b(_("⏱ Log time"), "time")])
     if status is TicketStatus.RESOLVED:
-        return inline([b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")])
+        # Until the client confirms, a resolution sent too soon can be taken back.
+        return inline(
+            [b(_("↩ Back to work"), "unresolve")],
+            [b(_("⏱ Log time"), "time"), b(_("📝 Internal note"), "note")],
+        )
     first: list[tuple[str, str]] = []
     # An assigned ticket is somebody's: no «Take»; but one put on the client's fixed
     # specialist at registration is not in work yet, and taking it is the reaction.

@@ -592,6 +592,70 @@ async def test_news_asked_of_a_called_emergency_say_the_engineer_is_called(eveni
     await evening.staff_chat.wait_for_message(contains="что с моей заявкой?")
 
 
+async def test_the_duty_engineer_who_types_accepted_on_the_page_acknowledges_it(evening: Desk):
+    """«принял» typed instead of pressed: as «✅ Принял» does, not a text for the client."""
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await call_now(w.anna)
+    page = await w.duty.wait_for_message(contains=PAGE)
+    manager_page = await w.manager.wait_for_message(contains=PAGE)
+    await evening.move_clock(minutes=2)
+    await w.duty.send("принял")
+    said = await w.duty.wait_for_message(contains="№1 ваша")
+    assert "клиенту сообщили" in said.text
+    told = await w.anna.wait_for_message(contains="Олег")
+    assert "№1" in told.text
+    assert not any("принял" in t for t in texts(w.anna))  # no «Ответ по заявке: принял»
+    await evening.settled()
+    for copy in (page, manager_page):
+        assert TAKEN_BY_OLEG + "20:02" in (copy.text or ""), copy.text
+        assert ACK not in str(copy.inline_keyboard)
+    taken = await ticket(evening)
+    assert taken.status is TicketStatus.IN_PROGRESS and taken.assignee_tg_id == DUTY_ID
+    # his «ок, смотрю» as a reply to the page now: nothing more for the client either
+    await w.duty.send("ок, смотрю", reply_to=page)
+    await w.duty.wait_for_message(contains="№1 уже ваша")
+    await evening.move_clock(minutes=20)
+    assert count(w.duty, PAGE) == 1 and count(w.lead, PAGE) == 0
+    assert not any("смотрю" in t for t in texts(w.anna))
+
+
+async def test_answering_the_client_instead_of_acknowledging_settles_the_page(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await call_now(w.anna)
+    page = await w.duty.wait_for_message(contains=PAGE)
+    manager_page = await w.manager.wait_for_message(contains=PAGE)
+    await w.duty.send("Подключаюсь удалённо, сервер не перезагружайте", reply_to=page)
+    await w.duty.wait_for_message(contains="Отправлено клиенту")
+    answer = await w.anna.wait_for_message(contains="Подключаюсь удалённо")
+    # she hears who is on it, before the answer, as after «Принял»
+    who = texts(w.anna).index(next(t for t in texts(w.anna) if "занимается Олег" in t))
+    assert who < texts(w.anna).index(answer.text)
+    await evening.settled()
+    for copy in (page, manager_page):
+        assert TAKEN_BY_OLEG + "20:00" in (copy.text or ""), copy.text
+        assert ACK not in str(copy.inline_keyboard)
+    await evening.move_clock(minutes=20)
+    assert count(w.duty, PAGE) == count(w.manager, PAGE) == 1 and count(w.lead, PAGE) == 0
+
+
+async def test_beru_on_a_paged_tickets_card_in_the_staff_chat_answers_the_page(evening: Desk):
+    w = await world(evening)
+    await summary(w.anna, "упал сервер, весь офис стоит", "Нет, работа стоит", "Весь офис")
+    await call_now(w.anna)
+    page = await w.duty.wait_for_message(contains=PAGE)
+    card = await evening.staff_chat.wait_for_message(contains="Исполнитель")
+    await w.engineer.send("беру", chat=evening.staff_chat, reply_to=card)
+    await evening.staff_chat.wait_for_message(contains="№1 ваша: клиенту сообщили")
+    await w.anna.wait_for_message(contains="Иван")
+    await evening.settled()
+    assert "✅ Вызов принят: Иван, 20:00." in (page.text or "")
+    assert ACK not in str(page.inline_keyboard)
+    assert (await ticket(evening)).assignee_tg_id == ENGINEER_ID
+    assert not any("беру" in t for t in texts(w.anna))
+
+
 async def test_on_a_friday_night_the_wait_is_until_monday_never_the_morning(
     emulator: BotApiEmulator, tmp_path: Path
 ):

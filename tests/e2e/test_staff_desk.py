@@ -336,3 +336,161 @@ async def test_an_answer_full_of_ampersands_and_angle_brackets_reaches_the_emplo
     answer = "".join(f"if a<b && c>d ({i}); " for i in range(400))[:4096]
     assert len(html.escape(answer)) > 5000
     await long_answer_reaches_the_employee(desk, answer)
+
+
+async def test_beru_typed_on_a_card_takes_the_ticket_and_is_not_sent_to_the_client(desk: Desk):
+    anna, engineer, manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+
+    await engineer.send("беру", chat=chat)  # no reply, no number: which one?
+    hint = await chat.wait_for_message(contains="Ответьте так на карточку заявки")
+    assert "«🙋 Взять»" in hint.text
+    assert await ticket_status(desk, number) is TicketStatus.NEW
+
+    await engineer.send("беру", chat=chat, reply_to=card)
+    await chat.wait_for_message(contains=f"№{number} теперь ваша")
+    taken = await anna.wait_for_message(contains="Иван")
+    assert taken.text.startswith("Вашей заявкой")
+    await chat.wait_until(lambda _t: "Исполнитель: Иван" in (card.text or ""))
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+    # Мария's «взяла» on the same card does not take it from him unnoticed
+    await manager.send("взяла", chat=chat, reply_to=card)
+    await chat.wait_for_message(contains=f"№{number} уже в работе, исполнитель — Иван")
+    await desk.settled()
+    async with desk.db.unit_of_work() as uow:
+        assert (await uow.tickets.get(number)).assignee_tg_id == ENGINEER_ID
+    assert not any(t.startswith("Ответ по заявке") for t in texts(anna))
+
+
+async def test_beru_with_the_number_takes_that_ticket(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await desk.staff_chat.wait_for_message(contains=f"№{number}")
+    await engineer.send(f"взял №{number}", chat=desk.staff_chat)
+    await desk.staff_chat.wait_for_message(contains=f"№{number} теперь ваша")
+    await anna.wait_for_message(contains="Иван")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    await engineer.send(f"беру {number}")  # again, in his private chat: it is his already
+    await engineer.wait_for_message(contains=f"№{number} уже ваша")
+
+
+async def test_a_time_typed_under_the_time_menu_is_logged(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    number = await send_ticket(anna)
+    await engineer.command("t", str(number))
+    card = await engineer.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card)).wait_answered()
+
+    await engineer.press("⏱ Время", message=card)
+    menu = await engineer.wait_for_message(contains=f"Время работы по №{number}")
+    await engineer.send("полчаса")
+    await engineer.wait_for_message(contains=f"Записано 30 мин по №{number}; всего 30 мин")
+    await engineer.wait_until(lambda _t: not menu.inline_keyboard)  # logged once, not twice
+
+    await engineer.press("⏱ Время", message=card)
+    await engineer.wait_for_message(contains=f"Время работы по №{number}")
+    await engineer.send("не успел, потом")
+    hint = await engineer.wait_for_message(contains="Не понял, сколько времени записать")
+    assert "Чтобы ответить клиенту" not in hint.text and "45 мин" in hint.text
+    await engineer.send("1,5 ч")  # the menu took one message: this is no time entry now
+    await engineer.wait_for_message(contains="Чтобы ответить клиенту")
+
+    # in the staff chat too, under the card's menu
+    chat = desk.staff_chat
+    staff_card = await chat.wait_for_message(contains=f"№{number}")
+    await engineer.press("⏱ Время", message=staff_card, chat=chat)
+    await chat.wait_for_message(contains=f"Время работы по №{number}")
+    await engineer.send("40 минут", chat=chat)
+    await chat.wait_for_message(contains="Записано 40 мин")
+    async with desk.db.unit_of_work() as uow:
+        assert sum(w.minutes for w in await uow.tickets.work_logs(number)) == 70
+    assert not any("полчаса" in t or "минут" in t for t in texts(anna))
+
+
+async def test_a_question_typed_after_resolved_is_checked_before_the_client_sees_it(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await anna.wait_for_message(contains="Иван")
+
+    await engineer.press("✅ Решено", message=card, chat=chat)  # meant «❓ Вопрос клиенту»
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Какой ноутбук? Мигает ли индикатор зарядки?", chat=chat)
+    check = await chat.wait_for_message(contains="Это вопрос клиенту?")
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    as_question = await engineer.press("❓ Отправить как вопрос", message=check, chat=chat)
+    await as_question.wait_answered()
+    question = await anna.wait_for_message(contains=f"Вопрос по заявке №{number}")
+    assert "Мигает ли индикатор" in question.text
+    assert await ticket_status(desk, number) is TicketStatus.WAITING_CLIENT
+    assert not any("решена" in t for t in texts(anna))
+    await chat.wait_until(lambda _t: "Отправить как вопрос" not in str(check.inline_keyboard))
+
+    # a real resolution that happens to ask something goes out as one, after the check
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Заменили блок питания. Пришлите фото, если снова не включится", chat=chat)
+    check = await chat.wait_for_message(lambda m: m is not check and "Это вопрос" in (m.text or ""))
+    await (await engineer.press("✅ Это решение", message=check, chat=chat)).wait_answered()
+    resolved = await anna.wait_for_message(contains="решена")
+    assert "Заменили блок питания" in resolved.text
+    assert await ticket_status(desk, number) is TicketStatus.RESOLVED
+
+
+async def test_a_resolution_sent_too_soon_goes_back_to_work_until_the_client_confirms(
+    desk: Desk,
+):
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    prompt = await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Заменили картридж", chat=chat)
+    resolved = await anna.wait_for_message(contains="решена")
+    await chat.wait_until(lambda _t: "↩ Вернуть в работу" in str(card.inline_keyboard))
+
+    back = await engineer.press("↩ Вернуть в работу", message=card, chat=chat)
+    assert "снова в работе" in ((await back.wait_answered()).text or "")
+    told = await anna.wait_for_message(contains="снова в работе")
+    assert "подтверждать ничего не нужно" in told.text
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+    await chat.wait_until(lambda _t: "✅ Решено" in str(card.inline_keyboard))
+    stale = await anna.press("✅ Всё работает", message=resolved)  # her older message
+    await stale.wait_answered()
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS
+
+    # once she confirms a resolution, there is nothing to take back
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(lambda m: "что сделано" in (m.text or "") and m is not prompt)
+    await engineer.send("Заменили картридж и барабан", chat=chat)
+    again = await anna.wait_for_message(contains="Заменили картридж и барабан")
+    await anna.press("✅ Всё работает", message=again)
+    await anna.wait_until(lambda _t: "Оцените" in (anna.last_bot_message.text or ""))
+    await chat.wait_until(lambda _t: "↩ Вернуть в работу" not in str(card.inline_keyboard))
+
+
+async def test_the_question_check_left_unanswered_in_the_staff_chat_lets_talk_go_on(desk: Desk):
+    anna, engineer, _manager = await staff_world(desk)
+    chat = desk.staff_chat
+    number = await send_ticket(anna)
+    card = await chat.wait_for_message(contains=f"№{number}")
+    await (await engineer.press("🙋 Взять", message=card, chat=chat)).wait_answered()
+    await engineer.press("✅ Решено", message=card, chat=chat)
+    await chat.wait_for_message(contains="что сделано")
+    await engineer.send("Какая модель принтера?", chat=chat)
+    await chat.wait_for_message(contains="Это вопрос клиенту?")
+    await engineer.send("ещё не выбрал", chat=chat)  # at once: he is asked to choose
+    await chat.wait_for_message(contains="Выберите выше")
+    await desk.move_clock(minutes=10)  # he went on with other things
+    await engineer.send("Перезагрузите принтер, пожалуйста", chat=chat, reply_to=card)
+    answer = await anna.wait_for_message(contains="Перезагрузите принтер")
+    assert f"Ответ по заявке №{number}" in answer.text
+    assert not any("модель" in t for t in texts(anna))
+    assert await ticket_status(desk, number) is TicketStatus.IN_PROGRESS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -389,6 +390,14 @@ class FakePages:
     async def for_ticket(self, ticket_id: int) -> list[Page]:
         found = [p for p in self.s.pages.values() if p.ticket_id == ticket_id]
         return [copy.deepcopy(p) for p in sorted(found, key=lambda p: (p.level, p.id))]
+
+    async def pending(self, ticket_ids: Sequence[int] | None = None) -> list[Page]:
+        found = [
+            p
+            for p in self.s.pages.values()
+            if p.next_at is not None and (ticket_ids is None or p.ticket_id in ticket_ids)
+        ]
+        return [copy.deepcopy(p) for p in sorted(found, key=lambda p: (p.next_at, p.id))]
 
 
 @dataclass

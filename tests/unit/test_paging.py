@@ -475,3 +475,79 @@ def test_a_policy_must_repeat():
         PagingPolicy(repeat_every=timedelta(0))
     with pytest.raises(ValueError):
         PagingPolicy(tries=0)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda uow, clock: staff_tickets.reply(
+            uow, clock, ticket_id=1, staff_tg_id=ENGINEER, text="Подключаюсь удалённо"
+        ),
+        lambda uow, clock: staff_tickets.ask_client(
+            uow, clock, ticket_id=1, staff_tg_id=ENGINEER, question="Что на экране?"
+        ),
+        lambda uow, clock: staff_tickets.resolve(
+            uow, clock, ticket_id=1, staff_tg_id=ENGINEER, summary="Перезапустил службу"
+        ),
+    ],
+    ids=["answer", "question", "resolution"],
+)
+async def test_acting_on_a_paged_ticket_answers_the_page(clock, act):
+    """Answering the client (or asking, or resolving) instead of pressing «Принял»: every
+    copy of the page will say who took it, and the employee hears who is on it first."""
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    clock.advance(minutes=3)
+    events = (await act(uow, clock)).events
+    assert events[0] == ev.PageAcknowledged(1, ENGINEER, (MANAGER,))
+    assert ev.TicketTaken(1, ENGINEER) in events
+    assert all(
+        (p.acknowledged_by, p.acknowledged_at, p.next_at) == (ENGINEER, clock.now(), None)
+        for p in uow.store.pages.values()
+    )
+    clock.advance(minutes=10)
+    assert sent(await tick(uow, clock)) == []
+
+
+async def test_an_internal_note_or_a_ticket_without_pages_answers_no_page(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    note = await staff_tickets.reply(
+        uow, clock, ticket_id=1, staff_tg_id=ENGINEER, text="смотрю логи", internal=True
+    )
+    assert not any(isinstance(e, ev.PageAcknowledged) for e in note.events)
+    assert all(p.pending for p in uow.store.pages.values())
+    await open_ticket(uow, clock, PRINTER_SLOW)  # waits for the morning: nobody paged
+    answer = await staff_tickets.reply(uow, clock, ticket_id=2, staff_tg_id=ENGINEER, text="Да")
+    assert not any(isinstance(e, ev.PageAcknowledged | ev.TicketTaken) for e in answer.events)
+
+
+async def test_a_page_answered_in_words_is_the_one_calling_them(clock):
+    uow = await desk(clock)
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+
+    async def page(tg_id: int, ticket_id: int | None = None) -> int | None:
+        return await after_hours.page_answered_in_words(
+            uow, clock, staff_tg_id=tg_id, ticket_id=ticket_id
+        )
+
+    assert await page(ENGINEER) == 1  # «принял», typed plainly
+    assert await page(LEAD) is None  # nobody calls the lead yet
+    assert await page(MANAGER) is None  # hers is to know, not to act
+    assert await page(MANAGER, ticket_id=1) is None
+    assert await page(LEAD, ticket_id=1) == 1  # named: a reply to the card
+    assert await page(ENGINEER, ticket_id=5) is None
+    await open_ticket(uow, clock)
+    await tick(uow, clock)
+    assert await page(ENGINEER) is None  # two tickets call him: which one?
+    assert await page(ENGINEER, ticket_id=2) == 3
+    await staff_tickets.take(uow, clock, ticket_id=2, staff_tg_id=LEAD)
+    clock.advance(minutes=5)
+    await tick(uow, clock)  # №1 repeats; №2's pages stop: taken from the card
+    assert await page(ENGINEER, ticket_id=2) is None
+    assert await page(ENGINEER) == 1
+    await after_hours.acknowledge_page(uow, clock, page_id=1, staff_tg_id=ENGINEER)
+    assert await page(LEAD, ticket_id=1) == 1  # told who was first

@@ -352,6 +352,15 @@ TABLE = [
         ev.WaitingResumed(1, ENGINEER), Facts(), (EMPLOYEE,), id="went on without an answer"
     ),
     pytest.param(
+        ev.ResolutionWithdrawn(1, ENGINEER),
+        Facts(),
+        (EMPLOYEE,),
+        id="resolution taken back: nothing to confirm",
+    ),
+    pytest.param(
+        ev.ResolutionWithdrawn(1, ENGINEER), GONE, (), id="taken back: not a former employee"
+    ),
+    pytest.param(
         ev.WaitingTooLong(1, AT),
         Facts(assigned=True),
         (ASSIGNEE,),

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from domain.time_spent import MOST_IN_ONE_ENTRY, SpentProblem, read_time_spent, read_work_entry
+from domain.time_spent import (
+    MOST_IN_ONE_ENTRY,
+    SpentProblem,
+    read_time_spent,
+    read_work_entry,
+    typed_under_menu,
+)
 from domain.use_cases.staff_tickets import MAX_WORK_LOG_MINUTES
 
 P = SpentProblem
@@ -95,3 +103,18 @@ def test_one_entry_holds_what_the_use_case_accepts() -> None:
 )
 def test_what_was_done_may_follow_the_time(text, read):
     assert read_work_entry(text) == read
+
+
+@pytest.mark.parametrize(
+    ("after", "takes"),
+    [
+        (timedelta(seconds=5), True),
+        (timedelta(minutes=30), True),
+        (timedelta(minutes=31), False),  # long gone: "час" then means something else
+        (timedelta(hours=20), False),
+        (timedelta(seconds=-1), False),  # a clock that went back: not the menu's
+    ],
+)
+def test_the_time_menu_takes_a_typed_time_for_half_an_hour(after, takes):
+    shown = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
+    assert typed_under_menu(shown, shown + after) is takes

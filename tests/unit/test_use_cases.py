@@ -484,6 +484,24 @@ async def test_a_new_date_warns_again_and_a_breach_of_the_old_one_stays(uow, clo
     assert left == (set(recorded) if breached else set())
 
 
+async def test_a_resolution_taken_back_puts_the_ticket_in_work_as_if_never_resolved(uow, clock):
+    number = (await open_printer_ticket(uow, clock)).value.number
+    await staff_tickets.take(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    before = (await uow.tickets.get(number)).resolution_due
+    with pytest.raises(InvalidInput):  # nothing resolved yet: nothing to take back
+        await staff_tickets.back_to_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    await staff_tickets.resolve(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    clock.advance(minutes=20)
+    outcome = await staff_tickets.back_to_work(uow, clock, ticket_id=number, staff_tg_id=ENGINEER)
+    assert ev.ResolutionWithdrawn(number, ENGINEER) in outcome.events
+    ticket = await uow.tickets.get(number)
+    assert ticket.status is TicketStatus.IN_PROGRESS and ticket.assignee_tg_id == ENGINEER
+    assert ticket.resolved_at is None and not ticket.is_paused
+    assert ticket.resolution_due == before  # the 20 minutes "resolved" counted as work
+    with pytest.raises(InvalidTransition):  # her older «✅ Всё работает»: nothing to confirm
+        await employee_tickets.confirm_resolution(uow, clock, ticket_id=number, tg_id=EMPLOYEE_TG)
+
+
 @pytest.mark.parametrize(
     ("outage", "who", "sees", "acts"),
     [

@@ -444,6 +444,20 @@ async def resumed(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
     await out.text(uow, c.employee.tg_id, text, n)
 
 
+async def back_to_work(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
+    """Staff took back a resolution sent too soon: nothing to confirm, the work goes on."""
+    locale = out.employee_locale(c.employee)
+    text = out.t(
+        N_(
+            "Your request №{number} is in work again: it was marked resolved too soon. There "
+            "is nothing to confirm yet; we will write when it is done."
+        ),
+        locale,
+        number=c.ticket.number,
+    )
+    await out.text(uow, c.employee.tg_id, text, c.ticket.number)
+
+
 async def closed_unanswered_question(out: OutboxWriter, uow: UnitOfWork, c: Context) -> None:
     """Staff closed the request after the reminders went unanswered."""
     locale = out.employee_locale(c.employee)

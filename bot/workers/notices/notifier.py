@@ -327,6 +327,14 @@ async def waiting_closed(out: OutboxWriter, uow: UnitOfWork, event: ev.WaitingCl
         await staff_pings.no_longer_needed(out, uow, people, c)
 
 
+async def resolution_withdrawn(
+    out: OutboxWriter, uow: UnitOfWork, event: ev.ResolutionWithdrawn
+) -> None:
+    c, told = await _told(out, uow, event)
+    if Audience.EMPLOYEE in told:
+        await employee.back_to_work(out, uow, c)
+
+
 async def status_line_due(out: OutboxWriter, uow: UnitOfWork, event: ev.StatusLineDue) -> None:
     c, told = await _told(out, uow, event)
     if Audience.EMPLOYEE in told:
@@ -436,6 +444,7 @@ NOTICES: Mapping[type[ev.Event], Notice] = dict(
         _on(ev.ClientDeactivated, client_deactivated),
         _on(ev.ClientReactivated, client_reactivated),
         _on(ev.WaitingResumed, waiting_resumed),
+        _on(ev.ResolutionWithdrawn, resolution_withdrawn),
         _on(ev.WaitingClosed, waiting_closed),
         _on(ev.StatusLineDue, status_line_due),
         _on(ev.WaitingReminderDue, waiting_reminder_due),
