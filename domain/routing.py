@@ -567,3 +567,16 @@ def _about(message: Incoming, ticket: Conversation, now: datetime) -> Route:
     if small_talk and not (awaited or message.gist is Gist.YES):  # "спасибо" to "Иван взял"
         return Chat(message.gist)
     return Do(Option(Action.ATTACH, n))
+
+
+# Asking for a person rather than telling the problem: "позовите живого человека".
+_A_PERSON = ("живого человека", "живой человек", "живым человеком", "с человеком",
+             "позовите человека", "позовите оператора", "с оператором", "a human",
+             "real person", "an operator", "talk to someone", "speak to someone")  # fmt: skip
+
+
+def wants_a_person(text: str) -> bool:
+    """ "Позовите живого человека", "можно с человеком поговорить?": a wish to reach a
+    person, not a description of a problem."""
+    joined = " ".join(_words(text))
+    return len(joined.split()) <= 8 and any(phrase in joined for phrase in _A_PERSON)

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import uuid
 from datetime import timedelta
+from html import escape
 from typing import Any
 
 from aiogram import F, Router
@@ -45,6 +46,7 @@ from domain.routing import (
     Status,
     gist_of,
     returns_after_self_help,
+    wants_a_person,
 )
 from domain.use_cases import employee_tickets, follow_ups
 from domain.use_cases.common import Outcome
@@ -157,6 +159,9 @@ async def typed(
         again = f"{helped.description}\n{text}".strip()
         await intake.start_with(message, state, clock, again, [])
         return
+    if new and not files and wants_a_person(text):
+        await message.answer(await people_answer_here(actor, uow))
+        return
     if new and await outages.offer(message, state, actor, uow, clock, outage_rule, text, files):
         return  # an open mass outage: they may join it with one tap
     data = await state.get_data()
@@ -192,6 +197,21 @@ async def typed(
         await tell_status(message, actor, uow, clock, notifier, where, text)
     elif isinstance(where, Chat):
         await chat(message, where)
+
+
+async def people_answer_here(actor: Actor, uow: UnitOfWork) -> str:
+    """ "Позовите живого человека": who reads what they write, and what to write."""
+    text = _(
+        "People answer you here: the engineers see every request and write to you in this "
+        "chat. Tell me what happened or what you need, and I will pass it on at once."
+    )
+    client = actor.client
+    manager = await uow.staff.get(client.manager_tg_id) if client and client.manager_tg_id else None
+    if manager is not None and manager.active:
+        text += " " + _(
+            "A question about the contract or the service goes to your personal manager, {name}."
+        ).format(name=escape(manager.name))
+    return text
 
 
 async def carry_out(

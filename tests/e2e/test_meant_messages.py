@@ -237,3 +237,15 @@ async def test_a_complaint_about_a_request_reaches_its_engineer_and_the_manager_
     await engineer.wait_for_message(contains="никто не позвонил")
     assert not any("вопрос о нашем обслуживании" in t for t in texts(anna))
     assert not any("Вопрос об обслуживании" in t for t in texts(manager))
+
+
+async def test_asking_for_a_person_is_told_who_answers_and_opens_no_request(desk: Desk):
+    anna, _engineer, _manager = await staff_world(desk)
+    await anna.send("позовите живого человека")
+    told = await anna.wait_for_message(contains="Здесь вам отвечают люди")
+    assert "Мария" in (told.text or "")  # the personal manager, for the contract
+    await desk.settled()
+    async with desk.db.unit_of_work() as uow:
+        assert list(await uow.tickets.list_open()) == []
+    await anna.send("не печатает принтер")  # then the problem, as asked
+    await anna.wait_until(lambda t: "?" in (t[-1].text or ""))

@@ -494,3 +494,23 @@ def test_still_failing_of_another_topic_after_an_article_helped_is_another_reque
     assert not returns_after_self_help(still, NOW, later, names=Category.PRINTER, about=email)
     again = "outlook опять не открывается"
     assert returns_after_self_help(again, NOW, later, names=email, about=email)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("позовите живого человека", True),
+        ("можно поговорить с человеком?", True),
+        ("позовите оператора", True),
+        ("Talk to a human please", True),
+        ("can I speak to someone?", True),
+        ("не работает принтер", False),
+        ("оператор связи не работает", False),  # a problem with the carrier
+        ("human resources просит новый ноутбук", False),
+        ("живого человека не дозвониться, а интернет в офисе пропал с утра и нет", False),
+    ],
+)
+def test_asking_for_a_person_is_told_from_a_problem(text: str, wants: bool) -> None:
+    from domain.routing import wants_a_person
+
+    assert wants_a_person(text) is wants
