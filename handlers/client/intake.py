@@ -579,6 +579,9 @@ async def not_understood(
         note = _("Your request is not sent yet: please choose below what to do with it.")
     elif step == Intake.emergency.state:
         note = _("I did not understand the answer; nobody is called yet.")
+    elif gist_of(message.text or "") in (Gist.STATUS, Gist.WHAT):
+        # "ну что там?" about this very request: it has not gone anywhere yet
+        note = _("This request is not sent yet: answer the question below, and I will send it.")
     else:
         note = _("I did not understand the answer. Please choose an option below.")
     await resume_questions(message, state, draft, actor=actor, clock=clock, note=note)

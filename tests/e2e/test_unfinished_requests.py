@@ -108,3 +108,11 @@ async def test_at_night_a_request_sent_as_it_stands_waits_for_the_morning_and_pa
         assert found.priority is Priority.HIGHEST and not found.emergency
         await desk.move_clock(minutes=30)
         assert count(w.duty, PAGE) == 0
+
+
+async def test_asking_what_is_going_on_mid_request_is_told_it_is_not_sent_yet(desk: Desk):
+    w = await left_at_who(desk)
+    await w.anna.send("ну что там?")
+    told = await w.anna.wait_for_message(contains="Эта заявка ещё не отправлена")
+    assert "Кого это затрагивает?" in (told.text or "")  # the question it waits for, again
+    assert await ticket(desk) is None
