@@ -259,8 +259,8 @@ async def test_thanks_and_a_question_mark_between_the_questions_describe_nothing
     await shown(anna, "Верно?")
     await anna.press("Да, верно")
     await shown(anna, "Можете сейчас работать?")
-    await anna.send("?")
-    await shown(anna, "Не понял ответ")
+    await anna.send("?")  # "so what?": the request has not gone anywhere yet
+    await shown(anna, "Эта заявка ещё не отправлена")
     await anna.press("С трудом")
     await shown(anna, "Кого это затрагивает?")
     await anna.press("Только меня")
